@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import unicodedata
+
+from marshmallow import RAISE, Schema, ValidationError, fields
+
+
+class BaseSchema(Schema):
+    """Unknown keys are refused, so a client's typo fails loudly."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class PlainText(fields.String):
+    """Text a clerk typed: trimmed, NFC-normalised, no control or direction-override characters."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+            raise ValidationError("含有不可见的控制字符。 Contains invisible control characters.")
+        return text
+
+
+class ErrorSchema(BaseSchema):
+    code = fields.String(metadata={"description": "stable reason code, e.g. duplicate_id_number"})
+    status = fields.Integer()
+    message = fields.String(metadata={"description": "what happened and what to do, Chinese then English"})
+    errors = fields.Dict(metadata={"description": "field name -> list of messages"})
+    worker_id = fields.String(metadata={"description": "the existing worker, for duplicate_id_number"})

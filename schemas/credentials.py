@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from schemas.base import BaseSchema
+
+
+class CredentialSchema(BaseSchema):
+    worker_id = fields.String()
+    serial = fields.String(metadata={"description": "hex of the 8-byte card serial"})
+    qr = fields.String(metadata={"description": "the LP1: text the QR encodes"})
+    fallback_code = fields.String(metadata={"description": "10 characters printed under the QR"})
+    issued_at = fields.DateTime()
+    expires_at = fields.Date(attribute="expires_on")
+
+
+class ScanVerifyRequestSchema(BaseSchema):
+    qr = fields.String(validate=validate.Length(max=4096), metadata={"description": "the scanned text"})
+    fallback_code = fields.String(validate=validate.Length(max=40), metadata={"description": "keyed in"})
+
+    @validates_schema
+    def _one_of(self, data, **kwargs):
+        if ("qr" in data) == ("fallback_code" in data):
+            raise ValidationError("请提供 qr 或 fallback_code 之一。 Send either qr or fallback_code.")
+
+
+class CardHolderSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+    id_masked = fields.String()
+    home_county_code = fields.String()
+    home_county_name = fields.String()
+    status = fields.String()
+
+
+class ScanVerifyResponseSchema(BaseSchema):
+    worker = fields.Nested(CardHolderSchema)
+    serial = fields.String()
+    issued_on = fields.Date()
+    expires_on = fields.Date()
+
+
+class KeySchema(BaseSchema):
+    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public key)"})
+    alg = fields.String(dump_default="Ed25519")
+    public_key = fields.String(metadata={"description": "base64url of the raw 32-byte key"})
+    status = fields.String(validate=validate.OneOf(("active", "verify_only", "revoked")))
+
+
+class KeysSchema(BaseSchema):
+    keys = fields.List(fields.Nested(KeySchema))
+
+
+class CardSheetRequestSchema(BaseSchema):
+    worker_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=1000))

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from schemas.base import BaseSchema, PlainText
+from server.domain.events import STATUSES
+from server.domain.id_numbers import IdNumberError, parse_id_number
+from server.domain.phones import PhoneError, parse_mobile
+
+EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational", "college", "university")
+
+
+class IdNumberField(fields.String):
+    """An 18-character resident ID number, normalised (full-width digits, spaces, lower-case x)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_id_number(super()._deserialize(value, attr, data, **kwargs), today=dt.date.today()).number
+        except IdNumberError as exc:
+            raise ValidationError(exc.message) from None
+
+
+class MobileField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_mobile(super()._deserialize(value, attr, data, **kwargs))
+        except PhoneError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+_NAME = validate.Length(min=1, max=50, error="姓名需1–50个字。 A name has 1 to 50 characters.")
+_TAGS = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20),
+                    load_default=list)
+
+
+class HomeSchema(BaseSchema):
+    county_code = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{6}$", error="县级代码为6位数字，如 621121。 A county code has 6 digits, e.g. 621121."))
+    township = PlainText(required=True, validate=validate.Length(min=1, max=50))
+    village = PlainText(allow_none=True, validate=validate.Length(max=50))
+    county_name = fields.String(dump_only=True)
+
+
+class HomePatchSchema(HomeSchema):
+    county_code = fields.String(validate=HomeSchema._declared_fields["county_code"].validate)
+    township = PlainText(validate=validate.Length(min=1, max=50))
+
+
+class WorkerInSchema(BaseSchema):
+    name = PlainText(required=True, validate=_NAME)
+    id_number = IdNumberField(required=True, load_only=True)
+    phone = MobileField(allow_none=True, load_default=None)
+    home = fields.Nested(HomeSchema, required=True)
+    poor_household = fields.Boolean(load_default=False)
+    skills = _TAGS
+    desired_jobs = _TAGS
+    education = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(EDUCATION_LEVELS))
+
+
+class WorkerPatchSchema(BaseSchema):
+    name = PlainText(validate=_NAME)
+    id_number = IdNumberField(load_only=True)
+    phone = MobileField(allow_none=True)
+    home = fields.Nested(HomePatchSchema)
+    poor_household = fields.Boolean()
+    skills = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
+    desired_jobs = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
+    education = fields.String(allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("没有要修改的字段。 Nothing to change: send at least one field.")
+
+
+class EmployerRefSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+
+
+class WarningSchema(BaseSchema):
+    field = fields.String()
+    code = fields.String()
+    message = fields.String()
+
+
+class WorkerSchema(BaseSchema):
+    """A worker's record as the caller's role may see it: fields it may not see are absent."""
+
+    id = fields.String()
+    name = fields.String()
+    id_masked = fields.String(metadata={"example": "621121********123X"})
+    id_last4 = fields.String()
+    gender = fields.String(validate=validate.OneOf(("male", "female")))
+    birth_date = fields.Date()
+    phone = fields.String(allow_none=True)
+    home = fields.Nested(HomeSchema)
+    poor_household = fields.Boolean()
+    skills = fields.List(fields.String())
+    desired_jobs = fields.List(fields.String())
+    education = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    milestones = fields.Dict(keys=fields.String(), values=fields.String(),
+                             metadata={"description": "status -> date it was reached"})
+    current_employer = fields.Nested(EmployerRefSchema, allow_none=True)
+    employed_since = fields.Date(allow_none=True)
+    continuous_employment_days = fields.Integer()
+    last_confirmed_on = fields.Date(allow_none=True)
+    card_serial = fields.String(allow_none=True)
+    event_count = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class WorkerSavedSchema(WorkerSchema):
+    warnings = fields.List(fields.Nested(WarningSchema))
+
+
+class WorkerPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(WorkerSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class WorkerQueryArgsSchema(BaseSchema):
+    q = fields.String(metadata={"description": "part of the name, or the last 4 characters of the ID number"})
+    id_last4 = fields.String(validate=validate.Regexp(r"^\d{3}[\dXx]$"))
+    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    employer_id = fields.String()
+    fair_id = fields.String()
+    batch_id = fields.String()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -1,0 +1,13 @@
+"""The HTTP API: one flask-smorest blueprint per module."""
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from server.api import cards, health, keys, regions, workers
+
+MODULES = (health, keys, regions, workers, cards)
+
+
+def register_blueprints(api: Api) -> None:
+    for module in MODULES:
+        api.register_blueprint(module.blp)

@@ -1,0 +1,64 @@
+"""One error shape for the whole API: ``{code, status, message, errors}``."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from schemas.base import ErrorSchema
+from server.errors import DomainError
+
+
+class LaborPassApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        """Webargs' 422 and every other HTTP error in our shape (smorest's own uses an int code)."""
+        if error.code == 422:
+            messages = getattr(error, "data", {}).get("messages", {})
+            errors = {}
+            for location_errors in messages.values():
+                errors.update(flatten_errors(location_errors))
+            return error_response(422, "validation_failed",
+                                  "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
+        code = (error.name or "error").lower().replace(" ", "_")
+        response = error_response(error.code or 500, code, error.description or error.name)
+        for name, value in getattr(error, "data", {}).get("headers", {}).items():
+            response.headers[name] = value
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+
+def handle_domain_error(error: DomainError):
+    response = error_response(error.status, error.code, error.message, **error.details)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def handle_unexpected_error(error: Exception):
+    if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+        return error
+    current_app.logger.exception("unexpected error", exc_info=error)
+    return error_response(500, "internal_error", "服务器内部错误，请稍后重试。 Internal error: try again later.")
+
+
+def error_response(status: int, code: str, message: str, **details):
+    response = jsonify({"code": code, "status": status, "message": message, **details})
+    response.status_code = status
+    return response
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """``{"home": {"county_code": [...]}}`` -> ``{"home.county_code": [...]}``."""
+    if isinstance(errors, list):
+        return {prefix or "_schema": [str(m) for m in errors]}
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten_errors(value, name))
+        else:
+            flat[name] = [str(m) for m in value] if isinstance(value, list) else [str(value)]
+    return flat

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.base import ErrorSchema
+from schemas.events import EventSchema
+from schemas.workers import WorkerInSchema, WorkerPageSchema, WorkerPatchSchema, WorkerQueryArgsSchema, WorkerSavedSchema, WorkerSchema
+from server.api.auth import current_user
+from server.models import Event, User, Worker
+from server.services import access, registry
+from server.extensions import db
+
+blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
+
+
+@blp.route("")
+class Workers(MethodView):
+    @blp.arguments(WorkerQueryArgsSchema, location="query")
+    @blp.response(200, WorkerPageSchema)
+    def get(self, args):
+        """Search workers in your scope (name, last 4 of ID, county, status, employer, fair, batch)."""
+        user = current_user()
+        items, total = registry.search_workers(user, args)
+        return {"items": [present(w, user) for w in items], "total": total,
+                "page": args["page"], "per_page": args["per_page"]}
+
+    @blp.arguments(WorkerInSchema)
+    @blp.response(201, WorkerSavedSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="outside your role or county")
+    @blp.alt_response(409, schema=ErrorSchema, description="duplicate_id_number, with the existing worker_id")
+    def post(self, data):
+        """Register a worker; gender and birth date come from the ID number."""
+        user = current_user()
+        worker, warnings = registry.register_worker(data, user)
+        return present(worker, user) | {"warnings": warnings}
+
+
+@blp.route("/<worker_id>")
+class WorkerById(MethodView):
+    @blp.response(200, WorkerSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    def get(self, worker_id):
+        """One worker's real-name record."""
+        user = current_user()
+        return present(registry.get_worker(worker_id, user), user)
+
+    @blp.arguments(WorkerPatchSchema)
+    @blp.response(200, WorkerSavedSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    @blp.alt_response(409, schema=ErrorSchema, description="duplicate_id_number")
+    def patch(self, changes, worker_id):
+        """Correct a worker's details; recorded as a worker.updated event."""
+        user = current_user()
+        worker, warnings = registry.update_worker(worker_id, changes, user)
+        return present(worker, user) | {"warnings": warnings}
+
+
+@blp.route("/<worker_id>/events")
+class WorkerEvents(MethodView):
+    @blp.response(200, EventSchema(many=True))
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    def get(self, worker_id):
+        """The worker's timeline, newest first: what, when, who, where and on which device."""
+        user = current_user()
+        return [present_event(e, user) for e in registry.worker_timeline(worker_id, user)]
+
+
+def present(worker: Worker, user: User) -> dict:
+    return access.redact(registry.describe_worker(worker), user)
+
+
+def present_event(event: Event, user: User) -> dict:
+    actor = db.session.get(User, event.actor_id) if event.actor_id else None
+    return {
+        "id": event.id, "seq": event.seq, "type": event.type,
+        "occurred_at": event.local_occurred_at, "recorded_at": event.recorded_at,
+        "device_id": event.device_id,
+        "actor": {"id": actor.id, "name": actor.name, "role": actor.role} if actor else None,
+        "context": event.context, "data": access.redact_event_data(event.data, user), "flags": event.flags,
+    }

@@ -1,0 +1,61 @@
+"""The composition root: configuration, then extensions, then blueprints and commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from server import api as api_package
+from server import web
+from server.api.auth import authenticate
+from server.api.errors import LaborPassApi, handle_domain_error, handle_unexpected_error
+from server.cli import register_commands
+from server.config import DefaultConfig, config_from_environment
+from server.errors import DomainError
+from server.extensions import db, migrate, tune_sqlite
+from server.services.instance_secrets import load_or_create_secret
+
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(DefaultConfig)
+    app.config.update(config_from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _load_instance(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            tune_sqlite(db.engine)
+    api = LaborPassApi(app, spec_kwargs=_SPEC)
+    api_package.register_blueprints(api)
+    app.register_blueprint(web.blp)
+    app.before_request(authenticate)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+    register_commands(app)
+    return app
+
+
+def _load_instance(app: Flask) -> None:
+    """The instance folder: database file and keys, generated on first run."""
+    instance = Path(app.config.get("LABORPASS_INSTANCE_DIR") or Path.cwd() / "instance").resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config["LABORPASS_INSTANCE_DIR"] = str(instance)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'laborpass.db'}")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(instance / "keys" / "session.key").hex()
+    for name, file in (("LABORPASS_DATA_KEY", "data.key"), ("LABORPASS_INDEX_KEY", "index.key")):
+        if not app.config.get(name):
+            app.config[name] = load_or_create_secret(instance / "keys" / file)
+
+
+_SPEC = {
+    "info": {"description": "Real-name labor-transfer system. Sign in, or send `Authorization: Bearer <token>`."},
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearerAuth": []}],
+}

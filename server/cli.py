@@ -1,0 +1,99 @@
+"""``laborpass``: the Flask CLI group with the project's own commands."""
+from __future__ import annotations
+
+import click
+import flask_migrate
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from server.extensions import db
+from server.models import ROLES, Employer, User
+from server.services import auth, demo, keyring
+from server.services.events import rebuild_all_records
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create or upgrade the database (migrations) and make sure a signing key exists."""
+    flask_migrate.upgrade()
+    keyring.active_signing_key()
+    db.session.commit()
+    click.echo("database ready")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load demo employers, users and workers (only into an empty database)."""
+    click.echo(demo.seed_demo())
+
+
+@click.command("create-employer")
+@click.argument("name")
+@with_appcontext
+def create_employer_command(name):
+    """Create an employer; prints its id."""
+    employer = Employer(name=name)
+    db.session.add(employer)
+    db.session.commit()
+    click.echo(employer.id)
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--county", "county_code", help="county code, for county/workstation/fair_staff")
+@click.option("--employer", "employer_id", help="employer id, for employer users")
+@click.option("--station", help="station name, for greeters")
+@with_appcontext
+def create_user_command(name, role, county_code, employer_id, station):
+    """Create a user with a role and its scope; prints the user's id."""
+    if role in ("county", "workstation", "fair_staff") and not county_code:
+        raise click.UsageError(f"--county is required for role {role}")
+    if role == "employer" and not (employer_id and db.session.get(Employer, employer_id)):
+        raise click.UsageError("--employer must name an existing employer id for role employer")
+    user = User(name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(user.id)
+
+
+@click.command("create-token")
+@click.argument("user_name")
+@click.option("--label", default="cli", help="what the token is for")
+@click.option("--days", default=365, show_default=True, help="days until it expires (0: never)")
+@with_appcontext
+def create_token_command(user_name, label, days):
+    """Print a new Bearer token for USER_NAME (shown once; only its hash is stored)."""
+    token = auth.create_token(auth.find_user(user_name), label, days=days or None)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("rebuild-records")
+@click.option("--check", is_flag=True, help="only report records that differ from a fresh fold")
+@with_appcontext
+def rebuild_records_command(check):
+    """Re-fold every worker's record from its events."""
+    differing = rebuild_all_records(check_only=check)
+    if not check:
+        db.session.commit()
+    click.echo(f"{len(differing)} record(s) {'differ' if check else 'rebuilt with changes'}")
+    if check and differing:
+        raise SystemExit(1)
+
+
+COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
+            create_token_command, rebuild_records_command)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from server.app import create_app
+
+    FlaskGroup(create_app=create_app, help="LaborPass administration.")()

@@ -1,0 +1,41 @@
+"""Configuration: safe development defaults, then the environment, then ``test_config``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "LaborPass API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served from our own build (pwa/dist/swagger-ui): nothing is loaded from a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/swagger-ui/"
+
+    LABORPASS_CARD_VALIDITY_DAYS = 3 * 365
+    LABORPASS_HOTLINE = "12333"  # the national HR and social security service line
+    LABORPASS_CARD_FONT = None  # a TTF/TTC with Chinese glyphs; found among known paths when unset
+    LABORPASS_PWA_DIR = str(PROJECT_ROOT / "pwa" / "dist")
+    LABORPASS_MAX_SHEET_CARDS = 1000
+
+
+def config_from_environment() -> dict:
+    """The settings the environment gives; unset variables are left out."""
+    names = {
+        "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+        "LABORPASS_SECRET_KEY": "SECRET_KEY",
+        "LABORPASS_INSTANCE_DIR": "LABORPASS_INSTANCE_DIR",
+        "LABORPASS_HOTLINE": "LABORPASS_HOTLINE",
+        "LABORPASS_CARD_FONT": "LABORPASS_CARD_FONT",
+        "LABORPASS_PWA_DIR": "LABORPASS_PWA_DIR",
+    }
+    return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

@@ -1,0 +1,59 @@
+"""Event types, the stages they move a worker through, and the domain view of an event."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+EVENT_TYPES = (
+    "worker.registered",
+    "worker.updated",
+    "credential.issued",
+    "credential.revoked",
+    "fair.checked_in",
+    "fair.intent_signed",
+    "batch.assigned",
+    "batch.departed",
+    "station.arrived",
+    "employer.onboarded",
+    "employment.confirmed",
+    "employment.reassigned",
+    "employment.ended",
+    "training.attended",
+    "event.voided",
+)
+
+# The record's status ladder, in program order. ``ended`` closes a cycle; any stage event
+# after it starts the next one (a worker may come back to a fair next spring).
+STATUSES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed", "ended")
+STAGE_OF_TYPE = {
+    "worker.registered": "registered",
+    "fair.checked_in": "at_fair",
+    "fair.intent_signed": "intent",
+    "batch.assigned": "assigned",
+    "batch.departed": "departed",
+    "station.arrived": "arrived",
+    "employer.onboarded": "employed",
+    "employment.reassigned": "employed",
+    "employment.ended": "ended",
+}
+
+
+@dataclass(frozen=True)
+class EventFact:
+    """What the fold needs of a stored event. ``occurred_at`` is timezone-aware."""
+
+    id: str
+    type: str
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    context: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.occurred_at, self.recorded_at, self.id)
+
+    @property
+    def day(self) -> dt.date:
+        """The calendar day the event happened, in the device's own time zone."""
+        return self.occurred_at.date()

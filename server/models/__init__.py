@@ -1,0 +1,7 @@
+"""SQLAlchemy models: data and invariants only; behaviour lives in ``services``."""
+from server.models.credential import Credential, SigningKey
+from server.models.event import Event
+from server.models.user import ROLES, ApiToken, Employer, User
+from server.models.worker import Worker
+
+__all__ = ["ROLES", "ApiToken", "Credential", "Employer", "Event", "SigningKey", "User", "Worker"]

@@ -1,0 +1,37 @@
+"""The append-only event log: the truth from which every record is folded."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_worker_order", "worker_id", "occurred_at"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # server order, pull cursor
+    id: Mapped[str] = mapped_column(String(36), unique=True)  # made by the client: the idempotency key
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # device clock, stored in UTC
+    occurred_offset_minutes: Mapped[int] = mapped_column(default=0)  # the device's UTC offset
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw_code: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+
+    @property
+    def local_occurred_at(self) -> dt.datetime:
+        """``occurred_at`` in the time zone of the device that recorded it."""
+        return self.occurred_at.astimezone(dt.timezone(dt.timedelta(minutes=self.occurred_offset_minutes)))

@@ -1,0 +1,44 @@
+"""The real-name record: a projection of the worker's events, never edited by hand."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import UTCDateTime, new_uuid, utcnow
+
+
+class Worker(db.Model):
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    # Identity. The ID number exists only as AES-GCM ciphertext and an HMAC blind index.
+    id_number_enc: Mapped[str] = mapped_column(String(200))
+    id_number_bidx: Mapped[str] = mapped_column(String(64), unique=True)
+    id_last4: Mapped[str] = mapped_column(String(4), index=True)
+    id_region_code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    gender: Mapped[str] = mapped_column(String(6))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    home_county_code: Mapped[str] = mapped_column(String(6), index=True)
+    home_township: Mapped[str | None] = mapped_column(String(100))
+    home_village: Mapped[str | None] = mapped_column(String(100))
+    poor_household: Mapped[bool] = mapped_column(default=False)
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    desired_jobs: Mapped[list] = mapped_column(JSON, default=list)
+    education: Mapped[str | None] = mapped_column(String(40))
+    # Derived from the events by domain.record.fold.
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    milestones: Mapped[dict] = mapped_column(JSON, default=dict)
+    current_employer_id: Mapped[str | None] = mapped_column(ForeignKey("employers.id"), index=True)
+    employed_since: Mapped[dt.date | None] = mapped_column(Date)
+    employment_ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    card_serial: Mapped[str | None] = mapped_column(String(16))
+    last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    event_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

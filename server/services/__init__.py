@@ -1,0 +1,1 @@
+"""Use cases: plain functions that own a transaction step and raise ``DomainError``."""

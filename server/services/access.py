@@ -1,0 +1,94 @@
+"""Who may do what, and see which workers and which of their fields: decided here only.
+
+Every worker query goes through ``scope_workers``; every worker representation through
+``redact``. Out-of-scope workers are answered as not found, so existence does not leak.
+"""
+from __future__ import annotations
+
+from sqlalchemy import false, select
+
+from server.errors import Forbidden
+from server.models import Event, User, Worker
+
+STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
+COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
+
+PERMISSIONS = {
+    "worker.read": STAFF | {"worker"},
+    "worker.register": frozenset({"admin", "county", "workstation", "fair_staff"}),
+    "worker.update": frozenset({"admin", "county", "workstation"}),
+    "card.issue": frozenset({"admin", "county", "workstation", "fair_staff"}),
+    "scan.verify": STAFF,
+}
+
+# Fields of the worker representation each role may see; a role not listed sees all.
+_GREETER_FIELDS = frozenset(
+    {"id", "name", "id_masked", "id_last4", "gender", "home", "status", "card_serial"}
+)
+_EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
+_HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"}, "employer": {"county_code", "county_name", "township"}}
+# Keys in event data that are never answered: ciphertext and index of the ID number.
+SECRET_KEYS = frozenset({"id_number_enc", "id_number_bidx"})
+
+
+def require(user: User, action: str) -> None:
+    """Raise ``Forbidden`` unless the user's role may do ``action``."""
+    if user.role not in PERMISSIONS[action]:
+        raise Forbidden()
+
+
+def require_county(user: User, county_code: str) -> None:
+    """A county-scoped role acts only for workers of its own county."""
+    if user.role in COUNTY_SCOPED and user.county_code != county_code:
+        raise Forbidden(
+            f"您只能登记本县（{user.county_code}）的务工人员。"
+            f" You may only act for workers of your own county ({user.county_code})."
+        )
+
+
+def scope_workers(query, user: User):
+    """``query`` (a select of Worker) restricted to the workers ``user`` may see."""
+    if user.role == "admin":
+        return query
+    if user.role in COUNTY_SCOPED:
+        return query.where(Worker.home_county_code == user.county_code)
+    if user.role == "employer":
+        onboarded = select(Event.worker_id).where(
+            Event.type == "employer.onboarded", Event.employer_id == user.employer_id
+        )
+        return query.where(Worker.id.in_(onboarded))
+    if user.role == "greeter":
+        # Batch rosters come with the transfer batches; until then: workers met at the station.
+        met = select(Event.worker_id).where(Event.type == "station.arrived", Event.context["station"].as_string() == user.station)
+        return query.where(Worker.id.in_(met)) if user.station else query.where(false())
+    if user.role == "worker":
+        return query.where(Worker.id == user.worker_id)
+    return query.where(false())
+
+
+def redact(representation: dict, user: User) -> dict:
+    """The worker representation with only the fields ``user``'s role may see."""
+    if user.role == "greeter":
+        shown = {k: v for k, v in representation.items() if k in _GREETER_FIELDS}
+    elif user.role == "employer":
+        shown = {k: v for k, v in representation.items() if k not in _EMPLOYER_HIDDEN}
+    else:
+        return representation
+    if "home" in shown:
+        shown["home"] = {k: v for k, v in shown["home"].items() if k in _HOME_FOR_ROLE[user.role]}
+    return shown
+
+
+def redact_event_data(data: dict, user: User) -> dict:
+    """Event data as ``user`` may see it: never the ID ciphertext or index."""
+    visible = {k: v for k, v in data.items() if k not in SECRET_KEYS}
+    if user.role in ("greeter", "employer"):
+        visible = redact(visible, user)
+    return visible
+
+
+def can_see_event(event: Event, user: User) -> bool:
+    """Employers see only what concerns them in a worker's timeline."""
+    if user.role != "employer":
+        return True
+    return event.employer_id == user.employer_id or event.actor_id == user.id

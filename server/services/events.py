@@ -1,0 +1,125 @@
+"""Appending events and keeping each worker's record equal to the fold of its events."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from server.domain.events import EVENT_TYPES, EventFact
+from server.domain.record import WorkerRecord, fold
+from server.extensions import db
+from server.models import Event, User, Worker
+from server.models.types import new_uuid, utcnow
+
+CONTEXT_COLUMNS = ("fair_id", "batch_id", "employer_id")
+
+
+def build_event(
+    worker_id: str,
+    type: str,
+    *,
+    actor: User | None,
+    occurred_at: dt.datetime | None = None,
+    context: dict | None = None,
+    data: dict | None = None,
+    device_id: str | None = None,
+    event_id: str | None = None,
+    raw_code: str | None = None,
+    flags: list[str] | None = None,
+) -> Event:
+    """An unsaved event; ``occurred_at`` must carry its offset (it defaults to now, UTC)."""
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type}")
+    occurred_at = occurred_at or utcnow()
+    context = context or {}
+    return Event(
+        id=event_id or new_uuid(),
+        type=type,
+        worker_id=worker_id,
+        occurred_at=occurred_at,
+        occurred_offset_minutes=int(occurred_at.utcoffset().total_seconds() // 60),
+        recorded_at=utcnow(),
+        device_id=device_id,
+        actor_id=actor.id if actor else None,
+        context=context,
+        data=data or {},
+        raw_code=raw_code,
+        flags=flags or [],
+        **{column: context.get(column) for column in CONTEXT_COLUMNS},
+    )
+
+
+def record_event(worker: Worker, type: str, **kwargs) -> Event:
+    """Append an event for an existing worker and re-fold the worker's record."""
+    event = build_event(worker.id, type, **kwargs)
+    db.session.add(event)
+    db.session.flush()
+    refold_worker(worker)
+    return event
+
+
+def refold_worker(worker: Worker) -> WorkerRecord:
+    """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
+    events = db.session.scalars(select(Event).where(Event.worker_id == worker.id)).all()
+    record = fold(to_fact(event) for event in events)
+    project(worker, record)
+    return record
+
+
+def to_fact(event: Event) -> EventFact:
+    return EventFact(
+        id=event.id,
+        type=event.type,
+        occurred_at=event.local_occurred_at,
+        recorded_at=event.recorded_at,
+        context=event.context or {},
+        data=event.data or {},
+    )
+
+
+def project(worker: Worker, record: WorkerRecord) -> None:
+    """Write the folded record onto the worker's row."""
+    profile = record.profile
+    home = profile.get("home", {})
+    worker.name = profile.get("name")
+    worker.id_number_enc = profile.get("id_number_enc")
+    worker.id_number_bidx = profile.get("id_number_bidx")
+    worker.id_last4 = profile.get("id_last4")
+    worker.id_region_code = profile.get("id_region_code")
+    worker.gender = profile.get("gender")
+    worker.birth_date = dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date") else None
+    worker.phone = profile.get("phone")
+    worker.home_county_code = home.get("county_code")
+    worker.home_township = home.get("township")
+    worker.home_village = home.get("village")
+    worker.poor_household = bool(profile.get("poor_household"))
+    worker.skills = profile.get("skills") or []
+    worker.desired_jobs = profile.get("desired_jobs") or []
+    worker.education = profile.get("education")
+    worker.status = record.status or "registered"
+    worker.milestones = record.milestones
+    worker.current_employer_id = record.current_employer_id
+    worker.employed_since = record.employed_since
+    worker.employment_ended_on = record.employment_ended_on
+    worker.last_confirmed_on = record.last_confirmed_on
+    worker.card_serial = record.card_serial
+    worker.last_event_at = record.last_event_key[0] if record.last_event_key else None
+    worker.event_count = record.event_count
+
+
+def rebuild_all_records(*, check_only: bool = False) -> list[str]:
+    """Re-fold every worker; return the ids whose stored record differed from the fold."""
+    differing = []
+    for worker in db.session.scalars(select(Worker).order_by(Worker.id)):
+        before = _snapshot(worker)
+        refold_worker(worker)
+        if _snapshot(worker) != before:
+            differing.append(worker.id)
+    if check_only:
+        db.session.rollback()
+    return differing
+
+
+def _snapshot(worker: Worker) -> dict:
+    columns = [c.key for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
+    return {key: getattr(worker, key) for key in columns}

@@ -1,0 +1,216 @@
+"""The real-name registry: register, correct, find and describe workers."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
+from server.domain.record import WorkerRecord, fold
+from server.domain.regions import county_name, describe_region, find_county
+from server.errors import Conflict, InvalidInput, NotFound
+from server.extensions import db
+from server.models import Employer, Event, User, Worker
+from server.models.types import new_uuid
+from server.services import access
+from server.services.events import build_event, project, record_event, to_fact
+from server.services.protection import blind_index, encrypt_field
+
+MINIMUM_WORKING_AGE = 16
+PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
+
+
+def register_worker(data: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
+    """Register a person; answer the new worker and warnings for the clerk.
+
+    Raises ``Forbidden`` outside the actor's role or county, ``InvalidInput`` for a home
+    county that is no real place, ``Conflict`` (``duplicate_id_number``) when the ID
+    number is already registered.
+    """
+    today = today or dt.date.today()
+    access.require(actor, "worker.register")
+    home, warnings = _checked_home(data["home"])
+    access.require_county(actor, home["county_code"])
+    resident = parse_id_number(data["id_number"], today=today)
+    _refuse_duplicate(resident)
+    warnings += _identity_warnings(resident, today)
+
+    worker = Worker(id=new_uuid())
+    profile = {key: data.get(key) for key in PROFILE_FIELDS} | {"home": home}
+    profile |= _identity_fields(worker.id, resident)
+    event = build_event(worker.id, "worker.registered", actor=actor, data=profile)
+    project(worker, fold([to_fact(event)]))
+    try:
+        with db.session.begin_nested():
+            db.session.add(worker)
+            db.session.flush()
+            db.session.add(event)
+            db.session.flush()
+    except IntegrityError:
+        _refuse_duplicate(resident)  # registered concurrently by someone else
+        raise
+    db.session.commit()
+    return worker, warnings
+
+
+def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
+    """Correct a worker's details, recorded as a ``worker.updated`` event with what changed."""
+    today = today or dt.date.today()
+    access.require(actor, "worker.update")
+    worker = get_worker(worker_id, actor)
+    current = describe_profile(worker)
+    warnings: list[dict] = []
+    if "home" in changes:
+        home, warnings = _checked_home(current["home"] | changes["home"])
+        access.require_county(actor, home["county_code"])
+        changes = changes | {"home": home}
+    diff = {key: value for key, value in changes.items() if key in PROFILE_FIELDS and value != current.get(key)}
+    if "id_number" in changes:
+        resident = parse_id_number(changes["id_number"], today=today)
+        if blind_index(resident.number) != worker.id_number_bidx:
+            _refuse_duplicate(resident)
+            diff |= _identity_fields(worker.id, resident)
+            warnings += _identity_warnings(resident, today)
+    if diff:
+        record_event(worker, "worker.updated", actor=actor, data=diff)
+        db.session.commit()
+    return worker, warnings
+
+
+def get_worker(worker_id: str, user: User) -> Worker:
+    """The worker if ``user`` may see it; ``NotFound`` otherwise (out of scope looks absent)."""
+    access.require(user, "worker.read")
+    worker = db.session.scalar(access.scope_workers(select(Worker), user).where(Worker.id == worker_id))
+    if worker is None:
+        raise NotFound()
+    return worker
+
+
+def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
+    """Workers in ``user``'s scope matching the filters, a page at a time, newest first."""
+    access.require(user, "worker.read")
+    query = access.scope_workers(select(Worker), user)
+    if args.get("q"):
+        text = args["q"].strip()
+        query = query.where(or_(Worker.name.contains(text), Worker.id_last4 == text.upper()))
+    if args.get("id_last4"):
+        query = query.where(Worker.id_last4 == args["id_last4"].upper())
+    for arg, column in (("county_code", Worker.home_county_code), ("status", Worker.status)):
+        if args.get(arg):
+            query = query.where(column == args[arg])
+    if args.get("employer_id"):
+        query = query.where(Worker.current_employer_id == args["employer_id"])
+    for arg, column in (("fair_id", Event.fair_id), ("batch_id", Event.batch_id)):
+        if args.get(arg):
+            query = query.where(Worker.id.in_(select(Event.worker_id).where(column == args[arg])))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
+    items = db.session.scalars(
+        query.order_by(Worker.created_at.desc(), Worker.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(items), total
+
+
+def worker_timeline(worker_id: str, user: User) -> list[Event]:
+    """The worker's events newest first, as far as ``user`` may see them."""
+    get_worker(worker_id, user)
+    events = db.session.scalars(
+        select(Event).where(Event.worker_id == worker_id).order_by(Event.occurred_at.desc(), Event.seq.desc())
+    ).all()
+    return [event for event in events if access.can_see_event(event, user)]
+
+
+def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
+    """The full representation of a record (redact with ``access.redact`` before answering)."""
+    today = today or dt.date.today()
+    record = WorkerRecord(status=worker.status, employed_since=worker.employed_since,
+                          employment_ended_on=worker.employment_ended_on)
+    employer = db.session.get(Employer, worker.current_employer_id) if worker.current_employer_id else None
+    profile = describe_profile(worker)
+    return profile | {
+        "id": worker.id,
+        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
+        "id_last4": worker.id_last4,
+        "gender": worker.gender,
+        "birth_date": worker.birth_date,
+        "home": profile["home"] | {"county_name": county_name(worker.home_county_code)},
+        "status": worker.status,
+        "milestones": worker.milestones,
+        "current_employer": {"id": employer.id, "name": employer.name} if employer else None,
+        "employed_since": worker.employed_since,
+        "continuous_employment_days": record.continuous_employment_days(today),
+        "last_confirmed_on": worker.last_confirmed_on,
+        "card_serial": worker.card_serial,
+        "event_count": worker.event_count,
+        "created_at": worker.created_at,
+        "updated_at": worker.updated_at,
+    }
+
+
+def describe_profile(worker: Worker) -> dict:
+    return {
+        "name": worker.name,
+        "phone": worker.phone,
+        "home": {"county_code": worker.home_county_code, "township": worker.home_township,
+                 "village": worker.home_village},
+        "poor_household": worker.poor_household,
+        "skills": worker.skills,
+        "desired_jobs": worker.desired_jobs,
+        "education": worker.education,
+    }
+
+
+def _identity_fields(worker_id: str, resident: ResidentId) -> dict:
+    return {
+        "id_number_enc": encrypt_field(worker_id, "id_number", resident.number),
+        "id_number_bidx": blind_index(resident.number),
+        "id_last4": resident.last4,
+        "id_region_code": resident.region_code,
+        "gender": resident.gender,
+        "birth_date": resident.birth_date.isoformat(),
+    }
+
+
+def _refuse_duplicate(resident: ResidentId) -> None:
+    existing = db.session.scalar(select(Worker.id).where(Worker.id_number_bidx == blind_index(resident.number)))
+    if existing:
+        raise Conflict(
+            "duplicate_id_number",
+            "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the existing record.",
+            worker_id=existing,
+        )
+
+
+def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:
+    warnings = []
+    if not describe_region(resident.region_code).is_known:
+        warnings.append({
+            "field": "id_number", "code": "unknown_region",
+            "message": f"身份证前六位 {resident.region_code} 不在全国行政区划表中，请核对。"
+                       f" The region {resident.region_code} is in no period of the national table: check the number.",
+        })
+    if age_on(resident.birth_date, today) < MINIMUM_WORKING_AGE:
+        warnings.append({
+            "field": "id_number", "code": "under_16",
+            "message": "未满16周岁，不得安排就业。 Under 16: may not be placed in a job.",
+        })
+    return warnings
+
+
+def _checked_home(home: dict) -> tuple[dict, list[dict]]:
+    """The home with its county as the current code; a county from no period is refused."""
+    code = home["county_code"]
+    county = find_county(code)
+    if county:
+        return home | {"county_code": county.code}, []
+    region = describe_region(code)
+    if region.province is None:
+        raise InvalidInput({"home.county_code": [
+            f"{code} 不是有效的县级行政区划代码。 {code} is not a county code of any province."
+        ]})
+    if region.is_known:
+        return home, [{"field": "home.county_code", "code": "county_outside_program",
+                       "message": f"{region.county}不是本项目的输出县。 {region.county} is not a program county."}]
+    return home, [{"field": "home.county_code", "code": "unknown_county",
+                   "message": f"{code} 不在全国行政区划表中，请核对。 {code} is not in the national table: check it."}]

@@ -1,0 +1,147 @@
+"""Fixtures: a migrated database (SQLite file, or PostgreSQL when DATABASE_URL says so),
+an app per test, users of every role with real Bearer tokens, and a valid-person factory."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, text
+
+from server import create_app
+from server.domain.id_numbers import check_character
+from server.extensions import db
+from server.models import Employer, User
+from server.services.auth import create_token
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+USES_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """Run the migrations once per session: on PostgreSQL into an emptied schema, on SQLite
+    into a template file that each test copies."""
+    instance = tmp_path_factory.mktemp("migrate-instance")
+    if USES_POSTGRES:
+        engine = create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'template.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LABORPASS_INSTANCE_DIR": str(instance)})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()  # SQLite folds its WAL into the file when the last connection closes
+    return url
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    if USES_POSTGRES:
+        engine = create_engine(migrated_database)
+        with engine.begin() as connection:
+            tables = connection.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )).scalars().all()
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return migrated_database
+    path = tmp_path / "laborpass.db"
+    shutil.copy(migrated_database.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "LABORPASS_INSTANCE_DIR": str(tmp_path / "instance"),
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    """Users of every role, each with a real Bearer token (flaskr's AuthActions idea)."""
+
+    def __init__(self):
+        self.employers = {name: Employer(name=name) for name in ("闽江纺织", "融侨电子")}
+        db.session.add_all(self.employers.values())
+        db.session.flush()
+        minjiang, rongqiao = self.employers.values()
+        self.users = {
+            "admin": User(name="admin", role="admin"),
+            "county": User(name="tongwei", role="county", county_code="621121"),
+            "other_county": User(name="longxi", role="county", county_code="621122"),
+            "workstation": User(name="tongwei-ws", role="workstation", county_code="621121"),
+            "fair_staff": User(name="tongwei-fair", role="fair_staff", county_code="621121"),
+            "greeter": User(name="greeter", role="greeter", station="福州站"),
+            "employer": User(name="minjiang-hr", role="employer", employer_id=minjiang.id),
+            "other_employer": User(name="rongqiao-hr", role="employer", employer_id=rongqiao.id),
+        }
+        db.session.add_all(self.users.values())
+        db.session.flush()
+        self.tokens = {key: create_token(user, "test") for key, user in self.users.items()}
+        db.session.commit()
+
+    def headers(self, who: str = "admin") -> dict:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def employer_id(self, who: str = "employer") -> str:
+        return self.users[who].employer_id
+
+
+@pytest.fixture
+def auth(app):
+    return Auth()
+
+
+def make_id_number(region: str = "621121", birth: dt.date = dt.date(1985, 3, 7), sequence: int = 123) -> str:
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+def person(n: int = 0, **overrides) -> dict:
+    """A valid registration payload; ``n`` makes the ID number and phone distinct."""
+    payload = {
+        "name": "张秀英",
+        "id_number": make_id_number(sequence=n % 1000, birth=dt.date(1980, 1, 1) + dt.timedelta(days=n // 1000)),
+        "phone": f"139{n:08d}",
+        "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"},
+        "poor_household": True,
+        "skills": ["缝纫"],
+        "desired_jobs": ["纺织工"],
+        "education": "junior_secondary",
+    }
+    return payload | overrides
+
+
+@pytest.fixture
+def register(client, auth):
+    """``register(n=0, as_="admin", **overrides)`` -> the created worker's JSON."""
+
+    def _register(n: int = 0, as_: str = "admin", **overrides) -> dict:
+        response = client.post("/api/workers", json=person(n, **overrides), headers=auth.headers(as_))
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return _register

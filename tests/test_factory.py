@@ -1,0 +1,42 @@
+from server import create_app
+
+
+def test_config_comes_from_test_mapping(app, database_url):
+    assert app.config["TESTING"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == database_url
+
+
+def test_instance_keys_are_generated_once_and_kept(tmp_path, database_url):
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "LABORPASS_INSTANCE_DIR": str(tmp_path)}
+    first, second = create_app(config), create_app(config)
+    assert len(first.config["LABORPASS_DATA_KEY"]) == 32
+    assert first.config["LABORPASS_DATA_KEY"] == second.config["LABORPASS_DATA_KEY"]
+    assert first.config["LABORPASS_INDEX_KEY"] != first.config["LABORPASS_DATA_KEY"]
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "keys" / "data.key").stat().st_mode & 0o077 == 0
+
+
+def test_openapi_documents_every_route_with_schemas(client):
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/workers", "/api/workers/{worker_id}", "/api/workers/{worker_id}/events",
+                 "/api/workers/{worker_id}/credentials", "/api/scan/verify", "/api/keys", "/api/cards/sheet"):
+        assert path in spec["paths"], path
+    post = spec["paths"]["/api/workers"]["post"]
+    assert "requestBody" in post and {"201", "409", "422"} <= set(post["responses"])
+    assert spec["paths"]["/api/health"]["get"]["security"] == []
+    assert spec["security"] == [{"bearerAuth": []}]
+
+
+def test_docs_page_loads_nothing_from_other_origins(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/swagger-ui/" in html
+    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
+
+
+def test_unknown_api_route_answers_json_error(client, auth):
+    response = client.get("/api/nowhere", headers=auth.headers())
+    assert response.status_code == 404
+    assert response.json["code"] == "not_found"
