@@ -98,23 +98,23 @@ def render_svg(face: CardFace) -> str:
 
 def render_png(face: CardFace) -> bytes:
     scale = DPI / 25.4
-    image = Image.new("RGB", (round(CARD_WIDTH * scale), round(CARD_HEIGHT * scale)), "white")
+    image = Image.new("L", (round(CARD_WIDTH * scale), round(CARD_HEIGHT * scale)), 255)  # greyscale: small, fast
     draw = ImageDraw.Draw(image)
     module = round(QR_SIZE * scale / face.qr.size)  # whole pixels per module keep the QR sharp
     for y, x, n in face.qr.dark_runs():
         left, top = round(QR_X * scale) + x * module, round(QR_Y * scale) + y * module
-        draw.rectangle((left, top, left + n * module - 1, top + module - 1), fill="black")
+        draw.rectangle((left, top, left + n * module - 1, top + module - 1), fill=0)
     for line in face.lines:
-        font = ImageFont.truetype(card_font_path(), round(line.size * scale))
+        font = _png_font(card_font_path(), round(line.size * scale))
         width = font.getlength(line.text)
         limit = line.max_width * scale
         if width > limit:
-            font = ImageFont.truetype(card_font_path(), max(8, int(line.size * scale * limit / width)))
+            font = _png_font(card_font_path(), max(8, int(line.size * scale * limit / width)))
         anchor = "ms" if line.anchor == "middle" else "ls"
-        draw.text((line.x * scale, line.y * scale), line.text, font=font, fill="black", anchor=anchor,
-                  stroke_width=1 if line.bold else 0, stroke_fill="black")
+        draw.text((line.x * scale, line.y * scale), line.text, font=font, fill=0, anchor=anchor,
+                  stroke_width=1 if line.bold else 0, stroke_fill=0)
     out = io.BytesIO()
-    image.save(out, "PNG", dpi=(DPI, DPI), optimize=True)
+    image.save(out, "PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 
@@ -170,6 +170,11 @@ def card_font_path() -> str:
         "No font with Chinese characters is installed: run scripts/run as root, or"
         " `apt-get install fonts-wqy-microhei`, or set LABORPASS_CARD_FONT.",
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _png_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
 
 
 @functools.cache
