@@ -1,0 +1,18 @@
+"""The PWA shell and the API docs in a real browser, loading nothing from another origin."""
+
+
+def test_shell_loads_in_chinese_and_reports_the_server_up(page, live_server):
+    page.goto(live_server + "/")
+    page.wait_for_selector("[data-health=ok]")
+    assert page.title() == "务工通 LaborPass"
+    assert "服务正常" in page.inner_text("[data-health]")
+    manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
+    assert manifest["lang"] == "zh-CN" and manifest["display"] == "standalone"
+    assert all(url.startswith(live_server) for url in page.requests), page.requests
+
+
+def test_api_docs_render_from_our_own_assets(page, live_server):
+    page.goto(live_server + "/api/docs")
+    page.wait_for_selector(".opblock-summary-path[data-path=\"/api/workers\"]")
+    assert page.locator(".opblock").count() >= 10
+    assert all(url.startswith(live_server) for url in page.requests), page.requests
