@@ -35,16 +35,18 @@ _TAGS = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate
                     load_default=list)
 
 
+_COUNTY_CODE = validate.Regexp(r"^\d{6}$", error="县级代码为6位数字，如 621121。 A county code has 6 digits, e.g. 621121.")
+
+
 class HomeSchema(BaseSchema):
-    county_code = fields.String(required=True, validate=validate.Regexp(
-        r"^\d{6}$", error="县级代码为6位数字，如 621121。 A county code has 6 digits, e.g. 621121."))
+    county_code = fields.String(required=True, validate=_COUNTY_CODE)
     township = PlainText(required=True, validate=validate.Length(min=1, max=50))
     village = PlainText(allow_none=True, validate=validate.Length(max=50))
     county_name = fields.String(dump_only=True)
 
 
 class HomePatchSchema(HomeSchema):
-    county_code = fields.String(validate=HomeSchema._declared_fields["county_code"].validate)
+    county_code = fields.String(validate=_COUNTY_CODE)
     township = PlainText(validate=validate.Length(min=1, max=50))
 
 

@@ -45,7 +45,8 @@ def main() -> None:
             admin = User(name="bench", role="admin")
             db.session.add(admin)
             db.session.commit()
-            workers = timed(f"register {count} workers", count, lambda: [register_worker(person(i), admin)[0] for i in range(count)])
+            workers = timed(f"register {count} workers", count,
+                            lambda: [register_worker(person(i), admin)[0] for i in range(count)])
             timed(f"issue {count} cards", count, lambda: ensure_credentials(workers, admin))
             ids = [w.id for w in workers]
             faces = [printing.face_for(i, admin) for i in ids]

@@ -5,7 +5,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
-from schemas.credentials import CardSheetRequestSchema, CredentialSchema, ScanVerifyRequestSchema, ScanVerifyResponseSchema
+from schemas.credentials import (
+    CardSheetRequestSchema,
+    CredentialSchema,
+    ScanVerifyRequestSchema,
+    ScanVerifyResponseSchema,
+)
 from server.api.auth import current_user
 from server.domain.id_numbers import mask_from_parts
 from server.domain.regions import county_name

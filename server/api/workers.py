@@ -5,11 +5,18 @@ from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.events import EventSchema
-from schemas.workers import WorkerInSchema, WorkerPageSchema, WorkerPatchSchema, WorkerQueryArgsSchema, WorkerSavedSchema, WorkerSchema
+from schemas.workers import (
+    WorkerInSchema,
+    WorkerPageSchema,
+    WorkerPatchSchema,
+    WorkerQueryArgsSchema,
+    WorkerSavedSchema,
+    WorkerSchema,
+)
 from server.api.auth import current_user
+from server.extensions import db
 from server.models import Event, User, Worker
 from server.services import access, registry
-from server.extensions import db
 
 blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
 

@@ -7,7 +7,14 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from server.domain.credentials import REVOKED, CardClaims, CredentialError, shorten_display_name, sign_credential, verify_credential
+from server.domain.credentials import (
+    REVOKED,
+    CardClaims,
+    CredentialError,
+    shorten_display_name,
+    sign_credential,
+    verify_credential,
+)
 from server.domain.fallback_codes import new_fallback_code, normalize_fallback_code
 from server.errors import Conflict, DomainError
 from server.extensions import db
@@ -79,7 +86,8 @@ def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None
     else:
         code = normalize_fallback_code(fallback_code or "")
         if code is None:
-            raise ScanRefused("malformed", "备用码有误，请核对卡上的10位字符。 The code is mistyped: check the 10 characters on the card.")
+            raise ScanRefused("malformed", "备用码有误，请核对卡上的10位字符。"
+                                           " The code is mistyped: check the 10 characters on the card.")
         credential = db.session.scalar(select(Credential).where(Credential.fallback_code == code))
         if credential is None:
             raise ScanRefused("unknown_code", "没有此备用码的卡。 No card has this code.")

@@ -38,4 +38,4 @@ def sheet_for(worker_ids: list[str], user: User) -> bytes:
         raise InvalidInput({"worker_ids": [f"未找到或无权查看 / unknown or outside your scope: {', '.join(missing[:20])}"]})
     workers = [found[worker_id] for worker_id in wanted]
     credentials = ensure_credentials(workers, user)
-    return render_sheet([card_face(w, c) for w, c in zip(workers, credentials)])
+    return render_sheet([card_face(w, c) for w, c in zip(workers, credentials, strict=True)])

@@ -172,7 +172,8 @@ def test_patch_records_an_update_event_and_changes_the_record(client, auth, regi
     assert response.json["home"]["township"] == "平襄镇"
     timeline = client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json
     assert timeline[0]["type"] == "worker.updated" and timeline[0]["actor"]["name"] == "tongwei"
-    assert timeline[0]["data"] == {"phone": "13800001111", "home": {"county_code": "621121", "township": "平襄镇", "village": "东关村"}}
+    assert timeline[0]["data"] == {
+        "phone": "13800001111", "home": {"county_code": "621121", "township": "平襄镇", "village": "东关村"}}
     assert timeline[-1]["type"] == "worker.registered"
 
 

@@ -8,7 +8,15 @@ from PIL import Image
 
 from server.domain import credentials as lp1
 from server.domain.base45 import ALPHABET, b45decode, b45encode
-from server.domain.credentials import CardClaims, CredentialError, TrustedKey, key_id, shorten_display_name, sign_credential, verify_credential
+from server.domain.credentials import (
+    CardClaims,
+    CredentialError,
+    TrustedKey,
+    key_id,
+    shorten_display_name,
+    sign_credential,
+    verify_credential,
+)
 from server.domain.qr import MAX_CARD_VERSION, make_qr
 
 TODAY = dt.date(2026, 11, 25)
