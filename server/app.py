@@ -13,6 +13,7 @@ from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
 from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
+from server.services import changes
 from server.services.instance_secrets import load_or_create_secret
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _load_instance(app)
 
     db.init_app(app)
+    changes.install(db.session)
     migrate.init_app(app, db, directory=MIGRATIONS)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -34,6 +34,8 @@ def handle_domain_error(error: DomainError):
     response = error_response(error.status, error.code, error.message, **error.details)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if "retry_after" in error.details:
+        response.headers["Retry-After"] = str(error.details["retry_after"])
     return response
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -12,7 +12,10 @@ from server.models.types import UTCDateTime, utcnow
 
 class Event(db.Model):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_worker_order", "worker_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_events_worker_order", "worker_id", "occurred_at"),
+        Index("uq_events_device_seq", "device_id", "device_seq", unique=True),
+    )
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # server order, pull cursor
     id: Mapped[str] = mapped_column(String(36), unique=True)  # made by the client: the idempotency key
@@ -22,6 +25,8 @@ class Event(db.Model):
     occurred_offset_minutes: Mapped[int] = mapped_column(default=0)  # the device's UTC offset
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     device_id: Mapped[str | None] = mapped_column(String(100))
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)  # 1, 2, 3… per device: gaps show loss
+    envelope_hash: Mapped[str | None] = mapped_column(String(64))  # what the device sent, to tell replays
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -5,10 +5,10 @@ Every worker query goes through ``scope_workers``; every worker representation t
 """
 from __future__ import annotations
 
-from sqlalchemy import false, select
+from sqlalchemy import and_, false, or_, select, true
 
 from server.errors import Forbidden
-from server.models import Event, User, Worker
+from server.models import Change, Event, User, Worker
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
 COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
@@ -64,6 +64,44 @@ def scope_workers(query, user: User):
     if user.role == "worker":
         return query.where(Worker.id == user.worker_id)
     return query.where(false())
+
+
+def pullable_changes(user: User, device_id: str):
+    """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
+    the workers in scope (county roles by the county the change was for, so a worker who moved
+    away arrives as a deletion), and the device's own events."""
+    if user.role == "admin":
+        workers = true()
+    elif user.role in COUNTY_SCOPED:
+        workers = Change.county_code == user.county_code
+    else:
+        workers = Change.entity_id.in_(scope_workers(select(Worker.id), user))
+    public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
+    return or_(public, and_(Change.kind == "worker", workers),
+               and_(Change.kind == "event", Change.device_id == device_id))
+
+
+def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list) -> str | None:
+    """Why ``user`` may not record this event about a worker of ``county_code``, or ``None``.
+
+    A scanned card proves the worker stood there, so greeters and employers need no read
+    scope to record a scan; they are held to their station and their own employer.
+    ``earlier`` are the worker's events (``EventFact``) so far.
+    """
+    if user.role == "admin":
+        return None
+    if user.role in COUNTY_SCOPED:
+        return None if county_code == user.county_code else "out_of_scope"
+    if user.role == "employer":
+        if context.get("employer_id") != user.employer_id:
+            return "out_of_scope"
+        if type == "employer.onboarded":
+            return None
+        ours = any(e.type == "employer.onboarded" and e.context.get("employer_id") == user.employer_id for e in earlier)
+        return None if ours else "out_of_scope"
+    if user.role == "greeter":
+        return None if not user.station or context.get("station") == user.station else "out_of_scope"
+    return "out_of_scope"
 
 
 def redact(representation: dict, user: User) -> dict:

@@ -21,6 +21,7 @@ from server.extensions import db
 from server.models import Credential, User, Worker
 from server.models.types import utcnow
 from server.services import access, keyring
+from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.registry import get_worker
 
@@ -104,6 +105,7 @@ def _issue(worker: Worker, actor: User, idempotency_key: str | None, today: dt.d
         select(Credential).where(Credential.worker_id == worker.id, Credential.revoked_at.is_(None))
     ):
         previous.revoked_at, previous.revoked_reason = now, "replaced"
+        stage_change(db.session, "revocation", previous.serial)
         record_event(worker, "credential.revoked", actor=actor, data={"serial": previous.serial, "reason": "replaced"})
     key, private_key = keyring.active_signing_key()
     claims = CardClaims(

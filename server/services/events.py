@@ -10,6 +10,7 @@ from server.domain.record import WorkerRecord, fold
 from server.extensions import db
 from server.models import Event, User, Worker
 from server.models.types import new_uuid, utcnow
+from server.services.changes import stage_change
 
 CONTEXT_COLUMNS = ("fair_id", "batch_id", "employer_id")
 
@@ -62,8 +63,17 @@ def refold_worker(worker: Worker) -> WorkerRecord:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id)).all()
     record = fold(to_fact(event) for event in events)
+    previous_county = worker.home_county_code
     project(worker, record)
+    publish_worker(worker, previous_county)
     return record
+
+
+def publish_worker(worker: Worker, previous_county: str | None = None) -> None:
+    """Let devices pull the worker's new state; a county it left gets a deletion."""
+    if previous_county and previous_county != worker.home_county_code:
+        stage_change(db.session, "worker", worker.id, op="delete", county_code=previous_county)
+    stage_change(db.session, "worker", worker.id, county_code=worker.home_county_code)
 
 
 def to_fact(event: Event) -> EventFact:

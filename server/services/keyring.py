@@ -18,6 +18,7 @@ from sqlalchemy import select
 from server.domain.credentials import TrustedKey, key_id
 from server.extensions import db
 from server.models import SigningKey
+from server.services.changes import stage_change
 from server.services.instance_secrets import write_new_file
 
 
@@ -41,6 +42,7 @@ def create_signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
     row = SigningKey(kid=key_id(private_key.public_key()).hex(), public_key=public_b64, status="active")
     db.session.add(row)
     db.session.flush()
+    stage_change(db.session, "key", str(row.id))
     return row, private_key
 
 

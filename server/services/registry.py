@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,7 @@ from server.extensions import db
 from server.models import Employer, Event, User, Worker
 from server.models.types import new_uuid
 from server.services import access
-from server.services.events import build_event, project, record_event, to_fact
+from server.services.events import build_event, project, publish_worker, record_event, to_fact
 from server.services.protection import blind_index, encrypt_field
 
 MINIMUM_WORKING_AGE = 16
@@ -29,18 +30,9 @@ def register_worker(data: dict, actor: User, *, today: dt.date | None = None) ->
     number is already registered.
     """
     today = today or dt.date.today()
-    access.require(actor, "worker.register")
-    home, warnings = _checked_home(data["home"])
-    access.require_county(actor, home["county_code"])
-    resident = parse_id_number(data["id_number"], today=today)
-    _refuse_duplicate(resident)
-    warnings += _identity_warnings(resident, today)
-
-    worker = Worker(id=new_uuid())
-    profile = {key: data.get(key) for key in PROFILE_FIELDS} | {"home": home}
-    profile |= _identity_fields(worker.id, resident)
-    event = build_event(worker.id, "worker.registered", actor=actor, data=profile)
-    project(worker, fold([to_fact(event)]))
+    registration = check_registration(data, actor, today=today)
+    _refuse_duplicate(registration.resident)
+    worker, event = build_registration(registration, actor)
     try:
         with db.session.begin_nested():
             db.session.add(worker)
@@ -48,10 +40,49 @@ def register_worker(data: dict, actor: User, *, today: dt.date | None = None) ->
             db.session.add(event)
             db.session.flush()
     except IntegrityError:
-        _refuse_duplicate(resident)  # registered concurrently by someone else
+        _refuse_duplicate(registration.resident)  # registered concurrently by someone else
         raise
+    publish_worker(worker)
     db.session.commit()
-    return worker, warnings
+    return worker, registration.warnings
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registration that passed every check but the duplicate one."""
+
+    data: dict
+    home: dict
+    resident: ResidentId
+    warnings: list[dict]
+
+    @property
+    def id_number_bidx(self) -> str:
+        return blind_index(self.resident.number)
+
+
+def check_registration(data: dict, actor: User, *, today: dt.date) -> Registration:
+    """Role, county scope, home county and ID number; raises ``Forbidden`` or ``InvalidInput``."""
+    access.require(actor, "worker.register")
+    home, warnings = _checked_home(data["home"])
+    access.require_county(actor, home["county_code"])
+    resident = parse_id_number(data["id_number"], today=today)
+    return Registration(data, home, resident, warnings + _identity_warnings(resident, today))
+
+
+def build_registration(registration: Registration, actor: User, *, worker_id: str | None = None,
+                       **event_fields) -> tuple[Worker, Event]:
+    """The new worker (its record folded from its first event) and that ``worker.registered`` event, unsaved."""
+    worker = Worker(id=worker_id or new_uuid())
+    profile = {key: registration.data.get(key) for key in PROFILE_FIELDS} | {"home": registration.home}
+    profile |= _identity_fields(worker.id, registration.resident)
+    event = build_event(worker.id, "worker.registered", actor=actor, data=profile, **event_fields)
+    project(worker, fold([to_fact(event)]))
+    return worker, event
+
+
+def find_worker_id_by_bidx(id_number_bidx: str) -> str | None:
+    return db.session.scalar(select(Worker.id).where(Worker.id_number_bidx == id_number_bidx))
 
 
 def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
@@ -173,7 +204,7 @@ def _identity_fields(worker_id: str, resident: ResidentId) -> dict:
 
 
 def _refuse_duplicate(resident: ResidentId) -> None:
-    existing = db.session.scalar(select(Worker.id).where(Worker.id_number_bidx == blind_index(resident.number)))
+    existing = find_worker_id_by_bidx(blind_index(resident.number))
     if existing:
         raise Conflict(
             "duplicate_id_number",

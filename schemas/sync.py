@@ -1,0 +1,232 @@
+"""The sync wire format: envelopes pushed by devices, their results, and pulled changes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
+
+from schemas.base import BaseSchema, PlainText
+from schemas.workers import WorkerInSchema, WorkerPatchSchema
+from server.domain.sync_rules import PUSHABLE_TYPES
+
+MAX_BATCH = 500
+SERVER_FIELDS = ("seq", "recorded_at", "actor", "actor_id", "received_at", "status", "reason", "flags")
+_ID = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class NoteSchema(BaseSchema):
+    note = PlainText(validate=validate.Length(max=500))
+
+
+class IntentDataSchema(NoteSchema):
+    posting_id = fields.String(validate=validate.Length(max=100))
+    job_type = PlainText(validate=validate.Length(max=100))
+
+
+class OnboardedDataSchema(NoteSchema):
+    start_date = fields.Date()
+    posting_id = fields.String(validate=validate.Length(max=100))
+    job_type = PlainText(validate=validate.Length(max=100))
+    wage = fields.Integer(validate=validate.Range(min=0, max=100_000), metadata={"description": "yuan a month"})
+    housing = fields.Boolean()
+
+
+class ConfirmedDataSchema(NoteSchema):
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-04"})
+
+
+class ReassignedDataSchema(NoteSchema):
+    from_employer_id = fields.String(validate=validate.Length(max=100))
+    reason = PlainText(validate=validate.Length(max=500))
+
+
+class EndedDataSchema(NoteSchema):
+    end_date = fields.Date()
+    reason = PlainText(validate=validate.Length(max=500))
+
+
+class TrainingDataSchema(NoteSchema):
+    hours = fields.Float(validate=validate.Range(min=0, max=24))
+
+
+class VoidDataSchema(BaseSchema):
+    event_id = fields.UUID(required=True)
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
+
+
+DATA_SCHEMAS = {
+    "worker.registered": WorkerInSchema,
+    "worker.updated": WorkerPatchSchema,
+    "fair.checked_in": NoteSchema,
+    "fair.intent_signed": IntentDataSchema,
+    "batch.assigned": NoteSchema,
+    "batch.departed": NoteSchema,
+    "station.arrived": NoteSchema,
+    "employer.onboarded": OnboardedDataSchema,
+    "employment.confirmed": ConfirmedDataSchema,
+    "employment.reassigned": ReassignedDataSchema,
+    "employment.ended": EndedDataSchema,
+    "training.attended": TrainingDataSchema,
+    "event.voided": VoidDataSchema,
+}
+
+
+class ContextSchema(BaseSchema):
+    fair_id = _ID
+    batch_id = _ID
+    employer_id = _ID
+    training_id = _ID
+    station = PlainText(validate=validate.Length(min=1, max=100))
+
+
+class EnvelopeSchema(BaseSchema):
+    """One scan or form, as the device recorded it. ``seq``, ``recorded_at`` and the actor are
+    the server's to set: if a device sends them they are ignored."""
+
+    id = fields.UUID(required=True, metadata={"description": "made by the device: the idempotency key"})
+    type = fields.String(required=True, validate=validate.OneOf(PUSHABLE_TYPES))
+    occurred_at = fields.AwareDateTime(required=True, metadata={"description": "device clock, ISO 8601 with offset"})
+    device_seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**53))
+    credential = fields.String(validate=validate.Length(min=1, max=400), metadata={"description": "scanned LP1: text"})
+    worker_id = _ID
+    context = fields.Nested(ContextSchema, load_default=dict)
+    data = fields.Dict(load_default=dict)
+
+    @pre_load
+    def _ignore_server_fields(self, envelope, **kwargs):
+        if isinstance(envelope, dict):
+            return {k: v for k, v in envelope.items() if k not in SERVER_FIELDS}
+        return envelope
+
+    @validates_schema
+    def _who_and_data(self, envelope, **kwargs):
+        type = envelope.get("type")
+        if type == "worker.registered":
+            if "credential" in envelope:
+                raise ValidationError("a registration carries no credential", "credential")
+        elif ("credential" in envelope) == ("worker_id" in envelope):
+            raise ValidationError("send either credential (the scanned card) or worker_id", "worker_id")
+
+    @post_load
+    def _typed(self, envelope, **kwargs):
+        try:
+            data = DATA_SCHEMAS[envelope["type"]]().load(envelope["data"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "data") from None
+        return envelope | {"id": str(envelope["id"]), "data": jsonable(data)}
+
+
+def jsonable(value):
+    """Dates and UUIDs as strings, for a JSON column."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "hex") and type(value).__name__ == "UUID":
+        return str(value)
+    return value
+
+
+class PushRequestSchema(BaseSchema):
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    events = fields.List(fields.Raw(), required=True, metadata={
+        "description": f"at most {MAX_BATCH} envelopes (see EnvelopeSchema); each is checked on its own"})
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PushResultSchema(BaseSchema):
+    id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("accepted", "duplicate", "rejected")))
+    reason = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    flags = fields.List(fields.String())
+    worker_id = fields.String(allow_none=True)
+
+
+class PushResponseSchema(BaseSchema):
+    results = fields.List(fields.Nested(PushResultSchema), metadata={"description": "one per event, in order"})
+    missing = fields.List(fields.List(fields.Integer()), metadata={
+        "description": "[from, to] ranges of device_seq the server has never received from this device"})
+    server_time = fields.AwareDateTime()
+
+
+class PullArgsSchema(BaseSchema):
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    cursor = fields.String(load_default="", metadata={"description": "opaque; empty for a full copy"})
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+
+
+class ChangeSchema(BaseSchema):
+    kind = fields.String(metadata={"description": "key, revocation, worker, event"})
+    id = fields.String()
+    op = fields.String(validate=validate.OneOf(("upsert", "delete")))
+    data = fields.Dict(allow_none=True)
+
+
+class PullResponseSchema(BaseSchema):
+    changes = fields.List(fields.Nested(ChangeSchema))
+    cursor = fields.String()
+    more = fields.Boolean()
+
+
+class DeviceInSchema(BaseSchema):
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = PlainText(validate=validate.Length(max=100), load_default=None)
+    mode = fields.String(validate=validate.Length(max=40), load_default=None)
+
+
+class DeviceSchema(BaseSchema):
+    id = fields.String()
+    user_id = fields.Integer()
+    name = fields.String(allow_none=True)
+    mode = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    last_push_at = fields.DateTime(allow_none=True)
+    blocked_at = fields.DateTime(allow_none=True)
+    blocked_reason = fields.String(allow_none=True)
+
+
+class ReasonSchema(BaseSchema):
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ReapplySchema(BaseSchema):
+    corrections = fields.Dict(load_default=dict, metadata={
+        "description": "envelope fields to replace before applying again (e.g. context, worker_id)"})
+    note = PlainText(validate=validate.Length(max=500), load_default=None)
+
+
+class QuarantineQueryArgsSchema(BaseSchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
+    reason = fields.String()
+    device_id = fields.String()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class QuarantinedEventSchema(BaseSchema):
+    id = fields.Integer()
+    event_id = fields.String(allow_none=True)
+    device_id = fields.String()
+    device_seq = fields.Integer(allow_none=True)
+    user_id = fields.Integer()
+    county_code = fields.String(allow_none=True)
+    reason = fields.String()
+    message = fields.String()
+    envelope = fields.Dict()
+    received_at = fields.DateTime()
+    times_received = fields.Integer()
+    status = fields.String()
+    resolved_by = fields.Integer(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    resolved_event_id = fields.String(allow_none=True)
+
+
+class QuarantinePageSchema(BaseSchema):
+    items = fields.List(fields.Nested(QuarantinedEventSchema))
+    total = fields.Integer()

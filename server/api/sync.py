@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.base import ErrorSchema
+from schemas.sync import (
+    MAX_BATCH,
+    DeviceInSchema,
+    DeviceSchema,
+    PullArgsSchema,
+    PullResponseSchema,
+    PushRequestSchema,
+    PushResponseSchema,
+    QuarantinedEventSchema,
+    QuarantinePageSchema,
+    QuarantineQueryArgsSchema,
+    ReapplySchema,
+    ReasonSchema,
+)
+from server.api.auth import current_user
+from server.extensions import db
+from server.services import sync
+
+blp = Blueprint("sync", __name__, url_prefix="/api", description=(
+    "Offline devices push what they recorded and pull what they need. Push: each envelope is "
+    "applied on its own and answered in order (accepted, duplicate or rejected with a reason); "
+    "rejected ones are kept in quarantine. Pull: an opaque cursor that never skips a change."))
+
+
+@blp.route("/sync/push")
+class SyncPush(MethodView):
+    @blp.arguments(PushRequestSchema)
+    @blp.response(200, PushResponseSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="the device belongs to another user")
+    @blp.alt_response(413, schema=ErrorSchema, description=f"more than {MAX_BATCH} events, or a body over 2 MB")
+    @blp.alt_response(503, schema=ErrorSchema, description="database busy: send again after Retry-After")
+    def post(self, body):
+        """Push up to 500 event envelopes recorded on a device; one result per envelope, in order."""
+        return sync.push(current_user(), body["device_id"], body["events"])
+
+
+@blp.route("/sync/pull")
+class SyncPull(MethodView):
+    @blp.arguments(PullArgsSchema, location="query")
+    @blp.response(200, PullResponseSchema)
+    def get(self, args):
+        """Changes since the cursor: keys, revoked card serials, workers in scope, this device's events."""
+        return sync.pull(current_user(), args["device_id"], args["cursor"], args["limit"])
+
+
+@blp.route("/sync/quarantine")
+class Quarantine(MethodView):
+    @blp.arguments(QuarantineQueryArgsSchema, location="query")
+    @blp.response(200, QuarantinePageSchema)
+    def get(self, args):
+        """Envelopes the server could not apply (admins: all; county staff: their county's)."""
+        items, total = sync.list_quarantine(current_user(), args)
+        return {"items": items, "total": total}
+
+
+@blp.route("/sync/quarantine/<int:entry_id>/reapply")
+class QuarantineReapply(MethodView):
+    @blp.arguments(ReapplySchema)
+    @blp.response(200, QuarantinedEventSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="already resolved")
+    @blp.alt_response(422, schema=ErrorSchema, description="still refused: the reason code says why")
+    def post(self, body, entry_id):
+        """Apply a quarantined envelope again, with corrections to its fields."""
+        return sync.reapply_quarantined(current_user(), entry_id, body["corrections"], body["note"])
+
+
+@blp.route("/sync/quarantine/<int:entry_id>/dismiss")
+class QuarantineDismiss(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, QuarantinedEventSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="already resolved")
+    def post(self, body, entry_id):
+        """Close a quarantined envelope without applying it, giving the reason."""
+        return sync.dismiss_quarantined(current_user(), entry_id, body["reason"])
+
+
+@blp.route("/devices")
+class Devices(MethodView):
+    @blp.response(200, DeviceSchema(many=True))
+    def get(self):
+        """Your devices (admins: every device)."""
+        return sync.list_devices(current_user())
+
+    @blp.arguments(DeviceInSchema)
+    @blp.response(200, DeviceSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="the device belongs to another user")
+    def post(self, body):
+        """Register this device (the UUID it made once) to you; repeating it is harmless."""
+        device = sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"])
+        db.session.commit()
+        return device
+
+
+@blp.route("/devices/<device_id>/block")
+class DeviceBlock(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, DeviceSchema)
+    def post(self, body, device_id):
+        """Block a device (admins): its later pushes are quarantined as device_blocked."""
+        return sync.block_device(current_user(), device_id, body["reason"])

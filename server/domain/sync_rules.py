@@ -1,0 +1,101 @@
+"""Rules for events pushed by devices: who may push what, what context each type needs,
+and which facts get flagged. Pure functions of plain values."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from server.domain.events import EventFact
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+# Reason codes of a rejected event (kept in quarantine with the envelope).
+INVALID_ENVELOPE = "invalid_envelope"
+ID_CONFLICT = "id_conflict"
+DEVICE_BLOCKED = "device_blocked"
+FORBIDDEN_TYPE = "forbidden_type"
+OUT_OF_SCOPE = "out_of_scope"
+UNKNOWN_WORKER = "unknown_worker"
+UNKNOWN_EMPLOYER = "unknown_employer"
+UNKNOWN_EVENT = "unknown_event"
+# ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
+
+# Flags on an accepted event: a fact worth a reviewer's eye.
+REPEAT = "repeat"
+CLOCK_SKEW = "clock_skew"
+DUPLICATE_PERSON = "duplicate_person"
+NO_ARRIVAL = "onboarded_without_arrival"
+UNEXPECTED_ARRIVAL = "unexpected_arrival"
+
+_ORIGIN = {"admin", "county", "workstation", "fair_staff"}
+PUSH_ROLES = {
+    "worker.registered": _ORIGIN,
+    "worker.updated": {"admin", "county", "workstation"},
+    "fair.checked_in": _ORIGIN,
+    "fair.intent_signed": _ORIGIN,
+    "batch.assigned": {"admin", "county", "workstation"},
+    "batch.departed": {"admin", "county", "workstation"},
+    "station.arrived": {"admin", "greeter", "workstation", "county"},
+    "employer.onboarded": {"admin", "employer", "workstation"},
+    "employment.confirmed": {"admin", "employer", "workstation"},
+    "employment.reassigned": {"admin", "workstation", "county"},
+    "employment.ended": {"admin", "employer", "workstation"},
+    "training.attended": {"admin", "employer", "workstation", "county"},
+    "event.voided": {"admin", "county", "workstation"},
+}
+PUSHABLE_TYPES = tuple(PUSH_ROLES)  # credential.* are made by the server only
+
+REQUIRED_CONTEXT = {
+    "fair.checked_in": ("fair_id",),
+    "fair.intent_signed": ("fair_id", "employer_id"),
+    "batch.assigned": ("batch_id",),
+    "batch.departed": ("batch_id",),
+    "station.arrived": ("station",),
+    "employer.onboarded": ("employer_id",),
+    "employment.confirmed": ("employer_id",),
+    "employment.reassigned": ("employer_id",),
+    "employment.ended": ("employer_id",),
+    "training.attended": ("training_id",),
+}
+
+# What makes a second event of a type "the same milestone again".
+_REPEAT_KEYS = {
+    "fair.checked_in": ("fair_id",),
+    "fair.intent_signed": ("fair_id", "employer_id"),
+    "batch.assigned": ("batch_id",),
+    "batch.departed": ("batch_id",),
+    "station.arrived": (),
+    "employer.onboarded": ("employer_id",),
+    "training.attended": ("training_id",),
+}
+
+
+def missing_context(type: str, context: dict) -> list[str]:
+    return [key for key in REQUIRED_CONTEXT.get(type, ()) if not context.get(key)]
+
+
+def may_push(role: str, type: str) -> bool:
+    return role in PUSH_ROLES.get(type, ())
+
+
+def is_repeat(type: str, context: dict, earlier: Iterable[EventFact]) -> bool:
+    """Does the worker already have this milestone (a second arrival scan, a second check-in)?"""
+    if type not in _REPEAT_KEYS:
+        return False
+    keys = _REPEAT_KEYS[type]
+    return any(e.type == type and all(e.context.get(k) == context.get(k) for k in keys) for e in earlier)
+
+
+def event_flags(type: str, context: dict, occurred_at: dt.datetime, now: dt.datetime,
+                earlier: list[EventFact]) -> list[str]:
+    """Flags of an accepted event, given the worker's earlier events."""
+    flags = []
+    if occurred_at - now > FUTURE_TOLERANCE:
+        flags.append(CLOCK_SKEW)
+    if is_repeat(type, context, earlier):
+        flags.append(REPEAT)
+    if type == "employer.onboarded" and not any(e.type == "station.arrived" for e in earlier):
+        flags.append(NO_ARRIVAL)
+    if type == "station.arrived" and not context.get("batch_id"):
+        flags.append(UNEXPECTED_ARRIVAL)
+    return flags

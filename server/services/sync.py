@@ -1,0 +1,548 @@
+"""Sync: devices push what they recorded offline and pull what they need to work offline.
+
+Push guarantees, per envelope and whatever the network does: an ``id`` is stored at most
+once (a replay answers ``duplicate`` with the same worker; the same id with other content
+is ``rejected: id_conflict``); every rejected envelope is kept in quarantine with its
+reason; one bad envelope never stops the others. A batch is one transaction: a crash
+leaves all of it or none, and the device simply sends it again.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
+from server.api.errors import flatten_errors
+from server.domain import sync_rules as rules
+from server.domain.credentials import CredentialError, verify_credential
+from server.domain.events import EventFact
+from server.domain.id_numbers import IdNumberError, mask_from_parts
+from server.domain.record import fold
+from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
+from server.extensions import db
+from server.models import (
+    Change,
+    Credential,
+    Device,
+    Employer,
+    Event,
+    QuarantinedEvent,
+    SigningKey,
+    User,
+    Worker,
+    WorkerAlias,
+)
+from server.models.types import utcnow
+from server.services import access, keyring
+from server.services.changes import stage_change
+from server.services.events import build_event, project, publish_worker, to_fact
+from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
+
+RETRIES = 3
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+
+    def __init__(self, count: int):
+        super().__init__("batch_too_large", f"一次最多上传 {MAX_BATCH} 条，本次 {count} 条，请分批。"
+                                            f" At most {MAX_BATCH} events a push ({count} sent): split the batch.")
+
+
+class StillRefused(DomainError):
+    status = 422
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, message: str, county_code: str | None = None):
+        super().__init__(message)
+        self.reason, self.message, self.county_code = reason, message, county_code
+
+
+@dataclass
+class PushResult:
+    id: str | None
+    status: str
+    reason: str | None = None
+    message: str | None = None
+    flags: list[str] = field(default_factory=list)
+    worker_id: str | None = None
+
+
+# ---------------------------------------------------------------- devices
+
+
+def register_device(user: User, device_id: str, *, name: str | None = None, mode: str | None = None) -> Device:
+    """The device, registered to ``user`` on first sight; ``Forbidden`` if it is someone else's."""
+    device = db.session.get(Device, device_id)
+    if device is None:
+        device = Device(id=device_id, user_id=user.id, name=name, mode=mode)
+        db.session.add(device)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:  # registered at the same moment by another request
+            device = db.session.get(Device, device_id)
+    if device.user_id != user.id:
+        raise Forbidden("此设备属于另一位用户。 This device belongs to another user: sign in as its owner.")
+    device.name, device.mode = name or device.name, mode or device.mode
+    return device
+
+
+def list_devices(user: User) -> list[Device]:
+    query = select(Device).order_by(Device.created_at)
+    return list(db.session.scalars(query if user.role == "admin" else query.where(Device.user_id == user.id)))
+
+
+def block_device(user: User, device_id: str, reason: str) -> Device:
+    if user.role != "admin":
+        raise Forbidden()
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise DomainError("device_not_found", "No such device.")
+    device.blocked_at, device.blocked_reason = utcnow(), reason
+    db.session.commit()
+    return device
+
+
+# ---------------------------------------------------------------- push
+
+
+def push(user: User, device_id: str, envelopes: list) -> dict:
+    """Apply a batch; answer one result per envelope, the device's gaps and the server time."""
+    if len(envelopes) > MAX_BATCH:
+        raise BatchTooLarge(len(envelopes))
+    for attempt in range(RETRIES):
+        try:
+            device = register_device(user, device_id)
+            results = _Batch(user, device).run(envelopes)
+            device.last_push_at = utcnow()
+            missing = missing_ranges(device_id)
+            db.session.commit()
+            return {"results": results, "missing": missing, "server_time": utcnow()}
+        except IntegrityError:
+            # Another request stored one of these ids first: go again, it will answer duplicate.
+            db.session.rollback()
+            if attempt == RETRIES - 1:
+                raise
+        except OperationalError as exc:
+            db.session.rollback()
+            raise Unavailable("database_busy", "数据库繁忙，请稍后重试。 The database is busy: send again shortly.",
+                              retry_after=5) from exc
+    raise AssertionError("unreachable")
+
+
+def missing_ranges(device_id: str, limit: int = 100) -> list[list[int]]:
+    """``[from, to]`` ranges of ``device_seq`` never received from the device (stored or quarantined)."""
+    rows = db.session.execute(text("""
+        WITH received AS (
+            SELECT device_seq AS seq FROM events WHERE device_id = :device AND device_seq IS NOT NULL
+            UNION SELECT device_seq FROM quarantine WHERE device_id = :device AND device_seq IS NOT NULL
+        ), ordered AS (SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS previous FROM received)
+        SELECT previous + 1, seq - 1 FROM ordered WHERE seq > previous + 1 ORDER BY seq LIMIT :limit
+    """), {"device": device_id, "limit": limit})
+    return [[int(start), int(end)] for start, end in rows]
+
+
+def envelope_hash(raw: dict) -> str:
+    """What identifies the content a device sent, whatever its key order; server fields excluded."""
+    content = {k: v for k, v in raw.items() if k not in SERVER_FIELDS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+class _Batch:
+    """One push: envelopes applied in order, with what earlier ones did visible to later ones."""
+
+    def __init__(self, user: User, device: Device, *, actor_id: int | None = None, check_device: bool = True):
+        self.user, self.device = user, device
+        self.actor_id = actor_id or user.id
+        self.check_device = check_device
+        self.now = utcnow()
+        self.today = dt.date.today()
+        self.trusted_keys = keyring.trusted_keys()
+        self.verified: dict[str, object] = {}
+        self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
+        self.workers: dict[str, Worker] = {}
+        self.new_workers: list[Worker] = []
+        self.by_bidx: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        self.events: list[Event] = []
+        self.seen: dict[str, tuple[str, str | None]] = {}  # id -> (hash, worker id) within this batch
+        self.quarantine: list[QuarantinedEvent] = []
+
+    def run(self, envelopes: list) -> list[PushResult]:
+        ids = [e["id"] for e in envelopes if isinstance(e, dict) and isinstance(e.get("id"), str)]
+        self.stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
+        seqs = [e.get("device_seq") for e in envelopes if isinstance(e, dict) and isinstance(e.get("device_seq"), int)]
+        self.stored_seqs = dict(db.session.execute(
+            select(Event.device_seq, Event.id).where(Event.device_id == self.device.id, Event.device_seq.in_(seqs))
+        ).all()) if seqs else {}
+        self.open_quarantine = {q.event_id: q for q in db.session.scalars(select(QuarantinedEvent).where(
+            QuarantinedEvent.device_id == self.device.id, QuarantinedEvent.event_id.in_(ids),
+            QuarantinedEvent.status == "open"))} if ids else {}
+        results = [self.apply(raw) for raw in envelopes]
+        self.save()
+        return results
+
+    def apply(self, raw) -> PushResult:
+        event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        try:
+            return self._apply(raw)
+        except Rejected as rejection:
+            self._quarantine(raw, event_id, rejection)
+            return PushResult(event_id, "rejected", rejection.reason, rejection.message)
+
+    def _apply(self, raw) -> PushResult:
+        if not isinstance(raw, dict):
+            raise Rejected(rules.INVALID_ENVELOPE, "an event must be a JSON object")
+        digest = envelope_hash(raw)
+        replay = self._replay(raw.get("id"), digest)
+        if replay:
+            return replay
+        try:
+            envelope = EnvelopeSchema().load(raw)
+        except ValidationError as exc:
+            raise Rejected(rules.INVALID_ENVELOPE, _describe(exc.messages)) from None
+        other = self.stored_seqs.get(envelope["device_seq"])
+        if other and other != envelope["id"]:
+            raise Rejected(rules.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
+        if self.check_device and self.device.blocked_at:
+            raise Rejected(rules.DEVICE_BLOCKED, f"this device was blocked: {self.device.blocked_reason}")
+        if not rules.may_push(self.user.role, envelope["type"]):
+            raise Rejected(rules.FORBIDDEN_TYPE, f"role {self.user.role} may not record {envelope['type']}")
+        if envelope["type"] == "worker.registered":
+            worker, flags, data = self._register(envelope)
+        else:
+            worker = self._worker(envelope)
+            self._check(envelope, worker)
+            flags = rules.event_flags(envelope["type"], envelope["context"], envelope["occurred_at"], self.now,
+                                      self.facts[worker.id])
+            data = envelope["data"]
+        self._store(envelope, worker, flags, digest, data)
+        self.seen[envelope["id"]] = (digest, worker.id)
+        return PushResult(envelope["id"], "accepted", flags=flags, worker_id=worker.id)
+
+    def _replay(self, event_id, digest: str) -> PushResult | None:
+        if not isinstance(event_id, str):
+            return None
+        if event_id in self.seen:
+            earlier_digest, worker_id = self.seen[event_id]
+            if earlier_digest != digest:
+                raise Rejected(rules.ID_CONFLICT, "this id was sent earlier in the batch with other content")
+            return PushResult(event_id, "duplicate", worker_id=worker_id)
+        stored = self.stored.get(event_id)
+        if stored is None:
+            return None
+        if stored.envelope_hash != digest:
+            raise Rejected(rules.ID_CONFLICT, "an event with this id and other content is already stored")
+        return PushResult(event_id, "duplicate", flags=list(stored.flags or []), worker_id=stored.worker_id)
+
+    # -- who the event is about
+
+    def _worker(self, envelope: dict) -> Worker:
+        if "credential" in envelope:
+            worker_id = self._card_holder(envelope["credential"], envelope["occurred_at"])
+        else:
+            worker_id = self.aliases.get(envelope["worker_id"]) or envelope["worker_id"]
+            if worker_id not in self.workers:
+                alias = db.session.get(WorkerAlias, worker_id)
+                worker_id = alias.worker_id if alias else worker_id
+        worker = self._load_worker(worker_id)
+        if worker is None:
+            raise Rejected(rules.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
+        return worker
+
+    def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
+        if text not in self.verified:
+            try:
+                self.verified[text] = verify_credential(text, self.trusted_keys, today=occurred_at.date())[0]
+            except CredentialError as exc:
+                self.verified[text] = exc
+        claims = self.verified[text]
+        if isinstance(claims, CredentialError):
+            raise Rejected(claims.reason, claims.message)
+        credential = db.session.get(Credential, claims.serial.hex())
+        if credential is None:
+            raise Rejected("revoked", "this card is not on record: issue a new one")
+        if credential.revoked_at is not None and credential.revoked_at <= occurred_at:
+            raise Rejected("revoked", "this card was revoked before the scan: issue a new one")
+        return credential.worker_id
+
+    def _load_worker(self, worker_id: str) -> Worker | None:
+        if worker_id not in self.workers:
+            worker = db.session.get(Worker, worker_id)
+            if worker is None:
+                return None
+            self.workers[worker_id] = worker
+            stored = db.session.scalars(select(Event).where(Event.worker_id == worker_id))
+            self.facts[worker_id] = [to_fact(e) for e in stored]
+        return self.workers[worker_id]
+
+    def _register(self, envelope: dict) -> tuple[Worker, list[str], dict]:
+        try:
+            registration = check_registration(envelope["data"], self.user, today=self.today)
+        except Forbidden as exc:
+            raise Rejected(rules.OUT_OF_SCOPE, exc.message) from None
+        except InvalidInput as exc:
+            raise Rejected(rules.INVALID_ENVELOPE, _describe(exc.details["errors"])) from None
+        except IdNumberError as exc:
+            raise Rejected(rules.INVALID_ENVELOPE, exc.message) from None
+        bidx = registration.id_number_bidx
+        existing = self.by_bidx.get(bidx) or find_worker_id_by_bidx(bidx)
+        if existing:
+            device_made_id = envelope.get("worker_id")
+            if device_made_id and device_made_id != existing:
+                self.aliases[device_made_id] = existing
+                if db.session.get(WorkerAlias, device_made_id) is None:
+                    db.session.add(WorkerAlias(alias_id=device_made_id, worker_id=existing))
+            # The same person again: the first registration stands; what this clerk typed is kept.
+            data = {key: envelope["data"].get(key) for key in PROFILE_FIELDS} | {"duplicate_of": existing}
+            return self._load_worker(existing), [rules.DUPLICATE_PERSON], data
+        worker_id = envelope.get("worker_id")
+        if worker_id and (db.session.get(Worker, worker_id) or db.session.get(WorkerAlias, worker_id)):
+            worker_id = None  # the device's id is taken: the result tells the device the real one
+        worker, event = build_registration(registration, self.user, worker_id=worker_id)
+        self.workers[worker.id], self.facts[worker.id] = worker, []
+        self.new_workers.append(worker)
+        self.by_bidx[bidx] = worker.id
+        return worker, [w["code"] for w in registration.warnings], event.data
+
+    # -- may this user record this about this worker
+
+    def _check(self, envelope: dict, worker: Worker) -> None:
+        type, context = envelope["type"], envelope["context"]
+        county = worker.home_county_code
+        if self.user.role == "employer":
+            context.setdefault("employer_id", self.user.employer_id)
+        missing = rules.missing_context(type, context)
+        if missing:
+            raise Rejected(rules.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {type}", county)
+        reason = access.scan_refusal(self.user, county, type, context, self.facts[worker.id])
+        if reason:
+            raise Rejected(rules.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.",
+                           county)
+        if context.get("employer_id") and db.session.get(Employer, context["employer_id"]) is None:
+            raise Rejected(rules.UNKNOWN_EMPLOYER, f"no employer {context['employer_id']}", county)
+        if type == "event.voided":
+            target = envelope["data"]["event_id"]
+            if not any(f.id == target for f in self.facts[worker.id]):
+                raise Rejected(rules.UNKNOWN_EVENT, f"event {target} is not one of this worker's", county)
+        if type == "worker.updated" and {"id_number", "home"} & set(envelope["data"]):
+            raise Rejected(rules.INVALID_ENVELOPE, "ID number and home corrections need the online check:"
+                           " use PATCH /api/workers/{id}", county)
+
+    # -- storing
+
+    def _store(self, envelope: dict, worker: Worker, flags: list[str], digest: str, data: dict) -> None:
+        event = build_event(
+            worker.id, envelope["type"], actor=None, occurred_at=envelope["occurred_at"],
+            context=envelope["context"], data=data, device_id=self.device.id, event_id=envelope["id"],
+            raw_code=envelope.get("credential"), flags=flags,
+        )
+        event.actor_id, event.device_seq, event.envelope_hash = self.actor_id, envelope["device_seq"], digest
+        self.events.append(event)
+        self.stored_seqs[envelope["device_seq"]] = envelope["id"]
+        self.facts[worker.id].append(to_fact(event))
+        earlier = self.open_quarantine.get(envelope["id"])
+        if earlier is not None:
+            earlier.status, earlier.resolved_at = "reapplied", self.now
+            earlier.resolution, earlier.resolved_event_id = "accepted when sent again", envelope["id"]
+
+    def _quarantine(self, raw, event_id: str | None, rejection: Rejected) -> None:
+        earlier = self.open_quarantine.get(event_id) if event_id else None
+        if earlier is not None:
+            earlier.times_received += 1
+            earlier.reason, earlier.message, earlier.received_at = rejection.reason, rejection.message, self.now
+            return
+        seq = raw.get("device_seq") if isinstance(raw, dict) else None
+        entry = QuarantinedEvent(
+            event_id=event_id[:100] if event_id else None, device_id=self.device.id,
+            device_seq=seq if isinstance(seq, int) and 0 < seq <= 2**53 else None, user_id=self.user.id,
+            county_code=rejection.county_code or self.user.county_code, reason=rejection.reason,
+            message=rejection.message[:2000], envelope=raw if isinstance(raw, dict) else {"value": raw},
+            received_at=self.now,
+        )
+        self.quarantine.append(entry)
+        if event_id:
+            self.open_quarantine[event_id] = entry
+
+    def save(self) -> None:
+        """Insert what was accepted and quarantined, then re-fold every worker it touched."""
+        db.session.add_all(self.new_workers)
+        db.session.flush()
+        db.session.add_all(self.events)
+        db.session.add_all(self.quarantine)
+        db.session.flush()
+        new = set(id(w) for w in self.new_workers)
+        for worker_id in {e.worker_id for e in self.events}:
+            worker = self.workers[worker_id]
+            previous_county = None if id(worker) in new else worker.home_county_code
+            project(worker, fold(self.facts[worker_id]))
+            publish_worker(worker, previous_county)
+        for event in self.events:
+            stage_change(db.session, "event", event.id, device_id=event.device_id)
+
+
+def _describe(messages) -> str:
+    return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in flatten_errors(messages).items())
+
+
+# ---------------------------------------------------------------- pull
+
+CURSOR_PREFIX = "p1:"
+
+
+def pull(user: User, device_id: str, cursor: str, limit: int) -> dict:
+    """Changes after ``cursor`` that ``user`` may see, oldest first; an empty cursor pulls everything."""
+    register_device(user, device_id)
+    after = decode_cursor(cursor)
+    rows = db.session.scalars(
+        select(Change).where(Change.position > after, access.pullable_changes(user, device_id))
+        .order_by(Change.position).limit(limit + 1)
+    ).all()
+    more, rows = len(rows) > limit, rows[:limit]
+    changes = describe_changes(rows, user)
+    db.session.commit()
+    return {"changes": changes, "cursor": encode_cursor(rows[-1].position if rows else after), "more": more}
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        text_value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text_value.startswith(CURSOR_PREFIX):
+            raise ValueError
+        return int(text_value[len(CURSOR_PREFIX):])
+    except ValueError:
+        raise InvalidInput({"cursor": ["游标无效，请从头同步。 Not a cursor from this server: pull again without one."]},
+                           code="invalid_cursor") from None
+
+
+def describe_changes(rows: list[Change], user: User) -> list[dict]:
+    """Each change with the current state of its thing (``None`` for deletions)."""
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        if row.op == "upsert":
+            wanted.setdefault(row.kind, set()).add(row.entity_id)
+    loaded = {kind: _LOADERS[kind](ids, user) for kind, ids in wanted.items()}
+    return [
+        {"kind": row.kind, "id": row.entity_id, "op": row.op,
+         "data": loaded[row.kind].get(row.entity_id) if row.op == "upsert" else None}
+        for row in rows
+    ]
+
+
+def _load_keys(ids, user):
+    return {str(k.id): {"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key, "status": k.status}
+            for k in db.session.scalars(select(SigningKey).where(SigningKey.id.in_([int(i) for i in ids])))}
+
+
+def _load_revocations(ids, user):
+    return {c.serial: {"serial": c.serial, "revoked_at": c.revoked_at.isoformat()}
+            for c in db.session.scalars(select(Credential).where(Credential.serial.in_(ids)))}
+
+
+def _load_workers(ids, user):
+    return {w.id: access.redact(worker_summary(w), user) for w in _in_chunks(Worker, Worker.id, ids)}
+
+
+def _load_events(ids, user):
+    return {e.id: {"id": e.id, "type": e.type, "worker_id": e.worker_id, "occurred_at": e.local_occurred_at.isoformat(),
+                   "recorded_at": e.recorded_at.isoformat(), "device_seq": e.device_seq, "context": e.context,
+                   "flags": e.flags} for e in _in_chunks(Event, Event.id, ids)}
+
+
+_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "worker": _load_workers, "event": _load_events}
+
+
+def worker_summary(worker: Worker) -> dict:
+    """What a device keeps offline about a worker: never the full ID number, phone or poverty status."""
+    return {
+        "id": worker.id, "name": worker.name, "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
+        "id_last4": worker.id_last4, "gender": worker.gender,
+        "home": {"county_code": worker.home_county_code, "township": worker.home_township},
+        "status": worker.status, "card_serial": worker.card_serial,
+        "current_employer_id": worker.current_employer_id,
+    }
+
+
+def _in_chunks(model, column, ids, size: int = 900):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield from db.session.scalars(select(model).where(column.in_(ids[start:start + size])))
+
+
+# ---------------------------------------------------------------- quarantine
+
+
+def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int]:
+    """Quarantined envelopes in ``user``'s scope (admins: all; county staff: their county's)."""
+    query = _scoped_quarantine(user)
+    if args.get("status", "open") != "all":
+        query = query.where(QuarantinedEvent.status == args.get("status", "open"))
+    for arg in ("reason", "device_id"):
+        if args.get(arg):
+            query = query.where(getattr(QuarantinedEvent, arg) == args[arg])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
+    items = db.session.scalars(query.order_by(QuarantinedEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(items), total
+
+
+def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str | None) -> QuarantinedEvent:
+    """Apply a quarantined envelope again, with corrections, under the reviewer's authority.
+
+    The event keeps its id, device and scanning user; the reviewer is recorded on the entry.
+    Raises a 422 ``DomainError`` with the reason when it is still refused.
+    """
+    entry = _open_entry(user, entry_id)
+    if {"id", "device_seq"} & set(corrections):
+        raise InvalidInput({"corrections": ["id and device_seq identify the scan and cannot be corrected"]})
+    device = db.session.get(Device, entry.device_id)
+    batch = _Batch(user, device, actor_id=entry.user_id, check_device=False)
+    [result] = batch.run([entry.envelope | corrections])
+    if result.status == "rejected":
+        db.session.rollback()
+        raise StillRefused(result.reason, result.message)
+    entry.status, entry.resolved_by, entry.resolved_at = "reapplied", user.id, utcnow()
+    entry.resolution = note or "re-applied" + (f" with corrections to {', '.join(corrections)}" if corrections else "")
+    entry.resolved_event_id = result.id
+    db.session.commit()
+    return entry
+
+
+def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEvent:
+    """Close a quarantined envelope without applying it; the reason is kept."""
+    entry = _open_entry(user, entry_id)
+    entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = "dismissed", user.id, utcnow(), reason
+    db.session.commit()
+    return entry
+
+
+def _scoped_quarantine(user: User):
+    if user.role == "admin":
+        return select(QuarantinedEvent)
+    if user.role in ("county", "workstation"):
+        return select(QuarantinedEvent).where(QuarantinedEvent.county_code == user.county_code)
+    raise Forbidden()
+
+
+def _open_entry(user: User, entry_id: int) -> QuarantinedEvent:
+    entry = db.session.scalar(_scoped_quarantine(user).where(QuarantinedEvent.id == entry_id))
+    if entry is None:
+        raise NotFound("quarantine_entry")
+    if entry.status != "open":
+        raise Conflict("already_resolved", f"这条记录已处理（{entry.status}）。 This entry was already {entry.status}.")
+    return entry

@@ -1,0 +1,244 @@
+import datetime as dt
+import uuid
+
+import pytest
+
+from server.extensions import db
+from server.models import Event, QuarantinedEvent, Worker
+from tests.api.sync_helpers import T0, envelope, push, statuses
+from tests.conftest import make_id_number, person
+
+
+@pytest.fixture
+def worker(register):
+    return register(n=1)
+
+
+@pytest.fixture
+def card(client, auth, worker):
+    return client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+
+
+def count(model) -> int:
+    return db.session.query(model).count()
+
+
+def test_arrival_scan_is_accepted_and_moves_the_record(client, auth, worker, card):
+    body = push(client, auth, "greeter", "phone-g1", envelope(credential=card))
+    [result] = body["results"]
+    assert (result["status"], result["worker_id"]) == ("accepted", worker["id"])
+    assert result["flags"] == ["unexpected_arrival"]  # no batch: noted, not an error
+    record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
+    assert record["status"] == "arrived" and record["milestones"]["arrived"] == "2026-02-20"
+    assert body["missing"] == [] and body["server_time"]
+
+
+def test_same_batch_twice_is_all_duplicate_and_stores_nothing_more(client, auth, worker, card):
+    batch = [envelope(credential=card, seq=1), envelope("batch.departed", 2, credential=card, context={"batch_id": "b1"})]
+    first = push(client, auth, "admin", "phone-a", *batch)
+    events_before, quarantine_before = count(Event), count(QuarantinedEvent)
+    second = push(client, auth, "admin", "phone-a", *batch)
+    assert [r["status"] for r in first["results"]] == ["accepted", "accepted"]
+    assert [r["status"] for r in second["results"]] == ["duplicate", "duplicate"]
+    assert [r["worker_id"] for r in second["results"]] == [worker["id"]] * 2
+    assert (count(Event), count(QuarantinedEvent)) == (events_before, quarantine_before)
+
+
+def test_an_id_already_stored_from_another_device_is_duplicate(client, auth, card):
+    scan = envelope(credential=card)
+    push(client, auth, "greeter", "phone-1", scan)
+    again = push(client, auth, "greeter", "phone-2", scan | {"device_seq": 9})
+    assert statuses(again) == [("rejected", "id_conflict")]  # different device_seq: different content
+    same = push(client, auth, "greeter", "phone-2", scan)
+    assert statuses(same) == [("duplicate", None)]
+
+
+def test_same_id_with_other_content_is_a_conflict_and_the_original_stands(client, auth, card):
+    scan = envelope(credential=card)
+    push(client, auth, "greeter", "phone-1", scan)
+    forged = push(client, auth, "greeter", "phone-1", scan | {"context": {"station": "福州南站"}})
+    assert statuses(forged) == [("rejected", "id_conflict")]
+    stored = db.session.get(Event, db.session.query(Event.seq).filter(Event.id == scan["id"]).scalar())
+    assert stored.context == {"station": "福州站"}
+    assert db.session.query(QuarantinedEvent).filter_by(reason="id_conflict").count() == 1
+
+
+def test_a_device_seq_used_twice_with_another_id_is_a_conflict(client, auth, card):
+    push(client, auth, "greeter", "phone-1", envelope(credential=card, seq=5))
+    body = push(client, auth, "greeter", "phone-1", envelope(credential=card, seq=5))
+    assert statuses(body) == [("rejected", "id_conflict")]
+
+
+def test_second_arrival_scan_is_a_flagged_fact_counted_once(client, auth, worker, card):
+    push(client, auth, "greeter", "phone-1", envelope(credential=card, seq=1))
+    body = push(client, auth, "admin", "phone-2", envelope(credential=card, seq=1, context={"station": "福州南站"},
+                                                         at=T0 + dt.timedelta(hours=1)))
+    assert body["results"][0]["status"] == "accepted" and "repeat" in body["results"][0]["flags"]
+    record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
+    assert record["milestones"]["arrived"] == "2026-02-20" and record["status"] == "arrived"
+
+
+def test_bad_envelopes_are_rejected_one_by_one_and_the_rest_is_applied(client, auth, card):
+    good = [envelope(credential=card, seq=1), envelope(credential=card, seq=7, at=T0 + dt.timedelta(hours=2))]
+    bad = [
+        "not an object",
+        {"id": "x", "type": "station.arrived"},                                        # bad id, fields missing
+        envelope(seq=2, credential=card) | {"type": "worker.teleported"},              # unknown type
+        envelope(seq=3, credential=card) | {"occurred_at": "2026-02-20T09:00:00"},      # no offset
+        envelope(seq=4, credential=card) | {"device_seq": "four"},                      # wrong type
+        envelope(seq=5, credential=card, context={"station": "福州站", "gate": 3}),     # unknown context key
+        envelope("station.arrived", 6, context={}, credential=card),                   # context.station missing
+        envelope(seq=8, credential=card, worker_id="w-1"),                             # both card and worker_id
+        envelope("credential.issued", 9, credential=card),                             # server-only type
+    ]
+    body = push(client, auth, "admin", "phone-1", good[0], *bad, good[1])
+    results = body["results"]
+    assert len(results) == 11
+    assert [r["status"] for r in results] == ["accepted"] + ["rejected"] * 9 + ["accepted"]
+    assert {r["reason"] for r in results[1:-1]} == {"invalid_envelope"}
+    assert all(r["message"] for r in results[1:-1])
+    assert count(QuarantinedEvent) == 9
+    kept = db.session.query(QuarantinedEvent).filter_by(event_id=None).first()
+    assert kept.envelope == {"value": "not an object"}
+
+
+def test_more_than_500_events_is_413_and_nothing_is_stored(client, auth, card):
+    events = [envelope(credential=card, seq=i) for i in range(1, 502)]
+    body = push(client, auth, "admin", "phone-1", *events, status=413)
+    assert body["code"] == "batch_too_large" and "500" in body["message"]
+    assert count(Event) == 2 and count(QuarantinedEvent) == 0  # the registration and the card only
+
+
+def test_oversized_or_invalid_bodies_are_refused_whole(client, auth):
+    big = client.post("/api/sync/push", data=b"{" + b" " * (10 * 1024 * 1024) + b"}",
+                      content_type="application/json", headers=auth.headers())
+    assert big.status_code == 413 and big.json["code"] == "request_entity_too_large"
+    broken = client.post("/api/sync/push", data=b'{"device_id": "d", "events": [', content_type="application/json",
+                         headers=auth.headers())
+    assert broken.status_code == 400
+    not_a_list = client.post("/api/sync/push", json={"device_id": "d", "events": {}}, headers=auth.headers())
+    assert not_a_list.status_code == 422 and "events" in not_a_list.json["errors"]
+
+
+def test_forged_and_revoked_cards_are_rejected_with_their_reason(client, auth, worker, card):
+    forged = card[:30] + ("B" if card[30] == "A" else "A") + card[31:]
+    reissued = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    later = T0 + dt.timedelta(days=400)  # after the reissue: the old card was revoked before this scan
+    body = push(client, auth, "greeter", "phone-1", envelope(credential=forged, seq=1),
+                envelope(credential=card, seq=2, at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)),
+                envelope(credential="LP1:garbage", seq=3), envelope(credential=reissued, seq=4, at=later))
+    assert statuses(body)[:3] == [("rejected", "bad_signature"), ("rejected", "revoked"), ("rejected", "malformed")]
+    assert body["results"][3]["status"] == "accepted"
+
+
+def test_scan_with_a_card_revoked_after_the_scan_still_counts(client, auth, worker, card):
+    client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers())  # old card revoked now
+    body = push(client, auth, "greeter", "phone-1", envelope(credential=card, at=T0))  # scanned back in February
+    assert body["results"][0]["status"] == "accepted"
+
+
+def test_employer_may_not_scan_into_another_employers_onboarding(client, auth, worker, card):
+    other = auth.employer_id("other_employer")
+    body = push(client, auth, "employer", "hr-phone", envelope("employer.onboarded", 1, credential=card,
+                                                              context={"employer_id": other}))
+    assert statuses(body) == [("rejected", "out_of_scope")]
+    confirm = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 2, credential=card))
+    assert statuses(confirm) == [("rejected", "out_of_scope")]  # not its worker (yet)
+    onboard = push(client, auth, "employer", "hr-phone", envelope("employer.onboarded", 3, credential=card,
+                                                                 data={"wage": 4200, "housing": True}))
+    assert onboard["results"][0]["status"] == "accepted"
+    assert onboard["results"][0]["flags"] == ["onboarded_without_arrival"]
+    stored = db.session.query(Event).filter_by(type="employer.onboarded").one()
+    assert stored.employer_id == auth.employer_id() and stored.data == {"wage": 4200, "housing": True}
+    confirm = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 4, credential=card))
+    assert confirm["results"][0]["status"] == "accepted"
+    record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers("employer")).json
+    assert record["status"] == "employed"
+
+
+def test_roles_may_push_only_their_own_kinds_of_event(client, auth, card):
+    body = push(client, auth, "greeter", "g", envelope("employer.onboarded", 1, credential=card,
+                                                       context={"employer_id": auth.employer_id()}))
+    assert statuses(body) == [("rejected", "forbidden_type")]
+    body = push(client, auth, "other_county", "oc", envelope("fair.checked_in", 1, credential=card,
+                                                             context={"fair_id": "f1"}))
+    assert statuses(body) == [("rejected", "out_of_scope")]
+    body = push(client, auth, "greeter", "g", envelope(credential=card, seq=2, context={"station": "厦门站"}))
+    assert statuses(body) == [("rejected", "out_of_scope")]  # not its station
+
+
+def test_server_fields_sent_by_a_device_are_ignored(client, auth, card):
+    forged = envelope(credential=card) | {"seq": 1, "recorded_at": "2020-01-01T00:00:00+00:00",
+                                           "actor_id": auth.users["admin"].id}
+    body = push(client, auth, "greeter", "phone-1", forged)
+    assert body["results"][0]["status"] == "accepted"
+    stored = db.session.query(Event).filter_by(id=forged["id"]).one()
+    assert stored.actor_id == auth.users["greeter"].id
+    assert stored.recorded_at > dt.datetime(2026, 1, 1, tzinfo=dt.UTC) and stored.seq != 1
+
+
+def test_future_device_clock_is_accepted_and_flagged(client, auth, card):
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    body = push(client, auth, "greeter", "phone-1", envelope(credential=card, at=tomorrow))
+    assert body["results"][0]["status"] == "accepted" and "clock_skew" in body["results"][0]["flags"]
+
+
+def test_late_offline_arrival_is_placed_in_order(client, auth, worker, card):
+    push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card, at=T0 + dt.timedelta(days=1)))
+    push(client, auth, "greeter", "g", envelope(credential=card, seq=1, at=T0))
+    record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
+    assert record["status"] == "employed"
+    assert record["milestones"]["arrived"] == "2026-02-20" and record["milestones"]["employed"] == "2026-02-21"
+
+
+def test_gaps_in_device_seq_are_reported_until_filled(client, auth, card):
+    body = push(client, auth, "greeter", "g", *[envelope(credential=card, seq=s) for s in (1, 2, 3, 6, 9)])
+    assert body["missing"] == [[4, 5], [7, 8]]
+    body = push(client, auth, "greeter", "g", envelope(credential=card, seq=4), {"id": "bad", "device_seq": 5})
+    assert body["missing"] == [[7, 8]]  # a rejected event was still received
+
+
+def test_offline_registrations_of_one_person_make_one_worker(client, auth):
+    number = make_id_number(birth=dt.date(1988, 8, 8), sequence=321)
+    temp_a, temp_b = str(uuid.uuid4()), str(uuid.uuid4())
+    data = person(n=0, id_number=number)
+    a = push(client, auth, "fair_staff", "fair-phone-a", envelope("worker.registered", 1, worker_id=temp_a, data=data))
+    b = push(client, auth, "fair_staff", "fair-phone-b",
+             envelope("worker.registered", 1, worker_id=temp_b, data=data | {"phone": "13600000000"}),
+             envelope("fair.checked_in", 2, worker_id=temp_b, context={"fair_id": "fair-7"}))
+    assert a["results"][0]["status"] == "accepted" and a["results"][0]["worker_id"] == temp_a
+    assert [r["status"] for r in b["results"]] == ["accepted", "accepted"]
+    assert b["results"][0]["worker_id"] == b["results"][1]["worker_id"] == temp_a
+    assert b["results"][0]["flags"] == ["duplicate_person"]
+    assert count(Worker) == 1
+    later = push(client, auth, "fair_staff", "fair-phone-b", envelope("fair.intent_signed", 3, worker_id=temp_b,
+                 context={"fair_id": "fair-7", "employer_id": auth.employer_id()}))
+    assert later["results"][0]["worker_id"] == temp_a  # the alias holds after the batch too
+    assert db.session.get(Worker, temp_a).status == "intent"
+
+
+def test_registration_with_bad_fields_is_quarantined_with_each_field_named(client, auth):
+    body = push(client, auth, "fair_staff", "f", envelope("worker.registered", 1,
+                data=person(id_number="360730198601011111", phone="123")))
+    assert statuses(body) == [("rejected", "invalid_envelope")]
+    assert "data.id_number" in body["results"][0]["message"] and "data.phone" in body["results"][0]["message"]
+
+
+def test_device_belongs_to_its_first_user(client, auth, card):
+    assert client.post("/api/devices", json={"device_id": "d-1", "name": "通渭招聘会 1号机", "mode": "fair"},
+                       headers=auth.headers("fair_staff")).status_code == 200
+    assert client.post("/api/devices", json={"device_id": "d-1"}, headers=auth.headers("fair_staff")).status_code == 200
+    refused = client.post("/api/sync/push", json={"device_id": "d-1", "events": [envelope(credential=card)]},
+                          headers=auth.headers("greeter"))
+    assert refused.status_code == 403 and count(QuarantinedEvent) == 0
+    devices = client.get("/api/devices", headers=auth.headers("fair_staff")).json
+    assert [(d["id"], d["name"]) for d in devices] == [("d-1", "通渭招聘会 1号机")]
+
+
+def test_blocked_device_pushes_go_to_quarantine(client, auth, card):
+    push(client, auth, "greeter", "lost-phone", envelope(credential=card, seq=1))
+    assert client.post("/api/devices/lost-phone/block", json={"reason": "reported stolen"},
+                       headers=auth.headers("greeter")).status_code == 403
+    client.post("/api/devices/lost-phone/block", json={"reason": "reported stolen"}, headers=auth.headers())
+    body = push(client, auth, "greeter", "lost-phone", envelope(credential=card, seq=2))
+    assert statuses(body) == [("rejected", "device_blocked")]

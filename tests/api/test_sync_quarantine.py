@@ -1,0 +1,87 @@
+import uuid
+
+from server.extensions import db
+from server.models import QuarantinedEvent
+from tests.api.sync_helpers import envelope, push, statuses
+
+
+def quarantine(client, auth, who="admin", **args):
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    response = client.get(f"/api/sync/quarantine?{query}", headers=auth.headers(who))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_rejected_envelope_is_kept_with_reason_device_and_user(client, auth, register):
+    worker = register()
+    scan = envelope("fair.checked_in", 4, worker_id=worker["id"], context={"fair_id": "f-1"})
+    push(client, auth, "other_county", "lx-phone", scan)
+    [entry] = quarantine(client, auth)["items"]
+    assert (entry["reason"], entry["device_id"], entry["device_seq"]) == ("out_of_scope", "lx-phone", 4)
+    assert entry["user_id"] == auth.users["other_county"].id and entry["envelope"] == scan
+    assert entry["county_code"] == "621121" and entry["status"] == "open"
+
+
+def test_county_staff_see_their_county_only(client, auth, register):
+    worker = register()
+    push(client, auth, "other_county", "lx", envelope("fair.checked_in", 1, worker_id=worker["id"],
+                                                     context={"fair_id": "f"}))
+    assert quarantine(client, auth, "county")["total"] == 1
+    assert quarantine(client, auth, "other_county")["total"] == 0
+    assert client.get("/api/sync/quarantine", headers=auth.headers("greeter")).status_code == 403
+
+
+def test_the_same_rejected_envelope_sent_again_is_one_entry(client, auth):
+    orphan = envelope("fair.checked_in", 1, worker_id=str(uuid.uuid4()), context={"fair_id": "f"})
+    for _ in range(3):
+        assert statuses(push(client, auth, "admin", "a", orphan)) == [("rejected", "unknown_worker")]
+    [entry] = quarantine(client, auth)["items"]
+    assert entry["times_received"] == 3
+
+
+def test_rejected_scan_sent_again_once_it_can_apply_is_accepted_and_resolved(client, auth, register):
+    temp = str(uuid.uuid4())
+    check_in = envelope("fair.checked_in", 2, worker_id=temp, context={"fair_id": "f"})
+    assert statuses(push(client, auth, "admin", "a", check_in)) == [("rejected", "unknown_worker")]
+    from tests.conftest import person
+    push(client, auth, "admin", "a", envelope("worker.registered", 1, worker_id=temp, data=person()))
+    assert push(client, auth, "admin", "a", check_in)["results"][0]["status"] == "accepted"
+    [entry] = quarantine(client, auth, status="all")["items"]
+    assert entry["status"] == "reapplied" and entry["resolved_event_id"] == check_in["id"]
+
+
+def test_reapply_with_a_correction_applies_it_and_records_who(client, auth, register):
+    worker = register()
+    wrong = envelope("fair.checked_in", 1, worker_id="typo-id", context={"fair_id": "f-3"})
+    push(client, auth, "fair_staff", "fair-1", wrong)
+    entry_id = quarantine(client, auth)["items"][0]["id"]
+    response = client.post(f"/api/sync/quarantine/{entry_id}/reapply",
+                           json={"corrections": {"worker_id": worker["id"]}, "note": "worker id mistyped"},
+                           headers=auth.headers("county"))
+    assert response.status_code == 200, response.json
+    entry = response.json
+    assert entry["status"] == "reapplied" and entry["resolved_by"] == auth.users["county"].id
+    assert entry["resolution"] == "worker id mistyped" and entry["resolved_event_id"] == wrong["id"]
+    timeline = client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json
+    checked_in = next(e for e in timeline if e["type"] == "fair.checked_in")
+    assert checked_in["actor"]["name"] == "tongwei-fair" and checked_in["device_id"] == "fair-1"
+    again = client.post(f"/api/sync/quarantine/{entry_id}/reapply", json={}, headers=auth.headers())
+    assert again.status_code == 409
+
+
+def test_reapply_still_refused_answers_the_reason_and_stays_open(client, auth):
+    push(client, auth, "admin", "a", envelope("fair.checked_in", 1, worker_id="nobody", context={"fair_id": "f"}))
+    entry_id = quarantine(client, auth)["items"][0]["id"]
+    response = client.post(f"/api/sync/quarantine/{entry_id}/reapply", json={}, headers=auth.headers())
+    assert response.status_code == 422 and response.json["code"] == "unknown_worker"
+    assert db.session.get(QuarantinedEvent, entry_id).status == "open"
+
+
+def test_dismiss_needs_a_reason_and_is_recorded(client, auth):
+    push(client, auth, "admin", "a", envelope("fair.checked_in", 1, worker_id="nobody", context={"fair_id": "f"}))
+    entry_id = quarantine(client, auth)["items"][0]["id"]
+    assert client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={}, headers=auth.headers()).status_code == 422
+    response = client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={"reason": "test scan at training"},
+                           headers=auth.headers())
+    assert response.json["status"] == "dismissed" and response.json["resolution"] == "test scan at training"
+    assert quarantine(client, auth)["total"] == 0 and quarantine(client, auth, status="dismissed")["total"] == 1
