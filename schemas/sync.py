@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
@@ -110,10 +111,15 @@ class EnvelopeSchema(BaseSchema):
     @post_load
     def _typed(self, envelope, **kwargs):
         try:
-            data = DATA_SCHEMAS[envelope["type"]]().load(envelope["data"])
+            data = _data_schema(envelope["type"]).load(envelope["data"])
         except ValidationError as exc:
             raise ValidationError(exc.messages, "data") from None
         return envelope | {"id": str(envelope["id"]), "data": jsonable(data)}
+
+
+@functools.cache
+def _data_schema(type: str) -> BaseSchema:
+    return DATA_SCHEMAS[type]()  # schemas hold no state between loads: one instance per type
 
 
 def jsonable(value):

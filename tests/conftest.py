@@ -3,12 +3,17 @@ an app per test, users of every role with real Bearer tokens, and a valid-person
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import threading
+import urllib.error
+import urllib.request
 
 import flask_migrate
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.domain.id_numbers import check_character
@@ -145,3 +150,27 @@ def register(client, auth):
         return response.json
 
     return _register
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free port, many requests at once."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:
+    """A JSON request over real HTTP (stdlib only): answers the status and the decoded body."""
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, request
 
 from server.errors import DomainError
+from server.extensions import db
 from server.models import User
 from server.services.auth import user_for_token
 
@@ -29,6 +30,10 @@ def authenticate() -> None:
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if user is None:
         raise Unauthorized()
+    # Detached with its columns loaded, and the read ended: on SQLite every transaction holds
+    # the write lock, and a request should not hold it while it does other work.
+    db.session.expunge(user)
+    db.session.rollback()
     g.user = user
 
 

@@ -87,34 +87,44 @@ def to_fact(event: Event) -> EventFact:
     )
 
 
-def project(worker: Worker, record: WorkerRecord) -> None:
-    """Write the folded record onto the worker's row."""
+def project(worker: Worker, record: WorkerRecord) -> dict:
+    """Write the folded record onto the worker's row; answer the columns that changed."""
+    changed = {key: value for key, value in projection(record).items() if getattr(worker, key) != value}
+    for key, value in changed.items():
+        setattr(worker, key, value)
+    return changed
+
+
+def projection(record: WorkerRecord) -> dict:
+    """The worker's columns as the record has them."""
     profile = record.profile
     home = profile.get("home", {})
-    worker.name = profile.get("name")
-    worker.id_number_enc = profile.get("id_number_enc")
-    worker.id_number_bidx = profile.get("id_number_bidx")
-    worker.id_last4 = profile.get("id_last4")
-    worker.id_region_code = profile.get("id_region_code")
-    worker.gender = profile.get("gender")
-    worker.birth_date = dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date") else None
-    worker.phone = profile.get("phone")
-    worker.home_county_code = home.get("county_code")
-    worker.home_township = home.get("township")
-    worker.home_village = home.get("village")
-    worker.poor_household = bool(profile.get("poor_household"))
-    worker.skills = profile.get("skills") or []
-    worker.desired_jobs = profile.get("desired_jobs") or []
-    worker.education = profile.get("education")
-    worker.status = record.status or "registered"
-    worker.milestones = record.milestones
-    worker.current_employer_id = record.current_employer_id
-    worker.employed_since = record.employed_since
-    worker.employment_ended_on = record.employment_ended_on
-    worker.last_confirmed_on = record.last_confirmed_on
-    worker.card_serial = record.card_serial
-    worker.last_event_at = record.last_event_key[0] if record.last_event_key else None
-    worker.event_count = record.event_count
+    return {
+        "name": profile.get("name"),
+        "id_number_enc": profile.get("id_number_enc"),
+        "id_number_bidx": profile.get("id_number_bidx"),
+        "id_last4": profile.get("id_last4"),
+        "id_region_code": profile.get("id_region_code"),
+        "gender": profile.get("gender"),
+        "birth_date": dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date") else None,
+        "phone": profile.get("phone"),
+        "home_county_code": home.get("county_code"),
+        "home_township": home.get("township"),
+        "home_village": home.get("village"),
+        "poor_household": bool(profile.get("poor_household")),
+        "skills": profile.get("skills") or [],
+        "desired_jobs": profile.get("desired_jobs") or [],
+        "education": profile.get("education"),
+        "status": record.status or "registered",
+        "milestones": record.milestones,
+        "current_employer_id": record.current_employer_id,
+        "employed_since": record.employed_since,
+        "employment_ended_on": record.employment_ended_on,
+        "last_confirmed_on": record.last_confirmed_on,
+        "card_serial": record.card_serial,
+        "last_event_at": record.last_event_key[0] if record.last_event_key else None,
+        "event_count": record.event_count,
+    }
 
 
 def rebuild_all_records(*, check_only: bool = False) -> list[str]:

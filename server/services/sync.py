@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
 from server.api.errors import flatten_errors
@@ -42,10 +43,11 @@ from server.models import (
 from server.models.types import utcnow
 from server.services import access, keyring
 from server.services.changes import stage_change
-from server.services.events import build_event, project, publish_worker, to_fact
+from server.services.events import build_event, projection, publish_worker, to_fact
 from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
 
 RETRIES = 3
+ENVELOPE = EnvelopeSchema()
 
 
 class BatchTooLarge(DomainError):
@@ -119,10 +121,14 @@ def push(user: User, device_id: str, envelopes: list) -> dict:
     """Apply a batch; answer one result per envelope, the device's gaps and the server time."""
     if len(envelopes) > MAX_BATCH:
         raise BatchTooLarge(len(envelopes))
+    cards = CardVerifier(keyring.trusted_keys())
+    db.session.rollback()  # end the key read: no write lock is held while envelopes and signatures are checked
+    checked = [check_envelope(raw) for raw in envelopes]
+    cards.verify_all(c.envelope["credential"] for c in checked if c.envelope and "credential" in c.envelope)
     for attempt in range(RETRIES):
         try:
             device = register_device(user, device_id)
-            results = _Batch(user, device).run(envelopes)
+            results = _Batch(user, device, cards).run(checked)
             device.last_push_at = utcnow()
             missing = missing_ranges(device_id)
             db.session.commit()
@@ -157,17 +163,69 @@ def envelope_hash(raw: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
+@dataclass
+class Checked:
+    """What an envelope is, found without the database: its digest, and its validated form or
+    why it is invalid."""
+
+    raw: object
+    event_id: str | None
+    digest: str | None = None
+    envelope: dict | None = None
+    invalid: Rejected | None = None
+
+
+def check_envelope(raw) -> Checked:
+    if not isinstance(raw, dict):
+        return Checked(raw, None, invalid=Rejected(rules.INVALID_ENVELOPE, "an event must be a JSON object"))
+    event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
+    checked = Checked(raw, event_id, envelope_hash(raw))
+    try:
+        checked.envelope = ENVELOPE.load(raw)
+    except ValidationError as exc:
+        checked.invalid = Rejected(rules.INVALID_ENVELOPE, _describe(exc.messages))
+    return checked
+
+
+class CardVerifier:
+    """Checks scanned card texts against the trusted keys, each text once."""
+
+    def __init__(self, trusted_keys: list):
+        self.trusted_keys = trusted_keys
+        self.today = dt.date.today()
+        self.results: dict[str, object] = {}
+
+    def verify_all(self, texts) -> None:
+        for text_value in texts:
+            self.verify(text_value)
+
+    def verify(self, text_value: str, *, on: dt.date | None = None):
+        """The card's claims, or the ``CredentialError``; expiry counts on the day ``on`` (the scan's)."""
+        if text_value not in self.results:
+            self.results[text_value] = self._verify(text_value, self.today)
+        result = self.results[text_value]
+        if on is not None and isinstance(result, CredentialError) and result.reason == "expired":
+            return self._verify(text_value, on)  # a card valid on the day of the scan was valid
+        return result
+
+    def _verify(self, text_value: str, day: dt.date):
+        try:
+            return verify_credential(text_value, self.trusted_keys, today=day)[0]
+        except CredentialError as exc:
+            return exc
+
+
 class _Batch:
     """One push: envelopes applied in order, with what earlier ones did visible to later ones."""
 
-    def __init__(self, user: User, device: Device, *, actor_id: int | None = None, check_device: bool = True):
-        self.user, self.device = user, device
+    def __init__(self, user: User, device: Device, cards: CardVerifier, *, actor_id: int | None = None,
+                 check_device: bool = True):
+        self.user, self.device, self.cards = user, device, cards
         self.actor_id = actor_id or user.id
         self.check_device = check_device
         self.now = utcnow()
         self.today = dt.date.today()
-        self.trusted_keys = keyring.trusted_keys()
-        self.verified: dict[str, object] = {}
+        self.credentials: dict[str, Credential] = {}
         self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
         self.workers: dict[str, Worker] = {}
         self.new_workers: list[Worker] = []
@@ -177,39 +235,60 @@ class _Batch:
         self.seen: dict[str, tuple[str, str | None]] = {}  # id -> (hash, worker id) within this batch
         self.quarantine: list[QuarantinedEvent] = []
 
-    def run(self, envelopes: list) -> list[PushResult]:
-        ids = [e["id"] for e in envelopes if isinstance(e, dict) and isinstance(e.get("id"), str)]
+    def run(self, checked: list[Checked]) -> list[PushResult]:
+        ids = [c.event_id for c in checked if c.event_id]
         self.stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
-        seqs = [e.get("device_seq") for e in envelopes if isinstance(e, dict) and isinstance(e.get("device_seq"), int)]
+        seqs = [c.envelope["device_seq"] for c in checked if c.envelope]
         self.stored_seqs = dict(db.session.execute(
             select(Event.device_seq, Event.id).where(Event.device_id == self.device.id, Event.device_seq.in_(seqs))
         ).all()) if seqs else {}
         self.open_quarantine = {q.event_id: q for q in db.session.scalars(select(QuarantinedEvent).where(
             QuarantinedEvent.device_id == self.device.id, QuarantinedEvent.event_id.in_(ids),
             QuarantinedEvent.status == "open"))} if ids else {}
-        results = [self.apply(raw) for raw in envelopes]
+        self.prefetch([c.envelope for c in checked if c.envelope])
+        results = [self.apply(c) for c in checked]
         self.save()
         return results
 
-    def apply(self, raw) -> PushResult:
-        event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-        try:
-            return self._apply(raw)
-        except Rejected as rejection:
-            self._quarantine(raw, event_id, rejection)
-            return PushResult(event_id, "rejected", rejection.reason, rejection.message)
+    def prefetch(self, envelopes: list[dict]) -> None:
+        """Load in a few queries what the envelopes will need: their cards, workers and workers' events."""
+        texts = {e["credential"] for e in envelopes if "credential" in e}
+        serials = []
+        for text_value in texts:
+            claims = self.cards.verify(text_value)
+            if not isinstance(claims, CredentialError):
+                serials.append(claims.serial.hex())
+        self.credentials = {c.serial: c for c in _in_chunks(Credential, Credential.serial, serials)}
+        worker_ids = {c.worker_id for c in self.credentials.values()}
+        worker_ids |= {e["worker_id"] for e in envelopes if isinstance(e.get("worker_id"), str)}
+        self.aliases.update({a.alias_id: a.worker_id for a in _in_chunks(WorkerAlias, WorkerAlias.alias_id, worker_ids)})
+        worker_ids |= set(self.aliases.values())
+        for worker in _in_chunks(Worker, Worker.id, worker_ids):
+            self.workers[worker.id], self.facts[worker.id] = worker, []
+        columns = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
+                   Event.recorded_at, Event.context, Event.data)
+        worker_ids = list(self.workers)
+        for start in range(0, len(worker_ids), 900):  # plain rows: the fold needs no ORM objects
+            for row in db.session.execute(select(*columns).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
+                self.facts[row.worker_id].append(EventFact(
+                    row.id, row.type, row.occurred_at.astimezone(dt.timezone(dt.timedelta(minutes=row.occurred_offset_minutes))),
+                    row.recorded_at, row.context or {}, row.data or {}))
 
-    def _apply(self, raw) -> PushResult:
-        if not isinstance(raw, dict):
-            raise Rejected(rules.INVALID_ENVELOPE, "an event must be a JSON object")
-        digest = envelope_hash(raw)
-        replay = self._replay(raw.get("id"), digest)
+    def apply(self, checked: Checked) -> PushResult:
+        try:
+            return self._apply(checked)
+        except Rejected as rejection:
+            self._quarantine(checked.raw, checked.event_id, rejection)
+            return PushResult(checked.event_id, "rejected", rejection.reason, rejection.message)
+
+    def _apply(self, checked: Checked) -> PushResult:
+        digest = checked.digest
+        replay = self._replay(checked.event_id, digest)
         if replay:
             return replay
-        try:
-            envelope = EnvelopeSchema().load(raw)
-        except ValidationError as exc:
-            raise Rejected(rules.INVALID_ENVELOPE, _describe(exc.messages)) from None
+        if checked.invalid:
+            raise checked.invalid
+        envelope = checked.envelope
         other = self.stored_seqs.get(envelope["device_seq"])
         if other and other != envelope["id"]:
             raise Rejected(rules.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
@@ -251,24 +330,16 @@ class _Batch:
             worker_id = self._card_holder(envelope["credential"], envelope["occurred_at"])
         else:
             worker_id = self.aliases.get(envelope["worker_id"]) or envelope["worker_id"]
-            if worker_id not in self.workers:
-                alias = db.session.get(WorkerAlias, worker_id)
-                worker_id = alias.worker_id if alias else worker_id
         worker = self._load_worker(worker_id)
         if worker is None:
             raise Rejected(rules.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
         return worker
 
     def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
-        if text not in self.verified:
-            try:
-                self.verified[text] = verify_credential(text, self.trusted_keys, today=occurred_at.date())[0]
-            except CredentialError as exc:
-                self.verified[text] = exc
-        claims = self.verified[text]
+        claims = self.cards.verify(text, on=occurred_at.date())
         if isinstance(claims, CredentialError):
             raise Rejected(claims.reason, claims.message)
-        credential = db.session.get(Credential, claims.serial.hex())
+        credential = self.credentials.get(claims.serial.hex()) or db.session.get(Credential, claims.serial.hex())
         if credential is None:
             raise Rejected("revoked", "this card is not on record: issue a new one")
         if credential.revoked_at is not None and credential.revoked_at <= occurred_at:
@@ -376,18 +447,38 @@ class _Batch:
     def save(self) -> None:
         """Insert what was accepted and quarantined, then re-fold every worker it touched."""
         db.session.add_all(self.new_workers)
-        db.session.flush()
-        db.session.add_all(self.events)
         db.session.add_all(self.quarantine)
         db.session.flush()
-        new = set(id(w) for w in self.new_workers)
-        for worker_id in {e.worker_id for e in self.events}:
+        if self.events:  # Core executemany: the ORM would insert row by row to learn each seq
+            columns = [c.key for c in Event.__table__.columns if c.key != "seq"]
+            db.session.execute(Event.__table__.insert(), [{k: getattr(e, k) for k in columns} for e in self.events])
+        changes: dict[tuple, list[dict]] = {}
+        for worker_id in dict.fromkeys(e.worker_id for e in self.events):
             worker = self.workers[worker_id]
-            previous_county = None if id(worker) in new else worker.home_county_code
-            project(worker, fold(self.facts[worker_id]))
-            publish_worker(worker, previous_county)
+            changed = {k: v for k, v in projection(fold(self.facts[worker_id])).items() if getattr(worker, k) != v}
+            if changed:
+                changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
+        for rows in changes.values():
+            self._update_workers(rows)
+        for worker in self.new_workers:
+            publish_worker(worker)
         for event in self.events:
             stage_change(db.session, "event", event.id, device_id=event.device_id)
+
+    def _update_workers(self, rows: list[dict]) -> None:
+        """One executemany for workers whose same columns changed (the ORM would send an UPDATE
+        per worker on SQLite), then the loaded objects told their new values."""
+        columns = [key for key in rows[0] if key != "id"]
+        statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
+                     .values({key: bindparam("b_" + key) for key in columns}))
+        db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
+        for row in rows:
+            worker = self.workers[row["id"]]
+            previous_county = worker.home_county_code
+            for key in columns:
+                set_committed_value(worker, key, row[key])
+            db.session.expire(worker, ["updated_at"])
+            publish_worker(worker, previous_county)
 
 
 def _describe(messages) -> str:
@@ -511,8 +602,9 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     if {"id", "device_seq"} & set(corrections):
         raise InvalidInput({"corrections": ["id and device_seq identify the scan and cannot be corrected"]})
     device = db.session.get(Device, entry.device_id)
-    batch = _Batch(user, device, actor_id=entry.user_id, check_device=False)
-    [result] = batch.run([entry.envelope | corrections])
+    checked = check_envelope(entry.envelope | corrections)
+    cards = CardVerifier(keyring.trusted_keys())
+    [result] = _Batch(user, device, cards, actor_id=entry.user_id, check_device=False).run([checked])
     if result.status == "rejected":
         db.session.rollback()
         raise StillRefused(result.reason, result.message)

@@ -1,26 +1,14 @@
-"""A live server on a free port and Debian's Chromium driven by Playwright (no downloaded browser)."""
+"""Debian's Chromium driven by Playwright (no downloaded browser), against the live server."""
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("LABORPASS_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's hosts.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,65 @@
+"""Eight devices pushing at once while another device pulls without pause: no push fails with
+"database is locked", and the puller's cursor never passes a change that committed late."""
+import threading
+import uuid
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Worker
+from tests.api.sync_helpers import envelope
+from tests.conftest import http_json, person
+
+WRITERS, PUSHES, PER_PUSH = 8, 6, 5
+
+
+def test_concurrent_pushers_lose_nothing_and_the_puller_skips_nothing(live_server, auth):
+    token = auth.tokens["admin"]
+    registered, failures = [], []
+    pulled: set[str] = set()
+    done = threading.Event()
+
+    def writer(number: int):
+        device = f"writer-{number}"
+        for push_number in range(PUSHES):
+            events = []
+            for i in range(PER_PUSH):
+                n = 10_000 + number * 1000 + push_number * PER_PUSH + i
+                events.append(envelope("worker.registered", push_number * PER_PUSH + i + 1,
+                                       worker_id=str(uuid.uuid4()), data=person(n)))
+            status, body = http_json("POST", f"{live_server}/api/sync/push", {"device_id": device, "events": events},
+                                     token=token)
+            if status != 200 or any(r["status"] != "accepted" for r in body["results"]):
+                failures.append((status, body))
+            else:
+                registered.extend(r["worker_id"] for r in body["results"])
+
+    def pull_once(cursor: str) -> tuple[str, bool]:
+        status, body = http_json("GET", f"{live_server}/api/sync/pull?device_id=puller&limit=7&cursor={cursor}",
+                                 token=token)
+        assert status == 200, body
+        pulled.update(c["id"] for c in body["changes"] if c["kind"] == "worker")
+        return body["cursor"], body["more"]
+
+    def puller():
+        cursor = ""
+        while not done.is_set():
+            cursor, _ = pull_once(cursor)
+        more = True
+        while more:
+            cursor, more = pull_once(cursor)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    pull_thread = threading.Thread(target=puller)
+    pull_thread.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    pull_thread.join()
+
+    assert failures == []
+    assert len(registered) == WRITERS * PUSHES * PER_PUSH
+    assert db.session.scalar(select(func.count()).select_from(Worker)) == len(registered)
+    assert set(registered) <= pulled, f"the cursor skipped {len(set(registered) - pulled)} workers"
