@@ -29,3 +29,18 @@ class ErrorSchema(BaseSchema):
     message = fields.String(metadata={"description": "what happened and what to do, Chinese then English"})
     errors = fields.Dict(metadata={"description": "field name -> list of messages"})
     worker_id = fields.String(metadata={"description": "the existing worker, for duplicate_id_number"})
+
+
+def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as one level: ``{"home": {"county_code": [...]}}`` ->
+    ``{"home.county_code": [...]}``, the way every error of the API names its fields."""
+    if isinstance(errors, list):
+        return {prefix or "_schema": [str(m) for m in errors]}
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten_errors(value, name))
+        else:
+            flat[name] = [str(m) for m in value] if isinstance(value, list) else [str(value)]
+    return flat

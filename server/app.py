@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from server import api as api_package
 from server import web
 from server.api.auth import authenticate
-from server.api.errors import LaborPassApi, handle_domain_error, handle_unexpected_error
+from server.api.errors import LaborPassApi, handle_database_unavailable, handle_domain_error, handle_unexpected_error
 from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
 from server.errors import DomainError
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(web.blp)
     app.before_request(authenticate)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)
     register_commands(app)
     return app

@@ -40,3 +40,12 @@ def test_unknown_api_route_answers_json_error(client, auth):
     response = client.get("/api/nowhere", headers=auth.headers())
     assert response.status_code == 404
     assert response.json["code"] == "not_found"
+
+
+def test_unreachable_database_answers_503_with_retry_after(tmp_path, auth, client):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                      "LABORPASS_INSTANCE_DIR": str(tmp_path)})
+    response = app.test_client().get("/api/workers", headers=auth.headers())
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.json["code"] == "database_unavailable"
+    assert app.test_client().get("/api/health").status_code == 503

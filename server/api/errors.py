@@ -5,7 +5,7 @@ from flask import current_app, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from schemas.base import ErrorSchema
+from schemas.base import ErrorSchema, flatten_errors
 from server.errors import DomainError
 
 
@@ -39,6 +39,15 @@ def handle_domain_error(error: DomainError):
     return response
 
 
+def handle_database_unavailable(error: Exception):
+    """The database is down or locked past the busy timeout: the client should come back."""
+    current_app.logger.warning("database unavailable: %s", error)
+    response = error_response(503, "database_unavailable",
+                              "数据库暂不可用，请稍后重试。 The database is unavailable: try again shortly.")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return error
@@ -50,17 +59,3 @@ def error_response(status: int, code: str, message: str, **details):
     response = jsonify({"code": code, "status": status, "message": message, **details})
     response.status_code = status
     return response
-
-
-def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
-    """``{"home": {"county_code": [...]}}`` -> ``{"home.county_code": [...]}``."""
-    if isinstance(errors, list):
-        return {prefix or "_schema": [str(m) for m in errors]}
-    flat: dict[str, list[str]] = {}
-    for key, value in errors.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            flat.update(flatten_errors(value, name))
-        else:
-            flat[name] = [str(m) for m in value] if isinstance(value, list) else [str(value)]
-    return flat
