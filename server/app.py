@@ -22,6 +22,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False  # keep the schemas' field order; sorting big pulls costs time
     app.config.from_object(DefaultConfig)
     app.config.update(config_from_environment())
     if test_config:

@@ -10,7 +10,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    JSON_SORT_KEYS = False
 
     API_TITLE = "LaborPass API"
     API_VERSION = "v1"

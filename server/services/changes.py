@@ -11,7 +11,7 @@ would move its cursor past 104 for good.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, func, select, text, tuple_
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.orm import Session
 
 from server.models import Change
@@ -51,12 +51,16 @@ def _assign_positions(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     keys = list(staged)
     existing = {}
-    for chunk in _chunks(keys, 500):
-        existing.update({
-            (row.kind, row.entity_id, row.county_code): row.id
-            for row in session.execute(select(Change.id, Change.kind, Change.entity_id, Change.county_code)
-                                       .where(tuple_(Change.kind, Change.entity_id, Change.county_code).in_(chunk)))
-        })
+    by_kind: dict[str, set[str]] = {}
+    for kind, entity_id, _county in keys:
+        by_kind.setdefault(kind, set()).add(entity_id)
+    for kind, entity_ids in by_kind.items():  # kind = ? AND entity_id IN (…): the unique index serves it
+        for chunk in _chunks(sorted(entity_ids), 500):
+            existing.update({
+                (row.kind, row.entity_id, row.county_code): row.id
+                for row in session.execute(select(Change.id, Change.kind, Change.entity_id, Change.county_code)
+                                           .where(Change.kind == kind, Change.entity_id.in_(chunk)))
+            })
     position = session.scalar(select(func.coalesce(func.max(Change.position), 0)))
     now = utcnow()
     updates, inserts = [], []

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from schemas.sync import PullResponseSchema
 from tests.api.sync_helpers import envelope, push
 
 
@@ -11,6 +12,7 @@ def pull_all(client, auth, who, device, *, limit=500, cursor=""):
                               headers=auth.headers(who))
         assert response.status_code == 200, response.json
         body = response.json
+        assert PullResponseSchema().validate(body) == {}  # the documented shape, though not dumped by it
         changes += body["changes"]
         cursor = body["cursor"]
         if not body["more"]:
