@@ -20,4 +20,5 @@ await build({
 });
 for (const item of SHELL) await cp(item, `${DIST}/${item}`, { recursive: true });
 for (const file of SWAGGER) await cp(`node_modules/swagger-ui-dist/${file}`, `${DIST}/swagger-ui/${file}`);
+await cp('swagger-init.js', `${DIST}/swagger-ui/init.js`);
 console.log(`PWA built into pwa/${DIST}`);

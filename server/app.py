@@ -16,18 +16,21 @@ from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
 from server.services import changes
 from server.services.instance_secrets import load_or_create_secret
+from server.web import add_security_headers
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__, static_folder=None)  # templates/: our Swagger UI page, without inline script
     app.json.sort_keys = False  # keep the schemas' field order; sorting big pulls costs time
     app.config.from_object(DefaultConfig)
     app.config.update(config_from_environment())
     if test_config:
         app.config.update(test_config)
     _load_instance(app)
+    if "SESSION_COOKIE_SECURE" not in (test_config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["LABORPASS_ORIGIN"].startswith("https://")
 
     db.init_app(app)
     changes.install(db.session)
@@ -39,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_package.register_blueprints(api)
     app.register_blueprint(web.blp)
     app.before_request(authenticate)
+    app.after_request(add_security_headers)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -8,7 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import auth, demo, keyring
+from server.services import audit, auth, demo, keyring, passkeys
 from server.services.events import rebuild_all_records
 
 
@@ -71,6 +71,31 @@ def create_token_command(user_name, label, days):
     click.echo(token)
 
 
+@click.command("enroll")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r for r in ROLES if r != "worker"]))
+@click.option("--county", "county_code", help="county code, for county/workstation/fair_staff")
+@click.option("--employer", "employer_id", help="employer id, for employer users")
+@click.option("--station", help="station name, for greeters")
+@with_appcontext
+def enroll_command(name, role, county_code, employer_id, station):
+    """Print a one-time code (15 minutes) with which NAME registers a passkey in the app."""
+    _enrollment, code = passkeys.create_enrollment(None, name=name, role=role, county_code=county_code,
+                                                   employer_id=employer_id, station=station)
+    click.echo(code)
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify_command():
+    """Check the audit trail's hash chain; exit 1 naming the first entry that was altered."""
+    broken = audit.verify_chain()
+    if broken is not None:
+        click.echo(f"audit chain broken at entry {broken}")
+        raise SystemExit(1)
+    click.echo("audit chain intact")
+
+
 @click.command("rebuild-records")
 @click.option("--check", is_flag=True, help="only report records that differ from a fresh fold")
 @with_appcontext
@@ -85,7 +110,7 @@ def rebuild_records_command(check):
 
 
 COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
-            create_token_command, rebuild_records_command)
+            create_token_command, enroll_command, audit_verify_command, rebuild_records_command)
 
 
 def register_commands(app: Flask) -> None:

@@ -20,6 +20,15 @@ class DefaultConfig:
     # Served from our own build (pwa/dist/swagger-ui): nothing is loaded from a CDN.
     OPENAPI_SWAGGER_UI_URL = "/swagger-ui/"
 
+    # WebAuthn: the relying party is this site. Production: the exact HTTPS origin and its host.
+    LABORPASS_RP_ID = "localhost"
+    LABORPASS_ORIGIN = "http://localhost:5000"
+    LABORPASS_RP_NAME = "务工通 LaborPass"
+    SESSION_COOKIE_NAME = "laborpass_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
     LABORPASS_CARD_VALIDITY_DAYS = 3 * 365
     LABORPASS_HOTLINE = "12333"  # the national HR and social security service line
     LABORPASS_CARD_FONT = None  # a TTF/TTC with Chinese glyphs; found among known paths when unset
@@ -36,5 +45,7 @@ def config_from_environment() -> dict:
         "LABORPASS_HOTLINE": "LABORPASS_HOTLINE",
         "LABORPASS_CARD_FONT": "LABORPASS_CARD_FONT",
         "LABORPASS_PWA_DIR": "LABORPASS_PWA_DIR",
+        "LABORPASS_RP_ID": "LABORPASS_RP_ID",
+        "LABORPASS_ORIGIN": "LABORPASS_ORIGIN",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, current_app, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
 blp = Blueprint("web", __name__)
@@ -30,6 +30,31 @@ def asset(path: str):
         response = send_from_directory(root, "index.html", max_age=0)  # client-side routes
     if path in ("sw.js", "index.html"):
         response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'", "script-src 'self'", "worker-src 'self'", "manifest-src 'self'", "connect-src 'self'",
+    "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'", "object-src 'none'",
+    "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def add_security_headers(response):
+    """Every response: a strict CSP (no inline script), no referrer, no sniffing; API answers are
+    never stored by browsers or proxies, since most carry personal data."""
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
 
 

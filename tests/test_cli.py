@@ -31,3 +31,16 @@ def test_seed_demo_fills_once_and_records_are_consistent(runner, client):
     assert 0 < mine["total"] < 30 and all(w["status"] == "employed" for w in mine["items"])
     check = runner.invoke(args=["rebuild-records", "--check"])
     assert check.exit_code == 0 and check.output.startswith("0 record")
+
+
+def test_enroll_prints_a_code_that_starts_a_passkey_registration(runner, client):
+    code = runner.invoke(args=["enroll", "admin-2", "--role", "admin"]).output.strip()
+    assert len(code) == 10
+    response = client.post("/api/auth/register/options", json={"name": "admin-2", "code": code})
+    assert response.status_code == 200 and response.json["user"]["name"] == "admin-2"
+
+
+def test_audit_verify_reports_an_intact_chain(runner):
+    runner.invoke(args=["enroll", "someone", "--role", "greeter", "--station", "福州站"])
+    result = runner.invoke(args=["audit-verify"])
+    assert result.exit_code == 0 and "intact" in result.output

@@ -49,3 +49,18 @@ def test_unreachable_database_answers_503_with_retry_after(tmp_path, auth, clien
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.json["code"] == "database_unavailable"
     assert app.test_client().get("/api/health").status_code == 503
+
+
+def test_security_headers_on_html_json_and_assets(client, auth):
+    for path, headers in (("/", {}), ("/api/workers", auth.headers()), ("/manifest.webmanifest", {}),
+                          ("/api/docs", {})):
+        response = client.get(path, headers=headers)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+        assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "camera=(self)" in response.headers["Permissions-Policy"]
+        response.close()
+    assert client.get("/api/workers", headers=auth.headers()).headers["Cache-Control"] == "no-store"
+    assert "<script>" not in client.get("/api/docs").get_data(as_text=True)

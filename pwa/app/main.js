@@ -1,8 +1,10 @@
-// The app shell (for now): who we are, whether the server answers, where the API docs are.
+// The app shell (for now): server status, passkey enrollment and sign-in.
 // Scanner, outbox and the role views arrive with the PWA issue.
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
+
+import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
 
 const html = htm.bind(h);
 
@@ -17,14 +19,68 @@ export async function fetchHealth() {
 }
 
 const LABELS = { ok: '服务正常 Online', down: '服务异常 Server error', offline: '离线 Offline', checking: '检查中… Checking…' };
+const ROLE_NAMES = {
+  admin: '管理员', county: '县人社局', workstation: '劳务工作站', fair_staff: '招聘会工作人员',
+  greeter: '车站接站', employer: '用人单位', worker: '务工人员',
+};
+
+function Enroll({ onDone }) {
+  const [state, setState] = useState({ busy: false, message: '' });
+  async function submit(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    setState({ busy: true, message: '' });
+    try {
+      await registerPasskey(form.get('name'), form.get('code'), form.get('device'));
+      setState({ busy: false, message: '通行密钥已创建，请登录。 Passkey created: sign in now.' });
+      onDone();
+    } catch (error) {
+      setState({ busy: false, message: error.message });
+    }
+  }
+  return html`
+    <form id="enroll" onSubmit=${submit}>
+      <h2>首次使用 First time here</h2>
+      <label>姓名 Name<input name="name" required autocomplete="username" /></label>
+      <label>注册码 Enrollment code<input name="code" required autocapitalize="characters" /></label>
+      <label>本机名称 This phone's name<input name="device" placeholder="招聘会1号手机" /></label>
+      <button type="submit" disabled=${state.busy}>创建通行密钥 Create passkey</button>
+      <p class="message" role="status">${state.message}</p>
+    </form>`;
+}
 
 function App() {
   const [health, setHealth] = useState('checking');
-  useEffect(() => { fetchHealth().then(setHealth); }, []);
+  const [me, setMe] = useState(undefined);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    fetchHealth().then(setHealth);
+    whoAmI().then(setMe).catch(() => setMe(null));
+  }, []);
+
+  async function doSignIn() {
+    setMessage('');
+    try {
+      setMe(await signIn());
+    } catch (error) {
+      setMessage(error.message);
+    }
+  }
+  async function doSignOut() {
+    await signOut();
+    setMe(null);
+  }
+
   return html`
     <header><h1>务工通 LaborPass</h1><div>定西—福州劳务协作实名制管理</div></header>
     <section>
       <p>服务器状态 Server: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${LABELS[health]}</span></p>
+      ${me ? html`
+        <p id="signed-in" data-user=${me.name}>已登录 Signed in: <b>${me.name}</b>（${ROLE_NAMES[me.role] || me.role}）</p>
+        <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
+        <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>
+        <p class="message" role="alert" id="sign-in-message">${message}</p>
+        <${Enroll} onDone=${() => setMessage('')} />`}
       <a class="button" href="/api/docs">接口文档 API docs</a>
     </section>`;
 }

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from server.api import cards, health, keys, regions, sync, workers
+from server.api import cards, health, keys, passkeys, regions, sync, workers
 
-MODULES = (health, keys, regions, workers, cards, sync)
+MODULES = (health, keys, regions, workers, cards, sync, passkeys)
 
 
 def register_blueprints(api: Api) -> None:

@@ -1,14 +1,24 @@
-"""Who is calling: a Bearer token on every /api route but the public ones."""
+"""Who is calling: a Bearer token, or the session a passkey sign-in started.
+
+Changes made with the session cookie must also carry the session's CSRF token in
+``X-CSRF-Token``, be JSON, and come from our own origin.
+"""
 from __future__ import annotations
 
-from flask import g, request
+import secrets
 
-from server.errors import DomainError
+from flask import current_app, g, request, session
+
+from server.errors import DomainError, Forbidden
 from server.extensions import db
 from server.models import User
 from server.services.auth import user_for_token
 
-PUBLIC_ENDPOINTS = frozenset({"health.Health", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"})
+PUBLIC_ENDPOINTS = frozenset({
+    "health.Health", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
+    "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify", "auth.Logout",
+})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Unauthorized(DomainError):
@@ -22,12 +32,26 @@ class Unauthorized(DomainError):
         )
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+
+    def __init__(self):
+        super().__init__("json_required", "请求须为 JSON。 Send the request as application/json.")
+
+
 def authenticate() -> None:
-    """``before_request`` hook: set ``g.user`` or refuse with 401."""
-    if not request.path.startswith("/api/") or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    """``before_request`` hook: set ``g.user`` or refuse (401, 403 or 415)."""
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return
+    if request.method not in SAFE_METHODS:
+        _refuse_cross_site()
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if scheme.lower() == "bearer" and token.strip():
+        user = user_for_token(token.strip())
+    else:
+        user = _session_user()
     if user is None:
         raise Unauthorized()
     # Detached with its columns loaded, and the read ended: on SQLite every transaction holds
@@ -39,3 +63,24 @@ def authenticate() -> None:
 
 def current_user() -> User:
     return g.user
+
+
+def _session_user() -> User | None:
+    if "user_id" not in session:
+        return None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("X-CSRF-Token", "")
+        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+            raise Forbidden("缺少或错误的 CSRF 令牌。 Missing or wrong X-CSRF-Token header.")
+    user = db.session.get(User, session["user_id"])
+    return user if user is not None and user.active else None
+
+
+def _refuse_cross_site() -> None:
+    """Changes come as JSON from our own pages (or from scripts, which send no Origin)."""
+    if request.mimetype != "application/json" and request.content_length:
+        raise UnsupportedMediaType()
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+            origin and origin != current_app.config["LABORPASS_ORIGIN"] and origin != request.host_url.rstrip("/")):
+        raise Forbidden("拒绝来自其他网站的请求。 Requests from other sites are refused.")

@@ -1,0 +1,31 @@
+// The one fetch wrapper: JSON in and out, the session cookie, and the CSRF token for changes.
+
+let csrfToken = '';
+
+/** Remember the CSRF token the server gave at sign-in (or from /api/auth/me). */
+export function setCsrfToken(token) {
+  csrfToken = token || '';
+}
+
+/** An error the server answered: `code` is the API's reason code, `message` is for people. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.code || 'http_error';
+  }
+}
+
+/** Send a JSON request to our own API; answer the decoded body or throw ApiError. */
+export async function apiFetch(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, {
+    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}

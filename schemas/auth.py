@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, PlainText
+from server.models.user import ROLES
+
+
+class EnrollmentInSchema(BaseSchema):
+    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.OneOf([r for r in ROLES if r != "worker"]))
+    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"), load_default=None)
+    employer_id = fields.String(load_default=None)
+    station = PlainText(validate=validate.Length(max=100), load_default=None)
+
+
+class EnrollmentSchema(BaseSchema):
+    user_id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    code = fields.String(metadata={"description": "shown once; only its hash is kept"})
+    expires_at = fields.DateTime()
+    qr_svg = fields.String(metadata={"description": "the code as a QR, for the phone to scan"})
+
+
+class RegistrationStartSchema(BaseSchema):
+    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class CredentialResponseSchema(BaseSchema):
+    """The browser's PublicKeyCredential as JSON, passed unchanged to py_webauthn (camelCase)."""
+
+    credential = fields.Dict(required=True)
+    name = PlainText(validate=validate.Length(max=100), load_default=None,
+                     metadata={"description": "a name for this passkey, e.g. 招聘会1号手机"})
+
+
+class PasskeySchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    locked_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class PasskeyPatchSchema(BaseSchema):
+    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MeSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    county_code = fields.String(allow_none=True)
+    employer_id = fields.String(allow_none=True)
+    station = fields.String(allow_none=True)
+    csrf_token = fields.String(metadata={"description": "send as X-CSRF-Token with every change made with the cookie"})

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import io
+import json
+import secrets
+
+import qrcode
+import qrcode.image.svg
+from flask import session
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.auth import (
+    CredentialResponseSchema,
+    EnrollmentInSchema,
+    EnrollmentSchema,
+    MeSchema,
+    PasskeyPatchSchema,
+    PasskeySchema,
+    RegistrationStartSchema,
+)
+from schemas.base import ErrorSchema
+from server.api.auth import current_user
+from server.services import passkeys
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description=(
+    "Staff sign in with passkeys. An admin (or a county officer) enrolls a named person: the code "
+    "lets that person register a passkey and nothing else; then they sign in with it."))
+
+
+@blp.route("/enrollments")
+class Enrollments(MethodView):
+    @blp.arguments(EnrollmentInSchema)
+    @blp.response(201, EnrollmentSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="not yours to enroll")
+    def post(self, data):
+        """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
+        enrollment, code = passkeys.create_enrollment(current_user(), **data)
+        return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
+                "expires_at": enrollment.expires_at, "qr_svg": _qr_svg(code)}
+
+
+@blp.route("/register/options")
+class RegisterOptions(MethodView):
+    @blp.arguments(RegistrationStartSchema)
+    @blp.response(200, description="PublicKeyCredentialCreationOptions as JSON")
+    @blp.alt_response(400, schema=ErrorSchema, description="name or code wrong, expired or used up")
+    def post(self, data):
+        """Start registering a passkey with your name and enrollment code."""
+        options, challenge_id = passkeys.registration_options(data["name"], data["code"])
+        session["webauthn_challenge"] = challenge_id
+        return json.loads(options)
+
+
+@blp.route("/register/verify")
+class RegisterVerify(MethodView):
+    @blp.arguments(CredentialResponseSchema)
+    @blp.response(201, PasskeySchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
+    def post(self, data):
+        """Finish registering: the new passkey is kept; sign in with it next."""
+        return passkeys.register_passkey(session.pop("webauthn_challenge", None), data["credential"], name=data["name"])
+
+
+@blp.route("/login/options")
+class LoginOptions(MethodView):
+    @blp.response(200, description="PublicKeyCredentialRequestOptions as JSON")
+    def post(self):
+        """Start signing in: any passkey of this site; the phone lets you pick whose."""
+        options, challenge_id = passkeys.authentication_options()
+        session["webauthn_challenge"] = challenge_id
+        return json.loads(options)
+
+
+@blp.route("/login/verify")
+class LoginVerify(MethodView):
+    @blp.arguments(CredentialResponseSchema)
+    @blp.response(200, MeSchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
+    def post(self, data):
+        """Finish signing in; the session starts anew (a new id and CSRF token)."""
+        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"])
+        session.clear()
+        session.permanent = True
+        session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32))
+        return _me(user)
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self):
+        """Sign out on this device (queued scans stay on the device)."""
+        session.clear()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Who is signed in, and the CSRF token for changes made with the session cookie."""
+        return _me(current_user())
+
+
+@blp.route("/passkeys")
+class Passkeys(MethodView):
+    @blp.response(200, PasskeySchema(many=True))
+    def get(self):
+        """Your passkeys."""
+        return passkeys.list_passkeys(current_user())
+
+
+@blp.route("/passkeys/<int:passkey_id>")
+class PasskeyById(MethodView):
+    @blp.arguments(PasskeyPatchSchema)
+    @blp.response(200, PasskeySchema)
+    def patch(self, data, passkey_id):
+        """Name one of your passkeys."""
+        return passkeys.rename_passkey(current_user(), passkey_id, data["name"])
+
+    @blp.response(200, PasskeySchema)
+    def delete(self, passkey_id):
+        """Revoke one of your passkeys: it no longer signs in."""
+        return passkeys.revoke_passkey(current_user(), passkey_id)
+
+
+def _me(user) -> dict:
+    return {"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
+            "employer_id": user.employer_id, "station": user.station, "csrf_token": session.get("csrf", "")}
+
+
+def _qr_svg(code: str) -> str:
+    out = io.BytesIO()
+    qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage).save(out)
+    return out.getvalue().decode()

@@ -1,0 +1,48 @@
+"""The audit trail: append-only, every entry chained to the previous one by SHA-256.
+
+``hash = SHA-256(prev_hash ‖ canonical JSON of the entry)``: changing or deleting a row in the
+database breaks the chain at that row, which ``verify_chain`` reports. Appends are serialised
+(an advisory lock on PostgreSQL, the write lock on SQLite) so the chain never forks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select, text
+
+from server.extensions import db
+from server.models import AuditEntry, User
+from server.models.types import utcnow
+
+GENESIS = "0" * 64
+_LOCK_KEY = 7_357_002
+
+
+def record(action: str, *, actor: User | None = None, target: str | None = None, **details) -> AuditEntry:
+    """Append an entry in the current transaction (it lasts if the transaction commits)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    previous = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    entry = AuditEntry(at=utcnow(), actor_id=actor.id if actor else None, action=action, target=target,
+                       details=details, prev_hash=previous)
+    entry.hash = entry_hash(entry, previous)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entry_hash(entry: AuditEntry, previous: str) -> str:
+    content = json.dumps({"at": entry.at.isoformat(), "actor_id": entry.actor_id, "action": entry.action,
+                          "target": entry.target, "details": entry.details}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256((previous + content).encode()).hexdigest()
+
+
+def verify_chain() -> int | None:
+    """The id of the first entry that does not follow from the one before it, or ``None``."""
+    previous = GENESIS
+    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+        if entry.prev_hash != previous or entry_hash(entry, previous) != entry.hash:
+            return entry.id
+        previous = entry.hash
+    return None

@@ -1,0 +1,262 @@
+"""Staff sign in with passkeys only: enrollment codes, and the two WebAuthn ceremonies.
+
+Challenges are kept server-side (py_webauthn stores nothing), single use, bound to their
+purpose and five minutes old at most; user verification is required; the RP ID and origin
+come from configuration. A sign counter that goes back locks the passkey (a copy of it may
+exist) and is audited for admins.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import select, update
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+from webauthn.helpers.exceptions import InvalidAuthenticationResponse, WebAuthnException
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from server.domain.fallback_codes import ALPHABET
+from server.errors import DomainError, Forbidden, NotFound
+from server.extensions import db
+from server.models import EnrollmentCode, Passkey, User, WebAuthnChallenge
+from server.models.types import utcnow
+from server.services import audit
+
+CODE_LIFETIME = dt.timedelta(minutes=15)
+CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
+MAX_CODE_ATTEMPTS = 5
+CODE_LENGTH = 10  # from the look-alike-free alphabet: about 50 bits
+STAFF_ROLES_A_COUNTY_MAY_ENROLL = ("county", "workstation", "fair_staff")
+
+
+class PasskeyRefused(DomainError):
+    """Deliberately vague: a failed ceremony says no more than that it failed."""
+
+    status = 400
+
+    def __init__(self, code: str = "passkey_invalid",
+                 message: str = "通行密钥验证失败，请重试。 The passkey check failed: try again."):
+        super().__init__(code, message)
+
+
+# ---------------------------------------------------------------- enrollment codes
+
+
+def create_enrollment(issuer: User | None, *, name: str, role: str, county_code: str | None = None,
+                      employer_id: str | None = None, station: str | None = None) -> tuple[EnrollmentCode, str]:
+    """A new person with a fixed role and scope, and the one-time code that lets them register a passkey.
+
+    Admins enroll anyone; a county officer enrolls its own county's staff; ``issuer`` ``None``
+    is the server's own command line. The plain code is answered once; only its hash is kept.
+    """
+    if issuer is None:
+        pass
+    elif issuer.role == "county":
+        if role not in STAFF_ROLES_A_COUNTY_MAY_ENROLL or county_code != issuer.county_code:
+            raise Forbidden("县级用户只能为本县的县、工作站或招聘会人员发放注册码。"
+                            " A county officer enrolls only its own county's county, workstation or fair staff.")
+    elif issuer.role != "admin":
+        raise Forbidden()
+    user = db.session.scalar(select(User).where(User.name == name))
+    if user is None:
+        user = User(name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+        db.session.add(user)
+        db.session.flush()
+    elif (user.role, user.county_code, user.employer_id) != (role, county_code, employer_id):
+        raise DomainError("user_exists", f"用户 {name} 已存在且角色不同。 A user {name} exists with another role or scope.")
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    now = utcnow()
+    enrollment = EnrollmentCode(user_id=user.id, code_hash=_hash(code), created_by=issuer.id if issuer else None,
+                                created_at=now,
+                                expires_at=now + CODE_LIFETIME)
+    db.session.add(enrollment)
+    db.session.flush()
+    audit.record("enrollment.issued", actor=issuer, target=f"user:{user.id}", role=role, county_code=county_code)
+    db.session.commit()
+    return enrollment, code
+
+
+def registration_options(name: str, code: str) -> tuple[str, int]:
+    """Options for ``navigator.credentials.create`` and the challenge id, for a valid name and code."""
+    enrollment = _redeem(name, code)
+    user = db.session.get(User, enrollment.user_id)
+    if not user.webauthn_handle:
+        user.webauthn_handle = bytes_to_base64url(secrets.token_bytes(32))
+    existing = db.session.scalars(select(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None)))
+    options = generate_registration_options(
+        rp_id=current_app.config["LABORPASS_RP_ID"], rp_name=current_app.config["LABORPASS_RP_NAME"],
+        user_name=user.name, user_display_name=user.name, user_id=base64url_to_bytes(user.webauthn_handle),
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.REQUIRED),
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in existing],
+    )
+    challenge = _store_challenge(options.challenge, "register", enrollment_id=enrollment.id)
+    db.session.commit()
+    return options_to_json(options), challenge.id
+
+
+def register_passkey(challenge_id: int | None, credential: dict, *, name: str | None = None) -> Passkey:
+    """Verify the browser's new credential and keep it; the enrollment code is spent."""
+    challenge = _consume(challenge_id, "register")
+    enrollment = db.session.get(EnrollmentCode, challenge.enrollment_id)
+    if enrollment.used_at is not None:
+        raise PasskeyRefused("enrollment_used", "注册码已用过。 This enrollment code was already used.")
+    try:
+        verified = verify_registration_response(
+            credential=credential, expected_challenge=base64url_to_bytes(challenge.challenge),
+            expected_rp_id=current_app.config["LABORPASS_RP_ID"], expected_origin=current_app.config["LABORPASS_ORIGIN"],
+            require_user_verification=True)
+    except WebAuthnException as exc:
+        _fail("passkey.registration_failed", enrollment.user_id, exc)
+    passkey = Passkey(user_id=enrollment.user_id, credential_id=bytes_to_base64url(verified.credential_id),
+                      public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
+                      transports=(credential.get("response") or {}).get("transports") or [], name=name)
+    db.session.add(passkey)
+    enrollment.used_at = utcnow()
+    db.session.flush()
+    user = db.session.get(User, enrollment.user_id)
+    audit.record("enrollment.used", actor=user, target=f"user:{user.id}")
+    audit.record("passkey.registered", actor=user, target=f"passkey:{passkey.id}")
+    db.session.commit()
+    return passkey
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+def authentication_options() -> tuple[str, int]:
+    """Options for ``navigator.credentials.get``: any passkey of this site (the phone shows whose)."""
+    options = generate_authentication_options(rp_id=current_app.config["LABORPASS_RP_ID"],
+                                              user_verification=UserVerificationRequirement.REQUIRED)
+    challenge = _store_challenge(options.challenge, "login")
+    db.session.commit()
+    return options_to_json(options), challenge.id
+
+
+def authenticate(challenge_id: int | None, credential: dict) -> User:
+    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise."""
+    challenge = _consume(challenge_id, "login")
+    passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == str(credential.get("id", ""))))
+    if passkey is None or passkey.revoked_at or passkey.locked_at:
+        _fail("login.failed", passkey.user_id if passkey else None, "unknown, revoked or locked passkey")
+    user = db.session.get(User, passkey.user_id)
+    if not user.active:
+        _fail("login.failed", user.id, "user deactivated")
+    try:
+        verified = verify_authentication_response(
+            credential=credential, expected_challenge=base64url_to_bytes(challenge.challenge),
+            expected_rp_id=current_app.config["LABORPASS_RP_ID"], expected_origin=current_app.config["LABORPASS_ORIGIN"],
+            credential_public_key=base64url_to_bytes(passkey.public_key),
+            credential_current_sign_count=passkey.sign_count, require_user_verification=True)
+    except InvalidAuthenticationResponse as exc:
+        if "sign count" in str(exc).lower():
+            passkey.locked_at = utcnow()
+            audit.record("passkey.locked", actor=user, target=f"passkey:{passkey.id}",
+                         reason="sign counter went back: the passkey may have been copied")
+            db.session.commit()
+        _fail("login.failed", user.id, exc)
+    except WebAuthnException as exc:
+        _fail("login.failed", user.id, exc)
+    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
+    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}")
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- one's own passkeys
+
+
+def list_passkeys(user: User) -> list[Passkey]:
+    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)))
+
+
+def rename_passkey(user: User, passkey_id: int, name: str) -> Passkey:
+    passkey = _own_passkey(user, passkey_id)
+    passkey.name = name
+    db.session.commit()
+    return passkey
+
+
+def revoke_passkey(user: User, passkey_id: int) -> Passkey:
+    passkey = _own_passkey(user, passkey_id)
+    if passkey.revoked_at is None:
+        passkey.revoked_at = utcnow()
+        audit.record("passkey.revoked", actor=user, target=f"passkey:{passkey.id}")
+        db.session.commit()
+    return passkey
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _redeem(name: str, code: str) -> EnrollmentCode:
+    """The person's open enrollment if ``code`` is theirs; each wrong try counts, five lock it."""
+    user = db.session.scalar(select(User).where(User.name == name))
+    enrollment = user and db.session.scalar(
+        select(EnrollmentCode).where(EnrollmentCode.user_id == user.id, EnrollmentCode.used_at.is_(None))
+        .order_by(EnrollmentCode.id.desc()))
+    refusal = PasskeyRefused("enrollment_invalid", "姓名或注册码不正确，或已过期。 Name or code is wrong or expired.")
+    if not enrollment or enrollment.expires_at <= utcnow() or enrollment.attempts >= MAX_CODE_ATTEMPTS:
+        raise refusal
+    if not secrets.compare_digest(_hash(code.strip().upper().replace("-", "")), enrollment.code_hash):
+        enrollment.attempts += 1
+        audit.record("enrollment.failed", target=f"user:{user.id}", attempts=enrollment.attempts)
+        db.session.commit()
+        raise refusal
+    return enrollment
+
+
+def _store_challenge(challenge: bytes, purpose: str, *, enrollment_id: int | None = None) -> WebAuthnChallenge:
+    row = WebAuthnChallenge(challenge=bytes_to_base64url(challenge), purpose=purpose, enrollment_id=enrollment_id,
+                            expires_at=utcnow() + CHALLENGE_LIFETIME)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _consume(challenge_id: int | None, purpose: str) -> WebAuthnChallenge:
+    """Spend the challenge atomically: a second use, another purpose or an old one is refused."""
+    if challenge_id is None:
+        raise PasskeyRefused()
+    spent = db.session.execute(
+        update(WebAuthnChallenge)
+        .where(WebAuthnChallenge.id == challenge_id, WebAuthnChallenge.purpose == purpose,
+               WebAuthnChallenge.used_at.is_(None), WebAuthnChallenge.expires_at > utcnow())
+        .values(used_at=utcnow()))
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise PasskeyRefused()
+    db.session.commit()  # spent even if what follows fails: a challenge is never tried twice
+    return db.session.get(WebAuthnChallenge, challenge_id)
+
+
+def _fail(action: str, user_id: int | None, reason) -> None:
+    current_app.logger.info("passkey ceremony failed: %s", reason)
+    audit.record(action, target=f"user:{user_id}" if user_id else None, reason=str(reason)[:200])
+    db.session.commit()
+    raise PasskeyRefused()
+
+
+def _own_passkey(user: User, passkey_id: int) -> Passkey:
+    passkey = db.session.get(Passkey, passkey_id)
+    if passkey is None or passkey.user_id != user.id:
+        raise NotFound("passkey")
+    return passkey
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()

@@ -1,0 +1,123 @@
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from server.extensions import db
+from server.models import AuditEntry, EnrollmentCode, User, WebAuthnChallenge
+from server.services import audit, passkeys
+from server.services.passkeys import PasskeyRefused
+from tests.conftest import USES_POSTGRES
+
+
+def enroll(client, auth, who="admin", **body):
+    body = {"name": "王芳", "role": "fair_staff", "county_code": "621121"} | body
+    return client.post("/api/auth/enrollments", json=body, headers=auth.headers(who))
+
+
+@pytest.mark.parametrize("who, body, status", [
+    ("admin", {"role": "employer", "county_code": None}, 201),
+    ("county", {}, 201),
+    ("county", {"county_code": "621122"}, 403),        # another county's staff
+    ("county", {"role": "admin", "county_code": None}, 403),
+    ("fair_staff", {}, 403),
+    ("employer", {}, 403),
+])
+def test_who_may_enroll_whom(client, auth, who, body, status):
+    assert enroll(client, auth, who, **body).status_code == status
+
+
+def test_enrollment_code_is_shown_once_and_stored_hashed(client, auth):
+    response = enroll(client, auth)
+    code = response.json["code"]
+    assert len(code) == 10 and not set(code) & set("0O1IL")
+    assert response.json["qr_svg"].startswith("<?xml") or "<svg" in response.json["qr_svg"]
+    stored = db.session.query(EnrollmentCode).one()
+    assert code not in stored.code_hash and stored.expires_at - stored.created_at == dt.timedelta(minutes=15)
+    assert db.session.query(AuditEntry).filter_by(action="enrollment.issued").count() == 1
+
+
+def test_the_code_opens_no_session(client, auth):
+    code = enroll(client, auth).json["code"]
+    options = client.post("/api/auth/register/options", json={"name": "王芳", "code": code})
+    assert options.status_code == 200 and options.json["authenticatorSelection"]["userVerification"] == "required"
+    assert options.json["rp"]["id"] == "localhost"
+    assert client.get("/api/auth/me").status_code == 401
+    assert client.get("/api/workers").status_code == 401
+
+
+def test_five_wrong_codes_lock_the_enrollment(client, auth):
+    code = enroll(client, auth).json["code"]
+    for _ in range(5):
+        wrong = client.post("/api/auth/register/options", json={"name": "王芳", "code": "ZZZZZZZZZZ"})
+        assert wrong.status_code == 400 and wrong.json["code"] == "enrollment_invalid"
+    locked = client.post("/api/auth/register/options", json={"name": "王芳", "code": code})
+    assert locked.status_code == 400
+    assert db.session.query(AuditEntry).filter_by(action="enrollment.failed").count() == 5
+
+
+def test_an_expired_code_is_refused(client, auth):
+    code = enroll(client, auth).json["code"]
+    db.session.query(EnrollmentCode).update({"expires_at": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)})
+    db.session.commit()
+    assert client.post("/api/auth/register/options", json={"name": "王芳", "code": code}).status_code == 400
+
+
+def test_challenges_are_single_use_and_bound_to_their_purpose(app, auth):
+    code = passkeys.create_enrollment(auth.users["admin"], name="王芳", role="fair_staff", county_code="621121")[1]
+    _, register_id = passkeys.registration_options("王芳", code)
+    with pytest.raises(PasskeyRefused):
+        passkeys._consume(register_id, "login")
+    assert db.session.get(WebAuthnChallenge, register_id).used_at is None
+    passkeys._consume(register_id, "register")
+    with pytest.raises(PasskeyRefused):
+        passkeys._consume(register_id, "register")
+    _, login_id = passkeys.authentication_options()
+    db.session.query(WebAuthnChallenge).filter_by(id=login_id).update(
+        {"expires_at": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)})
+    db.session.commit()
+    with pytest.raises(PasskeyRefused):
+        passkeys._consume(login_id, "login")
+
+
+def test_login_options_ask_for_user_verification_and_set_a_strict_cookie(client):
+    response = client.post("/api/auth/login/options")
+    assert response.json["userVerification"] == "required" and len(response.json["challenge"]) >= 86
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Domain" not in cookie
+
+
+def test_changes_from_other_sites_are_refused(client, auth):
+    headers = auth.headers() | {"Origin": "https://evil.example"}
+    assert client.post("/api/devices", json={"device_id": "d"}, headers=headers).status_code == 403
+    cross = auth.headers() | {"Sec-Fetch-Site": "cross-site"}
+    assert client.post("/api/devices", json={"device_id": "d"}, headers=cross).status_code == 403
+    form = client.post("/api/devices", data={"device_id": "d"}, headers=auth.headers())
+    assert form.status_code == 415 and form.json["code"] == "json_required"
+
+
+def test_audit_chain_detects_an_edited_row(client, auth):
+    for n in range(3):
+        enroll(client, auth, name=f"staff-{n}")
+    assert verify_chain_ok()
+    with pytest.raises(Exception, match="append-only"):
+        db.session.execute(text("UPDATE audit_entries SET target = 'user:999'"))
+    db.session.rollback()
+    middle = db.session.query(AuditEntry).order_by(AuditEntry.id).all()[1]
+    # Someone with the database's own powers: triggers off, a middle row rewritten.
+    db.session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER audit_append_only" if USES_POSTGRES
+                            else "DROP TRIGGER audit_no_update"))
+    db.session.execute(text("UPDATE audit_entries SET target = 'user:999' WHERE id = :id"), {"id": middle.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert audit.verify_chain() == middle.id
+
+
+def verify_chain_ok() -> bool:
+    return audit.verify_chain() is None
+
+
+def test_inactive_user_session_or_token_gets_nothing(client, auth):
+    db.session.query(User).filter_by(name="tongwei").update({"active": False})
+    db.session.commit()
+    assert client.get("/api/workers", headers=auth.headers("county")).status_code == 401

@@ -1,0 +1,173 @@
+"""Enroll, register, sign out, sign in — with Chromium's virtual authenticator — and the ways it
+must fail: a reused code, user verification off, a bogus signature, a replayed assertion, a copied
+passkey with a lower sign counter."""
+import json
+
+import pytest
+
+from server.extensions import db
+from server.models import AuditEntry, Passkey
+from server.services.audit import verify_chain
+from tests.conftest import http_json
+
+AUTHENTICATOR = {"protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": True,
+                 "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}
+
+
+@pytest.fixture
+def site(app, live_server):
+    """The live server as http://localhost:PORT, the origin the relying party is configured for."""
+    origin = live_server.replace("127.0.0.1", "localhost")
+    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
+    return origin
+
+
+@pytest.fixture
+def authenticator(page):
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    authenticator_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
+    return cdp, authenticator_id
+
+
+def enrollment_code(site, auth, name="王芳"):
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": name, "role": "fair_staff", "county_code": "621121"}, token=auth.tokens["county"])
+    assert status == 201, body
+    return body["code"]
+
+
+def enroll(page, name, code):
+    page.fill("#enroll input[name=name]", name)
+    page.fill("#enroll input[name=code]", code)
+    page.fill("#enroll input[name=device]", "招聘会1号手机")
+    page.click("#enroll button")
+
+
+def sign_in(page):
+    page.click("#sign-in")
+
+
+def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in[data-user=王芳]")
+    assert "招聘会工作人员" in page.inner_text("#signed-in")
+
+    # The session works for the API, and changes need the CSRF token the sign-in gave.
+    me = page.evaluate("fetch('/api/auth/me').then(r => r.json())")
+    assert me["role"] == "fair_staff" and me["county_code"] == "621121"
+    without = page.evaluate("""fetch('/api/devices', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({device_id: 'fair-phone-1'})}).then(r => r.status)""")
+    assert without == 403
+    with_token = page.evaluate("""token => fetch('/api/devices', {method: 'POST', headers: {
+        'Content-Type': 'application/json', 'X-CSRF-Token': token}, body: JSON.stringify({device_id: 'fair-phone-1'})})
+        .then(r => r.status)""", me["csrf_token"])
+    assert with_token == 200
+    form_post = page.evaluate("""token => fetch('/api/devices', {method: 'POST', body: new URLSearchParams({device_id: 'x'}),
+        headers: {'X-CSRF-Token': token}}).then(r => r.status)""", me["csrf_token"])
+    assert form_post == 415
+
+    page.click("#sign-out")
+    page.wait_for_selector("#sign-in")
+    assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 401
+    sign_in(page)
+    page.wait_for_selector("#signed-in[data-user=王芳]")
+    passkeys = page.evaluate("fetch('/api/auth/passkeys').then(r => r.json())")
+    assert [p["name"] for p in passkeys] == ["招聘会1号手机"]
+    actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
+    assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered", "login.succeeded", "login.succeeded"]
+    assert verify_chain() is None
+
+
+def test_a_used_code_registers_nothing_more(page, site, auth, authenticator):
+    code = enrollment_code(site, auth)
+    page.goto(site + "/")
+    enroll(page, "王芳", code)
+    page.wait_for_selector("text=通行密钥已创建")
+    enroll(page, "王芳", code)
+    page.wait_for_selector("text=Name or code is wrong or expired")
+    assert db.session.query(Passkey).count() == 1
+
+
+def test_user_verification_is_required(page, site, auth, authenticator):
+    cdp, authenticator_id = authenticator
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    # An authenticator that answers without verifying the user: the server refuses it.
+    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": True})
+    sign_in(page)
+    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    assert page.locator("#signed-in").count() == 0
+    # One that cannot verify the user at all: the browser stops before asking the server.
+    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": False})
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False})
+    sign_in(page)
+    page.wait_for_timeout(1000)
+    assert page.locator("#signed-in").count() == 0
+    assert db.session.query(AuditEntry).filter_by(action="login.succeeded").count() == 0
+
+
+def test_a_bogus_signature_is_refused(page, site, auth, authenticator):
+    cdp, authenticator_id = authenticator
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBogusSignature": True})
+    sign_in(page)
+    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    assert db.session.query(AuditEntry).filter_by(action="login.failed").count() == 1
+
+
+def test_a_replayed_assertion_is_refused(page, site, auth, authenticator):
+    captured = {}
+    page.on("request", lambda r: captured.update(body=r.post_data) if r.url.endswith("/login/verify") else None)
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+    page.click("#sign-out")
+    page.wait_for_selector("#sign-in")
+    page.evaluate("fetch('/api/auth/login/options', {method: 'POST'})")  # a fresh challenge in the session
+    status = page.evaluate("""body => fetch('/api/auth/login/verify', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body}).then(r => r.status)""", captured["body"])
+    assert status == 400
+    assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 401
+
+
+def test_a_copied_passkey_with_a_lower_counter_locks_it(page, site, auth, authenticator):
+    cdp, authenticator_id = authenticator
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    for _ in range(2):
+        sign_in(page)
+        page.wait_for_selector("#signed-in")
+        page.click("#sign-out")
+        page.wait_for_selector("#sign-in")
+    [credential] = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"]
+    assert credential["signCount"] >= 2
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator_id})
+    copy_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
+    cdp.send("WebAuthn.addCredential", {"authenticatorId": copy_id, "credential": credential | {"signCount": 0}})
+    sign_in(page)
+    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    passkey = db.session.query(Passkey).one()
+    db.session.refresh(passkey)
+    assert passkey.locked_at is not None
+    locked = db.session.query(AuditEntry).filter_by(action="passkey.locked").one()
+    assert "copied" in json.dumps(locked.details)
+
+
+def test_an_assertion_for_another_origin_is_refused(page, site, auth, authenticator, app):
+    page.goto(site + "/")
+    enroll(page, "王芳", enrollment_code(site, auth))
+    page.wait_for_selector("text=通行密钥已创建")
+    app.config["LABORPASS_ORIGIN"] = "https://laborpass.example.cn"  # the page is not that origin
+    sign_in(page)
+    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    assert page.locator("#signed-in").count() == 0
