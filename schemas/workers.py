@@ -137,3 +137,16 @@ class WorkerQueryArgsSchema(BaseSchema):
     batch_id = fields.String()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class IdNumberSearchSchema(BaseSchema):
+    id_number = IdNumberField(required=True)
+
+
+class RevealSchema(BaseSchema):
+    reason = PlainText(required=True, validate=validate.Length(min=2, max=500),
+                       metadata={"description": "why the full number is needed, kept in the audit trail"})
+
+
+class RevealedSchema(BaseSchema):
+    id_number = fields.String()

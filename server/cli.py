@@ -85,7 +85,12 @@ def enroll_command(name, role, county_code, employer_id, station):
     click.echo(code)
 
 
-@click.command("audit-verify")
+@click.group("audit")
+def audit_group():
+    """The audit trail."""
+
+
+@audit_group.command("verify")
 @with_appcontext
 def audit_verify_command():
     """Check the audit trail's hash chain; exit 1 naming the first entry that was altered."""
@@ -110,7 +115,7 @@ def rebuild_records_command(check):
 
 
 COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
-            create_token_command, enroll_command, audit_verify_command, rebuild_records_command)
+            create_token_command, enroll_command, audit_group, rebuild_records_command)
 
 
 def register_commands(app: Flask) -> None:

@@ -42,5 +42,5 @@ def test_enroll_prints_a_code_that_starts_a_passkey_registration(runner, client)
 
 def test_audit_verify_reports_an_intact_chain(runner):
     runner.invoke(args=["enroll", "someone", "--role", "greeter", "--station", "福州站"])
-    result = runner.invoke(args=["audit-verify"])
+    result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output

@@ -21,6 +21,7 @@ from schemas.auth import (
 )
 from schemas.base import ErrorSchema
 from server.api.auth import current_user
+from server.models.types import utcnow
 from server.services import passkeys
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description=(
@@ -82,7 +83,8 @@ class LoginVerify(MethodView):
         user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"])
         session.clear()
         session.permanent = True
-        session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32))
+        session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
+                       assertion_at=utcnow().isoformat())
         return _me(user)
 
 

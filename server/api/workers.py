@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from flask import session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.events import EventSchema
 from schemas.workers import (
+    IdNumberSearchSchema,
+    RevealedSchema,
+    RevealSchema,
     WorkerInSchema,
     WorkerPageSchema,
     WorkerPatchSchema,
@@ -61,6 +67,30 @@ class WorkerById(MethodView):
         user = current_user()
         worker, warnings = registry.update_worker(worker_id, changes, user)
         return present(worker, user) | {"warnings": warnings}
+
+
+@blp.route("/search")
+class WorkerSearch(MethodView):
+    @blp.arguments(IdNumberSearchSchema)
+    @blp.response(200, WorkerPageSchema)
+    def post(self, data):
+        """Find a worker by full ID number (in the body, never a URL); the search is audited."""
+        user = current_user()
+        items = registry.find_by_id_number(data["id_number"], user)
+        return {"items": [present(w, user) for w in items], "total": len(items), "page": 1, "per_page": 1}
+
+
+@blp.route("/<worker_id>/reveal-id")
+class WorkerRevealId(MethodView):
+    @blp.arguments(RevealSchema)
+    @blp.response(200, RevealedSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="role may not, or no passkey sign-in in the last 5 minutes")
+    def post(self, data, worker_id):
+        """The full ID number, with a stated reason, after a fresh passkey sign-in; audited."""
+        assertion = session.get("assertion_at")
+        number = registry.reveal_id_number(worker_id, current_user(), data["reason"],
+                                           assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)
+        return {"id_number": number}
 
 
 @blp.route("/<worker_id>/events")

@@ -18,6 +18,8 @@ OUT_OF_SCOPE = "out_of_scope"
 UNKNOWN_WORKER = "unknown_worker"
 UNKNOWN_EMPLOYER = "unknown_employer"
 UNKNOWN_EVENT = "unknown_event"
+UNDER_16 = "under_16"
+MINIMUM_WORKING_AGE = 16
 # ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
 
 # Flags on an accepted event: a fact worth a reviewer's eye.

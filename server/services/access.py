@@ -19,6 +19,8 @@ PERMISSIONS = {
     "worker.update": frozenset({"admin", "county", "workstation"}),
     "card.issue": frozenset({"admin", "county", "workstation", "fair_staff"}),
     "scan.verify": STAFF,
+    "id.reveal": frozenset({"admin", "county", "workstation"}),
+    "audit.read": frozenset({"admin"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.

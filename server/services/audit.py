@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from server.extensions import db
 from server.models import AuditEntry, User
 from server.models.types import utcnow
+from server.services import access
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_357_002
@@ -30,6 +31,19 @@ def record(action: str, *, actor: User | None = None, target: str | None = None,
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def list_entries(user: User, args: dict) -> tuple[list[AuditEntry], int]:
+    """Entries newest first, filtered by action, target or actor (admins only)."""
+    access.require(user, "audit.read")
+    query = select(AuditEntry)
+    for arg in ("action", "target", "actor_id"):
+        if args.get(arg) is not None:
+            query = query.where(getattr(AuditEntry, arg) == args[arg])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args.get("page", 1), args.get("per_page", 100)
+    items = db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(items), total
 
 
 def entry_hash(entry: AuditEntry, previous: str) -> str:

@@ -172,7 +172,7 @@ def authenticate(challenge_id: int | None, credential: dict) -> User:
     except WebAuthnException as exc:
         _fail("login.failed", user.id, exc)
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
-    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}")
+    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=_address())
     db.session.commit()
     return user
 
@@ -256,6 +256,12 @@ def _own_passkey(user: User, passkey_id: int) -> Passkey:
     if passkey is None or passkey.user_id != user.id:
         raise NotFound("passkey")
     return passkey
+
+
+def _address() -> str | None:
+    from flask import has_request_context, request
+
+    return request.remote_addr if has_request_context() else None
 
 
 def _hash(code: str) -> str:

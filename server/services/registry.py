@@ -10,15 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
 from server.domain.record import WorkerRecord, fold
 from server.domain.regions import county_name, describe_region, find_county
-from server.errors import Conflict, InvalidInput, NotFound
+from server.domain.sync_rules import MINIMUM_WORKING_AGE
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Event, User, Worker
-from server.models.types import new_uuid
-from server.services import access
+from server.models.types import new_uuid, utcnow
+from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
-from server.services.protection import blind_index, encrypt_field
+from server.services.protection import blind_index, decrypt_field, encrypt_field
 
-MINIMUM_WORKING_AGE = 16
+REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
 
 
@@ -143,6 +144,32 @@ def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
     return list(items), total
 
 
+def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None) -> str:
+    """The full ID number, for an officer who signed in with a passkey minutes ago and says why.
+
+    Every reveal is an audit entry (who, role, which worker, why). Raises ``Forbidden`` for
+    other roles and for a stale or missing passkey assertion (Bearer tokens never reveal).
+    """
+    access.require(user, "id.reveal")
+    worker = get_worker(worker_id, user)
+    if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
+        raise Forbidden("请先用通行密钥重新验证身份。 Confirm with your passkey first (sign in again), then reveal.")
+    number = decrypt_field(worker.id, "id_number", worker.id_number_enc)
+    audit.record("id.revealed", actor=user, target=f"worker:{worker.id}", role=user.role, reason=reason)
+    db.session.commit()
+    return number
+
+
+def find_by_id_number(id_number: str, user: User) -> list[Worker]:
+    """The worker with this ID number, if in ``user``'s scope; the search is an audit entry."""
+    access.require(user, "worker.read")
+    bidx = blind_index(parse_id_number(id_number, today=dt.date.today()).number)
+    found = db.session.scalars(access.scope_workers(select(Worker), user).where(Worker.id_number_bidx == bidx)).all()
+    audit.record("id.searched", actor=user, target=f"worker:{found[0].id}" if found else None, role=user.role)
+    db.session.commit()
+    return list(found)
+
+
 def worker_timeline(worker_id: str, user: User) -> list[Event]:
     """The worker's events newest first, as far as ``user`` may see them."""
     get_worker(worker_id, user)
@@ -221,7 +248,7 @@ def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:
             "message": f"身份证前六位 {resident.region_code} 不在全国行政区划表中，请核对。"
                        f" The region {resident.region_code} is in no period of the national table: check the number.",
         })
-    if age_on(resident.birth_date, today) < MINIMUM_WORKING_AGE:
+    if age_on(resident.birth_date, today) < MINIMUM_WORKING_AGE:  # the Labour Law's minimum
         warnings.append({
             "field": "id_number", "code": "under_16",
             "message": "未满16周岁，不得安排就业。 Under 16: may not be placed in a job.",

@@ -24,7 +24,7 @@ from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
 from server.domain import sync_rules as rules
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
-from server.domain.id_numbers import IdNumberError, mask_from_parts
+from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
 from server.domain.record import fold
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from server.extensions import db
@@ -401,6 +401,10 @@ class _Batch:
                            county)
         if context.get("employer_id") and db.session.get(Employer, context["employer_id"]) is None:
             raise Rejected(rules.UNKNOWN_EMPLOYER, f"no employer {context['employer_id']}", county)
+        scan_day = envelope["occurred_at"].date()
+        if type == "employer.onboarded" and age_on(worker.birth_date, scan_day) < rules.MINIMUM_WORKING_AGE:
+            raise Rejected(rules.UNDER_16, "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing this person.",
+                           county)
         if type == "event.voided":
             target = envelope["data"]["event_id"]
             if not any(f.id == target for f in self.facts[worker.id]):

@@ -242,3 +242,12 @@ def test_blocked_device_pushes_go_to_quarantine(client, auth, card):
     client.post("/api/devices/lost-phone/block", json={"reason": "reported stolen"}, headers=auth.headers())
     body = push(client, auth, "greeter", "lost-phone", envelope(credential=card, seq=2))
     assert statuses(body) == [("rejected", "device_blocked")]
+
+
+def test_an_employer_cannot_onboard_a_worker_under_16(client, auth, register):
+    young = make_id_number(birth=dt.date.today().replace(year=dt.date.today().year - 15))
+    worker = register(7, id_number=young)
+    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    body = push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card,
+                                                         at=dt.datetime.now(dt.UTC)))
+    assert statuses(body) == [("rejected", "under_16")] and "16" in body["results"][0]["message"]

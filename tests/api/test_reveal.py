@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+
+from server.extensions import db
+from server.models import AuditEntry
+from tests.conftest import person
+
+
+def signed_in(client, auth, who, *, minutes_ago=0):
+    """A session as a passkey sign-in leaves it (the ceremony itself is tested in tests/e2e)."""
+    with client.session_transaction() as session:
+        session.update(user_id=auth.users[who].id, csrf="token-1",
+                       assertion_at=(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)).isoformat())
+    return {"X-CSRF-Token": "token-1"}
+
+
+def reveal(client, worker_id, headers, reason="核对社保登记 checking the social insurance record"):
+    return client.post(f"/api/workers/{worker_id}/reveal-id", json={"reason": reason}, headers=headers)
+
+
+def test_reveal_after_a_fresh_passkey_sign_in_is_audited(client, auth, register):
+    worker = register()
+    response = reveal(client, worker["id"], signed_in(client, auth, "county"))
+    assert response.status_code == 200 and response.json["id_number"] == person()["id_number"]
+    entry = db.session.query(AuditEntry).filter_by(action="id.revealed").one()
+    assert entry.actor_id == auth.users["county"].id and entry.target == f"worker:{worker['id']}"
+    assert "social insurance" in entry.details["reason"] and person()["id_number"] not in str(entry.details)
+
+
+@pytest.mark.parametrize("minutes_ago", [6, 60])
+def test_a_stale_sign_in_must_confirm_again(client, auth, register, minutes_ago):
+    worker = register()
+    response = reveal(client, worker["id"], signed_in(client, auth, "county", minutes_ago=minutes_ago))
+    assert response.status_code == 403 and "passkey" in response.json["message"]
+
+
+def test_tokens_never_reveal_and_a_reason_is_required(client, auth, register):
+    worker = register()
+    assert reveal(client, worker["id"], auth.headers()).status_code == 403
+    assert reveal(client, worker["id"], signed_in(client, auth, "admin"), reason="").status_code == 422
+    assert db.session.query(AuditEntry).filter_by(action="id.revealed").count() == 0
+
+
+@pytest.mark.parametrize("who, status", [("employer", 403), ("fair_staff", 403), ("greeter", 403),
+                                         ("other_county", 404), ("workstation", 200), ("admin", 200)])
+def test_who_may_reveal(client, auth, register, who, status):
+    worker = register()
+    assert reveal(client, worker["id"], signed_in(client, auth, who)).status_code == status
+
+
+def test_search_by_full_id_number_is_a_post_and_audited(client, auth, register):
+    worker = register()
+    number = person()["id_number"]
+    found = client.post("/api/workers/search", json={"id_number": number.lower()}, headers=auth.headers("county"))
+    assert [w["id"] for w in found.json["items"]] == [worker["id"]]
+    elsewhere = client.post("/api/workers/search", json={"id_number": number}, headers=auth.headers("other_county"))
+    assert elsewhere.json["items"] == []
+    assert db.session.query(AuditEntry).filter_by(action="id.searched").count() == 2
+    assert client.post("/api/workers/search", json={"id_number": "123"}, headers=auth.headers()).status_code == 422
+
+
+def test_admins_browse_the_audit_trail(client, auth, register):
+    client.post("/api/auth/enrollments", json={"name": "x", "role": "greeter", "station": "福州站"},
+                headers=auth.headers())
+    entries = client.get("/api/audit?action=enrollment.issued", headers=auth.headers()).json
+    assert entries["total"] == 1 and entries["items"][0]["actor_id"] == auth.users["admin"].id
+    assert client.get("/api/audit", headers=auth.headers("county")).status_code == 403
