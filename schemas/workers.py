@@ -50,8 +50,20 @@ class HomePatchSchema(HomeSchema):
     township = PlainText(validate=validate.Length(min=1, max=50))
 
 
+class ConsentSchema(BaseSchema):
+    """The worker's separate consent to processing of sensitive information (PIPL art. 29)."""
+
+    notice_version = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                   metadata={"description": "the version of GET /api/consent-notice shown"})
+    channel = fields.String(required=True, validate=validate.OneOf(("paper", "app", "read_aloud")),
+                            metadata={"description": "signed on paper, tapped in the app, or read aloud to the worker"})
+    agreed = fields.Boolean(required=True, validate=validate.Equal(
+        True, error="须经本人同意方可登记。 Registration needs the worker's consent."))
+
+
 class WorkerInSchema(BaseSchema):
     name = PlainText(required=True, validate=_NAME)
+    consent = fields.Nested(ConsentSchema, required=True)
     id_number = IdNumberField(required=True, load_only=True)
     phone = MobileField(allow_none=True, load_default=None)
     home = fields.Nested(HomeSchema, required=True)

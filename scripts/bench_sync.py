@@ -88,7 +88,8 @@ def person(i: int) -> dict:
     first17 = f"621121{dt.date(1966, 1, 1) + dt.timedelta(days=i % 13000):%Y%m%d}{i // 13000:03d}"
     return {"name": "张秀英", "id_number": first17 + check_character(first17), "phone": None,
             "home": {"county_code": "621121", "township": "平襄镇", "village": None}, "poor_household": False,
-            "skills": [], "desired_jobs": [], "education": None}
+            "skills": [], "desired_jobs": [], "education": None,
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}
 
 
 def batches_for(cards: list[str], device: str, count: int, offset: int) -> list[dict]:

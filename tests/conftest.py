@@ -166,6 +166,7 @@ def person(n: int = 0, **overrides) -> dict:
         "skills": ["缝纫"],
         "desired_jobs": ["纺织工"],
         "education": "junior_secondary",
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True},
     }
     return payload | overrides
 

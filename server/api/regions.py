@@ -5,9 +5,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from schemas.base import BaseSchema
-from server.domain.regions import program_regions
+from server.domain.regions import consent_notice, program_regions
 
-blp = Blueprint("regions", __name__, url_prefix="/api/regions", description="The program's counties (GB/T 2260)")
+blp = Blueprint("regions", __name__, url_prefix="/api/regions",
+                description="The program's counties (GB/T 2260) and the consent notice")
 
 
 class CountySchema(BaseSchema):
@@ -30,6 +31,20 @@ class SideSchema(BaseSchema):
 class RegionsSchema(BaseSchema):
     origin = fields.Nested(SideSchema)
     destination = fields.Nested(SideSchema)
+
+
+class ConsentNoticeSchema(BaseSchema):
+    version = fields.String()
+    zh = fields.String()
+    en = fields.String()
+
+
+@blp.route("/consent-notice")
+class ConsentNotice(MethodView):
+    @blp.response(200, ConsentNoticeSchema)
+    def get(self):
+        """The notice shown (or printed, or read aloud) to a worker before registration."""
+        return consent_notice()
 
 
 @blp.route("")

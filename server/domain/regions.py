@@ -79,3 +79,9 @@ def county_name(code: str) -> str:
     if county:
         return county.name
     return describe_region(code).county or code
+
+
+@functools.cache
+def consent_notice() -> dict:
+    """The notice a worker reads before consenting: its version, in Chinese and English."""
+    return json.loads(resources.files("server").joinpath("data/consent_notice.json").read_text("utf-8"))

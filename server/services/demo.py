@@ -78,4 +78,5 @@ def _demo_person(rng: random.Random, county: dict, index: int) -> dict:
         "skills": rng.sample(["缝纫", "电焊", "厨师", "装配", "叉车"], k=rng.randrange(0, 3)),
         "desired_jobs": rng.sample(["纺织工", "电子装配工", "食品加工工", "保安"], k=1),
         "education": rng.choice(["primary", "junior_secondary", "senior_secondary"]),
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True},
     }

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
 from server.domain.record import WorkerRecord, fold
-from server.domain.regions import county_name, describe_region, find_county
+from server.domain.regions import consent_notice, county_name, describe_region, find_county
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
@@ -68,6 +68,9 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
     home, warnings = _checked_home(data["home"])
     access.require_county(actor, home["county_code"])
     resident = parse_id_number(data["id_number"], today=today)
+    if data["consent"]["notice_version"] != consent_notice()["version"]:
+        warnings = warnings + [{"field": "consent.notice_version", "code": "old_notice",
+                                "message": "此告知书不是最新版本。 The notice shown was not the current version."}]
     return Registration(data, home, resident, warnings + _identity_warnings(resident, today))
 
 
@@ -76,6 +79,8 @@ def build_registration(registration: Registration, actor: User, *, worker_id: st
     """The new worker (its record folded from its first event) and that ``worker.registered`` event, unsaved."""
     worker = Worker(id=worker_id or new_uuid())
     profile = {key: registration.data.get(key) for key in PROFILE_FIELDS} | {"home": registration.home}
+    # Who witnessed the consent and when is the event's own actor and time.
+    profile["consent"] = {k: registration.data["consent"][k] for k in ("notice_version", "channel")}
     profile |= _identity_fields(worker.id, registration.resident)
     event = build_event(worker.id, "worker.registered", actor=actor, data=profile, **event_fields)
     project(worker, fold([to_fact(event)]))

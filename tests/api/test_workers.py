@@ -225,3 +225,25 @@ def test_timeline_is_newest_first_with_who_where_device_and_when(client, auth, r
     assert arrived["device_id"] == "phone-7" and arrived["context"] == {"station": "福州站"}
     assert arrived["actor"] == {"id": auth.users["greeter"].id, "name": "greeter", "role": "greeter"}
     assert client.get("/api/workers/nope/events", headers=auth.headers()).status_code == 404
+
+
+def test_registration_needs_the_workers_recorded_consent(client, auth):
+    without = client.post("/api/workers", json={k: v for k, v in person().items() if k != "consent"},
+                          headers=auth.headers())
+    assert without.status_code == 422 and "consent" in without.json["errors"]
+    refused = client.post("/api/workers", json=person(consent={"notice_version": "2026-1", "channel": "paper",
+                                                                "agreed": False}), headers=auth.headers())
+    assert refused.status_code == 422 and "consent.agreed" in refused.json["errors"]
+    notice = client.get("/api/regions/consent-notice", headers=auth.headers()).json
+    assert "敏感个人信息" in notice["zh"] and notice["version"] == "2026-1"
+
+
+def test_consent_is_kept_with_who_witnessed_it_and_when(client, auth, register):
+    worker = register(as_="fair_staff", consent={"notice_version": "2026-1", "channel": "read_aloud", "agreed": True})
+    [registered] = [e for e in client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json
+                    if e["type"] == "worker.registered"]
+    assert registered["data"]["consent"] == {"notice_version": "2026-1", "channel": "read_aloud"}
+    assert registered["actor"]["name"] == "tongwei-fair" and registered["occurred_at"]
+    old = client.post("/api/workers", json=person(5, consent={"notice_version": "2025-3", "channel": "paper",
+                                                               "agreed": True}), headers=auth.headers())
+    assert [w["code"] for w in old.json["warnings"]] == ["old_notice"]
