@@ -10,6 +10,7 @@ from server import api as api_package
 from server import web
 from server.api.auth import authenticate
 from server.api.errors import LaborPassApi, handle_database_unavailable, handle_domain_error, handle_unexpected_error
+from server.api.limits import install_rate_limits
 from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
 from server.errors import DomainError
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api = LaborPassApi(app, spec_kwargs=_SPEC)
     api_package.register_blueprints(api)
     app.register_blueprint(web.blp)
+    install_rate_limits(app)
     app.before_request(authenticate)
     app.after_request(add_security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

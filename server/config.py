@@ -29,6 +29,10 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Strict"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
 
+    # Rate limits count in memory per process; several processes share them through Redis:
+    # LABORPASS_RATELIMIT_STORAGE=redis://127.0.0.1:6379
+    LABORPASS_RATELIMIT_STORAGE = "memory://"
+
     LABORPASS_CARD_VALIDITY_DAYS = 3 * 365
     LABORPASS_HOTLINE = "12333"  # the national HR and social security service line
     LABORPASS_CARD_FONT = None  # a TTF/TTC with Chinese glyphs; found among known paths when unset
@@ -47,5 +51,6 @@ def config_from_environment() -> dict:
         "LABORPASS_PWA_DIR": "LABORPASS_PWA_DIR",
         "LABORPASS_RP_ID": "LABORPASS_RP_ID",
         "LABORPASS_ORIGIN": "LABORPASS_ORIGIN",
+        "LABORPASS_RATELIMIT_STORAGE": "LABORPASS_RATELIMIT_STORAGE",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

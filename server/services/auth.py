@@ -7,10 +7,11 @@ import secrets
 
 from sqlalchemy import select
 
-from server.errors import DomainError
+from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
+from server.services import audit
 
 TOKEN_PREFIX = "lp_"
 
@@ -22,6 +23,39 @@ def create_token(user: User, name: str, *, days: int | None = 365) -> str:
     db.session.add(ApiToken(user=user, name=name, token_hash=_hash(token), expires_at=expires_at))
     db.session.flush()
     return token
+
+
+def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple[ApiToken, str]:
+    """An admin makes a token for a script or integration acting as ``user_id``; shown once, audited."""
+    if admin.role != "admin":
+        raise Forbidden()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    token = create_token(user, name, days=days)
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    audit.record("token.created", actor=admin, target=f"token:{row.id}", user_id=user.id, name=name)
+    db.session.commit()
+    return row, token
+
+
+def list_tokens(admin: User) -> list[ApiToken]:
+    if admin.role != "admin":
+        raise Forbidden()
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_token(admin: User, token_id: int) -> ApiToken:
+    if admin.role != "admin":
+        raise Forbidden()
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record("token.revoked", actor=admin, target=f"token:{row.id}")
+        db.session.commit()
+    return row
 
 
 def user_for_token(token: str) -> User | None:

@@ -121,3 +121,26 @@ def test_inactive_user_session_or_token_gets_nothing(client, auth):
     db.session.query(User).filter_by(name="tongwei").update({"active": False})
     db.session.commit()
     assert client.get("/api/workers", headers=auth.headers("county")).status_code == 401
+
+
+def test_guessing_codes_is_rate_limited(client, auth):
+    statuses = [client.post("/api/auth/register/options", json={"name": "nobody", "code": "ABCDEFGHJK"}).status_code
+                for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    limited = client.post("/api/auth/register/options", json={"name": "nobody", "code": "ABCDEFGHJK"})
+    assert limited.json["code"] == "too_many_requests" and int(limited.headers["Retry-After"]) > 0
+
+
+def test_admin_makes_shows_once_and_revokes_tokens(client, auth):
+    made = client.post("/api/tokens", json={"user_id": auth.users["greeter"].id, "name": "车站闸机"},
+                       headers=auth.headers())
+    assert made.status_code == 201 and made.json["token"].startswith("lp_")
+    token = {"Authorization": f"Bearer {made.json['token']}"}
+    assert client.get("/api/devices", headers=token).status_code == 200
+    listed = client.get("/api/tokens", headers=auth.headers()).json
+    assert all("token" not in t for t in listed) and made.json["id"] in [t["id"] for t in listed]
+    assert client.delete(f"/api/tokens/{made.json['id']}", headers=auth.headers()).json["revoked_at"]
+    assert client.get("/api/devices", headers=token).status_code == 401
+    assert client.post("/api/tokens", json={"user_id": 1, "name": "x"}, headers=auth.headers("county")).status_code == 403
+    actions = {a for (a,) in db.session.query(AuditEntry.action)}
+    assert {"token.created", "token.revoked"} <= actions

@@ -1,0 +1,32 @@
+"""Rate limits on what can be guessed or abused: enrollment codes, sign-in, ID reveals and searches."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+def by_caller() -> str:
+    """The signed-in person or token, else the address: one officer's limit is not everyone's."""
+    credential = request.headers.get("Authorization") or (f"session:{session['user_id']}" if "user_id" in session else "")
+    return hashlib.sha256(credential.encode()).hexdigest() if credential else get_remote_address()
+
+
+RATE_LIMITS = {
+    "auth.RegisterOptions": ("10/minute", get_remote_address),  # plus five tries per code
+    "auth.LoginOptions": ("30/minute", get_remote_address),
+    "auth.LoginVerify": ("30/minute", get_remote_address),
+    "workers.WorkerRevealId": ("30/hour", by_caller),
+    "workers.WorkerSearch": ("60/minute", by_caller),
+}
+
+
+def install_rate_limits(app: Flask) -> Limiter:
+    """Wrap the listed endpoints' views with their limits; breaches answer 429 with Retry-After."""
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["LABORPASS_RATELIMIT_STORAGE"],
+                      headers_enabled=True, enabled=app.config.get("RATELIMIT_ENABLED", True))
+    for endpoint, (limit, key_func) in RATE_LIMITS.items():
+        app.view_functions[endpoint] = limiter.limit(limit, key_func=key_func)(app.view_functions[endpoint])
+    return limiter

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, PlainText
+from server.api.auth import current_user
+from server.services import auth
+
+blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",
+                description="Bearer tokens for scripts and integrations (admins): named, expiring, revocable")
+
+
+class TokenInSchema(BaseSchema):
+    user_id = fields.Integer(required=True, metadata={"description": "the user the token acts as (its role and scope)"})
+    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+
+
+class TokenSchema(BaseSchema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
+
+
+@blp.route("")
+class Tokens(MethodView):
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """All tokens (never their values)."""
+        return auth.list_tokens(current_user())
+
+    @blp.arguments(TokenInSchema)
+    @blp.response(201, NewTokenSchema)
+    def post(self, data):
+        """Make a token; its value is in this answer only."""
+        row, token = auth.issue_token(current_user(), data["user_id"], data["name"], data["days"])
+        return {field: getattr(row, field) for field in TokenSchema().fields} | {"token": token}
+
+
+@blp.route("/<int:token_id>")
+class TokenById(MethodView):
+    @blp.response(200, TokenSchema)
+    def delete(self, token_id):
+        """Revoke a token: it stops working at once."""
+        return auth.revoke_token(current_user(), token_id)
