@@ -16,6 +16,7 @@ class EnrollmentInSchema(BaseSchema):
 
 class EnrollmentSchema(BaseSchema):
     user_id = fields.Integer()
+    link = fields.String(metadata={"description": "for worker invitations: opens the app with name and code filled in"})
     name = fields.String()
     role = fields.String()
     code = fields.String(metadata={"description": "shown once; only its hash is kept"})
@@ -57,3 +58,13 @@ class MeSchema(BaseSchema):
     employer_id = fields.String(allow_none=True)
     station = fields.String(allow_none=True)
     csrf_token = fields.String(metadata={"description": "send as X-CSRF-Token with every change made with the cookie"})
+
+
+class WorkerInvitationInSchema(BaseSchema):
+    worker_id = fields.String(required=True)
+
+
+class UserStatusSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    active = fields.Boolean()

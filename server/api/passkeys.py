@@ -3,10 +3,11 @@ from __future__ import annotations
 import io
 import json
 import secrets
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from flask import session
+from flask import current_app, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -18,6 +19,8 @@ from schemas.auth import (
     PasskeyPatchSchema,
     PasskeySchema,
     RegistrationStartSchema,
+    UserStatusSchema,
+    WorkerInvitationInSchema,
 )
 from schemas.base import ErrorSchema
 from server.api.auth import current_user
@@ -39,6 +42,28 @@ class Enrollments(MethodView):
         enrollment, code = passkeys.create_enrollment(current_user(), **data)
         return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
                 "expires_at": enrollment.expires_at, "qr_svg": _qr_svg(code)}
+
+
+@blp.route("/worker-invitations")
+class WorkerInvitations(MethodView):
+    @blp.arguments(WorkerInvitationInSchema)
+    @blp.response(201, EnrollmentSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    def post(self, data):
+        """A one-time link and QR with which a worker registers a passkey on their own phone."""
+        enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"])
+        link = f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': user.name, 'code': code})}"
+        return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
+                "expires_at": enrollment.expires_at, "qr_svg": _qr_svg(link)}
+
+
+@blp.route("/users/<int:user_id>/revoke")
+class UserRevoke(MethodView):
+    @blp.response(200, UserStatusSchema)
+    def post(self, user_id):
+        """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are blocked."""
+        user = passkeys.revoke_access(current_user(), user_id)
+        return {"id": user.id, "name": user.name, "active": user.active}
 
 
 @blp.route("/register/options")

@@ -21,6 +21,7 @@ PERMISSIONS = {
     "scan.verify": STAFF,
     "id.reveal": frozenset({"admin", "county", "workstation"}),
     "audit.read": frozenset({"admin"}),
+    "worker.invite": frozenset({"admin", "county", "workstation", "fair_staff"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.

@@ -32,9 +32,9 @@ from webauthn.helpers.structs import (
 from server.domain.fallback_codes import ALPHABET
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
-from server.models import EnrollmentCode, Passkey, User, WebAuthnChallenge
+from server.models import ApiToken, Device, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
-from server.services import audit
+from server.services import access, audit
 
 CODE_LIFETIME = dt.timedelta(minutes=15)
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
@@ -63,26 +63,43 @@ def create_enrollment(issuer: User | None, *, name: str, role: str, county_code:
     Admins enroll anyone; a county officer enrolls its own county's staff; ``issuer`` ``None``
     is the server's own command line. The plain code is answered once; only its hash is kept.
     """
-    if issuer is None:
-        pass
-    elif issuer.role == "county":
+    if issuer is not None and issuer.role == "county":
         if role not in STAFF_ROLES_A_COUNTY_MAY_ENROLL or county_code != issuer.county_code:
             raise Forbidden("县级用户只能为本县的县、工作站或招聘会人员发放注册码。"
                             " A county officer enrolls only its own county's county, workstation or fair staff.")
-    elif issuer.role != "admin":
+    elif issuer is not None and issuer.role != "admin":
         raise Forbidden()
+    return _enroll(issuer, name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+
+
+def invite_worker(issuer: User, worker_id: str) -> tuple[EnrollmentCode, str, User]:
+    """A one-time code with which a worker registers a passkey on their own phone, to see their
+    own record and card. The worker's account is made on the first invitation."""
+    from server.services.registry import get_worker  # registry imports nothing from here
+
+    access.require(issuer, "worker.invite")
+    worker = get_worker(worker_id, issuer)
+    existing = db.session.scalar(select(User).where(User.role == "worker", User.worker_id == worker.id))
+    enrollment, code = _enroll(issuer, name=existing.name if existing else f"worker-{worker.id[:8]}", role="worker",
+                               county_code=worker.home_county_code, worker_id=worker.id)
+    return enrollment, code, db.session.get(User, enrollment.user_id)
+
+
+def _enroll(issuer: User | None, *, name: str, role: str, county_code: str | None, employer_id: str | None = None,
+            station: str | None = None, worker_id: str | None = None) -> tuple[EnrollmentCode, str]:
     user = db.session.scalar(select(User).where(User.name == name))
     if user is None:
-        user = User(name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+        user = User(name=name, role=role, county_code=county_code, employer_id=employer_id, station=station,
+                    worker_id=worker_id)
         db.session.add(user)
         db.session.flush()
-    elif (user.role, user.county_code, user.employer_id) != (role, county_code, employer_id):
-        raise DomainError("user_exists", f"用户 {name} 已存在且角色不同。 A user {name} exists with another role or scope.")
+    elif (user.role, user.county_code, user.employer_id) != (role, county_code, employer_id) or not user.active:
+        raise DomainError("user_exists", f"用户 {name} 已存在且角色不同或已停用。"
+                                         f" A user {name} exists with another role or scope, or was revoked.")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     now = utcnow()
     enrollment = EnrollmentCode(user_id=user.id, code_hash=_hash(code), created_by=issuer.id if issuer else None,
-                                created_at=now,
-                                expires_at=now + CODE_LIFETIME)
+                                created_at=now, expires_at=now + CODE_LIFETIME)
     db.session.add(enrollment)
     db.session.flush()
     audit.record("enrollment.issued", actor=issuer, target=f"user:{user.id}", role=role, county_code=county_code)
@@ -133,6 +150,27 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
     audit.record("passkey.registered", actor=user, target=f"passkey:{passkey.id}")
     db.session.commit()
     return passkey
+
+
+def revoke_access(admin: User, user_id: int) -> User:
+    """Take a person's access away entirely: sign-in, tokens, passkeys; their devices are blocked,
+    so whatever those devices still push is quarantined with the reason."""
+    if admin.role != "admin":
+        raise Forbidden()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    now = utcnow()
+    user.active = False
+    for row in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None))):
+        row.revoked_at = now
+    for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        row.revoked_at = now
+    for device in db.session.scalars(select(Device).where(Device.user_id == user.id, Device.blocked_at.is_(None))):
+        device.blocked_at, device.blocked_reason = now, f"access of {user.name} revoked"
+    audit.record("user.access_revoked", actor=admin, target=f"user:{user.id}", role=user.role)
+    db.session.commit()
+    return user
 
 
 # ---------------------------------------------------------------- sign-in

@@ -144,3 +144,36 @@ def test_admin_makes_shows_once_and_revokes_tokens(client, auth):
     assert client.post("/api/tokens", json={"user_id": 1, "name": "x"}, headers=auth.headers("county")).status_code == 403
     actions = {a for (a,) in db.session.query(AuditEntry.action)}
     assert {"token.created", "token.revoked"} <= actions
+
+
+def test_a_worker_invitation_lets_the_worker_see_only_their_own_record(client, auth, register):
+    worker, other = register(1), register(2)
+    invited = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]},
+                          headers=auth.headers("fair_staff"))
+    assert invited.status_code == 201
+    assert invited.json["link"].startswith("http://localhost:5000/?enroll=worker-") and "code=" in invited.json["link"]
+    user = db.session.get(User, invited.json["user_id"])
+    assert (user.role, user.worker_id) == ("worker", worker["id"])
+    options = client.post("/api/auth/register/options", json={"name": user.name, "code": invited.json["code"]})
+    assert options.status_code == 200
+    from server.services.auth import create_token
+    token = {"Authorization": f"Bearer {create_token(user, 'test')}"}
+    db.session.commit()
+    assert client.get(f"/api/workers/{worker['id']}", headers=token).status_code == 200
+    assert client.get(f"/api/workers/{other['id']}", headers=token).status_code == 404
+    assert client.post("/api/sync/push", json={"device_id": "w", "events": []}, headers=token).status_code == 200
+    out_of_county = register(3, home={"county_code": "621122", "township": "首阳镇"})
+    assert client.post("/api/auth/worker-invitations", json={"worker_id": out_of_county["id"]},
+                       headers=auth.headers("fair_staff")).status_code == 404
+
+
+def test_revoking_a_persons_access_ends_tokens_and_blocks_their_devices(client, auth, register):
+    client.post("/api/devices", json={"device_id": "greeter-phone"}, headers=auth.headers("greeter"))
+    greeter = auth.users["greeter"]
+    response = client.post(f"/api/auth/users/{greeter.id}/revoke", headers=auth.headers())
+    assert response.status_code == 200 and response.json["active"] is False
+    assert client.get("/api/devices", headers=auth.headers("greeter")).status_code == 401
+    from server.models import Device
+    assert "revoked" in db.session.get(Device, "greeter-phone").blocked_reason
+    assert client.post(f"/api/auth/users/{greeter.id}/revoke", headers=auth.headers("county")).status_code == 403
+    assert db.session.query(AuditEntry).filter_by(action="user.access_revoked").count() == 1
