@@ -32,12 +32,12 @@ from sqlalchemy import insert  # noqa: E402
 
 from server import create_app  # noqa: E402
 from server.domain.credentials import verify_credential  # noqa: E402
-from server.domain.id_numbers import check_character  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Change, Event, User, Worker  # noqa: E402
 from server.services import keyring  # noqa: E402
 from server.services.auth import create_token  # noqa: E402
 from server.services.credentials import ensure_credentials  # noqa: E402
+from server.services.demo import numbered_person  # noqa: E402
 from server.services.registry import register_worker  # noqa: E402
 
 BATCH = 500
@@ -76,20 +76,12 @@ def seed(count: int) -> tuple[str, list[str]]:
     db.session.add(admin)
     db.session.commit()
     started = time.perf_counter()
-    workers = [register_worker(person(i), admin)[0] for i in range(count)]
+    workers = [register_worker(numbered_person(i), admin)[0] for i in range(count)]
     cards = [c.qr for c in ensure_credentials(workers, admin)]
     token = create_token(admin, "bench")
     db.session.commit()
     print(f"seeded {count} workers and cards in {time.perf_counter() - started:.1f} s")
     return token, cards
-
-
-def person(i: int) -> dict:
-    first17 = f"621121{dt.date(1966, 1, 1) + dt.timedelta(days=i % 13000):%Y%m%d}{i // 13000:03d}"
-    return {"name": "张秀英", "id_number": first17 + check_character(first17), "phone": None,
-            "home": {"county_code": "621121", "township": "平襄镇", "village": None}, "poor_household": False,
-            "skills": [], "desired_jobs": [], "education": None,
-            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}
 
 
 def batches_for(cards: list[str], device: str, count: int, offset: int) -> list[dict]:

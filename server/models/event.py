@@ -39,4 +39,8 @@ class Event(db.Model):
     @property
     def local_occurred_at(self) -> dt.datetime:
         """``occurred_at`` in the time zone of the device that recorded it."""
-        return self.occurred_at.astimezone(dt.timezone(dt.timedelta(minutes=self.occurred_offset_minutes)))
+        return device_time(self.occurred_at, self.occurred_offset_minutes)
+
+
+def device_time(occurred_at: dt.datetime, offset_minutes: int) -> dt.datetime:
+    return occurred_at.astimezone(dt.timezone(dt.timedelta(minutes=offset_minutes)))

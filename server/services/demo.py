@@ -80,3 +80,12 @@ def _demo_person(rng: random.Random, county: dict, index: int) -> dict:
         "education": rng.choice(["primary", "junior_secondary", "senior_secondary"]),
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True},
     }
+
+
+def numbered_person(i: int) -> dict:
+    """Registration data for the i-th of many distinct Tongwei people (benchmarks: valid, unique)."""
+    first17 = f"621121{dt.date(1966, 1, 1) + dt.timedelta(days=i % 13000):%Y%m%d}{i // 13000:03d}"
+    return {"name": "张秀英", "id_number": first17 + check_character(first17), "phone": None,
+            "home": {"county_code": "621121", "township": "平襄镇", "village": None}, "poor_household": False,
+            "skills": [], "desired_jobs": [], "education": None,
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}

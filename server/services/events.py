@@ -9,6 +9,7 @@ from server.domain.events import EVENT_TYPES, EventFact
 from server.domain.record import WorkerRecord, fold
 from server.extensions import db
 from server.models import Event, User, Worker
+from server.models.event import device_time
 from server.models.types import new_uuid, utcnow
 from server.services.changes import stage_change
 
@@ -76,11 +77,12 @@ def publish_worker(worker: Worker, previous_county: str | None = None) -> None:
     stage_change(db.session, "worker", worker.id, county_code=worker.home_county_code)
 
 
-def to_fact(event: Event) -> EventFact:
+def to_fact(event) -> EventFact:
+    """The fold's view of an ``Event`` (or of a plain row with the same columns)."""
     return EventFact(
         id=event.id,
         type=event.type,
-        occurred_at=event.local_occurred_at,
+        occurred_at=device_time(event.occurred_at, event.occurred_offset_minutes),
         recorded_at=event.recorded_at,
         context=event.context or {},
         data=event.data or {},

@@ -270,9 +270,7 @@ class _Batch:
         worker_ids = list(self.workers)
         for start in range(0, len(worker_ids), 900):  # plain rows: the fold needs no ORM objects
             for row in db.session.execute(select(*columns).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
-                self.facts[row.worker_id].append(EventFact(
-                    row.id, row.type, row.occurred_at.astimezone(dt.timezone(dt.timedelta(minutes=row.occurred_offset_minutes))),
-                    row.recorded_at, row.context or {}, row.data or {}))
+                self.facts[row.worker_id].append(to_fact(row))
 
     def apply(self, checked: Checked) -> PushResult:
         try:
