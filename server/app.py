@@ -16,7 +16,7 @@ from server.config import DefaultConfig, config_from_environment
 from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
 from server.services import changes
-from server.services.instance_secrets import load_or_create_secret
+from server.services.instance_keys import load_or_create_secret
 from server.web import add_security_headers
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")

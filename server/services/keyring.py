@@ -19,7 +19,7 @@ from server.domain.credentials import TrustedKey, key_id
 from server.extensions import db
 from server.models import SigningKey
 from server.services.changes import stage_change
-from server.services.instance_secrets import write_new_file
+from server.services.instance_keys import write_new_file
 
 
 def active_signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
