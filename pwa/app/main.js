@@ -86,4 +86,6 @@ function App() {
     </section>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';  // the "Loading…" placeholder; Preact adds to what is there, it does not replace it
+render(html`<${App} />`, root);

@@ -6,6 +6,7 @@ def test_shell_loads_in_chinese_and_reports_the_server_up(page, live_server):
     page.wait_for_selector("[data-health=ok]")
     assert page.title() == "务工通 LaborPass"
     assert "服务正常" in page.inner_text("[data-health]")
+    assert "Loading" not in page.inner_text("body")
     manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
     assert manifest["lang"] == "zh-CN" and manifest["display"] == "standalone"
     assert all(url.startswith(live_server) for url in page.requests), page.requests
