@@ -130,8 +130,6 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
     """Verify the browser's new credential and keep it; the enrollment code is spent."""
     challenge = _consume(challenge_id, "register")
     enrollment = db.session.get(EnrollmentCode, challenge.enrollment_id)
-    if enrollment.used_at is not None:
-        raise PasskeyRefused("enrollment_used", "注册码已用过。 This enrollment code was already used.")
     try:
         verified = verify_registration_response(
             credential=credential, expected_challenge=base64url_to_bytes(challenge.challenge),
@@ -142,8 +140,13 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
     passkey = Passkey(user_id=enrollment.user_id, credential_id=bytes_to_base64url(verified.credential_id),
                       public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
                       transports=(credential.get("response") or {}).get("transports") or [], name=name)
+    # Spent atomically: two registrations started with the same code cannot both finish.
+    spent = db.session.execute(update(EnrollmentCode).where(EnrollmentCode.id == enrollment.id,
+                                                            EnrollmentCode.used_at.is_(None)).values(used_at=utcnow()))
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise PasskeyRefused("enrollment_used", "注册码已用过。 This enrollment code was already used.")
     db.session.add(passkey)
-    enrollment.used_at = utcnow()
     db.session.flush()
     user = db.session.get(User, enrollment.user_id)
     audit.record("enrollment.used", actor=user, target=f"user:{user.id}")

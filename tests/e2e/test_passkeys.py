@@ -171,3 +171,45 @@ def test_an_assertion_for_another_origin_is_refused(page, site, auth, authentica
     sign_in(page)
     page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
     assert page.locator("#signed-in").count() == 0
+
+
+REGISTER_WITH_OPTIONS = """async options => {
+    const bytes = s => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+    const text = buffer => btoa(String.fromCharCode(...new Uint8Array(buffer)))
+        .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+    const publicKey = {...options, challenge: bytes(options.challenge),
+        user: {...options.user, id: bytes(options.user.id)},
+        excludeCredentials: (options.excludeCredentials || []).map(c => ({...c, id: bytes(c.id)}))};
+    const credential = await navigator.credentials.create({publicKey});
+    const body = {credential: {id: credential.id, rawId: text(credential.rawId), type: credential.type,
+        clientExtensionResults: {}, response: {clientDataJSON: text(credential.response.clientDataJSON),
+        attestationObject: text(credential.response.attestationObject), transports: []}}};
+    const response = await fetch('/api/auth/register/verify', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+    return [response.status, await response.json()];
+}"""
+
+
+def test_one_code_registers_one_passkey_even_from_two_phones_at_once(browser, site, auth):
+    code = enrollment_code(site, auth)
+    phones, options = [], []
+    for _ in range(2):
+        context = browser.new_context(locale="zh-CN")
+        phone = context.new_page()
+        cdp = context.new_cdp_session(phone)
+        cdp.send("WebAuthn.enable", {"enableUI": False})
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+        phone.goto(site + "/")
+        phones.append(phone)
+        # Both phones start with the same valid code before either finishes. (Whether two *concurrent*
+        # verifications could both win is settled by the atomic UPDATE that spends the code.)
+        options.append(phone.evaluate("""code => fetch('/api/auth/register/options', {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: '王芳', code})})
+            .then(r => r.json())""", code))
+    first = phones[0].evaluate(REGISTER_WITH_OPTIONS, options[0])
+    second = phones[1].evaluate(REGISTER_WITH_OPTIONS, options[1])
+    assert first[0] == 201
+    assert second[0] == 400 and second[1]["code"] == "enrollment_used"
+    assert db.session.query(Passkey).count() == 1
+    for phone in phones:
+        phone.context.close()
