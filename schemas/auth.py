@@ -68,3 +68,12 @@ class UserStatusSchema(BaseSchema):
     id = fields.Integer()
     name = fields.String()
     active = fields.Boolean()
+
+
+class RecordViewSchema(BaseSchema):
+    at = fields.DateTime()
+    action = fields.String(metadata={"description": "record.viewed, id.revealed or id.searched"})
+    what = fields.String(allow_none=True, metadata={"description": "record, timeline or card"})
+    reason = fields.String(allow_none=True)
+    by_name = fields.String()
+    by_role = fields.String()

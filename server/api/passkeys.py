@@ -18,6 +18,7 @@ from schemas.auth import (
     MeSchema,
     PasskeyPatchSchema,
     PasskeySchema,
+    RecordViewSchema,
     RegistrationStartSchema,
     UserStatusSchema,
     WorkerInvitationInSchema,
@@ -25,7 +26,7 @@ from schemas.auth import (
 from schemas.base import ErrorSchema
 from server.api.auth import current_user
 from server.models.types import utcnow
-from server.services import passkeys
+from server.services import passkeys, registry
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description=(
     "Staff sign in with passkeys. An admin (or a county officer) enrolls a named person: the code "
@@ -127,6 +128,14 @@ class Me(MethodView):
     def get(self):
         """Who is signed in, and the CSRF token for changes made with the session cookie."""
         return _me(current_user())
+
+
+@blp.route("/me/record-views")
+class MyRecordViews(MethodView):
+    @blp.response(200, RecordViewSchema(many=True))
+    def get(self):
+        """For a worker: who looked at my record, when, and why (for reveals)."""
+        return registry.record_views(current_user())
 
 
 @blp.route("/passkeys")

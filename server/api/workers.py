@@ -56,7 +56,7 @@ class WorkerById(MethodView):
     def get(self, worker_id):
         """One worker's real-name record."""
         user = current_user()
-        return present(registry.get_worker(worker_id, user), user)
+        return present(registry.view_worker(worker_id, user), user)
 
     @blp.arguments(WorkerPatchSchema)
     @blp.response(200, WorkerSavedSchema)

@@ -22,6 +22,7 @@ PERMISSIONS = {
     "id.reveal": frozenset({"admin", "county", "workstation"}),
     "audit.read": frozenset({"admin"}),
     "worker.invite": frozenset({"admin", "county", "workstation", "fair_staff"}),
+    "users.manage": frozenset({"admin"}),  # tokens for others, revoking a person, blocking devices
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.

@@ -7,11 +7,11 @@ import secrets
 
 from sqlalchemy import select
 
-from server.errors import DomainError, Forbidden, NotFound
+from server.errors import DomainError, NotFound
 from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
-from server.services import audit
+from server.services import access, audit
 
 TOKEN_PREFIX = "lp_"
 
@@ -27,8 +27,7 @@ def create_token(user: User, name: str, *, days: int | None = 365) -> str:
 
 def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple[ApiToken, str]:
     """An admin makes a token for a script or integration acting as ``user_id``; shown once, audited."""
-    if admin.role != "admin":
-        raise Forbidden()
+    access.require(admin, "users.manage")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
@@ -40,14 +39,12 @@ def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple
 
 
 def list_tokens(admin: User) -> list[ApiToken]:
-    if admin.role != "admin":
-        raise Forbidden()
+    access.require(admin, "users.manage")
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
 
 
 def revoke_token(admin: User, token_id: int) -> ApiToken:
-    if admin.role != "admin":
-        raise Forbidden()
+    access.require(admin, "users.manage")
     row = db.session.get(ApiToken, token_id)
     if row is None:
         raise NotFound("token")

@@ -158,8 +158,7 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
 def revoke_access(admin: User, user_id: int) -> User:
     """Take a person's access away entirely: sign-in, tokens, passkeys; their devices are blocked,
     so whatever those devices still push is quarantined with the reason."""
-    if admin.role != "admin":
-        raise Forbidden()
+    access.require(admin, "users.manage")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")

@@ -9,7 +9,7 @@ from server.models import User, Worker
 from server.services import access
 from server.services.cards import CardFace, card_face, render_sheet
 from server.services.credentials import active_credential, ensure_credentials
-from server.services.registry import get_worker
+from server.services.registry import view_worker
 
 
 class NoCard(DomainError):
@@ -21,7 +21,7 @@ class NoCard(DomainError):
 
 def face_for(worker_id: str, user: User) -> CardFace:
     """The face of the worker's current card."""
-    worker = get_worker(worker_id, user)
+    worker = view_worker(worker_id, user, "card")
     credential = active_credential(worker)
     if credential is None:
         raise NoCard()

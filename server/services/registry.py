@@ -13,7 +13,7 @@ from server.domain.regions import consent_notice, county_name, describe_region, 
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Employer, Event, User, Worker
+from server.models import AuditEntry, Employer, Event, User, Worker
 from server.models.types import new_uuid, utcnow
 from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
@@ -124,6 +124,30 @@ def get_worker(worker_id: str, user: User) -> Worker:
     return worker
 
 
+def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
+    """``get_worker`` for a person looking at one worker's record, timeline or card: staff views
+    are audit entries, so the worker can see who looked (their right of access)."""
+    worker = get_worker(worker_id, user)
+    if user.role != "worker":
+        audit.record("record.viewed", actor=user, target=f"worker:{worker.id}", role=user.role, what=what)
+        db.session.commit()
+    return worker
+
+
+def record_views(user: User) -> list[dict]:
+    """Who looked at the signed-in worker's own record, newest first."""
+    if user.role != "worker" or not user.worker_id:
+        raise Forbidden("只有务工人员本人可以查看。 Only the worker can see who looked at their record.")
+    entries = db.session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.details, User.name, User.role)
+        .join(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.target == f"worker:{user.worker_id}",
+               AuditEntry.action.in_(("record.viewed", "id.revealed", "id.searched")))
+        .order_by(AuditEntry.id.desc()).limit(500))
+    return [{"at": e.at, "action": e.action, "what": e.details.get("what"), "reason": e.details.get("reason"),
+             "by_name": e.name, "by_role": e.role} for e in entries]
+
+
 def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
     """Workers in ``user``'s scope matching the filters, a page at a time, newest first."""
     access.require(user, "worker.read")
@@ -177,7 +201,7 @@ def find_by_id_number(id_number: str, user: User) -> list[Worker]:
 
 def worker_timeline(worker_id: str, user: User) -> list[Event]:
     """The worker's events newest first, as far as ``user`` may see them."""
-    get_worker(worker_id, user)
+    view_worker(worker_id, user, "timeline")
     events = db.session.scalars(
         select(Event).where(Event.worker_id == worker_id).order_by(Event.occurred_at.desc(), Event.seq.desc())
     ).all()

@@ -104,8 +104,7 @@ def list_devices(user: User) -> list[Device]:
 
 
 def block_device(user: User, device_id: str, reason: str) -> Device:
-    if user.role != "admin":
-        raise Forbidden()
+    access.require(user, "users.manage")
     device = db.session.get(Device, device_id)
     if device is None:
         raise NotFound("device")

@@ -66,3 +66,24 @@ def test_admins_browse_the_audit_trail(client, auth, register):
     entries = client.get("/api/audit?action=enrollment.issued", headers=auth.headers()).json
     assert entries["total"] == 1 and entries["items"][0]["actor_id"] == auth.users["admin"].id
     assert client.get("/api/audit", headers=auth.headers("county")).status_code == 403
+
+
+def test_a_worker_sees_who_looked_at_their_record(client, auth, register):
+    from server.models import User
+    from server.services.auth import create_token
+
+    worker = register()
+    client.get(f"/api/workers/{worker['id']}", headers=auth.headers("county"))
+    client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers("employer"))  # out of scope: 404
+    reveal(client, worker["id"], signed_in(client, auth, "workstation"))
+    me = User(name="worker-self", role="worker", worker_id=worker["id"])
+    db.session.add(me)
+    db.session.flush()
+    token = {"Authorization": f"Bearer {create_token(me, 'test')}"}
+    db.session.commit()
+    client.get(f"/api/workers/{worker['id']}", headers=token)  # looking at oneself is not an entry
+    views = client.get("/api/auth/me/record-views", headers=token).json
+    assert [(v["action"], v["by_name"], v["what"]) for v in views] == [
+        ("id.revealed", "tongwei-ws", None), ("record.viewed", "tongwei", "record")]
+    assert "social insurance" in views[0]["reason"]
+    assert client.get("/api/auth/me/record-views", headers=auth.headers("county")).status_code == 403
