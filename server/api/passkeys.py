@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, session
+from flask import current_app, jsonify, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -136,6 +136,14 @@ class MyRecordViews(MethodView):
     def get(self):
         """For a worker: who looked at my record, when, and why (for reveals)."""
         return registry.record_views(current_user())
+
+
+@blp.route("/me/export")
+class MyExport(MethodView):
+    @blp.response(200, description="the worker's whole record as JSON: record, events, who looked")
+    def get(self):
+        """For a worker: a copy of everything kept about me (including my full ID number)."""
+        return jsonify(registry.export_own_record(current_user()))
 
 
 @blp.route("/passkeys")

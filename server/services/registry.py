@@ -134,10 +134,30 @@ def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
     return worker
 
 
+def own_worker(user: User) -> Worker:
+    """The signed-in worker's own record; ``Forbidden`` for anyone else."""
+    if user.role != "worker" or not user.worker_id:
+        raise Forbidden("只有务工人员本人可以查看。 Only the worker can see this.")
+    return get_worker(user.worker_id, user)
+
+
+def export_own_record(user: User) -> dict:
+    """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited."""
+    worker = own_worker(user)
+    events = db.session.scalars(select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)).all()
+    audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
+    db.session.commit()
+    return {
+        "record": describe_worker(worker) | {"id_number": decrypt_field(worker.id, "id_number", worker.id_number_enc)},
+        "events": [{"id": e.id, "type": e.type, "occurred_at": e.local_occurred_at.isoformat(), "context": e.context,
+                    "data": {k: v for k, v in e.data.items() if k not in access.SECRET_KEYS}} for e in events],
+        "record_views": record_views(user),
+    }
+
+
 def record_views(user: User) -> list[dict]:
     """Who looked at the signed-in worker's own record, newest first."""
-    if user.role != "worker" or not user.worker_id:
-        raise Forbidden("只有务工人员本人可以查看。 Only the worker can see who looked at their record.")
+    own_worker(user)
     entries = db.session.execute(
         select(AuditEntry.at, AuditEntry.action, AuditEntry.details, User.name, User.role)
         .join(User, User.id == AuditEntry.actor_id)

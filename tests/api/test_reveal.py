@@ -87,3 +87,23 @@ def test_a_worker_sees_who_looked_at_their_record(client, auth, register):
         ("id.revealed", "tongwei-ws", None), ("record.viewed", "tongwei", "record")]
     assert "social insurance" in views[0]["reason"]
     assert client.get("/api/auth/me/record-views", headers=auth.headers("county")).status_code == 403
+
+
+def test_a_worker_exports_their_own_record_and_nobody_elses(client, auth, register):
+    from server.models import User
+    from server.services.auth import create_token
+
+    worker = register()
+    me = User(name="worker-self", role="worker", worker_id=worker["id"])
+    db.session.add(me)
+    db.session.flush()
+    token = {"Authorization": f"Bearer {create_token(me, 'test')}"}
+    db.session.commit()
+    export = client.get("/api/auth/me/export", headers=token)
+    assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
+    body = export.json
+    assert body["record"]["id_number"] == person()["id_number"] and body["record"]["id"] == worker["id"]
+    assert [e["type"] for e in body["events"]] == ["worker.registered"]
+    assert "id_number_enc" not in body["events"][0]["data"]
+    assert db.session.query(AuditEntry).filter_by(action="record.exported").count() == 1
+    assert client.get("/api/auth/me/export", headers=auth.headers("county")).status_code == 403
