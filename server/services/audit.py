@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditEntry, User
 from server.models.types import utcnow
 from server.services import access
+from server.services.queries import hold_ordering_lock, paginate
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_357_002
@@ -22,8 +23,7 @@ _LOCK_KEY = 7_357_002
 
 def record(action: str, *, actor: User | None = None, target: str | None = None, **details) -> AuditEntry:
     """Append an entry in the current transaction (it lasts if the transaction commits)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    hold_ordering_lock(db.session, _LOCK_KEY)
     previous = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
     entry = AuditEntry(at=utcnow(), actor_id=actor.id if actor else None, action=action, target=target,
                        details=details, prev_hash=previous)
@@ -40,10 +40,7 @@ def list_entries(user: User, args: dict) -> tuple[list[AuditEntry], int]:
     for arg in ("action", "target", "actor_id"):
         if args.get(arg) is not None:
             query = query.where(getattr(AuditEntry, arg) == args[arg])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, per_page = args.get("page", 1), args.get("per_page", 100)
-    items = db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return list(items), total
+    return paginate(query.order_by(AuditEntry.id.desc()), args.get("page", 1), args.get("per_page", 100))
 
 
 def entry_hash(entry: AuditEntry, previous: str) -> str:

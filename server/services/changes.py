@@ -11,11 +11,12 @@ would move its cursor past 104 for good.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, func, select, text
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Change
 from server.models.types import utcnow
+from server.services.queries import hold_ordering_lock
 
 _STAGED = "laborpass_changes"
 _LOCK_KEY = 7_357_001  # any constant: the one advisory lock that orders change positions
@@ -47,8 +48,7 @@ def _assign_positions(session: Session) -> None:
     if not staged:
         return
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    hold_ordering_lock(session, _LOCK_KEY)
     keys = list(staged)
     existing = {}
     by_kind: dict[str, set[str]] = {}

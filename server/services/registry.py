@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
@@ -18,6 +18,7 @@ from server.models.types import new_uuid, utcnow
 from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
 from server.services.protection import blind_index, decrypt_field, encrypt_field
+from server.services.queries import paginate
 
 REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
@@ -185,12 +186,7 @@ def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
     for arg, column in (("fair_id", Event.fair_id), ("batch_id", Event.batch_id)):
         if args.get(arg):
             query = query.where(Worker.id.in_(select(Event.worker_id).where(column == args[arg])))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, per_page = args.get("page", 1), args.get("per_page", 50)
-    items = db.session.scalars(
-        query.order_by(Worker.created_at.desc(), Worker.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(items), total
+    return paginate(query.order_by(Worker.created_at.desc(), Worker.id), args.get("page", 1), args.get("per_page", 50))
 
 
 def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None) -> str:

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy import and_, bindparam, case, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -44,6 +44,7 @@ from server.models.types import utcnow
 from server.services import access, keyring
 from server.services.changes import stage_change
 from server.services.events import build_event, projection, publish_worker, to_fact
+from server.services.queries import paginate
 from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
 
 RETRIES = 3
@@ -593,10 +594,7 @@ def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int
     for arg in ("reason", "device_id"):
         if args.get(arg):
             query = query.where(getattr(QuarantinedEvent, arg) == args[arg])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, per_page = args.get("page", 1), args.get("per_page", 50)
-    items = db.session.scalars(query.order_by(QuarantinedEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return list(items), total
+    return paginate(query.order_by(QuarantinedEvent.id.desc()), args.get("page", 1), args.get("per_page", 50))
 
 
 def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str | None) -> QuarantinedEvent:

@@ -1,0 +1,23 @@
+"""Two things several services do with the database: a page of a query, and an ordering lock."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from server.extensions import db
+
+
+def paginate(query, page: int, per_page: int) -> tuple[list, int]:
+    """One page of ``query`` (already ordered) and the number of rows in all pages."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))), total
+
+
+def hold_ordering_lock(session: Session, key: int) -> None:
+    """Serialise this step with every other transaction doing it, until this one ends.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, the write lock that
+    ``BEGIN IMMEDIATE`` took already serialises writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
