@@ -145,7 +145,7 @@ def test_sheet_pdf_prints_every_card_and_each_qr_verifies(client, auth, register
     for page in pdf:
         image = page.render(scale=300 / 72).to_pil()
         texts += [r.text for r in zxingcpp.read_barcodes(image)]
-    assert len(texts) == 12
+    assert len(set(texts)) == 12  # zxing now and then reports one symbol twice: count distinct codes
     holders = {verify(client, auth, qr=text).json["worker"]["id"] for text in texts}
     assert holders == set(ids)
     assert "欧阳建国强" in "".join(page.get_textpage().get_text_range() for page in pdf)
