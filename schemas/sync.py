@@ -90,6 +90,8 @@ class EnvelopeSchema(BaseSchema):
     device_seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**53))
     credential = fields.String(validate=validate.Length(min=1, max=400), metadata={"description": "scanned LP1: text"})
     worker_id = _ID
+    scanned_by = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "the user who made the scan, on a phone several people share (default: who pushes)"})
     context = fields.Nested(ContextSchema, load_default=dict)
     data = fields.Dict(load_default=dict)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import click
 import flask_migrate
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, auth, demo, keyring, passkeys
+from server.services import audit, auth, demo, keyring, passkeys, retention
 from server.services.events import rebuild_all_records
 
 
@@ -114,8 +114,20 @@ def rebuild_records_command(check):
         raise SystemExit(1)
 
 
+@click.command("retention")
+@click.option("--years", type=click.IntRange(min=1), help="years without activity (default LABORPASS_RETENTION_YEARS)")
+@click.option("--dry-run", is_flag=True, help="count who and what would be erased; change nothing")
+@with_appcontext
+def retention_command(years, dry_run):
+    """Erase the personal data of workers with no activity for N years; statistics stay."""
+    years = years or int(current_app.config["LABORPASS_RETENTION_YEARS"])
+    report = retention.apply_retention(years, dry_run=dry_run)
+    click.echo(("dry run, nothing changed: " if dry_run else "erased: ") + "; ".join(report.lines()))
+
+
 COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
-            create_token_command, enroll_command, audit_group, rebuild_records_command)
+            create_token_command, enroll_command, audit_group, rebuild_records_command,
+            retention_command)
 
 
 def register_commands(app: Flask) -> None:

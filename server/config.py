@@ -38,6 +38,9 @@ class DefaultConfig:
     LABORPASS_CARD_FONT = None  # a TTF/TTC with Chinese glyphs; found among known paths when unset
     LABORPASS_PWA_DIR = str(PROJECT_ROOT / "pwa" / "dist")
     LABORPASS_MAX_SHEET_CARDS = 1000
+    # The retention rule: a person with no activity on their record for this many years is erased
+    # (``laborpass retention``). Five years covers the subsidy audits that look back at a placement.
+    LABORPASS_RETENTION_YEARS = 5
 
 
 def config_from_environment() -> dict:
@@ -52,5 +55,6 @@ def config_from_environment() -> dict:
         "LABORPASS_RP_ID": "LABORPASS_RP_ID",
         "LABORPASS_ORIGIN": "LABORPASS_ORIGIN",
         "LABORPASS_RATELIMIT_STORAGE": "LABORPASS_RATELIMIT_STORAGE",
+        "LABORPASS_RETENTION_YEARS": "LABORPASS_RETENTION_YEARS",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

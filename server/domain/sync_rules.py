@@ -13,6 +13,8 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 INVALID_ENVELOPE = "invalid_envelope"
 ID_CONFLICT = "id_conflict"
 DEVICE_BLOCKED = "device_blocked"
+UNKNOWN_SCANNER = "unknown_scanner"  # the scan names someone who never used the phone
+SCANNER_REVOKED = "scanner_revoked"  # the scan is by someone whose access was taken away since
 FORBIDDEN_TYPE = "forbidden_type"
 OUT_OF_SCOPE = "out_of_scope"
 UNKNOWN_WORKER = "unknown_worker"

@@ -27,7 +27,8 @@ class Event(db.Model):
     device_id: Mapped[str | None] = mapped_column(String(100))
     device_seq: Mapped[int | None] = mapped_column(BigInteger)  # 1, 2, 3… per device: gaps show loss
     envelope_hash: Mapped[str | None] = mapped_column(String(64))  # what the device sent, to tell replays
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who scanned or typed it
+    pushed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who synced it, on a shared phone
     fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
     employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -35,6 +36,9 @@ class Event(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     raw_code: Mapped[str | None] = mapped_column(Text)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    # Set once, when the retention rule removed the personal data from ``data`` and ``raw_code``:
+    # the one change the database lets happen to a stored event (see migration 0004).
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def local_occurred_at(self) -> dt.datetime:

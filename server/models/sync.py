@@ -11,7 +11,10 @@ from server.models.types import UTCDateTime, utcnow
 
 
 class Device(db.Model):
-    """A phone or browser, named by the UUID it made once; it belongs to the user who first used it."""
+    """A phone or browser, named by the UUID it made once; ``user_id`` is who first used it.
+
+    A fair phone is shared: everyone who signs in on it becomes one of its ``DeviceUser`` rows,
+    and each queued scan names who made it."""
 
     __tablename__ = "devices"
 
@@ -23,6 +26,16 @@ class Device(db.Model):
     last_push_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     blocked_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeviceUser(db.Model):
+    """A person who has signed in and synced on a device: their scans queued on it are theirs."""
+
+    __tablename__ = "device_users"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class QuarantinedEvent(db.Model):

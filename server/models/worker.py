@@ -15,13 +15,15 @@ class Worker(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     # Identity. The ID number exists only as AES-GCM ciphertext and an HMAC blind index.
-    id_number_enc: Mapped[str] = mapped_column(String(200))
-    id_number_bidx: Mapped[str] = mapped_column(String(64), unique=True)
-    id_last4: Mapped[str] = mapped_column(String(4), index=True)
-    id_region_code: Mapped[str] = mapped_column(String(6))
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    # All of it is empty once the retention rule erased the person (``erased_at``).
+    id_number_enc: Mapped[str | None] = mapped_column(String(200))
+    id_number_bidx: Mapped[str | None] = mapped_column(String(64), unique=True)
+    id_last4: Mapped[str | None] = mapped_column(String(4), index=True)
+    id_region_code: Mapped[str | None] = mapped_column(String(6))
+    name: Mapped[str | None] = mapped_column(String(100), index=True)
     gender: Mapped[str] = mapped_column(String(6))
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column()  # kept after erasure, for statistics by age
     phone: Mapped[str | None] = mapped_column(String(20))
     home_county_code: Mapped[str] = mapped_column(String(6), index=True)
     home_township: Mapped[str | None] = mapped_column(String(100))
@@ -40,5 +42,6 @@ class Worker(db.Model):
     card_serial: Mapped[str | None] = mapped_column(String(16))
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     event_count: Mapped[int] = mapped_column(default=0)
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

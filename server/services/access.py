@@ -51,7 +51,9 @@ def require_county(user: User, county_code: str) -> None:
 
 
 def scope_workers(query, user: User):
-    """``query`` (a select of Worker) restricted to the workers ``user`` may see."""
+    """``query`` (a select of Worker) restricted to the workers ``user`` may see; erased people
+    are no one's to see (their anonymous rows serve the statistics only)."""
+    query = query.where(Worker.erased_at.is_(None))
     if user.role == "admin":
         return query
     if user.role in COUNTY_SCOPED:

@@ -109,6 +109,7 @@ def projection(record: WorkerRecord) -> dict:
         "id_region_code": profile.get("id_region_code"),
         "gender": profile.get("gender"),
         "birth_date": dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date") else None,
+        "birth_year": int(profile["birth_date"][:4]) if profile.get("birth_date") else profile.get("birth_year"),
         "phone": profile.get("phone"),
         "home_county_code": home.get("county_code"),
         "home_township": home.get("township"),

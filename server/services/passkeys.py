@@ -32,7 +32,7 @@ from webauthn.helpers.structs import (
 from server.domain.fallback_codes import ALPHABET
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
-from server.models import ApiToken, Device, EnrollmentCode, Passkey, User, WebAuthnChallenge
+from server.models import ApiToken, Device, DeviceUser, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
 from server.services import access, audit
 
@@ -156,8 +156,9 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
 
 
 def revoke_access(admin: User, user_id: int) -> User:
-    """Take a person's access away entirely: sign-in, tokens, passkeys; their devices are blocked,
-    so whatever those devices still push is quarantined with the reason."""
+    """Take a person's access away entirely: sign-in, tokens, passkeys. The phones only they used
+    are blocked; on a phone shared with others, their queued scans are quarantined when pushed
+    (``scanner_revoked``) and the others go on working. Either way nothing is lost unseen."""
     access.require(admin, "users.manage")
     user = db.session.get(User, user_id)
     if user is None:
@@ -168,11 +169,17 @@ def revoke_access(admin: User, user_id: int) -> User:
         row.revoked_at = now
     for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
         row.revoked_at = now
-    for device in db.session.scalars(select(Device).where(Device.user_id == user.id, Device.blocked_at.is_(None))):
+    for device in db.session.scalars(select(Device).where(Device.blocked_at.is_(None), Device.id.in_(_own_devices(user)))):
         device.blocked_at, device.blocked_reason = now, f"access of {user.name} revoked"
     audit.record("user.access_revoked", actor=admin, target=f"user:{user.id}", role=user.role)
     db.session.commit()
     return user
+
+
+def _own_devices(user: User):
+    """The ids of the devices ``user`` has used that nobody else has."""
+    others = select(DeviceUser.device_id).where(DeviceUser.user_id != user.id)
+    return select(DeviceUser.device_id).where(DeviceUser.user_id == user.id, DeviceUser.device_id.not_in(others))
 
 
 # ---------------------------------------------------------------- sign-in

@@ -32,6 +32,7 @@ from server.models import (
     Change,
     Credential,
     Device,
+    DeviceUser,
     Employer,
     Event,
     QuarantinedEvent,
@@ -41,7 +42,7 @@ from server.models import (
     WorkerAlias,
 )
 from server.models.types import utcnow
-from server.services import access, keyring
+from server.services import access, audit, keyring
 from server.services.changes import stage_change
 from server.services.events import build_event, projection, publish_worker, to_fact
 from server.services.queries import paginate
@@ -83,25 +84,38 @@ class PushResult:
 
 
 def register_device(user: User, device_id: str, *, name: str | None = None, mode: str | None = None) -> Device:
-    """The device, registered to ``user`` on first sight; ``Forbidden`` if it is someone else's."""
+    """The device, made on first sight; ``user`` becomes one of the people using it.
+
+    Fair phones are shared: whoever signs in on one joins it (an audit entry says so), and the
+    scans queued on it stay the scans of whoever made them (``scanned_by``)."""
     device = db.session.get(Device, device_id)
     if device is None:
-        device = Device(id=device_id, user_id=user.id, name=name, mode=mode)
-        db.session.add(device)
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:  # registered at the same moment by another request
-            device = db.session.get(Device, device_id)
-    if device.user_id != user.id:
-        raise Forbidden("此设备属于另一位用户。 This device belongs to another user: sign in as its owner.")
+        device = _insert_once(Device(id=device_id, user_id=user.id, name=name, mode=mode), Device, device_id)
+    if db.session.get(DeviceUser, (device_id, user.id)) is None:
+        _insert_once(DeviceUser(device_id=device_id, user_id=user.id), DeviceUser, (device_id, user.id))
+        if device.user_id != user.id:
+            audit.record("device.joined", actor=user, target=f"device:{device_id}")
     device.name, device.mode = name or device.name, mode or device.mode
     return device
 
 
+def _insert_once(row, model, key):
+    """``row`` inserted, or the one another request inserted at the same moment."""
+    db.session.add(row)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        return db.session.get(model, key)
+    return row
+
+
 def list_devices(user: User) -> list[Device]:
+    """Every device for admins; for others, the devices they have used."""
     query = select(Device).order_by(Device.created_at)
-    return list(db.session.scalars(query if user.role == "admin" else query.where(Device.user_id == user.id)))
+    if user.role != "admin":
+        query = query.where(Device.id.in_(select(DeviceUser.device_id).where(DeviceUser.user_id == user.id)))
+    return list(db.session.scalars(query))
 
 
 def block_device(user: User, device_id: str, reason: str) -> Device:
@@ -218,11 +232,10 @@ class CardVerifier:
 class _Batch:
     """One push: envelopes applied in order, with what earlier ones did visible to later ones."""
 
-    def __init__(self, user: User, device: Device, cards: CardVerifier, *, actor_id: int | None = None,
-                 check_device: bool = True):
-        self.user, self.device, self.cards = user, device, cards
-        self.actor_id = actor_id or user.id
-        self.check_device = check_device
+    def __init__(self, user: User, device: Device, cards: CardVerifier, *, reviewer: User | None = None):
+        """``user`` pushed the batch from ``device``; a ``reviewer`` re-applying a quarantined
+        envelope decides with their own authority, past a blocked device or a revoked scanner."""
+        self.user, self.device, self.cards, self.reviewer = user, device, cards, reviewer
         self.now = utcnow()
         self.today = dt.date.today()
         self.credentials: dict[str, Credential] = {}
@@ -234,6 +247,8 @@ class _Batch:
         self.events: list[Event] = []
         self.seen: dict[str, tuple[str, str | None]] = {}  # id -> (hash, worker id) within this batch
         self.quarantine: list[QuarantinedEvent] = []
+        self.members = {u.id: u for u in db.session.scalars(
+            select(User).join(DeviceUser, DeviceUser.user_id == User.id).where(DeviceUser.device_id == device.id))}
 
     def run(self, checked: list[Checked]) -> list[PushResult]:
         ids = [c.event_id for c in checked if c.event_id]
@@ -290,19 +305,21 @@ class _Batch:
         other = self.stored_seqs.get(envelope["device_seq"])
         if other and other != envelope["id"]:
             raise Rejected(rules.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
-        if self.check_device and self.device.blocked_at:
+        if self.device.blocked_at and not self.reviewer:
             raise Rejected(rules.DEVICE_BLOCKED, f"this device was blocked: {self.device.blocked_reason}")
-        if not rules.may_push(self.user.role, envelope["type"]):
-            raise Rejected(rules.FORBIDDEN_TYPE, f"role {self.user.role} may not record {envelope['type']}")
+        scanner = self._scanner(envelope)
+        authority = self.reviewer or scanner
+        if not rules.may_push(authority.role, envelope["type"]):
+            raise Rejected(rules.FORBIDDEN_TYPE, f"role {authority.role} may not record {envelope['type']}")
         if envelope["type"] == "worker.registered":
-            worker, flags, data = self._register(envelope)
+            worker, flags, data = self._register(envelope, authority)
         else:
             worker = self._worker(envelope)
-            self._check(envelope, worker)
+            self._check(envelope, worker, authority)
             flags = rules.event_flags(envelope["type"], envelope["context"], envelope["occurred_at"], self.now,
                                       self.facts[worker.id])
             data = envelope["data"]
-        self._store(envelope, worker, flags, digest, data)
+        self._store(envelope, worker, flags, digest, data, scanner)
         self.seen[envelope["id"]] = (digest, worker.id)
         return PushResult(envelope["id"], "accepted", flags=flags, worker_id=worker.id)
 
@@ -321,6 +338,19 @@ class _Batch:
             raise Rejected(rules.ID_CONFLICT, "an event with this id and other content is already stored")
         return PushResult(event_id, "duplicate", flags=list(stored.flags or []), worker_id=stored.worker_id)
 
+    # -- who made the scan: on a shared phone, not always who pushes it
+
+    def _scanner(self, envelope: dict) -> User:
+        scanner_id = envelope.get("scanned_by", self.user.id)
+        scanner = self.user if scanner_id == self.user.id else self.members.get(scanner_id)
+        if scanner is None:
+            raise Rejected(rules.UNKNOWN_SCANNER, f"user {scanner_id} never signed in on this device:"
+                           " a scan can only be someone's who used the phone")
+        if not scanner.active and not self.reviewer:
+            raise Rejected(rules.SCANNER_REVOKED, f"the access of {scanner.name}, who made this scan, was revoked:"
+                           " a reviewer decides whether it stands")
+        return scanner
+
     # -- who the event is about
 
     def _worker(self, envelope: dict) -> Worker:
@@ -331,6 +361,9 @@ class _Batch:
         worker = self._load_worker(worker_id)
         if worker is None:
             raise Rejected(rules.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
+        if worker.erased_at is not None:
+            raise Rejected(rules.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
+                           " This person's record was erased under the retention rule: register them again.")
         return worker
 
     def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
@@ -354,9 +387,9 @@ class _Batch:
             self.facts[worker_id] = [to_fact(e) for e in stored]
         return self.workers[worker_id]
 
-    def _register(self, envelope: dict) -> tuple[Worker, list[str], dict]:
+    def _register(self, envelope: dict, authority: User) -> tuple[Worker, list[str], dict]:
         try:
-            registration = check_registration(envelope["data"], self.user, today=self.today)
+            registration = check_registration(envelope["data"], authority, today=self.today)
         except Forbidden as exc:
             raise Rejected(rules.OUT_OF_SCOPE, exc.message) from None
         except InvalidInput as exc:
@@ -377,7 +410,7 @@ class _Batch:
         worker_id = envelope.get("worker_id")
         if worker_id and (db.session.get(Worker, worker_id) or db.session.get(WorkerAlias, worker_id)):
             worker_id = None  # the device's id is taken: the result tells the device the real one
-        worker, event = build_registration(registration, self.user, worker_id=worker_id)
+        worker, event = build_registration(registration, authority, worker_id=worker_id)
         self.workers[worker.id], self.facts[worker.id] = worker, []
         self.new_workers.append(worker)
         self.by_bidx[bidx] = worker.id
@@ -385,15 +418,15 @@ class _Batch:
 
     # -- may this user record this about this worker
 
-    def _check(self, envelope: dict, worker: Worker) -> None:
+    def _check(self, envelope: dict, worker: Worker, authority: User) -> None:
         type, context = envelope["type"], envelope["context"]
         county = worker.home_county_code
-        if self.user.role == "employer":
-            context.setdefault("employer_id", self.user.employer_id)
+        if authority.role == "employer":
+            context.setdefault("employer_id", authority.employer_id)
         missing = rules.missing_context(type, context)
         if missing:
             raise Rejected(rules.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {type}", county)
-        reason = access.scan_refusal(self.user, county, type, context, self.facts[worker.id])
+        reason = access.scan_refusal(authority, county, type, context, self.facts[worker.id])
         if reason:
             raise Rejected(rules.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.",
                            county)
@@ -413,13 +446,14 @@ class _Batch:
 
     # -- storing
 
-    def _store(self, envelope: dict, worker: Worker, flags: list[str], digest: str, data: dict) -> None:
+    def _store(self, envelope: dict, worker: Worker, flags: list[str], digest: str, data: dict, scanner: User) -> None:
         event = build_event(
             worker.id, envelope["type"], actor=None, occurred_at=envelope["occurred_at"],
             context=envelope["context"], data=data, device_id=self.device.id, event_id=envelope["id"],
             raw_code=envelope.get("credential"), flags=flags,
         )
-        event.actor_id, event.device_seq, event.envelope_hash = self.actor_id, envelope["device_seq"], digest
+        event.actor_id, event.pushed_by = scanner.id, self.user.id
+        event.device_seq, event.envelope_hash = envelope["device_seq"], digest
         self.events.append(event)
         self.stored_seqs[envelope["device_seq"]] = envelope["id"]
         self.facts[worker.id].append(to_fact(event))
@@ -609,7 +643,8 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     device = db.session.get(Device, entry.device_id)
     checked = check_envelope(entry.envelope | corrections)
     cards = CardVerifier(keyring.trusted_keys())
-    [result] = _Batch(user, device, cards, actor_id=entry.user_id, check_device=False).run([checked])
+    pusher = db.session.get(User, entry.user_id)
+    [result] = _Batch(pusher, device, cards, reviewer=user).run([checked])
     if result.status == "rejected":
         db.session.rollback()
         raise StillRefused(result.reason, result.message)
