@@ -26,7 +26,9 @@ const ROLE_NAMES = {
 
 function Enroll({ onDone }) {
   const [state, setState] = useState({ busy: false, message: '' });
-  const invited = new URLSearchParams(window.location.search);  // a worker's invitation link fills these
+  // A worker's invitation link fills these. defaultValue, not value: a value would put the
+  // fields back to it at every re-render, wiping what the person typed meanwhile.
+  const invited = new URLSearchParams(window.location.search);
   async function submit(event) {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -42,8 +44,8 @@ function Enroll({ onDone }) {
   return html`
     <form id="enroll" onSubmit=${submit}>
       <h2>首次使用 First time here</h2>
-      <label>姓名 Name<input name="name" required autocomplete="username" value=${invited.get('enroll') || ''} /></label>
-      <label>注册码 Enrollment code<input name="code" required autocapitalize="characters" value=${invited.get('code') || ''} /></label>
+      <label>姓名 Name<input name="name" required autocomplete="username" defaultValue=${invited.get('enroll') || ''} /></label>
+      <label>注册码 Enrollment code<input name="code" required autocapitalize="characters" defaultValue=${invited.get('code') || ''} /></label>
       <label>本机名称 This phone's name<input name="device" placeholder="招聘会1号手机" /></label>
       <button type="submit" disabled=${state.busy}>创建通行密钥 Create passkey</button>
       <p class="message" role="status">${state.message}</p>

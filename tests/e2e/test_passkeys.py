@@ -213,3 +213,37 @@ def test_one_code_registers_one_passkey_even_from_two_phones_at_once(browser, si
     assert db.session.query(Passkey).count() == 1
     for phone in phones:
         phone.context.close()
+
+
+def test_a_worker_opens_the_invitation_link_and_sees_only_their_own_record(page, site, auth, register, authenticator):
+    worker, other = register(21, name="马小兰"), register(22, name="马大山")
+    db.session.rollback()  # SQLite: the test's session must not hold the write lock the live server needs
+    status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]},
+                                   token=auth.tokens["workstation"])
+    assert status == 201 and invitation["link"].startswith(site + "/?")
+    page.goto(invitation["link"])
+    page.wait_for_selector("#sign-in:not([disabled])")  # who-am-I answered: the page has re-rendered
+    assert page.input_value("#enroll input[name=name]") == invitation["name"]  # still there after the first render
+    assert page.input_value("#enroll input[name=code]") == invitation["code"]
+    page.fill("#enroll input[name=device]", "我的手机")
+    page.click("#enroll button")
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector(f"#signed-in[data-user={invitation['name']}]")
+    mine = page.evaluate("fetch('/api/workers').then(r => r.json())")
+    assert [w["id"] for w in mine["items"]] == [worker["id"]]
+    assert page.evaluate(f"fetch('/api/workers/{other['id']}').then(r => r.status)") == 404
+
+
+def test_what_someone_types_before_the_page_knows_who_they_are_stays(page, site):
+    held = []
+    page.route("**/api/auth/me", lambda route: held.append(route))  # who-am-I answers only after the typing
+    page.goto(site + "/")
+    page.fill("#enroll input[name=name]", "王芳")
+    page.fill("#enroll input[name=code]", "ABCDEFGHJK")
+    page.wait_for_timeout(50)
+    assert held, "the page asks who is signed in when it opens"
+    held[0].continue_()
+    page.wait_for_selector("#sign-in:not([disabled])")
+    assert (page.input_value("#enroll input[name=name]"), page.input_value("#enroll input[name=code]")) == (
+        "王芳", "ABCDEFGHJK")
