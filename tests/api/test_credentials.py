@@ -118,7 +118,7 @@ def test_card_png_decodes_to_the_card_qr(client, auth, worker, card):
     assert response.status_code == 200 and response.mimetype == "image/png"
     image = Image.open(io.BytesIO(response.data))
     assert image.size == (1011, 638)
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [card["qr"]]
+    assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [card["qr"]]
 
 
 def test_card_svg_shows_full_name_masked_id_and_fallback_code(client, auth, worker, card):
@@ -144,8 +144,9 @@ def test_sheet_pdf_prints_every_card_and_each_qr_verifies(client, auth, register
     texts = []
     for page in pdf:
         image = page.render(scale=300 / 72).to_pil()
-        texts += [r.text for r in zxingcpp.read_barcodes(image)]
-    assert len(set(texts)) == 12  # zxing now and then reports one symbol twice: count distinct codes
+        # QR only: zxing otherwise now and then reads a stroke of the printed text as a 1-D barcode
+        texts += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    assert len(texts) == 12
     holders = {verify(client, auth, qr=text).json["worker"]["id"] for text in texts}
     assert holders == set(ids)
     assert "欧阳建国强" in "".join(page.get_textpage().get_text_range() for page in pdf)
