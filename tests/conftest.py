@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.domain.id_numbers import check_character
 from server.extensions import db
-from server.models import Employer, User
+from server.models import Employer, Fair, FairEmployer, User
 from server.services.auth import create_token
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -136,6 +136,11 @@ class Auth:
         db.session.add_all(self.users.values())
         db.session.flush()
         self.tokens = {key: create_token(user, "test") for key, user in self.users.items()}
+        # A fair in Tongwei with both employers, for scans that name a fair (context fair_id "f").
+        db.session.add(Fair(id="f", name="通渭县春季招聘会", county_code="621121", township="平襄镇", venue="平襄镇广场",
+                            date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16), organiser="通渭县人社局"))
+        db.session.flush()
+        db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id) for e in self.employers.values())
         db.session.commit()
 
     def headers(self, who: str = "admin") -> dict:

@@ -19,6 +19,8 @@ FORBIDDEN_TYPE = "forbidden_type"
 OUT_OF_SCOPE = "out_of_scope"
 UNKNOWN_WORKER = "unknown_worker"
 UNKNOWN_EMPLOYER = "unknown_employer"
+UNKNOWN_FAIR = "unknown_fair"
+UNKNOWN_POSTING = "unknown_posting"
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
 MINIMUM_WORKING_AGE = 16
@@ -48,6 +50,7 @@ PUSH_ROLES = {
     "event.voided": {"admin", "county", "workstation"},
 }
 PUSHABLE_TYPES = tuple(PUSH_ROLES)  # credential.* are made by the server only
+FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
 
 REQUIRED_CONTEXT = {
     "fair.checked_in": ("fair_id",),

@@ -2,11 +2,13 @@
 from server.models.credential import Credential, SigningKey
 from server.models.event import Event
 from server.models.passkeys import AuditEntry, EnrollmentCode, Passkey, WebAuthnChallenge
+from server.models.program import Batch, BatchEmployer, Fair, FairEmployer, Handover, Posting, TeamLeader
 from server.models.sync import Change, Device, DeviceUser, QuarantinedEvent, WorkerAlias
 from server.models.user import ROLES, ApiToken, Employer, User
 from server.models.worker import Worker
 
 __all__ = [
-    "ROLES", "ApiToken", "AuditEntry", "Change", "Credential", "Device", "DeviceUser", "Employer", "EnrollmentCode", "Event",
-    "Passkey", "QuarantinedEvent", "SigningKey", "User", "WebAuthnChallenge", "Worker", "WorkerAlias",
+    "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change", "Credential", "Device", "DeviceUser",
+    "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey", "Posting", "QuarantinedEvent",
+    "SigningKey", "TeamLeader", "User", "WebAuthnChallenge", "Worker", "WorkerAlias",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 
 from server.errors import Forbidden
-from server.models import Change, Event, User, Worker
+from server.models import Change, Event, Fair, FairEmployer, User, Worker
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
 COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
@@ -23,6 +23,9 @@ PERMISSIONS = {
     "audit.read": frozenset({"admin"}),
     "worker.invite": frozenset({"admin", "county", "workstation", "fair_staff"}),
     "users.manage": frozenset({"admin"}),  # tokens for others, revoking a person, blocking devices
+    "fair.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
+    "fair.manage": frozenset({"admin", "county", "workstation"}),
+    "posting.manage": frozenset({"admin", "county", "workstation", "employer"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.
@@ -72,18 +75,32 @@ def scope_workers(query, user: User):
     return query.where(false())
 
 
+def scope_fairs(query, user: User):
+    """``query`` (a select of Fair) restricted to the fairs ``user`` may see: county staff their
+    county's, an employer the fairs it takes part in."""
+    if user.role == "admin":
+        return query
+    if user.role in COUNTY_SCOPED:
+        return query.where(Fair.county_code == user.county_code)
+    if user.role == "employer":
+        return query.where(Fair.id.in_(select(FairEmployer.fair_id).where(FairEmployer.employer_id == user.employer_id)))
+    return query.where(false())
+
+
 def pullable_changes(user: User, device_id: str):
     """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
-    the workers in scope (county roles by the county the change was for, so a worker who moved
-    away arrives as a deletion), and the device's own events."""
+    the fairs in scope (with their employers and jobs), the workers in scope (county roles by the
+    county the change was for, so a worker who moved away arrives as a deletion), and the
+    device's own events."""
     if user.role == "admin":
-        workers = true()
+        workers = fairs = true()
     elif user.role in COUNTY_SCOPED:
-        workers = Change.county_code == user.county_code
+        workers = fairs = Change.county_code == user.county_code
     else:
         workers = Change.entity_id.in_(scope_workers(select(Worker.id), user))
+        fairs = Change.entity_id.in_(scope_fairs(select(Fair.id), user))
     public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
-    return or_(public, and_(Change.kind == "worker", workers),
+    return or_(public, and_(Change.kind == "worker", workers), and_(Change.kind == "fair", fairs),
                and_(Change.kind == "event", Change.device_id == device_id))
 
 

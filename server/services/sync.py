@@ -35,6 +35,9 @@ from server.models import (
     DeviceUser,
     Employer,
     Event,
+    Fair,
+    FairEmployer,
+    Posting,
     QuarantinedEvent,
     SigningKey,
     User,
@@ -45,6 +48,7 @@ from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.changes import stage_change
 from server.services.events import build_event, projection, publish_worker, to_fact
+from server.services.fairs import describe_fair_offline
 from server.services.queries import paginate
 from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
 
@@ -426,7 +430,9 @@ class _Batch:
         missing = rules.missing_context(type, context)
         if missing:
             raise Rejected(rules.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {type}", county)
-        reason = access.scan_refusal(authority, county, type, context, self.facts[worker.id])
+        where = self._fair_county(type, envelope, county) if type in rules.FAIR_TYPES else county
+        # At a fair the fair's county is the scope: people from next door come too.
+        reason = access.scan_refusal(authority, where, type, context, self.facts[worker.id])
         if reason:
             raise Rejected(rules.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.",
                            county)
@@ -443,6 +449,23 @@ class _Batch:
         if type == "worker.updated" and {"id_number", "home"} & set(envelope["data"]):
             raise Rejected(rules.INVALID_ENVELOPE, "ID number and home corrections need the online check:"
                            " use PATCH /api/workers/{id}", county)
+
+    def _fair_county(self, type: str, envelope: dict, county: str) -> str:
+        """The county of the fair the scan names, after checking the fair, its employer and job exist."""
+        context = envelope["context"]
+        fair = db.session.get(Fair, context["fair_id"])
+        if fair is None:
+            raise Rejected(rules.UNKNOWN_FAIR, f"no fair {context['fair_id']}: pull the fairs again", county)
+        if type == "fair.intent_signed":
+            if db.session.get(FairEmployer, (fair.id, context["employer_id"])) is None:
+                raise Rejected(rules.UNKNOWN_EMPLOYER, f"employer {context['employer_id']} is not at the fair {fair.name}",
+                               county)
+            posting_id = envelope["data"].get("posting_id")
+            posting = db.session.get(Posting, posting_id) if posting_id else None
+            if posting_id and (posting is None or (posting.fair_id, posting.employer_id) != (fair.id, context["employer_id"])):
+                raise Rejected(rules.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair",
+                               county)
+        return fair.county_code
 
     # -- storing
 
@@ -597,7 +620,11 @@ def _load_events(ids, user):
                    "flags": e.flags} for e in _in_chunks(Event, Event.id, ids)}
 
 
-_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events}
+def _load_fairs(ids, user):
+    return {f.id: describe_fair_offline(f, user) for f in _in_chunks(Fair, Fair.id, ids)}
+
+
+_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events, "fair": _load_fairs}
 
 
 def worker_summary(worker) -> dict:

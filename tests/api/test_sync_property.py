@@ -14,8 +14,8 @@ from server.services.events import to_fact
 from tests.api.sync_helpers import TZ, envelope
 
 SCANS = [
-    ("fair.checked_in", {"fair_id": "fair-1"}),
-    ("fair.intent_signed", {"fair_id": "fair-1", "employer_id": None}),
+    ("fair.checked_in", {"fair_id": "f"}),
+    ("fair.intent_signed", {"fair_id": "f", "employer_id": None}),
     ("batch.assigned", {"batch_id": "batch-1"}),
     ("batch.departed", {"batch_id": "batch-1"}),
     ("station.arrived", {"station": "福州站", "batch_id": "batch-1"}),

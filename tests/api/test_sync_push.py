@@ -162,7 +162,7 @@ def test_roles_may_push_only_their_own_kinds_of_event(client, auth, card):
                                                        context={"employer_id": auth.employer_id()}))
     assert statuses(body) == [("rejected", "forbidden_type")]
     body = push(client, auth, "other_county", "oc", envelope("fair.checked_in", 1, credential=card,
-                                                             context={"fair_id": "f1"}))
+                                                             context={"fair_id": "f"}))
     assert statuses(body) == [("rejected", "out_of_scope")]
     body = push(client, auth, "greeter", "g", envelope(credential=card, seq=2, context={"station": "厦门站"}))
     assert statuses(body) == [("rejected", "out_of_scope")]  # not its station
@@ -206,14 +206,14 @@ def test_offline_registrations_of_one_person_make_one_worker(client, auth):
     a = push(client, auth, "fair_staff", "fair-phone-a", envelope("worker.registered", 1, worker_id=temp_a, data=data))
     b = push(client, auth, "fair_staff", "fair-phone-b",
              envelope("worker.registered", 1, worker_id=temp_b, data=data | {"phone": "13600000000"}),
-             envelope("fair.checked_in", 2, worker_id=temp_b, context={"fair_id": "fair-7"}))
+             envelope("fair.checked_in", 2, worker_id=temp_b, context={"fair_id": "f"}))
     assert a["results"][0]["status"] == "accepted" and a["results"][0]["worker_id"] == temp_a
     assert [r["status"] for r in b["results"]] == ["accepted", "accepted"]
     assert b["results"][0]["worker_id"] == b["results"][1]["worker_id"] == temp_a
     assert b["results"][0]["flags"] == ["duplicate_person"]
     assert count(Worker) == 1
     later = push(client, auth, "fair_staff", "fair-phone-b", envelope("fair.intent_signed", 3, worker_id=temp_b,
-                 context={"fair_id": "fair-7", "employer_id": auth.employer_id()}))
+                 context={"fair_id": "f", "employer_id": auth.employer_id()}))
     assert later["results"][0]["worker_id"] == temp_a  # the alias holds after the batch too
     assert db.session.get(Worker, temp_a).status == "intent"
 

@@ -14,7 +14,7 @@ def quarantine(client, auth, who="admin", **args):
 
 def test_rejected_envelope_is_kept_with_reason_device_and_user(client, auth, register):
     worker = register()
-    scan = envelope("fair.checked_in", 4, worker_id=worker["id"], context={"fair_id": "f-1"})
+    scan = envelope("fair.checked_in", 4, worker_id=worker["id"], context={"fair_id": "f"})
     push(client, auth, "other_county", "lx-phone", scan)
     [entry] = quarantine(client, auth)["items"]
     assert (entry["reason"], entry["device_id"], entry["device_seq"]) == ("out_of_scope", "lx-phone", 4)
@@ -52,7 +52,7 @@ def test_rejected_scan_sent_again_once_it_can_apply_is_accepted_and_resolved(cli
 
 def test_reapply_with_a_correction_applies_it_and_records_who(client, auth, register):
     worker = register()
-    wrong = envelope("fair.checked_in", 1, worker_id="typo-id", context={"fair_id": "f-3"})
+    wrong = envelope("fair.checked_in", 1, worker_id="typo-id", context={"fair_id": "f"})
     push(client, auth, "fair_staff", "fair-1", wrong)
     entry_id = quarantine(client, auth)["items"][0]["id"]
     response = client.post(f"/api/sync/quarantine/{entry_id}/reapply",

@@ -1,0 +1,175 @@
+"""Fairs, the employers at them and their job postings, as the API takes and answers them."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from schemas.base import BaseSchema, PlainText
+from server.domain.job_types import job_types
+
+_COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$", error="六位县级代码。 A six-digit county code."))
+WAGE_BASES = ("fixed", "piece_rate")
+
+
+class FairInSchema(BaseSchema):
+    name = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    county_code = _COUNTY
+    township = PlainText(validate=validate.Length(max=100))
+    village = PlainText(validate=validate.Length(max=100))
+    venue = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    date = fields.Date(required=True)
+    starts_at = fields.Time(required=True, metadata={"example": "09:00"})
+    ends_at = fields.Time(required=True, metadata={"example": "16:00"})
+    organiser = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    note = PlainText(validate=validate.Length(max=2000))
+    employer_ids = fields.List(fields.String(), load_default=list,
+                               metadata={"description": "the employers taking part (more can be added later)"})
+
+    @validates_schema
+    def _hours(self, data, **kwargs):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("结束时间须晚于开始时间。 The fair must end after it starts.", "ends_at")
+
+
+class FairPatchSchema(FairInSchema):
+    """Any of the fair's fields; ``employer_ids`` adds employers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class PostingInSchema(BaseSchema):
+    employer_id = fields.String(metadata={"description": "an employer taking part; an employer's own users omit it"})
+    job_type = fields.String(required=True, validate=validate.OneOf(
+        list(job_types()), error="不在工种目录中（见 /api/job-types）。 Not in the job-type catalogue (see /api/job-types)."))
+    title = PlainText(validate=validate.Length(max=100))
+    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
+    wage_min = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000),
+                              metadata={"description": "yuan a month"})
+    wage_max = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+    wage_basis = fields.String(required=True, validate=validate.OneOf(WAGE_BASES))
+    hours = PlainText(required=True, validate=validate.Length(min=1, max=100),
+                      metadata={"example": "每天8小时，月休4天"})
+    housing = fields.Boolean(required=True)
+    food = fields.Boolean(required=True)
+    district_code = _COUNTY
+    note = PlainText(validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _wages(self, data, **kwargs):
+        if "wage_min" in data and "wage_max" in data and data["wage_max"] < data["wage_min"]:
+            raise ValidationError("最高工资不能低于最低工资。 The top of the wage range is below its bottom.", "wage_max")
+
+
+class PostingPatchSchema(PostingInSchema):
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class JobTypeSchema(BaseSchema):
+    code = fields.String()
+    zh = fields.String()
+    en = fields.String()
+
+
+class PostingSchema(BaseSchema):
+    id = fields.String()
+    fair_id = fields.String()
+    employer = fields.Dict(metadata={"description": "{id, name}"})
+    job_type = fields.Nested(JobTypeSchema)
+    title = fields.String(allow_none=True)
+    openings = fields.Integer()
+    wage_min = fields.Integer()
+    wage_max = fields.Integer()
+    wage_basis = fields.String()
+    hours = fields.String()
+    housing = fields.Boolean()
+    food = fields.Boolean()
+    district_code = fields.String()
+    district_name = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    intentions = fields.Integer(metadata={"description": "workers who signed an intention for this job"})
+
+
+class LunarSchema(BaseSchema):
+    text = fields.String(metadata={"example": "农历正月十二"})
+    year = fields.Integer()
+    month = fields.Integer()
+    day = fields.Integer()
+    leap = fields.Boolean()
+
+
+class FunnelSchema(BaseSchema):
+    attended = fields.Integer(metadata={"description": "people checked in (or signing) at the fair"})
+    intent = fields.Integer(metadata={"description": "of them, who signed a job intention here"})
+    assigned = fields.Integer(metadata={"description": "put on a transfer batch after the fair"})
+    departed = fields.Integer()
+    arrived = fields.Integer()
+    onboarded = fields.Integer()
+    employed_1_month = fields.Integer(metadata={"description": "employed without a break for 30 days or more"})
+    employed_3_months = fields.Integer(metadata={"description": "90 days or more"})
+    employed_6_months = fields.Integer(metadata={"description": "180 days or more"})
+
+
+class FairSchema(BaseSchema):
+    id = fields.String()
+    funnel = fields.Nested(FunnelSchema, metadata={"description": "first: how many of who came are still at work"})
+    name = fields.String()
+    county_code = fields.String()
+    county_name = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    village = fields.String(allow_none=True)
+    venue = fields.String()
+    date = fields.Date()
+    lunar = fields.Nested(LunarSchema)
+    starts_at = fields.Time()
+    ends_at = fields.Time()
+    organiser = fields.String()
+    note = fields.String(allow_none=True)
+    employers = fields.List(fields.Dict(), metadata={"description": "[{id, name}]"})
+    postings = fields.List(fields.Nested(PostingSchema))
+    counts = fields.Dict(metadata={"description": "live: checked_in, intentions (events), workers_with_intent"})
+    warnings = fields.List(fields.Dict(), metadata={"description": "e.g. after_departures: planned after 正月十五"})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class FairSummarySchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+    county_code = fields.String()
+    township = fields.String(allow_none=True)
+    venue = fields.String()
+    date = fields.Date()
+    lunar = fields.Nested(LunarSchema)
+    starts_at = fields.Time()
+    ends_at = fields.Time()
+    employer_count = fields.Integer()
+    checked_in = fields.Integer()
+
+
+class FairPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(FairSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class FairQueryArgsSchema(BaseSchema):
+    county_code = _COUNTY
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class FairEmployerInSchema(BaseSchema):
+    employer_id = fields.String(required=True)
+
+
+class LunarArgsSchema(BaseSchema):
+    date = fields.Date(required=True)
+
+
+class LunarAnswerSchema(LunarSchema):
+    date = fields.Date()
+    warnings = fields.List(fields.Dict())

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.base import ErrorSchema
+from schemas.fairs import (
+    FairEmployerInSchema,
+    FairInSchema,
+    FairPageSchema,
+    FairPatchSchema,
+    FairQueryArgsSchema,
+    FairSchema,
+    JobTypeSchema,
+    LunarAnswerSchema,
+    LunarArgsSchema,
+    PostingInSchema,
+    PostingPatchSchema,
+    PostingSchema,
+)
+from server.api.auth import current_user
+from server.domain.job_types import job_types
+from server.domain.lunar import fair_timing_warning, lunar_day
+from server.services import fairs
+
+blp = Blueprint("fairs", __name__, url_prefix="/api",
+                description="Recruitment fairs in the origin's townships: employers, jobs, check-ins and what came of them")
+
+
+@blp.route("/job-types")
+class JobTypes(MethodView):
+    @blp.response(200, JobTypeSchema(many=True))
+    def get(self):
+        """The shared catalogue of job types a posting names."""
+        return list(job_types().values())
+
+
+@blp.route("/lunar")
+class Lunar(MethodView):
+    @blp.arguments(LunarArgsSchema, location="query")
+    @blp.response(200, LunarAnswerSchema)
+    def get(self, args):
+        """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the fair form)."""
+        lunar = lunar_day(args["date"])
+        warning = fair_timing_warning(args["date"])
+        return {"date": args["date"], "text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day,
+                "leap": lunar.leap, "warnings": [warning] if warning else []}
+
+
+@blp.route("/fairs")
+class Fairs(MethodView):
+    @blp.arguments(FairQueryArgsSchema, location="query")
+    @blp.response(200, FairPageSchema)
+    def get(self, args):
+        """Fairs in your scope (county staff: their county's; employers: those they take part in), newest first."""
+        items, total = fairs.list_fairs(current_user(), args)
+        checked_in = fairs.checked_in_counts([f.id for f in items])
+        return {"items": [fairs.summarize_fair(f, checked_in.get(f.id, 0)) for f in items], "total": total,
+                "page": args["page"], "per_page": args["per_page"]}
+
+    @blp.arguments(FairInSchema)
+    @blp.response(201, FairSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="your role does not plan fairs")
+    def post(self, data):
+        """Plan a fair. The answer shows the lunar date and warns when it is after 正月十五."""
+        user = current_user()
+        return fairs.describe_fair(fairs.create_fair(data, user), user)
+
+
+@blp.route("/fairs/<fair_id>")
+class FairById(MethodView):
+    @blp.response(200, FairSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such fair in your scope")
+    def get(self, fair_id):
+        """A fair's page: the funnel first (attended → intention → batch → departed → arrived → onboarded →
+        still employed at 1, 3 and 6 months), then its employers, jobs and live counts."""
+        user = current_user()
+        return fairs.describe_fair(fairs.get_fair(fair_id, user), user)
+
+    @blp.arguments(FairPatchSchema)
+    @blp.response(200, FairSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such fair in your scope")
+    def patch(self, changes, fair_id):
+        """Change a fair's details; ``employer_ids`` adds employers."""
+        user = current_user()
+        return fairs.describe_fair(fairs.update_fair(fair_id, changes, user), user)
+
+
+@blp.route("/fairs/<fair_id>/employers")
+class FairEmployers(MethodView):
+    @blp.arguments(FairEmployerInSchema)
+    @blp.response(200, FairSchema)
+    def post(self, data, fair_id):
+        """An employer takes part in the fair."""
+        user = current_user()
+        return fairs.describe_fair(fairs.add_employer(fair_id, data["employer_id"], user), user)
+
+
+@blp.route("/fairs/<fair_id>/postings")
+class Postings(MethodView):
+    @blp.arguments(PostingInSchema)
+    @blp.response(201, PostingSchema)
+    def post(self, data, fair_id):
+        """A job an employer brings: type, openings, wage range and basis, hours, housing, food, district."""
+        return fairs.describe_posting(fairs.add_posting(fair_id, data, current_user()))
+
+
+@blp.route("/fairs/<fair_id>/postings/<posting_id>")
+class PostingById(MethodView):
+    @blp.arguments(PostingPatchSchema)
+    @blp.response(200, PostingSchema)
+    def patch(self, changes, fair_id, posting_id):
+        """Correct a job posting (an employer only its own)."""
+        return fairs.describe_posting(fairs.update_posting(fair_id, posting_id, changes, current_user()))

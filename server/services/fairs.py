@@ -1,0 +1,281 @@
+"""Recruitment fairs: planning them, the employers and jobs they bring, and what came of them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from server.domain.funnel import Progress, fair_funnel
+from server.domain.job_types import job_types
+from server.domain.lunar import fair_timing_warning, lunar_day
+from server.domain.regions import county_name, find_county
+from server.errors import InvalidInput, NotFound
+from server.extensions import db
+from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Worker
+from server.services import access, audit
+from server.services.changes import stage_change
+from server.services.queries import paginate
+
+FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at", "ends_at", "organiser",
+               "note")
+POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage_basis", "hours", "housing", "food",
+                  "district_code", "note")
+
+
+# ---------------------------------------------------------------- fairs
+
+
+def create_fair(data: dict, user: User) -> Fair:
+    access.require(user, "fair.manage")
+    county_code = data.get("county_code") or user.county_code
+    _check_county(county_code, user)
+    fair = Fair(**{k: data.get(k) for k in FAIR_FIELDS} | {"county_code": county_code}, created_by=user.id)
+    db.session.add(fair)
+    db.session.flush()
+    for employer_id in dict.fromkeys(data.get("employer_ids") or []):
+        _add_employer(fair, employer_id, "employer_ids")
+    audit.record("fair.created", actor=user, target=f"fair:{fair.id}", name=fair.name, date=fair.date.isoformat())
+    _publish(fair)
+    db.session.commit()
+    return fair
+
+
+def update_fair(fair_id: str, changes: dict, user: User) -> Fair:
+    access.require(user, "fair.manage")
+    fair = get_fair(fair_id, user)
+    if "county_code" in changes:
+        _check_county(changes["county_code"], user)
+    merged = {k: changes.get(k, getattr(fair, k)) for k in ("starts_at", "ends_at")}
+    if merged["ends_at"] <= merged["starts_at"]:
+        raise InvalidInput({"ends_at": ["结束时间须晚于开始时间。 The fair must end after it starts."]})
+    for key in FAIR_FIELDS:
+        if key in changes:
+            setattr(fair, key, changes[key])
+    for employer_id in dict.fromkeys(changes.get("employer_ids") or []):
+        _add_employer(fair, employer_id, "employer_ids")
+    audit.record("fair.updated", actor=user, target=f"fair:{fair.id}", fields=sorted(changes))
+    _publish(fair)
+    db.session.commit()
+    return fair
+
+
+def add_employer(fair_id: str, employer_id: str, user: User) -> Fair:
+    access.require(user, "fair.manage")
+    fair = get_fair(fair_id, user)
+    _add_employer(fair, employer_id, "employer_id")
+    audit.record("fair.employer_added", actor=user, target=f"fair:{fair.id}", employer_id=employer_id)
+    _publish(fair)
+    db.session.commit()
+    return fair
+
+
+def get_fair(fair_id: str, user: User) -> Fair:
+    """The fair if ``user`` may see it; ``NotFound`` otherwise."""
+    access.require(user, "fair.read")
+    fair = db.session.scalar(access.scope_fairs(select(Fair), user).where(Fair.id == fair_id))
+    if fair is None:
+        raise NotFound("fair")
+    return fair
+
+
+def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
+    """Fairs in ``user``'s scope, the coming ones first, then the past ones newest first."""
+    access.require(user, "fair.read")
+    query = access.scope_fairs(select(Fair), user)
+    if args.get("county_code"):
+        query = query.where(Fair.county_code == args["county_code"])
+    if args.get("date_from"):
+        query = query.where(Fair.date >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(Fair.date <= args["date_to"])
+    return paginate(query.order_by(Fair.date.desc(), Fair.starts_at), args.get("page", 1), args.get("per_page", 50))
+
+
+def _check_county(county_code: str | None, user: User) -> None:
+    county = find_county(county_code) if county_code else None
+    if county is None or county.side != "origin":
+        raise InvalidInput({"county_code": ["招聘会在输出地县区举办，请填写其县级代码。"
+                                            " Fairs are held in an origin county: give its county code."]})
+    if user.role in access.COUNTY_SCOPED and county.code != user.county_code:
+        raise InvalidInput({"county_code": [f"您只能为本县（{user.county_code}）安排招聘会。"
+                                            f" You plan fairs for your own county ({user.county_code})."]})
+
+
+def _add_employer(fair: Fair, employer_id: str, field: str) -> None:
+    if db.session.get(Employer, employer_id) is None:
+        raise InvalidInput({field: [f"没有编号为 {employer_id} 的用工企业。 No employer {employer_id}."]})
+    if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
+        db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer_id))
+        db.session.flush()
+        db.session.expire(fair, ["employers"])
+
+
+def _publish(fair: Fair) -> None:
+    stage_change(db.session, "fair", fair.id, county_code=fair.county_code)
+
+
+# ---------------------------------------------------------------- postings
+
+
+def add_posting(fair_id: str, data: dict, user: User) -> Posting:
+    """A job an employer brings; employers post their own, county staff for any employer taking part."""
+    access.require(user, "posting.manage")
+    fair = get_fair(fair_id, user)
+    employer_id = user.employer_id if user.role == "employer" else data.get("employer_id")
+    if not employer_id:
+        raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer brings this job."]})
+    if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
+        raise InvalidInput({"employer_id": ["该企业未参加此招聘会，请先添加。 This employer is not at the fair: add it first."]})
+    _check_district(data["district_code"])
+    posting = Posting(fair_id=fair.id, employer_id=employer_id, **{k: data.get(k) for k in POSTING_FIELDS})
+    db.session.add(posting)
+    db.session.flush()
+    audit.record("posting.created", actor=user, target=f"posting:{posting.id}", fair_id=fair.id,
+                 employer_id=employer_id, job_type=posting.job_type)
+    _publish(fair)
+    db.session.commit()
+    return posting
+
+
+def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> Posting:
+    access.require(user, "posting.manage")
+    fair = get_fair(fair_id, user)
+    posting = db.session.get(Posting, posting_id)
+    if posting is None or posting.fair_id != fair.id or (user.role == "employer" and posting.employer_id != user.employer_id):
+        raise NotFound("posting")
+    if "employer_id" in changes and changes["employer_id"] != posting.employer_id:
+        raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。"
+                                            " A job cannot move to another employer: post a new one."]})
+    if "district_code" in changes:
+        _check_district(changes["district_code"])
+    low, high = changes.get("wage_min", posting.wage_min), changes.get("wage_max", posting.wage_max)
+    if high < low:
+        raise InvalidInput({"wage_max": ["最高工资不能低于最低工资。 The top of the wage range is below its bottom."]})
+    for key in POSTING_FIELDS:
+        if key in changes:
+            setattr(posting, key, changes[key])
+    audit.record("posting.updated", actor=user, target=f"posting:{posting.id}", fields=sorted(changes))
+    _publish(fair)
+    db.session.commit()
+    return posting
+
+
+def _check_district(code: str) -> None:
+    county = find_county(code)
+    if county is None or county.side != "destination":
+        raise InvalidInput({"district_code": ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
+
+
+# ---------------------------------------------------------------- what came of it
+
+
+def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> dict:
+    """The fair's page: its funnel first, then what it is, who brings which jobs, live counts."""
+    today = today or dt.date.today()
+    employer_id = user.employer_id if user.role == "employer" else None  # an employer sees its own part
+    postings = [p for p in fair.postings if employer_id in (None, p.employer_id)]
+    intentions = _intentions_by_posting(fair.id, employer_id)
+    lunar = lunar_day(fair.date)
+    warning = fair_timing_warning(fair.date)
+    return {
+        "id": fair.id,
+        "funnel": funnel(fair, employer_id=employer_id, today=today),
+        **{key: getattr(fair, key) for key in FAIR_FIELDS},
+        "county_name": county_name(fair.county_code),
+        "lunar": {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap},
+        "employers": [{"id": e.id, "name": e.name} for e in fair.employers if employer_id in (None, e.id)],
+        "postings": [describe_posting(p) | {"intentions": intentions.get(p.id, 0)} for p in postings],
+        "counts": live_counts(fair.id, employer_id),
+        "warnings": [warning] if warning else [],
+        "created_at": fair.created_at,
+        "updated_at": fair.updated_at,
+    }
+
+
+def describe_posting(posting: Posting) -> dict:
+    job_type = job_types().get(posting.job_type, {"code": posting.job_type, "zh": posting.job_type,
+                                                   "en": posting.job_type})
+    return {
+        "id": posting.id, "fair_id": posting.fair_id,
+        "employer": {"id": posting.employer.id, "name": posting.employer.name},
+        **{key: getattr(posting, key) for key in POSTING_FIELDS},
+        "job_type": job_type, "district_name": county_name(posting.district_code),
+    }
+
+
+def describe_fair_offline(fair: Fair, user: User) -> dict:
+    """What a scanning phone keeps of a fair: enough to pick it, and the employers and jobs to sign for."""
+    employer_id = user.employer_id if user.role == "employer" else None
+    return {
+        "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
+        "village": fair.village, "venue": fair.venue, "date": fair.date.isoformat(),
+        "starts_at": fair.starts_at.isoformat(timespec="minutes"), "ends_at": fair.ends_at.isoformat(timespec="minutes"),
+        "employers": [{"id": e.id, "name": e.name} for e in fair.employers if employer_id in (None, e.id)],
+        "postings": [{"id": p.id, "employer_id": p.employer_id, "job_type": p.job_type, "title": p.title,
+                      "openings": p.openings, "wage_min": p.wage_min, "wage_max": p.wage_max,
+                      "wage_basis": p.wage_basis, "housing": p.housing, "food": p.food}
+                     for p in fair.postings if employer_id in (None, p.employer_id)],
+    }
+
+
+def summarize_fair(fair: Fair, checked_in: int) -> dict:
+    lunar = lunar_day(fair.date)
+    return {
+        "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
+        "venue": fair.venue, "date": fair.date, "starts_at": fair.starts_at, "ends_at": fair.ends_at,
+        "lunar": {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap},
+        "employer_count": len(fair.employers), "checked_in": checked_in,
+    }
+
+
+def checked_in_counts(fair_ids: list[str]) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Event.fair_id, func.count(func.distinct(Event.worker_id)))
+        .where(Event.fair_id.in_(fair_ids), Event.type == "fair.checked_in", _not_voided())
+        .group_by(Event.fair_id))
+    return dict(rows.all())
+
+
+def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
+    """Who checked in and who signed, as the scans have synced so far (voided scans left out)."""
+    base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id, _not_voided())
+    intents = base.where(Event.type == "fair.intent_signed")
+    if employer_id:
+        intents = intents.where(Event.employer_id == employer_id)
+    counts = {"workers_with_intent": db.session.scalar(intents),
+              "intentions": db.session.scalar(intents.with_only_columns(func.count()))}
+    if employer_id is None:
+        counts = {"checked_in": db.session.scalar(base.where(Event.type == "fair.checked_in"))} | counts
+    return counts
+
+
+def funnel(fair: Fair, *, employer_id: str | None = None, today: dt.date) -> dict[str, int]:
+    """The fair's funnel; for an employer, the funnel of those who signed with it."""
+    signed = select(Event.worker_id).where(Event.fair_id == fair.id, Event.type == "fair.intent_signed", _not_voided())
+    if employer_id:
+        signed = signed.where(Event.employer_id == employer_id)
+        came = signed
+    else:
+        came = select(Event.worker_id).where(Event.fair_id == fair.id, _not_voided(),
+                                             Event.type.in_(("fair.checked_in", "fair.intent_signed")))
+    signed_ids = set(db.session.scalars(signed))
+    workers = db.session.execute(
+        select(Worker.id, Worker.milestones, Worker.status, Worker.employed_since, Worker.employment_ended_on)
+        .where(Worker.id.in_(came)))
+    people = [Progress(w.id in signed_ids, w.milestones or {}, w.status, w.employed_since, w.employment_ended_on)
+              for w in workers]
+    return fair_funnel(people, fair.date, today)
+
+
+def _intentions_by_posting(fair_id: str, employer_id: str | None) -> dict[str, int]:
+    posting = Event.data["posting_id"].as_string()
+    query = (select(posting, func.count(func.distinct(Event.worker_id)))
+             .where(Event.fair_id == fair_id, Event.type == "fair.intent_signed", _not_voided()).group_by(posting))
+    if employer_id:
+        query = query.where(Event.employer_id == employer_id)
+    return {posting_id: n for posting_id, n in db.session.execute(query) if posting_id}
+
+
+def _not_voided():
+    voided = select(Event.data["event_id"].as_string()).where(Event.type == "event.voided")
+    return Event.id.not_in(voided)
