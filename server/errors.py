@@ -32,6 +32,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class RuleRefused(DomainError):
+    """A program rule refuses this now; the message says what must happen first."""
+
+    status = 422
+
+
 class InvalidInput(DomainError):
     """Input that passed the schema but breaks a rule; ``errors`` maps fields to messages."""
 

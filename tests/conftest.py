@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.domain.id_numbers import check_character
 from server.extensions import db
-from server.models import Employer, Fair, FairEmployer, User
+from server.models import Batch, Employer, Fair, FairEmployer, User
 from server.services.auth import create_token
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -141,6 +141,11 @@ class Auth:
                             date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16), organiser="通渭县人社局"))
         db.session.flush()
         db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id) for e in self.employers.values())
+        # A batch from Tongwei due at 福州站 (context batch_id "b").
+        db.session.add(Batch(id="b", name="通渭—福州 第1批", origin_county_code="621121", departure_station="定西北站",
+                             departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC), train_number="D2702",
+                             destination_station="福州站",
+                             expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
         db.session.commit()
 
     def headers(self, who: str = "admin") -> dict:

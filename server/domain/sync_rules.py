@@ -21,6 +21,7 @@ UNKNOWN_WORKER = "unknown_worker"
 UNKNOWN_EMPLOYER = "unknown_employer"
 UNKNOWN_FAIR = "unknown_fair"
 UNKNOWN_POSTING = "unknown_posting"
+UNKNOWN_BATCH = "unknown_batch"
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
 MINIMUM_WORKING_AGE = 16
@@ -103,6 +104,12 @@ def event_flags(type: str, context: dict, occurred_at: dt.datetime, now: dt.date
         flags.append(REPEAT)
     if type == "employer.onboarded" and not any(e.type == "station.arrived" for e in earlier):
         flags.append(NO_ARRIVAL)
-    if type == "station.arrived" and not context.get("batch_id"):
-        flags.append(UNEXPECTED_ARRIVAL)
+    if type == "station.arrived" and (not context.get("batch_id") or context["batch_id"] != assigned_batch(earlier)):
+        flags.append(UNEXPECTED_ARRIVAL)  # on no batch, or on another one than the roster says
     return flags
+
+
+def assigned_batch(earlier: list[EventFact]) -> str | None:
+    """The batch the worker's latest assignment names, if any."""
+    assignments = sorted((e for e in earlier if e.type == "batch.assigned"), key=lambda e: e.sort_key)
+    return assignments[-1].context.get("batch_id") if assignments else None

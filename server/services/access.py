@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 
 from server.errors import Forbidden
-from server.models import Change, Event, Fair, FairEmployer, User, Worker
+from server.models import Batch, Change, Event, Fair, FairEmployer, User, Worker
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
 COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
@@ -26,6 +26,9 @@ PERMISSIONS = {
     "fair.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "fair.manage": frozenset({"admin", "county", "workstation"}),
     "posting.manage": frozenset({"admin", "county", "workstation", "employer"}),
+    "batch.read": frozenset({"admin", "county", "workstation", "fair_staff", "greeter"}),
+    "batch.manage": frozenset({"admin", "county", "workstation"}),
+    "batch.handover": frozenset({"admin", "county", "workstation", "greeter"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.
@@ -67,9 +70,11 @@ def scope_workers(query, user: User):
         )
         return query.where(Worker.id.in_(onboarded))
     if user.role == "greeter":
-        # Batch rosters come with the transfer batches; until then: workers met at the station.
+        # The rosters of batches due at the station, and whoever was met there.
+        due = select(Event.worker_id).where(Event.type == "batch.assigned",
+                                            Event.batch_id.in_(scope_batches(select(Batch.id), user)))
         met = select(Event.worker_id).where(Event.type == "station.arrived", Event.context["station"].as_string() == user.station)
-        return query.where(Worker.id.in_(met)) if user.station else query.where(false())
+        return query.where(Worker.id.in_(due) | Worker.id.in_(met)) if user.station else query.where(false())
     if user.role == "worker":
         return query.where(Worker.id == user.worker_id)
     return query.where(false())
@@ -87,21 +92,34 @@ def scope_fairs(query, user: User):
     return query.where(false())
 
 
+def scope_batches(query, user: User):
+    """``query`` (a select of Batch) restricted to the batches ``user`` may see: county staff
+    their county's, a greeter those due at its station."""
+    if user.role == "admin":
+        return query
+    if user.role in COUNTY_SCOPED:
+        return query.where(Batch.origin_county_code == user.county_code)
+    if user.role == "greeter" and user.station:
+        return query.where(Batch.destination_station == user.station)
+    return query.where(false())
+
+
 def pullable_changes(user: User, device_id: str):
     """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
-    the fairs in scope (with their employers and jobs), the workers in scope (county roles by the
+    the fairs and batches in scope (with employers, jobs, rosters), the workers in scope (county roles by the
     county the change was for, so a worker who moved away arrives as a deletion), and the
     device's own events."""
     if user.role == "admin":
-        workers = fairs = true()
+        workers = fairs = batches = true()
     elif user.role in COUNTY_SCOPED:
-        workers = fairs = Change.county_code == user.county_code
+        workers = fairs = batches = Change.county_code == user.county_code
     else:
         workers = Change.entity_id.in_(scope_workers(select(Worker.id), user))
         fairs = Change.entity_id.in_(scope_fairs(select(Fair.id), user))
+        batches = Change.entity_id.in_(scope_batches(select(Batch.id), user))
     public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
     return or_(public, and_(Change.kind == "worker", workers), and_(Change.kind == "fair", fairs),
-               and_(Change.kind == "event", Change.device_id == device_id))
+               and_(Change.kind == "batch", batches), and_(Change.kind == "event", Change.device_id == device_id))
 
 
 def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list) -> str | None:

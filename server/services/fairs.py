@@ -14,7 +14,7 @@ from server.extensions import db
 from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Worker
 from server.services import access, audit
 from server.services.changes import stage_change
-from server.services.queries import paginate
+from server.services.queries import not_voided, paginate
 
 FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at", "ends_at", "organiser",
                "note")
@@ -231,14 +231,14 @@ def summarize_fair(fair: Fair, checked_in: int) -> dict:
 def checked_in_counts(fair_ids: list[str]) -> dict[str, int]:
     rows = db.session.execute(
         select(Event.fair_id, func.count(func.distinct(Event.worker_id)))
-        .where(Event.fair_id.in_(fair_ids), Event.type == "fair.checked_in", _not_voided())
+        .where(Event.fair_id.in_(fair_ids), Event.type == "fair.checked_in", not_voided())
         .group_by(Event.fair_id))
     return dict(rows.all())
 
 
 def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
     """Who checked in and who signed, as the scans have synced so far (voided scans left out)."""
-    base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id, _not_voided())
+    base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id, not_voided())
     intents = base.where(Event.type == "fair.intent_signed")
     if employer_id:
         intents = intents.where(Event.employer_id == employer_id)
@@ -251,12 +251,12 @@ def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
 
 def funnel(fair: Fair, *, employer_id: str | None = None, today: dt.date) -> dict[str, int]:
     """The fair's funnel; for an employer, the funnel of those who signed with it."""
-    signed = select(Event.worker_id).where(Event.fair_id == fair.id, Event.type == "fair.intent_signed", _not_voided())
+    signed = select(Event.worker_id).where(Event.fair_id == fair.id, Event.type == "fair.intent_signed", not_voided())
     if employer_id:
         signed = signed.where(Event.employer_id == employer_id)
         came = signed
     else:
-        came = select(Event.worker_id).where(Event.fair_id == fair.id, _not_voided(),
+        came = select(Event.worker_id).where(Event.fair_id == fair.id, not_voided(),
                                              Event.type.in_(("fair.checked_in", "fair.intent_signed")))
     signed_ids = set(db.session.scalars(signed))
     workers = db.session.execute(
@@ -270,12 +270,7 @@ def funnel(fair: Fair, *, employer_id: str | None = None, today: dt.date) -> dic
 def _intentions_by_posting(fair_id: str, employer_id: str | None) -> dict[str, int]:
     posting = Event.data["posting_id"].as_string()
     query = (select(posting, func.count(func.distinct(Event.worker_id)))
-             .where(Event.fair_id == fair_id, Event.type == "fair.intent_signed", _not_voided()).group_by(posting))
+             .where(Event.fair_id == fair_id, Event.type == "fair.intent_signed", not_voided()).group_by(posting))
     if employer_id:
         query = query.where(Event.employer_id == employer_id)
     return {posting_id: n for posting_id, n in db.session.execute(query) if posting_id}
-
-
-def _not_voided():
-    voided = select(Event.data["event_id"].as_string()).where(Event.type == "event.voided")
-    return Event.id.not_in(voided)

@@ -29,6 +29,7 @@ from server.domain.record import fold
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from server.extensions import db
 from server.models import (
+    Batch,
     Change,
     Credential,
     Device,
@@ -46,6 +47,7 @@ from server.models import (
 )
 from server.models.types import utcnow
 from server.services import access, audit, keyring
+from server.services.batches import describe_batch_offline
 from server.services.changes import stage_change
 from server.services.events import build_event, projection, publish_worker, to_fact
 from server.services.fairs import describe_fair_offline
@@ -430,8 +432,13 @@ class _Batch:
         missing = rules.missing_context(type, context)
         if missing:
             raise Rejected(rules.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {type}", county)
-        where = self._fair_county(type, envelope, county) if type in rules.FAIR_TYPES else county
-        # At a fair the fair's county is the scope: people from next door come too.
+        # At a fair, or on a batch, its county is the scope: people from next door come too.
+        if type in rules.FAIR_TYPES:
+            where = self._fair_county(type, envelope, county)
+        elif context.get("batch_id"):
+            where = self._batch_county(context["batch_id"], county)
+        else:
+            where = county
         reason = access.scan_refusal(authority, where, type, context, self.facts[worker.id])
         if reason:
             raise Rejected(rules.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.",
@@ -466,6 +473,12 @@ class _Batch:
                 raise Rejected(rules.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair",
                                county)
         return fair.county_code
+
+    def _batch_county(self, batch_id: str, county: str) -> str:
+        batch = db.session.get(Batch, batch_id)
+        if batch is None:
+            raise Rejected(rules.UNKNOWN_BATCH, f"no batch {batch_id}: pull the batches again", county)
+        return batch.origin_county_code
 
     # -- storing
 
@@ -523,6 +536,9 @@ class _Batch:
             publish_worker(worker)
         for event in self.events:
             stage_change(db.session, "event", event.id, device_id=event.device_id)
+        for batch_id in {e.batch_id for e in self.events if e.type in ("batch.assigned", "batch.departed")}:
+            batch = db.session.get(Batch, batch_id)  # its roster changed: phones pull it again
+            stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
 
     def _update_workers(self, rows: list[dict]) -> None:
         """One executemany for workers whose same columns changed (the ORM would send an UPDATE
@@ -624,7 +640,12 @@ def _load_fairs(ids, user):
     return {f.id: describe_fair_offline(f, user) for f in _in_chunks(Fair, Fair.id, ids)}
 
 
-_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events, "fair": _load_fairs}
+def _load_batches(ids, user):
+    return {b.id: describe_batch_offline(b) for b in _in_chunks(Batch, Batch.id, ids)}
+
+
+_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events, "fair": _load_fairs,
+            "batch": _load_batches}
 
 
 def worker_summary(worker) -> dict:

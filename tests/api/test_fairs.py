@@ -124,7 +124,7 @@ def test_scans_at_the_fair_count_live_and_fill_the_funnel(client, auth, register
     later = day + dt.timedelta(days=10)
     for n, type in enumerate(("batch.assigned", "batch.departed")):
         push(client, auth, "county", "office-pc", envelope(type, 2 + n, worker_id=workers[0],
-                                                           context={"batch_id": "b"}, at=later))
+                                                           context={"batch_id": "b"}, at=later))  # "b": a batch of conftest
     push(client, auth, "greeter", "station-phone", envelope(worker_id=workers[0], at=later + dt.timedelta(days=2)))
     onboarded = envelope("employer.onboarded", 1, worker_id=workers[0], at=later + dt.timedelta(days=2),
                          data={"start_date": "2027-02-17"})

@@ -16,9 +16,9 @@ from tests.api.sync_helpers import TZ, envelope
 SCANS = [
     ("fair.checked_in", {"fair_id": "f"}),
     ("fair.intent_signed", {"fair_id": "f", "employer_id": None}),
-    ("batch.assigned", {"batch_id": "batch-1"}),
-    ("batch.departed", {"batch_id": "batch-1"}),
-    ("station.arrived", {"station": "福州站", "batch_id": "batch-1"}),
+    ("batch.assigned", {"batch_id": "b"}),
+    ("batch.departed", {"batch_id": "b"}),
+    ("station.arrived", {"station": "福州站", "batch_id": "b"}),
     ("station.arrived", {"station": "福州南站"}),
     ("employer.onboarded", {"employer_id": None}),
     ("employment.confirmed", {"employer_id": None}),

@@ -35,7 +35,7 @@ def test_arrival_scan_is_accepted_and_moves_the_record(client, auth, worker, car
 
 
 def test_same_batch_twice_is_all_duplicate_and_stores_nothing_more(client, auth, worker, card):
-    batch = [envelope(credential=card, seq=1), envelope("batch.departed", 2, credential=card, context={"batch_id": "b1"})]
+    batch = [envelope(credential=card, seq=1), envelope("batch.departed", 2, credential=card, context={"batch_id": "b"})]
     first = push(client, auth, "admin", "phone-a", *batch)
     events_before, quarantine_before = count(Event), count(QuarantinedEvent)
     second = push(client, auth, "admin", "phone-a", *batch)

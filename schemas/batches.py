@@ -1,0 +1,152 @@
+"""Transfer batches as the API takes and answers them."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, PlainText
+from schemas.workers import MobileField
+
+_STATION = PlainText(validate=validate.Length(min=1, max=100))
+
+
+class BatchInSchema(BaseSchema):
+    name = PlainText(required=True, validate=validate.Length(min=1, max=200),
+                     metadata={"example": "通渭—福州 2027年第1批"})
+    origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    departure_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "定西北站"})
+    departs_at = fields.AwareDateTime(required=True)
+    train_number = PlainText(required=True, validate=validate.Length(min=1, max=20), metadata={"example": "D2702"})
+    carriages = PlainText(validate=validate.Length(max=100), metadata={"example": "5、6号车厢"})
+    destination_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "福州站"})
+    expected_arrival_at = fields.AwareDateTime(required=True)
+    note = PlainText(validate=validate.Length(max=2000))
+    employer_ids = fields.List(fields.String(), load_default=list, metadata={"description": "the employers receiving"})
+
+
+class BatchPatchSchema(BatchInSchema):
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class RosterInSchema(BaseSchema):
+    worker_ids = fields.List(fields.String(), load_default=list)
+    from_fair_id = fields.String(metadata={"description": "add who signed an intention at this fair and is on no batch since"})
+    employer_id = fields.String(metadata={"description": "with from_fair_id: only the intentions for this employer"})
+
+
+class RosterRemoveSchema(BaseSchema):
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
+
+
+class TeamLeaderInSchema(BaseSchema):
+    township = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    worker_id = fields.String(required=True)
+
+
+class DepartInSchema(BaseSchema):
+    absent = fields.List(fields.String(), load_default=list, metadata={"description": "who did not board: the exceptions"})
+    departed_at = fields.AwareDateTime()
+
+
+class HandoverInSchema(BaseSchema):
+    employer_id = fields.String(required=True)
+    representative = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    representative_phone = MobileField()
+    worker_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+class HandoverSchema(BaseSchema):
+    id = fields.Integer()
+    batch_id = fields.String()
+    employer_id = fields.String()
+    representative = fields.String()
+    representative_phone = fields.String(allow_none=True)
+    worker_ids = fields.List(fields.String())
+    handed_by = fields.Integer()
+    handed_at = fields.AwareDateTime()
+
+
+class PersonSchema(BaseSchema):
+    worker_id = fields.String()
+    name = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+
+
+class MemberSchema(PersonSchema):
+    departed = fields.Boolean()
+
+
+class TownshipBoardSchema(BaseSchema):
+    township = fields.String()
+    team_leader = fields.Dict(allow_none=True)
+    expected = fields.Integer()
+    arrived = fields.Integer()
+    missing = fields.List(fields.Nested(PersonSchema))
+
+
+class BoardSchema(BaseSchema):
+    expected = fields.Integer()
+    arrived = fields.Integer()
+    missing = fields.Integer()
+    unexpected = fields.Integer(metadata={"description": "arrived for this batch but not on its roster"})
+    townships = fields.List(fields.Nested(TownshipBoardSchema))
+    missing_people = fields.List(fields.Nested(PersonSchema))
+    unexpected_people = fields.List(fields.Nested(PersonSchema))
+
+
+class BatchSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+    origin_county_code = fields.String()
+    departure_station = fields.String()
+    departs_at = fields.AwareDateTime()
+    train_number = fields.String()
+    carriages = fields.String(allow_none=True)
+    destination_station = fields.String()
+    expected_arrival_at = fields.AwareDateTime()
+    note = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "planned | departed"})
+    departed_at = fields.AwareDateTime(allow_none=True)
+    employers = fields.List(fields.Dict())
+    team_leaders = fields.List(fields.Dict(), metadata={"description": "[{township, worker_id, name}]"})
+    roster = fields.List(fields.Nested(MemberSchema))
+    townships = fields.Dict(metadata={"description": "people per township on the roster"})
+    needs_team_leader = fields.Dict(metadata={"description": "townships with more than 20 and no leader yet"})
+
+
+class BatchSummarySchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+    origin_county_code = fields.String()
+    departs_at = fields.AwareDateTime()
+    train_number = fields.String()
+    destination_station = fields.String()
+    expected_arrival_at = fields.AwareDateTime()
+    status = fields.String()
+
+
+class BatchPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(BatchSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class BatchQueryArgsSchema(BaseSchema):
+    status = fields.String(validate=validate.OneOf(("planned", "departed")))
+    destination_station = _STATION
+    origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class RosterAnswerSchema(BaseSchema):
+    added = fields.List(fields.String())
+    already_on_roster = fields.List(fields.String())
+
+
+class DepartAnswerSchema(BaseSchema):
+    departed = fields.Integer()
+    absent = fields.List(fields.String())
