@@ -26,6 +26,7 @@ class WorkerRecord:
     employment_ended_on: dt.date | None = None
     last_confirmed_on: dt.date | None = None
     card_serial: str | None = None
+    trainings: dict = dataclasses.field(default_factory=dict)  # training id -> hours attended
     last_event_key: tuple | None = None
     event_count: int = 0
 
@@ -79,11 +80,18 @@ def _credential_revoked(record: WorkerRecord, event: EventFact) -> dict:
     return {"card_serial": None} if serial == record.card_serial else {}
 
 
+def _trained(record: WorkerRecord, event: EventFact) -> dict:
+    training_id = event.context.get("training_id")
+    hours = float(event.data.get("hours") or 0)
+    return {"trainings": {**record.trainings, training_id: record.trainings.get(training_id, 0) + hours}}
+
+
 _PROFILE_STEPS = {
     "worker.registered": _registered,
     "worker.updated": _updated,
     "credential.issued": _credential_issued,
     "credential.revoked": _credential_revoked,
+    "training.attended": _trained,
 }
 
 
@@ -123,7 +131,9 @@ def _stage_step(record: WorkerRecord, event: EventFact) -> dict:
     if stage == "ended" and record.status != "employed":
         return {}  # an end without an employment changes nothing to the ladder
     current = STATUSES.index(record.status) if record.status else -1
-    restarting = record.status == "ended" and stage != "ended"
+    # A registration is no stage of a new cycle: a second one (the same person registered again
+    # offline) or one dated after the rest must not wipe a finished employment off the ladder.
+    restarting = record.status == "ended" and stage not in ("ended", "registered")
     if STATUSES.index(stage) <= current and not restarting:
         return {}
     return {"status": stage, "milestones": {**record.milestones, stage: event.day.isoformat()}}

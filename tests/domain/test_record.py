@@ -87,6 +87,14 @@ def test_ended_employment_keeps_its_length_and_clears_the_employer():
     assert record.continuous_employment_days(dt.date(2027, 1, 1)) == 47
 
 
+def test_a_later_registration_of_the_same_person_does_not_reopen_an_ended_cycle():
+    ended = journey() + [event("employment.ended", 60, context={"employer_id": "e1"})]
+    again = fold(ended + [event("worker.registered", 70, id="offline-duplicate", data=PROFILE)])
+    assert again.status == "ended" and again.milestones == fold(ended).milestones
+    back_next_spring = fold(ended + [event("fair.checked_in", 300, context={"fair_id": "f2"})])
+    assert back_next_spring.status == "at_fair"  # a new cycle starts with a stage, not a registration
+
+
 def test_voided_event_is_left_out_whatever_the_order():
     void = event("event.voided", 20, data={"event_id": "intent"})
     events = journey()[:3] + [void]
