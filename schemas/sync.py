@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, v
 
 from schemas.base import BaseSchema, PlainText
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
+from server.domain.lifecycle import END_REASONS
 from server.domain.sync_rules import PUSHABLE_TYPES
 
 MAX_BATCH = 500
@@ -43,7 +44,14 @@ class ReassignedDataSchema(NoteSchema):
 
 class EndedDataSchema(NoteSchema):
     end_date = fields.Date()
-    reason = PlainText(validate=validate.Length(max=500))
+    reason = fields.String(required=True, validate=validate.OneOf(list(END_REASONS)), metadata={
+        "description": "pay, climate, food, homesick, family, health, dismissed, contract_ended, other"})
+    text = PlainText(validate=validate.Length(max=500), metadata={"description": "what happened; required for other"})
+
+    @validates_schema
+    def _other_says_what(self, data, **kwargs):
+        if data.get("reason") == "other" and not data.get("text"):
+            raise ValidationError("原因为“其他”时请说明。 Say what happened when the reason is other.", "text")
 
 
 class TrainingDataSchema(NoteSchema):

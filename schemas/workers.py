@@ -123,6 +123,7 @@ class WorkerSchema(BaseSchema):
     continuous_employment_days = fields.Integer()
     last_confirmed_on = fields.Date(allow_none=True)
     card_serial = fields.String(allow_none=True)
+    trainings = fields.List(fields.Dict(), metadata={"description": "[{id, title, skill, hours, completed}]"})
     event_count = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.domain.id_numbers import check_character
 from server.extensions import db
-from server.models import Batch, Employer, Fair, FairEmployer, User
+from server.models import Batch, Employer, Fair, FairEmployer, Training, User
 from server.services.auth import create_token
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -146,6 +146,10 @@ class Auth:
                              departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC), train_number="D2702",
                              destination_station="福州站",
                              expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
+        # A training in Tongwei (context training_id "t").
+        db.session.add(Training(id="t", title="电子装配岗前培训", skill="electronics_assembly", provider="通渭县职教中心",
+                                place="平襄镇", county_code="621121", starts_on=dt.date(2026, 1, 10),
+                                ends_on=dt.date(2026, 1, 12), capacity=40, hours=16))
         db.session.commit()
 
     def headers(self, who: str = "admin") -> dict:

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from server.domain.events import STATUSES
 from server.domain.record import WorkerRecord
 
 LATER_STAGES = (("assigned", "assigned"), ("departed", "departed"), ("arrived", "arrived"), ("onboarded", "employed"))
@@ -26,8 +27,10 @@ class Progress:
     employment_ended_on: dt.date | None = None
 
     def reached(self, stage: str, since: dt.date) -> bool:
-        day = self.milestones.get(stage)
-        return day is not None and day >= since.isoformat()
+        """Reached ``stage`` or one past it on or after ``since``: who departed was on a batch, even
+        when the assignment reached the server after the departure scan."""
+        later = STATUSES[STATUSES.index(stage):]
+        return any(self.milestones.get(s, "") >= since.isoformat() for s in later)
 
     def employed_days(self, today: dt.date) -> int:
         record = WorkerRecord(status=self.status, employed_since=self.employed_since,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import EventFact
+from server.domain.lifecycle import review_flags
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -22,6 +23,7 @@ UNKNOWN_EMPLOYER = "unknown_employer"
 UNKNOWN_FAIR = "unknown_fair"
 UNKNOWN_POSTING = "unknown_posting"
 UNKNOWN_BATCH = "unknown_batch"
+UNKNOWN_TRAINING = "unknown_training"
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
 MINIMUM_WORKING_AGE = 16
@@ -31,7 +33,6 @@ MINIMUM_WORKING_AGE = 16
 REPEAT = "repeat"
 CLOCK_SKEW = "clock_skew"
 DUPLICATE_PERSON = "duplicate_person"
-NO_ARRIVAL = "onboarded_without_arrival"
 UNEXPECTED_ARRIVAL = "unexpected_arrival"
 
 _ORIGIN = {"admin", "county", "workstation", "fair_staff"}
@@ -102,8 +103,7 @@ def event_flags(type: str, context: dict, occurred_at: dt.datetime, now: dt.date
         flags.append(CLOCK_SKEW)
     if is_repeat(type, context, earlier):
         flags.append(REPEAT)
-    if type == "employer.onboarded" and not any(e.type == "station.arrived" for e in earlier):
-        flags.append(NO_ARRIVAL)
+    flags += review_flags(type, context, earlier)  # onboarded without arrival, a second employer, …
     if type == "station.arrived" and (not context.get("batch_id") or context["batch_id"] != assigned_batch(earlier)):
         flags.append(UNEXPECTED_ARRIVAL)  # on no batch, or on another one than the roster says
     return flags

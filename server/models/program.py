@@ -130,3 +130,22 @@ class Handover(db.Model):
     worker_ids: Mapped[list] = mapped_column(JSON)
     handed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     handed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Training(db.Model):
+    """A training session (a skill, before departure or on the job); attendance is a scan."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    title: Mapped[str] = mapped_column(String(200))
+    skill: Mapped[str] = mapped_column(String(100))
+    provider: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200))
+    county_code: Mapped[str] = mapped_column(String(6), index=True)  # the origin county it serves
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column()
+    hours: Mapped[float] = mapped_column(default=0)  # attendance hours that complete it
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -39,6 +39,7 @@ class Worker(db.Model):
     employed_since: Mapped[dt.date | None] = mapped_column(Date)
     employment_ended_on: Mapped[dt.date | None] = mapped_column(Date)
     last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    trainings: Mapped[dict | None] = mapped_column(JSON)  # training id -> hours attended
     card_serial: Mapped[str | None] = mapped_column(String(16))
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     event_count: Mapped[int] = mapped_column(default=0)

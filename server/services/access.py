@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 
 from server.errors import Forbidden
-from server.models import Batch, Change, Event, Fair, FairEmployer, User, Worker
+from server.models import Batch, Change, Event, Fair, FairEmployer, Training, User, Worker
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
 COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
@@ -29,6 +29,10 @@ PERMISSIONS = {
     "batch.read": frozenset({"admin", "county", "workstation", "fair_staff", "greeter"}),
     "batch.manage": frozenset({"admin", "county", "workstation"}),
     "batch.handover": frozenset({"admin", "county", "workstation", "greeter"}),
+    "review.decide": frozenset({"admin", "county", "workstation"}),
+    "worker.import": frozenset({"admin", "county", "workstation"}),
+    "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
+    "training.manage": frozenset({"admin", "county", "workstation"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.
@@ -104,22 +108,34 @@ def scope_batches(query, user: User):
     return query.where(false())
 
 
+def scope_trainings(query, user: User):
+    """Trainings for ``user``'s county (county staff); every training for admins and employers,
+    who train the people they took on whatever county they came from."""
+    if user.role in COUNTY_SCOPED:
+        return query.where(Training.county_code == user.county_code)
+    if user.role in ("admin", "employer"):
+        return query
+    return query.where(false())
+
+
 def pullable_changes(user: User, device_id: str):
     """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
-    the fairs and batches in scope (with employers, jobs, rosters), the workers in scope (county roles by the
+    the fairs, batches and trainings in scope (with employers, jobs, rosters), the workers in scope (county roles by the
     county the change was for, so a worker who moved away arrives as a deletion), and the
     device's own events."""
     if user.role == "admin":
-        workers = fairs = batches = true()
+        workers = fairs = batches = trainings = true()
     elif user.role in COUNTY_SCOPED:
-        workers = fairs = batches = Change.county_code == user.county_code
+        workers = fairs = batches = trainings = Change.county_code == user.county_code
     else:
         workers = Change.entity_id.in_(scope_workers(select(Worker.id), user))
         fairs = Change.entity_id.in_(scope_fairs(select(Fair.id), user))
         batches = Change.entity_id.in_(scope_batches(select(Batch.id), user))
+        trainings = true() if user.role == "employer" else false()
     public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
     return or_(public, and_(Change.kind == "worker", workers), and_(Change.kind == "fair", fairs),
-               and_(Change.kind == "batch", batches), and_(Change.kind == "event", Change.device_id == device_id))
+               and_(Change.kind == "batch", batches), and_(Change.kind == "training", trainings),
+               and_(Change.kind == "event", Change.device_id == device_id))
 
 
 def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list) -> str | None:

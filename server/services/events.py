@@ -125,6 +125,7 @@ def projection(record: WorkerRecord) -> dict:
         "employment_ended_on": record.employment_ended_on,
         "last_confirmed_on": record.last_confirmed_on,
         "card_serial": record.card_serial,
+        "trainings": record.trainings,
         "last_event_at": record.last_event_key[0] if record.last_event_key else None,
         "event_count": record.event_count,
     }

@@ -19,6 +19,7 @@ from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 from server.services.queries import paginate
+from server.services.trainings import completed_trainings
 
 REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
@@ -67,6 +68,9 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
     """Role, county scope, home county and ID number; raises ``Forbidden`` or ``InvalidInput``."""
     access.require(actor, "worker.register")
     home, warnings = _checked_home(data["home"])
+    unknown = [w for w in warnings if w["code"] == "unknown_county"]
+    if unknown and actor.role in access.COUNTY_SCOPED:  # a typo, most likely: say so rather than "not your county"
+        raise InvalidInput({"home.county_code": [unknown[0]["message"]]}, code="unknown_county")
     access.require_county(actor, home["county_code"])
     resident = parse_id_number(data["id_number"], today=today)
     if data["consent"]["notice_version"] != consent_notice()["version"]:
@@ -245,6 +249,7 @@ def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
         "continuous_employment_days": record.continuous_employment_days(today),
         "last_confirmed_on": worker.last_confirmed_on,
         "card_serial": worker.card_serial,
+        "trainings": completed_trainings(worker),
         "event_count": worker.event_count,
         "created_at": worker.created_at,
         "updated_at": worker.updated_at,

@@ -41,6 +41,7 @@ from server.models import (
     Posting,
     QuarantinedEvent,
     SigningKey,
+    Training,
     User,
     Worker,
     WorkerAlias,
@@ -437,6 +438,11 @@ class _Batch:
             where = self._fair_county(type, envelope, county)
         elif context.get("batch_id"):
             where = self._batch_county(context["batch_id"], county)
+        elif type == "training.attended":
+            training = db.session.get(Training, context["training_id"])
+            if training is None:
+                raise Rejected(rules.UNKNOWN_TRAINING, f"no training {context['training_id']}: pull again", county)
+            where = training.county_code
         else:
             where = county
         reason = access.scan_refusal(authority, where, type, context, self.facts[worker.id])
@@ -644,8 +650,14 @@ def _load_batches(ids, user):
     return {b.id: describe_batch_offline(b) for b in _in_chunks(Batch, Batch.id, ids)}
 
 
+def _load_trainings(ids, user):
+    return {t.id: {"id": t.id, "title": t.title, "skill": t.skill, "place": t.place, "county_code": t.county_code,
+                   "starts_on": t.starts_on.isoformat(), "ends_on": t.ends_on.isoformat(), "hours": t.hours}
+            for t in _in_chunks(Training, Training.id, ids)}
+
+
 _LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events, "fair": _load_fairs,
-            "batch": _load_batches}
+            "batch": _load_batches, "training": _load_trainings}
 
 
 def worker_summary(worker) -> dict:

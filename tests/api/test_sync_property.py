@@ -22,9 +22,9 @@ SCANS = [
     ("station.arrived", {"station": "福州南站"}),
     ("employer.onboarded", {"employer_id": None}),
     ("employment.confirmed", {"employer_id": None}),
-    ("employment.ended", {"employer_id": None}),
+    ("employment.ended", {"employer_id": None}, {"reason": "homesick"}),
     ("employer.onboarded", {"employer_id": None}),
-    ("training.attended", {"training_id": "t-1"}),
+    ("training.attended", {"training_id": "t"}),
 ]
 _people = itertools.count(1)
 
@@ -48,11 +48,12 @@ def test_records_equal_the_fold_of_unique_events(client, auth, register, case):
     generated = []
     for worker_id, picks in zip(workers, case["scans"], strict=True):
         for pick in picks:
-            type, context = SCANS[pick]
+            type, context, *data = SCANS[pick]
             device = rnd.choice(devices)
             context = {k: v or employer_id for k, v in context.items()}
             at = dt.datetime(2026, 3, 1, tzinfo=TZ) + dt.timedelta(minutes=next(minute) * 7)
-            event = envelope(type, len(queues[device]) + 1, worker_id=worker_id, context=context, at=at)
+            event = envelope(type, len(queues[device]) + 1, worker_id=worker_id, context=context, at=at,
+                             data=data[0] if data else None)
             queues[device].append(event)
             generated.append(event)
 

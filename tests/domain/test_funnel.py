@@ -23,7 +23,8 @@ def test_each_stage_counts_who_reached_it_after_the_fair_and_retention_uses_unbr
         person(until="employed", since=dt.date(2027, 3, 1)),  # 153 days
         person(until="employed", since=dt.date(2027, 3, 1), ended=dt.date(2027, 4, 15), status="ended"),  # 45 days
         person(until="employed", since=dt.date(2025, 3, 1), before=True),  # placed by an earlier fair
+        Progress(True, {"departed": FAIR.isoformat()}, "departed"),  # its assignment never reached the server
     ]
     assert fair_funnel(people, FAIR, TODAY) == {
-        "attended": 8, "intent": 7, "assigned": 5, "departed": 5, "arrived": 4, "onboarded": 3,
+        "attended": 9, "intent": 8, "assigned": 6, "departed": 6, "arrived": 4, "onboarded": 3,
         "employed_1_month": 2, "employed_3_months": 1, "employed_6_months": 0}

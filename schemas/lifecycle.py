@@ -1,0 +1,105 @@
+"""The review queue, the at-risk list and training sessions, as the API takes and answers them."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, PlainText
+from server.domain.lifecycle import REVIEW_FLAGS
+
+
+class ReviewArgsSchema(BaseSchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")))
+    reason = fields.String(validate=validate.OneOf(REVIEW_FLAGS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ReviewDecisionInSchema(BaseSchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(("accepted", "voided")), metadata={
+        "description": "accepted: the fact stands; voided: it is cancelled and the record re-folds without it"})
+    note = PlainText(required=True, validate=validate.Length(min=1, max=500))
+
+
+class ReviewItemSchema(BaseSchema):
+    event_id = fields.String()
+    type = fields.String()
+    reasons = fields.List(fields.String(), metadata={"description": ", ".join(REVIEW_FLAGS)})
+    occurred_at = fields.String()
+    recorded_at = fields.AwareDateTime()
+    context = fields.Dict()
+    device_id = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    worker = fields.Dict(metadata={"description": "{id, name, status}"})
+    decision = fields.Dict(allow_none=True, metadata={"description": "{outcome, note, decided_by, decided_at}"})
+
+
+class ReviewPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(ReviewItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class AtRiskArgsSchema(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class AtRiskItemSchema(BaseSchema):
+    worker = fields.Dict(metadata={"description": "{id, name, status, current_employer_id, home}"})
+    reasons = fields.List(fields.String(), metadata={
+        "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, reassigned_twice"})
+    last_confirmed_on = fields.Date(allow_none=True)
+    employed_since = fields.Date(allow_none=True)
+    employment_ended_on = fields.Date(allow_none=True)
+
+
+class AtRiskPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(AtRiskItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TrainingInSchema(BaseSchema):
+    title = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    skill = PlainText(required=True, validate=validate.Length(min=1, max=100))
+    provider = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    place = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
+    hours = fields.Float(load_default=0, validate=validate.Range(min=0, max=2000),
+                         metadata={"description": "hours of attendance that complete it (0: attending completes it)"})
+
+
+class TrainingSummarySchema(BaseSchema):
+    id = fields.String()
+    title = fields.String()
+    skill = fields.String()
+    provider = fields.String()
+    place = fields.String()
+    county_code = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    capacity = fields.Integer()
+    hours = fields.Float()
+
+
+class TrainingSchema(TrainingSummarySchema):
+    attended = fields.Integer()
+    completed = fields.Integer()
+    attendees = fields.List(fields.Dict(), metadata={"description": "[{worker_id, name, hours, completed}]"})
+
+
+class TrainingPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(TrainingSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class PageArgsSchema(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.lifecycle import (
+    AtRiskArgsSchema,
+    AtRiskPageSchema,
+    PageArgsSchema,
+    ReviewArgsSchema,
+    ReviewDecisionInSchema,
+    ReviewPageSchema,
+    TrainingInSchema,
+    TrainingPageSchema,
+    TrainingSchema,
+)
+from server.api.auth import current_user
+from server.domain.lifecycle import REVIEW_FLAGS
+from server.models.event import device_time
+from server.services import lifecycle, trainings
+
+blp = Blueprint("lifecycle", __name__, url_prefix="/api",
+                description="After arrival: the review queue, the at-risk list, training sessions")
+
+
+@blp.route("/reviews")
+class Reviews(MethodView):
+    @blp.arguments(ReviewArgsSchema, location="query")
+    @blp.response(200, ReviewPageSchema)
+    def get(self, args):
+        """Accepted facts that need a reviewer's eye: onboarded without arrival, a second employer, an
+        arrival for two batches, an employment scan after the end. Open ones, newest first."""
+        rows, total = lifecycle.list_reviews(current_user(), args)
+        return {"items": [_review(*row) for row in rows], "total": total, "page": args["page"],
+                "per_page": args["per_page"]}
+
+
+@blp.route("/reviews/<event_id>")
+class ReviewById(MethodView):
+    @blp.arguments(ReviewDecisionInSchema)
+    @blp.response(200, ReviewDecisionInSchema)
+    def post(self, data, event_id):
+        """Decide: the fact stands (``accepted``) or is cancelled (``voided``)."""
+        decision = lifecycle.decide(current_user(), event_id, data["outcome"], data["note"])
+        return {"outcome": decision.outcome, "note": decision.note}
+
+
+@blp.route("/at-risk")
+class AtRisk(MethodView):
+    @blp.arguments(AtRiskArgsSchema, location="query")
+    @blp.response(200, AtRiskPageSchema)
+    def get(self, args):
+        """The morning list: workers in your scope at risk of leaving, and why."""
+        found, total = lifecycle.at_risk(current_user(), args)
+        return {"items": [{"worker": {"id": w.id, "name": w.name, "status": w.status,
+                                      "current_employer_id": w.current_employer_id,
+                                      "home": {"county_code": w.home_county_code, "township": w.home_township}},
+                           "reasons": reasons, "last_confirmed_on": w.last_confirmed_on,
+                           "employed_since": w.employed_since, "employment_ended_on": w.employment_ended_on}
+                          for w, reasons in found],
+                "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/trainings")
+class Trainings(MethodView):
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, TrainingPageSchema)
+    def get(self, args):
+        """Training sessions (county staff: their county's), latest first."""
+        items, total = trainings.list_trainings(current_user(), args)
+        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+    @blp.arguments(TrainingInSchema)
+    @blp.response(201, TrainingSchema)
+    def post(self, data):
+        """Plan a training: title, skill, provider, place, dates, capacity, hours that complete it."""
+        user = current_user()
+        return trainings.describe_training(trainings.create_training(data, user), user)
+
+
+@blp.route("/trainings/<training_id>")
+class TrainingById(MethodView):
+    @blp.response(200, TrainingSchema)
+    def get(self, training_id):
+        """A training with its attendees (in your scope) and who completed it."""
+        user = current_user()
+        return trainings.describe_training(trainings.get_training(training_id, user), user)
+
+
+def _review(event, worker, decision) -> dict:
+    return {
+        "event_id": event.id, "type": event.type, "reasons": [f for f in event.flags or [] if f in REVIEW_FLAGS],
+        "occurred_at": device_time(event.occurred_at, event.occurred_offset_minutes).isoformat(),
+        "recorded_at": event.recorded_at, "context": event.context, "device_id": event.device_id,
+        "actor_id": event.actor_id, "worker": {"id": worker.id, "name": worker.name, "status": worker.status},
+        "decision": {"outcome": decision.outcome, "note": decision.note, "decided_by": decision.decided_by,
+                     "decided_at": decision.decided_at.isoformat()} if decision else None,
+    }

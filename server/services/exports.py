@@ -1,0 +1,95 @@
+"""Worker lists as spreadsheets (XLSX and CSV), the same filters as the search, masked ID numbers.
+
+An export is an audit entry (who, what filters, how many rows). Full ID numbers go into an
+export only under the reveal rule: a role that may reveal, a stated reason, a passkey sign-in
+minutes old (never a token), and the entry says so.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from server.domain.id_numbers import mask_from_parts
+from server.domain.regions import county_name
+from server.errors import Forbidden
+from server.extensions import db
+from server.models import Employer, User, Worker
+from server.models.types import utcnow
+from server.services import access, audit
+from server.services.protection import decrypt_field
+from server.services.registry import REVEAL_ASSERTION_AGE, search_workers
+
+MAX_ROWS = 100_000
+STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向", "assigned": "已编入批次",
+                "departed": "已出发", "arrived": "已到达", "employed": "在岗", "ended": "已离职"}
+
+
+def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | None = None,
+                   assertion_at: dt.datetime | None = None) -> bytes:
+    """Every worker in scope matching ``args``, as ``xlsx`` or ``csv`` bytes."""
+    reveal = reveal_reason is not None
+    if reveal:
+        access.require(user, "id.reveal")
+        if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
+            raise Forbidden("请先用通行密钥重新验证身份。 Confirm with your passkey first, then export with ID numbers.")
+    workers, total = search_workers(user, args | {"page": 1, "per_page": MAX_ROWS})
+    employers = dict(db.session.execute(select(Employer.id, Employer.name)).all())
+    table = [_headings(user)] + [_row(w, user, employers, reveal) for w in workers]
+    audit.record("workers.exported", actor=user, role=user.role, rows=len(workers), format=fmt, with_id_numbers=reveal,
+                 reason=reveal_reason, filters={k: str(v) for k, v in args.items() if k not in ("page", "per_page")})
+    db.session.commit()
+    return table_bytes(table, fmt)
+
+
+def table_bytes(table: list[list], fmt: str) -> bytes:
+    """A table (headings first) as ``xlsx`` or ``csv`` bytes."""
+    return _xlsx(table) if fmt == "xlsx" else _csv(table)
+
+
+def _headings(user: User) -> list[str]:
+    headings = ["姓名", "身份证号", "性别", "出生年份", "手机", "户籍县", "乡镇", "村", "建档立卡", "状态", "用工企业",
+                "入职日期", "最近确认"]
+    return [h for h in headings if _shown(h, user)]
+
+
+def _row(worker: Worker, user: User, employers: dict, reveal: bool) -> list:
+    id_number = (decrypt_field(worker.id, "id_number", worker.id_number_enc) if reveal
+                 else mask_from_parts(worker.id_region_code, worker.id_last4))
+    values = {
+        "姓名": worker.name, "身份证号": id_number, "性别": {"male": "男", "female": "女"}.get(worker.gender, ""),
+        "出生年份": worker.birth_year, "手机": worker.phone, "户籍县": county_name(worker.home_county_code),
+        "乡镇": worker.home_township, "村": worker.home_village, "建档立卡": "是" if worker.poor_household else "否",
+        "状态": STATUS_NAMES.get(worker.status, worker.status), "用工企业": employers.get(worker.current_employer_id, ""),
+        "入职日期": worker.employed_since, "最近确认": worker.last_confirmed_on,
+    }
+    return [values[h] for h in _headings(user)]
+
+
+def _shown(heading: str, user: User) -> bool:
+    """The same field rules as the screens (``access.redact``)."""
+    field = {"手机": "phone", "村": "village", "建档立卡": "poor_household", "出生年份": "birth_date"}.get(heading)
+    if field is None:
+        return True
+    if field == "village":
+        return "village" in access.redact({"home": {"village": 1}}, user).get("home", {})
+    return field in access.redact({field: 1}, user)
+
+
+def _xlsx(table: list[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("务工人员")
+    for row in table:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _csv(table: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([["" if v is None else v for v in row] for row in table])
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese right

@@ -1,0 +1,196 @@
+"""Roster import: upload, map the columns, a dry run that names every bad row, then apply.
+
+Nothing is imported silently in part: the check reports every row's problem (bad check digit,
+duplicate of a row above or of a registered worker, unknown county, outside your county, and
+what a clerk would be asked to confirm one by one: under 16, a county outside the program),
+downloadable as a spreadsheet; apply imports exactly the rows that pass, each as a
+``worker.registered`` event, and reports the rest again. Importing the same file twice
+changes nothing the second time: every row is then a worker already registered.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from schemas.base import flatten_errors
+from schemas.workers import WorkerInSchema
+from server.domain.id_numbers import IdNumberError
+from server.domain.regions import consent_notice
+from server.domain.roster_files import REQUIRED, UnreadableFile, mask_id_text, read_table, registration_payload, suggest_mapping
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.extensions import db
+from server.models import RosterImport, User, Worker
+from server.models.types import new_uuid, utcnow
+from server.services import access, audit
+from server.services.events import publish_worker
+from server.services.protection import decrypt_field, encrypt_field
+from server.services.registry import Registration, build_registration, check_registration
+
+CHUNK = 500  # rows committed together while applying: the progress moves, the lock is let go
+
+
+@dataclass
+class Checked:
+    row: int  # the spreadsheet's row number (the headings are row 1)
+    name: str
+    id_masked: str
+    registration: Registration | None = None
+    problems: list[dict] = field(default_factory=list)
+
+
+def upload(filename: str, content_base64: str, user: User) -> RosterImport:
+    access.require(user, "worker.import")
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+        headings, rows = read_table(filename, content)
+    except (ValueError, UnreadableFile) as exc:
+        message = str(exc) if isinstance(exc, UnreadableFile) else "不是 base64 编码。 Not base64."
+        raise InvalidInput({"content_base64": [message]}) from None
+    import_id = new_uuid()
+    job = RosterImport(id=import_id, filename=filename, uploaded_by=user.id, headings=headings, total_rows=len(rows),
+                       file_enc=encrypt_field(import_id, "roster_file", content_base64), mapping=suggest_mapping(headings))
+    db.session.add(job)
+    audit.record("import.uploaded", actor=user, target=f"import:{job.id}", filename=filename, rows=len(rows))
+    db.session.commit()
+    return job
+
+
+def get_import(import_id: str, user: User) -> RosterImport:
+    access.require(user, "worker.import")
+    job = db.session.get(RosterImport, import_id)
+    if job is None or (job.uploaded_by != user.id and user.role != "admin"):
+        raise NotFound("import")
+    return job
+
+
+def check(import_id: str, user: User, *, mapping: dict, county_code: str | None, consent_on_paper: bool,
+          today: dt.date | None = None) -> RosterImport:
+    """The dry run: every row checked, every problem kept; nothing registered."""
+    job = _open(get_import(import_id, user))
+    _check_mapping(job, mapping)
+    if not consent_on_paper:
+        raise InvalidInput({"consent_on_paper": [
+            "请确认名单上每个人都已签署书面同意书。 Confirm every person on the list signed the paper consent."]})
+    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code}
+    _report(job, list(_check_rows(job, user, today or dt.date.today())))
+    job.status = "checked"
+    audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows, problems=job.problem_rows)
+    db.session.commit()
+    return job
+
+
+def apply(import_id: str, user: User, *, today: dt.date | None = None) -> RosterImport:
+    """Register the rows that pass, ``CHUNK`` at a time (the job shows the progress); checked again
+    now, so a worker registered since the dry run is reported, not doubled."""
+    job = _open(get_import(import_id, user))
+    if job.status != "checked":
+        raise Conflict("not_checked", "请先检查（试导入）。 Check the file first (the dry run), then apply.")
+    job.status, job.imported_rows = "applying", 0
+    db.session.commit()
+    results = list(_check_rows(job, user, today or dt.date.today()))
+    good = [r for r in results if r.registration and not r.problems]
+    for start in range(0, len(good), CHUNK):
+        for result in good[start:start + CHUNK]:
+            worker, event = build_registration(result.registration, user)
+            db.session.add(worker)
+            db.session.flush()
+            db.session.add(event)
+            publish_worker(worker)
+        job.imported_rows = min(start + CHUNK, len(good))
+        db.session.commit()
+    _report(job, results)
+    job.status, job.finished_at = "applied", utcnow()
+    audit.record("import.applied", actor=user, target=f"import:{job.id}", imported=job.imported_rows,
+                 problems=job.problem_rows)
+    db.session.commit()
+    return job
+
+
+def _open(job: RosterImport) -> RosterImport:
+    if job.status in ("applying", "applied"):
+        raise Conflict("import_applied", "此文件已导入。 This file was imported already: upload it again to re-check.")
+    return job
+
+
+def _check_mapping(job: RosterImport, mapping: dict) -> None:
+    unknown = {f: h for f, h in mapping.items() if h not in job.headings}
+    missing = [f for f in REQUIRED if f not in mapping]
+    if unknown or missing:
+        raise InvalidInput({"mapping": [f"缺少或不存在的列： {', '.join(missing + list(unknown))}。"
+                                        f" Map {', '.join(REQUIRED)} to columns of the file."]})
+
+
+def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Checked]:
+    content = base64.b64decode(decrypt_field(job.id, "roster_file", job.file_enc))
+    headings, rows = read_table(job.filename, content)
+    defaults = job.defaults | {"consent": {"notice_version": consent_notice()["version"], "channel": "paper",
+                                           "agreed": True}}
+    seen: dict[str, int] = {}
+    schema = WorkerInSchema()
+    checked = []
+    for number, values in enumerate(rows, start=2):
+        row = dict(zip(headings, values, strict=True))
+        payload = registration_payload(row, job.mapping, defaults)
+        result = Checked(number, payload["name"], mask_id_text(payload["id_number"]))
+        try:
+            result.registration = check_registration(schema.load(payload), user, today=today)
+            # A clerk confirms a warning on one registration; a bulk import takes only rows with none.
+            result.problems = [_problem(w["field"], w["code"], w["message"]) for w in result.registration.warnings
+                               if w["code"] != "old_notice"]
+        except ValidationError as exc:
+            result.problems = [_problem(f, "invalid", m) for f, ms in flatten_errors(exc.messages).items() for m in ms]
+        except InvalidInput as exc:
+            code = exc.code if exc.code != "validation_failed" else "invalid"
+            result.problems = [_problem(f, code, m) for f, ms in exc.details["errors"].items() for m in ms]
+        except IdNumberError as exc:
+            result.problems = [_problem("id_number", "invalid", exc.message)]
+        except Forbidden as exc:
+            result.problems = [_problem("home.county_code", "out_of_scope", exc.message)]
+        if result.registration:
+            bidx = result.registration.id_number_bidx
+            if bidx in seen:
+                result.problems.append(_problem("id_number", "duplicate_in_file", f"与第 {seen[bidx]} 行重复。"
+                                                f" The same person as row {seen[bidx]}."))
+            else:
+                seen[bidx] = number
+        checked.append(result)
+    registered = _registered({r.registration.id_number_bidx for r in checked if r.registration})
+    for result in checked:
+        if result.registration and result.registration.id_number_bidx in registered and not result.problems:
+            worker_id = registered[result.registration.id_number_bidx]
+            result.problems.append(_problem("id_number", "already_registered", f"已登记（{worker_id}）。"
+                                            f" Already registered as worker {worker_id}.") | {"worker_id": worker_id})
+        yield result
+
+
+def _registered(bidxs: set[str]) -> dict[str, str]:
+    found, bidxs = {}, list(bidxs)
+    for start in range(0, len(bidxs), 900):
+        found.update(db.session.execute(select(Worker.id_number_bidx, Worker.id)
+                                        .where(Worker.id_number_bidx.in_(bidxs[start:start + 900]))).all())
+    return found
+
+
+def _problem(field_name: str, code: str, message: str) -> dict:
+    return {"field": field_name, "code": code, "message": message}
+
+
+def _report(job: RosterImport, results: list[Checked]) -> None:
+    job.valid_rows = sum(1 for r in results if not r.problems)
+    job.problem_rows = sum(1 for r in results if r.problems)
+    job.problems = [{"row": r.row, "name": r.name, "id_masked": r.id_masked, **p} for r in results for p in r.problems]
+
+
+def report_rows(job: RosterImport) -> list[list]:
+    """The problems as a table for people: row, name, masked ID, column, problem, message."""
+    headings = {field_name: heading for field_name, heading in (job.mapping or {}).items()}
+    table = [["行 Row", "姓名 Name", "身份证号 ID (masked)", "列 Column", "问题 Problem", "说明 Message"]]
+    for p in job.problems or []:
+        column = headings.get(p["field"].split(".")[-1], p["field"])
+        table.append([p["row"], p["name"], p["id_masked"], column, p["code"], p["message"]])
+    return table

@@ -1,0 +1,86 @@
+"""After arrival: the review queue of odd facts, and the morning's list of workers at risk."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+
+from server.domain.lifecycle import REVIEW_FLAGS, risk_reasons
+from server.errors import Conflict, InvalidInput, NotFound
+from server.extensions import db
+from server.models import Event, ReviewDecision, User, Worker
+from server.models.types import utcnow
+from server.services import access, audit
+from server.services.events import record_event
+from server.services.queries import not_voided
+
+
+def _flagged():
+    """Events with a review flag (flags are a JSON list: matched as text, the same on both databases)."""
+    text = func.cast(Event.flags, db.String)
+    return or_(*[text.contains(f'"{flag}"') for flag in REVIEW_FLAGS])
+
+
+def list_reviews(user: User, args: dict) -> tuple[list[tuple[Event, Worker, ReviewDecision | None]], int]:
+    """Flagged events about workers in ``user``'s scope; open ones unless ``status`` says otherwise."""
+    access.require(user, "review.decide")
+    query = (select(Event, Worker, ReviewDecision).join(Worker, Worker.id == Event.worker_id)
+             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(_flagged()))
+    query = access.scope_workers(query, user)
+    status = args.get("status", "open")
+    if status == "open":
+        query = query.where(ReviewDecision.event_id.is_(None))
+    elif status == "decided":
+        query = query.where(ReviewDecision.event_id.is_not(None))
+    if args.get("reason"):
+        query = query.where(func.cast(Event.flags, db.String).contains(f'"{args["reason"]}"'))
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.order_by(Event.recorded_at.desc()).offset((page - 1) * per_page).limit(per_page))
+    return [tuple(row) for row in rows], total
+
+
+def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision:
+    """Settle a flagged event: it stands (``accepted``) or is cancelled (``voided``: an
+    ``event.voided`` is recorded, and the record re-folds without it)."""
+    access.require(user, "review.decide")
+    row = db.session.execute(access.scope_workers(select(Event, Worker).join(Worker, Worker.id == Event.worker_id),
+                                                  user).where(Event.id == event_id, _flagged())).first()
+    if row is None:
+        raise NotFound("review")
+    event, worker = row
+    if db.session.get(ReviewDecision, event.id):
+        raise Conflict("already_decided", "这条记录已处理。 This one was already decided.")
+    if outcome not in ("accepted", "voided"):
+        raise InvalidInput({"outcome": ["accepted 或 voided。 accepted or voided."]})
+    if outcome == "voided":
+        record_event(worker, "event.voided", actor=user, data={"event_id": event.id, "reason": note})
+    decision = ReviewDecision(event_id=event.id, outcome=outcome, note=note, decided_by=user.id, decided_at=utcnow())
+    db.session.add(decision)
+    audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id, outcome=outcome)
+    db.session.commit()
+    return decision
+
+
+def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[list[tuple[Worker, list[str]]], int]:
+    """Workers in scope at risk of leaving, with why: no confirmation for 35 days, ended within
+    30 days of arrival, re-assigned twice. The ones unseen the longest first."""
+    access.require(user, "worker.read")
+    today = today or dt.date.today()
+    reassignments = (select(Event.worker_id, func.count().label("n")).where(Event.type == "employment.reassigned",
+                                                                           not_voided())
+                     .group_by(Event.worker_id).subquery())
+    query = access.scope_workers(
+        select(Worker, func.coalesce(reassignments.c.n, 0)).outerjoin(reassignments, reassignments.c.worker_id == Worker.id)
+        .where(Worker.status.in_(("employed", "ended"))), user)
+    found = []
+    for worker, n in db.session.execute(query):
+        arrived = worker.milestones.get("arrived") if worker.milestones else None
+        reasons = risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,
+                               last_confirmed_on=worker.last_confirmed_on, employment_ended_on=worker.employment_ended_on,
+                               arrived_on=dt.date.fromisoformat(arrived) if arrived else None, reassignments=n)
+        if reasons:
+            found.append((worker, reasons))
+    found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
+    page, per_page = args.get("page", 1), args.get("per_page", 100)
+    return found[(page - 1) * per_page: page * per_page], len(found)

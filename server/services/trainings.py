@@ -1,0 +1,71 @@
+"""Training sessions: planned by the county, attended by scan, completed on the worker's record."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from server.domain.regions import find_county
+from server.errors import InvalidInput, NotFound
+from server.extensions import db
+from server.models import Event, Training, User, Worker
+from server.services import access, audit
+from server.services.changes import stage_change
+from server.services.queries import not_voided, paginate
+
+TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on", "capacity", "hours")
+
+
+def create_training(data: dict, user: User) -> Training:
+    access.require(user, "training.manage")
+    county_code = data.get("county_code") or user.county_code
+    county = find_county(county_code) if county_code else None
+    if county is None or county.side != "origin" or (user.role in access.COUNTY_SCOPED and county.code != user.county_code):
+        raise InvalidInput({"county_code": ["请填写本县（输出县）代码。 Give your own origin county's code."]})
+    if data["ends_on"] < data["starts_on"]:
+        raise InvalidInput({"ends_on": ["结束日期不能早于开始日期。 The training cannot end before it starts."]})
+    training = Training(**{k: data.get(k) for k in TRAINING_FIELDS} | {"county_code": county.code}, created_by=user.id)
+    db.session.add(training)
+    db.session.flush()
+    audit.record("training.created", actor=user, target=f"training:{training.id}", title=training.title)
+    stage_change(db.session, "training", training.id, county_code=training.county_code)
+    db.session.commit()
+    return training
+
+
+def get_training(training_id: str, user: User) -> Training:
+    access.require(user, "training.read")
+    training = db.session.scalar(access.scope_trainings(select(Training), user).where(Training.id == training_id))
+    if training is None:
+        raise NotFound("training")
+    return training
+
+
+def list_trainings(user: User, args: dict) -> tuple[list[Training], int]:
+    access.require(user, "training.read")
+    query = access.scope_trainings(select(Training), user).order_by(Training.starts_on.desc())
+    return paginate(query, args.get("page", 1), args.get("per_page", 50))
+
+
+def describe_training(training: Training, user: User) -> dict:
+    """The training with who attended (in ``user``'s scope) and who completed it."""
+    hours = func.sum(func.coalesce(func.cast(Event.data["hours"].as_string(), db.Float), 0))
+    attended = access.scope_workers(
+        select(Worker.id, Worker.name, hours.label("hours")).join(Event, Event.worker_id == Worker.id)
+        .where(Event.type == "training.attended", Event.context["training_id"].as_string() == training.id, not_voided())
+        .group_by(Worker.id, Worker.name), user)
+    people = [{"worker_id": row.id, "name": row.name, "hours": float(row.hours or 0),
+               "completed": is_completed(training, float(row.hours or 0))} for row in db.session.execute(attended)]
+    return {**{k: getattr(training, k) for k in TRAINING_FIELDS}, "id": training.id, "attendees": people,
+            "attended": len(people), "completed": sum(p["completed"] for p in people)}
+
+
+def is_completed(training: Training, hours_attended: float) -> bool:
+    """Attended the training's hours (a training without set hours: attended at all)."""
+    return hours_attended >= training.hours if training.hours else hours_attended >= 0
+
+
+def completed_trainings(worker: Worker) -> list[dict]:
+    """The trainings on a worker's record, each with whether it is complete: for subsidy rules."""
+    attended = worker.trainings or {}
+    rows = db.session.scalars(select(Training).where(Training.id.in_(list(attended)))) if attended else []
+    return [{"id": t.id, "title": t.title, "skill": t.skill, "hours": attended[t.id],
+             "completed": is_completed(t, attended[t.id])} for t in rows]
