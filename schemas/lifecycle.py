@@ -103,3 +103,30 @@ class TrainingPageSchema(BaseSchema):
 class PageArgsSchema(BaseSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class SiteInSchema(BaseSchema):
+    employer_id = fields.String(metadata={"description": "an employer's own users omit it"})
+    name = PlainText(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "闽江纺织 长乐二厂"})
+    address = PlainText(required=True, validate=validate.Length(min=1, max=300))
+    district_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+
+
+class SiteSchema(BaseSchema):
+    id = fields.String()
+    employer_id = fields.String()
+    name = fields.String()
+    address = fields.String()
+    district_code = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class SiteCodeArgsSchema(BaseSchema):
+    date = fields.Date(metadata={"description": "the day (default: today, China time)"})
+
+
+class SiteCodeSchema(BaseSchema):
+    site_id = fields.String()
+    day = fields.Date()
+    code = fields.String(metadata={"description": "LPS1: text, good on this day only"})
+    qr_svg = fields.String()

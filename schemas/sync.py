@@ -35,6 +35,8 @@ class OnboardedDataSchema(NoteSchema):
 
 class ConfirmedDataSchema(NoteSchema):
     month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-04"})
+    site_code = fields.String(validate=validate.Length(min=1, max=400), metadata={
+        "description": "the workplace code (LPS1:) the worker's own phone scanned that day"})
 
 
 class ReassignedDataSchema(NoteSchema):

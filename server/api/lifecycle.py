@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,6 +12,10 @@ from schemas.lifecycle import (
     ReviewArgsSchema,
     ReviewDecisionInSchema,
     ReviewPageSchema,
+    SiteCodeArgsSchema,
+    SiteCodeSchema,
+    SiteInSchema,
+    SiteSchema,
     TrainingInSchema,
     TrainingPageSchema,
     TrainingSchema,
@@ -17,10 +23,11 @@ from schemas.lifecycle import (
 from server.api.auth import current_user
 from server.domain.lifecycle import REVIEW_FLAGS
 from server.models.event import device_time
-from server.services import lifecycle, trainings
+from server.services import lifecycle, sites, trainings
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
 blp = Blueprint("lifecycle", __name__, url_prefix="/api",
-                description="After arrival: the review queue, the at-risk list, training sessions")
+                description="After arrival: the review queue, the at-risk list, training sessions, workplace codes")
 
 
 @blp.route("/reviews")
@@ -85,6 +92,31 @@ class TrainingById(MethodView):
         """A training with its attendees (in your scope) and who completed it."""
         user = current_user()
         return trainings.describe_training(trainings.get_training(training_id, user), user)
+
+
+@blp.route("/sites")
+class Sites(MethodView):
+    @blp.response(200, SiteSchema(many=True))
+    def get(self):
+        """Workplaces (an employer: its own)."""
+        return sites.list_sites(current_user())
+
+    @blp.arguments(SiteInSchema)
+    @blp.response(201, SiteSchema)
+    def post(self, data):
+        """A workplace where the day's code will be posted."""
+        return sites.create_site(data, current_user())
+
+
+@blp.route("/sites/<site_id>/code")
+class SiteCode(MethodView):
+    @blp.arguments(SiteCodeArgsSchema, location="query")
+    @blp.response(200, SiteCodeSchema)
+    def get(self, args, site_id):
+        """The day's workplace code (LPS1:) and its QR: show it on a screen at the gate, or print it. Workers
+        scan it with their own phone to confirm they are at work; it verifies offline and is good that day only."""
+        day = args.get("date") or dt.datetime.now(CHINA).date()
+        return sites.site_code(site_id, current_user(), day)
 
 
 def _review(event, worker, decision) -> dict:

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import io
 import json
 import secrets
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app, jsonify, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -25,6 +22,7 @@ from schemas.auth import (
 )
 from schemas.base import ErrorSchema
 from server.api.auth import current_user
+from server.domain.qr import qr_svg
 from server.models.types import utcnow
 from server.services import passkeys, registry
 
@@ -42,7 +40,7 @@ class Enrollments(MethodView):
         """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
         enrollment, code = passkeys.create_enrollment(current_user(), **data)
         return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
-                "expires_at": enrollment.expires_at, "qr_svg": _qr_svg(code)}
+                "expires_at": enrollment.expires_at, "qr_svg": qr_svg(code)}
 
 
 @blp.route("/worker-invitations")
@@ -55,7 +53,7 @@ class WorkerInvitations(MethodView):
         enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"])
         link = f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': user.name, 'code': code})}"
         return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
-                "expires_at": enrollment.expires_at, "qr_svg": _qr_svg(link)}
+                "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
 
 
 @blp.route("/users/<int:user_id>/revoke")
@@ -171,9 +169,3 @@ class PasskeyById(MethodView):
 def _me(user) -> dict:
     return {"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
             "employer_id": user.employer_id, "station": user.station, "csrf_token": session.get("csrf", "")}
-
-
-def _qr_svg(code: str) -> str:
-    out = io.BytesIO()
-    qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage).save(out)
-    return out.getvalue().decode()

@@ -156,31 +156,38 @@ def verify_credential(
     Does not know about revoked *serials*: the caller checks ``claims.serial`` against its
     revocation list.
     """
+    payload, signer = open_signed(text, PREFIX, trusted_keys)
+    claims = decode_claims(payload)
+    if today > claims.expires_on:
+        raise CredentialError(EXPIRED, f"card expired on {claims.expires_on.isoformat()}")
+    return claims, signer
+
+
+def open_signed(text: str, prefix: str, trusted_keys: Iterable[TrustedKey]) -> tuple[bytes, TrustedKey]:
+    """The payload of a signed text (``prefix`` + Base45 of version ‖ kid ‖ payload ‖ signature) and the
+    trusted key that signed it; ``CredentialError`` for anything else."""
     text = text.strip()
-    if not text.startswith(PREFIX) or len(text) > MAX_TEXT_LENGTH:
-        raise CredentialError(MALFORMED, "not a LaborPass card (no LP1: prefix or too long)")
+    if not text.startswith(prefix) or len(text) > MAX_TEXT_LENGTH:
+        raise CredentialError(MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
     try:
-        envelope = b45decode(text[len(PREFIX):])
+        envelope = b45decode(text[len(prefix):])
     except Base45Error as exc:
-        raise CredentialError(MALFORMED, f"not a LaborPass card: {exc}") from None
+        raise CredentialError(MALFORMED, f"not a LaborPass code: {exc}") from None
     if len(envelope) < 1 + KID_LENGTH + 1 + SIGNATURE_LENGTH:
-        raise CredentialError(MALFORMED, "card data is truncated")
+        raise CredentialError(MALFORMED, "the code's data is truncated")
     if envelope[0] != VERSION:
-        raise CredentialError(UNSUPPORTED_VERSION, f"card format version {envelope[0]} is not supported")
+        raise CredentialError(UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
     kid = envelope[1:1 + KID_LENGTH]
     body, signature = envelope[:-SIGNATURE_LENGTH], envelope[-SIGNATURE_LENGTH:]
     candidates = [key for key in trusted_keys if key.kid == kid]
     if not candidates:
-        raise CredentialError(UNKNOWN_KEY, f"card signed by unknown key {kid.hex()}")
+        raise CredentialError(UNKNOWN_KEY, f"signed by unknown key {kid.hex()}")
     signer = next((key for key in candidates if _is_signed_by(key, body, signature)), None)
     if signer is None:
-        raise CredentialError(BAD_SIGNATURE, "signature does not match the card data")
+        raise CredentialError(BAD_SIGNATURE, "signature does not match the data")
     if signer.status == "revoked":
-        raise CredentialError(REVOKED, "the key that signed this card has been withdrawn")
-    claims = decode_claims(body[1 + KID_LENGTH:])
-    if today > claims.expires_on:
-        raise CredentialError(EXPIRED, f"card expired on {claims.expires_on.isoformat()}")
-    return claims, signer
+        raise CredentialError(REVOKED, "the key that signed this has been withdrawn")
+    return body[1 + KID_LENGTH:], signer
 
 
 def _is_signed_by(key: TrustedKey, body: bytes, signature: bytes) -> bool:

@@ -1,9 +1,11 @@
 """QR symbols for card texts: error-correction level Q (printed cards get scratched)."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import qrcode
+import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_Q
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
@@ -38,3 +40,10 @@ def make_qr(text: str) -> QrSymbol:
     code.add_data(text, optimize=0)
     code.make(fit=True)
     return QrSymbol(code.version, tuple(tuple(row) for row in code.get_matrix()))
+
+
+def qr_svg(text: str) -> str:
+    """``text`` as an SVG QR to show on a screen or print (enrollment codes, links, workplace codes)."""
+    out = io.BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage).save(out)
+    return out.getvalue().decode()

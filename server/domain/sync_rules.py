@@ -24,6 +24,8 @@ UNKNOWN_FAIR = "unknown_fair"
 UNKNOWN_POSTING = "unknown_posting"
 UNKNOWN_BATCH = "unknown_batch"
 UNKNOWN_TRAINING = "unknown_training"
+UNKNOWN_SITE = "unknown_site"
+WRONG_SITE = "wrong_site"  # a workplace of another employer than the worker's
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
 MINIMUM_WORKING_AGE = 16
@@ -45,7 +47,7 @@ PUSH_ROLES = {
     "batch.departed": {"admin", "county", "workstation"},
     "station.arrived": {"admin", "greeter", "workstation", "county"},
     "employer.onboarded": {"admin", "employer", "workstation"},
-    "employment.confirmed": {"admin", "employer", "workstation"},
+    "employment.confirmed": {"admin", "employer", "workstation", "worker"},  # a worker: by a workplace code
     "employment.reassigned": {"admin", "workstation", "county"},
     "employment.ended": {"admin", "employer", "workstation"},
     "training.attended": {"admin", "employer", "workstation", "county"},

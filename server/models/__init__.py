@@ -3,7 +3,7 @@ from server.models.credential import Credential, SigningKey
 from server.models.event import Event
 from server.models.imports import RosterImport
 from server.models.passkeys import AuditEntry, EnrollmentCode, Passkey, WebAuthnChallenge
-from server.models.program import Batch, BatchEmployer, Fair, FairEmployer, Handover, Posting, TeamLeader, Training
+from server.models.program import Batch, BatchEmployer, Fair, FairEmployer, Handover, Posting, TeamLeader, Training, WorkSite
 from server.models.review import ReviewDecision
 from server.models.sync import Change, Device, DeviceUser, QuarantinedEvent, WorkerAlias
 from server.models.user import ROLES, ApiToken, Employer, User
@@ -13,5 +13,5 @@ __all__ = [
     "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change", "Credential", "Device", "DeviceUser",
     "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey", "Posting", "QuarantinedEvent",
     "ReviewDecision", "RosterImport", "SigningKey", "TeamLeader", "Training", "User", "WebAuthnChallenge", "Worker",
-    "WorkerAlias",
+    "WorkerAlias", "WorkSite",
 ]

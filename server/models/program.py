@@ -149,3 +149,17 @@ class Training(db.Model):
     hours: Mapped[float] = mapped_column(default=0)  # attendance hours that complete it
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkSite(db.Model):
+    """An employer's workplace, where the day's code is posted for workers to scan."""
+
+    __tablename__ = "work_sites"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    district_code: Mapped[str] = mapped_column(String(6))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -31,6 +31,8 @@ PERMISSIONS = {
     "batch.handover": frozenset({"admin", "county", "workstation", "greeter"}),
     "review.decide": frozenset({"admin", "county", "workstation"}),
     "worker.import": frozenset({"admin", "county", "workstation"}),
+    "site.read": frozenset({"admin", "county", "workstation", "employer"}),
+    "site.manage": frozenset({"admin", "workstation", "employer"}),
     "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "training.manage": frozenset({"admin", "county", "workstation"}),
 }

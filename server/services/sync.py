@@ -26,6 +26,7 @@ from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
 from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
 from server.domain.record import fold
+from server.domain.site_codes import verify_site_code
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from server.extensions import db
 from server.models import (
@@ -45,6 +46,7 @@ from server.models import (
     User,
     Worker,
     WorkerAlias,
+    WorkSite,
 )
 from server.models.types import utcnow
 from server.services import access, audit, keyring
@@ -430,6 +432,14 @@ class _Batch:
         county = worker.home_county_code
         if authority.role == "employer":
             context.setdefault("employer_id", authority.employer_id)
+        site_code = type == "employment.confirmed" and envelope["data"].get("site_code")
+        if authority.role == "worker" and (worker.id != authority.worker_id or not site_code):
+            raise Rejected(rules.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗。"
+                           " A worker confirms only their own work, with the workplace code.", county)
+        if site_code:
+            context["employer_id"] = self._site_employer(envelope, worker)
+        if authority.role == "worker":
+            return  # the code proved where they were: no staff scope applies
         missing = rules.missing_context(type, context)
         if missing:
             raise Rejected(rules.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {type}", county)
@@ -479,6 +489,22 @@ class _Batch:
                 raise Rejected(rules.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair",
                                county)
         return fair.county_code
+
+    def _site_employer(self, envelope: dict, worker: Worker) -> str:
+        """The employer whose workplace code was scanned: genuine, of the scan's day, and the worker's."""
+        county = worker.home_county_code
+        try:
+            claim = verify_site_code(envelope["data"]["site_code"], self.cards.trusted_keys,
+                                     on=envelope["occurred_at"].date())
+        except CredentialError as exc:
+            raise Rejected(exc.reason, exc.message, county) from None
+        site = db.session.get(WorkSite, claim.site_id)
+        if site is None:
+            raise Rejected(rules.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.", county)
+        if fold(self.facts[worker.id]).current_employer_id != site.employer_id:
+            raise Rejected(rules.WRONG_SITE, "这不是该务工人员所在企业的工作地点。"
+                           " This workplace is not of the worker's current employer.", county)
+        return site.employer_id
 
     def _batch_county(self, batch_id: str, county: str) -> str:
         batch = db.session.get(Batch, batch_id)
