@@ -41,6 +41,8 @@ class DefaultConfig:
     # The retention rule: a person with no activity on their record for this many years is erased
     # (``laborpass retention``). Five years covers the subsidy audits that look back at a placement.
     LABORPASS_RETENTION_YEARS = 5
+    # A new job starting at most this many days after the last one ended keeps the employment going.
+    LABORPASS_REASSIGNMENT_GAP_DAYS = 15
 
 
 def config_from_environment() -> dict:
@@ -56,5 +58,6 @@ def config_from_environment() -> dict:
         "LABORPASS_ORIGIN": "LABORPASS_ORIGIN",
         "LABORPASS_RATELIMIT_STORAGE": "LABORPASS_RATELIMIT_STORAGE",
         "LABORPASS_RETENTION_YEARS": "LABORPASS_RETENTION_YEARS",
+        "LABORPASS_REASSIGNMENT_GAP_DAYS": "LABORPASS_REASSIGNMENT_GAP_DAYS",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

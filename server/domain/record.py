@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from server.domain.events import STAGE_OF_TYPE, STATUSES, EventFact
 
-REASSIGNMENT_GAP_DAYS = 15  # a new job within this many days keeps the employment count going
+REASSIGNMENT_GAP_DAYS = 15  # a new job within this many days keeps the employment count going (the default)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,22 +38,23 @@ class WorkerRecord:
         return max(0, (end - self.employed_since).days)
 
 
-def fold(events: Iterable[EventFact]) -> WorkerRecord:
-    """The record of one worker from all of its events, in any order."""
+def fold(events: Iterable[EventFact], *, gap_days: int = REASSIGNMENT_GAP_DAYS) -> WorkerRecord:
+    """The record of one worker from all of its events, in any order. A new job starting at most
+    ``gap_days`` after the last one ended continues the employment."""
     events = list(events)
     voided = {e.data.get("event_id") for e in events if e.type == "event.voided"}
     record = WorkerRecord()
     for event in sorted(events, key=lambda e: e.sort_key):
         if event.id not in voided:
-            record = apply_event(record, event)
+            record = apply_event(record, event, gap_days=gap_days)
     return record
 
 
-def apply_event(record: WorkerRecord, event: EventFact) -> WorkerRecord:
+def apply_event(record: WorkerRecord, event: EventFact, *, gap_days: int = REASSIGNMENT_GAP_DAYS) -> WorkerRecord:
     """The record after one more event (the newest so far)."""
     changes = {"last_event_key": event.sort_key, "event_count": record.event_count + 1}
     changes.update(_PROFILE_STEPS.get(event.type, _no_change)(record, event))
-    changes.update(_employment_step(record, event))
+    changes.update(_employment_step(record, event, gap_days))
     record = dataclasses.replace(record, **changes)
     return dataclasses.replace(record, **_stage_step(record, event))
 
@@ -95,7 +96,7 @@ _PROFILE_STEPS = {
 }
 
 
-def _employment_step(record: WorkerRecord, event: EventFact) -> dict:
+def _employment_step(record: WorkerRecord, event: EventFact, gap_days: int) -> dict:
     employer_id = event.context.get("employer_id")
     if event.type == "employer.onboarded":
         start = _date(event.data.get("start_date")) or event.day
@@ -104,7 +105,7 @@ def _employment_step(record: WorkerRecord, event: EventFact) -> dict:
         gap_ok = (
             record.employment_ended_on is not None
             and record.employed_since is not None
-            and (start - record.employment_ended_on).days <= REASSIGNMENT_GAP_DAYS
+            and (start - record.employment_ended_on).days <= gap_days
         )
         return {
             "current_employer_id": employer_id,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from sqlalchemy import select
 
 from server.domain.events import EVENT_TYPES, EventFact
@@ -63,11 +64,16 @@ def record_event(worker: Worker, type: str, **kwargs) -> Event:
 def refold_worker(worker: Worker) -> WorkerRecord:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id)).all()
-    record = fold(to_fact(event) for event in events)
+    record = fold_facts(to_fact(event) for event in events)
     previous_county = worker.home_county_code
     project(worker, record)
     publish_worker(worker, previous_county)
     return record
+
+
+def fold_facts(facts) -> WorkerRecord:
+    """``domain.record.fold`` with this deployment's re-assignment gap (``LABORPASS_REASSIGNMENT_GAP_DAYS``)."""
+    return fold(facts, gap_days=int(current_app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"]))
 
 
 def publish_worker(worker: Worker, previous_county: str | None = None) -> None:

@@ -25,7 +25,6 @@ from server.domain import sync_rules as rules
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
 from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
-from server.domain.record import fold
 from server.domain.site_codes import verify_site_code
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from server.extensions import db
@@ -52,7 +51,7 @@ from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.batches import describe_batch_offline
 from server.services.changes import stage_change
-from server.services.events import build_event, projection, publish_worker, to_fact
+from server.services.events import build_event, fold_facts, projection, publish_worker, to_fact
 from server.services.fairs import describe_fair_offline
 from server.services.queries import paginate
 from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
@@ -501,7 +500,7 @@ class _Batch:
         site = db.session.get(WorkSite, claim.site_id)
         if site is None:
             raise Rejected(rules.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.", county)
-        if fold(self.facts[worker.id]).current_employer_id != site.employer_id:
+        if fold_facts(self.facts[worker.id]).current_employer_id != site.employer_id:
             raise Rejected(rules.WRONG_SITE, "这不是该务工人员所在企业的工作地点。"
                            " This workplace is not of the worker's current employer.", county)
         return site.employer_id
@@ -559,7 +558,7 @@ class _Batch:
         changes: dict[tuple, list[dict]] = {}
         for worker_id in dict.fromkeys(e.worker_id for e in self.events):
             worker = self.workers[worker_id]
-            changed = {k: v for k, v in projection(fold(self.facts[worker_id])).items() if getattr(worker, k) != v}
+            changed = {k: v for k, v in projection(fold_facts(self.facts[worker_id])).items() if getattr(worker, k) != v}
             if changed:
                 changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
         for rows in changes.values():

@@ -110,3 +110,13 @@ def test_a_training_is_attended_by_scan_and_completed_on_the_record(client, auth
     assert client.get(f"/api/trainings/{training['id']}", headers=auth.headers("other_county")).status_code == 404
     bad = client.post("/api/trainings", json=course | {"ends_on": "2026-01-01"}, headers=auth.headers("county"))
     assert bad.status_code == 422 and "ends_on" in bad.json["errors"]
+
+
+def test_the_reassignment_gap_comes_from_the_configuration(app, client, auth, arrived):
+    app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"] = 30
+    onboard(client, auth, "employer", arrived, 1, days_ago(59))
+    push(client, auth, "employer", "employer-phone", envelope("employment.ended", 2, worker_id=arrived, at=days_ago(45),
+                                                              data={"reason": "pay"}))
+    onboard(client, auth, "other_employer", arrived, 1, days_ago(25))  # 20 days without a job
+    record = client.get(f"/api/workers/{arrived}", headers=auth.headers()).json
+    assert record["employed_since"] == days_ago(59).date().isoformat()

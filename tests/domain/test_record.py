@@ -81,6 +81,15 @@ def test_a_gap_over_15_days_starts_the_count_again():
     assert fold(events).employed_since == dt.date(2026, 4, 22)  # day 80
 
 
+def test_the_gap_that_keeps_the_count_is_a_setting_and_its_edge_is_inclusive():
+    def after(gap, **settings):
+        return fold(journey() + [event("employment.ended", 60, context={"employer_id": "e1"}),
+                                 event("employer.onboarded", 60 + gap, id="next", context={"employer_id": "e2"})],
+                    **settings).employed_since
+    assert after(15) == dt.date(2026, 2, 14) and after(16) == dt.date(2026, 4, 18)
+    assert after(20, gap_days=20) == dt.date(2026, 2, 14) and after(21, gap_days=20) == dt.date(2026, 4, 23)
+
+
 def test_ended_employment_keeps_its_length_and_clears_the_employer():
     record = fold(journey() + [event("employment.ended", 60, context={"employer_id": "e1"})])
     assert record.status == "ended" and record.current_employer_id is None
