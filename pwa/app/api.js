@@ -29,3 +29,18 @@ export async function apiFetch(path, { method = 'GET', body } = {}) {
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
+
+/** A request for the sync engine: answers `{status, body}` for any HTTP answer; a network
+ * failure throws (the engine keeps everything and tries again later). */
+export async function apiSend(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const response = await fetch(path, {
+    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  return { status: response.status, body: data };
+}

@@ -1,10 +1,14 @@
-// The app shell (for now): server status, passkey enrollment and sign-in.
-// Scanner, outbox and the role views arrive with the PWA issue.
+// The app shell: server status, passkey enrollment and sign-in, the sync badge and, for the
+// roles that scan, the scan screen. Everything scanned goes to the outbox first.
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
+import { apiSend } from './api.js';
+import { Outbox, openLocal } from './lib/outbox.js';
+import { SyncEngine } from './lib/sync.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
+import { ScanScreen, SyncBadge, scanModeFor } from './scan.js';
 
 const html = htm.bind(h);
 
@@ -52,25 +56,61 @@ function Enroll({ onDone }) {
     </form>`;
 }
 
-function App() {
+const SYNC_EVERY_MS = 30_000;
+
+function App({ engine }) {
   const [health, setHealth] = useState('checking');
   const [me, setMe] = useState(undefined);
   const [message, setMessage] = useState('');
+  const [syncState, setSyncState] = useState(engine.state);
   useEffect(() => {
     fetchHealth().then(setHealth);
-    whoAmI().then(setMe).catch(() => setMe(null));
+    // Offline for days: the phone remembers who signed in here last; the server still decides on sync.
+    whoAmI().then(async (found) => {
+      await engine.outbox.db.put('meta', found, 'me');
+      setMe(found);
+    }).catch(async () => setMe((await engine.outbox.db.get('meta', 'me')) || null));
+    engine.outbox.count().then((queued) => setSyncState({ ...engine.state, queued }));
   }, []);
+
+  async function sync() {
+    if (!me) return;
+    const fresh = await whoAmI().catch(() => undefined);  // also renews the CSRF token after days offline
+    if (fresh === null) {  // the session ended: sign in again, the queue waits
+      setMe(null);
+      return;
+    }
+    const state = await engine.syncNow();
+    setSyncState({ ...state });
+    fetchHealth().then(setHealth);
+    clearTimeout(engine.retryTimer);
+    if (state.error) engine.retryTimer = setTimeout(sync, engine.backoff());  // 2 s, 4 s, … up to 5 minutes
+  }
+  useEffect(() => {  // no offline switch to forget: try now, every half minute, and when the network is back
+    if (!me) return undefined;
+    sync();
+    const timer = setInterval(() => { if (Date.now() >= (engine.nextTry || 0)) sync(); }, SYNC_EVERY_MS);  // pulls too
+    window.addEventListener('online', sync);
+    return () => { clearInterval(timer); window.removeEventListener('online', sync); };
+  }, [me]);
+  async function scanned() {
+    setSyncState({ ...engine.state, queued: await engine.outbox.count() });
+    if (navigator.onLine) sync();
+  }
 
   async function doSignIn() {
     setMessage('');
     try {
-      setMe(await signIn());
+      const found = await signIn();
+      await engine.outbox.db.put('meta', found, 'me');
+      setMe(found);
     } catch (error) {
       setMessage(error.message);
     }
   }
   async function doSignOut() {
     await signOut();
+    await engine.outbox.db.delete('meta', 'me');
     setMe(null);
   }
 
@@ -80,6 +120,8 @@ function App() {
       <p>服务器状态 Server: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${LABELS[health]}</span></p>
       ${me ? html`
         <p id="signed-in" data-user=${me.name}>已登录 Signed in: <b>${me.name}</b>（${ROLE_NAMES[me.role] || me.role}）</p>
+        <${SyncBadge} state=${syncState} onSync=${sync} />
+        ${scanModeFor(me) && html`<${ScanScreen} me=${me} engine=${engine} onScanned=${scanned} />`}
         <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>
@@ -88,6 +130,11 @@ function App() {
     </section>`;
 }
 
-const root = document.getElementById('app');
-root.textContent = '';  // the "Loading…" placeholder; Preact adds to what is there, it does not replace it
-render(html`<${App} />`, root);
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');  // opens offline after the first visit
+
+openLocal().then((local) => {
+  const engine = new SyncEngine({ outbox: new Outbox(local), send: apiSend });
+  const root = document.getElementById('app');
+  root.textContent = '';  // the "Loading…" placeholder; Preact adds to what is there, it does not replace it
+  render(html`<${App} engine=${engine} />`, root);
+});

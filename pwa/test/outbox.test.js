@@ -1,0 +1,88 @@
+// The outbox and the sync engine against IndexedDB (fake-indexeddb: the same API, in memory).
+import 'fake-indexeddb/auto';
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { Outbox, localIso, openLocal } from '../app/lib/outbox.js';
+import { SyncEngine, recordsOf } from '../app/lib/sync.js';
+
+let databases = 0;
+const fresh = async () => new Outbox(await openLocal(`test-${(databases += 1)}`));
+
+test('envelopes get increasing device_seq, ids and the phone\'s offset, and survive reopening', async () => {
+  const name = `test-${(databases += 1)}`;
+  const first = new Outbox(await openLocal(name));
+  const a = await first.add('station.arrived', { credential: 'LP1:X', context: { station: '福州站' } });
+  const b = await first.add('fair.checked_in', { workerId: 'w1', context: { fair_id: 'f' }, scannedBy: 7 });
+  assert.deepEqual([a.device_seq, b.device_seq], [1, 2]);
+  assert.notEqual(a.id, b.id);
+  assert.match(a.occurred_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+  assert.equal(b.scanned_by, 7);
+  first.db.close();
+  const reopened = new Outbox(await openLocal(name));  // a killed browser, a reboot
+  assert.deepEqual((await reopened.pending()).map((e) => e.id), [a.id, b.id]);
+  assert.equal(await reopened.deviceId(), await reopened.deviceId());
+});
+
+test('localIso keeps the wall-clock time and names the offset', () => {
+  const iso = localIso(new Date('2026-02-20T01:30:00Z'));
+  assert.equal(new Date(iso).toISOString(), '2026-02-20T01:30:00.000Z');
+});
+
+test('only accepted or duplicate leave; rejected move aside with the reason; a replaced worker id is rewritten', async () => {
+  const outbox = await fresh();
+  const registered = await outbox.add('worker.registered', { workerId: 'made-offline', data: { name: '张' } });
+  const scan = await outbox.add('fair.checked_in', { workerId: 'made-offline', context: { fair_id: 'f' } });
+  const forged = await outbox.add('station.arrived', { credential: 'LP1:forged' });
+  const later = await outbox.add('fair.intent_signed', { workerId: 'made-offline' });
+  await outbox.settle([registered, scan, forged], [
+    { id: registered.id, status: 'accepted', worker_id: 'already-known', flags: ['duplicate_person'] },
+    { id: scan.id, status: 'duplicate', worker_id: 'already-known' },
+    { id: forged.id, status: 'rejected', reason: 'bad_signature', message: 'signature does not match' },
+  ]);
+  const left = await outbox.pending();
+  assert.deepEqual(left.map((e) => [e.id, e.worker_id]), [[later.id, 'already-known']]);
+  assert.deepEqual((await outbox.rejected()).map((e) => [e.id, e.reason]), [[forged.id, 'bad_signature']]);
+});
+
+test('the engine keeps everything through failures and backs off; then pushes all and pulls the scope', async () => {
+  const outbox = await fresh();
+  for (let i = 0; i < 3; i += 1) await outbox.add('station.arrived', { credential: `LP1:${i}` });
+  let online = false;
+  const pushed = [];
+  const send = async (path, { body }) => {
+    if (!online) throw new TypeError('Failed to fetch');
+    if (path === '/api/sync/push') {
+      pushed.push(...body.events);
+      return { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })), missing: [] } };
+    }
+    const cursor = new URLSearchParams(path.split('?')[1]).get('cursor');
+    return cursor === ''
+      ? { status: 200, body: { changes: [{ kind: 'worker', id: 'w1', op: 'upsert', data: { name: '甲' } },
+        { kind: 'batch', id: 'b', op: 'upsert', data: { name: '第1批' } }], cursor: 'c1', more: true } }
+      : { status: 200, body: { changes: [{ kind: 'worker', id: 'w1', op: 'delete', data: null }], cursor: 'c2', more: false } };
+  };
+  const engine = new SyncEngine({ outbox, send });
+  let state = await engine.syncNow();
+  assert.equal(state.queued, 3);
+  assert.ok(state.error);
+  await engine.syncNow();
+  assert.equal(engine.backoff(), 4000);
+  online = true;
+  state = await engine.syncNow();
+  assert.deepEqual([state.queued, state.error, engine.backoff()], [0, null, 0]);
+  assert.equal(pushed.length, 3);
+  assert.deepEqual(await recordsOf(outbox.db, 'batch'), [{ name: '第1批' }]);
+  assert.deepEqual(await recordsOf(outbox.db, 'worker'), []);  // deleted by the second page
+  assert.equal(await outbox.db.get('meta', 'cursor'), 'c2');
+});
+
+test('a server that answers 503 keeps the events queued', async () => {
+  const outbox = await fresh();
+  await outbox.add('station.arrived', { credential: 'LP1:1' });
+  const engine = new SyncEngine({ outbox, send: async () => ({ status: 503, body: { code: 'database_busy' } }) });
+  const state = await engine.syncNow();
+  assert.equal(state.queued, 1);
+  assert.match(state.error, /503/);
+});

@@ -1,0 +1,95 @@
+"""The greeter's phone at the station with no network: cards scanned (a keyboard-wedge scanner
+types the QR text), verified on the phone, queued; the page reloaded offline (service worker,
+IndexedDB); the network back; the server ends with each arrival exactly once and the forged
+card in quarantine."""
+import datetime as dt
+
+import pytest
+
+from server.domain.base45 import b45decode, b45encode
+from server.extensions import db
+from server.models import Event, QuarantinedEvent
+from tests.conftest import http_json, make_id_number
+from tests.e2e.test_passkeys import AUTHENTICATOR, enroll, sign_in
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def greeter_page(page, site, auth):
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "福州站 陈", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
+    assert status == 201, body
+    page.goto(site + "/")
+    enroll(page, "福州站 陈", body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+    return page
+
+
+@pytest.fixture
+def site(app, live_server):
+    origin = live_server.replace("127.0.0.1", "localhost")
+    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
+    return origin
+
+
+def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth):
+    page, token = greeter_page, auth.tokens["county"]
+    departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
+    status, batch = http_json("POST", f"{site}/api/batches", {
+        "name": "通渭—福州 第3批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
+        "train_number": "D2702", "destination_station": "福州站",
+        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat()}, token=token)
+    assert status == 201, batch
+    cards, workers = [], []
+    for n in range(3):
+        status, worker = http_json("POST", f"{site}/api/workers", {
+            "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
+            "home": {"county_code": "621121", "township": "平襄镇"}, "poor_household": False,
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+        assert status == 201, worker
+        workers.append(worker["id"])
+        cards.append(http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"])
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers}, token=token)
+    db.session.rollback()
+
+    page.click("#sync-badge button")  # pull: keys, the batch due here
+    page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
+    page.select_option("select[name=pick]", batch["id"])
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # the app is precached
+    page.context.set_offline(True)
+    envelope = bytearray(b45decode(cards[0][4:]))
+    envelope[-1] ^= 0x01  # one bit of the signature: still a card, no longer genuine
+    forged = "LP1:" + b45encode(bytes(envelope))
+    for text, colour in [(cards[0], "green"), (cards[1], "green"), (cards[0], "amber"), (forged, "red"),
+                         (cards[2], "green")]:
+        page.fill("#scan input[name=code]", text)
+        page.press("#scan input[name=code]", "Enter")
+        page.wait_for_selector(f".verdict[data-verdict={colour}]")
+        page.click(".verdict")
+    assert page.get_attribute("#sync-badge", "data-queued") == "5"
+    assert db.session.query(Event).filter_by(type="station.arrived").count() == 0
+    db.session.rollback()  # SQLite: the test must not hold the write lock the live server needs
+
+    page.reload()  # no network: the app comes from the service worker, the queue from IndexedDB
+    page.wait_for_selector("#sync-badge[data-queued='5']")
+    assert page.is_visible("#signed-in")
+    page.context.set_offline(False)  # the network is back: the phone syncs by itself
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    arrived = db.session.query(Event).filter_by(type="station.arrived").all()
+    assert sorted(e.worker_id for e in arrived) == sorted(workers + [workers[0]])  # the second scan: a repeat
+    assert sorted(e.flags for e in arrived if e.worker_id == workers[0])[1] == ["repeat"]
+    assert [q.reason for q in db.session.query(QuarantinedEvent)] == ["bad_signature"]
+    db.session.rollback()
+    status, board = http_json("GET", f"{site}/api/batches/{batch['id']}/board", token=token)
+    assert (board["expected"], board["arrived"], board["missing"]) == (3, 3, 0)
+
+
+def _id_number(n: int) -> str:
+    return make_id_number(sequence=700 + n)
