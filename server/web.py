@@ -34,7 +34,9 @@ def asset(path: str):
 
 
 CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'", "script-src 'self'", "worker-src 'self'", "manifest-src 'self'", "connect-src 'self'",
+    # wasm-unsafe-eval lets the QR decoder's WebAssembly run (our own file); no inline or eval'd script.
+    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "manifest-src 'self'",
+    "connect-src 'self'",
     "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'", "object-src 'none'",
     "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
 ))

@@ -56,7 +56,7 @@ def test_security_headers_on_html_json_and_assets(client, auth):
                           ("/api/docs", {})):
         response = client.get(path, headers=headers)
         csp = response.headers["Content-Security-Policy"]
-        assert "script-src 'self';" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+        assert "script-src 'self' 'wasm-unsafe-eval';" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
         assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { apiFetch } from './api.js';
+import { Camera } from './camera.js';
 import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
 import { recordsOf } from './lib/sync.js';
@@ -49,8 +50,12 @@ export function ScanScreen({ me, engine, onScanned }) {
     event.preventDefault();
     const text = input.current.value.trim();
     input.current.value = '';
-    if (!text) return;
+    if (text) await record(text);
+  }
+
+  async function record(text) {
     const result = await judge(text);
+    performance.mark('laborpass:verdict');
     setVerdict(result);
     signal(result.colour);
     onScanned();
@@ -74,9 +79,11 @@ export function ScanScreen({ me, engine, onScanned }) {
     if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed, detail: refusal.message };
     const seenKey = `seen:${mode.type}:${picked}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
+    if (earlier) {  // recorded already: a second event would add nothing
+      return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier}`, claims };
+    }
     await engine.outbox.add(mode.type, { credential: text, context, scannedBy: me.id });
     if (refusal) return { colour: 'red', title: REASONS[refusal.reason] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
-    if (earlier) return { colour: 'amber', title: `${claims.name} 已扫过`, detail: `首次 First: ${earlier}`, claims };
     await db.put('meta', new Date().toLocaleTimeString('zh-CN'), seenKey);
     return { colour: 'green', title: claims.name, detail: `身份证尾号 ${claims.idLast4}`, claims };
   }
@@ -100,6 +107,7 @@ export function ScanScreen({ me, engine, onScanned }) {
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>
       </label>
+      ${picked && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>扫码或输入卡号 Scan or type the card code
           <input ref=${input} name="code" autocomplete="off" autocapitalize="characters" enterkeyhint="done"

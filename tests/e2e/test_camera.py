@@ -1,0 +1,101 @@
+"""The camera path end to end: Chromium's fake camera plays real QR images of real issued cards
+(and one forged), the ZXing WebAssembly polyfill decodes them in a worker (Chromium on Linux has
+no native BarcodeDetector: this is the path most phones without one take), with the network off;
+the page is reloaded; the network comes back; the server has each arrival exactly once and the
+forged card in quarantine, and the board shows who is still missing."""
+import datetime as dt
+
+import pytest
+
+from server.domain.base45 import b45decode, b45encode
+from server.extensions import db
+from server.models import Event, QuarantinedEvent
+from tests.conftest import http_json, make_id_number
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.fake_camera import write_y4m
+from tests.e2e.test_passkeys import AUTHENTICATOR, enroll, sign_in
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+ON_THE_TRAIN = 6
+SCANNED = 5  # one of the six does not get off the train
+
+
+@pytest.fixture
+def site(app, live_server):
+    origin = live_server.replace("127.0.0.1", "localhost")
+    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
+    return origin
+
+
+@pytest.fixture
+def arrivals(site, auth):
+    """A batch due at 福州站 with six workers on it, and their cards."""
+    token = auth.tokens["county"]
+    departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
+    status, batch = http_json("POST", f"{site}/api/batches", {
+        "name": "通渭—福州 第4批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
+        "train_number": "D2706", "destination_station": "福州站",
+        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat()}, token=token)
+    assert status == 201, batch
+    workers, cards = [], []
+    for n in range(ON_THE_TRAIN):
+        status, worker = http_json("POST", f"{site}/api/workers", {
+            "name": f"相机{n}", "id_number": make_id_number(sequence=800 + n), "phone": f"1380000{n:04d}",
+            "home": {"county_code": "621121", "township": "马营镇"},
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+        assert status == 201, worker
+        workers.append(worker["id"])
+        cards.append(http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"])
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers}, token=token)
+    db.session.rollback()
+    return batch, workers, cards
+
+
+def test_cards_shown_to_the_camera_offline_arrive_once(site, auth, arrivals, tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    batch, workers, cards = arrivals
+    envelope = bytearray(b45decode(cards[0][4:]))
+    envelope[-1] ^= 0x01
+    forged = "LP1:" + b45encode(bytes(envelope))
+    video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged])
+    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={video}"]
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
+                                      permissions=["camera"])
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable", {"enableUI": False})
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+        status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                                 {"name": "福州站 林", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
+        db.session.rollback()
+        page.goto(site + "/")
+        enroll(page, "福州站 林", body["code"])
+        page.wait_for_selector("text=通行密钥已创建")
+        sign_in(page)
+        page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
+        page.select_option("select[name=pick]", batch["id"])
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        context.set_offline(True)
+
+        page.click("#camera")
+        page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']", timeout=60_000)  # five cards and the forgery
+        page.locator("#camera").dispatch_event("click")  # stop (under the verdict overlay)
+        assert not any("cdn" in url or "jsdelivr" in url for url in page.evaluate(
+            "performance.getEntriesByType('resource').map(e => e.name)"))
+        page.reload()
+        page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']")
+        context.set_offline(False)
+        page.wait_for_selector("#sync-badge[data-queued='0']", timeout=30_000)
+        browser.close()
+
+    db.session.rollback()
+    arrived = db.session.query(Event).filter_by(type="station.arrived").all()
+    assert sorted(e.worker_id for e in arrived) == sorted(workers[:SCANNED])
+    assert [q.reason for q in db.session.query(QuarantinedEvent)] == ["bad_signature"]
+    db.session.rollback()
+    status, board = http_json("GET", f"{site}/api/batches/{batch['id']}/board", token=auth.tokens["county"])
+    assert (board["expected"], board["arrived"], board["missing"]) == (ON_THE_TRAIN, SCANNED, 1)
+    assert [p["name"] for p in board["missing_people"]] == [f"相机{ON_THE_TRAIN - 1}"]
