@@ -28,6 +28,9 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Strict"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
+    # Set the cookie only when the session changes: a background sync request answered after a
+    # sign-out must not put the old session back (and a sign-in lasts 12 hours, not for ever).
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Rate limits count in memory per process; several processes share them through Redis:
     # LABORPASS_RATELIMIT_STORAGE=redis://127.0.0.1:6379

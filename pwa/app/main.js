@@ -8,7 +8,8 @@ import { apiSend } from './api.js';
 import { Outbox, openLocal } from './lib/outbox.js';
 import { SyncEngine } from './lib/sync.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
-import { ScanScreen, SyncBadge, scanModeFor } from './scan.js';
+import { RejectedList, ScanScreen, SyncBadge, scanModeFor } from './scan.js';
+import { MyCard } from './worker.js';
 
 const html = htm.bind(h);
 
@@ -121,7 +122,9 @@ function App({ engine }) {
       ${me ? html`
         <p id="signed-in" data-user=${me.name}>已登录 Signed in: <b>${me.name}</b>（${ROLE_NAMES[me.role] || me.role}）</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
+        <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         ${scanModeFor(me) && html`<${ScanScreen} me=${me} engine=${engine} onScanned=${scanned} />`}
+        ${me.role === 'worker' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${scanned} />`}
         <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>

@@ -10,6 +10,7 @@ import { apiFetch } from './api.js';
 import { Camera } from './camera.js';
 import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
+import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 
 const html = htm.bind(h);
@@ -80,11 +81,11 @@ export function ScanScreen({ me, engine, onScanned }) {
     const seenKey = `seen:${mode.type}:${picked}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
     if (earlier) {  // recorded already: a second event would add nothing
-      return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier}`, claims };
+      return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier.at}`, claims };
     }
     await engine.outbox.add(mode.type, { credential: text, context, scannedBy: me.id });
     if (refusal) return { colour: 'red', title: REASONS[refusal.reason] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
-    await db.put('meta', new Date().toLocaleTimeString('zh-CN'), seenKey);
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: claims.name }, seenKey);
     return { colour: 'green', title: claims.name, detail: `身份证尾号 ${claims.idLast4}`, claims };
   }
 
@@ -115,10 +116,101 @@ export function ScanScreen({ me, engine, onScanned }) {
         </label>
         <button type="submit" disabled=${!picked}>确认 Record</button>
       </form>
+      ${mode.pick === 'batch' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
+          syncedAt=${engine.state.lastSyncAt} />`}
       ${verdict && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>
         <strong>${verdict.title}</strong><span>${verdict.detail}</span></div>`}
     </section>`;
+}
+
+/** Scanned here, for one batch or fair: {serial: name}. */
+export async function scannedHere(db, type, contextId) {
+  const prefix = `seen:${type}:${contextId}:`;
+  const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+  const [keys, values] = await Promise.all([db.getAllKeys('meta', range), db.getAll('meta', range)]);
+  return Object.fromEntries(keys.map((key, i) => [key.slice(prefix.length), values[i].name]));
+}
+
+function Board({ db, batchId, version, syncedAt }) {
+  const [board, setBoard] = useState(null);
+  const [batch, setBatch] = useState(null);
+  const [handover, setHandover] = useState({ employer: '', representative: '', message: '' });
+  useEffect(() => {
+    (async () => {
+      const found = await db.get('records', ['batch', batchId]);
+      if (!found) return;
+      const workers = Object.fromEntries((await recordsOf(db, 'worker')).map((w) => [w.id, w]));
+      setBatch(found.data);
+      setBoard(boardFor(found.data, workers, await scannedHere(db, 'station.arrived', batchId)));
+    })();
+  }, [batchId, version, syncedAt]);
+  if (!board) return null;
+
+  async function handOver(event) {
+    event.preventDefault();
+    try {
+      const done = await apiFetch(`/api/batches/${batchId}/handovers`, { method: 'POST', body: {
+        employer_id: handover.employer, representative: handover.representative, worker_ids: board.arrivedIds } });
+      setHandover({ ...handover, message: `已交接 ${done.worker_ids.length} 人。 Handed over: ${done.worker_ids.length}.` });
+    } catch (error) {
+      setHandover({ ...handover, message: error.status ? error.message : '交接需要联网。 A hand-over needs the network.' });
+    }
+  }
+
+  return html`
+    <div class="board" id="board" data-expected=${board.expected} data-arrived=${board.arrived}
+        data-missing=${board.missing} data-unexpected=${board.unexpected}>
+      <div class="counts">
+        <span>应到 Expected <b>${board.expected}</b></span><span>已到 Arrived <b>${board.arrived}</b></span>
+        <span>未到 Missing <b>${board.missing}</b></span><span>非本批 Unexpected <b>${board.unexpected}</b></span>
+      </div>
+      ${board.townships.map((g) => html`
+        <details>
+          <summary>${g.township || '—'}：${g.arrived}/${g.expected}${g.leader ? ` · 领队 ${g.leader}` : ''}</summary>
+          ${g.missing.length ? html`<p>未到 Missing：${g.missing.join('、')}</p>` : html`<p>全部到齐 All here</p>`}
+        </details>`)}
+      ${board.unexpectedPeople.length > 0 && html`<p>非本批次 Not on this batch：${board.unexpectedPeople.map((p) => p.name).join('、')}</p>`}
+      <form onSubmit=${handOver}>
+        <h3>交接给用人单位 Hand over to the employer</h3>
+        <select required value=${handover.employer} onChange=${(e) => setHandover({ ...handover, employer: e.target.value })}>
+          <option value="">— 用人单位 Employer —</option>
+          ${batch.employers.map((e) => html`<option value=${e.id}>${e.name}</option>`)}
+        </select>
+        <label>接收人 Representative<input required value=${handover.representative}
+          onInput=${(e) => setHandover({ ...handover, representative: e.target.value })} /></label>
+        <button type="submit" disabled=${!board.arrivedIds.length}>交接已到的 ${board.arrivedIds.length} 人 Hand over</button>
+        <p class="message" role="status">${handover.message}</p>
+      </form>
+    </div>`;
+}
+
+const ADVICE = {
+  bad_signature: ['伪造或损坏的卡片', '核对本人身份证后补发新卡。 Check the ID card and issue a new card.'],
+  revoked: ['已作废的卡片', '请用最新的卡，或补发。 Use the newest card, or issue one.'],
+  expired: ['过期的卡片', '补发新卡。 Issue a new card.'],
+  unknown_key: ['未知密钥签发', '联系管理员。 Tell an administrator.'],
+  out_of_scope: ['不在您的工作范围', '由负责的县或站处理。 The responsible county or station handles it.'],
+  unknown_worker: ['查无此人', '先登记此人。 Register the person first.'],
+  unknown_batch: ['批次不存在', '同步后重新选择批次。 Sync, then pick the batch again.'],
+  unknown_fair: ['招聘会不存在', '同步后重新选择招聘会。 Sync, then pick the fair again.'],
+  scanner_revoked: ['扫码人已停用', '审核员会决定是否有效。 A reviewer decides whether it stands.'],
+  invalid_envelope: ['数据不完整', '联系管理员。 Tell an administrator.'],
+};
+
+/** Scans the server refused, with its reason in plain words and what to do; they wait in its quarantine. */
+export function RejectedList({ db, version }) {
+  const [rows, setRows] = useState([]);
+  useEffect(() => { db.getAll('rejected').then(setRows); }, [version]);
+  if (!rows.length) return null;
+  return html`
+    <details class="rejected" id="rejected" data-count=${rows.length}>
+      <summary>被拒绝 ${rows.length} 条 Rejected: ${rows.length}</summary>
+      <ul>${rows.map((row) => {
+        const [what, todo] = ADVICE[row.reason] || [row.reason, row.message];
+        return html`<li><b>${what}</b>（${row.occurred_at.slice(5, 16).replace('T', ' ')}）<br />${todo}</li>`;
+      })}</ul>
+    </details>`;
 }
 
 export function SyncBadge({ state, onSync }) {

@@ -51,8 +51,7 @@ def arrivals(site, auth):
     return batch, workers, cards
 
 
-def test_cards_shown_to_the_camera_offline_arrive_once(site, auth, arrivals, tmp_path):
-    playwright_api = pytest.importorskip("playwright.sync_api")
+def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, arrivals, tmp_path):
     batch, workers, cards = arrivals
     envelope = bytearray(b45decode(cards[0][4:]))
     envelope[-1] ^= 0x01
@@ -60,8 +59,8 @@ def test_cards_shown_to_the_camera_offline_arrive_once(site, auth, arrivals, tmp
     video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged])
     args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                             f"--use-file-for-fake-video-capture={video}"]
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)  # its own camera
+    try:
         context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
                                       permissions=["camera"])
         page = context.new_page()
@@ -83,12 +82,15 @@ def test_cards_shown_to_the_camera_offline_arrive_once(site, auth, arrivals, tmp
         page.click("#camera")
         page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']", timeout=60_000)  # five cards and the forgery
         page.locator("#camera").dispatch_event("click")  # stop (under the verdict overlay)
+        assert (page.get_attribute("#board", "data-arrived"), page.get_attribute("#board", "data-missing")) == (
+            str(SCANNED), str(ON_THE_TRAIN - SCANNED))  # the phone's own board, with no network
         assert not any("cdn" in url or "jsdelivr" in url for url in page.evaluate(
             "performance.getEntriesByType('resource').map(e => e.name)"))
         page.reload()
         page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']")
         context.set_offline(False)
         page.wait_for_selector("#sync-badge[data-queued='0']", timeout=30_000)
+    finally:
         browser.close()
 
     db.session.rollback()

@@ -40,11 +40,14 @@ def site(app, live_server):
 
 def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth):
     page, token = greeter_page, auth.tokens["county"]
+    employer = auth.employer_id()
+    db.session.rollback()  # SQLite: reading it began a write transaction the live server would wait on
     departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
     status, batch = http_json("POST", f"{site}/api/batches", {
         "name": "通渭—福州 第3批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
         "train_number": "D2702", "destination_station": "福州站",
-        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat()}, token=token)
+        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat(), "employer_ids": [employer]},
+        token=token)
     assert status == 201, batch
     cards, workers = [], []
     for n in range(3):
@@ -73,6 +76,8 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
         page.wait_for_selector(f".verdict[data-verdict={colour}]")
         page.click(".verdict")
     assert page.get_attribute("#sync-badge", "data-queued") == "4"  # the second scan of a card adds nothing
+    board = {key: page.get_attribute("#board", f"data-{key}") for key in ("expected", "arrived", "missing", "unexpected")}
+    assert board == {"expected": "3", "arrived": "3", "missing": "0", "unexpected": "0"}  # counted on the phone
     assert db.session.query(Event).filter_by(type="station.arrived").count() == 0
     db.session.rollback()  # SQLite: the test must not hold the write lock the live server needs
 
@@ -81,6 +86,13 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     assert page.is_visible("#signed-in")
     page.context.set_offline(False)  # the network is back: the phone syncs by itself
     page.wait_for_selector("#sync-badge[data-queued='0']")
+    page.wait_for_selector("#rejected[data-count='1']")  # the forged card, with what to do about it
+    page.click("#rejected summary")
+    assert "伪造或损坏的卡片" in page.inner_text("#rejected")
+    page.select_option("#board select", employer)
+    page.fill("#board input", "闽江纺织 林经理")
+    page.click("#board button[type=submit]")
+    page.wait_for_selector("#board >> text=已交接 3 人")
     db.session.rollback()
     arrived = db.session.query(Event).filter_by(type="station.arrived").all()
     assert sorted(e.worker_id for e in arrived) == sorted(workers)

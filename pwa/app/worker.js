@@ -1,0 +1,78 @@
+// The worker's own phone: "my card" full screen (kept on the phone, so it shows with no
+// network), the record's status and timeline. The card carries the workstation's hotline.
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import htm from 'htm';
+
+import { Camera } from './camera.js';
+
+const html = htm.bind(h);
+const STATUS = {
+  registered: '已登记 Registered', at_fair: '已参加招聘会 At a fair', intent: '已签意向 Intention signed',
+  assigned: '已编入批次 On a batch', departed: '已出发 Departed', arrived: '已到达 Arrived', employed: '在岗 At work',
+  ended: '已离职 Left the job',
+};
+const EVENTS = {
+  'worker.registered': '登记', 'credential.issued': '发卡', 'credential.revoked': '旧卡作废', 'fair.checked_in': '招聘会签到',
+  'fair.intent_signed': '签订意向', 'batch.assigned': '编入批次', 'batch.departed': '出发', 'station.arrived': '到站',
+  'employer.onboarded': '入职', 'employment.confirmed': '在岗确认', 'employment.reassigned': '调岗',
+  'employment.ended': '离职', 'training.attended': '参加培训', 'worker.updated': '信息更正', 'event.voided': '更正撤销',
+};
+
+async function fetchText(path) {
+  const response = await fetch(path, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
+/** Fetch the worker's card and record when online, keep them on the phone; answer what is kept. */
+async function refresh(db) {
+  try {
+    const mine = JSON.parse(await fetchText('/api/workers?per_page=1')).items[0];
+    const [svg, events] = await Promise.all([
+      fetchText(`/api/workers/${mine.id}/card.svg`).catch(() => null),
+      fetchText(`/api/workers/${mine.id}/events`).then(JSON.parse),
+    ]);
+    const kept = { record: mine, svg, events, at: new Date().toISOString() };
+    await db.put('meta', kept, 'my-card');
+    return kept;
+  } catch {
+    return db.get('meta', 'my-card');
+  }
+}
+
+export function MyCard({ db, outbox, onScanned }) {
+  const [kept, setKept] = useState(undefined);
+  const [full, setFull] = useState(false);
+  const [confirmed, setConfirmed] = useState('');
+  useEffect(() => { refresh(db).then((found) => setKept(found || null)); }, []);
+  async function confirm(text) {
+    if (!text.startsWith('LPS1:')) {
+      setConfirmed('这不是工作地点码。 This is not a workplace code.');
+      return;
+    }
+    await outbox.add('employment.confirmed', { workerId: kept.record.id, data: { site_code: text } });
+    setConfirmed('已记录，联网后确认。 Recorded: confirmed when the phone syncs.');
+    onScanned();
+  }
+  if (kept === undefined) return html`<p>正在加载… Loading…</p>`;
+  if (!kept) return html`<p class="message">请联网打开一次，卡片会保存在手机上。 Open once with the network: the card then stays on this phone.</p>`;
+  const src = kept.svg && URL.createObjectURL(new Blob([kept.svg], { type: 'image/svg+xml' }));
+  return html`
+    <section class="my-card" id="my-card" data-status=${kept.record.status}>
+      <h2>我的务工卡 My card</h2>
+      ${src ? html`<img class=${full ? 'card full' : 'card'} src=${src} alt="务工卡 LaborPass card"
+          onClick=${() => setFull(!full)} />
+        <p class="hint">点卡片全屏显示，扫码时请调亮屏幕。 Tap for full screen; turn the brightness up for scanning.</p>`
+    : html`<p class="message">尚未发卡，请到工作站领取。 No card yet: ask the workstation.</p>`}
+      <p>状态 Status：<b>${STATUS[kept.record.status] || kept.record.status}</b></p>
+      ${kept.record.status === 'employed' && html`
+        <h3>在岗确认 Confirm I am at work</h3>
+        <p class="hint">扫描工作地点张贴的当日二维码。 Scan the day's code posted at your workplace.</p>
+        <${Camera} onCode=${confirm} />
+        <p class="message" role="status" id="confirmed">${confirmed}</p>`}
+      <ol class="timeline">${kept.events.map((e) => html`
+        <li>${e.occurred_at.slice(0, 10)} ${EVENTS[e.type] || e.type}</li>`)}</ol>
+      <p class="hint">更新于 Updated ${new Date(kept.at).toLocaleString('zh-CN')}</p>
+    </section>`;
+}
