@@ -20,11 +20,69 @@ const REASONS = {
   bad_signature: '伪造或损坏的卡片', revoked: '此卡已作废', expired: '此卡已过期',
 };
 
-/** What each role scans for, and where. */
+const ACTIONS = [
+  { id: 'employer.onboarded', name: '入职 Onboard' },
+  { id: 'employment.confirmed', name: '在岗确认 Monthly confirmation' },
+  { id: 'employment.ended', name: '离职 Separation' },
+];
+export const END_REASONS = {
+  pay: '工资待遇 Pay', climate: '气候不适应 Climate', food: '饮食不习惯 Food', homesick: '想家 Homesick',
+  family: '家庭原因 Family', health: '身体原因 Health', dismissed: '被辞退 Dismissed',
+  contract_ended: '合同期满 Contract ended', other: '其他 Other',
+};
+
+/** What each role scans for, where, and what goes with the scan. */
 export function scanModeFor(me) {
-  if (me.role === 'greeter') return { type: 'station.arrived', pick: 'batch', title: '到站扫码 Arrivals' };
+  if (me.role === 'greeter') {
+    return { pick: 'batch', title: '到站扫码 Arrivals', choices: (db) => recordsOf(db, 'batch'),
+      type: () => 'station.arrived', context: (picked) => ({ station: me.station, batch_id: picked }), data: () => ({}) };
+  }
   if (['fair_staff', 'county', 'workstation', 'admin'].includes(me.role)) {
-    return { type: 'fair.checked_in', pick: 'fair', title: '招聘会签到 Fair check-in' };
+    return { pick: 'fair', title: '招聘会签到 Fair check-in', choices: (db) => recordsOf(db, 'fair'),
+      type: () => 'fair.checked_in', context: (picked) => ({ fair_id: picked }), data: () => ({}) };
+  }
+  if (me.role === 'employer') {
+    return { pick: 'action', title: '用工扫码 Employment', choices: async () => ACTIONS, type: (picked) => picked,
+      context: () => ({}), data: employmentData, Extras: EmploymentFields };
+  }
+  return null;
+}
+
+function employmentData(picked, extras) {
+  if (picked === 'employer.onboarded') {
+    return { start_date: extras.start_date || localDay(), ...(extras.posting_id && { posting_id: extras.posting_id }),
+      ...(extras.wage && { wage: Number(extras.wage) }) };
+  }
+  if (picked === 'employment.confirmed') return { month: localDay().slice(0, 7) };
+  return { reason: extras.reason || 'other', ...(extras.text && { text: extras.text }), end_date: localDay() };
+}
+
+/** The fields an employer fills once for a run of scans: the job, start date and wage; or why people leave. */
+function EmploymentFields({ picked, db, extras, setExtras }) {
+  const [postings, setPostings] = useState([]);
+  useEffect(() => {
+    recordsOf(db, 'fair').then((fairs) => setPostings(fairs.flatMap((f) => f.postings.map((p) => ({ ...p, fair: f.name })))));
+  }, []);
+  const set = (key) => (event) => setExtras({ ...extras, [key]: event.target.value });
+  if (picked === 'employer.onboarded') {
+    return html`
+      <label>岗位 Job<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
+        <option value="">— 不指定 None —</option>
+        ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type}（${p.fair}）</option>`)}
+      </select></label>
+      <label>入职日期 Start date<input type="date" name="start_date" value=${extras.start_date || localDay()}
+        onInput=${set('start_date')} /></label>
+      <label>月工资（元） Wage a month<input type="number" name="wage" inputmode="numeric" value=${extras.wage || ''}
+        onInput=${set('wage')} /></label>`;
+  }
+  if (picked === 'employment.ended') {
+    return html`
+      <label>离职原因 Reason<select name="reason" value=${extras.reason || ''} onChange=${set('reason')} required>
+        <option value="">— 请选择 Choose —</option>
+        ${Object.entries(END_REASONS).map(([code, name]) => html`<option value=${code}>${name}</option>`)}
+      </select></label>
+      ${extras.reason === 'other' && html`<label>说明 What happened<input name="text" value=${extras.text || ''}
+        onInput=${set('text')} required /></label>`}`;
   }
   return null;
 }
@@ -35,10 +93,12 @@ export function ScanScreen({ me, engine, onScanned }) {
   const [choices, setChoices] = useState([]);
   const [picked, setPicked] = useState(() => localStorage.getItem(`laborpass.${mode.pick}`) || '');
   const [verdict, setVerdict] = useState(null);
+  const [extras, setExtras] = useState({});
   const input = useRef(null);
+  const ready = picked && !(picked === 'employment.ended' && (!extras.reason || (extras.reason === 'other' && !extras.text)));
 
   useEffect(() => {
-    recordsOf(db, mode.pick).then(setChoices);
+    mode.choices(db).then(setChoices);
   }, [engine.state.lastSyncAt]);
   useEffect(() => { input.current?.focus(); }, [verdict, picked]);
 
@@ -64,9 +124,9 @@ export function ScanScreen({ me, engine, onScanned }) {
   }
 
   async function judge(text) {
-    const context = mode.pick === 'batch' ? { station: me.station, batch_id: picked } : { fair_id: picked };
+    const [type, context, data] = [mode.type(picked), mode.context(picked), mode.data(picked, extras)];
     const code = normalizeFallbackCode(text);
-    if (!text.startsWith('LP1:') && code) return byFallbackCode(code, context);
+    if (!text.startsWith('LP1:') && code) return byFallbackCode(code, type, context, data);
     const keys = await recordsOf(db, 'key');
     const revoked = new Set((await recordsOf(db, 'revocation')).map((r) => r.serial));
     let claims = null;
@@ -78,21 +138,21 @@ export function ScanScreen({ me, engine, onScanned }) {
       refusal = error;
     }
     if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed, detail: refusal.message };
-    const seenKey = `seen:${mode.type}:${picked}:${claims?.serial}`;
+    const seenKey = `seen:${type}:${type === 'employment.confirmed' ? data.month : picked}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
     if (earlier) {  // recorded already: a second event would add nothing
       return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier.at}`, claims };
     }
-    await engine.outbox.add(mode.type, { credential: text, context, scannedBy: me.id });
+    await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
     if (refusal) return { colour: 'red', title: REASONS[refusal.reason] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
     await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: claims.name }, seenKey);
     return { colour: 'green', title: claims.name, detail: `身份证尾号 ${claims.idLast4}`, claims };
   }
 
-  async function byFallbackCode(code, context) {
+  async function byFallbackCode(code, type, context, data) {
     try {  // the short code needs the server once: it names the card holder
       const answer = await apiFetch('/api/scan/verify', { method: 'POST', body: { fallback_code: code } });
-      await engine.outbox.add(mode.type, { workerId: answer.worker.id, context, scannedBy: me.id });
+      await engine.outbox.add(type, { workerId: answer.worker.id, context, data, scannedBy: me.id });
       return { colour: 'green', title: answer.worker.name, detail: `手工码 ${code}` };
     } catch (error) {
       return { colour: 'red', title: '手工码无法核对', detail: error.message };
@@ -102,19 +162,20 @@ export function ScanScreen({ me, engine, onScanned }) {
   return html`
     <section class="scan">
       <h2>${mode.title}</h2>
-      <label>${mode.pick === 'batch' ? '到达批次 Batch' : '招聘会 Fair'}
+      <label>${{ batch: '到达批次 Batch', fair: '招聘会 Fair', action: '办理 What' }[mode.pick]}
         <select name="pick" value=${picked} onChange=${pick}>
           <option value="">— 请选择 Choose —</option>
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>
       </label>
-      ${picked && html`<${Camera} onCode=${record} />`}
+      ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras} />`}
+      ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>扫码或输入卡号 Scan or type the card code
           <input ref=${input} name="code" autocomplete="off" autocapitalize="characters" enterkeyhint="done"
-            disabled=${!picked} placeholder=${picked ? 'LP1:… / ABCDE-FGHJK' : '先选择 Choose first'} />
+            disabled=${!ready} placeholder=${ready ? 'LP1:… / ABCDE-FGHJK' : '先选择 Choose first'} />
         </label>
-        <button type="submit" disabled=${!picked}>确认 Record</button>
+        <button type="submit" disabled=${!ready}>确认 Record</button>
       </form>
       ${mode.pick === 'batch' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}

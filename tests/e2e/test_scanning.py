@@ -104,3 +104,50 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
 
 def _id_number(n: int) -> str:
     return make_id_number(sequence=700 + n)
+
+
+def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, site, auth):
+    employer = auth.employer_id()
+    db.session.rollback()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "闽江 人事", "role": "employer", "employer_id": employer}, token=auth.tokens["admin"])
+    assert status == 201, body
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": "入职者", "id_number": _id_number(50), "phone": "13900007050",
+        "home": {"county_code": "621121", "township": "平襄镇"},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
+    page.goto(site + "/")
+    enroll(page, "闽江 人事", body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    page.click("#sync-badge button")  # the signing keys, to check cards on the phone
+
+    def scan(action, **fields):
+        page.select_option("select[name=pick]", action)
+        for name, value in fields.items():
+            if name == "reason":
+                page.select_option("select[name=reason]", value)
+            else:
+                page.fill(f"input[name={name}]", value)
+        page.fill("#scan input[name=code]", card)
+        page.press("#scan input[name=code]", "Enter")
+        page.wait_for_selector(".verdict[data-verdict=green]")
+        page.click(".verdict")
+
+    scan("employer.onboarded", wage="4200")
+    scan("employment.confirmed")
+    scan("employment.ended", reason="homesick")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    events = {e.type: e for e in db.session.query(Event).filter_by(worker_id=worker["id"])}
+    assert events["employer.onboarded"].data["wage"] == 4200 and events["employer.onboarded"].employer_id == employer
+    assert events["employment.confirmed"].data["month"] == dt.date.today().isoformat()[:7]
+    assert events["employment.ended"].data["reason"] == "homesick"
+    assert "onboarded_without_arrival" in events["employer.onboarded"].flags  # never scanned at the station
+    db.session.rollback()

@@ -17,3 +17,19 @@ def test_api_docs_render_from_our_own_assets(page, live_server):
     page.wait_for_selector(".opblock-summary-path[data-path=\"/api/workers\"]")
     assert page.locator(".opblock").count() >= 10
     assert all(url.startswith(live_server) for url in page.requests), page.requests
+
+
+def test_the_app_is_installable_and_opens_with_the_network_off(page, live_server):
+    page.goto(live_server + "/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker
+    cdp = page.context.new_cdp_session(page)
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    # Chromium's own check of the manifest, icons and service worker; Playwright's contexts are
+    # incognito, which Chromium reports too (about the browser, not the app).
+    assert [e for e in errors if e != "in-incognito"] == [], errors
+    page.context.set_offline(True)
+    page.goto(live_server + "/")
+    page.wait_for_selector("[data-health]")
+    assert "务工通" in page.inner_text("header")
+    assert page.get_attribute("[data-health]", "data-health") == "offline"
