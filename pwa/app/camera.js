@@ -26,8 +26,7 @@ export function Camera({ onCode }) {
       for (const text of data.texts || []) {
         if (text === last.text && Date.now() - last.at < SAME_CODE_QUIET_MS) continue;
         last = { text, at: Date.now() };
-        performance.mark('laborpass:decoded');
-        onCode(text);
+        onCode(text, data.id);  // the id is when the frame was taken (performance.now())
       }
     };
     (async () => {
@@ -47,9 +46,9 @@ export function Camera({ onCode }) {
       timer = setInterval(async () => {
         if (busy || video.current.readyState < 2) return;
         busy = true;
-        performance.mark('laborpass:frame');
+        const takenAt = performance.now();
         const frame = await createImageBitmap(video.current);
-        worker.postMessage({ id: Date.now(), frame }, [frame]);
+        worker.postMessage({ id: takenAt, frame }, [frame]);
       }, FRAME_EVERY_MS);
     })();
     return () => {
