@@ -38,14 +38,56 @@ export function scanModeFor(me) {
       type: () => 'station.arrived', context: (picked) => ({ station: me.station, batch_id: picked }), data: () => ({}) };
   }
   if (['fair_staff', 'county', 'workstation', 'admin'].includes(me.role)) {
-    return { pick: 'fair', title: '招聘会签到 Fair check-in', choices: (db) => recordsOf(db, 'fair'),
-      type: () => 'fair.checked_in', context: (picked) => ({ fair_id: picked }), data: () => ({}) };
+    const signing = (extras) => extras.action === 'fair.intent_signed';
+    return { pick: 'fair', title: '招聘会 Fair', choices: (db) => recordsOf(db, 'fair'),
+      type: (picked, extras) => (signing(extras) ? 'fair.intent_signed' : 'fair.checked_in'),
+      context: (picked, extras) => ({ fair_id: picked, ...(signing(extras) && { employer_id: extras.employer_id }) }),
+      data: (picked, extras) => (signing(extras) && extras.posting_id ? { posting_id: extras.posting_id } : {}),
+      seenScope: (picked, extras) => (signing(extras) ? `${picked}:${extras.employer_id}` : picked),
+      incomplete: (extras) => signing(extras) && !extras.employer_id,
+      Extras: FairFields };
   }
   if (me.role === 'employer') {
     return { pick: 'action', title: '用工扫码 Employment', choices: async () => ACTIONS, type: (picked) => picked,
+      incomplete: (extras, picked) => picked === 'employment.ended' && (!extras.reason || (extras.reason === 'other' && !extras.text)),
       context: () => ({}), data: employmentData, Extras: EmploymentFields };
   }
   return null;
+}
+
+/** At a fair: check people in, or record the job they want (employer and posting of this fair). */
+function FairFields({ picked, db, extras, setExtras, version }) {
+  const [fair, setFair] = useState(null);
+  const [counts, setCounts] = useState(null);
+  useEffect(() => { db.get('records', ['fair', picked]).then((row) => setFair(row?.data || null)); }, [picked]);
+  useEffect(() => {
+    (async () => {
+      const [checked, signed] = await Promise.all([scannedHere(db, 'fair.checked_in', picked),
+        scannedHere(db, 'fair.intent_signed', picked)]);
+      let all = null;
+      try { all = (await apiFetch(`/api/fairs/${picked}`)).counts; } catch { all = null; }  // offline: this phone's only
+      setCounts({ checked: Object.keys(checked).length, signed: Object.keys(signed).length, all });
+    })();
+  }, [picked, version]);  // again after each scan
+  const set = (key) => (event) => setExtras({ ...extras, [key]: event.target.value, ...(key === 'employer_id' && { posting_id: '' }) });
+  const postings = (fair?.postings || []).filter((p) => p.employer_id === extras.employer_id);
+  return html`
+    ${counts && html`<p class="counts" id="fair-counts" data-checked=${counts.checked} data-signed=${counts.signed}>
+      本机 This phone：签到 ${counts.checked} · 意向 ${counts.signed}
+      ${counts.all && html`<br />全场 Whole fair：签到 ${counts.all.checked_in} · 意向 ${counts.all.workers_with_intent}`}</p>`}
+    <label>办理 What<select name="action" value=${extras.action || 'fair.checked_in'} onChange=${set('action')}>
+      <option value="fair.checked_in">签到 Check-in</option>
+      <option value="fair.intent_signed">签订意向 Job intention</option>
+    </select></label>
+    ${extras.action === 'fair.intent_signed' && html`
+      <label>用人单位 Employer<select name="employer" value=${extras.employer_id || ''} onChange=${set('employer_id')}>
+        <option value="">— 请选择 Choose —</option>
+        ${(fair?.employers || []).map((e) => html`<option value=${e.id}>${e.name}</option>`)}
+      </select></label>
+      <label>岗位 Job<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
+        <option value="">— 不指定 None —</option>
+        ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}元</option>`)}
+      </select></label>`}`;
 }
 
 function employmentData(picked, extras) {
@@ -95,7 +137,7 @@ export function ScanScreen({ me, engine, onScanned }) {
   const [verdict, setVerdict] = useState(null);
   const [extras, setExtras] = useState({});
   const input = useRef(null);
-  const ready = picked && !(picked === 'employment.ended' && (!extras.reason || (extras.reason === 'other' && !extras.text)));
+  const ready = picked && !mode.incomplete?.(extras, picked);
 
   useEffect(() => {
     mode.choices(db).then(setChoices);
@@ -125,7 +167,7 @@ export function ScanScreen({ me, engine, onScanned }) {
   }
 
   async function judge(text) {
-    const [type, context, data] = [mode.type(picked), mode.context(picked), mode.data(picked, extras)];
+    const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
     const code = normalizeFallbackCode(text);
     if (!text.startsWith('LP1:') && code) return byFallbackCode(code, type, context, data);
     const keys = await recordsOf(db, 'key');
@@ -139,7 +181,8 @@ export function ScanScreen({ me, engine, onScanned }) {
       refusal = error;
     }
     if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed, detail: refusal.message };
-    const seenKey = `seen:${type}:${type === 'employment.confirmed' ? data.month : picked}:${claims?.serial}`;
+    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
+    const seenKey = `seen:${type}:${scope}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
     if (earlier) {  // recorded already: a second event would add nothing
       return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier.at}`, claims };
@@ -169,7 +212,8 @@ export function ScanScreen({ me, engine, onScanned }) {
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>
       </label>
-      ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras} />`}
+      ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras}
+          version=${verdict} />`}
       ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>扫码或输入卡号 Scan or type the card code

@@ -151,3 +151,54 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     assert events["employment.ended"].data["reason"] == "homesick"
     assert "onboarded_without_arrival" in events["employer.onboarded"].flags  # never scanned at the station
     db.session.rollback()
+
+
+def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, auth):
+    employer = auth.employer_id()
+    db.session.rollback()
+    county = auth.tokens["county"]
+    status, fair = http_json("POST", f"{site}/api/fairs", {
+        "name": "平襄镇冬季招聘会", "county_code": "621121", "township": "平襄镇", "venue": "镇政府广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局",
+        "employer_ids": [employer]}, token=county)
+    assert status == 201, fair
+    status, job = http_json("POST", f"{site}/api/fairs/{fair['id']}/postings", {
+        "employer_id": employer, "job_type": "sewing", "title": "缝纫工", "openings": 50, "wage_min": 4000,
+        "wage_max": 5500, "wage_basis": "piece_rate", "hours": "每天8小时", "housing": True, "food": True,
+        "district_code": "350121"}, token=county)
+    assert status == 201, job
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": "赶集人", "id_number": _id_number(60), "phone": "13900007060",
+        "home": {"county_code": "621121", "township": "平襄镇"},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=county)
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]["qr"]
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "平襄 招聘员", "role": "fair_staff", "county_code": "621121"}, token=county)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    page.goto(site + "/")
+    enroll(page, "平襄 招聘员", body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+
+    def scan():
+        page.fill("#scan input[name=code]", card)
+        page.press("#scan input[name=code]", "Enter")
+        page.wait_for_selector(".verdict[data-verdict=green]")
+        page.click(".verdict")
+
+    scan()
+    page.select_option("select[name=action]", "fair.intent_signed")
+    page.select_option("select[name=employer]", employer)
+    page.select_option("select[name=posting]", job["id"])
+    scan()
+    page.wait_for_selector("#fair-counts[data-checked='1'][data-signed='1']")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    status, seen = http_json("GET", f"{site}/api/fairs/{fair['id']}", token=county)
+    assert seen["counts"] == {"checked_in": 1, "workers_with_intent": 1, "intentions": 1}
+    assert [p["intentions"] for p in seen["postings"]] == [1]
