@@ -10,6 +10,8 @@ const SAME_CODE_QUIET_MS = 4000;  // the same code still in view is not read aga
 
 export function Camera({ onCode }) {
   const video = useRef(null);
+  const latest = useRef(onCode);
+  latest.current = onCode;  // a code read later is recorded with the choices made meanwhile
   const [on, setOn] = useState(false);
   const [torch, setTorch] = useState(null);  // null: the phone has none
   const [problem, setProblem] = useState('');
@@ -26,7 +28,7 @@ export function Camera({ onCode }) {
       for (const text of data.texts || []) {
         if (text === last.text && Date.now() - last.at < SAME_CODE_QUIET_MS) continue;
         last = { text, at: Date.now() };
-        onCode(text, data.id);  // the id is when the frame was taken (performance.now())
+        latest.current(text, data.id);  // the id is when the frame was taken (performance.now())
       }
     };
     (async () => {
