@@ -10,6 +10,7 @@ import { SyncEngine } from './lib/sync.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
 import { RejectedList, ScanScreen, SyncBadge, scanModeFor } from './scan.js';
 import { MyCard } from './worker.js';
+import { Records } from './records.js';
 
 const html = htm.bind(h);
 
@@ -124,6 +125,7 @@ function App({ engine }) {
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         ${scanModeFor(me) && html`<${ScanScreen} me=${me} engine=${engine} onScanned=${scanned} />`}
+        ${['admin', 'county', 'workstation'].includes(me.role) && html`<${Records} />`}
         ${me.role === 'worker' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${scanned} />`}
         <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>

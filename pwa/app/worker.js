@@ -7,12 +7,12 @@ import htm from 'htm';
 import { Camera } from './camera.js';
 
 const html = htm.bind(h);
-const STATUS = {
+export const STATUS = {
   registered: '已登记 Registered', at_fair: '已参加招聘会 At a fair', intent: '已签意向 Intention signed',
   assigned: '已编入批次 On a batch', departed: '已出发 Departed', arrived: '已到达 Arrived', employed: '在岗 At work',
   ended: '已离职 Left the job',
 };
-const EVENTS = {
+export const EVENTS = {
   'worker.registered': '登记', 'credential.issued': '发卡', 'credential.revoked': '旧卡作废', 'fair.checked_in': '招聘会签到',
   'fair.intent_signed': '签订意向', 'batch.assigned': '编入批次', 'batch.departed': '出发', 'station.arrived': '到站',
   'employer.onboarded': '入职', 'employment.confirmed': '在岗确认', 'employment.reassigned': '调岗',

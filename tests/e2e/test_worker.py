@@ -45,3 +45,40 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
     page.wait_for_selector("#my-card img.card")
     page.click("#my-card img.card")
     assert "full" in page.get_attribute("#my-card img.card", "class")
+
+
+def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reason(page, site, auth):
+    from server.models import AuditEntry
+
+    db.session.rollback()
+    number = make_id_number(sequence=902)
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": "查找我", "id_number": number, "phone": "13800009002",
+        "home": {"county_code": "621121", "township": "平襄镇"},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+    assert status == 201, worker
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "通渭 科员", "role": "county", "county_code": "621121"}, token=auth.tokens["admin"])
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    page.goto(site + "/")
+    page.fill("#enroll input[name=name]", "通渭 科员")
+    page.fill("#enroll input[name=code]", body["code"])
+    page.click("#enroll button")
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.fill("#records input[name=q]", "查找")
+    page.click("#records form button[type=submit]")
+    page.click(f"#records [data-worker='{worker['id']}']")
+    page.wait_for_selector(f"#record[data-worker='{worker['id']}']")
+    assert "*" in page.inner_text("#id-number") and number not in page.inner_text("#record")
+    page.click("#issue-card")
+    page.wait_for_selector("#record img.card")
+    page.fill("#record input[name=reason]", "核对社保补贴申报")
+    page.click("#reveal")
+    page.wait_for_selector(f"#id-number >> text={number}")
+    db.session.rollback()
+    actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
+    assert "record.viewed" in actions and actions[-1] == "id.revealed"
+    db.session.rollback()
