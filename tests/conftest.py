@@ -199,13 +199,35 @@ def register(client, auth):
 
 @pytest.fixture
 def live_server(app):
-    """The app served over real HTTP on a free port, many requests at once."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app served over real HTTP on a free port, many requests at once.
+
+    Teardown waits for requests still being answered (a PWA syncs in the background): their
+    database connections must be back in the pool before the test's engine is disposed."""
+    busy = threading.Condition()
+    in_flight = [0]
+
+    def counted(environ, start_response):
+        with busy:
+            in_flight[0] += 1
+        result = None
+        try:
+            result = app(environ, start_response)
+            return list(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()  # as WSGI asks: files sent are closed here
+            with busy:
+                in_flight[0] -= 1
+                busy.notify_all()
+
+    server = make_server("127.0.0.1", 0, counted, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+    with busy:
+        busy.wait_for(lambda: in_flight[0] == 0, timeout=30)
 
 
 def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:
