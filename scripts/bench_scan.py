@@ -33,11 +33,8 @@ from server.services.demo import numbered_person  # noqa: E402
 from server.services.events import record_event  # noqa: E402
 from server.services.passkeys import create_enrollment  # noqa: E402
 from server.services.registry import register_worker  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator  # noqa: E402
 from tests.e2e.fake_camera import write_y4m  # noqa: E402
-
-AUTHENTICATOR = {"protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": True,
-                 "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}
 
 
 def main() -> None:
@@ -109,9 +106,7 @@ def run_browser(origin: str, batch_id: str, code: str, video: Path, count: int) 
         context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
                                       permissions=["camera"])
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("WebAuthn.enable", {"enableUI": False})
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+        add_authenticator(page)
         page.goto(origin + "/")
         page.fill("#enroll input[name=name]", "bench-greeter")
         page.fill("#enroll input[name=code]", code)

@@ -15,11 +15,6 @@ import { recordsOf } from './lib/sync.js';
 
 const html = htm.bind(h);
 
-const REASONS = {
-  malformed: '无法识别的二维码', unsupported_version: '卡片版本过新，请更新应用', unknown_key: '签发密钥未知，请联网同步',
-  bad_signature: '伪造或损坏的卡片', revoked: '此卡已作废', expired: '此卡已过期',
-};
-
 const ACTIONS = [
   { id: 'employer.onboarded', name: '入职 Onboard' },
   { id: 'employment.confirmed', name: '在岗确认 Monthly confirmation' },
@@ -180,7 +175,7 @@ export function ScanScreen({ me, engine, onScanned }) {
       if (!(error instanceof CardError)) throw error;
       refusal = error;
     }
-    if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed, detail: refusal.message };
+    if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed[0], detail: refusal.message };
     const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
     const seenKey = `seen:${type}:${scope}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
@@ -188,7 +183,7 @@ export function ScanScreen({ me, engine, onScanned }) {
       return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier.at}`, claims };
     }
     await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
-    if (refusal) return { colour: 'red', title: REASONS[refusal.reason] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
+    if (refusal) return { colour: 'red', title: REASONS[refusal.reason]?.[0] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
     await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: claims.name }, seenKey);
     return { colour: 'green', title: claims.name, detail: `身份证尾号 ${claims.idLast4}`, claims };
   }
@@ -291,11 +286,14 @@ function Board({ db, batchId, version, syncedAt }) {
     </div>`;
 }
 
-const ADVICE = {
+// A refusal in plain words, and what to do about it: for the verdict on screen and the rejected list.
+const REASONS = {
+  malformed: ['无法识别的二维码', '不是务工通卡片，请换卡或手工输入卡号。 Not a LaborPass card: type its code.'],
+  unsupported_version: ['卡片版本过新', '请更新应用。 Update the app.'],
   bad_signature: ['伪造或损坏的卡片', '核对本人身份证后补发新卡。 Check the ID card and issue a new card.'],
   revoked: ['已作废的卡片', '请用最新的卡，或补发。 Use the newest card, or issue one.'],
   expired: ['过期的卡片', '补发新卡。 Issue a new card.'],
-  unknown_key: ['未知密钥签发', '联系管理员。 Tell an administrator.'],
+  unknown_key: ['签发密钥未知', '联网同步后再扫；仍不行请联系管理员。 Sync, then scan again; else tell an administrator.'],
   out_of_scope: ['不在您的工作范围', '由负责的县或站处理。 The responsible county or station handles it.'],
   unknown_worker: ['查无此人', '先登记此人。 Register the person first.'],
   unknown_batch: ['批次不存在', '同步后重新选择批次。 Sync, then pick the batch again.'],
@@ -313,7 +311,7 @@ export function RejectedList({ db, version }) {
     <details class="rejected" id="rejected" data-count=${rows.length}>
       <summary>被拒绝 ${rows.length} 条 Rejected: ${rows.length}</summary>
       <ul>${rows.map((row) => {
-        const [what, todo] = ADVICE[row.reason] || [row.reason, row.message];
+        const [what, todo] = REASONS[row.reason] || [row.reason, row.message];
         return html`<li><b>${what}</b>（${row.occurred_at.slice(5, 16).replace('T', ' ')}）<br />${todo}</li>`;
       })}</ul>
     </details>`;

@@ -20,7 +20,7 @@ from schemas.fairs import (
 )
 from server.api.auth import current_user
 from server.domain.job_types import job_types
-from server.domain.lunar import fair_timing_warning, lunar_day
+from server.domain.lunar import fair_timing_warning
 from server.services import fairs
 
 blp = Blueprint("fairs", __name__, url_prefix="/api",
@@ -41,10 +41,8 @@ class Lunar(MethodView):
     @blp.response(200, LunarAnswerSchema)
     def get(self, args):
         """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the fair form)."""
-        lunar = lunar_day(args["date"])
         warning = fair_timing_warning(args["date"])
-        return {"date": args["date"], "text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day,
-                "leap": lunar.leap, "warnings": [warning] if warning else []}
+        return {"date": args["date"], **fairs.lunar_fields(args["date"]), "warnings": [warning] if warning else []}
 
 
 @blp.route("/fairs")

@@ -32,17 +32,19 @@ def review_flags(type: str, context: dict, earlier: Iterable[EventFact]) -> list
     """The review flags of an event, given the worker's events before it."""
     earlier = list(earlier)
     flags = []
-    if type == "employer.onboarded":
-        if not any(e.type == "station.arrived" for e in earlier):
-            flags.append(NO_ARRIVAL)
-        record = fold(earlier)
-        if record.status == "employed" and record.current_employer_id not in (None, context.get("employer_id")):
-            flags.append(SECOND_EMPLOYER)
     if type == "station.arrived" and context.get("batch_id"):
         other = {e.context.get("batch_id") for e in earlier if e.type == "station.arrived"} - {None, context["batch_id"]}
         if other:
             flags.append(TWO_BATCHES)
-    if type in _EMPLOYMENT_SCANS and fold(earlier).status == "ended":
+    if type != "employer.onboarded" and type not in _EMPLOYMENT_SCANS:
+        return flags
+    record = fold(earlier)  # once, and only for the types whose flags depend on it
+    if type == "employer.onboarded":
+        if not any(e.type == "station.arrived" for e in earlier):
+            flags.append(NO_ARRIVAL)
+        if record.status == "employed" and record.current_employer_id not in (None, context.get("employer_id")):
+            flags.append(SECOND_EMPLOYER)
+    elif record.status == "ended":
         flags.append(AFTER_LEAVING)
     return flags
 

@@ -13,12 +13,11 @@ from collections import Counter
 from sqlalchemy import select
 
 from server.domain.batches import Member, arrival_board, townships_needing_leader
-from server.domain.regions import find_county
 from server.errors import InvalidInput, NotFound, RuleRefused
 from server.extensions import db
 from server.models import Batch, BatchEmployer, Employer, Event, Handover, TeamLeader, User, Worker
 from server.models.types import utcnow
-from server.services import access, audit
+from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.fairs import get_fair
@@ -35,8 +34,7 @@ ARRIVAL_LEEWAY = dt.timedelta(hours=12)  # a scan at the station this long befor
 
 def create_batch(data: dict, user: User) -> Batch:
     access.require(user, "batch.manage")
-    county_code = data.get("origin_county_code") or user.county_code
-    _check_origin(county_code, user)
+    county_code = places.origin_county(data.get("origin_county_code") or user.county_code, user, "origin_county_code")
     batch = Batch(**{k: data.get(k) for k in BATCH_FIELDS} | {"origin_county_code": county_code}, created_by=user.id)
     _check_times(batch.departs_at, batch.expected_arrival_at)
     db.session.add(batch)
@@ -52,7 +50,8 @@ def update_batch(batch_id: str, changes: dict, user: User) -> Batch:
     access.require(user, "batch.manage")
     batch = get_batch(batch_id, user)
     if "origin_county_code" in changes:
-        _check_origin(changes["origin_county_code"], user)
+        changes = changes | {"origin_county_code": places.origin_county(changes["origin_county_code"], user,
+                                                                        "origin_county_code")}
     _check_times(changes.get("departs_at", batch.departs_at), changes.get("expected_arrival_at", batch.expected_arrival_at))
     for key in BATCH_FIELDS:
         if key in changes:
@@ -85,15 +84,6 @@ def list_batches(user: User, args: dict) -> tuple[list[Batch], int]:
     if args.get("date_to"):
         query = query.where(Batch.departs_at < dt.datetime.combine(args["date_to"] + dt.timedelta(days=1), dt.time(), dt.UTC))
     return paginate(query.order_by(Batch.departs_at.desc()), args.get("page", 1), args.get("per_page", 50))
-
-
-def _check_origin(county_code: str | None, user: User) -> None:
-    county = find_county(county_code) if county_code else None
-    if county is None or county.side != "origin":
-        raise InvalidInput({"origin_county_code": ["请填写输出县的县级代码。 Give the origin county's code."]})
-    if user.role in access.COUNTY_SCOPED and county.code != user.county_code:
-        raise InvalidInput({"origin_county_code": [f"您只能安排本县（{user.county_code}）的批次。"
-                                                   f" You organise batches of your own county ({user.county_code})."]})
 
 
 def _check_times(departs_at: dt.datetime, arrives_at: dt.datetime) -> None:
@@ -277,17 +267,23 @@ def board(batch_id: str, user: User) -> dict:
     """The station's board: expected, arrived, missing and unexpected, by township with its leader."""
     batch = get_batch(batch_id, user)
     members = roster(batch)
-    on_roster = {m.worker_id for m in members}
-    arrivals = db.session.execute(select(Event.worker_id, Event.batch_id).where(
-        Event.type == "station.arrived", Event.occurred_at >= batch.departs_at - ARRIVAL_LEEWAY, not_voided(),
-        (Event.worker_id.in_(on_roster)) | (Event.batch_id == batch.id))).all()
-    arrived = {w for w, _ in arrivals if w in on_roster}
-    strangers = _people([w for w, b in arrivals if b == batch.id and w not in on_roster])
-    unexpected = [Member(w, *strangers[w]) for w in sorted(strangers, key=lambda w: strangers[w])]
+    arrived, unexpected = _arrivals(batch, members)
     people = _people([leader.worker_id for leader in batch.team_leaders])
     leaders = {leader.township: {"worker_id": leader.worker_id, "name": people.get(leader.worker_id, (None,))[0]}
                for leader in batch.team_leaders}
     return arrival_board(members, arrived, unexpected, departed=batch.status == "departed", leaders=leaders)
+
+
+def _arrivals(batch: Batch, members: list[Member]) -> tuple[set[str], list[Member]]:
+    """Who of the roster arrived (scanned at a station since the train left, for any batch), and
+    who was scanned for this batch without being on its roster."""
+    on_roster = {m.worker_id for m in members}
+    arrivals = db.session.execute(select(Event.worker_id, Event.batch_id).where(
+        Event.type == "station.arrived", Event.occurred_at >= batch.departs_at - ARRIVAL_LEEWAY, not_voided(),
+        (Event.worker_id.in_(on_roster)) | (Event.batch_id == batch.id))).all()
+    strangers = _people([w for w, b in arrivals if b == batch.id and w not in on_roster])
+    unexpected = [Member(w, *strangers[w]) for w in sorted(strangers, key=lambda w: strangers[w])]
+    return {w for w, _ in arrivals if w in on_roster}, unexpected
 
 
 def hand_over(batch_id: str, user: User, *, employer_id: str, representative: str, worker_ids: list[str],
@@ -297,9 +293,8 @@ def hand_over(batch_id: str, user: User, *, employer_id: str, representative: st
     batch = get_batch(batch_id, user)
     if db.session.get(BatchEmployer, (batch.id, employer_id)) is None:
         raise InvalidInput({"employer_id": ["该企业不接收本批次。 This employer does not receive this batch."]})
-    current = board(batch.id, user)
-    not_here = {p["worker_id"] for p in current["missing_people"]}
-    here = ({m.worker_id for m in roster(batch)} - not_here) | {p["worker_id"] for p in current["unexpected_people"]}
+    arrived, unexpected = _arrivals(batch, roster(batch))
+    here = arrived | {m.worker_id for m in unexpected}
     absent = [w for w in worker_ids if w not in here]
     if absent:
         raise InvalidInput({"worker_ids": [f"尚未到站，不能交接： {', '.join(absent)}。 Not arrived: cannot be handed over."]})

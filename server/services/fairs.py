@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from server.domain.funnel import Progress, fair_funnel
 from server.domain.job_types import job_types
 from server.domain.lunar import fair_timing_warning, lunar_day
-from server.domain.regions import county_name, find_county
+from server.domain.regions import county_name
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Worker
-from server.services import access, audit
+from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import not_voided, paginate
 
@@ -27,8 +27,7 @@ POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage
 
 def create_fair(data: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
-    county_code = data.get("county_code") or user.county_code
-    _check_county(county_code, user)
+    county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
     fair = Fair(**{k: data.get(k) for k in FAIR_FIELDS} | {"county_code": county_code}, created_by=user.id)
     db.session.add(fair)
     db.session.flush()
@@ -44,7 +43,7 @@ def update_fair(fair_id: str, changes: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
     fair = get_fair(fair_id, user)
     if "county_code" in changes:
-        _check_county(changes["county_code"], user)
+        changes = changes | {"county_code": places.origin_county(changes["county_code"], user, "county_code")}
     merged = {k: changes.get(k, getattr(fair, k)) for k in ("starts_at", "ends_at")}
     if merged["ends_at"] <= merged["starts_at"]:
         raise InvalidInput({"ends_at": ["结束时间须晚于开始时间。 The fair must end after it starts."]})
@@ -91,16 +90,6 @@ def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
     return paginate(query.order_by(Fair.date.desc(), Fair.starts_at), args.get("page", 1), args.get("per_page", 50))
 
 
-def _check_county(county_code: str | None, user: User) -> None:
-    county = find_county(county_code) if county_code else None
-    if county is None or county.side != "origin":
-        raise InvalidInput({"county_code": ["招聘会在输出地县区举办，请填写其县级代码。"
-                                            " Fairs are held in an origin county: give its county code."]})
-    if user.role in access.COUNTY_SCOPED and county.code != user.county_code:
-        raise InvalidInput({"county_code": [f"您只能为本县（{user.county_code}）安排招聘会。"
-                                            f" You plan fairs for your own county ({user.county_code})."]})
-
-
 def _add_employer(fair: Fair, employer_id: str, field: str) -> None:
     if db.session.get(Employer, employer_id) is None:
         raise InvalidInput({field: [f"没有编号为 {employer_id} 的用工企业。 No employer {employer_id}."]})
@@ -126,7 +115,7 @@ def add_posting(fair_id: str, data: dict, user: User) -> Posting:
         raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer brings this job."]})
     if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
         raise InvalidInput({"employer_id": ["该企业未参加此招聘会，请先添加。 This employer is not at the fair: add it first."]})
-    _check_district(data["district_code"])
+    places.destination_district(data["district_code"])
     posting = Posting(fair_id=fair.id, employer_id=employer_id, **{k: data.get(k) for k in POSTING_FIELDS})
     db.session.add(posting)
     db.session.flush()
@@ -147,7 +136,7 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
         raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。"
                                             " A job cannot move to another employer: post a new one."]})
     if "district_code" in changes:
-        _check_district(changes["district_code"])
+        places.destination_district(changes["district_code"])
     low, high = changes.get("wage_min", posting.wage_min), changes.get("wage_max", posting.wage_max)
     if high < low:
         raise InvalidInput({"wage_max": ["最高工资不能低于最低工资。 The top of the wage range is below its bottom."]})
@@ -160,12 +149,6 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
     return posting
 
 
-def _check_district(code: str) -> None:
-    county = find_county(code)
-    if county is None or county.side != "destination":
-        raise InvalidInput({"district_code": ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
-
-
 # ---------------------------------------------------------------- what came of it
 
 
@@ -175,14 +158,13 @@ def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> di
     employer_id = user.employer_id if user.role == "employer" else None  # an employer sees its own part
     postings = [p for p in fair.postings if employer_id in (None, p.employer_id)]
     intentions = _intentions_by_posting(fair.id, employer_id)
-    lunar = lunar_day(fair.date)
     warning = fair_timing_warning(fair.date)
     return {
         "id": fair.id,
         "funnel": funnel(fair, employer_id=employer_id, today=today),
         **{key: getattr(fair, key) for key in FAIR_FIELDS},
         "county_name": county_name(fair.county_code),
-        "lunar": {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap},
+        "lunar": lunar_fields(fair.date),
         "employers": [{"id": e.id, "name": e.name} for e in fair.employers if employer_id in (None, e.id)],
         "postings": [describe_posting(p) | {"intentions": intentions.get(p.id, 0)} for p in postings],
         "counts": live_counts(fair.id, employer_id),
@@ -190,6 +172,12 @@ def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> di
         "created_at": fair.created_at,
         "updated_at": fair.updated_at,
     }
+
+
+def lunar_fields(date) -> dict:
+    """A date's lunar-calendar day as the API answers it."""
+    lunar = lunar_day(date)
+    return {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap}
 
 
 def describe_posting(posting: Posting) -> dict:
@@ -219,11 +207,10 @@ def describe_fair_offline(fair: Fair, user: User) -> dict:
 
 
 def summarize_fair(fair: Fair, checked_in: int) -> dict:
-    lunar = lunar_day(fair.date)
     return {
         "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
         "venue": fair.venue, "date": fair.date, "starts_at": fair.starts_at, "ends_at": fair.ends_at,
-        "lunar": {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap},
+        "lunar": lunar_fields(fair.date),
         "employer_count": len(fair.employers), "checked_in": checked_in,
     }
 

@@ -6,12 +6,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from server.domain.qr import qr_svg
-from server.domain.regions import find_county
 from server.domain.site_codes import sign_site_code
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, User, WorkSite
-from server.services import access, audit, keyring
+from server.services import access, audit, keyring, places
 
 
 def create_site(data: dict, user: User) -> WorkSite:
@@ -19,9 +18,7 @@ def create_site(data: dict, user: User) -> WorkSite:
     employer_id = user.employer_id if user.role == "employer" else data.get("employer_id")
     if not employer_id or db.session.get(Employer, employer_id) is None:
         raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer the workplace is of."]})
-    county = find_county(data["district_code"])
-    if county is None or county.side != "destination":
-        raise InvalidInput({"district_code": ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
+    places.destination_district(data["district_code"])
     site = WorkSite(employer_id=employer_id, name=data["name"], address=data["address"],
                     district_code=data["district_code"], created_by=user.id)
     db.session.add(site)

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from server.domain.regions import find_county
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, Training, User, Worker
-from server.services import access, audit
+from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import not_voided, paginate
 
@@ -16,13 +15,10 @@ TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts
 
 def create_training(data: dict, user: User) -> Training:
     access.require(user, "training.manage")
-    county_code = data.get("county_code") or user.county_code
-    county = find_county(county_code) if county_code else None
-    if county is None or county.side != "origin" or (user.role in access.COUNTY_SCOPED and county.code != user.county_code):
-        raise InvalidInput({"county_code": ["请填写本县（输出县）代码。 Give your own origin county's code."]})
+    county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
     if data["ends_on"] < data["starts_on"]:
         raise InvalidInput({"ends_on": ["结束日期不能早于开始日期。 The training cannot end before it starts."]})
-    training = Training(**{k: data.get(k) for k in TRAINING_FIELDS} | {"county_code": county.code}, created_by=user.id)
+    training = Training(**{k: data.get(k) for k in TRAINING_FIELDS} | {"county_code": county_code}, created_by=user.id)
     db.session.add(training)
     db.session.flush()
     audit.record("training.created", actor=user, target=f"training:{training.id}", title=training.title)

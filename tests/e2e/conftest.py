@@ -36,3 +36,22 @@ def page(browser, live_server):
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
+
+
+AUTHENTICATOR = {"protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": True,
+                 "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}
+
+
+def add_authenticator(page) -> tuple:
+    """Chromium's virtual authenticator (resident keys, user verification) on ``page``: (CDP session, its id)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    return cdp, cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
+
+
+@pytest.fixture
+def site(app, live_server):
+    """The live server as http://localhost:PORT, the origin the relying party is configured for."""
+    origin = live_server.replace("127.0.0.1", "localhost")
+    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
+    return origin

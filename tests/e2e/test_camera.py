@@ -11,20 +11,15 @@ from server.domain.base45 import b45decode, b45encode
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator
 from tests.e2e.fake_camera import write_y4m
-from tests.e2e.test_passkeys import AUTHENTICATOR, enroll, sign_in
+from tests.e2e.test_passkeys import enroll, sign_in
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 ON_THE_TRAIN = 6
 SCANNED = 5  # one of the six does not get off the train
 
 
-@pytest.fixture
-def site(app, live_server):
-    origin = live_server.replace("127.0.0.1", "localhost")
-    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
-    return origin
 
 
 @pytest.fixture
@@ -64,9 +59,7 @@ def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, a
         context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
                                       permissions=["camera"])
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("WebAuthn.enable", {"enableUI": False})
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+        add_authenticator(page)
         status, body = http_json("POST", f"{site}/api/auth/enrollments",
                                  {"name": "福州站 林", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
         db.session.rollback()

@@ -9,25 +9,12 @@ from server.extensions import db
 from server.models import AuditEntry, Passkey
 from server.services.audit import verify_chain
 from tests.conftest import http_json
-
-AUTHENTICATOR = {"protocol": "ctap2", "ctap2Version": "ctap2_1", "transport": "internal", "hasResidentKey": True,
-                 "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}
-
-
-@pytest.fixture
-def site(app, live_server):
-    """The live server as http://localhost:PORT, the origin the relying party is configured for."""
-    origin = live_server.replace("127.0.0.1", "localhost")
-    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
-    return origin
+from tests.e2e.conftest import AUTHENTICATOR, add_authenticator
 
 
 @pytest.fixture
 def authenticator(page):
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    authenticator_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
-    return cdp, authenticator_id
+    return add_authenticator(page)
 
 
 def enrollment_code(site, auth, name="王芳"):

@@ -10,16 +10,15 @@ from server.domain.base45 import b45decode, b45encode
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.test_passkeys import AUTHENTICATOR, enroll, sign_in
+from tests.e2e.conftest import add_authenticator
+from tests.e2e.test_passkeys import enroll, sign_in
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
 def greeter_page(page, site, auth):
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(page)
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
                              {"name": "福州站 陈", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
     assert status == 201, body
@@ -31,11 +30,6 @@ def greeter_page(page, site, auth):
     return page
 
 
-@pytest.fixture
-def site(app, live_server):
-    origin = live_server.replace("127.0.0.1", "localhost")
-    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
-    return origin
 
 
 def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth):
@@ -109,9 +103,7 @@ def _id_number(n: int) -> str:
 def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, site, auth):
     employer = auth.employer_id()
     db.session.rollback()
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(page)
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
                              {"name": "闽江 人事", "role": "employer", "employer_id": employer}, token=auth.tokens["admin"])
     assert status == 201, body
@@ -174,9 +166,7 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
     card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]["qr"]
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
                              {"name": "平襄 招聘员", "role": "fair_staff", "county_code": "621121"}, token=county)
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(page)
     page.goto(site + "/")
     enroll(page, "平襄 招聘员", body["code"])
     page.wait_for_selector("text=通行密钥已创建")

@@ -1,17 +1,10 @@
 """A worker's own phone: the invitation link, a passkey, then "my card" — kept on the phone, so it
 shows with no network — and the record's status and timeline."""
-import pytest
 
 from server.extensions import db
 from tests.conftest import http_json, make_id_number
-from tests.e2e.test_passkeys import AUTHENTICATOR, sign_in
-
-
-@pytest.fixture
-def site(app, live_server):
-    origin = live_server.replace("127.0.0.1", "localhost")
-    app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
-    return origin
+from tests.e2e.conftest import add_authenticator
+from tests.e2e.test_passkeys import sign_in
 
 
 def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
@@ -26,9 +19,7 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
     status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]},
                                    token=token)
     assert status == 201, invitation
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(page)
 
     page.goto(invitation["link"])
     page.wait_for_selector("#sign-in:not([disabled])")
@@ -59,9 +50,7 @@ def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reaso
     assert status == 201, worker
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
                              {"name": "通渭 科员", "role": "county", "county_code": "621121"}, token=auth.tokens["admin"])
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
+    add_authenticator(page)
     page.goto(site + "/")
     page.fill("#enroll input[name=name]", "通渭 科员")
     page.fill("#enroll input[name=code]", body["code"])

@@ -1,0 +1,27 @@
+"""Where program things happen: fairs, batches and trainings in an origin county (county staff
+in their own), jobs and workplaces in a destination district. One check for all of them."""
+from __future__ import annotations
+
+from server.domain.regions import find_county
+from server.errors import InvalidInput
+from server.models import User
+from server.services import access
+
+
+def origin_county(code: str | None, user: User, field: str) -> str:
+    """The current code of an origin county ``user`` may act for; ``InvalidInput`` on ``field`` otherwise."""
+    county = find_county(code) if code else None
+    if county is None or county.side != "origin":
+        raise InvalidInput({field: ["请填写输出县的县级代码。 Give an origin county's code."]})
+    if user.role in access.COUNTY_SCOPED and county.code != user.county_code:
+        raise InvalidInput({field: [f"您只能为本县（{user.county_code}）安排。"
+                                    f" You act for your own county ({user.county_code})."]})
+    return county.code
+
+
+def destination_district(code: str, field: str = "district_code") -> str:
+    """The code of a district of the destination city; ``InvalidInput`` on ``field`` otherwise."""
+    county = find_county(code)
+    if county is None or county.side != "destination":
+        raise InvalidInput({field: ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
+    return county.code
