@@ -127,7 +127,8 @@ class FairSchema(BaseSchema):
     note = fields.String(allow_none=True)
     employers = fields.List(fields.Dict(), metadata={"description": "[{id, name}]"})
     postings = fields.List(fields.Nested(PostingSchema))
-    counts = fields.Dict(metadata={"description": "live: checked_in, intentions (events), workers_with_intent"})
+    counts = fields.Dict(metadata={"description": "live: preregistered, preregistered_came, checked_in, "
+                                                     "intentions (events), workers_with_intent"})
     warnings = fields.List(fields.Dict(), metadata={"description": "e.g. after_departures: planned after 正月十五"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -21,6 +21,9 @@ class CheckSchema(BaseSchema):
                                 metadata={"description": "the home county of rows that give none"})
     consent_on_paper = fields.Boolean(required=True, metadata={
         "description": "every person listed signed the paper consent (notice, channel paper)"})
+    fair_id = fields.String(validate=validate.Length(min=1, max=36), metadata={
+        "description": "a list of pre-registrations for this fair: each row is also put on the fair's list "
+                       "(people registered already are only put on the list)"})
 
 
 class ImportSchema(BaseSchema):
@@ -29,6 +32,7 @@ class ImportSchema(BaseSchema):
     status = fields.String(metadata={"description": "uploaded | checked | applying | applied"})
     headings = fields.List(fields.String())
     mapping = fields.Dict(allow_none=True, metadata={"description": "suggested after upload; as checked afterwards"})
+    fair_id = fields.String(allow_none=True, metadata={"description": "pre-registrations for this fair, when given"})
     total_rows = fields.Integer()
     valid_rows = fields.Integer()
     problem_rows = fields.Integer()

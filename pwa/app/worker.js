@@ -13,7 +13,7 @@ export const STATUS = {
   ended: '已离职 Left the job',
 };
 export const EVENTS = {
-  'worker.registered': '登记', 'credential.issued': '发卡', 'credential.revoked': '旧卡作废', 'fair.checked_in': '招聘会签到',
+  'worker.registered': '登记', 'credential.issued': '发卡', 'credential.revoked': '旧卡作废', 'fair.preregistered': '招聘会预报名', 'fair.checked_in': '招聘会签到',
   'fair.intent_signed': '签订意向', 'batch.assigned': '编入批次', 'batch.departed': '出发', 'station.arrived': '到站',
   'employer.onboarded': '入职', 'employment.confirmed': '在岗确认', 'employment.reassigned': '调岗',
   'employment.ended': '离职', 'training.attended': '参加培训', 'worker.updated': '信息更正', 'event.voided': '更正撤销',

@@ -48,7 +48,7 @@ class ImportCheck(MethodView):
     def post(self, data, import_id):
         """The dry run with a column mapping: every row checked, nothing registered."""
         return imports.check(import_id, current_user(), mapping=data["mapping"], county_code=data.get("county_code"),
-                             consent_on_paper=data["consent_on_paper"])
+                             consent_on_paper=data["consent_on_paper"], fair_id=data.get("fair_id"))
 
 
 @blp.route("/imports/<import_id>/apply")

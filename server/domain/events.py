@@ -9,6 +9,7 @@ EVENT_TYPES = (
     "worker.updated",
     "credential.issued",
     "credential.revoked",
+    "fair.preregistered",  # on a county's list for a fair ahead of the day: made by a roster import only
     "fair.checked_in",
     "fair.intent_signed",
     "batch.assigned",

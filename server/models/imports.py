@@ -28,3 +28,8 @@ class RosterImport(db.Model):
     imported_rows: Mapped[int] = mapped_column(default=0)  # the progress of an apply, then its result
     problems: Mapped[list | None] = mapped_column(JSON)  # [{row, name, id_masked, field, code, message}]
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def fair_id(self) -> str | None:
+        """Pre-registrations for this fair, when the check named one."""
+        return (self.defaults or {}).get("fair_id")

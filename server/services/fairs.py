@@ -224,7 +224,8 @@ def checked_in_counts(fair_ids: list[str]) -> dict[str, int]:
 
 
 def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
-    """Who checked in and who signed, as the scans have synced so far (voided scans left out)."""
+    """Who was on the list, who checked in (and how many of the listed came) and who signed, as the
+    scans have synced so far (voided scans left out)."""
     base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id, not_voided())
     intents = base.where(Event.type == "fair.intent_signed")
     if employer_id:
@@ -232,7 +233,12 @@ def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
     counts = {"workers_with_intent": db.session.scalar(intents),
               "intentions": db.session.scalar(intents.with_only_columns(func.count()))}
     if employer_id is None:
-        counts = {"checked_in": db.session.scalar(base.where(Event.type == "fair.checked_in"))} | counts
+        listed = select(Event.worker_id).where(Event.fair_id == fair_id, Event.type == "fair.preregistered",
+                                               not_voided())
+        counts = {"preregistered": db.session.scalar(base.where(Event.type == "fair.preregistered")),
+                  "preregistered_came": db.session.scalar(base.where(Event.type == "fair.checked_in",
+                                                                     Event.worker_id.in_(listed))),
+                  "checked_in": db.session.scalar(base.where(Event.type == "fair.checked_in"))} | counts
     return counts
 
 

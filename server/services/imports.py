@@ -6,6 +6,10 @@ what a clerk would be asked to confirm one by one: under 16, a county outside th
 downloadable as a spreadsheet; apply imports exactly the rows that pass, each as a
 ``worker.registered`` event, and reports the rest again. Importing the same file twice
 changes nothing the second time: every row is then a worker already registered.
+
+A list of pre-registrations names a fair: each row is also put on that fair's list as a
+``fair.preregistered`` event; a person registered already is only put on the list (unless the
+name on the row is not the registered one), and a person on the list already is reported.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from schemas.base import flatten_errors
 from schemas.workers import WorkerInSchema
@@ -24,11 +28,12 @@ from server.domain.regions import consent_notice
 from server.domain.roster_files import REQUIRED, UnreadableFile, mask_id_text, read_table, registration_payload, suggest_mapping
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import RosterImport, User, Worker
+from server.models import Event, RosterImport, User, Worker
 from server.models.types import new_uuid, utcnow
-from server.services import access, audit
-from server.services.events import publish_worker
+from server.services import access, audit, fairs
+from server.services.events import build_event, publish_worker
 from server.services.protection import decrypt_field, encrypt_field
+from server.services.queries import not_voided
 from server.services.registry import Registration, build_registration, check_registration
 
 CHUNK = 500  # rows committed together while applying: the progress moves, the lock is let go
@@ -41,6 +46,7 @@ class Checked:
     id_masked: str
     registration: Registration | None = None
     problems: list[dict] = field(default_factory=list)
+    worker_id: str | None = None  # registered already: a pre-registration lists this worker
 
 
 def upload(filename: str, content_base64: str, user: User) -> RosterImport:
@@ -69,14 +75,19 @@ def get_import(import_id: str, user: User) -> RosterImport:
 
 
 def check(import_id: str, user: User, *, mapping: dict, county_code: str | None, consent_on_paper: bool,
-          today: dt.date | None = None) -> RosterImport:
+          fair_id: str | None = None, today: dt.date | None = None) -> RosterImport:
     """The dry run: every row checked, every problem kept; nothing registered."""
     job = _open(get_import(import_id, user))
     _check_mapping(job, mapping)
     if not consent_on_paper:
         raise InvalidInput({"consent_on_paper": [
             "请确认名单上每个人都已签署书面同意书。 Confirm every person on the list signed the paper consent."]})
-    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code}
+    if fair_id:
+        try:
+            fairs.get_fair(fair_id, user)
+        except NotFound:
+            raise InvalidInput({"fair_id": ["没有这个招聘会，或不在您的范围。 No such fair in your scope."]}) from None
+    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code, "fair_id": fair_id}
     _report(job, list(_check_rows(job, user, today or dt.date.today())))
     job.status = "checked"
     audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows, problems=job.problem_rows)
@@ -94,13 +105,20 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     db.session.commit()
     results = list(_check_rows(job, user, today or dt.date.today()))
     good = [r for r in results if r.registration and not r.problems]
+    fair_id = job.fair_id
     for start in range(0, len(good), CHUNK):
         for result in good[start:start + CHUNK]:
-            worker, event = build_registration(result.registration, user)
-            db.session.add(worker)
-            db.session.flush()
-            db.session.add(event)
-            publish_worker(worker)
+            worker_id = result.worker_id
+            if worker_id is None:
+                worker, event = build_registration(result.registration, user)
+                db.session.add(worker)
+                db.session.flush()
+                db.session.add(event)
+                publish_worker(worker)
+                worker_id = worker.id
+            if fair_id:
+                db.session.add(build_event(worker_id, "fair.preregistered", actor=user,
+                                           context={"fair_id": fair_id}, data={"import_id": job.id}))
         job.imported_rows = min(start + CHUNK, len(good))
         db.session.commit()
     _report(job, results)
@@ -160,20 +178,42 @@ def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Check
                 seen[bidx] = number
         checked.append(result)
     registered = _registered({r.registration.id_number_bidx for r in checked if r.registration})
+    listed = _preregistered(job.fair_id, {row.id for row in registered.values()})
     for result in checked:
-        if result.registration and result.registration.id_number_bidx in registered and not result.problems:
-            worker_id = registered[result.registration.id_number_bidx]
-            result.problems.append(_problem("id_number", "already_registered", f"已登记（{worker_id}）。"
-                                            f" Already registered as worker {worker_id}.") | {"worker_id": worker_id})
+        worker = registered.get(result.registration.id_number_bidx) if result.registration else None
+        if worker is None or result.problems:
+            pass
+        elif not job.fair_id:
+            result.problems.append(_problem("id_number", "already_registered", f"已登记（{worker.id}）。"
+                                            f" Already registered as worker {worker.id}.") | {"worker_id": worker.id})
+        elif worker.id in listed:
+            result.problems.append(_problem("id_number", "already_preregistered", "已在此招聘会的名单上。"
+                                            " On this fair's list already.") | {"worker_id": worker.id})
+        elif worker.name != result.registration.data["name"]:
+            result.problems.append(_problem("name", "name_mismatch", f"此身份证号登记的姓名是“{worker.name}”。"
+                                            f" This ID number is registered as {worker.name}: check the row.")
+                                   | {"worker_id": worker.id})
+        else:
+            result.worker_id = worker.id
         yield result
 
 
-def _registered(bidxs: set[str]) -> dict[str, str]:
+def _registered(bidxs: set[str]) -> dict[str, Row]:
+    """The registered workers among these ID numbers (by blind index): their id and name."""
     found, bidxs = {}, list(bidxs)
     for start in range(0, len(bidxs), 900):
-        found.update(db.session.execute(select(Worker.id_number_bidx, Worker.id)
-                                        .where(Worker.id_number_bidx.in_(bidxs[start:start + 900]))).all())
+        found.update((row.id_number_bidx, row) for row in db.session.execute(
+            select(Worker.id_number_bidx, Worker.id, Worker.name)
+            .where(Worker.id_number_bidx.in_(bidxs[start:start + 900]))))
     return found
+
+
+def _preregistered(fair_id: str | None, worker_ids: set[str]) -> set[str]:
+    """Who of these is on the fair's list already."""
+    if not fair_id or not worker_ids:
+        return set()
+    return set(db.session.scalars(select(Event.worker_id).where(
+        Event.fair_id == fair_id, Event.type == "fair.preregistered", not_voided())).all()) & worker_ids
 
 
 def _problem(field_name: str, code: str, message: str) -> dict:

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from server.extensions import db
-from server.models import AuditEntry, Worker
-from tests.conftest import make_id_number
+from server.models import AuditEntry, Event, Worker
+from tests.api.sync_helpers import envelope, push
+from tests.conftest import make_id_number, person
 
 HEADINGS = ["序号", "姓名", "身份证号码", "手机号", "户籍县代码", "乡镇", "村", "是否建档立卡", "文化程度"]
 MAPPING = {"name": "姓名", "id_number": "身份证号码", "phone": "手机号", "county_code": "户籍县代码",
@@ -33,13 +34,13 @@ def spreadsheet(rows) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
-def upload_and_check(client, auth, content, filename="通渭县2027年春季名单.xlsx"):
+def upload_and_check(client, auth, content, filename="通渭县2027年春季名单.xlsx", **options):
     uploaded = client.post("/api/imports", json={"filename": filename, "content_base64": content},
                            headers=auth.headers("county"))
     assert uploaded.status_code == 201, uploaded.json
     assert uploaded.json["mapping"] == MAPPING  # the headings county offices use are recognised
     checked = client.post(f"/api/imports/{uploaded.json['id']}/check",
-                          json={"mapping": MAPPING, "consent_on_paper": True}, headers=auth.headers("county"))
+                          json={"mapping": MAPPING, "consent_on_paper": True, **options}, headers=auth.headers("county"))
     assert checked.status_code == 200, checked.json
     return checked.json
 
@@ -76,6 +77,43 @@ def test_ten_thousand_rows_with_three_percent_bad_import_exactly_the_good_ones_o
     assert sum(p["code"] == "already_registered" for p in again["problems"]) == 9_700
     reapplied = client.post(f"/api/imports/{again['id']}/apply", headers=auth.headers("county")).json
     assert reapplied["imported_rows"] == 0 and db.session.query(Worker).count() == 9_700
+
+
+def test_a_fair_pre_registration_list_registers_newcomers_and_lists_everyone_once(client, auth, register):
+    known, other, listed_before = (register(n, name=name) for n, name in ((1, "王建国"), (2, "王建业"), (3, "李秀英")))
+    rows = [good_row(1), good_row(2), good_row(3), good_row(4)]
+    rows[1][1:3] = ["王建国", person(1)["id_number"]]  # registered already: only put on the list
+    rows[2][1:3] = ["王建军", person(2)["id_number"]]  # the ID of someone else by name: a typo to check
+    rows[3][1:3] = ["李秀英", person(3)["id_number"]]
+    first = upload_and_check(client, auth, spreadsheet([rows[3]]), fair_id="f")
+    client.post(f"/api/imports/{first['id']}/apply", headers=auth.headers("county"))
+
+    report = upload_and_check(client, auth, spreadsheet(rows), fair_id="f")
+    assert report["fair_id"] == "f"
+    assert {p["row"]: p["code"] for p in report["problems"]} == {4: "name_mismatch", 5: "already_preregistered"}
+    workers_before = db.session.query(Worker).count()
+    applied = client.post(f"/api/imports/{report['id']}/apply", headers=auth.headers("county")).json
+    assert (applied["imported_rows"], applied["problem_rows"]) == (2, 2)
+    assert db.session.query(Worker).count() == workers_before + 1  # 王建国 is not registered a second time
+    listed = db.session.query(Event.worker_id).filter_by(type="fair.preregistered", fair_id="f").all()
+    assert len(listed) == 3 and {known["id"], listed_before["id"]} <= {w for (w,) in listed}
+    assert other["id"] not in {w for (w,) in listed}
+
+    again = upload_and_check(client, auth, spreadsheet(rows), fair_id="f")
+    assert again["valid_rows"] == 0
+    db.session.rollback()
+    push(client, auth, "fair_staff", "fair-phone", envelope("fair.checked_in", worker_id=known["id"],
+                                                            context={"fair_id": "f"}))
+    counts = client.get("/api/fairs/f", headers=auth.headers("county")).json["counts"]
+    assert (counts["preregistered"], counts["preregistered_came"], counts["checked_in"]) == (3, 1, 1)
+    unknown = client.post(f"/api/imports/{report['id']}/check", headers=auth.headers("county"),
+                          json={"mapping": MAPPING, "consent_on_paper": True, "fair_id": "x" * 36})
+    assert unknown.status_code == 409  # applied already; a fresh upload is checked against the fair:
+    fresh = client.post("/api/imports", json={"filename": "名单.xlsx", "content_base64": spreadsheet(rows)},
+                        headers=auth.headers("county")).json
+    unknown = client.post(f"/api/imports/{fresh['id']}/check", headers=auth.headers("county"),
+                          json={"mapping": MAPPING, "consent_on_paper": True, "fair_id": "x" * 36})
+    assert unknown.status_code == 422 and "fair_id" in unknown.json["errors"]
 
 
 def test_the_report_downloads_with_masked_id_numbers_and_an_applied_import_is_closed(client, auth):

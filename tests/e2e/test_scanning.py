@@ -190,5 +190,6 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
     page.wait_for_selector("#sync-badge[data-queued='0']")
     db.session.rollback()
     status, seen = http_json("GET", f"{site}/api/fairs/{fair['id']}", token=county)
-    assert seen["counts"] == {"checked_in": 1, "workers_with_intent": 1, "intentions": 1}
+    assert seen["counts"] == {"preregistered": 0, "preregistered_came": 0, "checked_in": 1,
+                              "workers_with_intent": 1, "intentions": 1}
     assert [p["intentions"] for p in seen["postings"]] == [1]
