@@ -65,6 +65,11 @@ class PostingPatchSchema(PostingInSchema):
         super().__init__(partial=True, **kwargs)
 
 
+class EmployerSchema(BaseSchema):
+    id = fields.String()
+    name = fields.String()
+
+
 class JobTypeSchema(BaseSchema):
     code = fields.String()
     zh = fields.String()

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.fairs import (
+    EmployerSchema,
     FairEmployerInSchema,
     FairInSchema,
     FairPageSchema,
@@ -33,6 +34,14 @@ class JobTypes(MethodView):
     def get(self):
         """The shared catalogue of job types a posting names."""
         return list(job_types().values())
+
+
+@blp.route("/employers")
+class Employers(MethodView):
+    @blp.response(200, EmployerSchema(many=True))
+    def get(self):
+        """The employers in the program, to invite to a fair or receive a batch (an employer sees itself)."""
+        return fairs.list_employers(current_user())
 
 
 @blp.route("/lunar")

@@ -90,6 +90,14 @@ def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
     return paginate(query.order_by(Fair.date.desc(), Fair.starts_at), args.get("page", 1), args.get("per_page", 50))
 
 
+def list_employers(user: User) -> list[Employer]:
+    access.require(user, "fair.read")
+    query = select(Employer).order_by(Employer.name)
+    if user.role == "employer":
+        query = query.where(Employer.id == user.employer_id)
+    return list(db.session.scalars(query))
+
+
 def _add_employer(fair: Fair, employer_id: str, field: str) -> None:
     if db.session.get(Employer, employer_id) is None:
         raise InvalidInput({field: [f"没有编号为 {employer_id} 的用工企业。 No employer {employer_id}."]})

@@ -163,3 +163,12 @@ def test_a_scan_naming_an_unknown_fair_employer_or_job_is_quarantined(client, au
 def test_job_types_are_one_shared_catalogue(client, auth):
     types = client.get("/api/job-types", headers=auth.headers("employer")).json
     assert {"code": "sewing", "zh": "缝纫工", "en": "Sewing machinist"} in types and len(types) > 20
+
+
+def test_the_employers_to_invite_are_listed_for_the_office_and_an_employer_sees_itself(client, auth):
+    listed = client.get("/api/employers", headers=auth.headers("county")).json
+    assert sorted(e["name"] for e in listed) == sorted(auth.employers)
+    mine = client.get("/api/employers", headers=auth.headers("employer")).json
+    names = {e.id: e.name for e in auth.employers.values()}
+    assert mine == [{"id": auth.employer_id(), "name": names[auth.employer_id()]}]
+    assert client.get("/api/employers", headers=auth.headers("greeter")).status_code == 403
