@@ -13,6 +13,7 @@ export class ApiError extends Error {
     super(body?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.code || 'http_error';
+    this.errors = body?.errors || {};  // field -> messages, for a form to show beside its fields
   }
 }
 

@@ -1,5 +1,6 @@
-// The app shell: server status, passkey enrollment and sign-in, the sync badge and, for the
-// roles that scan, the scan screen. Everything scanned goes to the outbox first.
+// The app shell: server status, passkey enrollment and sign-in, the sync badge, the language,
+// and the screens each role works with, one at a time, chosen in the bottom bar (the hash keeps
+// the place: #fairs/<id>). Everything scanned goes to the outbox first.
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
@@ -8,9 +9,15 @@ import { apiSend } from './api.js';
 import { Outbox, openLocal } from './lib/outbox.js';
 import { SyncEngine } from './lib/sync.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
-import { RejectedList, ScanScreen, SyncBadge, scanModeFor } from './scan.js';
+import { RejectedList, ScanScreen, SyncBadge, scanModeFor, trainingMode } from './scan.js';
 import { MyCard } from './worker.js';
 import { Records } from './records.js';
+import { FairsScreen } from './fairs.js';
+import { BatchesScreen } from './batches.js';
+import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
+import { TrainingsScreen } from './trainings.js';
+import { ImportsScreen } from './imports.js';
+import { currentLang, setLang, t } from './i18n.js';
 
 const html = htm.bind(h);
 
@@ -59,12 +66,61 @@ function Enroll({ onDone }) {
 }
 
 const SYNC_EVERY_MS = 30_000;
+const OFFICE = ['admin', 'county', 'workstation'];
+const office = (me) => OFFICE.includes(me.role);
+
+/** The screens, in the bottom bar's order, and who works with each. */
+const VIEWS = [
+  { id: 'scan', zh: '扫码', en: 'Scan', for: (me) => Boolean(scanModeFor(me)) },
+  { id: 'card', zh: '我的卡', en: 'My card', for: (me) => me.role === 'worker' },
+  { id: 'workers', zh: '人员', en: 'Workers', for: office },
+  { id: 'fairs', zh: '招聘会', en: 'Fairs', for: (me) => office(me) || me.role === 'employer' },
+  { id: 'batches', zh: '批次', en: 'Batches', for: office },
+  { id: 'reviews', zh: '审核', en: 'Review', for: office },
+  { id: 'at-risk', zh: '风险', en: 'At risk', for: office },
+  { id: 'trainings', zh: '培训', en: 'Training', for: office },
+  { id: 'imports', zh: '导入', en: 'Import', for: office },
+];
+
+/** The place in the app, from the address's hash: ['fairs', '<id>'] for #fairs/<id>. */
+function useRoute() {
+  const read = () => window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const changed = () => { setRoute(read()); window.scrollTo(0, 0); };
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+function Screen({ me, engine, route, onScanned }) {
+  const views = VIEWS.filter((v) => v.for(me));
+  const view = views.find((v) => v.id === route[0]) || views.find((v) => v.id === (office(me) ? 'workers' : 'scan')) || views[0];
+  const rest = view.id === route[0] ? route.slice(1) : [];
+  const scanner = (props) => html`<${ScanScreen} me=${me} engine=${engine} onScanned=${onScanned} ...${props} />`;
+  return html`
+    ${view.id === 'scan' && scanner({})}
+    ${view.id === 'card' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${onScanned} />`}
+    ${view.id === 'workers' && html`<${Records} workerId=${rest[0]} />`}
+    ${view.id === 'fairs' && html`<${FairsScreen} me=${me} route=${rest} />`}
+    ${view.id === 'batches' && html`<${BatchesScreen} me=${me} route=${rest} />`}
+    ${view.id === 'reviews' && html`<${ReviewsScreen} />`}
+    ${view.id === 'at-risk' && html`<${AtRiskScreen} />`}
+    ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}
+        scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
+    ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
+    ${views.length > 1 && html`<nav class="tabs" aria-label=${t('功能', 'Screens')}>${views.map((v) => html`
+      <a href=${`#${v.id}`} data-view=${v.id} aria-current=${v === view ? 'page' : undefined}>${t(v.zh, v.en)}</a>`)}</nav>`}`;
+}
 
 function App({ engine }) {
   const [health, setHealth] = useState('checking');
   const [me, setMe] = useState(undefined);
   const [message, setMessage] = useState('');
   const [syncState, setSyncState] = useState(engine.state);
+  const [lang, chooseLang] = useState(currentLang());
+  const route = useRoute();
   useEffect(() => {
     fetchHealth().then(setHealth);
     // Offline for days: the phone remembers who signed in here last; the server still decides on sync.
@@ -116,17 +172,24 @@ function App({ engine }) {
     setMe(null);
   }
 
+  function switchLang() {
+    setLang(lang === 'zh' ? 'en' : 'zh');
+    chooseLang(currentLang());
+  }
+
   return html`
-    <header><h1>务工通 LaborPass</h1><div>定西—福州劳务协作实名制管理</div></header>
+    <header>
+      <button type="button" class="lang" id="lang" onClick=${switchLang} lang=${lang === 'zh' ? 'en' : 'zh-CN'}>
+        ${lang === 'zh' ? 'English' : '中文'}</button>
+      <h1>${t('务工通', 'LaborPass')}</h1><div>${t('定西—福州劳务协作实名制管理', 'Dingxi–Fuzhou labour cooperation, by name')}</div>
+    </header>
     <section>
       <p>服务器状态 Server: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${LABELS[health]}</span></p>
       ${me ? html`
         <p id="signed-in" data-user=${me.name}>已登录 Signed in: <b>${me.name}</b>（${ROLE_NAMES[me.role] || me.role}）</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
-        ${scanModeFor(me) && html`<${ScanScreen} me=${me} engine=${engine} onScanned=${scanned} />`}
-        ${['admin', 'county', 'workstation'].includes(me.role) && html`<${Records} />`}
-        ${me.role === 'worker' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${scanned} />`}
+        <${Screen} me=${me} engine=${engine} route=${route} onScanned=${scanned} />
         <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>

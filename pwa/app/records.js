@@ -2,7 +2,7 @@
 // timeline, issue or re-issue the card (and print it), reveal the ID number with a reason —
 // each look and each reveal is an audit entry the worker can see. Needs the network.
 import { h } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { apiFetch } from './api.js';
@@ -10,10 +10,11 @@ import { EVENTS, STATUS } from './worker.js';
 
 const html = htm.bind(h);
 
-export function Records() {
+export function Records({ workerId }) {
   const [found, setFound] = useState(null);
   const [open, setOpen] = useState(null);
   const [message, setMessage] = useState('');
+  useEffect(() => { if (workerId) show(workerId); }, [workerId]);  // opened from a list: #workers/<id>
 
   async function search(event) {
     event.preventDefault();

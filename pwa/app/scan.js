@@ -50,6 +50,19 @@ export function scanModeFor(me) {
   return null;
 }
 
+/** At a training: each attendee scanned, with the hours of the day (the training's page opens it). */
+export function trainingMode() {
+  return { pick: 'training', title: '培训签到 Training attendance',
+    choices: async (db) => (await recordsOf(db, 'training')).map((s) => ({ ...s, name: `${s.title}（${s.starts_on}）` })),
+    type: () => 'training.attended', context: (picked) => ({ training_id: picked }),
+    data: (picked, extras) => (extras.hours ? { hours: Number(extras.hours) } : {}), Extras: TrainingFields };
+}
+
+function TrainingFields({ extras, setExtras }) {
+  return html`<label>今天的学时 Hours today<input type="number" name="hours" min="0" max="24" step="0.5"
+    inputmode="decimal" value=${extras.hours || ''} onInput=${(e) => setExtras({ ...extras, hours: e.target.value })} /></label>`;
+}
+
 /** At a fair: check people in, or record the job they want (employer and posting of this fair). */
 function FairFields({ picked, db, extras, setExtras, version }) {
   const [fair, setFair] = useState(null);
@@ -124,11 +137,10 @@ function EmploymentFields({ picked, db, extras, setExtras }) {
   return null;
 }
 
-export function ScanScreen({ me, engine, onScanned }) {
+export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), preset = '' }) {
   const { db } = engine.outbox;
-  const mode = scanModeFor(me);
   const [choices, setChoices] = useState([]);
-  const [picked, setPicked] = useState(() => localStorage.getItem(`laborpass.${mode.pick}`) || '');
+  const [picked, setPicked] = useState(() => preset || localStorage.getItem(`laborpass.${mode.pick}`) || '');
   const [verdict, setVerdict] = useState(null);
   const [extras, setExtras] = useState({});
   const input = useRef(null);
@@ -201,7 +213,7 @@ export function ScanScreen({ me, engine, onScanned }) {
   return html`
     <section class="scan">
       <h2>${mode.title}</h2>
-      <label>${{ batch: '到达批次 Batch', fair: '招聘会 Fair', action: '办理 What' }[mode.pick]}
+      <label>${{ batch: '到达批次 Batch', fair: '招聘会 Fair', action: '办理 What', training: '培训 Training' }[mode.pick]}
         <select name="pick" value=${picked} onChange=${pick}>
           <option value="">— 请选择 Choose —</option>
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
@@ -298,6 +310,7 @@ const REASONS = {
   unknown_worker: ['查无此人', '先登记此人。 Register the person first.'],
   unknown_batch: ['批次不存在', '同步后重新选择批次。 Sync, then pick the batch again.'],
   unknown_fair: ['招聘会不存在', '同步后重新选择招聘会。 Sync, then pick the fair again.'],
+  unknown_training: ['培训不存在', '同步后重新选择培训。 Sync, then pick the training again.'],
   scanner_revoked: ['扫码人已停用', '审核员会决定是否有效。 A reviewer decides whether it stands.'],
   invalid_envelope: ['数据不完整', '联系管理员。 Tell an administrator.'],
 };

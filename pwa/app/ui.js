@@ -1,0 +1,79 @@
+// What the office screens share: loading from the API, errors in words a person can act on,
+// form values, and times with the phone's own offset.
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import htm from 'htm';
+
+import { apiFetch } from './api.js';
+import { pick, t } from './i18n.js';
+
+export const html = htm.bind(h);
+
+/** `[data, error, reload]` of a GET; these screens are the office's and need the network. */
+export function useApi(path) {
+  const [state, setState] = useState({ data: null, error: '' });
+  async function load() {
+    if (!path) return;
+    try {
+      setState({ data: await apiFetch(path), error: '' });
+    } catch (error) {
+      setState({ data: null, error: errorText(error) });
+    }
+  }
+  useEffect(() => { load(); }, [path]);
+  return [state.data, state.error, load];
+}
+
+/** The server's refusal in the chosen language, with what each named field needs. */
+export function errorText(error) {
+  if (!error.status) return t('此操作需要联网。', 'This needs the network.');
+  const fields = Object.entries(error.errors || {})
+    .map(([name, messages]) => `${name}: ${[].concat(messages).map((m) => pick(String(m))).join(' ')}`);
+  return [pick(error.message), ...fields].join(' ');
+}
+
+export function Message({ text, id }) {
+  return html`<p class="message" role="status" id=${id}>${text}</p>`;
+}
+
+/** A form's fields as an object; empty fields left out, so the server's defaults apply. */
+export function formValues(form) {
+  return Object.fromEntries([...new FormData(form)].filter(([, value]) => value !== ''));
+}
+
+/** A `datetime-local` value as an ISO time with this phone's offset: "2027-02-01T08:30:00+08:00". */
+export function withOffset(local) {
+  const offset = -new Date(`${local}:00`).getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  return `${local}:00${sign}${hours}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+}
+
+/** An ISO time as the phone's local "MM-DD HH:mm". */
+export function shortTime(iso) {
+  if (!iso) return '';
+  const when = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
+
+/** The program's counties (origin and destination), fetched once per page load. */
+let regions = null;
+export function useRegions() {
+  const [found, setFound] = useState(regions);
+  useEffect(() => {
+    if (!regions) apiFetch('/api/regions').then((r) => { regions = r; setFound(r); }).catch(() => {});
+  }, []);
+  return found;
+}
+
+/** A county to choose, `value` chosen at first; the form reads it when sent (left uncontrolled,
+ * so a re-render — the sync badge's, every half minute — never undoes what the person chose). */
+export function CountySelect({ side, name, value, required = true }) {
+  const found = useRegions();
+  const counties = found?.[side]?.counties || [];
+  return html`<select name=${name} required=${required}>
+    <option value="">${t('— 请选择 —', '— Choose —')}</option>
+    ${counties.map((c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`)}
+  </select>`;
+}

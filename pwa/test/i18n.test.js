@@ -1,0 +1,20 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+
+import { pick, setLang, t } from '../app/i18n.js';
+
+test('texts follow the chosen language, Chinese by default', () => {
+  assert.equal(t('招聘会', 'Fair'), '招聘会');
+  setLang('en');
+  assert.equal(t('招聘会', 'Fair'), 'Fair');
+  setLang('zh');
+});
+
+test('a bilingual server message is cut at the sentence where the English starts', () => {
+  const message = '请确认名单上每个人都已签署书面同意书。 Confirm every person on the list signed the paper consent.';
+  assert.equal(pick(message), '请确认名单上每个人都已签署书面同意书。');
+  setLang('en');
+  assert.equal(pick(message), 'Confirm every person on the list signed the paper consent.');
+  assert.equal(pick('只有中文'), '只有中文');  // nothing to cut: shown whole
+  setLang('zh');
+});

@@ -1,0 +1,227 @@
+"""The county office's screens in the PWA, in Chromium at a phone's size: planning a fair (the
+lunar date and the warning), a batch built from a fair's intentions whose departure waits for a
+team leader, the review queue and the at-risk list, a pre-registration list imported, a
+training's attendance scanned — and the language switch."""
+import datetime as dt
+import uuid
+
+import pytest
+from openpyxl import Workbook
+
+from server.extensions import db
+from server.models import Event, Fair, ReviewDecision
+from tests.conftest import http_json, make_id_number
+from tests.e2e.conftest import add_authenticator
+from tests.e2e.test_passkeys import enroll, sign_in
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def county_page(page, site, auth):
+    add_authenticator(page)
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "通渭 科员", "role": "county", "county_code": "621121"}, token=auth.tokens["admin"])
+    assert status == 201, body
+    page.goto(site + "/")
+    enroll(page, "通渭 科员", body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+    return page
+
+
+@pytest.fixture
+def employer(auth):
+    """The employer's id, read before the browser writes (SQLite: the test's reads hold the write lock)."""
+    employer_id = auth.employer_id()
+    db.session.rollback()
+    return employer_id
+
+
+def register(site, auth, n, township="平襄镇", name=None) -> dict:
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
+        "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+    assert status == 201, worker
+    return worker
+
+
+def push(site, auth, who, events):
+    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": f"{who}-phone", "events": events},
+                             token=auth.tokens[who])
+    assert status == 200 and all(r["status"] == "accepted" for r in body["results"]), body
+
+
+def envelope(type, worker_id, seq, at, context, data=None):
+    return {"id": str(uuid.uuid4()), "type": type, "device_seq": seq, "occurred_at": at.isoformat(),
+            "worker_id": worker_id, "context": context, "data": data or {}}
+
+
+def test_planning_a_fair_shows_the_lunar_date_warns_after_the_lantern_festival_and_takes_jobs(county_page, employer):
+    page = county_page
+    page.click("nav.tabs a[data-view=fairs]")
+    page.click("#fairs a.button")
+    page.fill("#plan-fair input[name=name]", "平襄镇春季招聘会")
+    page.fill("#plan-fair input[name=venue]", "镇政府广场")
+    page.fill("#plan-fair input[name=organiser]", "通渭县人社局")
+    page.fill("#plan-fair input[name=date]", "2027-03-01")  # 正月廿四: the workers have left
+    page.dispatch_event("#plan-fair input[name=date]", "change")
+    page.wait_for_selector("#lunar >> text=正月")
+    assert page.is_visible(".warning[data-code=after_departures]")
+    page.check(f"#plan-fair input[value='{employer}']")
+    page.click("#plan-fair button[type=submit]")
+    page.wait_for_selector("#fair #funnel li[data-stage=attended][data-count='0']")
+    fair_id = page.get_attribute("#fair", "data-fair")
+
+    page.click("#open-posting")
+    page.select_option("#add-posting select[name=employer_id]", employer)
+    page.select_option("#add-posting select[name=job_type]", "sewing")
+    page.fill("#add-posting input[name=openings]", "40")
+    page.fill("#add-posting input[name=wage_min]", "4000")
+    page.fill("#add-posting input[name=wage_max]", "3000")  # the wrong way round: refused, said why
+    page.fill("#add-posting input[name=hours]", "每天8小时")
+    page.check("#add-posting input[name=housing]")
+    page.select_option("#add-posting select[name=district_code]", "350121")
+    page.click("#add-posting button[type=submit]")
+    page.wait_for_selector("#add-posting .message >> text=wage_max")
+    page.fill("#add-posting input[name=wage_max]", "5500")
+    page.click("#add-posting button[type=submit]")
+    page.wait_for_selector("#fair li[data-posting]")
+    db.session.rollback()
+    fair = db.session.get(Fair, fair_id)
+    assert (fair.date, [(p.job_type, p.wage_min, p.wage_max, p.housing, p.food) for p in fair.postings]) == (
+        dt.date(2027, 3, 1), [("sewing", 4000, 5500, True, False)])
+    db.session.rollback()
+
+
+def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leader(county_page, site, auth, employer):
+    page = county_page
+    at = dt.datetime.now(TZ) - dt.timedelta(hours=2)
+    workers = [register(site, auth, n) for n in range(21)] + [register(site, auth, 21, township="义岗镇")]
+    push(site, auth, "fair_staff", [envelope("fair.intent_signed", w["id"], i + 1, at, {
+        "fair_id": "f", "employer_id": employer}) for i, w in enumerate(workers)])
+
+    page.click("nav.tabs a[data-view=batches]")
+    page.click("#batches a.button")
+    page.fill("#organise-batch input[name=name]", "通渭—福州 春运第2批")
+    page.fill("#organise-batch input[name=departure_station]", "定西北站")
+    page.fill("#organise-batch input[name=departs_at]", "2027-02-20T08:30")
+    page.fill("#organise-batch input[name=train_number]", "D2702")
+    page.fill("#organise-batch input[name=destination_station]", "福州站")
+    page.fill("#organise-batch input[name=expected_arrival_at]", "2027-02-21T06:10")
+    page.check(f"#organise-batch input[value='{employer}']")
+    page.click("#organise-batch button[type=submit]")
+    page.wait_for_selector("#batch[data-roster='0']")
+    page.select_option("#add-from-fair select[name=from_fair_id]", "f")
+    page.click("#add-from-fair button[type=submit]")
+    page.wait_for_selector("#batch[data-roster='22']")
+    assert page.is_visible(".warning[data-township=平襄镇]")
+
+    page.click("#roll-call button[type=submit]")  # 21 from 平襄镇 and no leader: refused, and the page says so
+    page.wait_for_selector("#depart-message >> text=平襄镇")
+    assert page.get_attribute("#batch", "data-status") == "planned"
+    page.select_option("details[data-township=平襄镇] select[name=leader]", workers[0]["id"])
+    page.wait_for_selector("details[data-township=平襄镇] summary >> text=工人00")
+    page.check(f"#roll-call input[value='{workers[21]['id']}']")  # the one from 义岗镇 did not come
+    page.click("#roll-call button[type=submit]")
+    page.wait_for_selector("#batch[data-status=departed]")
+    page.wait_for_selector("#server-board[data-expected='21'][data-arrived='0'][data-missing='21']")
+    db.session.rollback()
+    departed = db.session.query(Event).filter_by(type="batch.departed").count()
+    assert departed == 21
+    db.session.rollback()
+
+
+def test_the_morning_review_queue_and_at_risk_list(county_page, site, auth, employer):
+    page = county_page
+    worker = register(site, auth, 40, name="没到站")
+    started = dt.datetime.now(TZ) - dt.timedelta(days=40)
+    push(site, auth, "employer", [envelope("employer.onboarded", worker["id"], 1, started,
+                                           {"employer_id": employer}, {"start_date": started.date().isoformat()})])
+    page.click("nav.tabs a[data-view=at-risk]")
+    page.wait_for_selector(f"#at-risk li[data-worker='{worker['id']}'] >> text=35天未确认在岗")
+    page.click("nav.tabs a[data-view=reviews]")
+    item = "#reviews li.review:has-text('没到站')"
+    page.wait_for_selector(f"{item} >> text=未到站就入职")
+    page.fill(f"{item} input[name=note]", "电话核实：自行到厂")
+    page.click(f"{item} button:has-text('属实')")
+    page.wait_for_selector("#reviews >> text=没有待审核的事项")
+    db.session.rollback()
+    decision = db.session.query(ReviewDecision).one()
+    assert (decision.outcome, decision.note) == ("accepted", "电话核实：自行到厂")
+    db.session.rollback()
+    page.click("nav.tabs a[data-view=at-risk]")
+    page.click(f"#at-risk li[data-worker='{worker['id']}'] a")  # the name opens the record
+    page.wait_for_selector(f"#record[data-worker='{worker['id']}']")
+
+
+def test_a_fair_pre_registration_list_is_checked_then_imported(county_page, site, auth, tmp_path):
+    page = county_page
+    known = register(site, auth, 50, name="已登记")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "身份证号码", "手机号", "乡镇"])
+    sheet.append(["已登记", make_id_number(sequence=350, birth=dt.date(1988, 5, 1)), "13900000050", "平襄镇"])
+    sheet.append(["新来的", make_id_number(sequence=351, birth=dt.date(1990, 1, 1)), "13900000051", "平襄镇"])
+    sheet.append(["错号码", "621121199001011230", "13900000052", "平襄镇"])
+    path = tmp_path / "平襄镇预报名.xlsx"
+    workbook.save(path)
+
+    page.click("nav.tabs a[data-view=imports]")
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.click("#upload button")
+    page.wait_for_selector("#mapping")
+    assert page.eval_on_selector("#mapping select[name='map.id_number']", "s => s.value") == "身份证号码"
+    page.select_option("#mapping select[name=fair_id]", "f")
+    page.check("#mapping input[name=consent]")
+    page.click("#mapping button[type=submit]")
+    page.wait_for_selector("#import-report[data-valid='2'][data-problems='1']")
+    assert page.is_visible("#import-report tr[data-row='4']")
+    page.click("#apply-import")
+    page.wait_for_selector("#imports[data-status=applied] #import-report[data-imported='2']")
+    db.session.rollback()
+    listed = {w for (w,) in db.session.query(Event.worker_id).filter_by(type="fair.preregistered", fair_id="f")}
+    assert len(listed) == 2 and known["id"] in listed
+    assert db.session.query(Event).filter_by(type="worker.registered").count() == 2  # 已登记 was not doubled
+    db.session.rollback()
+
+
+def test_a_training_is_planned_and_its_attendance_scanned(county_page, site, auth):
+    page = county_page
+    worker = register(site, auth, 60, name="学电焊")
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
+    page.click("nav.tabs a[data-view=trainings]")
+    page.click("#trainings a.button")
+    for name, value in (("title", "电焊岗前培训"), ("skill", "电焊"), ("provider", "通渭县职教中心"), ("place", "平襄镇"),
+                        ("starts_on", "2027-01-10"), ("ends_on", "2027-01-12"), ("capacity", "30"), ("hours", "8")):
+        page.fill(f"#plan-training input[name={name}]", value)
+    page.click("#plan-training button[type=submit]")
+    page.wait_for_selector("#training")
+    training_id = page.get_attribute("#training", "data-training")
+    page.click("#training a.button")
+    page.click("#sync-badge button")  # the phone pulls the new training (and the key of the new card) to scan offline
+    page.wait_for_selector(f".scan select[name=pick] option[value='{training_id}']", state="attached")
+    page.fill(".scan input[name=hours]", "8")
+    page.fill("#scan input[name=code]", card)
+    page.press("#scan input[name=code]", "Enter")
+    page.wait_for_selector(".verdict[data-verdict=green]")
+    page.click(".verdict")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    page.goto(f"{site}/#trainings/{training_id}")
+    page.wait_for_selector(f"#training li[data-worker='{worker['id']}'] >> text=已结业")
+
+
+def test_the_language_switch_turns_the_screens_to_english_and_stays(county_page, site):
+    page = county_page
+    page.click("#lang")
+    page.wait_for_selector("header h1 >> text=LaborPass")
+    page.click("nav.tabs a[data-view=fairs]")
+    page.wait_for_selector("#fairs h2 >> text=Fairs")
+    page.reload()
+    page.wait_for_selector("nav.tabs a[data-view=batches] >> text=Batches")
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("#lang")
+    page.wait_for_selector("nav.tabs a[data-view=batches] >> text=批次")
