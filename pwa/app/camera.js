@@ -4,6 +4,8 @@ import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 
+import { t } from './i18n.js';
+
 const html = htm.bind(h);
 const FRAME_EVERY_MS = 150;
 const SAME_CODE_QUIET_MS = 4000;  // the same code still in view is not read again at once
@@ -37,7 +39,7 @@ export function Camera({ onCode }) {
           video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, focusMode: 'continuous' }, audio: false,
         });
       } catch (error) {
-        setProblem(`无法打开相机：${error.message}。请用扫码枪或手工输入。 No camera: use a scanner or type the code.`);
+        setProblem(t(`无法打开相机：${error.message}。请用扫码枪或手工输入。`, `No camera (${error.message}): use a scanner or type the code.`));
         setOn(false);
         return;
       }
@@ -70,10 +72,10 @@ export function Camera({ onCode }) {
   return html`
     <div class="camera">
       <button type="button" class="button" id="camera" onClick=${() => setOn(!on)}>
-        ${on ? '关闭相机 Stop camera' : '打开相机扫码 Scan with the camera'}</button>
+        ${on ? t('关闭相机', 'Stop camera') : t('打开相机扫码', 'Scan with the camera')}</button>
       ${on && html`<video ref=${video} playsinline muted></video>`}
       ${on && torch !== null && html`<button type="button" class="link" onClick=${toggleTorch}>
-        ${torch ? '关闭手电 Torch off' : '打开手电 Torch on'}</button>`}
+        ${torch ? t('关闭手电', 'Torch off') : t('打开手电', 'Torch on')}</button>`}
       ${problem && html`<p class="message">${problem}</p>`}
     </div>`;
 }

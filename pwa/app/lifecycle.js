@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { Message, errorText, html, useApi } from './ui.js';
-import { EVENTS, STATUS } from './worker.js';
+import { eventName, statusName } from './worker.js';
 
 const REVIEW_REASONS = {
   onboarded_without_arrival: ['未到站就入职', 'Onboarded without an arrival'],
@@ -48,7 +48,7 @@ function ReviewItem({ item, onDone }) {
   }
   return html`
     <li class="review" data-event=${item.event_id}>
-      <a href=${`#workers/${item.worker.id}`}><b>${item.worker.name}</b></a> · ${EVENTS[item.type] || item.type}
+      <a href=${`#workers/${item.worker.id}`}><b>${item.worker.name}</b></a> · ${eventName(item.type)}
       · ${item.occurred_at.slice(0, 16).replace('T', ' ')}
       <br /><span class="warning-text">${item.reasons.map((r) => say(REVIEW_REASONS, r)).join('；')}</span>
       ${item.decision ? html`<br />${item.decision.outcome === 'voided' ? t('已撤销', 'Voided') : t('属实', 'Stands')}：${item.decision.note}` : html`
@@ -70,7 +70,7 @@ export function AtRiskScreen() {
       <${Message} text=${error} />
       <ul class="list">${(page?.items || []).map((item) => html`
         <li data-worker=${item.worker.id}><a href=${`#workers/${item.worker.id}`}><b>${item.worker.name}</b></a>
-          · ${STATUS[item.worker.status] || item.worker.status}
+          · ${statusName(item.worker.status)}
           <br /><span class="warning-text">${item.reasons.map((r) => say(RISK_REASONS, r)).join('；')}</span>
           <span>${item.last_confirmed_on ? ` · ${t('上次确认', 'last confirmed')} ${item.last_confirmed_on}` : ''}
             ${item.employment_ended_on ? ` · ${t('离职于', 'left on')} ${item.employment_ended_on}` : ''}</span></li>`)}

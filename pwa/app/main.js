@@ -17,7 +17,8 @@ import { BatchesScreen } from './batches.js';
 import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
-import { currentLang, setLang, t } from './i18n.js';
+import { currentLang, pick, setLang, t } from './i18n.js';
+import { applyUpdate, watchForUpdates } from './update.js';
 
 const html = htm.bind(h);
 
@@ -31,10 +32,11 @@ export async function fetchHealth() {
   }
 }
 
-const LABELS = { ok: '服务正常 Online', down: '服务异常 Server error', offline: '离线 Offline', checking: '检查中… Checking…' };
+const LABELS = { ok: ['服务正常', 'Online'], down: ['服务异常', 'Server error'], offline: ['离线', 'Offline'], checking: ['检查中…', 'Checking…'] };
 const ROLE_NAMES = {
-  admin: '管理员', county: '县人社局', workstation: '劳务工作站', fair_staff: '招聘会工作人员',
-  greeter: '车站接站', employer: '用人单位', worker: '务工人员',
+  admin: ['管理员', 'administrator'], county: ['县人社局', 'county office'], workstation: ['劳务工作站', 'workstation'],
+  fair_staff: ['招聘会工作人员', 'fair staff'], greeter: ['车站接站', 'station greeter'], employer: ['用人单位', 'employer'],
+  worker: ['务工人员', 'worker'],
 };
 
 function Enroll({ onDone }) {
@@ -48,19 +50,19 @@ function Enroll({ onDone }) {
     setState({ busy: true, message: '' });
     try {
       await registerPasskey(form.get('name'), form.get('code'), form.get('device'));
-      setState({ busy: false, message: '通行密钥已创建，请登录。 Passkey created: sign in now.' });
+      setState({ busy: false, message: t('通行密钥已创建，请登录。', 'Passkey created: sign in now.') });
       onDone();
     } catch (error) {
-      setState({ busy: false, message: error.message });
+      setState({ busy: false, message: pick(error.message) });
     }
   }
   return html`
     <form id="enroll" onSubmit=${submit}>
-      <h2>首次使用 First time here</h2>
-      <label>姓名 Name<input name="name" required autocomplete="username" defaultValue=${invited.get('enroll') || ''} /></label>
-      <label>注册码 Enrollment code<input name="code" required autocapitalize="characters" defaultValue=${invited.get('code') || ''} /></label>
-      <label>本机名称 This phone's name<input name="device" placeholder="招聘会1号手机" /></label>
-      <button type="submit" disabled=${state.busy}>创建通行密钥 Create passkey</button>
+      <h2>${t('首次使用', 'First time here')}</h2>
+      <label>${t('姓名', 'Name')}<input name="name" required autocomplete="username" defaultValue=${invited.get('enroll') || ''} /></label>
+      <label>${t('注册码', 'Enrollment code')}<input name="code" required autocapitalize="characters" defaultValue=${invited.get('code') || ''} /></label>
+      <label>${t('本机名称', "This phone's name")}<input name="device" placeholder=${t('招聘会1号手机', 'Fair phone 1')} /></label>
+      <button type="submit" disabled=${state.busy}>${t('创建通行密钥', 'Create a passkey')}</button>
       <p class="message" role="status">${state.message}</p>
     </form>`;
 }
@@ -120,7 +122,9 @@ function App({ engine }) {
   const [message, setMessage] = useState('');
   const [syncState, setSyncState] = useState(engine.state);
   const [lang, chooseLang] = useState(currentLang());
+  const [update, setUpdate] = useState(null);  // a new version, installed and waiting
   const route = useRoute();
+  useEffect(() => watchForUpdates(setUpdate), []);
   useEffect(() => {
     fetchHealth().then(setHealth);
     // Offline for days: the phone remembers who signed in here last; the server still decides on sync.
@@ -163,7 +167,7 @@ function App({ engine }) {
       await engine.outbox.db.put('meta', found, 'me');
       setMe(found);
     } catch (error) {
-      setMessage(error.message);
+      setMessage(pick(error.message));
     }
   }
   async function doSignOut() {
@@ -183,22 +187,22 @@ function App({ engine }) {
         ${lang === 'zh' ? 'English' : '中文'}</button>
       <h1>${t('务工通', 'LaborPass')}</h1><div>${t('定西—福州劳务协作实名制管理', 'Dingxi–Fuzhou labour cooperation, by name')}</div>
     </header>
+    ${update && html`<p class="update" id="update" role="status">${t('新版本已就绪。', 'A new version is ready.')}
+      <button type="button" onClick=${() => applyUpdate(update)}>${t('立即更新', 'Update now')}</button></p>`}
     <section>
-      <p>服务器状态 Server: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${LABELS[health]}</span></p>
+      <p>${t('服务器', 'Server')}: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${t(...LABELS[health])}</span></p>
       ${me ? html`
-        <p id="signed-in" data-user=${me.name}>已登录 Signed in: <b>${me.name}</b>（${ROLE_NAMES[me.role] || me.role}）</p>
+        <p id="signed-in" data-user=${me.name}>${t('已登录', 'Signed in')}: <b>${me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         <${Screen} me=${me} engine=${engine} route=${route} onScanned=${scanned} />
-        <button class="button" id="sign-out" onClick=${doSignOut}>退出 Sign out</button>` : html`
-        <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>通行密钥登录 Sign in with a passkey</button>
+        <button class="button" id="sign-out" onClick=${doSignOut}>${t('退出', 'Sign out')}</button>` : html`
+        <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>${t('通行密钥登录', 'Sign in with a passkey')}</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>
         <${Enroll} onDone=${() => setMessage('')} />`}
-      <a class="button" href="/api/docs">接口文档 API docs</a>
+      <a class="button" href="/api/docs">${t('接口文档', 'API docs')}</a>
     </section>`;
 }
-
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');  // opens offline after the first visit
 
 openLocal().then((local) => {
   const engine = new SyncEngine({ outbox: new Outbox(local), send: apiSend });

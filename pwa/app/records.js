@@ -6,7 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { apiFetch } from './api.js';
-import { EVENTS, STATUS } from './worker.js';
+import { eventName, statusName } from './worker.js';
+import { pick, t } from './i18n.js';
 
 const html = htm.bind(h);
 
@@ -23,7 +24,7 @@ export function Records({ workerId }) {
       setFound((await apiFetch(`/api/workers?${new URLSearchParams({ q, per_page: '20' })}`)).items);
       setMessage('');
     } catch (error) {
-      setMessage(error.status ? error.message : '查询需要联网。 Searching needs the network.');
+      setMessage(error.status ? pick(error.message) : t('查询需要联网。', 'Searching needs the network.'));
     }
   }
 
@@ -32,22 +33,22 @@ export function Records({ workerId }) {
       const [record, events] = await Promise.all([apiFetch(`/api/workers/${id}`), apiFetch(`/api/workers/${id}/events`)]);
       setOpen({ record, events, card: null, idNumber: null });
     } catch (error) {
-      setMessage(error.message);
+      setMessage(pick(error.message));
     }
   }
 
   return html`
     <section class="records" id="records">
-      <h2>务工人员 Workers</h2>
+      <h2>${t('务工人员', 'Workers')}</h2>
       <form onSubmit=${search}>
-        <label>姓名或身份证后四位 Name or last 4 of the ID<input name="q" required /></label>
-        <button type="submit">查找 Search</button>
+        <label>${t('姓名或身份证后四位', 'Name or last 4 of the ID')}<input name="q" required /></label>
+        <button type="submit">${t('查找', 'Search')}</button>
       </form>
       <p class="message">${message}</p>
       ${found && html`<ul class="found">${found.map((w) => html`
         <li><button type="button" class="link" data-worker=${w.id} onClick=${() => show(w.id)}>
-          ${w.name} ${w.id_masked} · ${w.home?.township || ''} · ${STATUS[w.status] || w.status}</button></li>`)}
-        ${found.length === 0 && html`<li>没有找到 Nobody found</li>`}</ul>`}
+          ${w.name} ${w.id_masked} · ${w.home?.township || ''} · ${statusName(w.status)}</button></li>`)}
+        ${found.length === 0 && html`<li>${t('没有找到', 'Nobody found')}</li>`}</ul>`}
       ${open && html`<${Record} open=${open} setOpen=${setOpen} />`}
     </section>`;
 }
@@ -63,9 +64,9 @@ function Record({ open, setOpen }) {
       const response = await fetch(`/api/workers/${record.id}/card.svg`, { credentials: 'same-origin' });
       const svg = await response.text();
       setOpen({ ...open, card: URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })) });
-      setMessage('已发卡，旧卡作废。 Card issued; any earlier card is revoked.');
+      setMessage(t('已发卡，旧卡作废。', 'Card issued; any earlier card is revoked.'));
     } catch (error) {
-      setMessage(error.message);
+      setMessage(pick(error.message));
     }
   }
 
@@ -75,26 +76,26 @@ function Record({ open, setOpen }) {
       const answer = await apiFetch(`/api/workers/${record.id}/reveal-id`, { method: 'POST', body: { reason } });
       setOpen({ ...open, idNumber: answer.id_number });
     } catch (error) {
-      setMessage(error.message);
+      setMessage(pick(error.message));
     }
   }
 
   return html`
     <article class="record" id="record" data-worker=${record.id}>
       <h3>${record.name}</h3>
-      <p>身份证 ID：<b id="id-number">${open.idNumber || record.id_masked}</b></p>
+      <p>${t('身份证', 'ID')}：<b id="id-number">${open.idNumber || record.id_masked}</b></p>
       <p>${record.home?.county_name || ''} ${record.home?.township || ''} ${record.home?.village || ''}
-        · ${STATUS[record.status] || record.status}${record.poor_household ? ' · 建档立卡 registered poor household' : ''}</p>
+        · ${statusName(record.status)}${record.poor_household ? ` · ${t('建档立卡', 'registered poor household')}` : ''}</p>
       <ol class="timeline">${open.events.map((e) => html`
-        <li>${e.occurred_at.slice(0, 10)} ${EVENTS[e.type] || e.type}</li>`)}</ol>
+        <li>${e.occurred_at.slice(0, 10)} ${eventName(e.type)}</li>`)}</ol>
       <button type="button" class="button" id="issue-card" onClick=${issueCard}>
-        ${record.card_serial ? '补发新卡 Re-issue the card' : '发卡 Issue a card'}</button>
-      ${open.card && html`<img class="card" src=${open.card} alt="务工卡" />
-        <button type="button" class="button" onClick=${() => window.print()}>打印 Print</button>`}
+        ${record.card_serial ? t('补发新卡', 'Re-issue the card') : t('发卡', 'Issue a card')}</button>
+      ${open.card && html`<img class="card" src=${open.card} alt=${t('务工卡', 'LaborPass card')} />
+        <button type="button" class="button" onClick=${() => window.print()}>${t('打印', 'Print')}</button>`}
       ${!open.idNumber && html`<form onSubmit=${reveal}>
-        <label>查看完整身份证号的原因（记入审计）Why the full ID number (audited)
+        <label>${t('查看完整身份证号的原因（记入审计）', 'Why the full ID number (audited)')}
           <input name="reason" required minlength="2" value=${reason} onInput=${(e) => setReason(e.target.value)} /></label>
-        <button type="submit" id="reveal">查看 Reveal</button>
+        <button type="submit" id="reveal">${t('查看', 'Reveal')}</button>
       </form>`}
       <p class="message" role="status">${message}</p>
     </article>`;

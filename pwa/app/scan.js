@@ -12,29 +12,30 @@ import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
 import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
+import { pick, t } from './i18n.js';
 
 const html = htm.bind(h);
 
 const ACTIONS = [
-  { id: 'employer.onboarded', name: '入职 Onboard' },
-  { id: 'employment.confirmed', name: '在岗确认 Monthly confirmation' },
-  { id: 'employment.ended', name: '离职 Separation' },
+  { id: 'employer.onboarded', zh: '入职', en: 'Onboard' },
+  { id: 'employment.confirmed', zh: '在岗确认', en: 'Monthly confirmation' },
+  { id: 'employment.ended', zh: '离职', en: 'Separation' },
 ];
 export const END_REASONS = {
-  pay: '工资待遇 Pay', climate: '气候不适应 Climate', food: '饮食不习惯 Food', homesick: '想家 Homesick',
-  family: '家庭原因 Family', health: '身体原因 Health', dismissed: '被辞退 Dismissed',
-  contract_ended: '合同期满 Contract ended', other: '其他 Other',
+  pay: ['工资待遇', 'Pay'], climate: ['气候不适应', 'Climate'], food: ['饮食不习惯', 'Food'], homesick: ['想家', 'Homesick'],
+  family: ['家庭原因', 'Family'], health: ['身体原因', 'Health'], dismissed: ['被辞退', 'Dismissed'],
+  contract_ended: ['合同期满', 'Contract ended'], other: ['其他', 'Other'],
 };
 
 /** What each role scans for, where, and what goes with the scan. */
 export function scanModeFor(me) {
   if (me.role === 'greeter') {
-    return { pick: 'batch', title: '到站扫码 Arrivals', choices: (db) => recordsOf(db, 'batch'),
+    return { pick: 'batch', title: ['到站扫码', 'Arrivals'], choices: (db) => recordsOf(db, 'batch'),
       type: () => 'station.arrived', context: (picked) => ({ station: me.station, batch_id: picked }), data: () => ({}) };
   }
   if (['fair_staff', 'county', 'workstation', 'admin'].includes(me.role)) {
     const signing = (extras) => extras.action === 'fair.intent_signed';
-    return { pick: 'fair', title: '招聘会 Fair', choices: (db) => recordsOf(db, 'fair'),
+    return { pick: 'fair', title: ['招聘会签到', 'At the fair'], choices: (db) => recordsOf(db, 'fair'),
       type: (picked, extras) => (signing(extras) ? 'fair.intent_signed' : 'fair.checked_in'),
       context: (picked, extras) => ({ fair_id: picked, ...(signing(extras) && { employer_id: extras.employer_id }) }),
       data: (picked, extras) => (signing(extras) && extras.posting_id ? { posting_id: extras.posting_id } : {}),
@@ -43,7 +44,7 @@ export function scanModeFor(me) {
       Extras: FairFields };
   }
   if (me.role === 'employer') {
-    return { pick: 'action', title: '用工扫码 Employment', choices: async () => ACTIONS, type: (picked) => picked,
+    return { pick: 'action', title: ['用工扫码', 'Employment'], choices: async () => ACTIONS.map((a) => ({ id: a.id, name: t(a.zh, a.en) })), type: (picked) => picked,
       incomplete: (extras, picked) => picked === 'employment.ended' && (!extras.reason || (extras.reason === 'other' && !extras.text)),
       context: () => ({}), data: employmentData, Extras: EmploymentFields };
   }
@@ -52,14 +53,14 @@ export function scanModeFor(me) {
 
 /** At a training: each attendee scanned, with the hours of the day (the training's page opens it). */
 export function trainingMode() {
-  return { pick: 'training', title: '培训签到 Training attendance',
+  return { pick: 'training', title: ['培训签到', 'Training attendance'],
     choices: async (db) => (await recordsOf(db, 'training')).map((s) => ({ ...s, name: `${s.title}（${s.starts_on}）` })),
     type: () => 'training.attended', context: (picked) => ({ training_id: picked }),
     data: (picked, extras) => (extras.hours ? { hours: Number(extras.hours) } : {}), Extras: TrainingFields };
 }
 
 function TrainingFields({ extras, setExtras }) {
-  return html`<label>今天的学时 Hours today<input type="number" name="hours" min="0" max="24" step="0.5"
+  return html`<label>${t('今天的学时', 'Hours today')}<input type="number" name="hours" min="0" max="24" step="0.5"
     inputmode="decimal" value=${extras.hours || ''} onInput=${(e) => setExtras({ ...extras, hours: e.target.value })} /></label>`;
 }
 
@@ -81,20 +82,21 @@ function FairFields({ picked, db, extras, setExtras, version }) {
   const postings = (fair?.postings || []).filter((p) => p.employer_id === extras.employer_id);
   return html`
     ${counts && html`<p class="counts" id="fair-counts" data-checked=${counts.checked} data-signed=${counts.signed}>
-      本机 This phone：签到 ${counts.checked} · 意向 ${counts.signed}
-      ${counts.all && html`<br />全场 Whole fair：签到 ${counts.all.checked_in} · 意向 ${counts.all.workers_with_intent}`}</p>`}
-    <label>办理 What<select name="action" value=${extras.action || 'fair.checked_in'} onChange=${set('action')}>
-      <option value="fair.checked_in">签到 Check-in</option>
-      <option value="fair.intent_signed">签订意向 Job intention</option>
+      ${t('本机', 'This phone')}：${t('签到', 'checked in')} ${counts.checked} · ${t('意向', 'intentions')} ${counts.signed}
+      ${counts.all && html`<br />${t('全场', 'Whole fair')}：${t('签到', 'checked in')} ${counts.all.checked_in}
+        · ${t('意向', 'intentions')} ${counts.all.workers_with_intent}`}</p>`}
+    <label>${t('办理', 'What')}<select name="action" value=${extras.action || 'fair.checked_in'} onChange=${set('action')}>
+      <option value="fair.checked_in">${t('签到', 'Check-in')}</option>
+      <option value="fair.intent_signed">${t('签订意向', 'Job intention')}</option>
     </select></label>
     ${extras.action === 'fair.intent_signed' && html`
-      <label>用人单位 Employer<select name="employer" value=${extras.employer_id || ''} onChange=${set('employer_id')}>
-        <option value="">— 请选择 Choose —</option>
+      <label>${t('用人单位', 'Employer')}<select name="employer" value=${extras.employer_id || ''} onChange=${set('employer_id')}>
+        <option value="">${t('— 请选择 —', '— Choose —')}</option>
         ${(fair?.employers || []).map((e) => html`<option value=${e.id}>${e.name}</option>`)}
       </select></label>
       <label>岗位 Job<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
         <option value="">— 不指定 None —</option>
-        ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}元</option>`)}
+        ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}${t('元', ' yuan')}</option>`)}
       </select></label>`}`;
 }
 
@@ -120,18 +122,18 @@ function EmploymentFields({ picked, db, extras, setExtras }) {
         <option value="">— 不指定 None —</option>
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type}（${p.fair}）</option>`)}
       </select></label>
-      <label>入职日期 Start date<input type="date" name="start_date" value=${extras.start_date || localDay()}
+      <label>${t('入职日期', 'Start date')}<input type="date" name="start_date" value=${extras.start_date || localDay()}
         onInput=${set('start_date')} /></label>
-      <label>月工资（元） Wage a month<input type="number" name="wage" inputmode="numeric" value=${extras.wage || ''}
+      <label>${t('月工资（元）', 'Wage a month (yuan)')}<input type="number" name="wage" inputmode="numeric" value=${extras.wage || ''}
         onInput=${set('wage')} /></label>`;
   }
   if (picked === 'employment.ended') {
     return html`
-      <label>离职原因 Reason<select name="reason" value=${extras.reason || ''} onChange=${set('reason')} required>
-        <option value="">— 请选择 Choose —</option>
-        ${Object.entries(END_REASONS).map(([code, name]) => html`<option value=${code}>${name}</option>`)}
+      <label>${t('离职原因', 'Reason')}<select name="reason" value=${extras.reason || ''} onChange=${set('reason')} required>
+        <option value="">${t('— 请选择 —', '— Choose —')}</option>
+        ${Object.entries(END_REASONS).map(([code, name]) => html`<option value=${code}>${t(...name)}</option>`)}
       </select></label>
-      ${extras.reason === 'other' && html`<label>说明 What happened<input name="text" value=${extras.text || ''}
+      ${extras.reason === 'other' && html`<label>${t('说明', 'What happened')}<input name="text" value=${extras.text || ''}
         onInput=${set('text')} required /></label>`}`;
   }
   return null;
@@ -187,35 +189,35 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       if (!(error instanceof CardError)) throw error;
       refusal = error;
     }
-    if (refusal?.reason === 'malformed') return { colour: 'red', title: REASONS.malformed[0], detail: refusal.message };
+    if (refusal?.reason === 'malformed') return { colour: 'red', title: reasonText('malformed')[0], detail: refusal.message };
     const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
     const seenKey = `seen:${type}:${scope}:${claims?.serial}`;
     const earlier = claims && await db.get('meta', seenKey);
     if (earlier) {  // recorded already: a second event would add nothing
-      return { colour: 'amber', title: `${claims.name} 已扫过 Already scanned`, detail: `首次 First: ${earlier.at}`, claims };
+      return { colour: 'amber', title: `${claims.name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}`, claims };
     }
     await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
-    if (refusal) return { colour: 'red', title: REASONS[refusal.reason]?.[0] || refusal.reason, detail: '已记录，待审核。 Recorded for review.' };
+    if (refusal) return { colour: 'red', title: reasonText(refusal.reason)[0], detail: t('已记录，待审核。', 'Recorded for review.') };
     await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: claims.name }, seenKey);
-    return { colour: 'green', title: claims.name, detail: `身份证尾号 ${claims.idLast4}`, claims };
+    return { colour: 'green', title: claims.name, detail: `${t('身份证尾号', 'ID ending')} ${claims.idLast4}`, claims };
   }
 
   async function byFallbackCode(code, type, context, data) {
     try {  // the short code needs the server once: it names the card holder
       const answer = await apiFetch('/api/scan/verify', { method: 'POST', body: { fallback_code: code } });
       await engine.outbox.add(type, { workerId: answer.worker.id, context, data, scannedBy: me.id });
-      return { colour: 'green', title: answer.worker.name, detail: `手工码 ${code}` };
+      return { colour: 'green', title: answer.worker.name, detail: `${t('手工码', 'Card code')} ${code}` };
     } catch (error) {
-      return { colour: 'red', title: '手工码无法核对', detail: error.message };
+      return { colour: 'red', title: t('手工码无法核对', 'The card code cannot be checked'), detail: pick(error.message) };
     }
   }
 
   return html`
     <section class="scan">
-      <h2>${mode.title}</h2>
-      <label>${{ batch: '到达批次 Batch', fair: '招聘会 Fair', action: '办理 What', training: '培训 Training' }[mode.pick]}
+      <h2>${t(...mode.title)}</h2>
+      <label>${t(...{ batch: ['到达批次', 'Batch'], fair: ['招聘会', 'Fair'], action: ['办理', 'What'], training: ['培训', 'Training'] }[mode.pick])}
         <select name="pick" value=${picked} onChange=${pick}>
-          <option value="">— 请选择 Choose —</option>
+          <option value="">${t('— 请选择 —', '— Choose —')}</option>
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>
       </label>
@@ -223,11 +225,11 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
           version=${verdict} />`}
       ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
-        <label>扫码或输入卡号 Scan or type the card code
+        <label>${t('扫码或输入卡号', 'Scan or type the card code')}
           <input ref=${input} name="code" autocomplete="off" autocapitalize="characters" enterkeyhint="done"
-            disabled=${!ready} placeholder=${ready ? 'LP1:… / ABCDE-FGHJK' : '先选择 Choose first'} />
+            disabled=${!ready} placeholder=${ready ? 'LP1:… / ABCDE-FGHJK' : t('先选择上面的项目', 'Choose above first')} />
         </label>
-        <button type="submit" disabled=${!ready}>确认 Record</button>
+        <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
       ${mode.pick === 'batch' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}
@@ -265,9 +267,9 @@ function Board({ db, batchId, version, syncedAt }) {
     try {
       const done = await apiFetch(`/api/batches/${batchId}/handovers`, { method: 'POST', body: {
         employer_id: handover.employer, representative: handover.representative, worker_ids: board.arrivedIds } });
-      setHandover({ ...handover, message: `已交接 ${done.worker_ids.length} 人。 Handed over: ${done.worker_ids.length}.` });
+      setHandover({ ...handover, message: t(`已交接 ${done.worker_ids.length} 人。`, `Handed over: ${done.worker_ids.length}.`) });
     } catch (error) {
-      setHandover({ ...handover, message: error.status ? error.message : '交接需要联网。 A hand-over needs the network.' });
+      setHandover({ ...handover, message: error.status ? pick(error.message) : t('交接需要联网。', 'A hand-over needs the network.') });
     }
   }
 
@@ -275,24 +277,24 @@ function Board({ db, batchId, version, syncedAt }) {
     <div class="board" id="board" data-expected=${board.expected} data-arrived=${board.arrived}
         data-missing=${board.missing} data-unexpected=${board.unexpected}>
       <div class="counts">
-        <span>应到 Expected <b>${board.expected}</b></span><span>已到 Arrived <b>${board.arrived}</b></span>
-        <span>未到 Missing <b>${board.missing}</b></span><span>非本批 Unexpected <b>${board.unexpected}</b></span>
+        <span>${t('应到', 'Expected')} <b>${board.expected}</b></span><span>${t('已到', 'Arrived')} <b>${board.arrived}</b></span>
+        <span>${t('未到', 'Missing')} <b>${board.missing}</b></span><span>${t('非本批', 'Unexpected')} <b>${board.unexpected}</b></span>
       </div>
       ${board.townships.map((g) => html`
         <details>
-          <summary>${g.township || '—'}：${g.arrived}/${g.expected}${g.leader ? ` · 领队 ${g.leader}` : ''}</summary>
-          ${g.missing.length ? html`<p>未到 Missing：${g.missing.join('、')}</p>` : html`<p>全部到齐 All here</p>`}
+          <summary>${g.township || '—'}：${g.arrived}/${g.expected}${g.leader ? ` · ${t('领队', 'leader')} ${g.leader}` : ''}</summary>
+          ${g.missing.length ? html`<p>${t('未到', 'Missing')}：${g.missing.join('、')}</p>` : html`<p>${t('全部到齐', 'All here')}</p>`}
         </details>`)}
-      ${board.unexpectedPeople.length > 0 && html`<p>非本批次 Not on this batch：${board.unexpectedPeople.map((p) => p.name).join('、')}</p>`}
+      ${board.unexpectedPeople.length > 0 && html`<p>${t('非本批次', 'Not on this batch')}：${board.unexpectedPeople.map((p) => p.name).join('、')}</p>`}
       <form onSubmit=${handOver}>
-        <h3>交接给用人单位 Hand over to the employer</h3>
+        <h3>${t('交接给用人单位', 'Hand over to the employer')}</h3>
         <select required value=${handover.employer} onChange=${(e) => setHandover({ ...handover, employer: e.target.value })}>
-          <option value="">— 用人单位 Employer —</option>
+          <option value="">${t('— 用人单位 —', '— Employer —')}</option>
           ${batch.employers.map((e) => html`<option value=${e.id}>${e.name}</option>`)}
         </select>
-        <label>接收人 Representative<input required value=${handover.representative}
+        <label>${t('接收人', 'Representative')}<input required value=${handover.representative}
           onInput=${(e) => setHandover({ ...handover, representative: e.target.value })} /></label>
-        <button type="submit" disabled=${!board.arrivedIds.length}>交接已到的 ${board.arrivedIds.length} 人 Hand over</button>
+        <button type="submit" disabled=${!board.arrivedIds.length}>${t(`交接已到的 ${board.arrivedIds.length} 人`, `Hand over the ${board.arrivedIds.length} here`)}</button>
         <p class="message" role="status">${handover.message}</p>
       </form>
     </div>`;
@@ -300,20 +302,26 @@ function Board({ db, batchId, version, syncedAt }) {
 
 // A refusal in plain words, and what to do about it: for the verdict on screen and the rejected list.
 const REASONS = {
-  malformed: ['无法识别的二维码', '不是务工通卡片，请换卡或手工输入卡号。 Not a LaborPass card: type its code.'],
-  unsupported_version: ['卡片版本过新', '请更新应用。 Update the app.'],
-  bad_signature: ['伪造或损坏的卡片', '核对本人身份证后补发新卡。 Check the ID card and issue a new card.'],
-  revoked: ['已作废的卡片', '请用最新的卡，或补发。 Use the newest card, or issue one.'],
-  expired: ['过期的卡片', '补发新卡。 Issue a new card.'],
-  unknown_key: ['签发密钥未知', '联网同步后再扫；仍不行请联系管理员。 Sync, then scan again; else tell an administrator.'],
-  out_of_scope: ['不在您的工作范围', '由负责的县或站处理。 The responsible county or station handles it.'],
-  unknown_worker: ['查无此人', '先登记此人。 Register the person first.'],
-  unknown_batch: ['批次不存在', '同步后重新选择批次。 Sync, then pick the batch again.'],
-  unknown_fair: ['招聘会不存在', '同步后重新选择招聘会。 Sync, then pick the fair again.'],
-  unknown_training: ['培训不存在', '同步后重新选择培训。 Sync, then pick the training again.'],
-  scanner_revoked: ['扫码人已停用', '审核员会决定是否有效。 A reviewer decides whether it stands.'],
-  invalid_envelope: ['数据不完整', '联系管理员。 Tell an administrator.'],
+  malformed: ['无法识别的二维码', 'Not a readable code', '不是务工通卡片，请换卡或手工输入卡号。', 'Not a LaborPass card: type its code.'],
+  unsupported_version: ['卡片版本过新', 'A newer card version', '请更新应用。', 'Update the app.'],
+  bad_signature: ['伪造或损坏的卡片', 'A forged or damaged card', '核对本人身份证后补发新卡。', 'Check the ID card and issue a new card.'],
+  revoked: ['已作废的卡片', 'A revoked card', '请用最新的卡，或补发。', 'Use the newest card, or issue one.'],
+  expired: ['过期的卡片', 'An expired card', '补发新卡。', 'Issue a new card.'],
+  unknown_key: ['签发密钥未知', 'Signed with an unknown key', '联网同步后再扫；仍不行请联系管理员。', 'Sync, then scan again; else tell an administrator.'],
+  out_of_scope: ['不在您的工作范围', 'Not in your area', '由负责的县或站处理。', 'The responsible county or station handles it.'],
+  unknown_worker: ['查无此人', 'Nobody by that card', '先登记此人。', 'Register the person first.'],
+  unknown_batch: ['批次不存在', 'No such batch', '同步后重新选择批次。', 'Sync, then pick the batch again.'],
+  unknown_fair: ['招聘会不存在', 'No such fair', '同步后重新选择招聘会。', 'Sync, then pick the fair again.'],
+  unknown_training: ['培训不存在', 'No such training', '同步后重新选择培训。', 'Sync, then pick the training again.'],
+  scanner_revoked: ['扫码人已停用', 'The scanner was signed off', '审核员会决定是否有效。', 'A reviewer decides whether it stands.'],
+  invalid_envelope: ['数据不完整', 'Incomplete data', '联系管理员。', 'Tell an administrator.'],
 };
+
+/** A reason code as [what happened, what to do], in the chosen language. */
+function reasonText(code, message = '') {
+  const known = REASONS[code];
+  return known ? [t(known[0], known[1]), t(known[2], known[3])] : [code, pick(message)];
+}
 
 /** Scans the server refused, with its reason in plain words and what to do; they wait in its quarantine. */
 export function RejectedList({ db, version }) {
@@ -322,21 +330,21 @@ export function RejectedList({ db, version }) {
   if (!rows.length) return null;
   return html`
     <details class="rejected" id="rejected" data-count=${rows.length}>
-      <summary>被拒绝 ${rows.length} 条 Rejected: ${rows.length}</summary>
+      <summary>${t(`被拒绝 ${rows.length} 条`, `Rejected: ${rows.length}`)}</summary>
       <ul>${rows.map((row) => {
-        const [what, todo] = REASONS[row.reason] || [row.reason, row.message];
+        const [what, todo] = reasonText(row.reason, row.message);
         return html`<li><b>${what}</b>（${row.occurred_at.slice(5, 16).replace('T', ' ')}）<br />${todo}</li>`;
       })}</ul>
     </details>`;
 }
 
 export function SyncBadge({ state, onSync }) {
-  const last = state.lastSyncAt ? new Date(state.lastSyncAt).toLocaleString('zh-CN') : '从未 never';
+  const last = state.lastSyncAt ? new Date(state.lastSyncAt).toLocaleString(t('zh-CN', 'en-GB')) : t('从未', 'never');
   return html`
     <p class="sync ${state.error ? 'error' : ''}" id="sync-badge" data-queued=${state.queued}>
-      待上传 Queued: <b>${state.queued}</b> · 上次同步 Last sync: ${last}
-      ${state.error && html`<br /><span>${state.error}</span>`}
-      <button type="button" class="link" onClick=${onSync}>立即同步 Sync now</button>
+      ${t('待上传', 'Queued')}: <b>${state.queued}</b> · ${t('上次同步', 'Last sync')}: ${last}
+      ${state.error && html`<br /><span>${pick(state.error)}</span>`}
+      <button type="button" class="link" onClick=${onSync}>${t('立即同步', 'Sync now')}</button>
     </p>`;
 }
 

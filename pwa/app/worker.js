@@ -5,19 +5,28 @@ import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { Camera } from './camera.js';
+import { t } from './i18n.js';
 
 const html = htm.bind(h);
-export const STATUS = {
-  registered: '已登记 Registered', at_fair: '已参加招聘会 At a fair', intent: '已签意向 Intention signed',
-  assigned: '已编入批次 On a batch', departed: '已出发 Departed', arrived: '已到达 Arrived', employed: '在岗 At work',
-  ended: '已离职 Left the job',
+const STATUS = {
+  registered: ['已登记', 'Registered'], at_fair: ['已参加招聘会', 'At a fair'], intent: ['已签意向', 'Intention signed'],
+  assigned: ['已编入批次', 'On a batch'], departed: ['已出发', 'Departed'], arrived: ['已到达', 'Arrived'],
+  employed: ['在岗', 'At work'], ended: ['已离职', 'Left the job'],
 };
-export const EVENTS = {
-  'worker.registered': '登记', 'credential.issued': '发卡', 'credential.revoked': '旧卡作废', 'fair.preregistered': '招聘会预报名', 'fair.checked_in': '招聘会签到',
-  'fair.intent_signed': '签订意向', 'batch.assigned': '编入批次', 'batch.departed': '出发', 'station.arrived': '到站',
-  'employer.onboarded': '入职', 'employment.confirmed': '在岗确认', 'employment.reassigned': '调岗',
-  'employment.ended': '离职', 'training.attended': '参加培训', 'worker.updated': '信息更正', 'event.voided': '更正撤销',
+const EVENTS = {
+  'worker.registered': ['登记', 'Registered'], 'credential.issued': ['发卡', 'Card issued'],
+  'credential.revoked': ['旧卡作废', 'Card revoked'], 'fair.preregistered': ['招聘会预报名', 'Pre-registered for a fair'],
+  'fair.checked_in': ['招聘会签到', 'At a fair'], 'fair.intent_signed': ['签订意向', 'Job intention'],
+  'batch.assigned': ['编入批次', 'On a batch'], 'batch.departed': ['出发', 'Departed'], 'station.arrived': ['到站', 'Arrived'],
+  'employer.onboarded': ['入职', 'Onboarded'], 'employment.confirmed': ['在岗确认', 'Confirmed at work'],
+  'employment.reassigned': ['调岗', 'Re-assigned'], 'employment.ended': ['离职', 'Left the job'],
+  'training.attended': ['参加培训', 'Training'], 'worker.updated': ['信息更正', 'Details corrected'],
+  'event.voided': ['更正撤销', 'A record voided'],
 };
+/** A record's status in words. */
+export const statusName = (code) => (STATUS[code] ? t(...STATUS[code]) : code);
+/** An event's type in words, for a timeline. */
+export const eventName = (type) => (EVENTS[type] ? t(...EVENTS[type]) : type);
 
 async function fetchText(path) {
   const response = await fetch(path, { credentials: 'same-origin' });
@@ -48,31 +57,31 @@ export function MyCard({ db, outbox, onScanned }) {
   useEffect(() => { refresh(db).then((found) => setKept(found || null)); }, []);
   async function confirm(text) {
     if (!text.startsWith('LPS1:')) {
-      setConfirmed('这不是工作地点码。 This is not a workplace code.');
+      setConfirmed(t('这不是工作地点码。', 'This is not a workplace code.'));
       return;
     }
     await outbox.add('employment.confirmed', { workerId: kept.record.id, data: { site_code: text } });
-    setConfirmed('已记录，联网后确认。 Recorded: confirmed when the phone syncs.');
+    setConfirmed(t('已记录，联网后确认。', 'Recorded: confirmed when the phone syncs.'));
     onScanned();
   }
-  if (kept === undefined) return html`<p>正在加载… Loading…</p>`;
-  if (!kept) return html`<p class="message">请联网打开一次，卡片会保存在手机上。 Open once with the network: the card then stays on this phone.</p>`;
+  if (kept === undefined) return html`<p>${t('正在加载…', 'Loading…')}</p>`;
+  if (!kept) return html`<p class="message">${t('请联网打开一次，卡片会保存在手机上。', 'Open once with the network: the card then stays on this phone.')}</p>`;
   const src = kept.svg && URL.createObjectURL(new Blob([kept.svg], { type: 'image/svg+xml' }));
   return html`
     <section class="my-card" id="my-card" data-status=${kept.record.status}>
-      <h2>我的务工卡 My card</h2>
-      ${src ? html`<img class=${full ? 'card full' : 'card'} src=${src} alt="务工卡 LaborPass card"
+      <h2>${t('我的务工卡', 'My card')}</h2>
+      ${src ? html`<img class=${full ? 'card full' : 'card'} src=${src} alt=${t('务工卡', 'LaborPass card')}
           onClick=${() => setFull(!full)} />
-        <p class="hint">点卡片全屏显示，扫码时请调亮屏幕。 Tap for full screen; turn the brightness up for scanning.</p>`
-    : html`<p class="message">尚未发卡，请到工作站领取。 No card yet: ask the workstation.</p>`}
-      <p>状态 Status：<b>${STATUS[kept.record.status] || kept.record.status}</b></p>
+        <p class="hint">${t('点卡片全屏显示，扫码时请调亮屏幕。', 'Tap for full screen; turn the brightness up for scanning.')}</p>`
+    : html`<p class="message">${t('尚未发卡，请到工作站领取。', 'No card yet: ask the workstation.')}</p>`}
+      <p>${t('状态', 'Status')}：<b>${statusName(kept.record.status)}</b></p>
       ${kept.record.status === 'employed' && html`
-        <h3>在岗确认 Confirm I am at work</h3>
-        <p class="hint">扫描工作地点张贴的当日二维码。 Scan the day's code posted at your workplace.</p>
+        <h3>${t('在岗确认', 'Confirm I am at work')}</h3>
+        <p class="hint">${t('扫描工作地点张贴的当日二维码。', "Scan the day's code posted at your workplace.")}</p>
         <${Camera} onCode=${confirm} />
         <p class="message" role="status" id="confirmed">${confirmed}</p>`}
       <ol class="timeline">${kept.events.map((e) => html`
-        <li>${e.occurred_at.slice(0, 10)} ${EVENTS[e.type] || e.type}</li>`)}</ol>
-      <p class="hint">更新于 Updated ${new Date(kept.at).toLocaleString('zh-CN')}</p>
+        <li>${e.occurred_at.slice(0, 10)} ${eventName(e.type)}</li>`)}</ol>
+      <p class="hint">${t('更新于', 'Updated')} ${new Date(kept.at).toLocaleString(t('zh-CN', 'en-GB'))}</p>
     </section>`;
 }

@@ -75,7 +75,7 @@ def test_a_used_code_registers_nothing_more(page, site, auth, authenticator):
     enroll(page, "王芳", code)
     page.wait_for_selector("text=通行密钥已创建")
     enroll(page, "王芳", code)
-    page.wait_for_selector("text=Name or code is wrong or expired")
+    page.wait_for_selector("text=姓名或注册码不正确")
     assert db.session.query(Passkey).count() == 1
 
 
@@ -87,7 +87,7 @@ def test_user_verification_is_required(page, site, auth, authenticator):
     # An authenticator that answers without verifying the user: the server refuses it.
     cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": True})
     sign_in(page)
-    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     assert page.locator("#signed-in").count() == 0
     # One that cannot verify the user at all: the browser stops before asking the server.
     cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": False})
@@ -105,7 +105,7 @@ def test_a_bogus_signature_is_refused(page, site, auth, authenticator):
     page.wait_for_selector("text=通行密钥已创建")
     cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBogusSignature": True})
     sign_in(page)
-    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     assert db.session.query(AuditEntry).filter_by(action="login.failed").count() == 1
 
 
@@ -142,7 +142,7 @@ def test_a_copied_passkey_with_a_lower_counter_locks_it(page, site, auth, authen
     copy_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
     cdp.send("WebAuthn.addCredential", {"authenticatorId": copy_id, "credential": credential | {"signCount": 0}})
     sign_in(page)
-    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     passkey = db.session.query(Passkey).one()
     db.session.refresh(passkey)
     assert passkey.locked_at is not None
@@ -156,7 +156,7 @@ def test_an_assertion_for_another_origin_is_refused(page, site, auth, authentica
     page.wait_for_selector("text=通行密钥已创建")
     app.config["LABORPASS_ORIGIN"] = "https://laborpass.example.cn"  # the page is not that origin
     sign_in(page)
-    page.wait_for_selector("#sign-in-message:has-text('passkey check failed')")
+    page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     assert page.locator("#signed-in").count() == 0
 
 

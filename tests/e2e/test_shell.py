@@ -33,3 +33,30 @@ def test_the_app_is_installable_and_opens_with_the_network_off(page, live_server
     page.wait_for_selector("[data-health]")
     assert "务工通" in page.inner_text("header")
     assert page.get_attribute("[data-health]", "data-health") == "offline"
+
+
+def test_a_new_version_is_offered_and_taken_without_losing_the_page(page, live_server, app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    deployed = tmp_path / "dist"
+    shutil.copytree(app.config["LABORPASS_PWA_DIR"], deployed)
+    app.config["LABORPASS_PWA_DIR"] = str(deployed)
+    page.goto(live_server + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert not page.is_visible("#update")  # the first version installed silently
+
+    sw = Path(deployed, "sw.js")
+    sw.write_text(sw.read_text() + "\n// the next release\n")
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.wait_for_selector("#update")  # installed, waiting: nothing changes until the person says so
+    with page.expect_navigation():
+        page.click("#update button")
+    page.wait_for_selector("[data-health]")
+    assert not page.is_visible("#update")
+    served = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => fetch(r.active.scriptURL))"
+                           ".then((r) => r.text())")
+    assert served.endswith("// the next release\n")
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
