@@ -46,6 +46,8 @@ def main() -> None:
     for audit in result["audits"].values():
         if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary":
             print(f"  not passed: {audit['id']}: {audit['title']}")
+            for item in (audit.get("details") or {}).get("items", [])[:5]:
+                print(f"    {item.get('description') or item.get('url') or item}")
     timings = {key: result["audits"][key]["displayValue"] for key in
                ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
     print("  " + ", ".join(f"{key} {value}" for key, value in timings.items()))

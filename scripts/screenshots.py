@@ -107,12 +107,15 @@ def shoot(origin: str, places: dict, codes: dict, out: Path) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for role, screens in SCREENS.items():
-            context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True)
+            context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 360, "height": 740},
+                                          is_mobile=True)
             page = context.new_page()
             add_authenticator(page)
             name, code = codes[role] if isinstance(codes[role], tuple) else (f"shot-{role}", codes[role])
             page.goto(origin + "/")
-            written.append(_shot(page, out / f"{role}-sign-in-zh.png"))
+            page.wait_for_selector("#enroll")
+            if role == "county":
+                written.append(_shot(page, out / "sign-in-zh.png"))
             page.fill("#enroll input[name=name]", name)
             page.fill("#enroll input[name=code]", code)
             page.click("#enroll button")
@@ -122,6 +125,8 @@ def shoot(origin: str, places: dict, codes: dict, out: Path) -> list[Path]:
             page.wait_for_timeout(1500)  # the first sync: fairs, batches and keys on the phone
             for lang in ("zh", "en"):
                 page.evaluate(f"localStorage.setItem('laborpass.lang', '{lang}')")
+                page.reload()  # the language is read when the app starts
+                page.wait_for_selector("#signed-in")
                 for shot, where, drawn in screens:
                     page.goto(origin + "/" + where.format(**places))
                     page.wait_for_selector(drawn)

@@ -70,9 +70,8 @@ export function AtRiskScreen() {
       <${Message} text=${error} />
       <ul class="list">${(page?.items || []).map((item) => html`
         <li data-worker=${item.worker.id}><a href=${`#workers/${item.worker.id}`}><b>${item.worker.name}</b></a>
-          · ${statusName(item.worker.status)}
-          <br /><span class="warning-text">${item.reasons.map((r) => say(RISK_REASONS, r)).join('；')}</span>
-          <span>${item.last_confirmed_on ? ` · ${t('上次确认', 'last confirmed')} ${item.last_confirmed_on}` : ''}
+          <span class="warning-text">${item.reasons.map((r) => say(RISK_REASONS, r)).join('；')}</span>
+          <span> · ${statusName(item.worker.status)}${item.last_confirmed_on ? ` · ${t('上次确认', 'last confirmed')} ${item.last_confirmed_on}` : ''}
             ${item.employment_ended_on ? ` · ${t('离职于', 'left on')} ${item.employment_ended_on}` : ''}</span></li>`)}
         ${page && !page.items.length && html`<li>${t('今天没有风险名单。', 'Nobody at risk today.')}</li>`}</ul>
     </section>`;

@@ -73,16 +73,18 @@ const office = (me) => OFFICE.includes(me.role);
 
 /** The screens, in the bottom bar's order, and who works with each. */
 const VIEWS = [
-  { id: 'scan', zh: '扫码', en: 'Scan', for: (me) => Boolean(scanModeFor(me)) },
   { id: 'card', zh: '我的卡', en: 'My card', for: (me) => me.role === 'worker' },
+  { id: 'scan', zh: '扫码', en: 'Scan', for: (me) => Boolean(scanModeFor(me)) && !office(me) },
   { id: 'workers', zh: '人员', en: 'Workers', for: office },
   { id: 'fairs', zh: '招聘会', en: 'Fairs', for: (me) => office(me) || me.role === 'employer' },
   { id: 'batches', zh: '批次', en: 'Batches', for: office },
-  { id: 'reviews', zh: '审核', en: 'Review', for: office },
   { id: 'at-risk', zh: '风险', en: 'At risk', for: office },
+  { id: 'reviews', zh: '审核', en: 'Review', for: office },  // from here on, behind "more" for the office
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
+  { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
+const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
 
 /** The place in the app, from the address's hash: ['fairs', '<id>'] for #fairs/<id>. */
 function useRoute() {
@@ -98,6 +100,8 @@ function useRoute() {
 
 function Screen({ me, engine, route, onScanned }) {
   const views = VIEWS.filter((v) => v.for(me));
+  const [more, setMore] = useState(false);
+  useEffect(() => setMore(false), [route[0]]);
   const view = views.find((v) => v.id === route[0]) || views.find((v) => v.id === (office(me) ? 'workers' : 'scan')) || views[0];
   const rest = view.id === route[0] ? route.slice(1) : [];
   const scanner = (props) => html`<${ScanScreen} me=${me} engine=${engine} onScanned=${onScanned} ...${props} />`;
@@ -112,8 +116,23 @@ function Screen({ me, engine, route, onScanned }) {
     ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
-    ${views.length > 1 && html`<nav class="tabs" aria-label=${t('功能', 'Screens')}>${views.map((v) => html`
-      <a href=${`#${v.id}`} data-view=${v.id} aria-current=${v === view ? 'page' : undefined}>${t(v.zh, v.en)}</a>`)}</nav>`}`;
+    ${views.length > 1 && html`<${Tabs} views=${views} view=${view} more=${more} setMore=${setMore} />`}`;
+}
+
+/** The bottom bar: the role's first screens as tabs, the others in a panel above it. */
+function Tabs({ views, view, more, setMore }) {
+  const tabs = views.length > TABS + 1 ? views.slice(0, TABS) : views;
+  const rest = views.slice(tabs.length);
+  const link = (v) => html`<a href=${`#${v.id}`} data-view=${v.id} aria-current=${v === view ? 'page' : undefined}>
+    ${t(v.zh, v.en)}</a>`;
+  return html`
+    <nav class="tabs" aria-label=${t('功能', 'Screens')}>
+      ${more && html`<div class="more" id="more">${rest.map(link)}</div>`}
+      ${tabs.map(link)}
+      ${rest.length > 0 && html`<button type="button" id="more-button" aria-expanded=${more}
+          aria-current=${rest.includes(view) ? 'page' : undefined} onClick=${() => setMore(!more)}>
+        ${rest.includes(view) ? t(view.zh, view.en) : t('更多', 'More')} ${more ? '▾' : '▴'}</button>`}
+    </nav>`;
 }
 
 function App({ engine }) {
@@ -181,6 +200,7 @@ function App({ engine }) {
     chooseLang(currentLang());
   }
 
+  const healthChip = html`<span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${t(...LABELS[health])}</span>`;
   return html`
     <header>
       <button type="button" class="lang" id="lang" onClick=${switchLang} lang=${lang === 'zh' ? 'en' : 'zh-CN'}>
@@ -190,17 +210,18 @@ function App({ engine }) {
     ${update && html`<p class="update" id="update" role="status">${t('新版本已就绪。', 'A new version is ready.')}
       <button type="button" onClick=${() => applyUpdate(update)}>${t('立即更新', 'Update now')}</button></p>`}
     <section>
-      <p>${t('服务器', 'Server')}: <span class="status ${health === 'ok' ? 'ok' : 'down'}" data-health=${health}>${t(...LABELS[health])}</span></p>
       ${me ? html`
-        <p id="signed-in" data-user=${me.name}>${t('已登录', 'Signed in')}: <b>${me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）</p>
+        <p class="who" id="signed-in" data-user=${me.name}><b>${me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）${healthChip}</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         <${Screen} me=${me} engine=${engine} route=${route} onScanned=${scanned} />
-        <button class="button" id="sign-out" onClick=${doSignOut}>${t('退出', 'Sign out')}</button>` : html`
+        <p class="footer"><button type="button" class="link" id="sign-out" onClick=${doSignOut}>${t('退出登录', 'Sign out')}</button>
+          · <a href="/api/docs">${t('接口文档', 'API docs')}</a></p>` : html`
+        <p>${t('服务器', 'Server')}: ${healthChip}</p>
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>${t('通行密钥登录', 'Sign in with a passkey')}</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>
-        <${Enroll} onDone=${() => setMessage('')} />`}
-      <a class="button" href="/api/docs">${t('接口文档', 'API docs')}</a>
+        <${Enroll} onDone=${() => setMessage('')} />
+        <p class="footer"><a href="/api/docs">${t('接口文档', 'API docs')}</a></p>`}
     </section>`;
 }
 

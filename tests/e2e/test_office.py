@@ -39,6 +39,13 @@ def employer(auth):
     return employer_id
 
 
+def open_view(page, view):
+    """Tap the screen's tab in the bottom bar, or under "more" when it is there."""
+    if not page.is_visible(f"nav.tabs a[data-view={view}]"):
+        page.click("#more-button")
+    page.click(f"nav.tabs a[data-view={view}]")
+
+
 def register(site, auth, n, township="平襄镇", name=None) -> dict:
     status, worker = http_json("POST", f"{site}/api/workers", {
         "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
@@ -61,7 +68,7 @@ def envelope(type, worker_id, seq, at, context, data=None):
 
 def test_planning_a_fair_shows_the_lunar_date_warns_after_the_lantern_festival_and_takes_jobs(county_page, employer):
     page = county_page
-    page.click("nav.tabs a[data-view=fairs]")
+    open_view(page, "fairs")
     page.click("#fairs a.button")
     page.fill("#plan-fair input[name=name]", "平襄镇春季招聘会")
     page.fill("#plan-fair input[name=venue]", "镇政府广场")
@@ -103,7 +110,7 @@ def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leade
     push(site, auth, "fair_staff", [envelope("fair.intent_signed", w["id"], i + 1, at, {
         "fair_id": "f", "employer_id": employer}) for i, w in enumerate(workers)])
 
-    page.click("nav.tabs a[data-view=batches]")
+    open_view(page, "batches")
     page.click("#batches a.button")
     page.fill("#organise-batch input[name=name]", "通渭—福州 春运第2批")
     page.fill("#organise-batch input[name=departure_station]", "定西北站")
@@ -140,9 +147,9 @@ def test_the_morning_review_queue_and_at_risk_list(county_page, site, auth, empl
     started = dt.datetime.now(TZ) - dt.timedelta(days=40)
     push(site, auth, "employer", [envelope("employer.onboarded", worker["id"], 1, started,
                                            {"employer_id": employer}, {"start_date": started.date().isoformat()})])
-    page.click("nav.tabs a[data-view=at-risk]")
+    open_view(page, "at-risk")
     page.wait_for_selector(f"#at-risk li[data-worker='{worker['id']}'] >> text=35天未确认在岗")
-    page.click("nav.tabs a[data-view=reviews]")
+    open_view(page, "reviews")
     item = "#reviews li.review:has-text('没到站')"
     page.wait_for_selector(f"{item} >> text=未到站就入职")
     page.fill(f"{item} input[name=note]", "电话核实：自行到厂")
@@ -152,7 +159,7 @@ def test_the_morning_review_queue_and_at_risk_list(county_page, site, auth, empl
     decision = db.session.query(ReviewDecision).one()
     assert (decision.outcome, decision.note) == ("accepted", "电话核实：自行到厂")
     db.session.rollback()
-    page.click("nav.tabs a[data-view=at-risk]")
+    open_view(page, "at-risk")
     page.click(f"#at-risk li[data-worker='{worker['id']}'] a")  # the name opens the record
     page.wait_for_selector(f"#record[data-worker='{worker['id']}']")
 
@@ -169,7 +176,7 @@ def test_a_fair_pre_registration_list_is_checked_then_imported(county_page, site
     path = tmp_path / "平襄镇预报名.xlsx"
     workbook.save(path)
 
-    page.click("nav.tabs a[data-view=imports]")
+    open_view(page, "imports")
     page.set_input_files("#upload input[type=file]", str(path))
     page.click("#upload button")
     page.wait_for_selector("#mapping")
@@ -192,7 +199,7 @@ def test_a_training_is_planned_and_its_attendance_scanned(county_page, site, aut
     page = county_page
     worker = register(site, auth, 60, name="学电焊")
     card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
-    page.click("nav.tabs a[data-view=trainings]")
+    open_view(page, "trainings")
     page.click("#trainings a.button")
     for name, value in (("title", "电焊岗前培训"), ("skill", "电焊"), ("provider", "通渭县职教中心"), ("place", "平襄镇"),
                         ("starts_on", "2027-01-10"), ("ends_on", "2027-01-12"), ("capacity", "30"), ("hours", "8")):
@@ -218,7 +225,7 @@ def test_the_language_switch_turns_the_screens_to_english_and_stays(county_page,
     page = county_page
     page.click("#lang")
     page.wait_for_selector("header h1 >> text=LaborPass")
-    page.click("nav.tabs a[data-view=fairs]")
+    open_view(page, "fairs")
     page.wait_for_selector("#fairs h2 >> text=Fairs")
     page.reload()
     page.wait_for_selector("nav.tabs a[data-view=batches] >> text=Batches")
