@@ -10,6 +10,7 @@ from schemas.base import BaseSchema, PlainText
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.lifecycle import END_REASONS
 from server.domain.sync_rules import PUSHABLE_TYPES
+from server.domain.temporary_pass import pass_worker_id
 
 MAX_BATCH = 500
 SERVER_FIELDS = ("seq", "recorded_at", "actor", "actor_id", "received_at", "status", "reason", "flags")
@@ -100,6 +101,8 @@ class EnvelopeSchema(BaseSchema):
     device_seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**53))
     credential = fields.String(validate=validate.Length(min=1, max=400), metadata={"description": "scanned LP1: text"})
     worker_id = _ID
+    temporary_pass = fields.String(validate=validate.Length(min=1, max=60), metadata={
+        "description": "the scanned LPT1: text of an on-the-spot registration's temporary pass; worker_id names the same worker"})
     scanned_by = fields.Integer(validate=validate.Range(min=1), metadata={
         "description": "the user who made the scan, on a phone several people share (default: who pushes)"})
     context = fields.Nested(ContextSchema, load_default=dict)
@@ -119,6 +122,8 @@ class EnvelopeSchema(BaseSchema):
                 raise ValidationError("a registration carries no credential", "credential")
         elif ("credential" in envelope) == ("worker_id" in envelope):
             raise ValidationError("send either credential (the scanned card) or worker_id", "worker_id")
+        if "temporary_pass" in envelope and pass_worker_id(envelope["temporary_pass"]) != envelope.get("worker_id"):
+            raise ValidationError("not a temporary pass, or not the pass of worker_id", "temporary_pass")
 
     @post_load
     def _typed(self, envelope, **kwargs):

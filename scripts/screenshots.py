@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from scripts.bench_scan import serve  # noqa: E402
+from server.domain.id_numbers import check_character  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Employer, User, Worker  # noqa: E402
 from server.services import batches, demo, fairs, trainings  # noqa: E402
@@ -134,9 +135,27 @@ def shoot(origin: str, places: dict, codes: dict, out: Path) -> list[Path]:
                         page.select_option("select[name=pick]", index=1)  # the fair or the batch of the day
                     page.wait_for_timeout(300)
                     written.append(_shot(page, out / f"{role}-{shot}-{lang}.png"))
+                if role == "fair_staff":  # someone without a card: the form, then the temporary pass
+                    written += register_on_the_spot(page, out, lang)
             context.close()
         browser.close()
     return written
+
+
+def register_on_the_spot(page, out: Path, lang: str) -> list[Path]:
+    page.click("#register-here")
+    page.wait_for_selector("#register")
+    page.locator("#register").scroll_into_view_if_needed()
+    shots = [_shot(page, out / f"fair_staff-register-{lang}.png")]
+    page.fill("#register input[name=name]", "现场登记")
+    page.fill("#register input[name=id_number]", "62112119900601555" + check_character("62112119900601555"))
+    page.check("#register input[name=consent]")
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#pass img")
+    page.locator("#pass").scroll_into_view_if_needed()
+    shots.append(_shot(page, out / f"fair_staff-pass-{lang}.png"))
+    page.click("#pass-done")
+    return shots
 
 
 def _shot(page, path: Path) -> Path:

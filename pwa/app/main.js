@@ -17,6 +17,7 @@ import { BatchesScreen } from './batches.js';
 import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
+import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
 import { applyUpdate, watchForUpdates } from './update.js';
 
@@ -163,6 +164,7 @@ function App({ engine }) {
     }
     const state = await engine.syncNow();
     setSyncState({ ...state });
+    if (!state.error && !(await engine.outbox.db.get('meta', 'reference'))) referenceData(engine.outbox.db);  // for offline registration
     fetchHealth().then(setHealth);
     clearTimeout(engine.retryTimer);
     if (state.error) engine.retryTimer = setTimeout(sync, engine.backoff());  // 2 s, 4 s, … up to 5 minutes

@@ -10,6 +10,8 @@ import { apiFetch } from './api.js';
 import { Camera } from './camera.js';
 import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
+import { passWorkerId } from './lib/temporary.js';
+import { RegisterOnTheSpot } from './register.js';
 import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
@@ -65,7 +67,7 @@ function TrainingFields({ extras, setExtras }) {
 }
 
 /** At a fair: check people in, or record the job they want (employer and posting of this fair). */
-function FairFields({ picked, db, extras, setExtras, version }) {
+function FairFields({ picked, db, extras, setExtras, version, engine, me, onScanned }) {
   const [fair, setFair] = useState(null);
   const [counts, setCounts] = useState(null);
   useEffect(() => { db.get('records', ['fair', picked]).then((row) => setFair(row?.data || null)); }, [picked]);
@@ -94,10 +96,12 @@ function FairFields({ picked, db, extras, setExtras, version }) {
         <option value="">${t('— 请选择 —', '— Choose —')}</option>
         ${(fair?.employers || []).map((e) => html`<option value=${e.id}>${e.name}</option>`)}
       </select></label>
-      <label>岗位 Job<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
-        <option value="">— 不指定 None —</option>
+      <label>${t('岗位', 'Job')}<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
+        <option value="">${t('— 不指定 —', '— None —')}</option>
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}${t('元', ' yuan')}</option>`)}
-      </select></label>`}`;
+      </select></label>`}
+    ${fair && (extras.action || 'fair.checked_in') === 'fair.checked_in' && html`<${RegisterOnTheSpot} db=${db}
+        outbox=${engine.outbox} fair=${fair} me=${me} onScanned=${onScanned} />`}`;
 }
 
 function employmentData(picked, extras) {
@@ -118,8 +122,8 @@ function EmploymentFields({ picked, db, extras, setExtras }) {
   const set = (key) => (event) => setExtras({ ...extras, [key]: event.target.value });
   if (picked === 'employer.onboarded') {
     return html`
-      <label>岗位 Job<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
-        <option value="">— 不指定 None —</option>
+      <label>${t('岗位', 'Job')}<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
+        <option value="">${t('— 不指定 —', '— None —')}</option>
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type}（${p.fair}）</option>`)}
       </select></label>
       <label>${t('入职日期', 'Start date')}<input type="date" name="start_date" value=${extras.start_date || localDay()}
@@ -177,6 +181,8 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
 
   async function judge(text) {
     const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
+    const passId = passWorkerId(text);
+    if (passId) return byTemporaryPass(text, passId, type, context, data);
     const code = normalizeFallbackCode(text);
     if (!text.startsWith('LP1:') && code) return byFallbackCode(code, type, context, data);
     const keys = await recordsOf(db, 'key');
@@ -202,6 +208,19 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     return { colour: 'green', title: claims.name, detail: `${t('身份证尾号', 'ID ending')} ${claims.idLast4}`, claims };
   }
 
+  /** A temporary pass: nobody signed it, so amber — look at the ID card — and the server flags it. */
+  async function byTemporaryPass(text, workerId, type, context, data) {
+    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
+    const seenKey = `seen:${type}:${scope}:pass-${workerId}`;
+    const known = (await db.get('meta', `pass:${workerId}`)) || (await db.get('records', ['worker', workerId]))?.data;
+    const name = known?.name || t('临时凭证', 'Temporary pass');
+    const earlier = await db.get('meta', seenKey);
+    if (earlier) return { colour: 'amber', title: `${name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}` };
+    await engine.outbox.add(type, { workerId, temporaryPass: text, context, data, scannedBy: me.id });
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name }, seenKey);
+    return { colour: 'amber', title: name, detail: t('临时凭证：请核对本人身份证。', 'A temporary pass: check the ID card.') };
+  }
+
   async function byFallbackCode(code, type, context, data) {
     try {  // the short code needs the server once: it names the card holder
       const answer = await apiFetch('/api/scan/verify', { method: 'POST', body: { fallback_code: code } });
@@ -222,7 +241,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         </select>
       </label>
       ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras}
-          version=${verdict} />`}
+          version=${verdict} engine=${engine} me=${me} onScanned=${onScanned} />`}
       ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>${t('扫码或输入卡号', 'Scan or type the card code')}
@@ -312,6 +331,7 @@ const REASONS = {
   unknown_worker: ['查无此人', 'Nobody by that card', '先登记此人。', 'Register the person first.'],
   unknown_batch: ['批次不存在', 'No such batch', '同步后重新选择批次。', 'Sync, then pick the batch again.'],
   unknown_fair: ['招聘会不存在', 'No such fair', '同步后重新选择招聘会。', 'Sync, then pick the fair again.'],
+  temporary_pass_expired: ['临时凭证已过期', 'An expired temporary pass', '请用正式卡，或到工作站补卡。', 'Use the card, or get one at the workstation.'],
   unknown_training: ['培训不存在', 'No such training', '同步后重新选择培训。', 'Sync, then pick the training again.'],
   scanner_revoked: ['扫码人已停用', 'The scanner was signed off', '审核员会决定是否有效。', 'A reviewer decides whether it stands.'],
   invalid_envelope: ['数据不完整', 'Incomplete data', '联系管理员。', 'Tell an administrator.'],

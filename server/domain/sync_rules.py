@@ -28,6 +28,7 @@ UNKNOWN_SITE = "unknown_site"
 WRONG_SITE = "wrong_site"  # a workplace of another employer than the worker's
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
+TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
 MINIMUM_WORKING_AGE = 16
 # ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
 
@@ -36,6 +37,7 @@ REPEAT = "repeat"
 CLOCK_SKEW = "clock_skew"
 DUPLICATE_PERSON = "duplicate_person"
 UNEXPECTED_ARRIVAL = "unexpected_arrival"
+TEMPORARY_PASS = "temporary_pass"  # the scan was of an unsigned temporary pass: someone checked the ID card
 
 _ORIGIN = {"admin", "county", "workstation", "fair_staff"}
 PUSH_ROLES = {

@@ -26,6 +26,7 @@ from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
 from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
 from server.domain.site_codes import verify_site_code
+from server.domain.temporary_pass import TEMPORARY_PASS_DAYS, pass_still_good
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from server.extensions import db
 from server.models import (
@@ -326,6 +327,9 @@ class _Batch:
             self._check(envelope, worker, authority)
             flags = rules.event_flags(envelope["type"], envelope["context"], envelope["occurred_at"], self.now,
                                       self.facts[worker.id])
+            if "temporary_pass" in envelope:
+                self._check_pass(envelope, worker)
+                flags.append(rules.TEMPORARY_PASS)
             data = envelope["data"]
         self._store(envelope, worker, flags, digest, data, scanner)
         self.seen[envelope["id"]] = (digest, worker.id)
@@ -373,6 +377,13 @@ class _Batch:
             raise Rejected(rules.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
                            " This person's record was erased under the retention rule: register them again.")
         return worker
+
+    def _check_pass(self, envelope: dict, worker: Worker) -> None:
+        registered = min((f.occurred_at for f in self.facts[worker.id] if f.type == "worker.registered"), default=None)
+        if registered is None or not pass_still_good(registered, envelope["occurred_at"]):
+            raise Rejected(rules.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
+                           f" A temporary pass is good for {TEMPORARY_PASS_DAYS} days after registration: use the card.",
+                           worker.home_county_code)
 
     def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
         claims = self.cards.verify(text, on=occurred_at.date())
@@ -517,7 +528,7 @@ class _Batch:
         event = build_event(
             worker.id, envelope["type"], actor=None, occurred_at=envelope["occurred_at"],
             context=envelope["context"], data=data, device_id=self.device.id, event_id=envelope["id"],
-            raw_code=envelope.get("credential"), flags=flags,
+            raw_code=envelope.get("credential") or envelope.get("temporary_pass"), flags=flags,
         )
         event.actor_id, event.pushed_by = scanner.id, self.user.id
         event.device_seq, event.envelope_hash = envelope["device_seq"], digest

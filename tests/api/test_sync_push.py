@@ -218,6 +218,30 @@ def test_offline_registrations_of_one_person_make_one_worker(client, auth):
     assert db.session.get(Worker, temp_a).status == "intent"
 
 
+def test_the_temporary_pass_of_an_offline_registration_works_on_any_phone_for_60_days(client, auth):
+    known = push(client, auth, "fair_staff", "fair-phone-a", envelope("worker.registered", 1, worker_id=str(uuid.uuid4()),
+                                                                      data=person(n=5)))["results"][0]["worker_id"]
+    new_id, again_id = str(uuid.uuid4()), str(uuid.uuid4())
+    registered = push(client, auth, "fair_staff", "fair-phone-b",
+                      envelope("worker.registered", 1, worker_id=new_id, data=person(n=6)),
+                      envelope("worker.registered", 2, worker_id=again_id, data=person(n=5)))  # 5 again, offline
+    assert [r["worker_id"] for r in registered["results"]] == [new_id, known]
+
+    def arrival(seq, worker_id, days=1, pass_of=None):
+        return envelope("station.arrived", seq, worker_id=worker_id, at=T0 + dt.timedelta(days=days),
+                        temporary_pass=f"LPT1:{(pass_of or worker_id).upper()}")
+
+    body = push(client, auth, "greeter", "station-phone", arrival(1, new_id), arrival(2, again_id),
+                arrival(3, new_id, pass_of=again_id), arrival(4, new_id, days=61))
+    assert statuses(body) == [("accepted", None), ("accepted", None), ("rejected", "invalid_envelope"),
+                              ("rejected", "temporary_pass_expired")]
+    assert [r["worker_id"] for r in body["results"][:2]] == [new_id, known]  # the second pass names a duplicate
+    stored = db.session.scalars(select(Event).where(Event.type == "station.arrived").order_by(Event.device_seq)).all()
+    assert [(e.worker_id, e.raw_code, "temporary_pass" in e.flags) for e in stored] == [
+        (new_id, f"LPT1:{new_id.upper()}", True), (known, f"LPT1:{again_id.upper()}", True)]
+    assert "60" in body["results"][3]["message"]
+
+
 def test_registration_with_bad_fields_is_quarantined_with_each_field_named(client, auth):
     body = push(client, auth, "fair_staff", "f", envelope("worker.registered", 1,
                 data=person(id_number="360730198601011111", phone="123")))

@@ -45,7 +45,7 @@ export class Outbox {
 
   /** Record a scan or form now; answers the envelope. The sequence number and the envelope are
    * written in one transaction, so a crash leaves neither a gap nor a double. */
-  async add(type, { workerId, credential, context = {}, data = {}, scannedBy, at = new Date() } = {}) {
+  async add(type, { workerId, credential, temporaryPass, context = {}, data = {}, scannedBy, at = new Date() } = {}) {
     const tx = this.db.transaction(['meta', 'outbox'], 'readwrite');
     const meta = tx.objectStore('meta');
     const seq = ((await meta.get('next_seq')) || 1);
@@ -53,6 +53,7 @@ export class Outbox {
     const envelope = { id: crypto.randomUUID(), type, occurred_at: localIso(at), device_seq: seq, context, data };
     if (workerId) envelope.worker_id = workerId;
     if (credential) envelope.credential = credential;
+    if (temporaryPass) envelope.temporary_pass = temporaryPass;
     if (scannedBy) envelope.scanned_by = scannedBy;
     await tx.objectStore('outbox').put(envelope);
     await tx.done;

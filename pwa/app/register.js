@@ -1,0 +1,135 @@
+// Someone at the fair with no card: registered on the spot, with or without a network. The ID
+// number and phone are checked on the phone; the registration and the check-in go to the
+// outbox; the person walks away with a temporary pass (a QR the phone draws, shown or printed),
+// good on any phone for 60 days; once the registration has synced the signed card is issued here.
+import { useEffect, useState } from 'preact/hooks';
+
+import { apiFetch } from './api.js';
+import { pick, t } from './i18n.js';
+import { idNumberProblem, maskIdNumber, phoneProblem } from './lib/idnumber.js';
+import { PASS_DAYS, passSvg, temporaryPass } from './lib/temporary.js';
+import { Message, errorText, html } from './ui.js';
+
+/** The counties and the consent notice, kept on the phone so the form works offline. */
+export async function referenceData(db) {
+  try {
+    const [regions, notice] = await Promise.all([apiFetch('/api/regions'), apiFetch('/api/regions/consent-notice')]);
+    await db.put('meta', { regions, notice }, 'reference');
+    return { regions, notice };
+  } catch {
+    return db.get('meta', 'reference');
+  }
+}
+
+export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
+  const [open, setOpen] = useState(false);
+  const [reference, setReference] = useState(undefined);
+  const [problem, setProblem] = useState('');
+  const [registered, setRegistered] = useState(null);
+  useEffect(() => { if (open) referenceData(db).then((found) => setReference(found || null)); }, [open]);
+
+  if (registered) return html`<${PassSheet} registered=${registered} onDone=${() => { setRegistered(null); setOpen(false); }} />`;
+  if (!open) {
+    return html`<button type="button" class="button secondary" id="register-here" onClick=${() => setOpen(true)}>
+      ${t('没有卡？现场登记', 'No card? Register here')}</button>`;
+  }
+  if (reference === null) {
+    return html`<p class="message">${t('登记表需要先联网打开一次（县名和告知书会保存在手机上）。',
+      'Open the form once with the network: the counties and the consent notice then stay on the phone.')}</p>`;
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const value = (name) => String(form.get(name) || '').trim();
+    const problems = [idNumberProblem(value('id_number')), phoneProblem(value('phone'))].filter(Boolean);
+    if (problems.length) {
+      setProblem(problems.map((p) => t(...p)).join(' '));
+      return;
+    }
+    const workerId = crypto.randomUUID();
+    const idNumber = value('id_number').toUpperCase();
+    const data = {
+      name: value('name'), id_number: idNumber, phone: value('phone') || null,
+      home: { county_code: value('county_code'), ...(value('township') && { township: value('township') }),
+        ...(value('village') && { village: value('village') }) },
+      poor_household: form.get('poor_household') === 'on',
+      consent: { notice_version: reference.notice.version, channel: value('channel'), agreed: true },
+    };
+    await outbox.add('worker.registered', { workerId, data, scannedBy: me.id });
+    await outbox.add('fair.checked_in', { workerId, context: { fair_id: fair.id }, scannedBy: me.id });
+    const pass = temporaryPass(workerId);
+    const kept = { workerId, pass, name: data.name, idMasked: maskIdNumber(idNumber), at: new Date().toLocaleString(t('zh-CN', 'en-GB')) };
+    await db.put('meta', kept, `pass:${workerId}`);  // this phone names the pass when it is scanned again
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: data.name }, `seen:fair.checked_in:${fair.id}:pass-${workerId}`);
+    setProblem('');
+    setRegistered(kept);
+    onScanned();
+  }
+
+  const counties = reference?.regions?.origin?.counties || [];
+  return html`
+    <form id="register" onSubmit=${submit}>
+      <h3>${t('现场登记', 'Register on the spot')}</h3>
+      <label>${t('姓名', 'Name')}<input name="name" required maxlength="50" autocomplete="off" /></label>
+      <label>${t('身份证号', 'ID number')}<input name="id_number" required maxlength="18" autocomplete="off"
+        autocapitalize="characters" inputmode="text" /></label>
+      <label>${t('手机号', 'Mobile')}<input name="phone" type="tel" inputmode="numeric" maxlength="11" autocomplete="off" /></label>
+      <label>${t('户籍县', 'Home county')}<select name="county_code" required>
+        ${counties.map((c) => html`<option value=${c.code} selected=${c.code === fair.county_code}>${c.name}</option>`)}</select></label>
+      <label>${t('乡镇', 'Township')}<input name="township" defaultValue=${fair.township || ''} /></label>
+      <label>${t('村', 'Village')}<input name="village" defaultValue=${fair.village || ''} /></label>
+      <label class="check"><input type="checkbox" name="poor_household" /> ${t('建档立卡贫困户', 'Registered poor household')}</label>
+      <details class="notice"><summary>${t('告知书（请念给本人听或给本人看）', 'The notice (read it aloud or show it)')}</summary>
+        <p>${reference ? t(reference.notice.zh, reference.notice.en) : ''}</p></details>
+      <label>${t('告知方式', 'How the notice was given')}<select name="channel" required>
+        <option value="read_aloud">${t('念给本人听', 'Read aloud')}</option>
+        <option value="paper">${t('本人签署纸质同意书', 'Signed on paper')}</option></select></label>
+      <label class="check"><input type="checkbox" name="consent" required /> ${t('本人同意登记', 'The person agrees to be registered')}</label>
+      <button type="submit" disabled=${!reference}>${t('登记并签到', 'Register and check in')}</button>
+      <button type="button" class="button secondary" onClick=${() => setOpen(false)}>${t('取消', 'Cancel')}</button>
+      <${Message} text=${problem} id="register-problem" />
+    </form>`;
+}
+
+/** The temporary pass, to show or print; and, once the registration has synced, the signed card. */
+function PassSheet({ registered, onDone }) {
+  const [card, setCard] = useState(null);
+  const [message, setMessage] = useState('');
+  const qr = URL.createObjectURL(new Blob([passSvg(registered.pass)], { type: 'image/svg+xml' }));
+  useEffect(() => () => URL.revokeObjectURL(qr), [qr]);
+
+  function print() {
+    document.body.classList.add('print-pass');
+    window.addEventListener('afterprint', () => document.body.classList.remove('print-pass'), { once: true });
+    window.print();
+  }
+  async function issueCard() {
+    try {
+      await apiFetch(`/api/workers/${registered.workerId}/credentials`, { method: 'POST' });
+      const response = await fetch(`/api/workers/${registered.workerId}/card.svg`, { credentials: 'same-origin' });
+      setCard(URL.createObjectURL(new Blob([await response.text()], { type: 'image/svg+xml' })));
+      setMessage(t('正式卡已签发。', 'The card is issued.'));
+    } catch (error) {
+      setMessage(error.status === 404
+        ? t('登记还没上传（或此人早已登记）：同步后再试，或在人员中查找。', 'Not synced yet (or registered before): sync and try again, or search the workers.')
+        : errorText(error));
+    }
+  }
+  return html`
+    <div class="pass-sheet" id="pass" data-pass=${registered.pass} data-worker=${registered.workerId}>
+      <div class="pass">
+        <b>${t('务工通 临时凭证', 'LaborPass temporary pass')}</b>
+        <img src=${card || qr} alt=${t('临时凭证二维码', 'Temporary pass QR code')} />
+        <p><b>${registered.name}</b> ${registered.idMasked}</p>
+        ${!card && html`<p class="hint">${t(`登记后 ${PASS_DAYS} 天内有效；正式卡联网后签发。`,
+          `Good for ${PASS_DAYS} days; the card is issued once the phone has synced.`)} ${registered.at}</p>`}
+      </div>
+      <div class="pair">
+        <button type="button" onClick=${print}>${t('打印', 'Print')}</button>
+        <button type="button" class="secondary" onClick=${issueCard}>${t('签发正式卡', 'Issue the card')}</button>
+      </div>
+      <button type="button" class="button" id="pass-done" onClick=${onDone}>${t('完成，下一位', 'Done: next person')}</button>
+      <${Message} text=${pick(message)} id="pass-message" />
+    </div>`;
+}

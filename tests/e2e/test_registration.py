@@ -1,0 +1,82 @@
+"""Someone comes to the fair with no card and there is no network: the clerk registers them on
+the phone (the ID number checked there), they walk away with a temporary pass the phone drew,
+the pass is scanned for a job intention, and when the network is back the registration, the
+check-in and the intention reach the server once — and the signed card is issued."""
+import datetime as dt
+
+from server.extensions import db
+from server.models import Event, Worker
+from tests.conftest import http_json, make_id_number
+from tests.e2e.conftest import add_authenticator
+from tests.e2e.test_passkeys import enroll, sign_in
+
+HAS_REFERENCE = """() => new Promise((resolve) => {
+  const request = indexedDB.open('laborpass');
+  request.onsuccess = () => {
+    const get = request.result.transaction('meta').objectStore('meta').get('reference');
+    get.onsuccess = () => resolve(Boolean(get.result));
+  };
+})"""
+
+
+def test_an_offline_registration_gives_a_temporary_pass_that_works_and_then_a_card(page, site, auth):
+    employer = auth.employer_id()
+    db.session.rollback()
+    county = auth.tokens["county"]
+    status, fair = http_json("POST", f"{site}/api/fairs", {
+        "name": "马营镇招聘会", "county_code": "621121", "township": "马营镇", "venue": "马营镇政府",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局",
+        "employer_ids": [employer]}, token=county)
+    assert status == 201, fair
+    status, body = http_json("POST", f"{site}/api/auth/enrollments",
+                             {"name": "马营 招聘员", "role": "fair_staff", "county_code": "621121"}, token=county)
+    add_authenticator(page)
+    page.goto(site + "/")
+    enroll(page, "马营 招聘员", body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+    page.wait_for_function(HAS_REFERENCE)  # the counties and the notice came with the first sync
+    page.context.set_offline(True)
+
+    page.click("#register-here")
+    number = make_id_number(sequence=555, birth=dt.date(1990, 6, 1))
+    page.fill("#register input[name=name]", "马现场")
+    page.fill("#register input[name=id_number]", number[:-1] + ("1" if number[-1] != "1" else "2"))
+    page.fill("#register input[name=phone]", "13912345555")
+    assert page.input_value("#register input[name=township]") == "马营镇"  # the fair's township, to save typing
+    page.check("#register input[name=consent]")
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#register-problem >> text=校验位")  # caught on the phone, nothing queued
+    assert page.get_attribute("#sync-badge", "data-queued") == "0"
+    page.fill("#register input[name=id_number]", number)
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#pass img")
+    worker_id, pass_text = page.get_attribute("#pass", "data-worker"), page.get_attribute("#pass", "data-pass")
+    assert pass_text == "LPT1:" + worker_id.upper()
+    page.wait_for_selector("#sync-badge[data-queued='2']")  # the registration and the check-in
+
+    page.context.set_offline(False)
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    page.click("#pass button.secondary")  # the signed card, now that the registration is on the server
+    page.wait_for_selector("#pass-message >> text=正式卡已签发")
+    page.click("#pass-done")
+
+    page.select_option("select[name=action]", "fair.intent_signed")
+    page.select_option("select[name=employer]", employer)
+    page.fill("#scan input[name=code]", pass_text)  # the pass, as a scanner types it
+    page.press("#scan input[name=code]", "Enter")
+    page.wait_for_selector(".verdict[data-verdict=amber] >> text=马现场")
+    page.click(".verdict")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+
+    db.session.rollback()
+    worker = db.session.get(Worker, worker_id)
+    assert (worker.name, worker.status, worker.card_serial is not None) == ("马现场", "intent", True)
+    events = db.session.query(Event).filter_by(worker_id=worker_id).order_by(Event.seq).all()
+    assert [e.type for e in events] == ["worker.registered", "fair.checked_in", "credential.issued", "fair.intent_signed"]
+    assert events[-1].flags == ["temporary_pass"] and events[-1].raw_code == pass_text
+    db.session.rollback()
