@@ -63,6 +63,27 @@ export function Camera({ onCode }) {
     };
   }, [on]);
 
+  /** No live camera (or a glare it cannot read): a photo of the card, decoded by the same worker. */
+  async function fromPhoto(event) {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (!file) return;
+    const worker = new Worker('/app/decoder-worker.js', { type: 'module' });
+    const takenAt = performance.now();
+    const frame = await createImageBitmap(file);
+    const texts = await new Promise((resolve) => {
+      worker.onmessage = ({ data }) => resolve(data.texts || []);
+      worker.postMessage({ id: takenAt, frame }, [frame]);
+    });
+    worker.terminate();
+    if (texts.length) {
+      setProblem('');
+      latest.current(texts[0], takenAt);
+    } else {
+      setProblem(t('照片里没有找到二维码：请拍清楚些，或手工输入卡号。', 'No QR code in the photo: take a sharper one, or type the code.'));
+    }
+  }
+
   async function toggleTorch() {
     const [track] = video.current.srcObject.getVideoTracks();
     await track.applyConstraints({ advanced: [{ torch: !torch }] });
@@ -76,6 +97,8 @@ export function Camera({ onCode }) {
       ${on && html`<video ref=${video} playsinline muted></video>`}
       ${on && torch !== null && html`<button type="button" class="link" onClick=${toggleTorch}>
         ${torch ? t('关闭手电', 'Torch off') : t('打开手电', 'Torch on')}</button>`}
-      ${problem && html`<p class="message">${problem}</p>`}
+      <label class="photo">${t('或拍照识别', 'Or read a photo')}<input type="file" name="photo" accept="image/*"
+        capture="environment" onChange=${fromPhoto} /></label>
+      ${problem && html`<p class="message" id="camera-problem">${problem}</p>`}
     </div>`;
 }

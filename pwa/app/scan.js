@@ -12,6 +12,7 @@ import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
 import { passWorkerId } from './lib/temporary.js';
 import { RegisterOnTheSpot } from './register.js';
+import { Message } from './ui.js';
 import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
@@ -114,7 +115,7 @@ function employmentData(picked, extras) {
 }
 
 /** The fields an employer fills once for a run of scans: the job, start date and wage; or why people leave. */
-function EmploymentFields({ picked, db, extras, setExtras }) {
+function EmploymentFields({ picked, db, extras, setExtras, version, syncedAt, engine, me, onScanned }) {
   const [postings, setPostings] = useState([]);
   useEffect(() => {
     recordsOf(db, 'fair').then((fairs) => setPostings(fairs.flatMap((f) => f.postings.map((p) => ({ ...p, fair: f.name })))));
@@ -140,7 +141,57 @@ function EmploymentFields({ picked, db, extras, setExtras }) {
       ${extras.reason === 'other' && html`<label>${t('说明', 'What happened')}<input name="text" value=${extras.text || ''}
         onInput=${set('text')} required /></label>`}`;
   }
+  if (picked === 'employment.confirmed') {
+    return html`<${RosterTicks} db=${db} outbox=${engine.outbox} me=${me} onScanned=${onScanned} version=${version}
+        syncedAt=${syncedAt} />`;
+  }
   return null;
+}
+
+/** The monthly confirmation without a scan: the employer ticks who is at work this month (its
+ * workers as pulled, so it works offline); one employment.confirmed each. */
+function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
+  const month = localDay().slice(0, 7);
+  const [rows, setRows] = useState([]);
+  const [ticked, setTicked] = useState(new Set());
+  const [message, setMessage] = useState('');
+  async function load() {
+    const ours = (await recordsOf(db, 'worker'))
+      .filter((w) => w.current_employer_id === me.employer_id && w.status === 'employed')
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+    const done = await Promise.all(ours.map((w) => db.get('meta', `seen:employment.confirmed:${month}:worker-${w.id}`)));
+    setRows(ours.map((w, i) => ({ ...w, done: Boolean(done[i]) })));
+  }
+  useEffect(() => { load(); }, [version, syncedAt]);  // again when a sync brought the roster
+  function toggle(id) {
+    const next = new Set(ticked);
+    if (next.has(id)) next.delete(id); else next.add(id);
+    setTicked(next);
+  }
+  async function confirm(event) {
+    event.preventDefault();
+    for (const id of ticked) {
+      await outbox.add('employment.confirmed', { workerId: id, data: { month }, scannedBy: me.id });
+      const worker = rows.find((w) => w.id === id);
+      await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: worker.name },
+        `seen:employment.confirmed:${month}:worker-${id}`);
+    }
+    setMessage(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`));
+    setTicked(new Set());
+    await load();
+    onScanned();
+  }
+  if (!rows.length) return null;
+  return html`
+    <form id="roster-ticks" onSubmit=${confirm}>
+      <h3>${t(`${month} 在岗名单`, `At work in ${month}`)}</h3>
+      <p class="hint">${t('勾选本月在岗的人，或逐个扫码。', 'Tick who is at work this month, or scan each card.')}</p>
+      ${rows.map((w) => html`<label class="check" data-worker=${w.id}><input type="checkbox" name="at_work" value=${w.id}
+          checked=${w.done || ticked.has(w.id)} disabled=${w.done} onChange=${() => toggle(w.id)} />
+        ${w.name} ${w.id_masked}${w.done ? ` · ${t('已确认', 'confirmed')}` : ''}</label>`)}
+      <button type="submit" disabled=${!ticked.size}>${t(`确认 ${ticked.size} 人在岗`, `Confirm ${ticked.size} at work`)}</button>
+      <${Message} text=${message} id="ticks-message" />
+    </form>`;
 }
 
 export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), preset = '' }) {
@@ -170,7 +221,10 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   }
 
   async function record(text, frameTakenAt = performance.now()) {
-    const result = await judge(text);
+    show(await judge(text), frameTakenAt);
+  }
+
+  function show(result, frameTakenAt = performance.now()) {
     setVerdict(result);
     // From the frame with the code (or the Enter key) to the verdict on screen: the figure that matters.
     requestAnimationFrame(() => performance.measure('laborpass:scan-to-verdict', { start: frameTakenAt }));
@@ -208,6 +262,18 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     return { colour: 'green', title: claims.name, detail: `${t('身份证尾号', 'ID ending')} ${claims.idLast4}`, claims };
   }
 
+  /** The last resort, no card at all: a worker found on the phone by name and the ID's last 4. */
+  async function byName(worker) {
+    const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
+    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
+    const seenKey = `seen:${type}:${scope}:worker-${worker.id}`;
+    const earlier = await db.get('meta', seenKey);
+    if (earlier) return { colour: 'amber', title: `${worker.name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}` };
+    await engine.outbox.add(type, { workerId: worker.id, context, data, scannedBy: me.id });
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: worker.name }, seenKey);
+    return { colour: 'amber', title: worker.name, detail: t('按姓名记录：请核对本人身份证。', 'Recorded by name: check the ID card.') };
+  }
+
   /** A temporary pass: nobody signed it, so amber — look at the ID card — and the server flags it. */
   async function byTemporaryPass(text, workerId, type, context, data) {
     const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
@@ -241,7 +307,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         </select>
       </label>
       ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras}
-          version=${verdict} engine=${engine} me=${me} onScanned=${onScanned} />`}
+          version=${verdict} syncedAt=${engine.state.lastSyncAt} engine=${engine} me=${me} onScanned=${onScanned} />`}
       ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>${t('扫码或输入卡号', 'Scan or type the card code')}
@@ -250,12 +316,42 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         </label>
         <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
+      ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await byName(worker))} />`}
       ${mode.pick === 'batch' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}
       ${verdict && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>
+        ${verdict.colour !== 'red' && html`<div class="photo" aria-hidden="true"></div>`}
         <strong>${verdict.title}</strong><span>${verdict.detail}</span></div>`}
     </section>`;
+}
+
+/** No card and no code: find the person among the workers on this phone by name and the ID's last 4. */
+function FindByName({ db, onPick }) {
+  const [found, setFound] = useState(null);
+  async function search(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const name = String(form.get('name')).trim();
+    const last4 = String(form.get('last4')).trim().toUpperCase();
+    const workers = await recordsOf(db, 'worker');
+    setFound(workers.filter((w) => w.name?.includes(name) && w.id_last4 === last4).slice(0, 10));
+  }
+  return html`
+    <details class="find-by-name" id="find-by-name">
+      <summary>${t('没带卡？按姓名和身份证后四位查找', 'No card? Find by name and the last 4 of the ID')}</summary>
+      <form onSubmit=${search}>
+        <div class="pair">
+          <label>${t('姓名', 'Name')}<input name="name" required autocomplete="off" /></label>
+          <label>${t('身份证后四位', 'ID last 4')}<input name="last4" required maxlength="4" minlength="4" autocomplete="off"
+            autocapitalize="characters" /></label>
+        </div>
+        <button type="submit">${t('查找', 'Find')}</button>
+      </form>
+      ${found && html`<ul class="list">${found.map((w) => html`<li><button type="button" class="link" data-worker=${w.id}
+          onClick=${() => { setFound(null); onPick(w); }}>${w.name} ${w.id_masked} · ${w.home?.township || ''}</button></li>`)}
+        ${!found.length && html`<li>${t('本机没有找到此人。', 'Not on this phone.')}</li>`}</ul>`}
+    </details>`;
 }
 
 /** Scanned here, for one batch or fair: {serial: name}. */

@@ -12,13 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-PREFIX = "LPT1:"
 TEMPORARY_PASS_DAYS = 60
 PATTERN = re.compile(r"^LPT1:([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})$")
-
-
-def temporary_pass(worker_id: str) -> str:
-    return PREFIX + worker_id.upper()
 
 
 def pass_worker_id(text: str) -> str | None:

@@ -46,27 +46,40 @@ def arrivals(site, auth):
     return batch, workers, cards
 
 
+def with_camera(playwright, video):
+    """A Chromium of its own whose camera plays ``video``."""
+    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={video}"]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+
+def signed_in_phone(browser, site, auth, name, enrollment):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  permissions=["camera"])
+    page = context.new_page()
+    add_authenticator(page)
+    status, body = http_json("POST", f"{site}/api/auth/enrollments", {"name": name, **enrollment},
+                             token=auth.tokens["admin"])
+    assert status == 201, body
+    db.session.rollback()
+    page.goto(site + "/")
+    enroll(page, name, body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+    return page
+
+
 def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, arrivals, tmp_path):
     batch, workers, cards = arrivals
     envelope = bytearray(b45decode(cards[0][4:]))
     envelope[-1] ^= 0x01
     forged = "LP1:" + b45encode(bytes(envelope))
     video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged])
-    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                            f"--use-file-for-fake-video-capture={video}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)  # its own camera
+    browser = with_camera(playwright, video)
     try:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
-                                      permissions=["camera"])
-        page = context.new_page()
-        add_authenticator(page)
-        status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                                 {"name": "福州站 林", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
-        db.session.rollback()
-        page.goto(site + "/")
-        enroll(page, "福州站 林", body["code"])
-        page.wait_for_selector("text=通行密钥已创建")
-        sign_in(page)
+        page = signed_in_phone(browser, site, auth, "福州站 林", {"role": "greeter", "station": "福州站"})
+        context = page.context
         page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
         page.select_option("select[name=pick]", batch["id"])
         assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -94,3 +107,40 @@ def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, a
     status, board = http_json("GET", f"{site}/api/batches/{batch['id']}/board", token=auth.tokens["county"])
     assert (board["expected"], board["arrived"], board["missing"]) == (ON_THE_TRAIN, SCANNED, ON_THE_TRAIN - SCANNED)
     assert sorted(p["name"] for p in board["missing_people"]) == [f"相机{n}" for n in range(SCANNED, ON_THE_TRAIN)]
+
+
+def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_go_to_quarantine(
+        playwright, site, auth, arrivals, tmp_path):
+    _batch, workers, cards = arrivals
+    county = auth.tokens["county"]
+    status, fair = http_json("POST", f"{site}/api/fairs", {
+        "name": "马营镇招聘会", "county_code": "621121", "township": "马营镇", "venue": "马营镇政府",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
+        token=county)
+    assert status == 201, fair
+    revoked = cards[3]
+    http_json("POST", f"{site}/api/workers/{workers[3]}/credentials", token=county)  # re-issued: the old card is revoked
+    envelope = bytearray(b45decode(cards[0][4:]))
+    envelope[-1] ^= 0x01
+    forged = "LP1:" + b45encode(bytes(envelope))
+    db.session.rollback()
+    browser = with_camera(playwright, write_y4m(tmp_path / "fair.y4m", cards[:3] + [forged, revoked]))
+    try:
+        page = signed_in_phone(browser, site, auth, "马营 招聘员", {"role": "fair_staff", "county_code": "621121"})
+        page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+        page.select_option("select[name=pick]", fair["id"])
+        page.context.set_offline(True)
+        page.click("#camera")
+        page.wait_for_selector("#sync-badge[data-queued='5']", timeout=60_000)  # queued, red or green: nothing lost
+        page.locator("#camera").dispatch_event("click")
+        page.context.set_offline(False)
+        page.click("#sync-badge button")
+        page.wait_for_selector("#sync-badge[data-queued='0']")
+        page.wait_for_selector("#rejected[data-count='2']")
+    finally:
+        browser.close()
+    db.session.rollback()
+    checked = sorted(e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in"))
+    assert checked == sorted(workers[:3])
+    assert sorted(q.reason for q in db.session.query(QuarantinedEvent)) == ["bad_signature", "revoked"]
+    db.session.rollback()

@@ -1,0 +1,105 @@
+"""When the live camera is not the answer: a photo of the card (also a light-on-dark one),
+decoded by the same ZXing worker; no card at all, the person found on the phone by name and the
+last 4 of the ID; and the employer's monthly confirmation by ticking its roster instead of
+scanning — each queued and synced like a scan."""
+import datetime as dt
+import uuid
+
+import qrcode
+from PIL import ImageOps
+
+from server.extensions import db
+from server.models import Event
+from tests.conftest import http_json, make_id_number
+from tests.e2e.conftest import add_authenticator
+from tests.e2e.test_passkeys import enroll, sign_in
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def register(site, token, n, name):
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": name, "id_number": make_id_number(sequence=700 + n, birth=dt.date(1992, 3, 3)),
+        "phone": f"1370000{n:04d}", "home": {"county_code": "621121", "township": "首阳镇"},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+    assert status == 201, worker
+    return worker
+
+
+def signed_in(page, site, auth, name, role, **where):
+    status, body = http_json("POST", f"{site}/api/auth/enrollments", {"name": name, "role": role, **where},
+                             token=auth.tokens["admin"])
+    assert status == 201, body
+    add_authenticator(page)
+    page.goto(site + "/")
+    enroll(page, name, body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+
+
+def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth, tmp_path):
+    county = auth.tokens["county"]
+    db.session.rollback()
+    status, fair = http_json("POST", f"{site}/api/fairs", {
+        "name": "首阳镇招聘会", "county_code": "621121", "township": "首阳镇", "venue": "首阳镇广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
+        token=county)
+    assert status == 201, fair
+    workers = [register(site, county, n, name) for n, name in enumerate(("拍照甲", "反色乙", "没卡丙"))]
+    cards = [http_json("POST", f"{site}/api/workers/{w['id']}/credentials", token=county)[1]["qr"] for w in workers[:2]]
+    photos = []
+    for i, card in enumerate(cards):
+        image = qrcode.make(card, box_size=6, border=4).get_image().convert("L")
+        if i == 1:
+            image = ImageOps.invert(image)  # light on dark, as some cards print on a dark ground
+        photos.append(tmp_path / f"card{i}.png")
+        image.save(photos[-1])
+
+    signed_in(page, site, auth, "首阳 招聘员", "fair_staff", county_code="621121")
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+    for photo, worker in zip(photos, workers, strict=False):
+        page.set_input_files("input[name=photo]", str(photo))
+        page.wait_for_selector(f".verdict[data-verdict=green] >> text={worker['name']}")
+        page.click(".verdict")
+
+    page.click("#find-by-name summary")
+    page.fill("#find-by-name input[name=name]", "没卡")
+    page.fill("#find-by-name input[name=last4]", make_id_number(sequence=702, birth=dt.date(1992, 3, 3))[-4:])
+    page.click("#find-by-name button[type=submit]")
+    page.click(f"#find-by-name [data-worker='{workers[2]['id']}']")
+    page.wait_for_selector(".verdict[data-verdict=amber] >> text=没卡丙")
+    page.click(".verdict")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    checked = {e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in", fair_id=fair["id"])}
+    assert checked == {w["id"] for w in workers}
+    db.session.rollback()
+
+
+def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
+    employer = auth.employer_id()
+    db.session.rollback()
+    workers = [register(site, auth.tokens["county"], 10 + n, name) for n, name in enumerate(("在岗甲", "在岗乙"))]
+    started = dt.datetime.now(TZ) - dt.timedelta(days=20)
+    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": "hr-desk", "events": [
+        {"id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": i + 1, "occurred_at": started.isoformat(),
+         "worker_id": w["id"], "context": {"employer_id": employer}, "data": {"start_date": started.date().isoformat()}}
+        for i, w in enumerate(workers)]}, token=auth.tokens["employer"])
+    assert status == 200 and {r["status"] for r in body["results"]} == {"accepted"}, body
+
+    signed_in(page, site, auth, "闽江 人事", "employer", employer_id=employer)
+    page.select_option("select[name=pick]", "employment.confirmed")
+    page.wait_for_selector(f"#roster-ticks label[data-worker='{workers[1]['id']}']")
+    page.check(f"#roster-ticks input[value='{workers[0]['id']}']")
+    page.click("#roster-ticks button[type=submit]")
+    page.wait_for_selector(f"#roster-ticks input[value='{workers[0]['id']}'][disabled]")  # done for this month
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    confirmed = db.session.query(Event).filter_by(type="employment.confirmed").all()
+    month = dt.datetime.now().astimezone().strftime("%Y-%m")
+    assert [(e.worker_id, e.employer_id, e.data["month"]) for e in confirmed] == [(workers[0]["id"], employer, month)]
+    db.session.rollback()
