@@ -121,6 +121,7 @@ class WorkerSchema(BaseSchema):
     current_employer = fields.Nested(EmployerRefSchema, allow_none=True)
     employed_since = fields.Date(allow_none=True)
     continuous_employment_days = fields.Integer()
+    workstation_hotline = fields.String(metadata={"description": "the number the worker calls: the home county's workstation"})
     last_confirmed_on = fields.Date(allow_none=True)
     card_serial = fields.String(allow_none=True)
     trainings = fields.List(fields.Dict(), metadata={"description": "[{id, title, skill, hours, completed}]"})

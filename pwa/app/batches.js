@@ -7,8 +7,9 @@ import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { CountySelect, Message, errorText, formValues, html, shortTime, useApi, withOffset } from './ui.js';
 
-export function BatchesScreen({ me, route }) {
+export function BatchesScreen({ me, route, scanner }) {
   if (route[0] === 'new') return html`<${OrganiseBatch} me=${me} />`;
+  if (route[0] && route[1] === 'scan') return scanner(route[0]);
   if (route[0]) return html`<${BatchPage} batchId=${route[0]} />`;
   return html`<${BatchList} />`;
 }
@@ -94,7 +95,9 @@ function BatchPage({ batchId }) {
               ${planned && html`<${RemoveButton} batchId=${batch.id} member=${m} onDone=${reload} />`}</li>`)}</ul>
         </details>`)}
       ${planned ? html`
+        <a class="button secondary" href=${`#batches/${batch.id}/scan`}>${t('扫码上车', 'Scan people boarding')}</a>
         <${AddFromFair} batch=${batch} onDone=${reload} />
+        <${AddPerson} batch=${batch} onDone=${reload} />
         <${RollCall} batch=${batch} onDone=${reload} />` : html`<${ServerBoard} batchId=${batch.id} />`}
     </section>`;
 }
@@ -154,6 +157,41 @@ function AddFromFair({ batch, onDone }) {
         ${batch.employers.map((e) => html`<option value=${e.id}>${e.name}</option>`)}</select>
       <button type="submit">${t('添加', 'Add')}</button>
       <${Message} text=${message} id="roster-message" />
+    </form>`;
+}
+
+/** Someone not from a fair's intentions: found by name or ID last 4, added to the roster. */
+function AddPerson({ batch, onDone }) {
+  const [found, setFound] = useState(null);
+  const [message, setMessage] = useState('');
+  async function search(event) {
+    event.preventDefault();
+    const q = new FormData(event.target).get('q').trim();
+    try {
+      setFound((await apiFetch(`/api/workers?${new URLSearchParams({ q, per_page: '10' })}`)).items);
+    } catch (error) {
+      setMessage(errorText(error));
+    }
+  }
+  async function add(worker) {
+    try {
+      await apiFetch(`/api/batches/${batch.id}/roster`, { method: 'POST', body: { worker_ids: [worker.id] } });
+      setFound(null);
+      setMessage(t(`已加入 ${worker.name}。`, `${worker.name} added.`));
+      onDone();
+    } catch (error) {
+      setMessage(errorText(error));
+    }
+  }
+  return html`
+    <form id="add-person" onSubmit=${search}>
+      <h3>${t('按姓名添加', 'Add a person')}</h3>
+      <label>${t('姓名或身份证后四位', 'Name or last 4 of the ID')}<input name="q" required /></label>
+      <button type="submit">${t('查找', 'Search')}</button>
+      ${found && html`<ul class="list">${found.map((w) => html`<li><button type="button" class="link" data-worker=${w.id}
+          onClick=${() => add(w)}>${t('加入', 'Add')} ${w.name} ${w.id_masked} · ${w.home?.township || ''}</button></li>`)}
+        ${!found.length && html`<li>${t('没有找到', 'Nobody found')}</li>`}</ul>`}
+      <${Message} text=${message} />
     </form>`;
 }
 

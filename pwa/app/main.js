@@ -9,7 +9,7 @@ import { apiSend } from './api.js';
 import { Outbox, openLocal } from './lib/outbox.js';
 import { SyncEngine } from './lib/sync.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
-import { RejectedList, ScanScreen, SyncBadge, scanModeFor, trainingMode } from './scan.js';
+import { RejectedList, ScanScreen, SyncBadge, boardingMode, scanModeFor, trainingMode } from './scan.js';
 import { MyCard } from './worker.js';
 import { Records } from './records.js';
 import { FairsScreen } from './fairs.js';
@@ -109,9 +109,10 @@ function Screen({ me, engine, route, onScanned }) {
   return html`
     ${view.id === 'scan' && scanner({})}
     ${view.id === 'card' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${onScanned} />`}
-    ${view.id === 'workers' && html`<${Records} workerId=${rest[0]} />`}
+    ${view.id === 'workers' && html`<${Records} workerId=${rest[0]} outbox=${engine.outbox} me=${me} onScanned=${onScanned} />`}
     ${view.id === 'fairs' && html`<${FairsScreen} me=${me} route=${rest} />`}
-    ${view.id === 'batches' && html`<${BatchesScreen} me=${me} route=${rest} />`}
+    ${view.id === 'batches' && html`<${BatchesScreen} me=${me} route=${rest}
+        scanner=${(batchId) => scanner({ mode: boardingMode(), preset: batchId })} />`}
     ${view.id === 'reviews' && html`<${ReviewsScreen} />`}
     ${view.id === 'at-risk' && html`<${AtRiskScreen} />`}
     ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}

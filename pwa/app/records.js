@@ -1,6 +1,8 @@
-// The office's screen (admin, county, workstation): find a worker, open the record and its
-// timeline, issue or re-issue the card (and print it), reveal the ID number with a reason —
-// each look and each reveal is an audit entry the worker can see. Needs the network.
+// The office's screen (admin, county, workstation): find workers (and export the list), open a
+// record and its timeline, issue or re-issue the card (and print it), reveal the ID number with
+// a reason — each look and each reveal is an audit entry the worker can see —, and re-assign
+// someone who cannot cope to another employer. Needs the network, except the re-assignment,
+// which is queued like a scan.
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
@@ -8,20 +10,26 @@ import htm from 'htm';
 import { apiFetch } from './api.js';
 import { eventName, statusName } from './worker.js';
 import { pick, t } from './i18n.js';
+import { Message, useApi } from './ui.js';
+
+const STATUSES = ['registered', 'at_fair', 'intent', 'assigned', 'departed', 'arrived', 'employed', 'ended'];
 
 const html = htm.bind(h);
 
-export function Records({ workerId }) {
+export function Records({ workerId, outbox, me, onScanned }) {
   const [found, setFound] = useState(null);
+  const [filters, setFilters] = useState(null);
   const [open, setOpen] = useState(null);
   const [message, setMessage] = useState('');
   useEffect(() => { if (workerId) show(workerId); }, [workerId]);  // opened from a list: #workers/<id>
 
   async function search(event) {
     event.preventDefault();
-    const q = new FormData(event.target).get('q').trim();
+    const form = new FormData(event.target);
+    const wanted = Object.fromEntries([['q', form.get('q').trim()], ['status', form.get('status')]].filter(([, v]) => v));
     try {
-      setFound((await apiFetch(`/api/workers?${new URLSearchParams({ q, per_page: '20' })}`)).items);
+      setFound((await apiFetch(`/api/workers?${new URLSearchParams({ ...wanted, per_page: '50' })}`)).items);
+      setFilters(wanted);
       setMessage('');
     } catch (error) {
       setMessage(error.status ? pick(error.message) : t('查询需要联网。', 'Searching needs the network.'));
@@ -41,19 +49,25 @@ export function Records({ workerId }) {
     <section class="records" id="records">
       <h2>${t('务工人员', 'Workers')}</h2>
       <form onSubmit=${search}>
-        <label>${t('姓名或身份证后四位', 'Name or last 4 of the ID')}<input name="q" required /></label>
+        <label>${t('姓名或身份证后四位', 'Name or last 4 of the ID')}<input name="q" /></label>
+        <label>${t('状态', 'Status')}<select name="status">
+          <option value="">${t('— 全部 —', '— Any —')}</option>
+          ${STATUSES.map((s) => html`<option value=${s}>${statusName(s)}</option>`)}</select></label>
         <button type="submit">${t('查找', 'Search')}</button>
       </form>
       <p class="message">${message}</p>
+      ${filters && html`<p class="export" id="export">${t('导出此名单（身份证号已遮盖）', 'Export this list (ID numbers masked)')}：
+        <a href=${`/api/workers/export?${new URLSearchParams({ ...filters, format: 'xlsx' })}`} download>Excel</a> ·
+        <a href=${`/api/workers/export?${new URLSearchParams({ ...filters, format: 'csv' })}`} download>CSV</a></p>`}
       ${found && html`<ul class="found">${found.map((w) => html`
         <li><button type="button" class="link" data-worker=${w.id} onClick=${() => show(w.id)}>
           ${w.name} ${w.id_masked} · ${w.home?.township || ''} · ${statusName(w.status)}</button></li>`)}
         ${found.length === 0 && html`<li>${t('没有找到', 'Nobody found')}</li>`}</ul>`}
-      ${open && html`<${Record} open=${open} setOpen=${setOpen} />`}
+      ${open && html`<${Record} open=${open} setOpen=${setOpen} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
     </section>`;
 }
 
-function Record({ open, setOpen }) {
+function Record({ open, setOpen, outbox, me, onScanned }) {
   const { record } = open;
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState('');
@@ -97,6 +111,37 @@ function Record({ open, setOpen }) {
           <input name="reason" required minlength="2" value=${reason} onInput=${(e) => setReason(e.target.value)} /></label>
         <button type="submit" id="reveal">${t('查看', 'Reveal')}</button>
       </form>`}
+      ${record.status === 'employed' && html`<${Reassign} record=${record} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
       <p class="message" role="status">${message}</p>
     </article>`;
+}
+
+/** Someone who cannot cope moves to another employer: continuity is kept when the new job starts
+ * within 15 days. Queued like a scan (the record changes when the phone has synced). */
+function Reassign({ record, outbox, me, onScanned }) {
+  const [employers] = useApi('/api/employers');
+  const [done, setDone] = useState('');
+  const others = (employers || []).filter((e) => e.id !== record.current_employer?.id);
+  async function submit(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const to = others.find((e) => e.id === form.get('employer_id'));
+    await outbox.add('employment.reassigned', { workerId: record.id, scannedBy: me.id, context: { employer_id: to.id },
+      data: { ...(record.current_employer && { from_employer_id: record.current_employer.id }),
+        ...(form.get('reason') && { reason: String(form.get('reason')) }) } });
+    setDone(t(`已记录调往${to.name}，同步后生效。`, `Re-assignment to ${to.name} recorded: it counts once synced.`));
+    onScanned();
+  }
+  if (done) return html`<${Message} text=${done} id="reassigned" />`;
+  return html`
+    <form id="reassign" onSubmit=${submit}>
+      <h3>${t('调岗', 'Re-assign')}</h3>
+      <p class="hint">${t(`现在在 ${record.current_employer?.name || '—'}，连续在岗 ${record.continuous_employment_days} 天。`,
+        `Now at ${record.current_employer?.name || '—'}, ${record.continuous_employment_days} days without a break.`)}</p>
+      <label>${t('调往', 'To')}<select name="employer_id" required>
+        <option value="">${t('— 请选择 —', '— Choose —')}</option>
+        ${others.map((e) => html`<option value=${e.id}>${e.name}</option>`)}</select></label>
+      <label>${t('原因', 'Why')}<input name="reason" maxlength="500" /></label>
+      <button type="submit">${t('记录调岗', 'Record the re-assignment')}</button>
+    </form>`;
 }

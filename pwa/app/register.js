@@ -61,7 +61,8 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
     const pass = temporaryPass(workerId);
     const kept = { workerId, pass, name: data.name, idMasked: maskIdNumber(idNumber), at: new Date().toLocaleString(t('zh-CN', 'en-GB')) };
     await db.put('meta', kept, `pass:${workerId}`);  // this phone names the pass when it is scanned again
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: data.name }, `seen:fair.checked_in:${fair.id}:pass-${workerId}`);
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: data.name, where: fair.name },
+      `seen:fair.checked_in:${fair.id}:pass-${workerId}`);
     setProblem('');
     setRegistered(kept);
     onScanned();

@@ -54,6 +54,12 @@ export function scanModeFor(me) {
   return null;
 }
 
+/** At the origin station: each person boarding the batch's train scanned (the roll-call is the other way). */
+export function boardingMode() {
+  return { pick: 'batch', title: ['扫码上车', 'Boarding'], choices: (db) => recordsOf(db, 'batch'),
+    type: () => 'batch.departed', context: (picked) => ({ batch_id: picked }), data: () => ({}) };
+}
+
 /** At a training: each attendee scanned, with the hours of the day (the training's page opens it). */
 export function trainingMode() {
   return { pick: 'training', title: ['培训签到', 'Training attendance'],
@@ -250,40 +256,54 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       refusal = error;
     }
     if (refusal?.reason === 'malformed') return { colour: 'red', title: reasonText('malformed')[0], detail: refusal.message };
-    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
-    const seenKey = `seen:${type}:${scope}:${claims?.serial}`;
-    const earlier = claims && await db.get('meta', seenKey);
-    if (earlier) {  // recorded already: a second event would add nothing
-      return { colour: 'amber', title: `${claims.name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}`, claims };
-    }
+    const seenKey = seenKeyFor(type, data, claims?.serial);
+    const earlier = claims && await alreadyScanned(seenKey, claims.name);
+    if (earlier) return { ...earlier, claims };  // recorded already: a second event would add nothing
     await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
     if (refusal) return { colour: 'red', title: reasonText(refusal.reason)[0], detail: t('已记录，待审核。', 'Recorded for review.') };
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: claims.name }, seenKey);
+    await remember(seenKey, claims.name);
     return { colour: 'green', title: claims.name, detail: `${t('身份证尾号', 'ID ending')} ${claims.idLast4}`, claims };
+  }
+
+  /** Where this phone keeps that it recorded this person for this fair, batch or month already. */
+  function seenKeyFor(type, data, who) {
+    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
+    return `seen:${type}:${scope}:${who}`;
+  }
+
+  /** The amber verdict for someone recorded here already, with the time and place of the first scan. */
+  async function alreadyScanned(seenKey, name) {
+    const earlier = await db.get('meta', seenKey);
+    if (!earlier) return null;
+    return { colour: 'amber', title: `${name} ${t('已扫过', 'already scanned')}`,
+      detail: `${t('首次', 'First')}: ${earlier.at}${earlier.where ? ` · ${earlier.where}` : ''}` };
+  }
+
+  async function remember(seenKey, name) {
+    const where = choices.find((c) => c.id === picked)?.name || me.station || '';
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name, where }, seenKey);
   }
 
   /** The last resort, no card at all: a worker found on the phone by name and the ID's last 4. */
   async function byName(worker) {
     const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
-    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
-    const seenKey = `seen:${type}:${scope}:worker-${worker.id}`;
-    const earlier = await db.get('meta', seenKey);
-    if (earlier) return { colour: 'amber', title: `${worker.name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}` };
+    const seenKey = seenKeyFor(type, data, `worker-${worker.id}`);
+    const earlier = await alreadyScanned(seenKey, worker.name);
+    if (earlier) return earlier;
     await engine.outbox.add(type, { workerId: worker.id, context, data, scannedBy: me.id });
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: worker.name }, seenKey);
+    await remember(seenKey, worker.name);
     return { colour: 'amber', title: worker.name, detail: t('按姓名记录：请核对本人身份证。', 'Recorded by name: check the ID card.') };
   }
 
   /** A temporary pass: nobody signed it, so amber — look at the ID card — and the server flags it. */
   async function byTemporaryPass(text, workerId, type, context, data) {
-    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
-    const seenKey = `seen:${type}:${scope}:pass-${workerId}`;
+    const seenKey = seenKeyFor(type, data, `pass-${workerId}`);
     const known = (await db.get('meta', `pass:${workerId}`)) || (await db.get('records', ['worker', workerId]))?.data;
     const name = known?.name || t('临时凭证', 'Temporary pass');
-    const earlier = await db.get('meta', seenKey);
-    if (earlier) return { colour: 'amber', title: `${name} ${t('已扫过', 'already scanned')}`, detail: `${t('首次', 'First')}: ${earlier.at}` };
+    const earlier = await alreadyScanned(seenKey, name);
+    if (earlier) return earlier;
     await engine.outbox.add(type, { workerId, temporaryPass: text, context, data, scannedBy: me.id });
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name }, seenKey);
+    await remember(seenKey, name);
     return { colour: 'amber', title: name, detail: t('临时凭证：请核对本人身份证。', 'A temporary pass: check the ID card.') };
   }
 
@@ -300,7 +320,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   return html`
     <section class="scan">
       <h2>${t(...mode.title)}</h2>
-      <label>${t(...{ batch: ['到达批次', 'Batch'], fair: ['招聘会', 'Fair'], action: ['办理', 'What'], training: ['培训', 'Training'] }[mode.pick])}
+      <label>${t(...{ batch: ['批次', 'Batch'], fair: ['招聘会', 'Fair'], action: ['办理', 'What'], training: ['培训', 'Training'] }[mode.pick])}
         <select name="pick" value=${picked} onChange=${pick}>
           <option value="">${t('— 请选择 —', '— Choose —')}</option>
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
@@ -317,7 +337,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
       ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await byName(worker))} />`}
-      ${mode.pick === 'batch' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
+      ${mode.type() === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}
       ${verdict && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>

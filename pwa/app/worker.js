@@ -38,16 +38,34 @@ async function fetchText(path) {
 async function refresh(db) {
   try {
     const mine = JSON.parse(await fetchText('/api/workers?per_page=1')).items[0];
-    const [svg, events] = await Promise.all([
+    const [record, svg, events] = await Promise.all([
+      fetchText(`/api/workers/${mine.id}`).then(JSON.parse),
       fetchText(`/api/workers/${mine.id}/card.svg`).catch(() => null),
       fetchText(`/api/workers/${mine.id}/events`).then(JSON.parse),
     ]);
-    const kept = { record: mine, svg, events, at: new Date().toISOString() };
+    const kept = { record, svg, events, at: new Date().toISOString() };
     await db.put('meta', kept, 'my-card');
     return kept;
   } catch {
     return db.get('meta', 'my-card');
   }
+}
+
+const MILESTONES = [[30, '满1个月', '1 month'], [90, '满3个月', '3 months'], [180, '满6个月', '6 months']];
+
+/** How long without a break, and how far to the months that stabilisation subsidies count:
+ * facts from the record; what is paid is for the HR bureau to decide. */
+function Progress({ record, at }) {
+  const days = (record.continuous_employment_days || 0)
+    + Math.max(0, Math.floor((Date.now() - new Date(at).getTime()) / 86_400_000));  // the days since the record was fetched
+  return html`
+    <div class="progress" id="progress" data-days=${days}>
+      <p>${t(`在 ${record.current_employer?.name || ''} 连续在岗 ${days} 天`, `${days} days at work without a break${record.current_employer ? ` at ${record.current_employer.name}` : ''}`)}</p>
+      <progress max="180" value=${Math.min(days, 180)}></progress>
+      <ul class="milestones">${MILESTONES.map(([goal, zh, en]) => html`<li data-reached=${days >= goal}>
+        ${t(zh, en)}：${days >= goal ? t('已达到', 'reached') : t(`还差 ${goal - days} 天`, `${goal - days} days to go`)}</li>`)}</ul>
+      <p class="hint">${t('稳岗补贴按月数计算，以人社部门审核为准。', 'Subsidies count these months; the HR bureau decides what is paid.')}</p>
+    </div>`;
 }
 
 export function MyCard({ db, outbox, onScanned }) {
@@ -80,6 +98,9 @@ export function MyCard({ db, outbox, onScanned }) {
         <p class="hint">${t('扫描工作地点张贴的当日二维码。', "Scan the day's code posted at your workplace.")}</p>
         <${Camera} onCode=${confirm} />
         <p class="message" role="status" id="confirmed">${confirmed}</p>`}
+      ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
+      ${kept.record.workstation_hotline && html`<p>${t('劳务工作站电话', 'Workstation')}：<a href=${`tel:${kept.record.workstation_hotline}`}
+          id="hotline">${kept.record.workstation_hotline}</a></p>`}
       <ol class="timeline">${kept.events.map((e) => html`
         <li>${e.occurred_at.slice(0, 10)} ${eventName(e.type)}</li>`)}</ol>
       <p class="hint">${t('更新于', 'Updated')} ${new Date(kept.at).toLocaleString(t('zh-CN', 'en-GB'))}</p>

@@ -23,9 +23,10 @@ from reportlab.pdfgen import canvas
 from server.domain.fallback_codes import format_fallback_code
 from server.domain.id_numbers import mask_from_parts
 from server.domain.qr import QrSymbol, make_qr
-from server.domain.regions import county_name, find_county
+from server.domain.regions import county_name
 from server.errors import Unavailable
 from server.models import Credential, Worker
+from server.services.places import workstation_hotline
 
 CARD_WIDTH, CARD_HEIGHT = 85.6, 54.0  # mm
 QR_X, QR_Y, QR_SIZE = 2.0, 8.5, 38.0
@@ -61,8 +62,7 @@ class CardFace:
 
 def card_face(worker: Worker, credential: Credential) -> CardFace:
     """What goes on the card, and where."""
-    county = find_county(worker.home_county_code)
-    hotline = (county and county.workstation_hotline) or current_app.config["LABORPASS_HOTLINE"]
+    hotline = workstation_hotline(worker.home_county_code)
     right = TEXT_RIGHT - TEXT_X
     return CardFace(
         qr=make_qr(credential.qr),

@@ -2,6 +2,8 @@
 in their own), jobs and workplaces in a destination district. One check for all of them."""
 from __future__ import annotations
 
+from flask import current_app
+
 from server.domain.regions import find_county
 from server.errors import InvalidInput
 from server.models import User
@@ -25,3 +27,9 @@ def destination_district(code: str, field: str = "district_code") -> str:
     if county is None or county.side != "destination":
         raise InvalidInput({field: ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
     return county.code
+
+
+def workstation_hotline(county_code: str | None) -> str:
+    """The number a worker from this county calls: the county's workstation, else the program's."""
+    county = find_county(county_code) if county_code else None
+    return (county and county.workstation_hotline) or current_app.config["LABORPASS_HOTLINE"]

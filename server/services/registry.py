@@ -17,6 +17,7 @@ from server.models import AuditEntry, Employer, Event, User, Worker
 from server.models.types import new_uuid, utcnow
 from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
+from server.services.places import workstation_hotline
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 from server.services.queries import paginate
 from server.services.trainings import completed_trainings
@@ -247,6 +248,7 @@ def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
         "current_employer": {"id": employer.id, "name": employer.name} if employer else None,
         "employed_since": worker.employed_since,
         "continuous_employment_days": record.continuous_employment_days(today),
+        "workstation_hotline": workstation_hotline(worker.home_county_code),
         "last_confirmed_on": worker.last_confirmed_on,
         "card_serial": worker.card_serial,
         "trainings": completed_trainings(worker),

@@ -232,3 +232,65 @@ def test_the_language_switch_turns_the_screens_to_english_and_stays(county_page,
     assert page.get_attribute("html", "lang") == "en"
     page.click("#lang")
     page.wait_for_selector("nav.tabs a[data-view=batches] >> text=批次")
+
+
+def test_the_office_moves_a_worker_to_another_employer_and_exports_the_list(county_page, site, auth, employer):
+    page = county_page
+    other = next(e.id for e in auth.employers.values() if e.id != employer)
+    db.session.rollback()
+    worker = register(site, auth, 70, name="调岗人")
+    started = dt.datetime.now(TZ) - dt.timedelta(days=10)
+    push(site, auth, "employer", [envelope("employer.onboarded", worker["id"], 1, started, {"employer_id": employer},
+                                           {"start_date": started.date().isoformat()})])
+    page.fill("#records input[name=q]", "调岗")
+    page.select_option("#records select[name=status]", "employed")
+    page.click("#records form button[type=submit]")
+    assert "status=employed" in page.get_attribute("#export a >> nth=0", "href")
+    exported = page.evaluate("""async () => { const r = await fetch(document.querySelector('#export a').href);
+                                return [r.status, r.headers.get('content-type')]; }""")
+    assert exported == [200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    page.click(f"#records [data-worker='{worker['id']}']")
+    page.select_option("#reassign select[name=employer_id]", other)
+    page.fill("#reassign input[name=reason]", "不适应夜班")
+    page.click("#reassign button[type=submit]")
+    page.wait_for_selector("#reassigned")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    moved = db.session.query(Event).filter_by(type="employment.reassigned").one()
+    assert (moved.worker_id, moved.employer_id, moved.data) == (
+        worker["id"], other, {"from_employer_id": employer, "reason": "不适应夜班"})
+    db.session.rollback()
+
+
+def test_a_person_added_by_name_is_scanned_boarding(county_page, site, auth):
+    page = county_page
+    worker = register(site, auth, 80, name="上车人")
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
+    departs = dt.datetime.now(TZ) + dt.timedelta(hours=1)
+    status, batch = http_json("POST", f"{site}/api/batches", {
+        "name": "通渭—福州 加开", "departure_station": "定西北站", "departs_at": departs.isoformat(), "train_number": "D2708",
+        "destination_station": "福州站", "expected_arrival_at": (departs + dt.timedelta(hours=20)).isoformat()},
+        token=auth.tokens["county"])
+    assert status == 201, batch
+    page.goto(f"{site}/#batches/{batch['id']}")
+    page.fill("#add-person input[name=q]", "上车")
+    page.click("#add-person button[type=submit]")
+    page.click(f"#add-person [data-worker='{worker['id']}']")
+    page.wait_for_selector("#batch[data-roster='1']")
+    page.click("#batch a.button.secondary")  # scan people boarding
+    page.click("#sync-badge button")  # the phone pulls the new batch and the new card's key
+    page.wait_for_selector(f".scan select[name=pick] option[value='{batch['id']}']", state="attached")
+    for colour in ("green", "amber"):  # the second time: already scanned, with where
+        page.fill("#scan input[name=code]", card)
+        page.press("#scan input[name=code]", "Enter")
+        page.wait_for_selector(f".verdict[data-verdict={colour}]")
+        if colour == "amber":
+            assert "通渭—福州 加开" in page.inner_text(".verdict")
+        page.click(".verdict")
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    db.session.rollback()
+    boarded = db.session.query(Event).filter_by(type="batch.departed", batch_id=batch["id"]).all()
+    assert [e.worker_id for e in boarded] == [worker["id"]]
+    db.session.rollback()

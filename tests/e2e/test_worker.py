@@ -1,5 +1,8 @@
 """A worker's own phone: the invitation link, a passkey, then "my card" — kept on the phone, so it
-shows with no network — and the record's status and timeline."""
+shows with no network — the record's status and timeline, the months at work so far and the
+workstation's number."""
+import datetime as dt
+import uuid
 
 from server.extensions import db
 from tests.conftest import http_json, make_id_number
@@ -71,3 +74,32 @@ def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reaso
     actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
     assert "record.viewed" in actions and actions[-1] == "id.revealed"
     db.session.rollback()
+
+
+def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(page, site, auth):
+    employer = auth.employer_id()
+    db.session.rollback()
+    token = auth.tokens["workstation"]
+    status, worker = http_json("POST", f"{site}/api/workers", {
+        "name": "马在岗", "id_number": make_id_number(sequence=903), "phone": "13800009003",
+        "home": {"county_code": "621121", "township": "平襄镇"},
+        "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}}, token=token)
+    start = dt.date.today() - dt.timedelta(days=100)  # the server counts the days by its own calendar
+    started = dt.datetime.combine(start, dt.time(12), dt.timezone(dt.timedelta(hours=8)))
+    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": "hr", "events": [{
+        "id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": 1, "occurred_at": started.isoformat(),
+        "worker_id": worker["id"], "context": {"employer_id": employer},
+        "data": {"start_date": start.isoformat()}}]}, token=auth.tokens["employer"])
+    assert body["results"][0]["status"] == "accepted", body
+    invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]}, token=token)[1]
+    add_authenticator(page)
+    page.goto(invitation["link"])
+    page.wait_for_selector("#sign-in:not([disabled])")
+    page.click("#enroll button")
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#progress[data-days='100']")
+    reached = page.eval_on_selector_all("#progress li", "items => items.map(i => i.dataset.reached)")
+    assert reached == ["true", "true", "false"]  # 1 and 3 months reached, 6 months in 80 days
+    assert "还差 80 天" in page.inner_text("#progress")
+    assert page.get_attribute("#hotline", "href").startswith("tel:")
