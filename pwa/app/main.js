@@ -2,7 +2,7 @@
 // and the screens each role works with, one at a time, chosen in the bottom bar (the hash keeps
 // the place: #fairs/<id>). Everything scanned goes to the outbox first.
 import { h, render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useErrorBoundary, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { apiSend } from './api.js';
@@ -102,7 +102,14 @@ function useRoute() {
 function Screen({ me, engine, route, onScanned }) {
   const views = VIEWS.filter((v) => v.for(me));
   const [more, setMore] = useState(false);
+  const [failure, retry] = useErrorBoundary((error) => console.error(error));
   useEffect(() => setMore(false), [route[0]]);
+  useEffect(() => { if (failure) retry(); }, [route[0]]);  // another screen is worth a try
+  if (failure) {  // one broken screen must not take the sync badge, the queue or the other screens with it
+    return html`<p class="message" role="alert" id="screen-failed">${t('这个页面出错了，已记录的扫码不受影响。',
+      'This screen failed; what was scanned is safe.')} <button type="button" class="link" onClick=${retry}>${t('重试', 'Try again')}</button></p>
+      ${views.length > 1 && html`<${Tabs} views=${views} view=${views[0]} more=${more} setMore=${setMore} />`}`;
+  }
   const view = views.find((v) => v.id === route[0]) || views.find((v) => v.id === (office(me) ? 'workers' : 'scan')) || views[0];
   const rest = view.id === route[0] ? route.slice(1) : [];
   const scanner = (props) => html`<${ScanScreen} me=${me} engine=${engine} onScanned=${onScanned} ...${props} />`;

@@ -337,7 +337,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
       ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await byName(worker))} />`}
-      ${mode.type() === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
+      ${mode.type(picked, extras) === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}
       ${verdict && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.conftest import http_json
+
 CHROMIUM = os.environ.get("LABORPASS_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's hosts.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -55,3 +57,43 @@ def site(app, live_server):
     origin = live_server.replace("127.0.0.1", "localhost")
     app.config.update(LABORPASS_ORIGIN=origin, LABORPASS_RP_ID="localhost")
     return origin
+
+
+def enroll(page, name, code):
+    page.fill("#enroll input[name=name]", name)
+    page.fill("#enroll input[name=code]", code)
+    page.fill("#enroll input[name=device]", "招聘会1号手机")
+    page.click("#enroll button")
+
+
+def sign_in(page):
+    page.click("#sign-in")
+
+
+def signed_in(page, site, auth, name, **enrollment):
+    """``page`` with a passkey made from an enrollment code the admin issued, signed in."""
+    status, body = http_json("POST", f"{site}/api/auth/enrollments", {"name": name, **enrollment},
+                             token=auth.tokens["admin"])
+    assert status == 201, body
+    add_authenticator(page)
+    page.goto(site + "/")
+    enroll(page, name, body["code"])
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+    page.wait_for_selector("#signed-in")
+    return page
+
+
+def scan(page, code, colour="green") -> str:
+    """Type a code as a keyboard-wedge scanner does; answer the verdict's text once it shows ``colour``."""
+    page.fill("#scan input[name=code]", code)
+    page.press("#scan input[name=code]", "Enter")
+    verdict = page.wait_for_selector(f".verdict[data-verdict={colour}]")
+    text = verdict.inner_text()
+    page.click(".verdict")
+    return text
+
+
+def sync(page):
+    page.click("#sync-badge button")
+    page.wait_for_selector("#sync-badge[data-queued='0']")

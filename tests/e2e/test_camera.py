@@ -11,9 +11,8 @@ from server.domain.base45 import b45decode, b45encode
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, signed_in, sync
 from tests.e2e.fake_camera import write_y4m
-from tests.e2e.test_passkeys import enroll, sign_in
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 ON_THE_TRAIN = 22
@@ -56,18 +55,8 @@ def with_camera(playwright, video):
 def signed_in_phone(browser, site, auth, name, enrollment):
     context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
                                   permissions=["camera"])
-    page = context.new_page()
-    add_authenticator(page)
-    status, body = http_json("POST", f"{site}/api/auth/enrollments", {"name": name, **enrollment},
-                             token=auth.tokens["admin"])
-    assert status == 201, body
     db.session.rollback()
-    page.goto(site + "/")
-    enroll(page, name, body["code"])
-    page.wait_for_selector("text=通行密钥已创建")
-    sign_in(page)
-    page.wait_for_selector("#signed-in")
-    return page
+    return signed_in(context.new_page(), site, auth, name, **enrollment)
 
 
 def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, arrivals, tmp_path):
@@ -134,8 +123,7 @@ def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_g
         page.wait_for_selector("#sync-badge[data-queued='5']", timeout=60_000)  # queued, red or green: nothing lost
         page.locator("#camera").dispatch_event("click")
         page.context.set_offline(False)
-        page.click("#sync-badge button")
-        page.wait_for_selector("#sync-badge[data-queued='0']")
+        sync(page)
         page.wait_for_selector("#rejected[data-count='2']")
     finally:
         browser.close()

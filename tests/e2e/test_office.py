@@ -11,24 +11,14 @@ from openpyxl import Workbook
 from server.extensions import db
 from server.models import Event, Fair, ReviewDecision
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator
-from tests.e2e.test_passkeys import enroll, sign_in
+from tests.e2e.conftest import scan, signed_in, sync
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
 def county_page(page, site, auth):
-    add_authenticator(page)
-    status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "通渭 科员", "role": "county", "county_code": "621121"}, token=auth.tokens["admin"])
-    assert status == 201, body
-    page.goto(site + "/")
-    enroll(page, "通渭 科员", body["code"])
-    page.wait_for_selector("text=通行密钥已创建")
-    sign_in(page)
-    page.wait_for_selector("#signed-in")
-    return page
+    return signed_in(page, site, auth, "通渭 科员", role="county", county_code="621121")
 
 
 @pytest.fixture
@@ -211,12 +201,8 @@ def test_a_training_is_planned_and_its_attendance_scanned(county_page, site, aut
     page.click("#sync-badge button")  # the phone pulls the new training (and the key of the new card) to scan offline
     page.wait_for_selector(f".scan select[name=pick] option[value='{training_id}']", state="attached")
     page.fill(".scan input[name=hours]", "8")
-    page.fill("#scan input[name=code]", card)
-    page.press("#scan input[name=code]", "Enter")
-    page.wait_for_selector(".verdict[data-verdict=green]")
-    page.click(".verdict")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    scan(page, card)
+    sync(page)
     page.goto(f"{site}/#trainings/{training_id}")
     page.wait_for_selector(f"#training li[data-worker='{worker['id']}'] >> text=已结业")
 
@@ -254,8 +240,7 @@ def test_the_office_moves_a_worker_to_another_employer_and_exports_the_list(coun
     page.fill("#reassign input[name=reason]", "不适应夜班")
     page.click("#reassign button[type=submit]")
     page.wait_for_selector("#reassigned")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     db.session.rollback()
     moved = db.session.query(Event).filter_by(type="employment.reassigned").one()
     assert (moved.worker_id, moved.employer_id, moved.data) == (
@@ -281,15 +266,9 @@ def test_a_person_added_by_name_is_scanned_boarding(county_page, site, auth):
     page.click("#batch a.button.secondary")  # scan people boarding
     page.click("#sync-badge button")  # the phone pulls the new batch and the new card's key
     page.wait_for_selector(f".scan select[name=pick] option[value='{batch['id']}']", state="attached")
-    for colour in ("green", "amber"):  # the second time: already scanned, with where
-        page.fill("#scan input[name=code]", card)
-        page.press("#scan input[name=code]", "Enter")
-        page.wait_for_selector(f".verdict[data-verdict={colour}]")
-        if colour == "amber":
-            assert "通渭—福州 加开" in page.inner_text(".verdict")
-        page.click(".verdict")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    scan(page, card)
+    assert "通渭—福州 加开" in scan(page, card, "amber")  # the second time: already scanned, and where
+    sync(page)
     db.session.rollback()
     boarded = db.session.query(Event).filter_by(type="batch.departed", batch_id=batch["id"]).all()
     assert [e.worker_id for e in boarded] == [worker["id"]]

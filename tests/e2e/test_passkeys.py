@@ -9,7 +9,7 @@ from server.extensions import db
 from server.models import AuditEntry, Passkey
 from server.services.audit import verify_chain
 from tests.conftest import http_json
-from tests.e2e.conftest import AUTHENTICATOR, add_authenticator
+from tests.e2e.conftest import AUTHENTICATOR, add_authenticator, enroll, sign_in
 
 
 @pytest.fixture
@@ -22,17 +22,6 @@ def enrollment_code(site, auth, name="王芳"):
                              {"name": name, "role": "fair_staff", "county_code": "621121"}, token=auth.tokens["county"])
     assert status == 201, body
     return body["code"]
-
-
-def enroll(page, name, code):
-    page.fill("#enroll input[name=name]", name)
-    page.fill("#enroll input[name=code]", code)
-    page.fill("#enroll input[name=device]", "招聘会1号手机")
-    page.click("#enroll button")
-
-
-def sign_in(page):
-    page.click("#sign-in")
 
 
 def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):

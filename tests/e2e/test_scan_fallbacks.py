@@ -11,8 +11,7 @@ from PIL import ImageOps
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator
-from tests.e2e.test_passkeys import enroll, sign_in
+from tests.e2e.conftest import signed_in, sync
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -24,18 +23,6 @@ def register(site, token, n, name):
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
     assert status == 201, worker
     return worker
-
-
-def signed_in(page, site, auth, name, role, **where):
-    status, body = http_json("POST", f"{site}/api/auth/enrollments", {"name": name, "role": role, **where},
-                             token=auth.tokens["admin"])
-    assert status == 201, body
-    add_authenticator(page)
-    page.goto(site + "/")
-    enroll(page, name, body["code"])
-    page.wait_for_selector("text=通行密钥已创建")
-    sign_in(page)
-    page.wait_for_selector("#signed-in")
 
 
 def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth, tmp_path):
@@ -56,7 +43,7 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
         photos.append(tmp_path / f"card{i}.png")
         image.save(photos[-1])
 
-    signed_in(page, site, auth, "首阳 招聘员", "fair_staff", county_code="621121")
+    signed_in(page, site, auth, "首阳 招聘员", role="fair_staff", county_code="621121")
     page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
     page.select_option("select[name=pick]", fair["id"])
     for photo, worker in zip(photos, workers, strict=False):
@@ -71,8 +58,7 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
     page.click(f"#find-by-name [data-worker='{workers[2]['id']}']")
     page.wait_for_selector(".verdict[data-verdict=amber] >> text=没卡丙")
     page.click(".verdict")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     db.session.rollback()
     checked = {e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in", fair_id=fair["id"])}
     assert checked == {w["id"] for w in workers}
@@ -90,14 +76,13 @@ def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
         for i, w in enumerate(workers)]}, token=auth.tokens["employer"])
     assert status == 200 and {r["status"] for r in body["results"]} == {"accepted"}, body
 
-    signed_in(page, site, auth, "闽江 人事", "employer", employer_id=employer)
+    signed_in(page, site, auth, "闽江 人事", role="employer", employer_id=employer)
     page.select_option("select[name=pick]", "employment.confirmed")
     page.wait_for_selector(f"#roster-ticks label[data-worker='{workers[1]['id']}']")
     page.check(f"#roster-ticks input[value='{workers[0]['id']}']")
     page.click("#roster-ticks button[type=submit]")
     page.wait_for_selector(f"#roster-ticks input[value='{workers[0]['id']}'][disabled]")  # done for this month
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     db.session.rollback()
     confirmed = db.session.query(Event).filter_by(type="employment.confirmed").all()
     month = dt.datetime.now().astimezone().strftime("%Y-%m")

@@ -10,8 +10,7 @@ from server.domain.base45 import b45decode, b45encode
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator
-from tests.e2e.test_passkeys import enroll, sign_in
+from tests.e2e.conftest import add_authenticator, enroll, sign_in
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

@@ -6,8 +6,7 @@ import uuid
 
 from server.extensions import db
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator
-from tests.e2e.test_passkeys import sign_in
+from tests.e2e.conftest import add_authenticator, sign_in
 
 
 def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
