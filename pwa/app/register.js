@@ -2,7 +2,7 @@
 // number and phone are checked on the phone; the registration and the check-in go to the
 // outbox; the person walks away with a temporary pass (a QR the phone draws, shown or printed),
 // good on any phone for 60 days; once the registration has synced the signed card is issued here.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
@@ -97,7 +97,7 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
 function PassSheet({ registered, onDone }) {
   const [card, setCard] = useState(null);
   const [message, setMessage] = useState('');
-  const qr = URL.createObjectURL(new Blob([passSvg(registered.pass)], { type: 'image/svg+xml' }));
+  const qr = useMemo(() => URL.createObjectURL(new Blob([passSvg(registered.pass)], { type: 'image/svg+xml' })), [registered.pass]);
   useEffect(() => () => URL.revokeObjectURL(qr), [qr]);
 
   function print() {

@@ -1,7 +1,7 @@
 // The worker's own phone: "my card" full screen (kept on the phone, so it shows with no
 // network), the record's status and timeline. The card carries the workstation's hotline.
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { Camera } from './camera.js';
@@ -82,9 +82,10 @@ export function MyCard({ db, outbox, onScanned }) {
     setConfirmed(t('已记录，联网后确认。', 'Recorded: confirmed when the phone syncs.'));
     onScanned();
   }
+  const svg = kept?.svg;
+  const src = useMemo(() => svg && URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })), [svg]);  // one per card, not per render
   if (kept === undefined) return html`<p>${t('正在加载…', 'Loading…')}</p>`;
   if (!kept) return html`<p class="message">${t('请联网打开一次，卡片会保存在手机上。', 'Open once with the network: the card then stays on this phone.')}</p>`;
-  const src = kept.svg && URL.createObjectURL(new Blob([kept.svg], { type: 'image/svg+xml' }));
   return html`
     <section class="my-card" id="my-card" data-status=${kept.record.status}>
       <h2>${t('我的务工卡', 'My card')}</h2>
