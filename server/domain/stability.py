@@ -1,0 +1,142 @@
+"""Stable employment, month by month, with the evidence for each month: what subsidies count.
+
+Pure functions of a worker's events, as of a date (events after it do not exist yet), so a late
+offline scan that changes the history changes the answer on the next computation — recompute,
+never patch.
+
+- A **spell** of employment starts at onboarding (its ``start_date``, else the scan's day). A
+  new job (onboarding or re-assignment) starting at most ``gap_days`` (15) after the last one
+  ended continues the spell; a later one starts a new spell. ``employment.ended`` ends it.
+- **Months** are counted from the spell's start in 30-day steps: month k is complete on day 30·k.
+- **Evidence** that the person is at work: the onboarding, each ``employment.confirmed`` (an
+  employer's scan or roster tick, or the worker's own scan of the day's workplace code) and each
+  re-assignment. Evidence vouches for the 35 days after it: a complete month counts as
+  **confirmed** when some evidence is dated no more than 35 days before the month's end. A
+  longer silence leaves the months after it unconfirmed until evidence arrives — and evidence
+  arriving later confirms them.
+- The **consecutive confirmed months** of a spell are the months 1…n all complete and confirmed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from server.domain.events import EventFact
+
+MONTH_DAYS = 30
+EVIDENCE_DAYS = 35  # a confirmation vouches for this many days after it
+GAP_DAYS = 15  # a new job within this many days of the last one's end continues the spell
+
+EVIDENCE_KINDS = {
+    "employer.onboarded": ("入职", "onboarding"),
+    "employment.confirmed": ("在岗确认", "confirmation at work"),
+    "employment.reassigned": ("调岗", "re-assignment"),
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    day: dt.date
+    type: str
+    event_id: str
+    site_code: bool = False  # the worker's own scan of the workplace code
+
+    def describe(self) -> str:
+        zh, en = EVIDENCE_KINDS[self.type]
+        if self.site_code:
+            zh, en = "本人扫工作地点码", "the worker's scan of the workplace code"
+        return f"{zh} {self.day.isoformat()} ({en})"
+
+
+@dataclass
+class Spell:
+    number: int  # 1 for the worker's first spell in the program, 2 for the next…
+    start: dt.date
+    employer_id: str | None
+    end: dt.date | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def last_day(self, as_of: dt.date) -> dt.date:
+        return min(self.end, as_of) if self.end else as_of
+
+    def complete_months(self, as_of: dt.date) -> int:
+        return max(0, (self.last_day(as_of) - self.start).days) // MONTH_DAYS
+
+    def month_end(self, k: int) -> dt.date:
+        return self.start + dt.timedelta(days=MONTH_DAYS * k)
+
+    def proof(self, k: int) -> Evidence | None:
+        """The first evidence that confirms month k (dated at most 35 days before its end)."""
+        since = self.month_end(k) - dt.timedelta(days=EVIDENCE_DAYS)
+        return next((e for e in self.evidence if e.day >= since), None)
+
+    def confirmed_months(self, as_of: dt.date) -> int:
+        """Months 1…n complete and each confirmed: the count subsidies pay on."""
+        n = 0
+        while n < self.complete_months(as_of) and self.proof(n + 1):
+            n += 1
+        return n
+
+    def next_check_due(self) -> dt.date | None:
+        """When the months stop counting unless someone confirms again (None once ended)."""
+        if self.end or not self.evidence:
+            return None
+        return self.evidence[-1].day + dt.timedelta(days=EVIDENCE_DAYS)
+
+
+def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DAYS) -> list[Spell]:
+    """The worker's spells of employment as of ``as_of`` (voided events left out)."""
+    facts = list(facts)
+    voided = {f.data.get("event_id") for f in facts if f.type == "event.voided"}
+    found: list[Spell] = []
+    for fact in sorted(facts, key=lambda f: f.sort_key):
+        if fact.id in voided or fact.day > as_of:
+            continue
+        current = found[-1] if found else None
+        if fact.type in ("employer.onboarded", "employment.reassigned"):
+            start = _date(fact.data.get("start_date")) or fact.day
+            employer = fact.context.get("employer_id")
+            if current and current.end is None:  # still employed: a move, or a second onboarding (flagged for review)
+                current.employer_id = employer
+            elif current and (start - current.end).days <= gap_days:
+                current.end, current.employer_id = None, employer  # back to work soon enough: the spell goes on
+            else:
+                found.append(current := Spell(len(found) + 1, start, employer))
+            current.evidence.append(_evidence(fact))
+        elif fact.type == "employment.confirmed" and current and current.end is None:
+            current.evidence.append(_evidence(fact))
+        elif fact.type == "employment.ended" and current and current.end is None:
+            current.end = _date(fact.data.get("end_date")) or fact.day
+    for spell in found:
+        spell.evidence.sort(key=lambda e: e.day)
+    return found
+
+
+def explain(spell: Spell, as_of: dt.date) -> list[str]:
+    """Month by month, which evidence proves it; then when the next check is due."""
+    lines = []
+    confirmed = spell.confirmed_months(as_of)
+    for k in range(1, spell.complete_months(as_of) + 1):
+        proof = spell.proof(k)
+        span = f"{spell.month_end(k - 1).isoformat()}–{spell.month_end(k).isoformat()}"
+        if k <= confirmed:
+            lines.append(f"第{k}个月（{span}）由 {proof.describe()} 确认。 Month {k} confirmed.")
+        else:
+            lines.append(f"第{k}个月（{span}）未确认：超过 {EVIDENCE_DAYS} 天没有在岗证据。"
+                         f" Month {k} unconfirmed: no evidence of work for more than {EVIDENCE_DAYS} days.")
+    if spell.end:
+        lines.append(f"{spell.end.isoformat()} 离职。 Ended on {spell.end.isoformat()}.")
+    elif due := spell.next_check_due():
+        lines.append(f"下次确认须在 {due.isoformat()} 之前。 Next confirmation due by {due.isoformat()}.")
+    return lines
+
+
+def _evidence(fact: EventFact) -> Evidence:
+    return Evidence(fact.day, fact.type, fact.id, site_code=bool(fact.data.get("site_code")))
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value) if value else None
