@@ -3,9 +3,24 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
-from server.api import audit, batches, cards, fairs, health, keys, lifecycle, passkeys, regions, rosters, sync, tokens, workers
+from server.api import (
+    audit,
+    batches,
+    cards,
+    fairs,
+    health,
+    keys,
+    lifecycle,
+    passkeys,
+    regions,
+    rosters,
+    subsidies,
+    sync,
+    tokens,
+    workers,
+)
 
-MODULES = (health, keys, regions, rosters, workers, fairs, batches, lifecycle, cards, sync, passkeys, tokens, audit)
+MODULES = (health, keys, regions, rosters, workers, fairs, batches, lifecycle, subsidies, cards, sync, passkeys, tokens, audit)
 
 
 def register_blueprints(api: Api) -> None:

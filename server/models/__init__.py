@@ -2,6 +2,7 @@
 from server.models.credential import Credential, SigningKey
 from server.models.event import Event
 from server.models.imports import RosterImport
+from server.models.ledger import Payout, SubsidyPolicy
 from server.models.passkeys import AuditEntry, EnrollmentCode, Passkey, WebAuthnChallenge
 from server.models.program import Batch, BatchEmployer, Fair, FairEmployer, Handover, Posting, TeamLeader, Training, WorkSite
 from server.models.review import ReviewDecision
@@ -11,7 +12,7 @@ from server.models.worker import Worker
 
 __all__ = [
     "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change", "Credential", "Device", "DeviceUser",
-    "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey", "Posting", "QuarantinedEvent",
-    "ReviewDecision", "RosterImport", "SigningKey", "TeamLeader", "Training", "User", "WebAuthnChallenge", "Worker",
-    "WorkerAlias", "WorkSite",
+    "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey", "Posting",
+    "QuarantinedEvent", "Payout", "ReviewDecision", "RosterImport", "SigningKey", "SubsidyPolicy", "TeamLeader",
+    "Training", "User", "WebAuthnChallenge", "Worker", "WorkerAlias", "WorkSite",
 ]

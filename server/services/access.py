@@ -35,6 +35,9 @@ PERMISSIONS = {
     "site.manage": frozenset({"admin", "workstation", "employer"}),
     "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "training.manage": frozenset({"admin", "county", "workstation"}),
+    "payout.read": frozenset({"admin", "county", "workstation"}),
+    "payout.manage": frozenset({"admin", "county"}),  # recompute, approve, pay, reject: the HR bureau's finance
+    "policy.manage": frozenset({"admin"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.

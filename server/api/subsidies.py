@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.base import ErrorSchema
+from schemas.subsidies import (
+    AsOfSchema,
+    EligibilitySchema,
+    PayoutArgsSchema,
+    PayoutSchema,
+    PolicyInSchema,
+    PolicySchema,
+    RecomputedSchema,
+    StepSchema,
+)
+from server.api.auth import current_user
+from server.extensions import db
+from server.services import access, subsidies
+
+blp = Blueprint("subsidies", __name__, url_prefix="/api",
+                description="Subsidy policies (versioned), eligibility with its evidence, and the payout ledger")
+
+
+@blp.route("/policies")
+class Policies(MethodView):
+    @blp.response(200, PolicySchema(many=True))
+    def get(self):
+        """Every version of every policy (the seed's are there from the start)."""
+        access.require(current_user(), "payout.read")
+        rows = subsidies.policies()
+        db.session.commit()
+        return rows
+
+    @blp.arguments(PolicyInSchema)
+    @blp.response(201, PolicySchema)
+    def post(self, data):
+        """A new version of a policy, or a new policy (admins; audited)."""
+        return subsidies.add_version(data, current_user())
+
+
+@blp.route("/workers/<worker_id>/eligibility")
+class Eligibility(MethodView):
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.response(200, EligibilitySchema)
+    def get(self, args, worker_id):
+        """What the worker is eligible for as of a date, month by month with the evidence."""
+        answer = subsidies.eligibility(worker_id, current_user(), args.get("as_of") or dt.date.today())
+        db.session.commit()
+        return answer
+
+
+@blp.route("/payouts")
+class Payouts(MethodView):
+    @blp.arguments(PayoutArgsSchema, location="query")
+    @blp.response(200, PayoutSchema(many=True))
+    def get(self, args):
+        """The ledger (a county sees its own workers')."""
+        return subsidies.list_payouts(current_user(), args)
+
+
+@blp.route("/payouts/recompute")
+class Recompute(MethodView):
+    @blp.arguments(AsOfSchema)
+    @blp.response(200, RecomputedSchema)
+    def post(self, data):
+        """Everyone's eligibility as of a date, reconciled with the ledger: new milestones become
+        eligible payouts; nothing is paid twice; an unpaid payout no longer supported returns to review."""
+        return subsidies.recompute(current_user(), data.get("as_of") or dt.date.today())
+
+
+@blp.route("/payouts/<int:payout_id>/<any(approve, pay, reject):action>")
+class Step(MethodView):
+    @blp.arguments(StepSchema)
+    @blp.response(200, PayoutSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="wrong_status: not a step from where the payout is")
+    def post(self, data, payout_id, action):
+        """eligible → approved → paid, or rejected with a reason; by the signed-in user, recorded."""
+        return subsidies.step(payout_id, action, current_user(), data.get("reason"))

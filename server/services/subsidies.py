@@ -1,0 +1,167 @@
+"""Subsidy policies and the payout ledger: eligibility recomputed from the events, never patched.
+
+``recompute(as_of)`` computes every worker's and employer's items (``server/domain/subsidies``)
+and reconciles them with the ledger by key: a new key is a new ``eligible`` payout; a key seen
+before keeps its row (and its status) — nothing is paid twice; an unpaid payout whose
+eligibility is gone returns to ``review``; a paid one is flagged ``no_longer_eligible``, never
+reversed. Each step of a payout (approve, pay, reject) is by a named user, kept in the row's
+history and in the audit trail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+
+from server.domain.subsidies import PRESETS, Profile, employer_items, stable_at, worker_items
+from server.errors import Conflict, InvalidInput, NotFound
+from server.extensions import db
+from server.models import Event, Payout, SubsidyPolicy, User, Worker
+from server.models.types import utcnow
+from server.services import access, audit
+from server.services.events import to_fact
+
+RELEVANT = ("employer.onboarded", "employment.confirmed", "employment.reassigned", "employment.ended",
+            "station.arrived", "event.voided")
+STEPS = {"approve": ({"eligible", "review"}, "approved"), "pay": ({"approved"}, "paid"),
+         "reject": ({"eligible", "review", "approved"}, "rejected")}
+
+
+def policies() -> list[SubsidyPolicy]:
+    """Every version of every policy; the seed's policies are put in on first use."""
+    rows = list(db.session.scalars(select(SubsidyPolicy).order_by(SubsidyPolicy.code, SubsidyPolicy.version)))
+    if not rows:
+        rows = [SubsidyPolicy(code=p.code, version=p.version, kind=p.kind, name=p.name, effective_from=p.effective_from,
+                              effective_to=p.effective_to, params=p.params, filters=p.filters) for p in PRESETS]
+        db.session.add_all(rows)
+        db.session.flush()
+    return rows
+
+
+def add_version(data: dict, user: User) -> SubsidyPolicy:
+    """An admin's edit: a new version of the policy ``code`` (or its first), audited. Versions are
+    never changed: what was computed under one stays explainable."""
+    access.require(user, "policy.manage")
+    existing = [p for p in policies() if p.code == data["code"]]
+    if existing and existing[-1].kind != data["kind"]:
+        raise InvalidInput({"kind": [f"此政策是 {existing[-1].kind} 类。 This policy is of kind {existing[-1].kind}."]})
+    row = SubsidyPolicy(**data, version=(existing[-1].version + 1) if existing else 1, created_by=user.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("policy.versioned", actor=user, target=f"policy:{row.code}", version=row.version,
+                 effective_from=row.effective_from.isoformat(), params=row.params, filters=row.filters)
+    db.session.commit()
+    return row
+
+
+def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
+    """One worker's items as of a date, with the evidence month by month."""
+    access.require(user, "payout.read")
+    worker = db.session.scalar(access.scope_workers(select(Worker), user).where(Worker.id == worker_id))
+    if worker is None:
+        raise NotFound("worker")
+    rules = [p.rule() for p in policies()]
+    facts = [to_fact(e) for e in db.session.scalars(select(Event).where(Event.worker_id == worker.id,
+                                                                          Event.type.in_(RELEVANT)))]
+    items = worker_items(rules, worker.id, _profile(worker), facts, as_of)
+    return {"worker_id": worker.id, "as_of": as_of, "items": [_item(i) for i in items]}
+
+
+def recompute(user: User, as_of: dt.date) -> dict:
+    """Everyone's eligibility as of ``as_of``, reconciled with the ledger; answers the counts."""
+    access.require(user, "payout.manage")
+    rules = [p.rule() for p in policies()]
+    facts: dict[str, list] = defaultdict(list)
+    for event in db.session.scalars(select(Event).where(Event.type.in_(RELEVANT))):
+        facts[event.worker_id].append(to_fact(event))
+    workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(list(facts))))} if facts else {}
+    found = {}
+    for worker_id, worker_facts in facts.items():
+        worker = workers[worker_id]
+        for item in worker_items(rules, worker_id, _profile(worker), worker_facts, as_of):
+            found[item.key] = (item, worker_id, None, worker.home_county_code)
+    for policy in {r.code: r for r in rules if r.kind == "employer_reward"}.values():
+        counts = Counter(e for e in (stable_at(f, as_of, policy.params["stable_months"]) for f in facts.values()) if e)
+        for item in employer_items([r for r in rules if r.code == policy.code], dict(counts), as_of):
+            found[item.key] = (item, None, item.subject.split(":", 1)[1], None)
+    return _reconcile(found, user)
+
+
+def _reconcile(found: dict, user: User) -> dict:
+    now = utcnow()
+    ledger = {p.key: p for p in db.session.scalars(select(Payout))}
+    counts = Counter()
+    for key, (item, worker_id, employer_id, county) in found.items():
+        payout = ledger.get(key)
+        if payout is None:
+            db.session.add(Payout(key=key, policy_code=item.policy_code, policy_version=item.policy_version,
+                                  worker_id=worker_id, employer_id=employer_id, county_code=county, amount=item.amount,
+                                  reached_on=item.reached_on, status="eligible", explanation=list(item.explanation),
+                                  flags=[], history=[_step("eligible", None, now)], computed_at=now))
+            counts["new"] += 1
+            continue
+        payout.explanation, payout.computed_at = list(item.explanation), now
+        if payout.status in ("eligible", "review"):  # not yet approved: the recomputed facts stand
+            payout.amount, payout.reached_on, payout.policy_version = item.amount, item.reached_on, item.policy_version
+        if "no_longer_eligible" in payout.flags:  # the evidence is back
+            payout.flags = [f for f in payout.flags if f != "no_longer_eligible"]
+            if payout.status == "review":
+                payout.status = "eligible"
+                payout.history = payout.history + [_step("eligible", None, now, "evidence returned")]
+        counts["unchanged"] += 1
+    for key, payout in ledger.items():
+        if key in found or payout.status == "rejected" or "no_longer_eligible" in payout.flags:
+            continue
+        payout.flags = payout.flags + ["no_longer_eligible"]
+        if payout.status in ("eligible", "approved"):
+            payout.status = "review"
+            payout.history = payout.history + [_step("review", None, now, "later evidence removed the eligibility")]
+        counts["no_longer_eligible"] += 1
+    audit.record("payouts.recomputed", actor=user, target="payouts", **counts)
+    db.session.commit()
+    return {"new": counts["new"], "unchanged": counts["unchanged"], "no_longer_eligible": counts["no_longer_eligible"]}
+
+
+def step(payout_id: int, action: str, user: User, reason: str | None = None) -> Payout:
+    """approve, pay or reject a payout (a reason for a rejection), by a named user, recorded."""
+    access.require(user, "payout.manage")
+    payout = db.session.get(Payout, payout_id)
+    if payout is None or (payout.county_code and user.role in access.COUNTY_SCOPED and payout.county_code != user.county_code):
+        raise NotFound("payout")
+    allowed, target = STEPS[action]
+    if payout.status not in allowed:
+        raise Conflict("wrong_status", f"此项目前为“{payout.status}”，不能{action}。"
+                                       f" A payout that is {payout.status} cannot be {action}d here.")
+    if action == "reject" and not reason:
+        raise InvalidInput({"reason": ["请说明驳回原因。 Say why it is rejected."]})
+    payout.status = target
+    payout.history = payout.history + [_step(target, user.id, utcnow(), reason)]
+    audit.record(f"payout.{target}", actor=user, target=f"payout:{payout.id}", key=payout.key, amount=payout.amount,
+                 reason=reason)
+    db.session.commit()
+    return payout
+
+
+def list_payouts(user: User, args: dict) -> list[Payout]:
+    access.require(user, "payout.read")
+    query = select(Payout).order_by(Payout.reached_on, Payout.id)
+    if user.role in access.COUNTY_SCOPED:
+        query = query.where(Payout.county_code == user.county_code)
+    for column in ("status", "policy_code", "worker_id", "employer_id"):
+        if args.get(column):
+            query = query.where(getattr(Payout, column) == args[column])
+    return list(db.session.scalars(query))
+
+
+def _profile(worker: Worker) -> Profile:
+    return Profile(poor_household=bool(worker.poor_household), home_county_code=worker.home_county_code)
+
+
+def _item(item) -> dict:
+    return {"key": item.key, "policy_code": item.policy_code, "policy_version": item.policy_version,
+            "amount": item.amount, "reached_on": item.reached_on, "explanation": list(item.explanation)}
+
+
+def _step(status: str, user_id: int | None, at: dt.datetime, reason: str | None = None) -> dict:
+    return {"status": status, "by": user_id, "at": at.isoformat(), **({"reason": reason} if reason else {})}

@@ -1,0 +1,103 @@
+"""Eligibility with its evidence, the ledger that never pays twice, payouts step by step by named
+users, later evidence sending an unpaid payout back to review and flagging a paid one, and
+policies versioned by admins only — through the API, on the real database."""
+import datetime as dt
+
+from server.extensions import db
+from server.models import AuditEntry, Event, Payout
+from tests.api.sync_helpers import envelope, push
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+TODAY = dt.date.today()
+DAY0 = TODAY - dt.timedelta(days=95)
+
+
+def at(day: int) -> dt.datetime:
+    return dt.datetime.combine(DAY0 + dt.timedelta(days=day), dt.time(10), TZ)
+
+
+def employed(client, auth, register, n=0, confirmations=(30, 60)) -> str:
+    """A Tongwei poor-household worker onboarded on DAY0 and confirmed on the given days."""
+    worker = register(n)["id"]
+    events = [envelope("employer.onboarded", 1, worker_id=worker, at=at(0), data={"start_date": DAY0.isoformat()})]
+    events += [envelope("employment.confirmed", i + 2, worker_id=worker, at=at(day),
+                        data={"month": at(day).strftime("%Y-%m")}) for i, day in enumerate(confirmations)]
+    body = push(client, auth, "employer", f"hr-{n}", *events)
+    assert {r["status"] for r in body["results"]} == {"accepted"}, body
+    return worker
+
+
+def test_eligibility_as_of_a_date_names_the_evidence_for_each_month(client, auth, register):
+    worker = employed(client, auth, register)
+    url = f"/api/workers/{worker}/eligibility"
+    assert client.get(f"{url}?as_of={(DAY0 + dt.timedelta(days=89)).isoformat()}", headers=auth.headers("county")).json[
+        "items"] == []
+    answer = client.get(f"{url}?as_of={(DAY0 + dt.timedelta(days=90)).isoformat()}", headers=auth.headers("county")).json
+    [item] = answer["items"]
+    assert (item["key"], item["amount"], item["policy_version"]) == (f"fz-2019-stable:worker:{worker}:spell1:m3", 3000, 1)
+    assert item["explanation"][1].startswith(f"第2个月（{(DAY0 + dt.timedelta(days=30)).isoformat()}")
+    assert "在岗确认" in item["explanation"][2]
+    assert client.get(url, headers=auth.headers("other_county")).status_code == 404
+    assert client.get(url, headers=auth.headers("employer")).status_code == 403
+
+
+def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evidence_removes(client, auth, register):
+    paid_worker = employed(client, auth, register, 1)
+    unpaid_worker = employed(client, auth, register, 2)
+    county = auth.headers("county")
+    assert client.post("/api/payouts/recompute", json={}, headers=county).json == {
+        "new": 2, "unchanged": 0, "no_longer_eligible": 0}
+    payouts = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}
+    paid = payouts[paid_worker]
+    assert (paid["status"], paid["amount"], paid["county_code"]) == ("eligible", 3000, "621121")
+
+    pay_too_soon = client.post(f"/api/payouts/{paid['id']}/pay", json={}, headers=county)
+    assert pay_too_soon.status_code == 409 and pay_too_soon.json["code"] == "wrong_status"
+    assert client.post(f"/api/payouts/{paid['id']}/reject", json={}, headers=county).status_code == 422  # no reason
+    for action in ("approve", "pay"):
+        assert client.post(f"/api/payouts/{paid['id']}/{action}", json={}, headers=county).status_code == 200
+    assert client.post(f"/api/payouts/{paid['id']}/approve", json={}, headers=auth.headers("workstation")).status_code == 403
+
+    again = client.post("/api/payouts/recompute", json={}, headers=county).json
+    assert again == {"new": 0, "unchanged": 2, "no_longer_eligible": 0}  # the same milestones: nothing new to pay
+    assert db.session.query(Payout).count() == 2
+
+    # A reviewer voids the day-60 confirmation of both workers: month 3 loses its evidence.
+    for worker, seq in ((paid_worker, 10), (unpaid_worker, 11)):
+        day60 = db.session.query(Event).filter_by(worker_id=worker, type="employment.confirmed").order_by(
+            Event.occurred_at.desc()).first()
+        push(client, auth, "county", "office", envelope("event.voided", seq, worker_id=worker, at=at(94),
+                                                         data={"event_id": day60.id, "reason": "扫错了人"}))
+    assert client.post("/api/payouts/recompute", json={}, headers=county).json["no_longer_eligible"] == 2
+    after = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}
+    assert (after[paid_worker]["status"], after[paid_worker]["flags"]) == ("paid", ["no_longer_eligible"])  # never reversed
+    assert (after[unpaid_worker]["status"], after[unpaid_worker]["flags"]) == ("review", ["no_longer_eligible"])
+    assert [h["status"] for h in after[paid_worker]["history"]] == ["eligible", "approved", "paid"]
+    assert after[paid_worker]["history"][1]["by"] == auth.users["county"].id
+    assert {"payout.approved", "payout.paid", "payouts.recomputed"} <= {a for (a,) in db.session.query(AuditEntry.action)}
+
+    # Evidence comes back (a late scan of day 70): the unpaid one is eligible again, still one row each.
+    push(client, auth, "employer", "hr-2", envelope("employment.confirmed", 9, worker_id=unpaid_worker, at=at(70),
+                                                     data={"month": at(70).strftime("%Y-%m")}))
+    client.post("/api/payouts/recompute", json={}, headers=county)
+    back = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}
+    assert (back[unpaid_worker]["status"], back[unpaid_worker]["flags"]) == ("eligible", [])
+    assert db.session.query(Payout).count() == 2
+    assert client.get("/api/payouts", headers=auth.headers("other_county")).json == []
+
+
+def test_policies_ship_with_the_seeds_and_only_admins_add_versions(client, auth):
+    listed = client.get("/api/policies", headers=auth.headers("county")).json
+    assert {(p["code"], p["version"]) for p in listed} == {
+        ("fz-2018-monthly", 1), ("fz-2019-stable", 1), ("fz-employer-reward", 1)}
+    raise_2027 = {"code": "fz-2019-stable", "kind": "milestone", "name": "2027年提高标准", "effective_from": "2027-01-01",
+                  "params": {"steps": [[3, 3500], [6, 9000]]}, "filters": {"poor_household": True, "first_time": True}}
+    assert client.post("/api/policies", json=raise_2027, headers=auth.headers("county")).status_code == 403
+    created = client.post("/api/policies", json=raise_2027, headers=auth.headers("admin"))
+    assert created.status_code == 201 and created.json["version"] == 2
+    broken = client.post("/api/policies", json=raise_2027 | {"params": {"amount": 600}}, headers=auth.headers("admin"))
+    assert broken.status_code == 422 and set(broken.json["errors"]) == {"params.steps", "params.amount"}
+    wrong_kind = client.post("/api/policies", json=raise_2027 | {"kind": "arrival", "params": {"amount": 500}},
+                             headers=auth.headers("admin"))
+    assert wrong_kind.status_code == 422 and "kind" in wrong_kind.json["errors"]
+    assert db.session.query(AuditEntry).filter_by(action="policy.versioned").count() == 1
