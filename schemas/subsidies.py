@@ -112,5 +112,9 @@ class PayoutArgsSchema(BaseSchema):
     employer_id = fields.String()
 
 
+class PayoutExportArgsSchema(PayoutArgsSchema):
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
+
+
 class StepSchema(BaseSchema):
     reason = PlainText(validate=validate.Length(min=1, max=500))

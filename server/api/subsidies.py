@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -10,6 +11,7 @@ from schemas.subsidies import (
     AsOfSchema,
     EligibilitySchema,
     PayoutArgsSchema,
+    PayoutExportArgsSchema,
     PayoutSchema,
     PolicyInSchema,
     PolicySchema,
@@ -17,8 +19,9 @@ from schemas.subsidies import (
     StepSchema,
 )
 from server.api.auth import current_user
+from server.api.rosters import MIMETYPES
 from server.extensions import db
-from server.services import access, subsidies
+from server.services import access, exports, subsidies
 
 blp = Blueprint("subsidies", __name__, url_prefix="/api",
                 description="Subsidy policies (versioned), eligibility with its evidence, and the payout ledger")
@@ -59,6 +62,18 @@ class Payouts(MethodView):
     def get(self, args):
         """The ledger (a county sees its own workers')."""
         return subsidies.list_payouts(current_user(), args)
+
+
+@blp.route("/payouts/export")
+class PayoutsExport(MethodView):
+    @blp.arguments(PayoutExportArgsSchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    def get(self, args):
+        """The ledger for finance as XLSX or CSV, with totals per county, per employer and per policy."""
+        fmt = args.pop("format")
+        body = exports.table_bytes(subsidies.finance_table(current_user(), args), fmt, sheet="补贴发放")
+        return Response(body, mimetype=MIMETYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="payouts-{dt.date.today().isoformat()}.{fmt}"'})
 
 
 @blp.route("/payouts/recompute")

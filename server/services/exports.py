@@ -45,9 +45,9 @@ def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | Non
     return table_bytes(table, fmt)
 
 
-def table_bytes(table: list[list], fmt: str) -> bytes:
-    """A table (headings first) as ``xlsx`` or ``csv`` bytes."""
-    return _xlsx(table) if fmt == "xlsx" else _csv(table)
+def table_bytes(table: list[list], fmt: str, sheet: str = "务工人员") -> bytes:
+    """A table (headings first) as ``xlsx`` (one sheet named ``sheet``) or ``csv`` bytes."""
+    return _xlsx(table, sheet) if fmt == "xlsx" else _csv(table)
 
 
 def _headings(user: User) -> list[str]:
@@ -79,9 +79,9 @@ def _shown(heading: str, user: User) -> bool:
     return field in access.redact({field: 1}, user)
 
 
-def _xlsx(table: list[list]) -> bytes:
+def _xlsx(table: list[list], name: str) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("务工人员")
+    sheet = workbook.create_sheet(name)
     for row in table:
         sheet.append(row)
     out = io.BytesIO()

@@ -14,10 +14,12 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
+from server.domain.id_numbers import mask_from_parts
+from server.domain.regions import county_name
 from server.domain.subsidies import PRESETS, Profile, employer_items, stable_at, worker_items
 from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Event, Payout, SubsidyPolicy, User, Worker
+from server.models import Employer, Event, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import to_fact
@@ -152,6 +154,32 @@ def list_payouts(user: User, args: dict) -> list[Payout]:
         if args.get(column):
             query = query.where(getattr(Payout, column) == args[column])
     return list(db.session.scalars(query))
+
+
+def finance_table(user: User, args: dict) -> list[list]:
+    """The ledger for finance: one row per payout (who, masked ID, policy, amount, status), then
+    the totals per county, per employer and per policy."""
+    rows = list_payouts(user, args)
+    workers = {w.id: w for w in db.session.scalars(select(Worker).where(
+        Worker.id.in_([p.worker_id for p in rows if p.worker_id])))} if rows else {}
+    employers = {e.id: e.name for e in db.session.scalars(select(Employer))}
+    table = [["编号 Id", "政策 Policy", "版本 Version", "务工人员 Worker", "身份证 ID (masked)", "用工企业 Employer",
+              "县 County", "金额（元） Yuan", "达到日期 Reached", "状态 Status"]]
+    for p in rows:
+        worker = workers.get(p.worker_id)
+        employer = p.employer_id or (worker.current_employer_id if worker else None)
+        table.append([p.id, p.policy_code, p.policy_version, worker.name if worker else None,
+                      mask_from_parts(worker.id_region_code, worker.id_last4) if worker else None,
+                      employers.get(employer), county_name(p.county_code) if p.county_code else None, p.amount,
+                      p.reached_on.isoformat(), p.status])
+    payout_rows = table[1:]
+    for title, column in (("按县合计 Totals by county", 6), ("按企业合计 Totals by employer", 5),
+                          ("按政策合计 Totals by policy", 1)):
+        sums = Counter()
+        for row in payout_rows:
+            sums[row[column] or "—"] += row[7]
+        table += [[], [title, "金额（元） Yuan"]] + [[key, total] for key, total in sorted(sums.items())]
+    return table
 
 
 def _profile(worker: Worker) -> Profile:

@@ -1,11 +1,16 @@
 """Eligibility with its evidence, the ledger that never pays twice, payouts step by step by named
 users, later evidence sending an unpaid payout back to review and flagging a paid one, and
 policies versioned by admins only — through the API, on the real database."""
+import csv
 import datetime as dt
+import io
+
+from openpyxl import load_workbook
 
 from server.extensions import db
 from server.models import AuditEntry, Event, Payout
 from tests.api.sync_helpers import envelope, push
+from tests.conftest import person
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.date.today()
@@ -101,3 +106,20 @@ def test_policies_ship_with_the_seeds_and_only_admins_add_versions(client, auth)
                              headers=auth.headers("admin"))
     assert wrong_kind.status_code == 422 and "kind" in wrong_kind.json["errors"]
     assert db.session.query(AuditEntry).filter_by(action="policy.versioned").count() == 1
+
+
+def test_finance_exports_list_each_payout_masked_with_totals_by_county_employer_and_policy(client, auth, register):
+    workers = [employed(client, auth, register, n) for n in (3, 4)]
+    client.post("/api/payouts/recompute", json={}, headers=auth.headers("county"))
+    text = client.get("/api/payouts/export?format=csv", headers=auth.headers("county")).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    payouts = [r for r in rows[1:] if r and r[0].isdigit()]
+    assert len(payouts) == 2 and all("*" in r[4] and r[6] == "通渭县" and r[7] == "3000" for r in payouts)
+    assert not any(person(n)["id_number"] in text for n in (3, 4))  # masked, never the full number
+    totals = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert (totals["通渭县"], totals["fz-2019-stable"], totals["闽江纺织"]) == ("6000", "6000", "6000")
+    sheet = client.get("/api/payouts/export", headers=auth.headers("county"))
+    assert sheet.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(sheet.data)).sheetnames == ["补贴发放"]
+    other = client.get("/api/payouts/export?format=csv", headers=auth.headers("other_county")).data.decode("utf-8-sig")
+    assert not any(w in other for w in workers) and "3000" not in other
