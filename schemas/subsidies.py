@@ -116,5 +116,24 @@ class PayoutExportArgsSchema(PayoutArgsSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
 
 
+class TargetInSchema(BaseSchema):
+    transfers = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+    arrivals = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+    stable_3_months = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+class TargetArgsSchema(BaseSchema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class TargetSchema(BaseSchema):
+    county_code = fields.String()
+    county_name = fields.String(allow_none=True)
+    year = fields.Integer()
+    targets = fields.Nested(TargetInSchema)
+    actual = fields.Nested(TargetInSchema, metadata={
+        "description": "transfers: departed this year; arrivals; stable_3_months: the third confirmed month fell in the year"})
+
+
 class StepSchema(BaseSchema):
     reason = PlainText(validate=validate.Length(min=1, max=500))

@@ -17,11 +17,14 @@ from schemas.subsidies import (
     PolicySchema,
     RecomputedSchema,
     StepSchema,
+    TargetArgsSchema,
+    TargetInSchema,
+    TargetSchema,
 )
 from server.api.auth import current_user
 from server.api.rosters import MIMETYPES
 from server.extensions import db
-from server.services import access, exports, subsidies
+from server.services import access, exports, subsidies, targets
 
 blp = Blueprint("subsidies", __name__, url_prefix="/api",
                 description="Subsidy policies (versioned), eligibility with its evidence, and the payout ledger")
@@ -62,6 +65,24 @@ class Payouts(MethodView):
     def get(self, args):
         """The ledger (a county sees its own workers')."""
         return subsidies.list_payouts(current_user(), args)
+
+
+@blp.route("/targets")
+class Targets(MethodView):
+    @blp.arguments(TargetArgsSchema, location="query")
+    @blp.response(200, TargetSchema(many=True))
+    def get(self, args):
+        """Each county's targets for the year and the counts so far (a county sees its own)."""
+        return targets.progress(current_user(), args["year"])
+
+
+@blp.route("/targets/<county_code>/<int:year>")
+class TargetByCounty(MethodView):
+    @blp.arguments(TargetInSchema)
+    @blp.response(200, TargetSchema)
+    def put(self, data, county_code, year):
+        """Set a county's targets for a year (admins; audited)."""
+        return targets.set_target(county_code, year, data, current_user())
 
 
 @blp.route("/payouts/export")

@@ -71,6 +71,10 @@ class Spell:
         since = self.month_end(k) - dt.timedelta(days=EVIDENCE_DAYS)
         return next((e for e in self.evidence if e.day >= since), None)
 
+    def confirmed_on(self, k: int) -> dt.date:
+        """The day months 1…k were all complete and confirmed (for k up to ``confirmed_months``)."""
+        return max(max(self.month_end(j), self.proof(j).day) for j in range(1, k + 1))
+
     def confirmed_months(self, as_of: dt.date) -> int:
         """Months 1…n complete and each confirmed: the count subsidies pay on."""
         n = 0

@@ -124,11 +124,6 @@ def _passes(policy: Policy, profile: Profile, first_time: bool) -> bool:
     return not filters.get("counties") or profile.home_county_code in filters["counties"]
 
 
-def _reached(spell: Spell, k: int) -> dt.date:
-    """The day month k and every month before it were complete and confirmed."""
-    return max(max(spell.month_end(j), spell.proof(j).day) for j in range(1, k + 1))
-
-
 def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> list[Item]:
     confirmed = spell.confirmed_months(as_of)
     code = versions[0].code
@@ -140,7 +135,7 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
         wanted = [(k, f"month{k}") for k in range(base + 1, confirmed + 1)]
     items = []
     for months, milestone in wanted:
-        reached = _reached(spell, months)
+        reached = spell.confirmed_on(months)
         policy = version_in_force(versions, code, reached)
         if policy is None or not _passes(policy, profile, first_time=spell.number == 1):
             continue

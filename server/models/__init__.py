@@ -2,7 +2,7 @@
 from server.models.credential import Credential, SigningKey
 from server.models.event import Event
 from server.models.imports import RosterImport
-from server.models.ledger import Payout, SubsidyPolicy
+from server.models.ledger import Payout, SubsidyPolicy, Target
 from server.models.passkeys import AuditEntry, EnrollmentCode, Passkey, WebAuthnChallenge
 from server.models.program import Batch, BatchEmployer, Fair, FairEmployer, Handover, Posting, TeamLeader, Training, WorkSite
 from server.models.review import ReviewDecision
@@ -13,6 +13,6 @@ from server.models.worker import Worker
 __all__ = [
     "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change", "Credential", "Device", "DeviceUser",
     "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey", "Posting",
-    "QuarantinedEvent", "Payout", "ReviewDecision", "RosterImport", "SigningKey", "SubsidyPolicy", "TeamLeader",
+    "QuarantinedEvent", "Payout", "ReviewDecision", "RosterImport", "SigningKey", "SubsidyPolicy", "Target", "TeamLeader",
     "Training", "User", "WebAuthnChallenge", "Worker", "WorkerAlias", "WorkSite",
 ]

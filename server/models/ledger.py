@@ -54,3 +54,17 @@ class Payout(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     history: Mapped[list] = mapped_column(JSON, default=list)  # [{status, by, at, reason}]: each step by a named user
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Target(db.Model):
+    """A county's targets for a year (the seed's plan: 10,000 transfers; 2017: 3,000)."""
+
+    __tablename__ = "targets"
+
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    transfers: Mapped[int] = mapped_column(default=0)
+    arrivals: Mapped[int] = mapped_column(default=0)
+    stable_3_months: Mapped[int] = mapped_column(default=0)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

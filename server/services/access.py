@@ -38,6 +38,8 @@ PERMISSIONS = {
     "payout.read": frozenset({"admin", "county", "workstation"}),
     "payout.manage": frozenset({"admin", "county"}),  # recompute, approve, pay, reject: the HR bureau's finance
     "policy.manage": frozenset({"admin"}),
+    "target.read": frozenset({"admin", "county", "workstation"}),
+    "target.manage": frozenset({"admin"}),  # the city's plan, broken down by county
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.
