@@ -17,6 +17,7 @@ import { BatchesScreen } from './batches.js';
 import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
+import { PayoutsScreen } from './payouts.js';
 import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
 import { applyUpdate, watchForUpdates } from './update.js';
@@ -83,6 +84,7 @@ const VIEWS = [
   { id: 'reviews', zh: '审核', en: 'Review', for: office },  // from here on, behind "more" for the office
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
+  { id: 'payouts', zh: '补贴', en: 'Subsidies', for: office },
   { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
 const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
@@ -125,6 +127,7 @@ function Screen({ me, engine, route, onScanned }) {
     ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
+    ${view.id === 'payouts' && html`<${PayoutsScreen} me=${me} />`}
     ${views.length > 1 && html`<${Tabs} views=${views} view=${view} more=${more} setMore=${setMore} />`}`;
 }
 

@@ -112,8 +112,22 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
         <button type="submit" id="reveal">${t('查看', 'Reveal')}</button>
       </form>`}
       ${record.status === 'employed' && html`<${Reassign} record=${record} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
+      <${Eligibility} workerId=${record.id} />
       <p class="message" role="status">${message}</p>
     </article>`;
+}
+
+/** What the person is eligible for today, with the evidence month by month. */
+function Eligibility({ workerId }) {
+  const [answer] = useApi(`/api/workers/${workerId}/eligibility`);
+  if (!answer) return null;
+  return html`
+    <div class="eligibility" id="eligibility" data-items=${answer.items.length}>
+      <h3>${t('补贴资格', 'Subsidies')}（${answer.as_of}）</h3>
+      ${answer.items.length ? answer.items.map((item) => html`<details><summary>${item.amount} ${t('元', 'yuan')} · ${item.policy_code}
+          · ${item.reached_on}</summary><ol>${item.explanation.map((line) => html`<li>${line}</li>`)}</ol></details>`)
+        : html`<p class="hint">${t('暂无。', 'None yet.')}</p>`}
+    </div>`;
 }
 
 /** Someone who cannot cope moves to another employer: continuity is kept when the new job starts

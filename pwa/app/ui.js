@@ -1,7 +1,7 @@
 // What the office screens share: loading from the API, errors in words a person can act on,
 // form values, and times with the phone's own offset.
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 
 import { apiFetch } from './api.js';
@@ -9,16 +9,21 @@ import { pick, t } from './i18n.js';
 
 export const html = htm.bind(h);
 
-/** `[data, error, reload]` of a GET; these screens are the office's and need the network. */
+/** `[data, error, reload]` of a GET; these screens are the office's and need the network. An
+ * answer for a path the screen has left (a filter changed meanwhile) is dropped, not shown. */
 export function useApi(path) {
   const [state, setState] = useState({ data: null, error: '' });
+  const current = useRef(path);
+  current.current = path;
   async function load() {
     if (!path) return;
+    let next;
     try {
-      setState({ data: await apiFetch(path), error: '' });
+      next = { data: await apiFetch(path), error: '' };
     } catch (error) {
-      setState({ data: null, error: errorText(error) });
+      next = { data: null, error: errorText(error) };
     }
+    if (current.current === path) setState(next);
   }
   useEffect(() => { load(); }, [path]);
   return [state.data, state.error, load];

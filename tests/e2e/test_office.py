@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from server.extensions import db
-from server.models import Event, Fair, ReviewDecision
+from server.models import Event, Fair, Payout, ReviewDecision, User
 from tests.conftest import http_json, make_id_number
 from tests.e2e.conftest import scan, signed_in, sync
 
@@ -36,10 +36,11 @@ def open_view(page, view):
     page.click(f"nav.tabs a[data-view={view}]")
 
 
-def register(site, auth, n, township="平襄镇", name=None) -> dict:
+def register(site, auth, n, township="平襄镇", name=None, poor_household=False) -> dict:
     status, worker = http_json("POST", f"{site}/api/workers", {
         "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
         "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
+        "poor_household": poor_household,
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
     assert status == 201, worker
     return worker
@@ -273,3 +274,33 @@ def test_a_person_added_by_name_is_scanned_boarding(county_page, site, auth):
     boarded = db.session.query(Event).filter_by(type="batch.departed", batch_id=batch["id"]).all()
     assert [e.worker_id for e in boarded] == [worker["id"]]
     db.session.rollback()
+
+
+def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, site, auth, employer):
+    page = county_page
+    worker = register(site, auth, 90, name="稳岗人", poor_household=True)  # the 2019 policy: registered poor households
+    day0 = dt.datetime.now(TZ) - dt.timedelta(days=95)
+    push(site, auth, "employer", [envelope("employer.onboarded", worker["id"], 1, day0, {"employer_id": employer},
+                                           {"start_date": day0.date().isoformat()})]
+         + [envelope("employment.confirmed", worker["id"], 2 + n, day0 + dt.timedelta(days=d), {"employer_id": employer},
+                     {"month": (day0 + dt.timedelta(days=d)).strftime("%Y-%m")}) for n, d in enumerate((30, 60))])
+    year = dt.datetime.now(TZ).year
+    assert http_json("PUT", f"{site}/api/targets/621121/{year}", {"transfers": 3000, "arrivals": 2800,
+                     "stable_3_months": 2000}, token=auth.tokens["admin"])[0] == 200
+    open_view(page, "payouts")
+    page.wait_for_selector(".targets[data-county='621121'] >> text=1 / 2000")
+    page.click("#recompute")
+    page.wait_for_selector("#payouts li.payout[data-status=eligible] >> text=3000")
+    page.click("#payouts li.payout button[data-action=approve]")
+    page.select_option("#payouts select[name=status]", "approved")
+    page.click("#payouts li.payout button[data-action=pay]")
+    page.select_option("#payouts select[name=status]", "paid")
+    page.wait_for_selector("#payouts li.payout[data-status=paid]")
+    db.session.rollback()
+    payout = db.session.query(Payout).one()
+    clerk = db.session.query(User).filter_by(name="通渭 科员").one()  # who signed in on the phone
+    assert (payout.worker_id, payout.status, [h["by"] for h in payout.history]) == (
+        worker["id"], "paid", [None, clerk.id, clerk.id])
+    db.session.rollback()
+    page.goto(f"{site}/#workers/{worker['id']}")
+    page.wait_for_selector("#eligibility[data-items='1'] >> text=3000")

@@ -1,0 +1,74 @@
+// Subsidies for the HR bureau: recompute everyone's eligibility as of today, then each payout
+// approved, paid or rejected (with a reason) by the signed-in person; the finance export; and the
+// county targets with how far each county has come.
+import { useState } from 'preact/hooks';
+
+import { apiFetch } from './api.js';
+import { t } from './i18n.js';
+import { Message, errorText, html, useApi } from './ui.js';
+
+const STATUS = {
+  eligible: ['待审批', 'Eligible'], approved: ['已审批', 'Approved'], paid: ['已发放', 'Paid'],
+  rejected: ['已驳回', 'Rejected'], review: ['待复核', 'To review'],
+};
+const ACTIONS = { eligible: ['approve', 'reject'], review: ['approve', 'reject'], approved: ['pay', 'reject'] };
+const ACTION_NAMES = { approve: ['审批', 'Approve'], pay: ['发放', 'Mark paid'], reject: ['驳回', 'Reject'] };
+
+export function PayoutsScreen({ me }) {
+  const [status, setStatus] = useState('eligible');
+  const [payouts, error, reload] = useApi(`/api/payouts?status=${status}`);
+  const [message, setMessage] = useState('');
+  const year = new Date().getFullYear();
+  const [targets] = useApi(`/api/targets?year=${year}`);
+  const manages = ['admin', 'county'].includes(me.role);
+
+  async function recompute() {
+    try {
+      const counts = await apiFetch('/api/payouts/recompute', { method: 'POST', body: {} });
+      setMessage(t(`新增 ${counts.new} 项，不再符合 ${counts.no_longer_eligible} 项。`,
+        `${counts.new} new, ${counts.no_longer_eligible} no longer eligible.`));
+      reload();
+    } catch (failure) {
+      setMessage(errorText(failure));
+    }
+  }
+  async function act(payout, action) {
+    const reason = action === 'reject' ? window.prompt(t('驳回原因', 'Why is it rejected?')) : undefined;
+    if (action === 'reject' && !reason) return;
+    try {
+      await apiFetch(`/api/payouts/${payout.id}/${action}`, { method: 'POST', body: reason ? { reason } : {} });
+      reload();
+    } catch (failure) {
+      setMessage(errorText(failure));
+    }
+  }
+
+  return html`
+    <section class="screen" id="payouts">
+      <h2>${t('补贴发放', 'Subsidies')}</h2>
+      ${(targets || []).map((row) => html`<div class="targets" data-county=${row.county_code}>
+        <b>${row.county_name} ${row.year}</b>
+        ${[['transfers', '输转', 'Transfers'], ['arrivals', '到岗', 'Arrivals'], ['stable_3_months', '稳定3个月', 'Stable 3 months']]
+          .map(([key, zh, en]) => html`<p>${t(zh, en)} ${row.actual[key]} / ${row.targets[key]}
+            <progress max=${row.targets[key] || 1} value=${row.actual[key]}></progress></p>`)}</div>`)}
+      ${manages && html`<button type="button" class="button" id="recompute" onClick=${recompute}>
+        ${t('按今天重新核算', 'Recompute as of today')}</button>`}
+      <${Message} text=${message || error} id="payouts-message" />
+      <select name="status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
+        ${Object.entries(STATUS).map(([code, name]) => html`<option value=${code}>${t(...name)}</option>`)}</select>
+      <p class="export">${t('导出（含合计）', 'Export with totals')}：
+        <a href=${`/api/payouts/export?status=${status}&format=xlsx`} download>Excel</a> ·
+        <a href=${`/api/payouts/export?status=${status}&format=csv`} download>CSV</a></p>
+      <ul class="list">${(payouts || []).map((p) => html`
+        <li class="payout" data-payout=${p.id} data-status=${p.status}>
+          <b>${p.amount} ${t('元', 'yuan')}</b> · ${p.policy_code} · ${p.reached_on}
+          ${p.worker_id && html` · <a href=${`#workers/${p.worker_id}`}>${t('人员', 'worker')}</a>`}
+          ${p.flags.includes('no_longer_eligible') && html`<br /><span class="warning-text">${t('后来的证据不再支持此项', 'Later evidence no longer supports it')}</span>`}
+          <details><summary>${t('依据', 'Evidence')}</summary><ol>${p.explanation.map((line) => html`<li>${line}</li>`)}</ol></details>
+          ${manages && html`<div class="pair">${(ACTIONS[p.status] || []).map((action) => html`
+            <button type="button" class=${action === 'reject' ? 'secondary' : ''} data-action=${action}
+              onClick=${() => act(p, action)}>${t(...ACTION_NAMES[action])}</button>`)}</div>`}
+        </li>`)}
+        ${payouts && !payouts.length && html`<li>${t('没有此状态的项目。', 'Nothing with this status.')}</li>`}</ul>
+    </section>`;
+}
