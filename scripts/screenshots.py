@@ -35,7 +35,7 @@ SCREENS = {
                ("plan-fair", "#fairs/new", "#plan-fair"), ("batches", "#batches", "#batches li"),
                ("batch", "#batches/{batch}", "#batch"), ("reviews", "#reviews", "#reviews"),
                ("at-risk", "#at-risk", "#at-risk li"), ("trainings", "#trainings", "#trainings li"),
-               ("imports", "#imports", "#upload")],
+               ("imports", "#imports", "#upload"), ("payouts", "#payouts", "#payouts")],
     "fair_staff": [("scan", "#scan", ".scan")],
     "greeter": [("scan", "#scan", ".scan")],
     "employer": [("scan", "#scan", ".scan"), ("fairs", "#fairs", "#fairs li")],

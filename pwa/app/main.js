@@ -84,7 +84,7 @@ const VIEWS = [
   { id: 'reviews', zh: '审核', en: 'Review', for: office },  // from here on, behind "more" for the office
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
-  { id: 'payouts', zh: '补贴', en: 'Subsidies', for: office },
+  { id: 'payouts', zh: '补贴', en: 'Subsidy', for: office },
   { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
 const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
