@@ -69,7 +69,7 @@ class ImportReport(MethodView):
         job = imports.get_import(import_id, current_user())
         table = imports.report_rows(job)
         body = exports.table_bytes(table, args["format"])
-        return _download(body, args["format"], f"import-report-{job.id[:8]}")
+        return download(body, args["format"], f"import-report-{job.id[:8]}")
 
 
 @blp.route("/workers/export")
@@ -82,9 +82,10 @@ class WorkersExport(MethodView):
         fmt = args.pop("format")
         body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
                                       assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)
-        return _download(body, fmt, f"workers-{dt.date.today().isoformat()}")
+        return download(body, fmt, f"workers-{dt.date.today().isoformat()}")
 
 
-def _download(body: bytes, fmt: str, stem: str) -> Response:
+def download(body: bytes, fmt: str, stem: str) -> Response:
+    """A spreadsheet as an attachment named ``stem.fmt``."""
     return Response(body, mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

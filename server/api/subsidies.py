@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,7 +21,7 @@ from schemas.subsidies import (
     TargetSchema,
 )
 from server.api.auth import current_user
-from server.api.rosters import MIMETYPES
+from server.api.rosters import MIMETYPES, download
 from server.extensions import db
 from server.services import access, exports, subsidies, targets
 
@@ -93,8 +92,7 @@ class PayoutsExport(MethodView):
         """The ledger for finance as XLSX or CSV, with totals per county, per employer and per policy."""
         fmt = args.pop("format")
         body = exports.table_bytes(subsidies.finance_table(current_user(), args), fmt, sheet="补贴发放")
-        return Response(body, mimetype=MIMETYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="payouts-{dt.date.today().isoformat()}.{fmt}"'})
+        return download(body, fmt, f"payouts-{dt.date.today().isoformat()}")
 
 
 @blp.route("/payouts/recompute")

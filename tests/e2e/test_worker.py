@@ -9,6 +9,16 @@ from tests.conftest import http_json, make_id_number
 from tests.e2e.conftest import add_authenticator, sign_in
 
 
+def on_own_phone(page, invitation):
+    """The worker opens the invitation link, makes a passkey and signs in."""
+    add_authenticator(page)
+    page.goto(invitation["link"])
+    page.wait_for_selector("#sign-in:not([disabled])")
+    page.click("#enroll button")
+    page.wait_for_selector("text=通行密钥已创建")
+    sign_in(page)
+
+
 def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
     token = auth.tokens["workstation"]
     db.session.rollback()
@@ -21,13 +31,7 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
     status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]},
                                    token=token)
     assert status == 201, invitation
-    add_authenticator(page)
-
-    page.goto(invitation["link"])
-    page.wait_for_selector("#sign-in:not([disabled])")
-    page.click("#enroll button")
-    page.wait_for_selector("text=通行密钥已创建")
-    sign_in(page)
+    on_own_phone(page, invitation)
     page.wait_for_selector("#my-card img.card")
     assert page.get_attribute("#my-card", "data-status") == "registered"
     assert "发卡" in page.inner_text("#my-card .timeline")
@@ -91,12 +95,7 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
         "data": {"start_date": start.isoformat()}}]}, token=auth.tokens["employer"])
     assert body["results"][0]["status"] == "accepted", body
     invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]}, token=token)[1]
-    add_authenticator(page)
-    page.goto(invitation["link"])
-    page.wait_for_selector("#sign-in:not([disabled])")
-    page.click("#enroll button")
-    page.wait_for_selector("text=通行密钥已创建")
-    sign_in(page)
+    on_own_phone(page, invitation)
     page.wait_for_selector("#progress[data-days='100']")
     reached = page.eval_on_selector_all("#progress li", "items => items.map(i => i.dataset.reached)")
     assert reached == ["true", "true", "false"]  # 1 and 3 months reached, 6 months in 80 days
