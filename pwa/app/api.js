@@ -17,22 +17,8 @@ export class ApiError extends Error {
   }
 }
 
-/** Send a JSON request to our own API; answer the decoded body or throw ApiError. */
-export async function apiFetch(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
-
-/** A request for the sync engine: answers `{status, body}` for any HTTP answer; a network
- * failure throws (the engine keeps everything and tries again later). */
+/** A request for the sync engine: answers `{status, body}` for any HTTP answer (a body that is
+ * not JSON is null); a network failure throws (the engine keeps everything and tries again later). */
 export async function apiSend(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -44,4 +30,11 @@ export async function apiSend(path, { method = 'GET', body } = {}) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   return { status: response.status, body: data };
+}
+
+/** Send a JSON request to our own API; answer the decoded body or throw ApiError. */
+export async function apiFetch(path, options) {
+  const { status, body } = await apiSend(path, options);
+  if (status < 200 || status >= 300) throw new ApiError(status, body);
+  return body;
 }

@@ -1,10 +1,12 @@
 """Debian's Chromium driven by Playwright (no downloaded browser), against the live server."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
 
+from server.domain.base45 import b45decode, b45encode
 from tests.conftest import http_json
 
 CHROMIUM = os.environ.get("LABORPASS_CHROMIUM", "/usr/bin/chromium")
@@ -97,3 +99,20 @@ def scan(page, code, colour="green") -> str:
 def sync(page):
     page.click("#sync-badge button")
     page.wait_for_selector("#sync-badge[data-queued='0']")
+
+
+def todays_fair(site, token, township="平襄镇", **fields) -> dict:
+    """A fair in Tongwei today, planned over the API by ``token``'s user."""
+    status, fair = http_json("POST", f"{site}/api/fairs", {
+        "name": f"{township}招聘会", "county_code": "621121", "township": township, "venue": f"{township}政府",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局",
+        **fields}, token=token)
+    assert status == 201, fair
+    return fair
+
+
+def forged(card: str) -> str:
+    """The card with one bit of its signature flipped: still a card, no longer genuine."""
+    envelope = bytearray(b45decode(card[4:]))
+    envelope[-1] ^= 0x01
+    return "LP1:" + b45encode(bytes(envelope))

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from server.domain.base45 import b45decode, b45encode
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, signed_in, sync
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, forged, signed_in, sync, todays_fair
 from tests.e2e.fake_camera import write_y4m
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -61,10 +60,7 @@ def signed_in_phone(browser, site, auth, name, enrollment):
 
 def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, arrivals, tmp_path):
     batch, workers, cards = arrivals
-    envelope = bytearray(b45decode(cards[0][4:]))
-    envelope[-1] ^= 0x01
-    forged = "LP1:" + b45encode(bytes(envelope))
-    video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged])
+    video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged(cards[0])])
     browser = with_camera(playwright, video)
     try:
         page = signed_in_phone(browser, site, auth, "福州站 林", {"role": "greeter", "station": "福州站"})
@@ -102,18 +98,11 @@ def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_g
         playwright, site, auth, arrivals, tmp_path):
     _batch, workers, cards = arrivals
     county = auth.tokens["county"]
-    status, fair = http_json("POST", f"{site}/api/fairs", {
-        "name": "马营镇招聘会", "county_code": "621121", "township": "马营镇", "venue": "马营镇政府",
-        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
-        token=county)
-    assert status == 201, fair
+    fair = todays_fair(site, county, "马营镇")
     revoked = cards[3]
     http_json("POST", f"{site}/api/workers/{workers[3]}/credentials", token=county)  # re-issued: the old card is revoked
-    envelope = bytearray(b45decode(cards[0][4:]))
-    envelope[-1] ^= 0x01
-    forged = "LP1:" + b45encode(bytes(envelope))
     db.session.rollback()
-    browser = with_camera(playwright, write_y4m(tmp_path / "fair.y4m", cards[:3] + [forged, revoked]))
+    browser = with_camera(playwright, write_y4m(tmp_path / "fair.y4m", cards[:3] + [forged(cards[0]), revoked]))
     try:
         page = signed_in_phone(browser, site, auth, "马营 招聘员", {"role": "fair_staff", "county_code": "621121"})
         page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")

@@ -6,8 +6,8 @@ import datetime as dt
 
 from server.extensions import db
 from server.models import Event, Worker
-from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import scan, signed_in, sync
+from tests.conftest import make_id_number
+from tests.e2e.conftest import scan, signed_in, sync, todays_fair
 
 HAS_REFERENCE = """() => new Promise((resolve) => {
   const request = indexedDB.open('laborpass');
@@ -22,11 +22,7 @@ def test_an_offline_registration_gives_a_temporary_pass_that_works_and_then_a_ca
     employer = auth.employer_id()
     db.session.rollback()
     county = auth.tokens["county"]
-    status, fair = http_json("POST", f"{site}/api/fairs", {
-        "name": "马营镇招聘会", "county_code": "621121", "township": "马营镇", "venue": "马营镇政府",
-        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局",
-        "employer_ids": [employer]}, token=county)
-    assert status == 201, fair
+    fair = todays_fair(site, county, "马营镇", employer_ids=[employer])
     signed_in(page, site, auth, "马营 招聘员", role="fair_staff", county_code="621121")
     page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
     page.select_option("select[name=pick]", fair["id"])

@@ -11,7 +11,7 @@ from PIL import ImageOps
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import signed_in, sync
+from tests.e2e.conftest import signed_in, sync, todays_fair
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -28,11 +28,7 @@ def register(site, token, n, name):
 def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth, tmp_path):
     county = auth.tokens["county"]
     db.session.rollback()
-    status, fair = http_json("POST", f"{site}/api/fairs", {
-        "name": "首阳镇招聘会", "county_code": "621121", "township": "首阳镇", "venue": "首阳镇广场",
-        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
-        token=county)
-    assert status == 201, fair
+    fair = todays_fair(site, county, "首阳镇")
     workers = [register(site, county, n, name) for n, name in enumerate(("拍照甲", "反色乙", "没卡丙"))]
     cards = [http_json("POST", f"{site}/api/workers/{w['id']}/credentials", token=county)[1]["qr"] for w in workers[:2]]
     photos = []
