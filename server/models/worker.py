@@ -42,6 +42,23 @@ class Worker(db.Model):
     trainings: Mapped[dict | None] = mapped_column(JSON)  # training id -> hours attended
     card_serial: Mapped[str | None] = mapped_column(String(16))
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What reports count (domain.progress): the first day at each stage or past it, the day 1, 3
+    # and 6 confirmed months were reached, the first spell's end, the employer the worker counts
+    # for, and the events the stability rules read — so reports are GROUP BYs over this table.
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    fair_on: Mapped[dt.date | None] = mapped_column(Date)
+    first_fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    intent_on: Mapped[dt.date | None] = mapped_column(Date)
+    assigned_on: Mapped[dt.date | None] = mapped_column(Date)
+    departed_on: Mapped[dt.date | None] = mapped_column(Date)
+    arrived_on: Mapped[dt.date | None] = mapped_column(Date)
+    onboarded_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    month1_on: Mapped[dt.date | None] = mapped_column(Date)
+    month3_on: Mapped[dt.date | None] = mapped_column(Date)
+    month6_on: Mapped[dt.date | None] = mapped_column(Date)
+    spell_ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    counted_employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    stability_facts: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.domain.events import EVENT_TYPES, EventFact
+from server.domain.progress import progress
 from server.domain.record import WorkerRecord, fold
 from server.extensions import db
 from server.models import Event, User, Worker
@@ -61,19 +62,21 @@ def record_event(worker: Worker, type: str, **kwargs) -> Event:
     return event
 
 
-def refold_worker(worker: Worker) -> WorkerRecord:
+def refold_worker(worker: Worker) -> None:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id)).all()
-    record = fold_facts(to_fact(event) for event in events)
     previous_county = worker.home_county_code
-    project(worker, record)
+    project(worker, [to_fact(event) for event in events])
     publish_worker(worker, previous_county)
-    return record
 
 
 def fold_facts(facts) -> WorkerRecord:
     """``domain.record.fold`` with this deployment's re-assignment gap (``LABORPASS_REASSIGNMENT_GAP_DAYS``)."""
-    return fold(facts, gap_days=int(current_app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"]))
+    return fold(facts, gap_days=_gap_days())
+
+
+def _gap_days() -> int:
+    return int(current_app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"])
 
 
 def publish_worker(worker: Worker, previous_county: str | None = None) -> None:
@@ -95,12 +98,17 @@ def to_fact(event) -> EventFact:
     )
 
 
-def project(worker: Worker, record: WorkerRecord) -> dict:
-    """Write the folded record onto the worker's row; answer the columns that changed."""
-    changed = {key: value for key, value in projection(record).items() if getattr(worker, key) != value}
+def project(worker: Worker, facts: list[EventFact]) -> dict:
+    """Write the record folded from ``facts`` onto the worker's row; answer the columns that changed."""
+    changed = {key: value for key, value in record_columns(facts).items() if getattr(worker, key) != value}
     for key, value in changed.items():
         setattr(worker, key, value)
     return changed
+
+
+def record_columns(facts: list[EventFact]) -> dict:
+    """The worker's columns: the folded record and what reports count (``domain.progress``)."""
+    return {**projection(fold_facts(facts)), **progress(facts, gap_days=_gap_days())}
 
 
 def projection(record: WorkerRecord) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
-from server.domain.record import WorkerRecord, fold
+from server.domain.record import WorkerRecord
 from server.domain.regions import consent_notice, county_name, describe_region, find_county
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -89,7 +89,7 @@ def build_registration(registration: Registration, actor: User, *, worker_id: st
     profile["consent"] = {k: registration.data["consent"][k] for k in ("notice_version", "channel")}
     profile |= _identity_fields(worker.id, registration.resident)
     event = build_event(worker.id, "worker.registered", actor=actor, data=profile, **event_fields)
-    project(worker, fold([to_fact(event)]))
+    project(worker, [to_fact(event)])
     return worker, event
 
 

@@ -10,22 +10,20 @@ history and in the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 
 from sqlalchemy import select
 
 from server.domain.id_numbers import mask_from_parts
+from server.domain.progress import expand
 from server.domain.regions import county_name
 from server.domain.subsidies import PRESETS, Profile, employer_items, stable_at, worker_items
 from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Employer, Event, Payout, SubsidyPolicy, User, Worker
+from server.models import Employer, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
-from server.services.events import to_fact
 
-RELEVANT = ("employer.onboarded", "employment.confirmed", "employment.reassigned", "employment.ended",
-            "station.arrived", "event.voided")
 STEPS = {"approve": ({"eligible", "review"}, "approved"), "pay": ({"approved"}, "paid"),
          "reject": ({"eligible", "review", "approved"}, "rejected")}
 
@@ -64,8 +62,7 @@ def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
     if worker is None:
         raise NotFound("worker")
     rules = [p.rule() for p in policies()]
-    facts = [to_fact(e) for e in db.session.scalars(select(Event).where(Event.worker_id == worker.id,
-                                                                          Event.type.in_(RELEVANT)))]
+    facts = [expand(row) for row in worker.stability_facts or []]
     items = worker_items(rules, worker.id, _profile(worker), facts, as_of)
     return {"worker_id": worker.id, "as_of": as_of, "items": [_item(i) for i in items]}
 
@@ -74,10 +71,10 @@ def recompute(user: User, as_of: dt.date) -> dict:
     """Everyone's eligibility as of ``as_of``, reconciled with the ledger; answers the counts."""
     access.require(user, "payout.manage")
     rules = [p.rule() for p in policies()]
-    facts: dict[str, list] = defaultdict(list)
-    for event in db.session.scalars(select(Event).where(Event.type.in_(RELEVANT))):
-        facts[event.worker_id].append(to_fact(event))
-    workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(list(facts))))} if facts else {}
+    facts, workers = {}, {}
+    for row in db.session.execute(select(Worker.id, Worker.poor_household, Worker.home_county_code,
+                                         Worker.stability_facts).where(Worker.arrived_on.is_not(None))):
+        facts[row.id], workers[row.id] = [expand(f) for f in row.stability_facts], row
     found = {}
     for worker_id, worker_facts in facts.items():
         worker = workers[worker_id]
@@ -182,7 +179,7 @@ def finance_table(user: User, args: dict) -> list[list]:
     return table
 
 
-def _profile(worker: Worker) -> Profile:
+def _profile(worker) -> Profile:
     return Profile(poor_household=bool(worker.poor_household), home_county_code=worker.home_county_code)
 
 

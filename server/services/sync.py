@@ -52,7 +52,7 @@ from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.batches import describe_batch_offline
 from server.services.changes import stage_change
-from server.services.events import build_event, fold_facts, projection, publish_worker, to_fact
+from server.services.events import build_event, fold_facts, publish_worker, record_columns, to_fact
 from server.services.fairs import describe_fair_offline
 from server.services.queries import paginate
 from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
@@ -569,7 +569,7 @@ class _Batch:
         changes: dict[tuple, list[dict]] = {}
         for worker_id in dict.fromkeys(e.worker_id for e in self.events):
             worker = self.workers[worker_id]
-            changed = {k: v for k, v in projection(fold_facts(self.facts[worker_id])).items() if getattr(worker, k) != v}
+            changed = {k: v for k, v in record_columns(self.facts[worker_id]).items() if getattr(worker, k) != v}
             if changed:
                 changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
         for rows in changes.values():

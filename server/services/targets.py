@@ -1,5 +1,6 @@
 """County targets per year, and how far each county has come: transfers (departed), arrivals,
-and workers whose third consecutive confirmed month fell in the year (stability rules)."""
+and workers who first reached three consecutive confirmed months in the year (stability rules,
+kept on the record as ``month3_on``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,10 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from server.domain.regions import county_name
-from server.domain.stability import spells
 from server.extensions import db
 from server.models import Event, Target, User, Worker
 from server.services import access, audit, places
-from server.services.events import to_fact
 from server.services.queries import not_voided
-from server.services.subsidies import RELEVANT
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 MEASURES = ("transfers", "arrivals", "stable_3_months")
@@ -63,14 +61,11 @@ def _actual(year: int, counties: list[str]) -> dict[str, dict[str, int]]:
             .group_by(Worker.home_county_code))
         for county, count in rows:
             found[county][measure] = count
-    facts = defaultdict(list)
-    for event, county in db.session.execute(
-            select(Event, Worker.home_county_code).join(Worker, Worker.id == Event.worker_id)
-            .where(Event.type.in_(RELEVANT), Worker.home_county_code.in_(counties))):
-        facts[(event.worker_id, county)].append(to_fact(event))
     as_of = min(end.date() - dt.timedelta(days=1), dt.datetime.now(CHINA).date())
-    for (_worker, county), worker_facts in facts.items():
-        stable = [s for s in spells(worker_facts, as_of) if s.confirmed_months(as_of) >= 3]
-        if any(start.date() <= s.confirmed_on(3) <= as_of for s in stable):  # the third month fell in the year
-            found[county]["stable_3_months"] += 1
+    rows = db.session.execute(
+        select(Worker.home_county_code, func.count())
+        .where(Worker.month3_on >= start.date(), Worker.month3_on <= as_of, Worker.home_county_code.in_(counties))
+        .group_by(Worker.home_county_code))
+    for county, count in rows:
+        found[county]["stable_3_months"] = count
     return found

@@ -1,0 +1,91 @@
+"""What reports count of one worker, kept on the record by the projection so that reports are
+database aggregations (GROUP BY over one row per worker) rather than loops over events.
+
+``progress(facts)`` answers, from the worker's events:
+
+- the first day the worker reached each stage **or one past it** (whoever departed was assigned,
+  even when the assignment reached the server after the departure scan), so a funnel built on
+  these days never grows from one stage to the next;
+- the first day any spell of employment reached 1, 3 and 6 consecutive confirmed months
+  (``stability``: a day that may lie ahead when the evidence already covers it; reports ask
+  ``<= as_of``);
+- the end of the first spell (a retention curve's event) and the employer the worker is counted
+  for (the first onboarding's, else the intention's or the batch's);
+- the events subsidies are computed from (arrival and employment), compacted
+  (``stability_facts``): eligibility as of any date reads this one column, not the event log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from server.domain.events import STAGE_OF_TYPE, EventFact
+from server.domain.stability import GAP_DAYS, spells
+
+FUNNEL_STAGES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed")
+STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": "intent_on",
+                 "assigned": "assigned_on", "departed": "departed_on", "arrived": "arrived_on",
+                 "employed": "onboarded_on"}
+MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
+ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
+                     "employment.ended")
+COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
+           "counted_employer_id", "stability_facts")
+_FAR = dt.date(9999, 1, 1)
+
+
+def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
+    """The report columns of one worker (see the module's docstring); voided events left out."""
+    facts = list(facts)
+    voided = {f.data.get("event_id") for f in facts if f.type == "event.voided"}
+    facts = sorted((f for f in facts if f.id not in voided and f.type != "event.voided"), key=lambda f: f.sort_key)
+    found = dict.fromkeys(COLUMNS)
+    reached: dict[str, dt.date] = {}
+    for fact in facts:
+        stage = STAGE_OF_TYPE.get(fact.type)
+        if stage in FUNNEL_STAGES:
+            for earlier in FUNNEL_STAGES[:FUNNEL_STAGES.index(stage) + 1]:
+                reached[earlier] = min(reached.get(earlier, fact.day), fact.day)
+        if fact.type == "fair.checked_in" and found["first_fair_id"] is None:
+            found["first_fair_id"] = fact.context.get("fair_id")
+    for stage, column in STAGE_COLUMNS.items():
+        found[column] = reached.get(stage)
+    found["counted_employer_id"] = _counted_employer(facts)
+    kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
+    found["stability_facts"] = [compact(f) for f in kept] or None
+    worked = spells(kept, _FAR, gap_days=gap_days)
+    if worked:
+        found["spell_ended_on"] = worked[0].end
+        for k, column in MONTH_COLUMNS.items():
+            days = [s.confirmed_on(k) for s in worked if s.confirmed_months(_FAR) >= k]
+            found[column] = min(days) if days else None
+    return found
+
+
+def compact(fact: EventFact) -> list:
+    """An event as ``stability_facts`` keeps it: what the stability and subsidy rules read, nothing more."""
+    return [fact.id, fact.type, fact.occurred_at.isoformat(), fact.recorded_at.isoformat(),
+            fact.context.get("employer_id"), fact.data.get("start_date") or fact.data.get("end_date"),
+            bool(fact.data.get("site_code"))]
+
+
+def expand(row: list) -> EventFact:
+    """The inverse of ``compact``."""
+    id, type, occurred_at, recorded_at, employer_id, day, site_code = row
+    data = {}
+    if day:
+        data["end_date" if type == "employment.ended" else "start_date"] = day
+    if site_code:
+        data["site_code"] = True
+    return EventFact(id, type, dt.datetime.fromisoformat(occurred_at), dt.datetime.fromisoformat(recorded_at),
+                     {"employer_id": employer_id} if employer_id else {}, data)
+
+
+def _counted_employer(facts: list[EventFact]) -> str | None:
+    for types in (("employer.onboarded",), ("fair.intent_signed", "batch.assigned")):
+        employer = next((f.context.get("employer_id") for f in facts
+                         if f.type in types and f.context.get("employer_id")), None)
+        if employer:
+            return employer
+    return None
+
