@@ -188,7 +188,7 @@ class Program:
                                data={"start_date": check.isoformat()})
         if end < self.until and rng.random() < 0.7:  # the rest go silent: no end is ever scanned
             events.add("employment.ended", end, context={"employer_id": employer},
-                       data={"end_date": end.isoformat(), "reason": rng.choice(["wage", "food", "family", "other"])})
+                       data={"end_date": end.isoformat(), "reason": rng.choice(["pay", "food", "homesick", "family", "climate"])})
 
     def profile(self, i: int, worker_id: str, county: str, township: str) -> dict:
         rng = self.rng

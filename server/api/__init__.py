@@ -13,6 +13,7 @@ from server.api import (
     lifecycle,
     passkeys,
     regions,
+    reports,
     rosters,
     subsidies,
     sync,
@@ -20,7 +21,8 @@ from server.api import (
     workers,
 )
 
-MODULES = (health, keys, regions, rosters, workers, fairs, batches, lifecycle, subsidies, cards, sync, passkeys, tokens, audit)
+MODULES = (health, keys, regions, rosters, workers, fairs, batches, lifecycle, subsidies, reports, cards, sync, passkeys,
+           tokens, audit)
 
 
 def register_blueprints(api: Api) -> None:

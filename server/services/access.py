@@ -40,6 +40,7 @@ PERMISSIONS = {
     "policy.manage": frozenset({"admin"}),
     "target.read": frozenset({"admin", "county", "workstation"}),
     "target.manage": frozenset({"admin"}),  # the city's plan, broken down by county
+    "report.read": frozenset({"admin", "county", "workstation"}),
 }
 
 # Fields of the worker representation each role may see; a role not listed sees all.

@@ -1,0 +1,66 @@
+"""The dashboards' and the bulletin's questions and answers."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema
+from server.services.reports import DIMENSIONS, STAGES
+
+COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county code has 6 digits.")
+
+
+class ScopeArgsSchema(BaseSchema):
+    county = fields.String(validate=COUNTY, metadata={"description": "one origin county (a county's staff: their own)"})
+    poor_household = fields.Boolean()
+    from_ = fields.Date(data_key="from", metadata={"description": "people registered on or after this day"})
+    to = fields.Date(metadata={"description": "people registered on or before this day"})
+    as_of = fields.Date(metadata={"description": "the day the counts are for (default: today)"})
+
+
+class FunnelArgsSchema(ScopeArgsSchema):
+    by = fields.String(load_default="county", validate=validate.OneOf(tuple(DIMENSIONS)))
+
+
+StageCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name, _ in STAGES}, name="StageCounts")
+
+
+class ReportFunnelGroupSchema(StageCountsSchema):
+    key = fields.List(fields.Raw(allow_none=True), metadata={"description": "the group's value(s) of the dimension"})
+    label = fields.String()
+
+
+class ReportFunnelSchema(BaseSchema):
+    by = fields.String()
+    as_of = fields.Date()
+    stages = fields.List(fields.String(), metadata={"description": "the stages in order: registered … month6"})
+    groups = fields.List(fields.Nested(ReportFunnelGroupSchema))
+    total = fields.Nested(StageCountsSchema)
+
+
+class CurvePointSchema(BaseSchema):
+    month = fields.Integer()
+    survival = fields.Float(metadata={"description": "estimated share still employed at the start of the month"})
+    at_risk, ended, censored = fields.Integer(), fields.Integer(), fields.Integer()
+
+
+class RetentionSchema(BaseSchema):
+    as_of = fields.Date()
+    workers = fields.Integer(metadata={"description": "onboarded workers the curve is estimated from"})
+    points = fields.List(fields.Nested(CurvePointSchema))
+
+
+class SubsidyTotalsArgsSchema(BaseSchema):
+    county = fields.String(validate=COUNTY)
+
+
+class SubsidyTotalSchema(BaseSchema):
+    policy_code, status = fields.String(), fields.String()
+    count = fields.Integer()
+    amount = fields.Integer(metadata={"description": "yuan"})
+
+
+class BulletinArgsSchema(BaseSchema):
+    county = fields.String(required=True, validate=COUNTY)
+    month = fields.String(required=True, validate=validate.Regexp(
+        r"^20\d\d-(0[1-9]|1[0-2])$", error="月份写作 YYYY-MM。 Write the month as YYYY-MM."))
+    format = fields.String(load_default="pdf", validate=validate.OneOf(("pdf", "xlsx")))

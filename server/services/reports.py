@@ -1,0 +1,122 @@
+"""The dashboards' numbers, each one GROUP BY over the workers' report columns (kept by the
+projection: ``domain.progress``), never a loop over events.
+
+- ``funnel``: per county, township, first fair, employer or poor-household flag, how many people
+  reached each stage — registered, came to a fair, signed an intention, departed, arrived,
+  onboarded — and 1, 3 and 6 consecutive confirmed months, as of a date.
+- ``retention``: the share still employed by month since arrival (Kaplan–Meier: ``domain.survival``).
+- ``subsidy_totals``: the ledger summed per policy and status.
+
+Statistics count everyone, erased people too (their rows keep exactly what statistics need);
+a county's staff see their county's numbers only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Integer, case, cast, func, select
+
+from server.domain.regions import county_name
+from server.domain.survival import kaplan_meier
+from server.errors import InvalidInput
+from server.extensions import db
+from server.models import Employer, Fair, Payout, User, Worker
+from server.services import access
+
+STAGES = (("registered", Worker.registered_on), ("at_fair", Worker.fair_on), ("intent", Worker.intent_on),
+          ("departed", Worker.departed_on), ("arrived", Worker.arrived_on), ("onboarded", Worker.onboarded_on),
+          ("month1", Worker.month1_on), ("month3", Worker.month3_on), ("month6", Worker.month6_on))
+DIMENSIONS = {
+    "county": (Worker.home_county_code,),
+    "township": (Worker.home_county_code, Worker.home_township),
+    "fair": (Worker.first_fair_id,),
+    "employer": (Worker.counted_employer_id,),
+    "poor_household": (Worker.poor_household,),
+}
+CURVE_MONTHS = 24
+
+
+def funnel(user: User, args: dict, as_of: dt.date) -> dict:
+    """Counts per stage for each group of ``args["by"]``, and the total; ``from``/``to`` keep the
+    people registered in that period."""
+    access.require(user, "report.read")
+    by = DIMENSIONS[args.get("by", "county")]
+    counts = [func.coalesce(func.sum(case((column <= as_of, 1), else_=0)), 0).label(name) for name, column in STAGES]
+    query = _scoped(select(*by, *counts), user, args).group_by(*by)
+    groups = [{"key": list(row[:len(by)]), **{name: int(row._mapping[name]) for name, _ in STAGES}}
+              for row in db.session.execute(query)]
+    groups.sort(key=lambda g: (-g["registered"], str(g["key"])))
+    labels = _labels(args.get("by", "county"), [g["key"] for g in groups])
+    for group in groups:
+        group["label"] = labels(group["key"])
+    total = {name: sum(g[name] for g in groups) for name, _ in STAGES}
+    return {"by": args.get("by", "county"), "as_of": as_of, "stages": [name for name, _ in STAGES],
+            "groups": groups, "total": total}
+
+
+def retention(user: User, args: dict, as_of: dt.date) -> dict:
+    """The Kaplan–Meier curve of staying employed, month by month since arrival (the first spell
+    of employment; someone still employed is censored at ``as_of``)."""
+    access.require(user, "report.read")
+    ended = (Worker.spell_ended_on.is_not(None)) & (Worker.spell_ended_on <= as_of)
+    last_day = case((ended, Worker.spell_ended_on), else_=as_of)
+    month = (_days_between(Worker.arrived_on, last_day) / 30).label("month")
+    did_end = case((ended, 1), else_=0).label("ended")
+    query = _scoped(select(month, did_end, func.count()), user, args).where(Worker.onboarded_on <= as_of)
+    rows = db.session.execute(query.group_by(month, did_end)).all()
+    curve = kaplan_meier(((int(m), bool(e), n) for m, e, n in rows), CURVE_MONTHS)
+    return {"as_of": as_of, "workers": sum(n for _, _, n in rows),
+            "points": [{"month": p.month, "survival": round(p.survival, 4), "at_risk": p.at_risk, "ended": p.ended,
+                        "censored": p.censored} for p in curve]}
+
+
+def subsidy_totals(user: User, args: dict) -> list[dict]:
+    """The ledger per policy and status: how many payouts, how many yuan."""
+    access.require(user, "payout.read")
+    query = select(Payout.policy_code, Payout.status, func.count(), func.coalesce(func.sum(Payout.amount), 0))
+    if user.role in access.COUNTY_SCOPED:
+        query = query.where(Payout.county_code == user.county_code)
+    elif args.get("county"):
+        query = query.where(Payout.county_code == args["county"])
+    rows = db.session.execute(query.group_by(Payout.policy_code, Payout.status).order_by(Payout.policy_code))
+    return [{"policy_code": p, "status": s, "count": n, "amount": int(a)} for p, s, n, a in rows]
+
+
+def _scoped(query, user: User, args: dict):
+    if user.role in access.COUNTY_SCOPED:
+        if args.get("county") and args["county"] != user.county_code:
+            raise InvalidInput({"county": ["只能查看本县的数字。 You see your own county's numbers only."]})
+        query = query.where(Worker.home_county_code == user.county_code)
+    elif args.get("county"):
+        query = query.where(Worker.home_county_code == args["county"])
+    if "poor_household" in args:
+        query = query.where(Worker.poor_household == args["poor_household"])
+    if args.get("from_"):
+        query = query.where(Worker.registered_on >= args["from_"])
+    if args.get("to"):
+        query = query.where(Worker.registered_on <= args["to"])
+    return query
+
+
+def _days_between(start, end):
+    """Whole days from ``start`` to ``end`` (dates), on either database."""
+    if db.engine.dialect.name == "sqlite":
+        return cast(func.julianday(end) - func.julianday(start), Integer)
+    return end - start
+
+
+def _labels(by: str, keys: list[list]):
+    """Names for the groups: county and township names, fairs' and employers' names."""
+    if by == "county":
+        return lambda key: county_name(key[0]) if key[0] else "—"
+    if by == "township":
+        return lambda key: f"{county_name(key[0])} {key[1] or '—'}"
+    if by == "poor_household":
+        return lambda key: "建档立卡贫困户 Poor household" if key[0] else "非贫困户 Not poor"
+    ids = [key[0] for key in keys if key[0]]
+    if by == "fair":
+        fairs = {id: f"{name} {day.isoformat()}" for id, name, day in db.session.execute(
+            select(Fair.id, Fair.name, Fair.date).where(Fair.id.in_(ids)))} if ids else {}
+        return lambda key: fairs.get(key[0], "未到招聘会 No fair")
+    employers = dict(db.session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(ids))).all()) if ids else {}
+    return lambda key: employers.get(key[0], "未定企业 No employer yet")
