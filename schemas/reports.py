@@ -39,7 +39,8 @@ class ReportFunnelSchema(BaseSchema):
 
 class CurvePointSchema(BaseSchema):
     month = fields.Integer()
-    survival = fields.Float(metadata={"description": "estimated share still employed at the start of the month"})
+    survival = fields.Float(allow_none=True, metadata={
+        "description": "estimated share still employed at the start of the month; null once nobody is observed"})
     at_risk, ended, censored = fields.Integer(), fields.Integer(), fields.Integer()
 
 

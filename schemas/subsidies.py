@@ -132,7 +132,7 @@ class TargetSchema(BaseSchema):
     year = fields.Integer()
     targets = fields.Nested(TargetInSchema)
     actual = fields.Nested(TargetInSchema, metadata={
-        "description": "transfers: departed this year; arrivals; stable_3_months: the third confirmed month fell in the year"})
+        "description": "people who first departed, first arrived, first reached 3 confirmed months in the year"})
 
 
 class StepSchema(BaseSchema):

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.reports import (
+    BulletinArgsSchema,
     FunnelArgsSchema,
     ReportFunnelSchema,
     RetentionSchema,
@@ -14,7 +15,8 @@ from schemas.reports import (
     SubsidyTotalSchema,
 )
 from server.api.auth import current_user
-from server.services import reports
+from server.api.rosters import download
+from server.services import bulletin, reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports",
                 description="The dashboards: funnels, the retention curve, subsidy totals; the monthly bulletin")
@@ -47,3 +49,15 @@ class SubsidyTotals(MethodView):
     def get(self, args):
         """The ledger per policy and status: payouts and yuan."""
         return reports.subsidy_totals(current_user(), args)
+
+
+@blp.route("/bulletin")
+class MonthlyBulletin(MethodView):
+    @blp.arguments(BulletinArgsSchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    def get(self, args):
+        """A county's monthly bulletin (统计月报) as PDF or XLSX: the month, the totals, the year's
+        targets, retention, subsidies, the townships."""
+        report = bulletin.bulletin(current_user(), args["county"], args["month"])
+        fmt = args["format"]
+        return download(bulletin.as_pdf(report) if fmt == "pdf" else bulletin.as_xlsx(report), fmt, report.stem)

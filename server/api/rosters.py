@@ -14,7 +14,8 @@ from server.services import exports, imports
 blp = Blueprint("rosters", __name__, url_prefix="/api",
                 description="Roster spreadsheets: import with a dry run, export of any filtered list")
 UPLOAD_LIMIT = 24 * 1024 * 1024  # a county's roster as base64: tens of thousands of rows
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
+             "pdf": "application/pdf"}
 
 
 @blp.before_request
@@ -86,6 +87,6 @@ class WorkersExport(MethodView):
 
 
 def download(body: bytes, fmt: str, stem: str) -> Response:
-    """A spreadsheet as an attachment named ``stem.fmt``."""
+    """A spreadsheet (or a PDF) as an attachment named ``stem.fmt``."""
     return Response(body, mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

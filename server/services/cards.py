@@ -120,7 +120,7 @@ def render_png(face: CardFace) -> bytes:
 
 def render_sheet(faces: list[CardFace], *, title: str = "LaborPass cards") -> bytes:
     """An A4 PDF, ten cards a page with thin cut lines; the font is embedded (subset)."""
-    font = _pdf_font()
+    font = pdf_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setTitle(title)
@@ -184,7 +184,7 @@ def _register_pdf_font(path: str) -> str:
     return name
 
 
-def _pdf_font() -> str:
+def pdf_font() -> str:
     return _register_pdf_font(card_font_path())
 
 

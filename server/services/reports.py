@@ -66,8 +66,8 @@ def retention(user: User, args: dict, as_of: dt.date) -> dict:
     rows = db.session.execute(query.group_by(month, did_end)).all()
     curve = kaplan_meier(((int(m), bool(e), n) for m, e, n in rows), CURVE_MONTHS)
     return {"as_of": as_of, "workers": sum(n for _, _, n in rows),
-            "points": [{"month": p.month, "survival": round(p.survival, 4), "at_risk": p.at_risk, "ended": p.ended,
-                        "censored": p.censored} for p in curve]}
+            "points": [{"month": p.month, "survival": None if p.survival is None else round(p.survival, 4),
+                        "at_risk": p.at_risk, "ended": p.ended, "censored": p.censored} for p in curve]}
 
 
 def subsidy_totals(user: User, args: dict) -> list[dict]:

@@ -1,18 +1,17 @@
-"""County targets per year, and how far each county has come: transfers (departed), arrivals,
-and workers who first reached three consecutive confirmed months in the year (stability rules,
-kept on the record as ``month3_on``)."""
+"""County targets per year, and how far each county has come: the people who first departed,
+first arrived and first reached three consecutive confirmed months in the year (the record's
+report columns: ``domain.progress``; someone met at the station departed, even unscanned)."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from server.domain.regions import county_name
 from server.extensions import db
-from server.models import Event, Target, User, Worker
+from server.models import Target, User, Worker
 from server.services import access, audit, places
-from server.services.queries import not_voided
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 MEASURES = ("transfers", "arrivals", "stable_3_months")
@@ -47,25 +46,17 @@ def progress(user: User, year: int, county_code: str | None = None) -> list[dict
 
 
 def _actual(year: int, counties: list[str]) -> dict[str, dict[str, int]]:
-    start = dt.datetime(year, 1, 1, tzinfo=CHINA)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=CHINA)
+    """Per county, the people whose first departure, first arrival and first third confirmed month
+    fell in the year (so far) — the dashboards' and the bulletin's stages, counted the same way."""
     found = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     if not counties:
         return found
-    for measure, type in (("transfers", "batch.departed"), ("arrivals", "station.arrived")):
-        rows = db.session.execute(
-            select(Worker.home_county_code, func.count(func.distinct(Event.worker_id)))
-            .join(Worker, Worker.id == Event.worker_id)
-            .where(Event.type == type, Event.occurred_at >= start, Event.occurred_at < end, not_voided(),
-                   Worker.home_county_code.in_(counties))
-            .group_by(Worker.home_county_code))
-        for county, count in rows:
-            found[county][measure] = count
-    as_of = min(end.date() - dt.timedelta(days=1), dt.datetime.now(CHINA).date())
-    rows = db.session.execute(
-        select(Worker.home_county_code, func.count())
-        .where(Worker.month3_on >= start.date(), Worker.month3_on <= as_of, Worker.home_county_code.in_(counties))
-        .group_by(Worker.home_county_code))
-    for county, count in rows:
-        found[county]["stable_3_months"] = count
+    start, as_of = dt.date(year, 1, 1), min(dt.date(year, 12, 31), dt.datetime.now(CHINA).date())
+    columns = {"transfers": Worker.departed_on, "arrivals": Worker.arrived_on, "stable_3_months": Worker.month3_on}
+    counts = [func.coalesce(func.sum(case(((column >= start) & (column <= as_of), 1), else_=0)), 0)
+              for column in columns.values()]
+    rows = db.session.execute(select(Worker.home_county_code, *counts)
+                              .where(Worker.home_county_code.in_(counties)).group_by(Worker.home_county_code))
+    for county, *values in rows:
+        found[county] = dict(zip(columns, map(int, values), strict=True))
     return found

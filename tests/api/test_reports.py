@@ -2,13 +2,17 @@
 stages, the stability rules over the raw events for the months, a hand computation for the
 retention curve."""
 import datetime as dt
+import io
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from server.domain.stability import spells
 from server.extensions import db
 from server.models import Event
+from server.services.bulletin import STAGE_NAMES
 from server.services.events import to_fact
 from tests.api.sync_helpers import envelope, push
 
@@ -148,7 +152,7 @@ def test_the_retention_curve_counts_recent_arrivals_for_the_months_they_had(clie
     assert (points[1]["survival"], points[1]["at_risk"], points[1]["ended"], points[1]["censored"]) == (0.75, 3, 1, 1)
     # 0.75 × (1 − 1/3): a naive ratio would say 1 of 4 (0.25) lasted two months
     assert points[2]["survival"] == points[6]["survival"] == 0.5
-    assert (points[6]["at_risk"], points[6]["censored"], points[7]["at_risk"]) == (1, 1, 0)
+    assert (points[6]["at_risk"], points[6]["censored"], points[7]["at_risk"], points[7]["survival"]) == (1, 1, 0, None)
     assert client.get(f"/api/reports/retention?as_of={AS_OF}", headers=auth.headers("other_county")).json[
         "workers"] == 0
 
@@ -164,3 +168,45 @@ def test_subsidy_totals_sum_the_ledger_per_policy_and_status(client, auth, progr
     assert [(t["policy_code"], t["status"], t["count"], t["amount"]) for t in totals] == [tuple(r) for r in plain]
     assert sum(t["amount"] for t in totals) == 3000 + 9000  # 2019: 3 and 6 months (the 2018 policy ended in 2018)
     assert client.get("/api/reports/subsidies", headers=auth.headers("other_county")).json == []
+
+
+def test_the_monthly_bulletin_as_xlsx_and_pdf_says_what_the_events_say(client, auth, program):
+    program.worker(0, fair=True, intent=True, departed=True, arrived=7, onboarded=7, confirmations=range(37, 200, 30))
+    program.worker(1, arrived=7, onboarded=8, ended=28)
+    program.worker(2, arrived=150, onboarded=150)
+    program.worker(3, fair=True, **LONGXI)
+    db.session.rollback()
+    client.put(f"/api/targets/621121/{(DAY0 + dt.timedelta(days=7)).year}",
+               json={"transfers": 10, "arrivals": 8, "stable_3_months": 4}, headers=auth.headers("admin"))
+    month = (DAY0 + dt.timedelta(days=7)).strftime("%Y-%m")
+    url = f"/api/reports/bulletin?county=621121&month={month}"
+
+    response = client.get(f"{url}&format=xlsx", headers=auth.headers("county"))
+    assert response.status_code == 200
+    assert f'filename="bulletin-621121-{month}.xlsx"' in response.headers["Content-Disposition"]
+    rows = [row for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)]
+    assert rows[0][0].startswith("通渭县劳务输转工作统计月报")
+    start = rows.index(next(r for r in rows if r[0] and r[0].startswith("一、"))) + 2  # after the headings
+    this_month = {row[0]: row[1] for row in rows[start:start + len(STAGE_NAMES)]}
+
+    first = dt.datetime.combine(dt.date.fromisoformat(f"{month}-01"), dt.time(0), TZ)
+    after = dt.datetime.combine((first.date() + dt.timedelta(days=32)).replace(day=1), dt.time(0), TZ)
+    for stage, types in (("arrived", STAGE_TYPES["arrived"]), ("onboarded", STAGE_TYPES["onboarded"])):
+        plain = db.session.execute(text(
+            "SELECT COUNT(*) FROM (SELECT e.worker_id, MIN(e.occurred_at) AS first_at FROM events e"
+            " JOIN workers w ON w.id = e.worker_id WHERE w.home_county_code = '621121'"
+            f" AND e.type IN ({', '.join(repr(t) for t in types)}) GROUP BY e.worker_id) AS firsts"
+            " WHERE first_at >= :first AND first_at < :after"),
+            {"first": first.astimezone(dt.UTC).replace(tzinfo=None),
+             "after": after.astimezone(dt.UTC).replace(tzinfo=None)}).scalar()
+        assert this_month[STAGE_NAMES[stage]] == plain, stage
+    assert this_month[STAGE_NAMES["arrived"]] == 2  # the Longxi fair-goer is another county's
+
+    pdf = client.get(url, headers=auth.headers("county"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    words = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "通渭县劳务输转工作统计月报" in words and "稳岗率" in words and "平襄镇" in words
+
+    assert client.get(url.replace("621121", "621122"), headers=auth.headers("county")).status_code == 422
+    assert client.get(url.replace(month, "2026-13"), headers=auth.headers("admin")).status_code == 422
+    assert client.get(url, headers=auth.headers("fair_staff")).status_code == 403

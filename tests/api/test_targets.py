@@ -27,11 +27,13 @@ def test_targets_and_progress_by_county(client, auth, register):
 
     [row] = client.get(f"/api/targets?year={YEAR}", headers=auth.headers("county")).json
     assert (row["county_name"], row["targets"]) == ("通渭县", target)
+    # who reached the stage or a later one (someone onboarded was transferred and arrived, scanned or not)
     sql = {measure: db.session.execute(text(
         "SELECT COUNT(DISTINCT e.worker_id) FROM events e JOIN workers w ON w.id = e.worker_id"
-        " WHERE e.type = :type AND w.home_county_code = '621121'"), {"type": type}).scalar()
-        for measure, type in (("transfers", "batch.departed"), ("arrivals", "station.arrived"))}
+        f" WHERE e.type IN ({types}) AND w.home_county_code = '621121'")).scalar()
+        for measure, types in (("transfers", "'batch.departed', 'station.arrived', 'employer.onboarded'"),
+                               ("arrivals", "'station.arrived', 'employer.onboarded'"))}
     assert row["actual"] == {"transfers": sql["transfers"], "arrivals": sql["arrivals"], "stable_3_months": 1}
-    assert sql == {"transfers": 2, "arrivals": 1}
+    assert sql == {"transfers": 3, "arrivals": 2}
     assert client.get(f"/api/targets?year={YEAR}", headers=auth.headers("other_county")).json == []
     assert client.get(f"/api/targets?year={YEAR - 1}", headers=auth.headers("admin")).json == []

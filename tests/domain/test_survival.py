@@ -24,4 +24,4 @@ def test_censored_workers_leave_the_denominator_without_counting_as_gone():
     assert abs(s[5] - 0.85 * (1 - 3 / 8)) < 1e-9
     # the naive share still employed after 5 months (5 of 20) would be 0.25; the estimate is ~0.53
     assert s[12] == s[5] and curve[12].censored == 5
-    assert kaplan_meier([], 3)[3].survival == 1.0  # nobody yet: nothing has been lost
+    assert curve[12].survival is not None and kaplan_meier([(2, False, 4)], 4)[3].survival is None  # nobody observed
