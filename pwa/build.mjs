@@ -11,7 +11,7 @@ const SWAGGER = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalon
 await rm(DIST, { recursive: true, force: true });
 await mkdir(`${DIST}/swagger-ui`, { recursive: true });
 await build({
-  entryPoints: ['app/main.js', 'app/decoder-worker.js'],
+  entryPoints: ['app/main.js', 'app/decoder-worker.js', 'app/charts.js'],
   bundle: true,
   format: 'esm',
   minify: true,

@@ -18,6 +18,7 @@ import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
 import { PayoutsScreen } from './payouts.js';
+import { ReportsScreen } from './reports.js';
 import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
 import { applyUpdate, watchForUpdates } from './update.js';
@@ -85,6 +86,7 @@ const VIEWS = [
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
   { id: 'payouts', zh: '补贴', en: 'Subsidy', for: office },
+  { id: 'reports', zh: '统计', en: 'Reports', for: office },
   { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
 const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
@@ -128,6 +130,7 @@ function Screen({ me, engine, route, onScanned }) {
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
     ${view.id === 'payouts' && html`<${PayoutsScreen} me=${me} />`}
+    ${view.id === 'reports' && html`<${ReportsScreen} me=${me} />`}
     ${views.length > 1 && html`<${Tabs} views=${views} view=${view} more=${more} setMore=${setMore} />`}`;
 }
 

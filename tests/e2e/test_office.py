@@ -304,3 +304,47 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     db.session.rollback()
     page.goto(f"{site}/#workers/{worker['id']}")
     page.wait_for_selector("#eligibility[data-items='1'] >> text=3000")
+
+
+def test_the_dashboards_draw_the_funnel_and_the_retention_curve_and_give_the_bulletin(county_page, site, auth, employer):
+    page = county_page
+    day0 = dt.datetime.now(TZ) - dt.timedelta(days=95)
+    stayed, left = register(site, auth, 70, name="稳岗人"), register(site, auth, 71, name="离职人")
+    silent = register(site, auth, 72, township="马营镇")  # onboarded, never confirmed since: at risk
+    push(site, auth, "greeter", [envelope("station.arrived", w["id"], n + 1, day0, {"station": "福州站"})
+                                 for n, w in enumerate((stayed, left))])
+    push(site, auth, "employer", [
+        envelope("employer.onboarded", stayed["id"], 1, day0, {"employer_id": employer}, {"start_date": day0.date().isoformat()}),
+        envelope("employer.onboarded", left["id"], 2, day0, {"employer_id": employer}, {"start_date": day0.date().isoformat()}),
+        envelope("employer.onboarded", silent["id"], 8, day0, {"employer_id": employer}, {"start_date": day0.date().isoformat()}),
+        envelope("employment.ended", left["id"], 3, day0 + dt.timedelta(days=10), {"employer_id": employer},
+                 {"end_date": (day0 + dt.timedelta(days=10)).date().isoformat(), "reason": "homesick"}),
+        *[envelope("employment.confirmed", stayed["id"], 4 + n, day0 + dt.timedelta(days=d), {"employer_id": employer},
+                   {"month": (day0 + dt.timedelta(days=d)).strftime("%Y-%m")}) for n, d in enumerate((30, 60, 90))]])
+    status, api = http_json("GET", f"{site}/api/reports/funnel?by=county", token=auth.tokens["county"])
+    assert status == 200 and (api["total"]["registered"], api["total"]["onboarded"], api["total"]["month3"]) == (3, 3, 1)
+
+    open_view(page, "reports")
+    page.wait_for_selector("#funnel-table tr.total td[data-stage=onboarded] >> text=3")
+    assert [page.inner_text(f"#funnel-table tr.total td[data-stage={s}]") for s in api["stages"]] == [
+        str(api["total"][s]) for s in api["stages"]]
+    for chart in ("#funnel-chart", "#retention-chart"):  # Chart.js drew something on each canvas
+        page.wait_for_function("""(selector) => { const c = document.querySelector(selector);
+            return c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v);
+        }""", arg=chart)
+    # one of three left after 10 days; the other two are in month 3, still observed
+    assert page.inner_text("#retention-table td[data-month='1']") == "66.7%"
+    status, risk = http_json("GET", f"{site}/api/at-risk", token=auth.tokens["county"])
+    assert page.inner_text("#at-risk-count b") == str(risk["total"]) and risk["total"] >= 1
+
+    page.select_option("#reports select[name=by]", "township")
+    page.wait_for_selector("#funnel-table tr[data-key='621121/马营镇']")
+    assert page.inner_text("#funnel-table tr[data-key='621121/平襄镇'] td:nth-of-type(6)") == "2"  # onboarded
+
+    page.click("#lang")  # English: the charts are drawn again in the new language
+    page.wait_for_selector("#reports h2 >> text=Reports")
+    link = page.get_attribute("#bulletin-links a:text('PDF')", "href")
+    assert "county=621121" in link
+    response = page.request.get(f"{site}{link}")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    db.session.rollback()

@@ -1,0 +1,116 @@
+// The dashboards for the HR bureau: the funnel from registration to six stable months, split by
+// county, township, first fair, employer or poor-household flag; the retention curve (Kaplan–Meier:
+// recent arrivals are counted for the months they have had); the at-risk count; subsidy totals;
+// and the county's monthly bulletin to download. Every number is also in a table (a chart is
+// for the eye, the table for the reader and the screen reader).
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+import { currentLang, t } from './i18n.js';
+import { CountySelect, Message, html, useApi } from './ui.js';
+
+const CHARTS = '/app/charts.js';  // its own bundle (build.mjs), loaded when a chart is first drawn
+let charts;
+
+const DIMENSIONS = [['county', '县', 'County'], ['township', '乡镇', 'Township'], ['fair', '招聘会', 'Fair'],
+  ['employer', '企业', 'Employer'], ['poor_household', '贫困户', 'Poor household']];
+const STAGES = {
+  registered: ['登记', 'Registered'], at_fair: ['招聘会', 'At a fair'], intent: ['意向', 'Intention'],
+  departed: ['出发', 'Departed'], arrived: ['到达', 'Arrived'], onboarded: ['入职', 'Onboarded'],
+  month1: ['满1月', '1 month'], month3: ['满3月', '3 months'], month6: ['满6月', '6 months'],
+};
+const STATUS = { eligible: ['待审批', 'Eligible'], review: ['待复核', 'To review'], approved: ['已审批', 'Approved'],
+  paid: ['已发放', 'Paid'], rejected: ['已驳回', 'Rejected'] };
+const CURVE_MARKS = [1, 3, 6, 12];
+
+export function ReportsScreen({ me }) {
+  const [by, setBy] = useState('county');
+  const [funnel, error] = useApi(`/api/reports/funnel?by=${by}`);
+  const [curve] = useApi('/api/reports/retention');
+  const [totals] = useApi('/api/reports/subsidies');
+  const [risk] = useApi('/api/at-risk?per_page=1');
+  const stages = Object.keys(STAGES);
+  return html`
+    <section class="screen" id="reports">
+      <h2>${t('统计', 'Reports')}</h2>
+      <${Message} text=${error} id="reports-message" />
+      <p class="hint" id="at-risk-count"><a href="#at-risk">${t('风险名单', 'At risk')}：<b>${risk ? risk.total : '…'}</b>
+        ${t(' 人今天需要联系', ' to call today')}</a></p>
+
+      <h3>${t('转移就业漏斗', 'From registration to stable work')}</h3>
+      ${funnel && html`
+        <${ChartBox} id="funnel-chart" label=${t('各阶段人数', 'People at each stage')} data=${funnel}
+          draw=${(canvas, c) => c.funnelChart(canvas, stages.map((s) => t(...STAGES[s])), stages.map((s) => funnel.total[s]))} />`}
+      <label>${t('分组', 'Split by')}
+        <select name="by" onChange=${(e) => setBy(e.target.value)}>
+          ${DIMENSIONS.map(([code, zh, en]) => html`<option value=${code} selected=${code === by}>${t(zh, en)}</option>`)}
+        </select></label>
+      <div class="table-scroll"><table class="numbers" id="funnel-table">
+        <thead><tr><th>${t('分组', 'Group')}</th>${stages.map((s) => html`<th>${t(...STAGES[s])}</th>`)}</tr></thead>
+        <tbody>${(funnel?.groups || []).slice(0, 50).map((g) => html`
+          <tr data-key=${g.key.join('/')}><th>${g.label}</th>${stages.map((s) => html`<td>${g[s]}</td>`)}</tr>`)}
+          ${funnel && html`<tr class="total"><th>${t('合计', 'Total')}</th>${stages.map((s) => html`<td data-stage=${s}>${funnel.total[s]}</td>`)}</tr>`}
+        </tbody></table></div>
+      ${funnel && funnel.groups.length > 50 && html`<p class="hint">${t(`只显示人数最多的50组（共${funnel.groups.length}组）。`,
+        `The 50 largest of ${funnel.groups.length} groups.`)}</p>`}
+
+      <h3>${t('稳岗率', 'Still employed, by month since arrival')}</h3>
+      ${curve && html`
+        <p class="hint">${t(`按 ${curve.workers} 名入职人员估计（Kaplan–Meier：刚到岗的人只计入已过的月份）。`,
+          `Estimated from ${curve.workers} onboarded workers (Kaplan–Meier: recent arrivals count for the months they have had).`)}</p>
+        <${ChartBox} id="retention-chart" label=${t('稳岗率曲线', 'Retention curve')} data=${curve}
+          draw=${(canvas, c) => c.retentionChart(canvas, curve.points.map((p) => p.month), curve.points.map((p) => p.survival))} />
+        <table class="numbers" id="retention-table"><thead><tr><th>${t('到达后', 'Since arrival')}</th>
+          ${CURVE_MARKS.map((m) => html`<th>${t(`${m}个月`, `${m} mo.`)}</th>`)}</tr></thead>
+          <tbody><tr><th>${t('仍在岗', 'Employed')}</th>${CURVE_MARKS.map((m) => html`<td data-month=${m}>${percent(curve.points[m]?.survival)}</td>`)}</tr>
+          <tr><th>${t('观察人数', 'Observed')}</th>${CURVE_MARKS.map((m) => html`<td>${curve.points[m]?.at_risk ?? '—'}</td>`)}</tr></tbody></table>`}
+
+      <h3>${t('补贴合计', 'Subsidy totals')}</h3>
+      <table class="numbers" id="subsidy-totals"><thead><tr><th>${t('政策', 'Policy')}</th><th>${t('状态', 'Status')}</th>
+        <th>${t('笔数', 'Payouts')}</th><th>${t('金额（元）', 'Yuan')}</th></tr></thead>
+        <tbody>${(totals || []).map((row) => html`<tr><th>${row.policy_code}</th><td>${t(...(STATUS[row.status] || [row.status, row.status]))}</td>
+          <td>${row.count}</td><td>${row.amount.toLocaleString('zh-CN')}</td></tr>`)}
+        ${totals && !totals.length && html`<tr><td colspan="4">${t('尚无补贴记录。', 'No payouts yet.')}</td></tr>`}</tbody></table>
+
+      <${BulletinForm} me=${me} />
+    </section>`;
+}
+
+/** The county's monthly bulletin: pick the month (and the county, for the city's staff), download. */
+function BulletinForm({ me }) {
+  const lastMonth = new Date(new Date().getFullYear(), new Date().getMonth() - 1, 15).toISOString().slice(0, 7);
+  const [month, setMonth] = useState(lastMonth);
+  const [county, setCounty] = useState(me.county_code || '');
+  const url = (format) => `/api/reports/bulletin?county=${county}&month=${month}&format=${format}`;
+  return html`
+    <form class="bulletin" onSubmit=${(e) => e.preventDefault()} onChange=${(e) => {
+      if (e.target.name === 'month') setMonth(e.target.value);
+      if (e.target.name === 'county') setCounty(e.target.value);
+    }}>
+      <h3>${t('统计月报', 'Monthly bulletin')}</h3>
+      <label>${t('月份', 'Month')}<input type="month" name="month" value=${month} required /></label>
+      ${!me.county_code && html`<label>${t('县', 'County')}<${CountySelect} side="origin" name="county" value=${county} /></label>`}
+      ${county && month ? html`<p class="export" id="bulletin-links">
+        <a href=${url('pdf')} download>PDF</a> · <a href=${url('xlsx')} download>Excel</a></p>`
+        : html`<p class="hint">${t('请选择县。', 'Choose a county.')}</p>`}
+    </form>`;
+}
+
+/** A canvas the chart module draws on once loaded; redrawn when the data or the language change. */
+function ChartBox({ id, label, data, draw }) {
+  const canvas = useRef(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let chart;
+    let live = true;
+    (charts ||= import(CHARTS)).then((module) => {
+      if (live) chart = draw(canvas.current, module);
+    }).catch(() => { charts = undefined; if (live) setFailed(true); });
+    return () => { live = false; chart?.destroy(); };
+  }, [data, currentLang()]);
+  if (failed) return html`<p class="hint">${t('图表暂时无法显示；下表有全部数字。', 'The chart could not load; the table has every number.')}</p>`;
+  return html`<div class="chart"><canvas id=${id} role="img" aria-label=${label} ref=${canvas}></canvas></div>`;
+}
+
+function percent(share) {
+  return share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`;
+}
