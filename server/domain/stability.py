@@ -19,8 +19,10 @@ never patch.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from server.domain.events import EventFact
 
@@ -68,19 +70,31 @@ class Spell:
 
     def proof(self, k: int) -> Evidence | None:
         """The first evidence that confirms month k (dated at most 35 days before its end)."""
-        since = self.month_end(k) - dt.timedelta(days=EVIDENCE_DAYS)
-        return next((e for e in self.evidence if e.day >= since), None)
+        i = bisect_left(self._evidence_days, self.month_end(k) - dt.timedelta(days=EVIDENCE_DAYS))
+        return self.evidence[i] if i < len(self.evidence) else None
 
     def confirmed_on(self, k: int) -> dt.date:
         """The day months 1…k were all complete and confirmed (for k up to ``confirmed_months``)."""
-        return max(max(self.month_end(j), self.proof(j).day) for j in range(1, k + 1))
+        return self._confirmed_days[k - 1]
 
     def confirmed_months(self, as_of: dt.date) -> int:
         """Months 1…n complete and each confirmed: the count subsidies pay on."""
-        n = 0
-        while n < self.complete_months(as_of) and self.proof(n + 1):
-            n += 1
-        return n
+        return min(self.complete_months(as_of), len(self._confirmed_days))
+
+    @cached_property
+    def _evidence_days(self) -> list[dt.date]:
+        return [e.day for e in self.evidence]  # sorted, as ``spells`` leaves the evidence
+
+    @cached_property
+    def _confirmed_days(self) -> list[dt.date]:
+        """For k = 1, 2…: the day months 1…k were complete and confirmed, as far as the evidence
+        (and the spell's end) goes, whatever the date asked about."""
+        days, latest, k = [], dt.date.min, 1
+        while (self.end is None or self.month_end(k) <= self.end) and (proof := self.proof(k)):
+            latest = max(latest, self.month_end(k), proof.day)
+            days.append(latest)
+            k += 1
+        return days
 
     def next_check_due(self) -> dt.date | None:
         """When the months stop counting unless someone confirms again (None once ended)."""

@@ -68,10 +68,20 @@ def version_in_force(policies: Iterable[Policy], code: str, day: dt.date) -> Pol
     return next((p for p in sorted(policies, key=lambda p: -p.version) if p.code == code and p.in_force(day)), None)
 
 
+def months_needed(policy: Policy) -> int:
+    """The fewest consecutive confirmed months before ``policy`` pays anything (0: on arrival)."""
+    if policy.kind == "milestone":
+        return min(months for months, _ in policy.params["steps"])
+    if policy.kind == "monthly":
+        return policy.params["after_months"] + 1
+    return policy.params["stable_months"] if policy.kind == "employer_reward" else 0
+
+
 def worker_items(policies: list[Policy], worker_id: str, profile: Profile, facts: list[EventFact],
-                 as_of: dt.date) -> list[Item]:
-    """Everything the worker is eligible for as of ``as_of``, under every policy in force when it was reached."""
-    found_spells = spells(facts, as_of)
+                 as_of: dt.date, *, found_spells: list[Spell] | None = None) -> list[Item]:
+    """Everything the worker is eligible for as of ``as_of``, under every policy in force when it was
+    reached (``found_spells``: ``spells(facts, as_of)``, when the caller has them already)."""
+    found_spells = spells(facts, as_of) if found_spells is None else found_spells
     items: list[Item] = []
     for code in dict.fromkeys(p.code for p in policies):
         versions = [p for p in policies if p.code == code]
@@ -105,11 +115,11 @@ def employer_items(policies: list[Policy], stable_workers: dict[str, int], as_of
     return items
 
 
-def stable_at(facts: list[EventFact], as_of: dt.date, stable_months: int) -> str | None:
-    """The employer a worker counts for in employer rewards as of ``as_of``: the current spell's
-    employer, once it has ``stable_months`` confirmed months; else None. One employer at a time."""
-    found = spells(facts, as_of)
-    current = found[-1] if found else None
+def stable_at(found_spells: list[Spell], as_of: dt.date, stable_months: int) -> str | None:
+    """The employer a worker counts for in employer rewards as of ``as_of`` (``found_spells``: the
+    worker's ``spells`` as of that day): the current spell's employer, once it has ``stable_months``
+    confirmed months; else None. One employer at a time."""
+    current = found_spells[-1] if found_spells else None
     if current is None or current.end is not None or current.confirmed_months(as_of) < stable_months:
         return None
     return current.employer_id
@@ -132,8 +142,9 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
         wanted = [(months, f"m{months}") for months in sorted(steps) if months <= confirmed]
     else:
         base = min(v.params["after_months"] for v in versions)
-        wanted = [(k, f"month{k}") for k in range(base + 1, confirmed + 1)]
-    items = []
+        last = min(confirmed, max(v.params["after_months"] + v.params["max_months"] for v in versions))
+        wanted = [(k, f"month{k}") for k in range(base + 1, last + 1)]
+    items, lines = [], None
     for months, milestone in wanted:
         reached = spell.confirmed_on(months)
         policy = version_in_force(versions, code, reached)
@@ -146,8 +157,9 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
             amount = policy.params["amount"] if in_range and months > policy.params["after_months"] else None
         if not amount:
             continue
+        lines = lines or explain(spell, as_of)
         items.append(Item(f"{code}:worker:{worker_id}:spell{spell.number}:{milestone}", code, policy.version,
-                          f"worker:{worker_id}", amount, reached, tuple(explain(spell, as_of)[:months])))
+                          f"worker:{worker_id}", amount, reached, tuple(lines[:months])))
     return items
 
 

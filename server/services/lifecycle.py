@@ -4,8 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import load_only
 
-from server.domain.lifecycle import REVIEW_FLAGS, risk_reasons
+from server.domain.lifecycle import (
+    EARLY_END_DAYS,
+    NO_CONFIRMATION_DAYS,
+    REASSIGNMENTS_AT_RISK,
+    REVIEW_FLAGS,
+    risk_reasons,
+)
 from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, ReviewDecision, User, Worker
@@ -70,9 +77,19 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     reassignments = (select(Event.worker_id, func.count().label("n")).where(Event.type == "employment.reassigned",
                                                                            not_voided())
                      .group_by(Event.worker_id).subquery())
+    moved = func.coalesce(reassignments.c.n, 0)
+    silent_since = today - dt.timedelta(days=NO_CONFIRMATION_DAYS)
+    candidates = or_(  # what the rules can flag, narrowed in the database (risk_reasons decides)
+        (Worker.status == "employed") & or_(moved >= REASSIGNMENTS_AT_RISK, or_(
+            Worker.last_confirmed_on.is_(None), Worker.last_confirmed_on < silent_since) & or_(
+            Worker.employed_since.is_(None), Worker.employed_since < silent_since)),
+        (Worker.status == "ended") & (Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS)))
+    shown = load_only(Worker.id, Worker.name, Worker.status, Worker.current_employer_id, Worker.home_county_code,
+                      Worker.home_township, Worker.milestones, Worker.employed_since, Worker.employment_ended_on,
+                      Worker.last_confirmed_on)  # not the whole record: thousands of rows on a big program
     query = access.scope_workers(
-        select(Worker, func.coalesce(reassignments.c.n, 0)).outerjoin(reassignments, reassignments.c.worker_id == Worker.id)
-        .where(Worker.status.in_(("employed", "ended"))), user)
+        select(Worker, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id).where(candidates)
+        .options(shown), user)
     found = []
     for worker, n in db.session.execute(query):
         arrived = worker.milestones.get("arrived") if worker.milestones else None

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
 from server.domain.regions import county_name
-from server.domain.subsidies import PRESETS, Profile, employer_items, stable_at, worker_items
+from server.domain.stability import spells
+from server.domain.subsidies import PRESETS, Profile, employer_items, months_needed, stable_at, worker_items
 from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Payout, SubsidyPolicy, User, Worker
@@ -70,21 +71,39 @@ def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
 def recompute(user: User, as_of: dt.date) -> dict:
     """Everyone's eligibility as of ``as_of``, reconciled with the ledger; answers the counts."""
     access.require(user, "payout.manage")
+    return _reconcile(everyone_eligible(as_of), user)
+
+
+def everyone_eligible(as_of: dt.date) -> dict:
+    """Every worker's and employer's items as of ``as_of``, by key: (item, worker, employer, county).
+    One row per worker who arrived (its ``stability_facts``), never the event log."""
     rules = [p.rule() for p in policies()]
-    facts, workers = {}, {}
-    for row in db.session.execute(select(Worker.id, Worker.poor_household, Worker.home_county_code,
-                                         Worker.stability_facts).where(Worker.arrived_on.is_not(None))):
-        facts[row.id], workers[row.id] = [expand(f) for f in row.stability_facts], row
+    rewards = {r.code: r for r in rules if r.kind == "employer_reward"}  # the latest version of each
+    stable_workers = {code: Counter() for code in rewards}  # per reward policy: employer -> workers stable there
     found = {}
-    for worker_id, worker_facts in facts.items():
-        worker = workers[worker_id]
-        for item in worker_items(rules, worker_id, _profile(worker), worker_facts, as_of):
-            found[item.key] = (item, worker_id, None, worker.home_county_code)
-    for policy in {r.code: r for r in rules if r.kind == "employer_reward"}.values():
-        counts = Counter(e for e in (stable_at(f, as_of, policy.params["stable_months"]) for f in facts.values()) if e)
-        for item in employer_items([r for r in rules if r.code == policy.code], dict(counts), as_of):
+    query = select(Worker.id, Worker.poor_household, Worker.home_county_code, Worker.stability_facts)
+    for row in db.session.execute(query.where(_could_be_eligible(rules, as_of))):
+        facts = [expand(f) for f in row.stability_facts or []]
+        worker_spells = spells(facts, as_of)
+        for item in worker_items(rules, row.id, _profile(row), facts, as_of, found_spells=worker_spells):
+            found[item.key] = (item, row.id, None, row.home_county_code)
+        for code, policy in rewards.items():
+            if employer := stable_at(worker_spells, as_of, policy.params["stable_months"]):
+                stable_workers[code][employer] += 1
+    for code in rewards:
+        for item in employer_items([r for r in rules if r.code == code], dict(stable_workers[code]), as_of):
             found[item.key] = (item, None, item.subject.split(":", 1)[1], None)
-    return _reconcile(found, user)
+    return found
+
+
+def _could_be_eligible(rules: list, as_of: dt.date):
+    """Who needs the rules applied: everyone who arrived; as of today or later (no fact after the
+    day), only those whose record says they reached the fewest confirmed months any rule asks for."""
+    if as_of < dt.date.today() or any(r.kind == "arrival" for r in rules):
+        return Worker.arrived_on.is_not(None)
+    fewest = min(months_needed(r) for r in rules)
+    column = Worker.month6_on if fewest >= 6 else Worker.month3_on if fewest >= 3 else Worker.month1_on
+    return column <= as_of
 
 
 def _reconcile(found: dict, user: User) -> dict:

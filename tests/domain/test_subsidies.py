@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.domain.stability import spells
 from server.domain.subsidies import PRESETS, Policy, Profile, employer_items, stable_at, worker_items
 from tests.domain.test_stability import DAY0, confirm, fact, onboard
 
@@ -98,9 +99,9 @@ def test_an_employer_is_rewarded_above_50_and_for_each_further_50(stable, blocks
 def test_a_worker_counts_for_the_current_employer_once_stable():
     facts = every_month(100) + [fact("employment.reassigned", 100, employer="e2")]
     as_of = DAY0 + dt.timedelta(days=100)
-    assert stable_at(facts, as_of, 3) == "e2"  # the spell goes on at the new employer: counts there, not twice
-    assert stable_at(facts, as_of, 4) is None
-    assert stable_at(facts + [fact("employment.ended", 100, reason="pay")], as_of, 3) is None
+    assert stable_at(spells(facts, as_of), as_of, 3) == "e2"  # the spell goes on at the new employer: counts there, not twice
+    assert stable_at(spells(facts, as_of), as_of, 4) is None
+    assert stable_at(spells(facts + [fact("employment.ended", 100, reason="pay")], as_of), as_of, 3) is None
 
 
 @settings(max_examples=60, deadline=None)
