@@ -6,7 +6,8 @@ from server.extensions import db
 from server.models import Worker
 from tests.api.test_subsidies import employed
 
-REPORT_COLUMNS = ("registered_on", "onboarded_on", "month1_on", "month3_on", "counted_employer_id", "stability_facts")
+REPORT_COLUMNS = ("registered_on", "onboarded_on", "month1_on", "month3_on", "counted_employer_id", "stability_facts",
+                  "spells")
 
 
 def test_upgrading_past_0010_fills_the_report_columns_from_the_events(client, auth, register):

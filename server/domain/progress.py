@@ -12,7 +12,9 @@ database aggregations (GROUP BY over one row per worker) rather than loops over 
 - the end of the first spell (a retention curve's event) and the employer the worker is counted
   for (the first onboarding's, else the intention's or the batch's);
 - the events subsidies are computed from (arrival and employment), compacted
-  (``stability_facts``): eligibility as of any date reads this one column, not the event log.
+  (``stability_facts``): eligibility as of any date reads this one column, not the event log;
+- the spells of employment those events make (``spells``): what eligibility as of today or later
+  reads, as no event lies after such a day (``stability.stored``).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import STAGE_OF_TYPE, EventFact
-from server.domain.stability import GAP_DAYS, spells
+from server.domain.stability import GAP_DAYS, spells, stored
 
 FUNNEL_STAGES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed")
 STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": "intent_on",
@@ -30,7 +32,7 @@ MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
                      "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
-           "counted_employer_id", "stability_facts")
+           "counted_employer_id", "stability_facts", "spells")
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -54,6 +56,7 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
     found["stability_facts"] = [compact(f) for f in kept] or None
     worked = spells(kept, _FAR, gap_days=gap_days)
+    found["spells"] = [stored(s) for s in worked] or None
     if worked:
         found["spell_ended_on"] = worked[0].end
         for k, column in MONTH_COLUMNS.items():

@@ -88,13 +88,19 @@ class Spell:
     @cached_property
     def _confirmed_days(self) -> list[dt.date]:
         """For k = 1, 2…: the day months 1…k were complete and confirmed, as far as the evidence
-        (and the spell's end) goes, whatever the date asked about."""
-        days, latest, k = [], dt.date.min, 1
-        while (self.end is None or self.month_end(k) <= self.end) and (proof := self.proof(k)):
-            latest = max(latest, self.month_end(k), proof.day)
+        (and the spell's end) goes, whatever the date asked about. In day numbers: thousands of
+        workers' spells go through this at each recompute."""
+        evidence = [day.toordinal() for day in self._evidence_days]
+        start, end = self.start.toordinal(), self.end.toordinal() if self.end else None
+        days, latest, k = [], 0, 1
+        while True:
+            month_end = start + MONTH_DAYS * k
+            i = bisect_left(evidence, month_end - EVIDENCE_DAYS)
+            if (end is not None and month_end > end) or i == len(evidence):
+                return [dt.date.fromordinal(day) for day in days]
+            latest = max(latest, month_end, evidence[i])
             days.append(latest)
             k += 1
-        return days
 
     def next_check_due(self) -> dt.date | None:
         """When the months stop counting unless someone confirms again (None once ended)."""
@@ -131,11 +137,36 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
     return found
 
 
+def stored(spell: Spell) -> list:
+    """A spell as the record keeps it (JSON): exact for any day on or after the worker's last event,
+    when ``spells(facts, as_of)`` would find the very same spells."""
+    return [spell.number, spell.start.isoformat(), spell.end.isoformat() if spell.end else None, spell.employer_id,
+            [[e.day.isoformat(), e.type, e.event_id, e.site_code] for e in spell.evidence]]
+
+
+def restore(row: list) -> Spell:
+    """The inverse of ``stored``."""
+    number, start, end, employer_id, evidence = row
+    return Spell(number, dt.date.fromisoformat(start), employer_id, dt.date.fromisoformat(end) if end else None,
+                 [Evidence(dt.date.fromisoformat(day), type, event_id, site_code)
+                  for day, type, event_id, site_code in evidence])
+
+
 def explain(spell: Spell, as_of: dt.date) -> list[str]:
     """Month by month, which evidence proves it; then when the next check is due."""
+    lines = month_lines(spell, as_of, spell.complete_months(as_of))
+    if spell.end:
+        lines.append(f"{spell.end.isoformat()} 离职。 Ended on {spell.end.isoformat()}.")
+    elif due := spell.next_check_due():
+        lines.append(f"下次确认须在 {due.isoformat()} 之前。 Next confirmation due by {due.isoformat()}.")
+    return lines
+
+
+def month_lines(spell: Spell, as_of: dt.date, months: int) -> list[str]:
+    """Months 1…``months`` (complete ones), each with the evidence that proves it or why not."""
     lines = []
     confirmed = spell.confirmed_months(as_of)
-    for k in range(1, spell.complete_months(as_of) + 1):
+    for k in range(1, min(months, spell.complete_months(as_of)) + 1):
         proof = spell.proof(k)
         span = f"{spell.month_end(k - 1).isoformat()}–{spell.month_end(k).isoformat()}"
         if k <= confirmed:
@@ -143,10 +174,6 @@ def explain(spell: Spell, as_of: dt.date) -> list[str]:
         else:
             lines.append(f"第{k}个月（{span}）未确认：超过 {EVIDENCE_DAYS} 天没有在岗证据。"
                          f" Month {k} unconfirmed: no evidence of work for more than {EVIDENCE_DAYS} days.")
-    if spell.end:
-        lines.append(f"{spell.end.isoformat()} 离职。 Ended on {spell.end.isoformat()}.")
-    elif due := spell.next_check_due():
-        lines.append(f"下次确认须在 {due.isoformat()} 之前。 Next confirmation due by {due.isoformat()}.")
     return lines
 
 

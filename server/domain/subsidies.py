@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from server.domain.events import EventFact
-from server.domain.stability import Spell, explain, spells
+from server.domain.stability import Spell, month_lines, spells
 
 KINDS = ("milestone", "monthly", "arrival", "employer_reward")
 
@@ -157,7 +157,7 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
             amount = policy.params["amount"] if in_range and months > policy.params["after_months"] else None
         if not amount:
             continue
-        lines = lines or explain(spell, as_of)
+        lines = lines or month_lines(spell, as_of, wanted[-1][0])  # the explanation, once, when something is due
         items.append(Item(f"{code}:worker:{worker_id}:spell{spell.number}:{milestone}", code, policy.version,
                           f"worker:{worker_id}", amount, reached, tuple(lines[:months])))
     return items

@@ -59,6 +59,7 @@ class Worker(db.Model):
     spell_ended_on: Mapped[dt.date | None] = mapped_column(Date)
     counted_employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
     stability_facts: Mapped[list | None] = mapped_column(JSON)
+    spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
 from server.domain.regions import county_name
-from server.domain.stability import spells
+from server.domain.stability import restore, spells
 from server.domain.subsidies import PRESETS, Profile, employer_items, months_needed, stable_at, worker_items
 from server.errors import Conflict, InvalidInput, NotFound
 from server.extensions import db
@@ -76,17 +76,16 @@ def recompute(user: User, as_of: dt.date) -> dict:
 
 def everyone_eligible(as_of: dt.date) -> dict:
     """Every worker's and employer's items as of ``as_of``, by key: (item, worker, employer, county).
-    One row per worker who arrived (its ``stability_facts``), never the event log."""
+    One row per worker, never the event log: as of today or later, the spells the record keeps
+    (no event lies after such a day, so they are the spells as of it) of the workers past the fewest
+    months any rule needs; as of an earlier day, each arrived worker's employment facts."""
     rules = [p.rule() for p in policies()]
     rewards = {r.code: r for r in rules if r.kind == "employer_reward"}  # the latest version of each
     stable_workers = {code: Counter() for code in rewards}  # per reward policy: employer -> workers stable there
     found = {}
-    query = select(Worker.id, Worker.poor_household, Worker.home_county_code, Worker.stability_facts)
-    for row in db.session.execute(query.where(_could_be_eligible(rules, as_of))):
-        facts = [expand(f) for f in row.stability_facts or []]
-        worker_spells = spells(facts, as_of)
-        for item in worker_items(rules, row.id, _profile(row), facts, as_of, found_spells=worker_spells):
-            found[item.key] = (item, row.id, None, row.home_county_code)
+    for worker, facts, worker_spells in _employment(rules, as_of):
+        for item in worker_items(rules, worker.id, _profile(worker), facts, as_of, found_spells=worker_spells):
+            found[item.key] = (item, worker.id, None, worker.home_county_code)
         for code, policy in rewards.items():
             if employer := stable_at(worker_spells, as_of, policy.params["stable_months"]):
                 stable_workers[code][employer] += 1
@@ -96,14 +95,18 @@ def everyone_eligible(as_of: dt.date) -> dict:
     return found
 
 
-def _could_be_eligible(rules: list, as_of: dt.date):
-    """Who needs the rules applied: everyone who arrived; as of today or later (no fact after the
-    day), only those whose record says they reached the fewest confirmed months any rule asks for."""
-    if as_of < dt.date.today() or any(r.kind == "arrival" for r in rules):
-        return Worker.arrived_on.is_not(None)
+def _employment(rules: list, as_of: dt.date):
+    """(worker row, facts, spells) of each worker the rules may pay as of ``as_of``."""
+    columns = (Worker.id, Worker.poor_household, Worker.home_county_code)
+    if as_of < dt.date.today() or any(r.kind == "arrival" for r in rules):  # arrivals are paid from the facts
+        for row in db.session.execute(select(*columns, Worker.stability_facts).where(Worker.arrived_on.is_not(None))):
+            facts = [expand(f) for f in row.stability_facts or []]
+            yield row, facts, spells(facts, as_of)
+        return
     fewest = min(months_needed(r) for r in rules)
-    column = Worker.month6_on if fewest >= 6 else Worker.month3_on if fewest >= 3 else Worker.month1_on
-    return column <= as_of
+    reached = Worker.month6_on if fewest >= 6 else Worker.month3_on if fewest >= 3 else Worker.month1_on
+    for row in db.session.execute(select(*columns, Worker.spells).where(reached <= as_of)):
+        yield row, [], [restore(s) for s in row.spells]
 
 
 def _reconcile(found: dict, user: User) -> dict:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.domain.progress import expand, progress
-from server.domain.stability import spells
+from server.domain.stability import restore, spells
 from tests.domain.test_stability import DAY0, confirm, fact, onboard
 
 
@@ -61,3 +61,16 @@ def test_the_compact_facts_give_the_same_spells_as_the_events(steps, as_of):
     facts = [onboard(0), *(makers[kind](d) for kind, d in steps)]
     compact = progress(facts)["stability_facts"]
     assert spells([expand(row) for row in compact], day(as_of)) == spells(facts, day(as_of))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["confirm", "end", "reassign"]), st.integers(1, 400)), max_size=12),
+       st.integers(0, 100))
+def test_the_stored_spells_are_the_spells_as_of_any_day_after_the_last_event(steps, days_after):
+    makers = {"confirm": confirm, "end": lambda d: fact("employment.ended", d),
+              "reassign": lambda d: fact("employment.reassigned", d, employer="e2")}
+    facts = [onboard(0), *(makers[kind](d) for kind, d in steps)]
+    as_of = max(f.day for f in facts) + dt.timedelta(days=days_after)
+    restored = [restore(row) for row in progress(facts)["spells"]]
+    assert restored == spells(facts, as_of)
+    assert [s.confirmed_months(as_of) for s in restored] == [s.confirmed_months(as_of) for s in spells(facts, as_of)]

@@ -44,7 +44,9 @@ def _fill():
     for row in connection.execute(sa.select(events)):
         facts.setdefault(row.worker_id, []).append(to_fact(row))
     for worker_id, worker_facts in facts.items():
-        connection.execute(workers.update().where(workers.c.id == worker_id).values(progress(worker_facts)))
+        found = progress(worker_facts)  # what later revisions added to it is theirs to fill
+        connection.execute(workers.update().where(workers.c.id == worker_id)
+                           .values({c.name: found[c.name] for c in workers.columns if c.name != 'id'}))
 
 
 def downgrade():
