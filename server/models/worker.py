@@ -44,20 +44,21 @@ class Worker(db.Model):
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # What reports count (domain.progress): the first day at each stage or past it, the day 1, 3
     # and 6 confirmed months were reached, the first spell's end, the employer the worker counts
-    # for, and the events the stability rules read — so reports are GROUP BYs over this table.
+    # for, and the events the stability rules read — so reports are GROUP BYs over this table's
+    # covering indexes (migration 0012).
     registered_on: Mapped[dt.date | None] = mapped_column(Date)
     fair_on: Mapped[dt.date | None] = mapped_column(Date)
-    first_fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    first_fair_id: Mapped[str | None] = mapped_column(String(36))
     intent_on: Mapped[dt.date | None] = mapped_column(Date)
     assigned_on: Mapped[dt.date | None] = mapped_column(Date)
     departed_on: Mapped[dt.date | None] = mapped_column(Date)
     arrived_on: Mapped[dt.date | None] = mapped_column(Date)
-    onboarded_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    onboarded_on: Mapped[dt.date | None] = mapped_column(Date)
     month1_on: Mapped[dt.date | None] = mapped_column(Date)
     month3_on: Mapped[dt.date | None] = mapped_column(Date)
     month6_on: Mapped[dt.date | None] = mapped_column(Date)
     spell_ended_on: Mapped[dt.date | None] = mapped_column(Date)
-    counted_employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    counted_employer_id: Mapped[str | None] = mapped_column(String(36))
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)

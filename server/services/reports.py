@@ -41,7 +41,7 @@ def funnel(user: User, args: dict, as_of: dt.date) -> dict:
     people registered in that period."""
     access.require(user, "report.read")
     by = DIMENSIONS[args.get("by", "county")]
-    counts = [func.coalesce(func.sum(case((column <= as_of, 1), else_=0)), 0).label(name) for name, column in STAGES]
+    counts = [func.count().filter(column <= as_of).label(name) for name, column in STAGES]
     query = _scoped(select(*by, *counts), user, args).group_by(*by)
     groups = [{"key": list(row[:len(by)]), **{name: int(row._mapping[name]) for name, _ in STAGES}}
               for row in db.session.execute(query)]

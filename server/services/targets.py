@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from server.domain.regions import county_name
 from server.extensions import db
@@ -53,8 +53,7 @@ def _actual(year: int, counties: list[str]) -> dict[str, dict[str, int]]:
         return found
     start, as_of = dt.date(year, 1, 1), min(dt.date(year, 12, 31), dt.datetime.now(CHINA).date())
     columns = {"transfers": Worker.departed_on, "arrivals": Worker.arrived_on, "stable_3_months": Worker.month3_on}
-    counts = [func.coalesce(func.sum(case(((column >= start) & (column <= as_of), 1), else_=0)), 0)
-              for column in columns.values()]
+    counts = [func.count().filter((column >= start) & (column <= as_of)) for column in columns.values()]
     rows = db.session.execute(select(Worker.home_county_code, *counts)
                               .where(Worker.home_county_code.in_(counties)).group_by(Worker.home_county_code))
     for county, *values in rows:
