@@ -19,7 +19,7 @@ never patch.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,6 +53,9 @@ class Evidence:
 
 @dataclass
 class Spell:
+    """One unbroken employment. Built up by ``spells``, final once returned: what is computed from
+    its evidence (the confirmed months) is computed once and kept."""
+
     number: int  # 1 for the worker's first spell in the program, 2 for the next…
     start: dt.date
     employer_id: str | None
@@ -78,8 +81,8 @@ class Spell:
         return self._confirmed_days[k - 1]
 
     def confirmed_months(self, as_of: dt.date) -> int:
-        """Months 1…n complete and each confirmed: the count subsidies pay on."""
-        return min(self.complete_months(as_of), len(self._confirmed_days))
+        """Months 1…n complete and each confirmed by ``as_of``: the count subsidies pay on."""
+        return bisect_right(self._confirmed_days, as_of)
 
     @cached_property
     def _evidence_days(self) -> list[dt.date]:
