@@ -9,8 +9,9 @@ database aggregations (GROUP BY over one row per worker) rather than loops over 
 - the first day any spell of employment reached 1, 3 and 6 consecutive confirmed months
   (``stability``: a day that may lie ahead when the evidence already covers it; reports ask
   ``<= as_of``);
-- the end of the first spell (a retention curve's event) and the employer the worker is counted
-  for (the first onboarding's, else the intention's or the batch's);
+- the end of the first spell, or the day it went silent (35 days after its last evidence) —
+  a retention curve's event: people who leave without a word are gone too —, and the employer
+  the worker is counted for (the first onboarding's, else the intention's or the batch's);
 - the events subsidies are computed from (arrival and employment), compacted
   (``stability_facts``): eligibility as of any date reads this one column, not the event log;
 - the spells of employment those events make (``spells``): what eligibility as of today or later
@@ -32,7 +33,7 @@ MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
                      "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
-           "counted_employer_id", "stability_facts", "spells")
+           "spell_silent_on", "counted_employer_id", "stability_facts", "spells")
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -59,6 +60,7 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     found["spells"] = [stored(s) for s in worked] or None
     if worked:
         found["spell_ended_on"] = worked[0].end
+        found["spell_silent_on"] = worked[0].next_check_due()  # unseen at work from then, unless evidence comes
         for k, column in MONTH_COLUMNS.items():
             days = [s.confirmed_on(k) for s in worked if s.confirmed_months(_FAR) >= k]
             found[column] = min(days) if days else None

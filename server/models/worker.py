@@ -58,6 +58,7 @@ class Worker(db.Model):
     month3_on: Mapped[dt.date | None] = mapped_column(Date)
     month6_on: Mapped[dt.date | None] = mapped_column(Date)
     spell_ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    spell_silent_on: Mapped[dt.date | None] = mapped_column(Date)
     counted_employer_id: Mapped[str | None] = mapped_column(String(36))
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)

@@ -56,12 +56,14 @@ def funnel(user: User, args: dict, as_of: dt.date) -> dict:
 
 def retention(user: User, args: dict, as_of: dt.date) -> dict:
     """The Kaplan–Meier curve of staying employed, month by month since arrival (the first spell
-    of employment; someone still employed is censored at ``as_of``)."""
+    of employment, ended by its end or by 35 days without evidence of work; someone still
+    employed is censored at ``as_of``)."""
     access.require(user, "report.read")
-    ended = (Worker.spell_ended_on.is_not(None)) & (Worker.spell_ended_on <= as_of)
-    last_day = case((ended, Worker.spell_ended_on), else_=as_of)
+    ended = Worker.spell_ended_on <= as_of
+    silent = Worker.spell_silent_on <= as_of  # nobody has seen them at work for 35 days: gone, unless evidence comes
+    last_day = case((ended, Worker.spell_ended_on), (silent, Worker.spell_silent_on), else_=as_of)
     month = (_days_between(Worker.arrived_on, last_day) / 30).label("month")
-    did_end = case((ended, 1), else_=0).label("ended")
+    did_end = case((ended | silent, 1), else_=0).label("ended")
     query = _scoped(select(month, did_end, func.count()), user, args).where(Worker.onboarded_on <= as_of)
     rows = db.session.execute(query.group_by(month, did_end)).all()
     curve = kaplan_meier(((int(m), bool(e), n) for m, e, n in rows), CURVE_MONTHS)

@@ -138,23 +138,28 @@ def test_the_funnel_equals_plain_sql_over_the_events(client, auth, program):
 def test_the_retention_curve_counts_recent_arrivals_for_the_months_they_had(client, auth, program):
     # as of day 200: one worker still employed since day 0 (observed 6 months); one who arrived on
     # day 150 and is still there (observed 1 month: censored, not gone); two who left: one after 40
-    # days (month 1), one after 20 days (month 0).
+    # days (month 1), one after 20 days (month 0); one never confirmed after onboarding — unseen at
+    # work from day 35: gone in month 1, though nobody scanned an end.
     program.worker(0, arrived=0, onboarded=0, confirmations=range(30, 200, 30))
     program.worker(1, arrived=0, onboarded=0, confirmations=(30,), ended=40)
     program.worker(2, arrived=150, onboarded=150, confirmations=(180,))
     program.worker(3, arrived=150, onboarded=150, ended=170)
+    program.worker(4, arrived=0, onboarded=0)
     db.session.rollback()
 
     answer = client.get(f"/api/reports/retention?as_of={AS_OF}", headers=auth.headers("county")).json
     points = {p["month"]: p for p in answer["points"]}
-    assert answer["workers"] == 4
-    assert (points[0]["at_risk"], points[0]["ended"]) == (4, 1)
-    assert (points[1]["survival"], points[1]["at_risk"], points[1]["ended"], points[1]["censored"]) == (0.75, 3, 1, 1)
-    # 0.75 × (1 − 1/3): a naive ratio would say 1 of 4 (0.25) lasted two months
-    assert points[2]["survival"] == points[6]["survival"] == 0.5
+    assert answer["workers"] == 5
+    assert (points[0]["at_risk"], points[0]["ended"]) == (5, 1)
+    assert (points[1]["survival"], points[1]["at_risk"], points[1]["ended"], points[1]["censored"]) == (0.8, 4, 2, 1)
+    # 0.8 × (1 − 2/4): a naive ratio would say 1 of 5 (0.2) lasted two months
+    assert points[2]["survival"] == points[6]["survival"] == 0.4
     assert (points[6]["at_risk"], points[6]["censored"], points[7]["at_risk"], points[7]["survival"]) == (1, 1, 0, None)
     assert client.get(f"/api/reports/retention?as_of={AS_OF}", headers=auth.headers("other_county")).json[
         "workers"] == 0
+    # as of day 30 the silent one was not silent yet: still employed, censored
+    early = client.get(f"/api/reports/retention?as_of={DAY0 + dt.timedelta(days=30)}", headers=auth.headers("county")).json
+    assert (early["workers"], early["points"][0]["ended"], early["points"][1]["censored"]) == (3, 0, 3)
 
 
 def test_subsidy_totals_sum_the_ledger_per_policy_and_status(client, auth, program):

@@ -27,7 +27,8 @@ def test_each_stage_is_the_first_day_at_it_or_past_it():
     assert (found["arrived_on"], found["onboarded_on"]) == (day(-1), day(0))
     assert found["counted_employer_id"] == "e1"
     assert (found["month1_on"], found["month3_on"], found["month6_on"]) == (day(30), day(90), None)
-    assert found["spell_ended_on"] == day(100)
+    assert found["spell_ended_on"] == day(100) and found["spell_silent_on"] is None
+    assert progress([onboard(0), confirm(30)])["spell_silent_on"] == day(65)  # 35 days after the last evidence
 
 
 def test_the_fair_is_the_first_one_attended():

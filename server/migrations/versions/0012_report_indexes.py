@@ -21,8 +21,8 @@ INDEXES = {
     'ix_workers_funnel_fair': ['first_fair_id', 'home_county_code', 'poor_household', *STAGES],
     'ix_workers_funnel_employer': ['counted_employer_id', 'home_county_code', 'poor_household', *STAGES],
     'ix_workers_funnel_poor': ['poor_household', 'home_county_code', *STAGES],
-    'ix_workers_retention': ['onboarded_on', 'arrived_on', 'spell_ended_on', 'home_county_code', 'poor_household',
-                             'registered_on'],
+    'ix_workers_retention': ['onboarded_on', 'arrived_on', 'spell_ended_on', 'spell_silent_on', 'home_county_code',
+                             'poor_household', 'registered_on'],
 }
 REPLACED = {'ix_workers_first_fair_id': ['first_fair_id'], 'ix_workers_onboarded_on': ['onboarded_on'],
             'ix_workers_counted_employer_id': ['counted_employer_id']}
