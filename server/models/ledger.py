@@ -53,7 +53,7 @@ class Payout(db.Model):
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     history: Mapped[list] = mapped_column(JSON, default=list)  # [{status, by, at, reason}]: each step by a named user
-    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # the last recompute that changed it
 
 
 class Target(db.Model):

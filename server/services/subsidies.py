@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
@@ -110,38 +110,53 @@ def _employment(rules: list, as_of: dt.date):
 
 
 def _reconcile(found: dict, user: User) -> dict:
+    """The ledger brought in line with ``found`` by key, written in bulk (a program's ledger holds
+    hundreds of thousands of rows): new keys inserted, rows whose computation changed updated."""
     now = utcnow()
-    ledger = {p.key: p for p in db.session.scalars(select(Payout))}
-    counts = Counter()
+    ledger = {row.key: row for row in db.session.execute(select(*(getattr(Payout, c) for c in ("id", "key", *_KEPT))))}
+    counts, new, changed = Counter(), [], []
     for key, (item, worker_id, employer_id, county) in found.items():
-        payout = ledger.get(key)
-        if payout is None:
-            db.session.add(Payout(key=key, policy_code=item.policy_code, policy_version=item.policy_version,
-                                  worker_id=worker_id, employer_id=employer_id, county_code=county, amount=item.amount,
-                                  reached_on=item.reached_on, status="eligible", explanation=list(item.explanation),
-                                  flags=[], history=[_step("eligible", None, now)], computed_at=now))
+        row = ledger.get(key)
+        if row is None:
+            new.append({"key": key, "policy_code": item.policy_code, "policy_version": item.policy_version,
+                        "worker_id": worker_id, "employer_id": employer_id, "county_code": county,
+                        "amount": item.amount, "reached_on": item.reached_on, "status": "eligible",
+                        "explanation": list(item.explanation), "flags": [],
+                        "history": [_step("eligible", None, now)], "computed_at": now})
             counts["new"] += 1
             continue
-        payout.explanation, payout.computed_at = list(item.explanation), now
-        if payout.status in ("eligible", "review"):  # not yet approved: the recomputed facts stand
-            payout.amount, payout.reached_on, payout.policy_version = item.amount, item.reached_on, item.policy_version
-        if "no_longer_eligible" in payout.flags:  # the evidence is back
-            payout.flags = [f for f in payout.flags if f != "no_longer_eligible"]
-            if payout.status == "review":
-                payout.status = "eligible"
-                payout.history = payout.history + [_step("eligible", None, now, "evidence returned")]
+        values = {c: getattr(row, c) for c in _KEPT} | {"explanation": list(item.explanation)}
+        if row.status in ("eligible", "review"):  # not yet approved: the recomputed facts stand
+            values |= {"amount": item.amount, "reached_on": item.reached_on, "policy_version": item.policy_version}
+        if "no_longer_eligible" in row.flags:  # the evidence is back
+            values["flags"] = [f for f in row.flags if f != "no_longer_eligible"]
+            if row.status == "review":
+                values |= {"status": "eligible", "history": row.history + [_step("eligible", None, now, "evidence returned")]}
+        if any(values[c] != getattr(row, c) for c in _KEPT):
+            changed.append({"id": row.id, **values})
         counts["unchanged"] += 1
-    for key, payout in ledger.items():
-        if key in found or payout.status == "rejected" or "no_longer_eligible" in payout.flags:
+    for key, row in ledger.items():
+        if key in found or row.status == "rejected" or "no_longer_eligible" in row.flags:
             continue
-        payout.flags = payout.flags + ["no_longer_eligible"]
-        if payout.status in ("eligible", "approved"):
-            payout.status = "review"
-            payout.history = payout.history + [_step("review", None, now, "later evidence removed the eligibility")]
+        values = {c: getattr(row, c) for c in _KEPT} | {"flags": row.flags + ["no_longer_eligible"]}
+        if row.status in ("eligible", "approved"):
+            values |= {"status": "review",
+                       "history": row.history + [_step("review", None, now, "later evidence removed the eligibility")]}
+        changed.append({"id": row.id, **values})
         counts["no_longer_eligible"] += 1
+    if new:
+        db.session.execute(Payout.__table__.insert(), new)
+    if changed:
+        table = Payout.__table__
+        db.session.execute(table.update().where(table.c.id == bindparam("b_id")).values(
+            {c: bindparam(f"b_{c}") for c in (*_KEPT, "computed_at")}),
+            [{f"b_{k}": v for k, v in row.items()} | {"b_computed_at": now} for row in changed])
     audit.record("payouts.recomputed", actor=user, target="payouts", **counts)
     db.session.commit()
     return {"new": counts["new"], "unchanged": counts["unchanged"], "no_longer_eligible": counts["no_longer_eligible"]}
+
+
+_KEPT = ("status", "flags", "history", "explanation", "amount", "reached_on", "policy_version")  # what a recompute may change
 
 
 def step(payout_id: int, action: str, user: User, reason: str | None = None) -> Payout:
