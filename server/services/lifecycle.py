@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import load_only
 
 from server.domain.lifecycle import (
@@ -79,25 +79,32 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
                      .group_by(Event.worker_id).subquery())
     moved = func.coalesce(reassignments.c.n, 0)
     silent_since = today - dt.timedelta(days=NO_CONFIRMATION_DAYS)
-    candidates = or_(  # what the rules can flag, narrowed in the database (risk_reasons decides)
-        (Worker.status == "employed") & or_(moved >= REASSIGNMENTS_AT_RISK, or_(
-            Worker.last_confirmed_on.is_(None), Worker.last_confirmed_on < silent_since) & or_(
-            Worker.employed_since.is_(None), Worker.employed_since < silent_since)),
-        (Worker.status == "ended") & (Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS)))
+    # Still employed and unseen for 35 days, or moved twice: exactly what risk_reasons says of
+    # them, so the database counts, orders and pages these (thousands, on a big program)...
+    still_employed = (Worker.status == "employed") & or_(moved >= REASSIGNMENTS_AT_RISK, and_(
+        or_(Worker.last_confirmed_on.is_not(None), Worker.employed_since.is_not(None)),
+        or_(Worker.last_confirmed_on.is_(None), Worker.last_confirmed_on < silent_since),
+        or_(Worker.employed_since.is_(None), Worker.employed_since < silent_since)))
+    # ... and the few who left in the last 30 days are checked here for leaving within 30 days of arriving.
+    left_lately = (Worker.status == "ended") & (Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS))
     shown = load_only(Worker.id, Worker.name, Worker.status, Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since, Worker.employment_ended_on,
-                      Worker.last_confirmed_on)  # not the whole record: thousands of rows on a big program
+                      Worker.last_confirmed_on)  # not the whole record
     query = access.scope_workers(
-        select(Worker, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id).where(candidates)
-        .options(shown), user)
-    found = []
-    for worker, n in db.session.execute(query):
-        arrived = worker.milestones.get("arrived") if worker.milestones else None
-        reasons = risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,
-                               last_confirmed_on=worker.last_confirmed_on, employment_ended_on=worker.employment_ended_on,
-                               arrived_on=dt.date.fromisoformat(arrived) if arrived else None, reassignments=n)
-        if reasons:
-            found.append((worker, reasons))
-    found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
+        select(Worker, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id).options(shown), user)
     page, per_page = args.get("page", 1), args.get("per_page", 100)
-    return found[(page - 1) * per_page: page * per_page], len(found)
+    unseen_since = func.coalesce(Worker.last_confirmed_on, Worker.employed_since)
+    rows = list(db.session.execute(query.where(still_employed).order_by(unseen_since, Worker.id).limit(page * per_page)))
+    rows += list(db.session.execute(query.where(left_lately)))
+    found = [(worker, reasons) for worker, reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
+    found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
+    employed_total = db.session.scalar(select(func.count()).select_from(query.where(still_employed).subquery()))
+    left_total = sum(1 for worker, _ in found if worker.status == "ended")
+    return found[(page - 1) * per_page: page * per_page], employed_total + left_total
+
+
+def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
+    arrived = worker.milestones.get("arrived") if worker.milestones else None
+    return risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,
+                        last_confirmed_on=worker.last_confirmed_on, employment_ended_on=worker.employment_ended_on,
+                        arrived_on=dt.date.fromisoformat(arrived) if arrived else None, reassignments=reassignments)

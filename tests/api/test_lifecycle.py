@@ -90,6 +90,12 @@ def test_the_morning_list_of_workers_at_risk(client, auth, register, arrived):
     assert reasons == {quiet: ["no_confirmation_35_days"], moved: ["no_confirmation_35_days", "reassigned_twice"],
                        gone: ["ended_within_30_days_of_arrival"]}
     assert client.get("/api/at-risk", headers=auth.headers("other_county")).json["total"] == 0
+    # page by page, the same people in the same order (the still-employed paged by the database,
+    # the ones who left merged in)
+    pages = [client.get(f"/api/at-risk?per_page=1&page={n}", headers=auth.headers("workstation")).json
+             for n in (1, 2, 3, 4)]
+    assert [p["total"] for p in pages] == [3, 3, 3, 3] and pages[3]["items"] == []
+    assert [p["items"][0]["worker"]["id"] for p in pages[:3]] == [i["worker"]["id"] for i in listed["items"]]
 
 
 def test_a_training_is_attended_by_scan_and_completed_on_the_record(client, auth, register):
