@@ -135,6 +135,8 @@ def _passes(policy: Policy, profile: Profile, first_time: bool) -> bool:
 
 
 def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> list[Item]:
+    if not any(_passes(v, profile, first_time=spell.number == 1) for v in versions):
+        return []  # no version is for this worker, whatever the day
     confirmed = spell.confirmed_months(as_of)
     code = versions[0].code
     if kind == "milestone":  # (months, the milestone's name in the key)
