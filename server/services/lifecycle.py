@@ -90,15 +90,24 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     shown = load_only(Worker.id, Worker.name, Worker.status, Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since, Worker.employment_ended_on,
                       Worker.last_confirmed_on)  # not the whole record
-    query = access.scope_workers(
-        select(Worker, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id).options(shown), user)
+
+    def joined(*columns):
+        return access.scope_workers(
+            select(*columns, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id), user)
+
     page, per_page = args.get("page", 1), args.get("per_page", 100)
-    unseen_since = func.coalesce(Worker.last_confirmed_on, Worker.employed_since)
-    rows = list(db.session.execute(query.where(still_employed).order_by(unseen_since, Worker.id).limit(page * per_page)))
-    rows += list(db.session.execute(query.where(left_lately)))
+    # from the start to the page's end (merged with the others below), with how many there are in
+    # all: ids only, read from an index (migration 0013); then the page's workers themselves
+    head = db.session.execute(joined(Worker.id).add_columns(func.count().over()).where(still_employed)
+                              .order_by(func.coalesce(Worker.last_confirmed_on, Worker.employed_since), Worker.id)
+                              .limit(page * per_page)).all()
+    employed_total = head[0][2] if head else 0
+    workers = {w.id: w for w in db.session.scalars(select(Worker).options(shown).where(
+        Worker.id.in_([worker_id for worker_id, _, _ in head])))} if head else {}
+    rows = [(workers[worker_id], n) for worker_id, n, _ in head]
+    rows += list(db.session.execute(joined(Worker).options(shown).where(left_lately)))
     found = [(worker, reasons) for worker, reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
     found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
-    employed_total = db.session.scalar(select(func.count()).select_from(query.where(still_employed).subquery()))
     left_total = sum(1 for worker, _ in found if worker.status == "ended")
     return found[(page - 1) * per_page: page * per_page], employed_total + left_total
 
