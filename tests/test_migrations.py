@@ -7,7 +7,7 @@ from server.models import Worker
 from tests.api.test_subsidies import employed
 
 REPORT_COLUMNS = ("registered_on", "onboarded_on", "month1_on", "month3_on", "counted_employer_id", "stability_facts",
-                  "spells", "spell_silent_on")
+                  "spells", "spell_silent_on", "reassignments")
 
 
 def test_upgrading_past_0010_fills_the_report_columns_from_the_events(client, auth, register):

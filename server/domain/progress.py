@@ -11,7 +11,8 @@ database aggregations (GROUP BY over one row per worker) rather than loops over 
   ``<= as_of``);
 - the end of the first spell, or the day it went silent (35 days after its last evidence) —
   a retention curve's event: people who leave without a word are gone too —, and the employer
-  the worker is counted for (the first onboarding's, else the intention's or the batch's);
+  the worker is counted for (the first onboarding's, else the intention's or the batch's), and
+  how many times the worker was re-assigned (the at-risk list);
 - the events subsidies are computed from (arrival and employment), compacted
   (``stability_facts``): eligibility as of any date reads this one column, not the event log;
 - the spells of employment those events make (``spells``): what eligibility as of today or later
@@ -33,7 +34,7 @@ MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
                      "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
-           "spell_silent_on", "counted_employer_id", "stability_facts", "spells")
+           "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells")
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -56,6 +57,7 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     found["counted_employer_id"] = _counted_employer(facts)
     kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
     found["stability_facts"] = [compact(f) for f in kept] or None
+    found["reassignments"] = sum(f.type == "employment.reassigned" for f in kept)
     worked = spells(kept, _FAR, gap_days=gap_days)
     found["spells"] = [stored(s) for s in worked] or None
     if worked:

@@ -60,6 +60,7 @@ class Worker(db.Model):
     spell_ended_on: Mapped[dt.date | None] = mapped_column(Date)
     spell_silent_on: Mapped[dt.date | None] = mapped_column(Date)
     counted_employer_id: Mapped[str | None] = mapped_column(String(36))
+    reassignments: Mapped[int] = mapped_column(default=0, server_default="0")
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)

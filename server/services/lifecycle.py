@@ -19,7 +19,6 @@ from server.models import Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import record_event
-from server.services.queries import not_voided
 
 
 def _flagged():
@@ -74,10 +73,7 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     30 days of arrival, re-assigned twice. The ones unseen the longest first."""
     access.require(user, "worker.read")
     today = today or dt.date.today()
-    reassignments = (select(Event.worker_id, func.count().label("n")).where(Event.type == "employment.reassigned",
-                                                                           not_voided())
-                     .group_by(Event.worker_id).subquery())
-    moved = func.coalesce(reassignments.c.n, 0)
+    moved = Worker.reassignments
     silent_since = today - dt.timedelta(days=NO_CONFIRMATION_DAYS)
     # Still employed and unseen for 35 days, or moved twice: exactly what risk_reasons says of
     # them, so the database counts, orders and pages these (thousands, on a big program)...
@@ -92,12 +88,11 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
                       Worker.last_confirmed_on)  # not the whole record
 
     def joined(*columns):
-        return access.scope_workers(
-            select(*columns, moved).outerjoin(reassignments, reassignments.c.worker_id == Worker.id), user)
+        return access.scope_workers(select(*columns, moved), user)
 
     page, per_page = args.get("page", 1), args.get("per_page", 100)
     # from the start to the page's end (merged with the others below), with how many there are in
-    # all: ids only, read from an index (migration 0013); then the page's workers themselves
+    # all: ids only, read from an index (migrations 0013, 0014); then the page's workers themselves
     head = db.session.execute(joined(Worker.id).add_columns(func.count().over()).where(still_employed)
                               .order_by(func.coalesce(Worker.last_confirmed_on, Worker.employed_since), Worker.id)
                               .limit(page * per_page)).all()
