@@ -11,6 +11,7 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from server.domain.id_numbers import mask_from_parts
@@ -83,7 +84,7 @@ def _xlsx(table: list[list], name: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(name)
     for row in table:
-        sheet.append(row)
+        sheet.append([_as_text(sheet, v) if _formula_like(v) else v for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -91,5 +92,20 @@ def _xlsx(table: list[list], name: str) -> bytes:
 
 def _csv(table: list[list]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows([["" if v is None else v for v in row] for row in table])
+    csv.writer(out).writerows([["" if v is None else "'" + v if _formula_like(v) else v for v in row] for row in table])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese right
+
+
+# Text a spreadsheet would take for a formula (a name typed as =HYPERLINK("http://…") on a
+# roster, say): written as text in XLSX, behind an apostrophe in CSV, never run on finance's PC.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _as_text(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl takes a string starting with "=" for a formula
+    return cell

