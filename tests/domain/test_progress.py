@@ -53,24 +53,23 @@ def test_a_month_whose_evidence_covers_it_is_reached_on_its_last_day_even_ahead(
     assert progress([onboard(0), confirm(100)])["month3_on"] == day(100)
 
 
+MAKERS = {"confirm": confirm, "end": lambda d: fact("employment.ended", d),
+          "reassign": lambda d: fact("employment.reassigned", d, employer="e2")}
+# An onboarding on day 0, then confirmations, ends and re-assignments on random days.
+employment = st.lists(st.tuples(st.sampled_from(list(MAKERS)), st.integers(1, 400)), max_size=12).map(
+    lambda steps: [onboard(0), *(MAKERS[kind](d) for kind, d in steps)])
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["confirm", "end", "reassign"]), st.integers(1, 400)), max_size=12),
-       st.integers(0, 500))
-def test_the_compact_facts_give_the_same_spells_as_the_events(steps, as_of):
-    makers = {"confirm": confirm, "end": lambda d: fact("employment.ended", d),
-              "reassign": lambda d: fact("employment.reassigned", d, employer="e2")}
-    facts = [onboard(0), *(makers[kind](d) for kind, d in steps)]
+@given(employment, st.integers(0, 500))
+def test_the_compact_facts_give_the_same_spells_as_the_events(facts, as_of):
     compact = progress(facts)["stability_facts"]
     assert spells([expand(row) for row in compact], day(as_of)) == spells(facts, day(as_of))
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["confirm", "end", "reassign"]), st.integers(1, 400)), max_size=12),
-       st.integers(0, 100))
-def test_the_stored_spells_are_the_spells_as_of_any_day_after_the_last_event(steps, days_after):
-    makers = {"confirm": confirm, "end": lambda d: fact("employment.ended", d),
-              "reassign": lambda d: fact("employment.reassigned", d, employer="e2")}
-    facts = [onboard(0), *(makers[kind](d) for kind, d in steps)]
+@given(employment, st.integers(0, 100))
+def test_the_stored_spells_are_the_spells_as_of_any_day_after_the_last_event(facts, days_after):
     as_of = max(f.day for f in facts) + dt.timedelta(days=days_after)
     restored = [restore(row) for row in progress(facts)["spells"]]
     assert restored == spells(facts, as_of)
