@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 
 class BaseSchema(Schema):
@@ -21,6 +22,18 @@ class PlainText(fields.String):
         if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
             raise ValidationError("含有不可见的控制字符。 Contains invisible control characters.")
         return text
+
+
+class ProgramDate(fields.Date):
+    """A day the program can have met: 2000 to 2099 (the lunar tables end in 2099; a year 0433
+    or 9999 is a typing slip, and arithmetic on it would overflow)."""
+
+    FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(
+            self.FIRST, self.LAST, error="日期须在 2000 至 2099 年之间。 A date between 2000 and 2099."))
+        super().__init__(**kwargs)
 
 
 class ErrorSchema(BaseSchema):

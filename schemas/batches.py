@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from schemas.workers import MobileField
 
 _STATION = PlainText(validate=validate.Length(min=1, max=100))
@@ -136,9 +136,9 @@ class BatchQueryArgsSchema(BaseSchema):
     status = fields.String(validate=validate.OneOf(("planned", "departed")))
     destination_station = _STATION
     origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    date_from = ProgramDate(data_key="from")
+    date_to = ProgramDate(data_key="to")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from server.domain.job_types import job_types
 
 _COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$", error="六位县级代码。 A six-digit county code."))
@@ -16,7 +16,7 @@ class FairInSchema(BaseSchema):
     township = PlainText(validate=validate.Length(max=100))
     village = PlainText(validate=validate.Length(max=100))
     venue = PlainText(required=True, validate=validate.Length(min=1, max=200))
-    date = fields.Date(required=True)
+    date = ProgramDate(required=True)
     starts_at = fields.Time(required=True, metadata={"example": "09:00"})
     ends_at = fields.Time(required=True, metadata={"example": "16:00"})
     organiser = PlainText(required=True, validate=validate.Length(min=1, max=200))
@@ -162,9 +162,9 @@ class FairPageSchema(BaseSchema):
 
 class FairQueryArgsSchema(BaseSchema):
     county_code = _COUNTY
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    date_from = ProgramDate(data_key="from")
+    date_to = ProgramDate(data_key="to")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -173,7 +173,7 @@ class FairEmployerInSchema(BaseSchema):
 
 
 class LunarArgsSchema(BaseSchema):
-    date = fields.Date(required=True)
+    date = ProgramDate(required=True)
 
 
 class LunarAnswerSchema(LunarSchema):

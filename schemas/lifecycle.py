@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from server.domain.lifecycle import REVIEW_FLAGS
 
 
 class ReviewArgsSchema(BaseSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")))
     reason = fields.String(validate=validate.OneOf(REVIEW_FLAGS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -41,7 +41,7 @@ class ReviewPageSchema(BaseSchema):
 
 
 class AtRiskArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
@@ -67,8 +67,8 @@ class TrainingInSchema(BaseSchema):
     provider = PlainText(required=True, validate=validate.Length(min=1, max=200))
     place = PlainText(required=True, validate=validate.Length(min=1, max=200))
     county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = ProgramDate(required=True)
+    ends_on = ProgramDate(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
     hours = fields.Float(load_default=0, validate=validate.Range(min=0, max=2000),
                          metadata={"description": "hours of attendance that complete it (0: attending completes it)"})
@@ -101,7 +101,7 @@ class TrainingPageSchema(BaseSchema):
 
 
 class PageArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -122,7 +122,7 @@ class SiteSchema(BaseSchema):
 
 
 class SiteCodeArgsSchema(BaseSchema):
-    date = fields.Date(metadata={"description": "the day (default: today, China time)"})
+    date = ProgramDate(metadata={"description": "the day (default: today, China time)"})
 
 
 class SiteCodeSchema(BaseSchema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema
+from schemas.base import BaseSchema, ProgramDate
 from server.services.reports import DIMENSIONS, STAGES
 
 COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county code has 6 digits.")
@@ -12,9 +12,9 @@ COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county c
 class ScopeArgsSchema(BaseSchema):
     county = fields.String(validate=COUNTY, metadata={"description": "one origin county (a county's staff: their own)"})
     poor_household = fields.Boolean()
-    from_ = fields.Date(data_key="from", metadata={"description": "people registered on or after this day"})
-    to = fields.Date(metadata={"description": "people registered on or before this day"})
-    as_of = fields.Date(metadata={"description": "the day the counts are for (default: today)"})
+    from_ = ProgramDate(data_key="from", metadata={"description": "people registered on or after this day"})
+    to = ProgramDate(metadata={"description": "people registered on or before this day"})
+    as_of = ProgramDate(metadata={"description": "the day the counts are for (default: today)"})
 
 
 class FunnelArgsSchema(ScopeArgsSchema):

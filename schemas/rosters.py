@@ -10,7 +10,7 @@ from server.domain.roster_files import HEADINGS
 
 class UploadSchema(BaseSchema):
     filename = PlainText(required=True, validate=validate.Regexp(
-        r"(?i)^.{1,190}\.(xlsx|csv)$", error="须为 .xlsx 或 .csv 文件名。 A .xlsx or .csv file name."))
+        r"^.{1,190}\.([xX][lL][sS][xX]|[cC][sS][vV])$", error="须为 .xlsx 或 .csv 文件名。 A .xlsx or .csv file name."))
     content_base64 = fields.String(required=True, validate=validate.Length(min=1))
 
 

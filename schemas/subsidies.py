@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from server.domain.subsidies import KINDS
 
 
@@ -48,8 +48,8 @@ class PolicyInSchema(BaseSchema):
         "description": "an existing code makes a new version of that policy; a new code a new policy"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     name = PlainText(required=True, validate=validate.Length(min=1, max=200))
-    effective_from = fields.Date(required=True)
-    effective_to = fields.Date(allow_none=True, load_default=None)
+    effective_from = ProgramDate(required=True)
+    effective_to = ProgramDate(allow_none=True, load_default=None)
     params = fields.Dict(required=True)
     filters = fields.Nested(FiltersSchema, load_default=dict)
 
@@ -70,7 +70,7 @@ class PolicySchema(PolicyInSchema):
 
 
 class AsOfSchema(BaseSchema):
-    as_of = fields.Date(metadata={"description": "the day eligibility is computed for (default: today)"})
+    as_of = ProgramDate(metadata={"description": "the day eligibility is computed for (default: today)"})
 
 
 class ItemSchema(BaseSchema):

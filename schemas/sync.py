@@ -6,7 +6,7 @@ import functools
 
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.lifecycle import END_REASONS
 from server.domain.sync_rules import PUSHABLE_TYPES
@@ -27,7 +27,7 @@ class IntentDataSchema(NoteSchema):
 
 
 class OnboardedDataSchema(NoteSchema):
-    start_date = fields.Date()
+    start_date = ProgramDate()
     posting_id = fields.String(validate=validate.Length(max=100))
     job_type = PlainText(validate=validate.Length(max=100))
     wage = fields.Integer(validate=validate.Range(min=0, max=100_000), metadata={"description": "yuan a month"})
@@ -46,7 +46,7 @@ class ReassignedDataSchema(NoteSchema):
 
 
 class EndedDataSchema(NoteSchema):
-    end_date = fields.Date()
+    end_date = ProgramDate()
     reason = fields.String(required=True, validate=validate.OneOf(list(END_REASONS)), metadata={
         "description": "pay, climate, food, homesick, family, health, dismissed, contract_ended, other"})
     text = PlainText(validate=validate.Length(max=500), metadata={"description": "what happened; required for other"})
@@ -103,7 +103,7 @@ class EnvelopeSchema(BaseSchema):
     worker_id = _ID
     temporary_pass = fields.String(validate=validate.Length(min=1, max=60), metadata={
         "description": "the scanned LPT1: text of an on-the-spot registration's temporary pass; worker_id names the same worker"})
-    scanned_by = fields.Integer(validate=validate.Range(min=1), metadata={
+    scanned_by = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={
         "description": "the user who made the scan, on a phone several people share (default: who pushes)"})
     context = fields.Nested(ContextSchema, load_default=dict)
     data = fields.Dict(load_default=dict)
@@ -227,7 +227,7 @@ class QuarantineQueryArgsSchema(BaseSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
     reason = fields.String()
     device_id = fields.String()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -149,7 +149,7 @@ class WorkerQueryArgsSchema(BaseSchema):
     employer_id = fields.String()
     fair_id = fields.String()
     batch_id = fields.String()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

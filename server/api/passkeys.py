@@ -56,9 +56,10 @@ class WorkerInvitations(MethodView):
                 "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
 
 
-@blp.route("/users/<int:user_id>/revoke")
+@blp.route("/users/<int(max=2147483647):user_id>/revoke")
 class UserRevoke(MethodView):
     @blp.response(200, UserStatusSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="your own access: another admin must revoke it")
     def post(self, user_id):
         """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are blocked."""
         user = passkeys.revoke_access(current_user(), user_id)
@@ -152,7 +153,7 @@ class Passkeys(MethodView):
         return passkeys.list_passkeys(current_user())
 
 
-@blp.route("/passkeys/<int:passkey_id>")
+@blp.route("/passkeys/<int(max=2147483647):passkey_id>")
 class PasskeyById(MethodView):
     @blp.arguments(PasskeyPatchSchema)
     @blp.response(200, PasskeySchema)

@@ -15,7 +15,7 @@ from schemas.reports import (
     SubsidyTotalSchema,
 )
 from server.api.auth import current_user
-from server.api.rosters import download
+from server.api.rosters import download, file_formats
 from server.services import bulletin, reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports",
@@ -55,6 +55,7 @@ class SubsidyTotals(MethodView):
 class MonthlyBulletin(MethodView):
     @blp.arguments(BulletinArgsSchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    @file_formats(blp, "pdf", "xlsx")
     def get(self, args):
         """A county's monthly bulletin (统计月报) as PDF or XLSX: the month, the totals, the year's
         targets, retention, subsidies, the townships."""

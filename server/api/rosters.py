@@ -18,6 +18,13 @@ MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetm
              "pdf": "application/pdf"}
 
 
+def file_formats(blp, *formats):
+    """Document the 200 answer in every format the ``format`` argument offers."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return blp.doc(responses={"200": {"description": "the file, in the format asked for",
+                                      "content": {MIMETYPES[fmt]: binary for fmt in formats}}})
+
+
 @blp.before_request
 def _room_for_a_roster():
     if request.method == "POST" and request.path == "/api/imports":
@@ -65,6 +72,7 @@ class ImportApply(MethodView):
 class ImportReport(MethodView):
     @blp.arguments(ReportArgsSchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    @file_formats(blp, "xlsx", "csv")
     def get(self, args, import_id):
         """Every bad row with its problem, as a spreadsheet (ID numbers masked)."""
         job = imports.get_import(import_id, current_user())
@@ -77,6 +85,7 @@ class ImportReport(MethodView):
 class WorkersExport(MethodView):
     @blp.arguments(ExportArgsSchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    @file_formats(blp, "xlsx", "csv")
     def get(self, args):
         """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason`` (audited)."""
         assertion = session.get("assertion_at")

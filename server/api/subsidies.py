@@ -21,7 +21,7 @@ from schemas.subsidies import (
     TargetSchema,
 )
 from server.api.auth import current_user
-from server.api.rosters import MIMETYPES, download
+from server.api.rosters import MIMETYPES, download, file_formats
 from server.extensions import db
 from server.services import access, exports, subsidies, targets
 
@@ -75,7 +75,7 @@ class Targets(MethodView):
         return targets.progress(current_user(), args["year"])
 
 
-@blp.route("/targets/<county_code>/<int:year>")
+@blp.route("/targets/<county_code>/<int(min=2000, max=2099):year>")
 class TargetByCounty(MethodView):
     @blp.arguments(TargetInSchema)
     @blp.response(200, TargetSchema)
@@ -88,6 +88,7 @@ class TargetByCounty(MethodView):
 class PayoutsExport(MethodView):
     @blp.arguments(PayoutExportArgsSchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    @file_formats(blp, "xlsx", "csv")
     def get(self, args):
         """The ledger for finance as XLSX or CSV, with totals per county, per employer and per policy."""
         fmt = args.pop("format")
@@ -105,7 +106,7 @@ class Recompute(MethodView):
         return subsidies.recompute(current_user(), data.get("as_of") or dt.date.today())
 
 
-@blp.route("/payouts/<int:payout_id>/<any(approve, pay, reject):action>")
+@blp.route("/payouts/<int(max=2147483647):payout_id>/<any(approve, pay, reject):action>")
 class Step(MethodView):
     @blp.arguments(StepSchema)
     @blp.response(200, PayoutSchema)

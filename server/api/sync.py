@@ -62,7 +62,7 @@ class Quarantine(MethodView):
         return {"items": items, "total": total}
 
 
-@blp.route("/sync/quarantine/<int:entry_id>/reapply")
+@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/reapply")
 class QuarantineReapply(MethodView):
     @blp.arguments(ReapplySchema)
     @blp.response(200, QuarantinedEventSchema)
@@ -73,7 +73,7 @@ class QuarantineReapply(MethodView):
         return sync.reapply_quarantined(current_user(), entry_id, body["corrections"], body["note"])
 
 
-@blp.route("/sync/quarantine/<int:entry_id>/dismiss")
+@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/dismiss")
 class QuarantineDismiss(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, QuarantinedEventSchema)

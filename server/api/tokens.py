@@ -46,7 +46,7 @@ class Tokens(MethodView):
         return {field: getattr(row, field) for field in TokenSchema().fields} | {"token": token}
 
 
-@blp.route("/<int:token_id>")
+@blp.route("/<int(max=2147483647):token_id>")
 class TokenById(MethodView):
     @blp.response(200, TokenSchema)
     def delete(self, token_id):

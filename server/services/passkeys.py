@@ -30,9 +30,9 @@ from webauthn.helpers.structs import (
 )
 
 from server.domain.fallback_codes import ALPHABET
-from server.errors import DomainError, Forbidden, NotFound
+from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import ApiToken, Device, DeviceUser, EnrollmentCode, Passkey, User, WebAuthnChallenge
+from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
 from server.services import access, audit
 
@@ -69,7 +69,24 @@ def create_enrollment(issuer: User | None, *, name: str, role: str, county_code:
                             " A county officer enrolls only its own county's county, workstation or fair staff.")
     elif issuer is not None and issuer.role != "admin":
         raise Forbidden()
+    _check_scope(role, county_code, employer_id, station)
     return _enroll(issuer, name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+
+
+def _check_scope(role: str, county_code: str | None, employer_id: str | None, station: str | None) -> None:
+    """A role's scope is named when it is enrolled: county staff their county, an employer's staff
+    an employer in the program, a greeter the station."""
+    errors = {}
+    if role in ("county", "workstation", "fair_staff") and not county_code:
+        errors["county_code"] = ["此角色须指定县。 This role needs its county."]
+    if role == "employer" and not (employer_id and db.session.get(Employer, employer_id)):
+        errors["employer_id"] = ["须为项目中的用工企业。 Must name an employer in the program."]
+    elif role != "employer" and employer_id:
+        errors["employer_id"] = ["仅用于企业角色。 Only for the employer role."]
+    if role == "greeter" and not station:
+        errors["station"] = ["须指定车站。 A greeter needs the station."]
+    if errors:
+        raise InvalidInput(errors)
 
 
 def invite_worker(issuer: User, worker_id: str) -> tuple[EnrollmentCode, str, User]:
@@ -163,6 +180,9 @@ def revoke_access(admin: User, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
+    if user.id == admin.id:
+        raise Conflict("cannot_revoke_self", "不能撤销自己的权限：请另一位管理员操作。 "
+                                             "You cannot revoke your own access: ask another admin.")
     now = utcnow()
     user.active = False
     for row in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None))):

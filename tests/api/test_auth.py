@@ -16,7 +16,7 @@ def enroll(client, auth, who="admin", **body):
 
 
 @pytest.mark.parametrize("who, body, status", [
-    ("admin", {"role": "employer", "county_code": None}, 201),
+    ("admin", {"role": "employer", "county_code": None, "employer_id": "EMPLOYER"}, 201),
     ("county", {}, 201),
     ("county", {"county_code": "621122"}, 403),        # another county's staff
     ("county", {"role": "admin", "county_code": None}, 403),
@@ -24,7 +24,21 @@ def enroll(client, auth, who="admin", **body):
     ("employer", {}, 403),
 ])
 def test_who_may_enroll_whom(client, auth, who, body, status):
+    if body.get("employer_id") == "EMPLOYER":
+        body = body | {"employer_id": auth.employer_id()}
     assert enroll(client, auth, who, **body).status_code == status
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"role": "employer", "employer_id": "no-such-employer"}, "employer_id"),
+    ({"role": "employer"}, "employer_id"),
+    ({"role": "workstation", "employer_id": "no-such-employer"}, "employer_id"),
+    ({"role": "workstation", "county_code": None}, "county_code"),
+    ({"role": "greeter", "county_code": None}, "station"),
+])
+def test_enrollment_names_the_scope_its_role_needs(client, auth, body, field):
+    response = enroll(client, auth, **body)
+    assert response.status_code == 422 and list(response.json["errors"]) == [field]
 
 
 def test_enrollment_code_is_shown_once_and_stored_hashed(client, auth):
@@ -177,3 +191,11 @@ def test_revoking_a_persons_access_ends_tokens_and_blocks_their_devices(client, 
     assert "revoked" in db.session.get(Device, "greeter-phone").blocked_reason
     assert client.post(f"/api/auth/users/{greeter.id}/revoke", headers=auth.headers("county")).status_code == 403
     assert db.session.query(AuditEntry).filter_by(action="user.access_revoked").count() == 1
+
+
+def test_an_admin_cannot_revoke_their_own_access(client, auth):
+    """One mistaken tap would lock the office out: another admin must do it."""
+    admin = auth.users["admin"]
+    response = client.post(f"/api/auth/users/{admin.id}/revoke", headers=auth.headers())
+    assert response.status_code == 409 and response.json["code"] == "cannot_revoke_self"
+    assert client.get("/api/auth/me", headers=auth.headers()).status_code == 200

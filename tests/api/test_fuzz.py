@@ -1,0 +1,78 @@
+"""The whole API fuzzed from its own OpenAPI document (schemathesis), for every role's token and
+for nobody's: whatever arrives, no answer is a 5xx, and every answer has a documented status,
+content type and shape. Valid and invalid data both (schemathesis' positive and negative modes).
+
+Bounded here: ``LABORPASS_FUZZ_EXAMPLES`` per operation and mode (default 3), derandomized so a
+run is repeatable. ``scripts/fuzz_api.py`` runs the same test longer with fresh randomness.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from server.extensions import db
+from server.models import User
+from server.services.auth import create_token
+
+EXAMPLES = int(os.environ.get("LABORPASS_FUZZ_EXAMPLES", "3"))
+RANDOM = os.environ.get("LABORPASS_FUZZ_RANDOM") == "1"
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+ROLES = ["anonymous", "worker", "greeter", "employer", "fair_staff", "workstation", "county", "admin"]
+
+
+@pytest.fixture
+def seeded(client, auth, register):
+    """Something to find: workers in Tongwei, one of them with a card and an account of their own."""
+    for n in range(1, 4):
+        register(n)
+    worker = register(4)
+    assert client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).status_code == 201
+    user = User(name="worker-4", role="worker", worker_id=worker["id"])
+    db.session.add(user)
+    db.session.flush()
+    auth.tokens["worker"] = create_token(user, "fuzz")
+    db.session.commit()
+    return auth
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
+def test_no_input_makes_the_api_fail_or_answer_off_its_document(app, seeded, role):
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {seeded.tokens[role]}"}
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                             operation.as_strategy(GenerationMode.NEGATIVE))
+
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=strategy)
+        def exercise(case):
+            db.session.rollback()  # the test's session must not hold SQLite's write lock
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            exercise()
+        except Exception as failure:  # every operation is tried; all failures are reported at the end
+            failures.append(f"{operation.label}: {_summary(failure)}")
+    assert not failures, "\n\n".join(failures)
+
+
+def _summary(failure: BaseException) -> str:
+    """Schemathesis raises a group of failures, each with a title and the curl line to reproduce it."""
+    parts = getattr(failure, "exceptions", None) or [failure]
+    return "\n".join(str(part)[:1500] for part in parts)
