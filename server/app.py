@@ -15,6 +15,7 @@ from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
 from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
+from server.logs import install_request_logging
 from server.services import changes
 from server.services.instance_keys import load_or_create_secret
 from server.web import add_security_headers
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_package.register_blueprints(api)
     app.register_blueprint(web.blp)
     install_rate_limits(app)
+    install_request_logging(app)
     app.before_request(authenticate)
     app.after_request(add_security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

@@ -47,6 +47,10 @@ class DefaultConfig:
     # A new job starting at most this many days after the last one ended keeps the employment going.
     LABORPASS_REASSIGNMENT_GAP_DAYS = 15
 
+    # One JSON object a line with the request id (``server/logs.py``); "text" keeps Flask's lines.
+    LABORPASS_LOG_FORMAT = "json"
+    LABORPASS_LOG_LEVEL = "INFO"
+
 
 def config_from_environment() -> dict:
     """The settings the environment gives; unset variables are left out."""
@@ -62,5 +66,7 @@ def config_from_environment() -> dict:
         "LABORPASS_RATELIMIT_STORAGE": "LABORPASS_RATELIMIT_STORAGE",
         "LABORPASS_RETENTION_YEARS": "LABORPASS_RETENTION_YEARS",
         "LABORPASS_REASSIGNMENT_GAP_DAYS": "LABORPASS_REASSIGNMENT_GAP_DAYS",
+        "LABORPASS_LOG_FORMAT": "LABORPASS_LOG_FORMAT",
+        "LABORPASS_LOG_LEVEL": "LABORPASS_LOG_LEVEL",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.domain.id_numbers import check_character
 from server.extensions import db
+from server.logs import JsonFormatter
 from server.models import Batch, Employer, Fair, FairEmployer, Training, User
 from server.services.auth import create_token
 
@@ -28,11 +29,13 @@ USES_POSTGRES = POSTGRES_URL.startswith("postgresql")
 
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+SECRET = re.compile(r"lp_[A-Za-z0-9_-]{20,}|Bearer [A-Za-z0-9]")  # a token (server.services.auth.TOKEN_PREFIX)
 
 
 class _LogCollector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)
+        self.setFormatter(JsonFormatter())  # the lines as production writes them, request fields included
         self.lines: list[str] = []
 
     def emit(self, record):
@@ -41,8 +44,8 @@ class _LogCollector(logging.Handler):
 
 @pytest.fixture(scope="session", autouse=True)
 def no_id_numbers_in_logs(migrated_database):
-    """Whatever the suite does, no resident ID number reaches a log line. (After the migrations:
-    Alembic's logging set-up replaces the root logger's handlers.)"""
+    """Whatever the suite does, no resident ID number and no token reaches a log line. (After the
+    migrations: Alembic's logging set-up replaces the root logger's handlers.)"""
     collector = _LogCollector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -51,7 +54,7 @@ def no_id_numbers_in_logs(migrated_database):
     yield collector
     root.removeHandler(collector)
     root.setLevel(previous_level)
-    leaked = [line for line in collector.lines if ID_NUMBER.search(line)]
+    leaked = [line for line in collector.lines if ID_NUMBER.search(line) or SECRET.search(line)]
     assert not leaked, leaked[:5]
 
 

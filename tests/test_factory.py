@@ -1,4 +1,7 @@
+from sqlalchemy import text
+
 from server import create_app
+from server.extensions import db
 
 
 def test_config_comes_from_test_mapping(app, database_url):
@@ -64,3 +67,24 @@ def test_security_headers_on_html_json_and_assets(client, auth):
         response.close()
     assert client.get("/api/workers", headers=auth.headers()).headers["Cache-Control"] == "no-store"
     assert "<script>" not in client.get("/api/docs").get_data(as_text=True)
+
+
+def test_readiness_needs_the_current_schema_and_a_signing_key(app, client, runner):
+    response = client.get("/api/health/ready")
+    assert response.status_code == 503 and response.json["code"] == "no_signing_key"
+    assert response.headers["Retry-After"] == "30"
+    db.session.rollback()  # the test's session shares the app context: end its read before migrating
+    assert runner.invoke(args=["init-db"]).output.endswith("database ready\n")
+    ready = client.get("/api/health/ready")
+    head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert ready.status_code == 200 and ready.json["schema"] == head and len(ready.json["signing_key"]) == 8
+    db.session.execute(text("UPDATE alembic_version SET version_num = '0001'"))  # code deployed, init-db not run
+    db.session.commit()
+    try:
+        stale = client.get("/api/health/ready")
+        assert stale.status_code == 503 and stale.json["code"] == "schema_not_current" and "0001" in stale.json["message"]
+        assert client.get("/api/health").status_code == 200  # alive all the same: no restart loop
+    finally:  # PostgreSQL's schema outlives the test
+        db.session.rollback()
+        db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+        db.session.commit()

@@ -15,7 +15,7 @@ from server.models import User
 from server.services.auth import user_for_token
 
 PUBLIC_ENDPOINTS = frozenset({
-    "health.Health", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
+    "health.Health", "health.Ready", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
     "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify", "auth.Logout",
 })
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

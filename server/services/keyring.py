@@ -24,13 +24,20 @@ from server.services.instance_keys import write_new_file
 
 def active_signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
     """The newest active key and its private half; a new key is made on first use."""
+    row = usable_signing_key()
+    if row is None:
+        return create_signing_key()
+    return row, load_pem_private_key(_private_key_path(row.public_key).read_bytes(), password=None)
+
+
+def usable_signing_key() -> SigningKey | None:
+    """The newest active key whose private half this instance holds, if any."""
     for row in db.session.scalars(
         select(SigningKey).where(SigningKey.status == "active").order_by(SigningKey.id.desc())
     ):
-        path = _private_key_path(row.public_key)
-        if path.exists():
-            return row, load_pem_private_key(path.read_bytes(), password=None)
-    return create_signing_key()
+        if _private_key_path(row.public_key).exists():
+            return row
+    return None
 
 
 def create_signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
