@@ -1,14 +1,17 @@
 """``laborpass``: the Flask CLI group with the project's own commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import flask_migrate
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from server.errors import DomainError
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, auth, demo, keyring, passkeys, retention
+from server.services import audit, auth, backups, demo, keyring, passkeys, retention
 from server.services.events import rebuild_all_records
 
 
@@ -125,9 +128,35 @@ def retention_command(years, dry_run):
     click.echo(("dry run, nothing changed: " if dry_run else "erased: ") + "; ".join(report.lines()))
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET while the app serves (SQLite's online
+    backup, checked; pg_dump on PostgreSQL). The keys in the instance folder are not in it."""
+    try:
+        click.echo(backups.backup(target))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database's content by the backup SOURCE. Stop the app first; then run init-db."""
+    if not yes:
+        click.confirm(f"Replace everything in {db.engine.url.render_as_string()} by {source}?", abort=True)
+    try:
+        click.echo(backups.restore(source))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
 COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
             create_token_command, enroll_command, audit_group, rebuild_records_command,
-            retention_command)
+            retention_command, backup_command, restore_command)
 
 
 def register_commands(app: Flask) -> None:
