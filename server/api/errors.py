@@ -1,7 +1,7 @@
 """One error shape for the whole API: ``{code, status, message, errors}``."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,7 +22,11 @@ class LaborPassApi(Api):
             return error_response(422, "validation_failed",
                                   "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
         code = (error.name or "error").lower().replace(" ", "_")
-        response = error_response(error.code or 500, code, error.description or error.name)
+        message = error.description or error.name
+        if error.code == 413:
+            limit = (request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]) // 2**20
+            message = f"内容太大，上限 {limit} MB。 Too large: the limit is {limit} MB."
+        response = error_response(error.code or 500, code, message)
         for name, value in getattr(error, "data", {}).get("headers", {}).items():
             response.headers[name] = value
         if error.code == 405 and error.valid_methods:

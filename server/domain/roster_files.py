@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -33,12 +34,22 @@ class UnreadableFile(ValueError):
     pass
 
 
+MAX_ROWS = 100_000  # a county's whole roster is tens of thousands; more is a mistake or an attack
+MAX_COLUMNS = 200
+MAX_UNPACKED = 200 * 1024 * 1024  # what an .xlsx may unpack to: a zip bomb unpacks to gigabytes
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """The headings and the data rows (text; empty rows left out) of the first sheet or the CSV."""
-    if filename.lower().endswith(".xlsx"):
+    """The headings and the data rows (text; empty rows left out) of the first sheet or the CSV.
+    What the bytes are decides, not the name alone: a clerk renames files."""
+    if content.startswith(_OLE2):
+        raise UnreadableFile("这是旧版 Excel（.xls）文件：请另存为 .xlsx 再导入。"
+                             " This is an old Excel .xls file: save it as .xlsx and import that.")
+    if filename.lower().endswith(".xlsx") or content.startswith(_ZIP):
         rows = _xlsx_rows(content)
     elif filename.lower().endswith(".csv"):
-        rows = list(csv.reader(io.StringIO(_decode(content))))
+        rows = _csv_rows(_decode(content))
     else:
         raise UnreadableFile("只能导入 .xlsx 或 .csv 文件。 Only .xlsx and .csv files can be imported.")
     rows = [[cell.strip() for cell in row] for row in rows]
@@ -51,14 +62,55 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
+    _refuse_zip_bomb(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if any(value is not None for value in row):  # formatted but empty rows (often to row 1048576) don't count
+                rows.append([_cell_text(value) for value in row[:MAX_COLUMNS]])
+                _refuse_too_many(rows)
+        workbook.close()
+    except UnreadableFile:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx workbook.") from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
     return rows
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to more than ``MAX_UNPACKED`` before any
+    of it is unpacked (zipfile stops at the sizes declared here, so they cannot lie)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx workbook.") from exc
+    if unpacked > MAX_UNPACKED:
+        raise UnreadableFile(f"此 Excel 文件解压后达 {unpacked // 2**20} MB，超过上限 {MAX_UNPACKED // 2**20} MB。"
+                             f" This workbook unpacks to {unpacked // 2**20} MB, over the limit of"
+                             f" {MAX_UNPACKED // 2**20} MB.")
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    """Comma-separated, or tab-separated as Excel's "Unicode text" saves it."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if any(row):
+                rows.append(row[:MAX_COLUMNS])
+                _refuse_too_many(rows)
+    except csv.Error as exc:  # e.g. a field larger than the csv module's limit
+        raise UnreadableFile(f"CSV 格式有误：{exc}。 The CSV is malformed: {exc}.") from exc
+    return rows
+
+
+def _refuse_too_many(rows: list) -> None:
+    if len(rows) > MAX_ROWS + 1:
+        raise UnreadableFile(f"超过 {MAX_ROWS} 行：请分成几个文件导入。 More than {MAX_ROWS} rows: split the file.")
 
 
 def _cell_text(value) -> str:
@@ -70,12 +122,19 @@ def _cell_text(value) -> str:
 
 
 def _decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB 18030: what Chinese Excel writes as "CSV"."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"), else GB 18030:
+    what Chinese Excel writes as "CSV". Bytes with NULs in them are no text file in any of those."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return content.decode(encoding)
+            return content.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            pass
+    elif b"\x00" not in content:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     raise UnreadableFile("无法识别文件编码（请用 UTF-8 或 GBK）。 Unknown text encoding: save as UTF-8 or GBK.")
 
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from server.extensions import db
-from server.models import AuditEntry, Event, Worker
+from server.models import AuditEntry, Event, RosterImport, Worker
 from tests.api.sync_helpers import envelope, push
 from tests.conftest import make_id_number, person
 
@@ -180,3 +180,11 @@ def test_an_export_is_the_filtered_list_masked_by_role_and_audited(client, auth,
     assert with_ids.status_code == 403  # a token never reveals: a fresh passkey sign-in does
     exported = db.session.query(AuditEntry).filter_by(action="workers.exported").all()
     assert [e.details["rows"] for e in exported] == [3, 1]
+
+
+def test_a_200_mb_upload_is_refused_before_it_is_read(client, auth):
+    body = b'{"filename": "big.csv", "content_base64": "' + b"A" * (200 * 2**20) + b'"}'
+    response = client.post("/api/imports", data=body, content_type="application/json", headers=auth.headers("county"))
+    assert response.status_code == 413 and response.json["code"] == "request_entity_too_large"
+    assert "24 MB" in response.json["message"]
+    assert db.session.query(RosterImport).count() == 0

@@ -1,8 +1,11 @@
 import io
+import tracemalloc
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from server.domain import roster_files
 from server.domain.roster_files import (
     UnreadableFile,
     mask_id_text,
@@ -56,3 +59,46 @@ def test_what_cannot_be_read_says_so():
 def test_a_report_masks_the_id_number_as_typed():
     assert mask_id_text("62112119850307123X") == "621121********123X"
     assert mask_id_text("1234") == "****"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    """A workbook whose sheet unpacks to 300 MB (of zeros: 300 KB packed) is refused from the zip's
+    directory; the memory used stays a small multiple of the packed file."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for _ in range(300):
+                sheet.write(b"\0" * 2**20)
+    content = packed.getvalue()
+    assert len(content) < 2**20
+    tracemalloc.start()
+    with pytest.raises(UnreadableFile, match="unpacks to 300 MB"):
+        read_table("名单.xlsx", content)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 * 2**20
+
+
+def test_files_in_the_wrong_shape_or_encoding_are_read_or_named():
+    rows = [["姓名", "身份证号码"], ["张秀英", "62112119850307123X"]]
+    expected = read_table("名单.xlsx", xlsx(rows))
+    unicode_text = "\r\n".join("\t".join(row) for row in rows)  # Excel's "Unicode text": UTF-16, tabs
+    assert read_table("名单.csv", b"\xff\xfe" + unicode_text.encode("utf-16-le")) == expected
+    assert read_table("名单.csv", xlsx(rows)) == expected  # a workbook saved with the wrong name
+    with pytest.raises(UnreadableFile, match="old Excel .xls"):
+        read_table("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500)
+    with pytest.raises(UnreadableFile, match="Unknown text encoding"):
+        read_table("名单.csv", "姓名,身份证号码,ID\n".encode("utf-16-le"))  # UTF-16 without its mark: NULs
+    with pytest.raises(UnreadableFile, match="Unknown text encoding"):
+        read_table("照片.csv", bytes(range(256)) * 4)
+
+
+def test_more_rows_than_a_county_has_are_refused(monkeypatch):
+    monkeypatch.setattr(roster_files, "MAX_ROWS", 50)
+    many = "\n".join(["姓名,身份证号码"] + [f"人{n},62112119850307123X" for n in range(51)])
+    with pytest.raises(UnreadableFile, match="More than 50 rows"):
+        read_table("名单.csv", many.encode())
+    with pytest.raises(UnreadableFile, match="More than 50 rows"):
+        read_table("名单.xlsx", xlsx([line.split(",") for line in many.split("\n")]))
+    assert len(read_table("名单.csv", "\n".join(many.split("\n")[:51]).encode())[1]) == 50
