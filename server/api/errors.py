@@ -44,12 +44,35 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_database_unavailable(error: Exception):
-    """The database is down or locked past the busy timeout: the client should come back."""
-    current_app.logger.warning("database unavailable: %s", error)
-    response = error_response(503, "database_unavailable",
-                              "数据库暂不可用，请稍后重试。 The database is unavailable: try again shortly.")
+    """The database is down, locked past the busy timeout, or its disk is full: nothing of the
+    request was kept (its transaction is gone), and the client should come back."""
+    if _disk_full(error):
+        current_app.logger.error("database storage full: %s", _cause(error))
+        response = error_response(503, "storage_full", "服务器存储空间已满，数据未保存，请通知管理员；手机上的记录会保留。"
+                                                      " The server's storage is full: nothing was saved. Tell the"
+                                                      " administrator; the phone keeps its scans.")
+        response.headers["Retry-After"] = "300"
+        return response
+    current_app.logger.warning("database unavailable: %s", _cause(error))
+    if "database is locked" in _cause(error):  # SQLite: another writer held it past the busy timeout
+        response = error_response(503, "database_busy", "数据库繁忙，请稍后重试。 The database is busy: send again shortly.")
+    else:
+        response = error_response(503, "database_unavailable",
+                                  "数据库暂不可用，请稍后重试。 The database is unavailable: try again shortly.")
     response.headers["Retry-After"] = "5"
     return response
+
+
+def _cause(error: Exception) -> str:
+    """The driver's own words, first line: never SQLAlchemy's text, which quotes the statement's
+    parameters (names, phone numbers)."""
+    cause = getattr(error, "orig", None) or error
+    return f"{cause.__class__.__name__}: {str(cause).strip().splitlines()[0] if str(cause).strip() else ''}"
+
+
+def _disk_full(error: Exception) -> bool:
+    text = _cause(error).lower()
+    return "database or disk is full" in text or "no space left on device" in text or "disk full" in text
 
 
 def handle_unexpected_error(error: Exception):

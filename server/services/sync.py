@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from sqlalchemy import and_, bindparam, case, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from schemas.base import flatten_errors
@@ -27,7 +27,7 @@ from server.domain.events import EventFact
 from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
 from server.domain.site_codes import verify_site_code
 from server.domain.temporary_pass import TEMPORARY_PASS_DAYS, pass_still_good
-from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
+from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import (
     Batch,
@@ -161,10 +161,6 @@ def push(user: User, device_id: str, envelopes: list) -> dict:
             db.session.rollback()
             if attempt == RETRIES - 1:
                 raise
-        except OperationalError as exc:
-            db.session.rollback()
-            raise Unavailable("database_busy", "数据库繁忙，请稍后重试。 The database is busy: send again shortly.",
-                              retry_after=5) from exc
     raise AssertionError("unreachable")
 
 
