@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,7 @@ POSTGRES_SERVER = os.environ.get("LABORPASS_TEST_POSTGRES_URL", "postgresql+psyc
 class Deployment:
     def __init__(self, database: str, workers: int = 4, name: str = "laborpass_scripts"):
         self.folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
-        self.workers = workers
+        self.name, self.workers = name, workers
         if database == "sqlite":
             self.url = f"sqlite:///{self.folder / 'laborpass.db'}"
         else:
@@ -84,6 +85,13 @@ class Deployment:
             self.server.wait()
             self.server = None
 
+    def discard(self) -> None:
+        """Stop the server; remove the folder and the database."""
+        self.stop()
+        if self.url.startswith("postgresql"):
+            _drop_postgres_database(self.name)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
 
 def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:
     request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
@@ -109,13 +117,17 @@ def person(n: int) -> dict:
 
 
 def _fresh_postgres_database(name: str) -> str:
+    _drop_postgres_database(name, create=True)
+    return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_postgres_database(name: str, create: bool = False) -> None:
     import psycopg
 
-    server = POSTGRES_SERVER.replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(server, autocommit=True) as connection:
+    with psycopg.connect(POSTGRES_SERVER.replace("postgresql+psycopg", "postgresql"), autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+        if create:
+            connection.execute(f"CREATE DATABASE {name}")
 
 
 def _free_port() -> int:

@@ -146,7 +146,7 @@ def kill(args) -> bool:
     for phone in phones:
         phone.join()
     ok = verify(site, phones, started)
-    site.stop()
+    site.discard()
     return ok
 
 
@@ -170,7 +170,7 @@ def db_down(args) -> bool:
     for phone in phones:
         phone.join()
     ok = verify(site, phones, started)
-    site.stop()
+    site.discard()
     return ok and all(key[0] == 503 for key in seen if isinstance(key, tuple))
 
 
@@ -224,6 +224,7 @@ def disk_full(args) -> bool:
         return ok
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+        site.discard()
 
 
 def main() -> int:

@@ -252,8 +252,17 @@ class _Batch:
         self.events: list[Event] = []
         self.seen: dict[str, tuple[str, str | None]] = {}  # id -> (hash, worker id) within this batch
         self.quarantine: list[QuarantinedEvent] = []
+        self.rows: dict[tuple, object] = {}
         self.members = {u.id: u for u in db.session.scalars(
             select(User).join(DeviceUser, DeviceUser.user_id == User.id).where(DeviceUser.device_id == device.id))}
+
+    def _row(self, model, key):
+        """A fair, batch, employer, job, training or workplace the envelopes name again and again:
+        loaded once a push. (The session keeps clean rows only while something refers to them;
+        loading one anew also flushes the events added so far.)"""
+        if (model, key) not in self.rows:
+            self.rows[(model, key)] = db.session.get(model, key)
+        return self.rows[(model, key)]
 
     def run(self, checked: list[Checked]) -> list[PushResult]:
         ids = [c.event_id for c in checked if c.event_id]
@@ -455,7 +464,7 @@ class _Batch:
         elif context.get("batch_id"):
             where = self._batch_county(context["batch_id"], county)
         elif type == "training.attended":
-            training = db.session.get(Training, context["training_id"])
+            training = self._row(Training, context["training_id"])
             if training is None:
                 raise Rejected(rules.UNKNOWN_TRAINING, f"no training {context['training_id']}: pull again", county)
             where = training.county_code
@@ -465,7 +474,7 @@ class _Batch:
         if reason:
             raise Rejected(rules.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.",
                            county)
-        if context.get("employer_id") and db.session.get(Employer, context["employer_id"]) is None:
+        if context.get("employer_id") and self._row(Employer, context["employer_id"]) is None:
             raise Rejected(rules.UNKNOWN_EMPLOYER, f"no employer {context['employer_id']}", county)
         scan_day = envelope["occurred_at"].date()
         if type == "employer.onboarded" and age_on(worker.birth_date, scan_day) < rules.MINIMUM_WORKING_AGE:
@@ -482,15 +491,15 @@ class _Batch:
     def _fair_county(self, type: str, envelope: dict, county: str) -> str:
         """The county of the fair the scan names, after checking the fair, its employer and job exist."""
         context = envelope["context"]
-        fair = db.session.get(Fair, context["fair_id"])
+        fair = self._row(Fair, context["fair_id"])
         if fair is None:
             raise Rejected(rules.UNKNOWN_FAIR, f"no fair {context['fair_id']}: pull the fairs again", county)
         if type == "fair.intent_signed":
-            if db.session.get(FairEmployer, (fair.id, context["employer_id"])) is None:
+            if self._row(FairEmployer, (fair.id, context["employer_id"])) is None:
                 raise Rejected(rules.UNKNOWN_EMPLOYER, f"employer {context['employer_id']} is not at the fair {fair.name}",
                                county)
             posting_id = envelope["data"].get("posting_id")
-            posting = db.session.get(Posting, posting_id) if posting_id else None
+            posting = self._row(Posting, posting_id) if posting_id else None
             if posting_id and (posting is None or (posting.fair_id, posting.employer_id) != (fair.id, context["employer_id"])):
                 raise Rejected(rules.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair",
                                county)
@@ -504,7 +513,7 @@ class _Batch:
                                      on=envelope["occurred_at"].date())
         except CredentialError as exc:
             raise Rejected(exc.reason, exc.message, county) from None
-        site = db.session.get(WorkSite, claim.site_id)
+        site = self._row(WorkSite, claim.site_id)
         if site is None:
             raise Rejected(rules.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.", county)
         if fold_facts(self.facts[worker.id]).current_employer_id != site.employer_id:
@@ -513,7 +522,7 @@ class _Batch:
         return site.employer_id
 
     def _batch_county(self, batch_id: str, county: str) -> str:
-        batch = db.session.get(Batch, batch_id)
+        batch = self._row(Batch, batch_id)
         if batch is None:
             raise Rejected(rules.UNKNOWN_BATCH, f"no batch {batch_id}: pull the batches again", county)
         return batch.origin_county_code
@@ -575,7 +584,7 @@ class _Batch:
         for event in self.events:
             stage_change(db.session, "event", event.id, device_id=event.device_id)
         for batch_id in {e.batch_id for e in self.events if e.type in ("batch.assigned", "batch.departed")}:
-            batch = db.session.get(Batch, batch_id)  # its roster changed: phones pull it again
+            batch = self._row(Batch, batch_id)  # its roster changed: phones pull it again
             stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
 
     def _update_workers(self, rows: list[dict]) -> None:

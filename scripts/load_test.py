@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Fifty phones and office screens at once against gunicorn (4 workers) for 60 s, on SQLite and
+on PostgreSQL, each with a database of its own on 127.0.0.1. The mix a fair day makes: fair staff
+pushing 1-50 scans at a time (check-ins, a registration now and then) and pulling their
+county's changes with their cursor, county staff searching workers by name and reading the
+funnel. Each device waits --think seconds between requests (default 0.5-4.5: a scan every few
+seconds, each pushed at once, as the PWA does; 0-1 is a stress test far beyond a fair day).
+Prints throughput, p50/p95/p99 latency per endpoint and the errors; the goal: no error, p95 <
+300 ms for pushes of 50 events on PostgreSQL. Asserts nothing.
+
+    .venv/bin/python scripts/load_test.py [--devices 50] [--seconds 60] [--think 0.5-4.5]
+                                          [--database sqlite|postgres|both]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import random
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from deployment import Deployment, http_json, person  # noqa: E402
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+SURNAMES = "张王李赵刘陈杨黄周吴"
+
+
+class Results:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = collections.defaultdict(list)
+        self.errors: collections.Counter = collections.Counter()
+
+    def add(self, endpoint: str, seconds: float, status: int | str, body) -> None:
+        bad = status != 200 or (endpoint.startswith("push") and any(
+            r["status"] == "rejected" for r in body.get("results", [])))
+        with self.lock:
+            self.times[endpoint].append(seconds)
+            if bad:
+                self.errors[(endpoint, status if status != 200 else "rejected")] += 1
+
+
+class Device(threading.Thread):
+    def __init__(self, number: int, site: Deployment, tokens: dict, fair_id: str, workers: list[str],
+                 results: Results, until: float, think: tuple[float, float]):
+        super().__init__(daemon=True)
+        self.think = think
+        self.number, self.site, self.tokens, self.fair_id = number, site, tokens, fair_id
+        self.workers, self.results, self.until = workers, results, until
+        self.device_id, self.seq, self.cursor = f"load-phone-{number}", 0, ""
+        self.random = random.Random(number)
+
+    def run(self):
+        while time.monotonic() < self.until:
+            roll = self.random.random()
+            if roll < 0.5:
+                self.push()
+            elif roll < 0.75:
+                self.pull()
+            elif roll < 0.9:
+                self.call("search", "GET", "/api/workers?" + urllib.parse.urlencode(
+                    {"q": self.random.choice(SURNAMES), "per_page": 20}), "county")
+            else:
+                self.call("funnel", "GET", "/api/reports/funnel?by=township", "county")
+            time.sleep(self.random.uniform(*self.think))
+
+    def push(self):
+        size = self.random.randint(1, 50)
+        events = []
+        for _ in range(size):
+            self.seq += 1
+            now = dt.datetime.now(TZ).isoformat()
+            if self.random.random() < 0.1:
+                events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": self.seq,
+                               "worker_id": str(uuid.uuid4()), "occurred_at": now, "context": {},
+                               "data": person(1_000_000 + self.number * 100_000 + self.seq)})
+            else:
+                events.append({"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": self.seq,
+                               "worker_id": self.random.choice(self.workers), "occurred_at": now,
+                               "context": {"fair_id": self.fair_id}, "data": {}})
+        bucket = "push 1-10" if size <= 10 else "push 11-40" if size <= 40 else "push 41-50"
+        self.call(bucket, "POST", "/api/sync/push", "fair_staff", {"device_id": self.device_id, "events": events})
+
+    def pull(self):
+        path = "/api/sync/pull?" + urllib.parse.urlencode({"device_id": self.device_id, "cursor": self.cursor,
+                                                           "limit": 500})
+        body = self.call("pull", "GET", path, "fair_staff")
+        if isinstance(body, dict) and "cursor" in body:
+            self.cursor = body["cursor"]
+
+    def call(self, endpoint: str, method: str, path: str, role: str, payload=None):
+        started = time.perf_counter()
+        try:
+            status, body = http_json(method, self.site.base + path, payload, token=self.tokens[role], timeout=30)
+        except OSError as error:
+            status, body = type(error).__name__, {}
+        self.results.add(endpoint, time.perf_counter() - started, status, body)
+        return body
+
+
+def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str]]:
+    """Users of the two roles with tokens, a fair today, ``people`` registered workers."""
+    tokens = {"admin": site.token}
+    for name, role in (("tongwei-fair", "fair_staff"), ("tongwei", "county")):
+        site.cli("create-user", name, "--role", role, "--county", "621121")
+        tokens[role] = site.cli("create-token", name).strip().splitlines()[-1]
+    status, fair = http_json("POST", f"{site.base}/api/fairs", {
+        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇", "venue": "平襄镇广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
+        token=site.token)
+    assert status == 201, fair
+    workers, seq = [], 0
+    for start in range(0, people, 500):
+        events = []
+        for n in range(start, min(start + 500, people)):
+            seq += 1
+            worker = str(uuid.uuid4())
+            workers.append(worker)
+            data = person(n) | {"name": random.choice(SURNAMES) + "秀英"}
+            events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": seq, "worker_id": worker,
+                           "occurred_at": dt.datetime.now(TZ).isoformat(), "context": {}, "data": data})
+        status, body = http_json("POST", f"{site.base}/api/sync/push", {"device_id": "setup", "events": events},
+                                 token=site.token, timeout=300)
+        assert status == 200, body
+    return tokens, fair["id"], workers
+
+
+def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float]) -> None:
+    site = Deployment(database, workers=4, name="laborpass_load")
+    site.start()
+    try:
+        tokens, fair_id, workers = prepare(site, people)
+        results = Results()
+        until = time.monotonic() + seconds
+        threads = [Device(n, site, tokens, fair_id, workers, results, until, think) for n in range(devices)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        site.discard()
+    report(f"{database}: {devices} devices waiting {think[0]}-{think[1]} s, for {elapsed:.0f} s against gunicorn"
+           f" -w 4, {people} workers registered before", elapsed, results)
+
+
+def report(title: str, elapsed: float, results: Results) -> None:
+    total = sum(len(times) for times in results.times.values())
+    print(f"\n{title}: {total} requests, {total / elapsed:.1f} a second")
+    print(f"{'endpoint':<12}{'requests':>9}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for endpoint in sorted(results.times):
+        times = sorted(results.times[endpoint])
+        cuts = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
+        print(f"{endpoint:<12}{len(times):>9}{len(times) / elapsed:>8.1f}{cuts[49] * 1000:>9.0f}"
+              f"{cuts[94] * 1000:>9.0f}{cuts[98] * 1000:>9.0f}{times[-1] * 1000:>9.0f}")
+    print(f"errors: {dict(results.errors) or 'none'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--people", type=int, default=5000, help="workers registered before the run")
+    parser.add_argument("--think", default="0.5-4.5", help="seconds between a device's requests, from-to")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    think = tuple(float(part) for part in args.think.split("-"))
+    for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
+        run(database, min(args.devices, 200), min(args.seconds, 600), args.people, think)
+
+
+if __name__ == "__main__":
+    main()
