@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.exc import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import api as api_package
 from server import web
@@ -33,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _load_instance(app)
     if "SESSION_COOKIE_SECURE" not in (test_config or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["LABORPASS_ORIGIN"].startswith("https://")
+
+    hops = int(app.config["LABORPASS_PROXY_HOPS"])
+    if hops:  # behind a TLS-terminating proxy: its X-Forwarded-* say who called and over what
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     changes.install(db.session)

@@ -47,6 +47,10 @@ class DefaultConfig:
     # A new job starting at most this many days after the last one ended keeps the employment going.
     LABORPASS_REASSIGNMENT_GAP_DAYS = 15
 
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (nginx
+    # terminating TLS: 1). 0 ignores those headers: anyone could send them.
+    LABORPASS_PROXY_HOPS = 0
+
     # One JSON object a line with the request id (``server/logs.py``); "text" keeps Flask's lines.
     LABORPASS_LOG_FORMAT = "json"
     LABORPASS_LOG_LEVEL = "INFO"
@@ -67,6 +71,7 @@ def config_from_environment() -> dict:
         "LABORPASS_RETENTION_YEARS": "LABORPASS_RETENTION_YEARS",
         "LABORPASS_REASSIGNMENT_GAP_DAYS": "LABORPASS_REASSIGNMENT_GAP_DAYS",
         "LABORPASS_LOG_FORMAT": "LABORPASS_LOG_FORMAT",
+        "LABORPASS_PROXY_HOPS": "LABORPASS_PROXY_HOPS",
         "LABORPASS_LOG_LEVEL": "LABORPASS_LOG_LEVEL",
     }
     return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

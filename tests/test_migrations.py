@@ -10,7 +10,8 @@ REPORT_COLUMNS = ("registered_on", "onboarded_on", "month1_on", "month3_on", "co
                   "spells", "spell_silent_on", "reassignments")
 
 
-def test_upgrading_past_0010_fills_the_report_columns_from_the_events(client, auth, register):
+def test_init_db_upgrades_a_database_in_place_and_fills_the_report_columns(client, auth, register, runner):
+    """What a deploy runs (``laborpass init-db``) on a database of an older release, with its data."""
     workers = [employed(client, auth, register, n) for n in range(3)]
     register(9)  # registered only
     db.session.rollback()
@@ -20,7 +21,7 @@ def test_upgrading_past_0010_fills_the_report_columns_from_the_events(client, au
 
     flask_migrate.downgrade(revision="0009")  # the schema before: no report columns
     assert "month3_on" not in {c["name"] for c in inspect(db.engine).get_columns("workers")}
-    flask_migrate.upgrade()
+    assert runner.invoke(args=["init-db"]).output.endswith("database ready\n")
 
     after = {w.id: [getattr(w, c) for c in REPORT_COLUMNS] for w in db.session.scalars(select(Worker))}
     assert after == before
