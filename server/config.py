@@ -8,7 +8,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class DefaultConfig:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: an error's text never quotes the statement's values (names, phone numbers),
+    # so no traceback carries them into a log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     API_TITLE = "LaborPass API"

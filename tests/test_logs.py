@@ -53,3 +53,26 @@ def test_an_unexpected_error_is_logged_with_its_request_id_and_traceback(app, cl
     assert response.status_code == 500
     error = next(line for line in log_lines if line["level"] == "error")
     assert error["request_id"] == response.headers["X-Request-ID"] and "RuntimeError: kaput" in error["exception"]
+
+
+def test_a_database_error_logged_with_its_traceback_quotes_no_value(app, client, log_lines):
+    """A failed insert's error text would list every value of the row (SQLAlchemy quotes the
+    parameters; the engine hides them) and PostgreSQL's message quotes the duplicate key: the log
+    says what kind of error and where, never what the driver said."""
+    from sqlalchemy import text
+
+    from server.extensions import db
+
+    @app.get("/insert-twice")
+    def insert_twice():
+        for _ in range(2):
+            db.session.execute(text("INSERT INTO employers (id, name, created_at) VALUES (:id, :name, :at)"),
+                               {"id": "same-id", "name": "秘密的名字", "at": "2026-01-01 00:00:00"})
+        return "not reached"
+
+    response = client.get("/insert-twice")
+    db.session.rollback()
+    assert response.status_code == 500
+    error = json.dumps(next(line for line in log_lines if line["level"] == "error"), ensure_ascii=False)
+    assert "IntegrityError" in error and "insert_twice" in error  # what and where
+    assert "秘密的名字" not in error  # PostgreSQL's own message would quote it: "Key (name)=(…) already exists"

@@ -1,8 +1,11 @@
 """One error shape for the whole API: ``{code, status, message, errors}``."""
 from __future__ import annotations
 
+import traceback
+
 from flask import current_app, jsonify, request
 from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from schemas.base import ErrorSchema, flatten_errors
@@ -78,7 +81,14 @@ def _disk_full(error: Exception) -> bool:
 def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return error
-    current_app.logger.exception("unexpected error", exc_info=error)
+    if isinstance(error, DBAPIError):
+        # The driver's text quotes values (PostgreSQL: "Key (name)=(…) already exists"): log where
+        # it happened and what kind of error it was, not what it says.
+        where = "".join(traceback.format_tb(error.__traceback__))
+        current_app.logger.error("unexpected database error %s/%s (SQLSTATE %s)\n%s", type(error).__name__,
+                                 type(error.orig).__name__, getattr(error.orig, "sqlstate", None), where)
+    else:
+        current_app.logger.exception("unexpected error", exc_info=error)
     return error_response(500, "internal_error", "服务器内部错误，请稍后重试。 Internal error: try again later.")
 
 
