@@ -36,6 +36,11 @@ class ProgramDate(fields.Date):
         super().__init__(**kwargs)
 
 
+# A row id the database numbers (users, tokens, audit entries): beyond it no row exists, and a
+# larger number would overflow the database's integer before the lookup could say so.
+ROW_ID = validate.Range(min=1, max=2**31 - 1, error="没有这个编号。 No such id.")
+
+
 class ErrorSchema(BaseSchema):
     code = fields.String(metadata={"description": "stable reason code, e.g. duplicate_id_number"})
     status = fields.Integer()

@@ -6,7 +6,7 @@ import functools
 
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText, ProgramDate
+from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.lifecycle import END_REASONS
 from server.domain.sync_rules import PUSHABLE_TYPES
@@ -103,7 +103,7 @@ class EnvelopeSchema(BaseSchema):
     worker_id = _ID
     temporary_pass = fields.String(validate=validate.Length(min=1, max=60), metadata={
         "description": "the scanned LPT1: text of an on-the-spot registration's temporary pass; worker_id names the same worker"})
-    scanned_by = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={
+    scanned_by = fields.Integer(validate=ROW_ID, metadata={
         "description": "the user who made the scan, on a phone several people share (default: who pushes)"})
     context = fields.Nested(ContextSchema, load_default=dict)
     data = fields.Dict(load_default=dict)

@@ -9,7 +9,7 @@ Prints throughput, p50/p95/p99 latency per endpoint and the errors; the goal: no
 300 ms for pushes of 50 events on PostgreSQL. Asserts nothing.
 
     .venv/bin/python scripts/load_test.py [--devices 50] [--seconds 60] [--think 0.5-4.5]
-                                          [--database sqlite|postgres|both]
+                                          [--database sqlite|postgres|both] [--app-workers 4]
 """
 from __future__ import annotations
 
@@ -132,8 +132,8 @@ def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str]]:
     return tokens, fair["id"], workers
 
 
-def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float]) -> None:
-    site = Deployment(database, workers=4, name="laborpass_load")
+def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float], workers: int) -> None:
+    site = Deployment(database, workers=workers, name="laborpass_load")
     site.start()
     try:
         tokens, fair_id, workers = prepare(site, people)
@@ -149,7 +149,7 @@ def run(database: str, devices: int, seconds: int, people: int, think: tuple[flo
     finally:
         site.discard()
     report(f"{database}: {devices} devices waiting {think[0]}-{think[1]} s, for {elapsed:.0f} s against gunicorn"
-           f" -w 4, {people} workers registered before", elapsed, results)
+           f" -w {workers}, {people} workers registered before", elapsed, results)
 
 
 def report(title: str, elapsed: float, results: Results) -> None:
@@ -171,10 +171,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5000, help="workers registered before the run")
     parser.add_argument("--think", default="0.5-4.5", help="seconds between a device's requests, from-to")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--app-workers", type=int, default=4, help="gunicorn -w")
     args = parser.parse_args()
     think = tuple(float(part) for part in args.think.split("-"))
     for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
-        run(database, min(args.devices, 200), min(args.seconds, 600), args.people, think)
+        run(database, min(args.devices, 200), min(args.seconds, 600), args.people, think, args.app_workers)
 
 
 if __name__ == "__main__":

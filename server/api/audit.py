@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema
+from schemas.base import ROW_ID, BaseSchema
 from server.api.auth import current_user
 from server.services import audit
 
@@ -14,8 +14,8 @@ blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="The app
 class AuditQueryArgsSchema(BaseSchema):
     action = fields.String()
     target = fields.String()
-    actor_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    actor_id = fields.Integer(validate=ROW_ID)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import ROW_ID, BaseSchema, PlainText
 from server.api.auth import current_user
 from server.services import auth
 
@@ -13,7 +13,8 @@ blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",
 
 
 class TokenInSchema(BaseSchema):
-    user_id = fields.Integer(required=True, metadata={"description": "the user the token acts as (its role and scope)"})
+    user_id = fields.Integer(required=True, validate=ROW_ID,
+                             metadata={"description": "the user the token acts as (its role and scope)"})
     name = PlainText(required=True, validate=validate.Length(min=1, max=100))
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
 
