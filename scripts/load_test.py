@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fifty phones and office screens at once against gunicorn (4 workers) for 60 s, on SQLite and
+"""Fifty phones and office screens at once against gunicorn (4 workers by default) for 60 s, on SQLite and
 on PostgreSQL, each with a database of its own on 127.0.0.1. The mix a fair day makes: fair staff
 pushing 1-50 scans at a time (check-ins, a registration now and then) and pulling their
 county's changes with their cursor, county staff searching workers by name and reading the
@@ -132,8 +132,8 @@ def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str]]:
     return tokens, fair["id"], workers
 
 
-def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float], workers: int) -> None:
-    site = Deployment(database, workers=workers, name="laborpass_load")
+def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float], app_workers: int) -> None:
+    site = Deployment(database, workers=app_workers, name="laborpass_load")
     site.start()
     try:
         tokens, fair_id, workers = prepare(site, people)
@@ -149,7 +149,7 @@ def run(database: str, devices: int, seconds: int, people: int, think: tuple[flo
     finally:
         site.discard()
     report(f"{database}: {devices} devices waiting {think[0]}-{think[1]} s, for {elapsed:.0f} s against gunicorn"
-           f" -w {workers}, {people} workers registered before", elapsed, results)
+           f" -w {app_workers}, {people} workers registered before", elapsed, results)
 
 
 def report(title: str, elapsed: float, results: Results) -> None:
