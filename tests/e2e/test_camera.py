@@ -3,17 +3,14 @@
 no native BarcodeDetector: this is the path most phones without one take), with the network off;
 the page is reloaded; the network comes back; the server has each arrival exactly once and the
 forged card in quarantine, and the board shows who is still missing."""
-import datetime as dt
-
 import pytest
 
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, forged, signed_in, sync, todays_fair
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, batch_arriving_today, forged, signed_in, sync, todays_fair
 from tests.e2e.fake_camera import write_y4m
 
-TZ = dt.timezone(dt.timedelta(hours=8))
 ON_THE_TRAIN = 22
 SCANNED = 20  # two of them do not get off the train
 
@@ -24,12 +21,7 @@ SCANNED = 20  # two of them do not get off the train
 def arrivals(site, auth):
     """A batch due at 福州站 with 22 workers on it, and their cards."""
     token = auth.tokens["county"]
-    departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
-    status, batch = http_json("POST", f"{site}/api/batches", {
-        "name": "通渭—福州 第4批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
-        "train_number": "D2706", "destination_station": "福州站",
-        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat()}, token=token)
-    assert status == 201, batch
+    batch = batch_arriving_today(site, token, "通渭—福州 第4批", "D2706")
     workers, cards = [], []
     for n in range(ON_THE_TRAIN):
         status, worker = http_json("POST", f"{site}/api/workers", {

@@ -2,29 +2,20 @@
 every one red, nothing in them runs (no dialog, the page's title and DOM untouched), the texts
 that are not cards at all never leave the phone, and the rest reach the server's quarantine
 only — not one event."""
-import datetime as dt
-
 import pytest
 
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import signed_in
+from tests.e2e.conftest import batch_arriving_today, signed_in
 from tests.hostile_qr import corpus
-
-TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.mark.slow
 def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarantine(page, site, auth):
     token = auth.tokens["county"]
     db.session.rollback()
-    departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
-    status, batch = http_json("POST", f"{site}/api/batches", {
-        "name": "通渭—福州 第9批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
-        "train_number": "D2702", "destination_station": "福州站",
-        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat()}, token=token)
-    assert status == 201, batch
+    batch = batch_arriving_today(site, token, "通渭—福州 第9批")
     cards = []
     for n in range(2):
         status, worker = http_json("POST", f"{site}/api/workers", {

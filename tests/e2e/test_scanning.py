@@ -9,9 +9,7 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator, enroll, forged, sign_in, todays_fair
-
-TZ = dt.timezone(dt.timedelta(hours=8))
+from tests.e2e.conftest import add_authenticator, batch_arriving_today, enroll, forged, sign_in, todays_fair
 
 
 @pytest.fixture
@@ -34,13 +32,7 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     page, token = greeter_page, auth.tokens["county"]
     employer = auth.employer_id()
     db.session.rollback()  # SQLite: reading it began a write transaction the live server would wait on
-    departs = dt.datetime.now(TZ) - dt.timedelta(hours=20)
-    status, batch = http_json("POST", f"{site}/api/batches", {
-        "name": "通渭—福州 第3批", "departure_station": "定西北站", "departs_at": departs.isoformat(),
-        "train_number": "D2702", "destination_station": "福州站",
-        "expected_arrival_at": (departs + dt.timedelta(hours=22)).isoformat(), "employer_ids": [employer]},
-        token=token)
-    assert status == 201, batch
+    batch = batch_arriving_today(site, token, "通渭—福州 第3批", employer_ids=[employer])
     cards, workers = [], []
     for n in range(3):
         status, worker = http_json("POST", f"{site}/api/workers", {
