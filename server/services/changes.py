@@ -11,7 +11,8 @@ would move its cursor past 104 for good.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.models import Change
@@ -49,36 +50,19 @@ def _assign_positions(session: Session) -> None:
         return
     session.flush()
     hold_ordering_lock(session, _LOCK_KEY)
-    keys = list(staged)
-    existing = {}
-    by_kind: dict[str, set[str]] = {}
-    for kind, entity_id, _county in keys:
-        by_kind.setdefault(kind, set()).add(entity_id)
-    for kind, entity_ids in by_kind.items():  # kind = ? AND entity_id IN (…): the unique index serves it
-        for chunk in _chunks(sorted(entity_ids), 500):
-            existing.update({
-                (row.kind, row.entity_id, row.county_code): row.id
-                for row in session.execute(select(Change.id, Change.kind, Change.entity_id, Change.county_code)
-                                           .where(Change.kind == kind, Change.entity_id.in_(chunk)))
-            })
     position = session.scalar(select(func.coalesce(func.max(Change.position), 0)))
     now = utcnow()
-    updates, inserts = [], []
-    for key in keys:
-        position += 1
-        op, device_id = staged[key]
-        values = {"op": op, "position": position, "device_id": device_id, "changed_at": now}
-        if key in existing:
-            updates.append({"id": existing[key], **values})
-        else:
-            inserts.append({"kind": key[0], "entity_id": key[1], "county_code": key[2], **values})
-    if updates:  # new positions are all above the old maximum: no clash with the ones they replace
-        columns = ("op", "position", "device_id", "changed_at")
-        statement = (Change.__table__.update().where(Change.id == bindparam("b_id"))
-                     .values({column: bindparam("b_" + column) for column in columns}))
-        session.execute(statement, [{"b_" + k: v for k, v in u.items()} for u in updates])
-    if inserts:
-        session.execute(Change.__table__.insert(), inserts)
+    rows = [{"kind": kind, "entity_id": entity_id, "county_code": county, "op": op, "position": position + offset,
+             "device_id": device_id, "changed_at": now}
+            for offset, ((kind, entity_id, county), (op, device_id)) in enumerate(staged.items(), start=1)]
+    # One upsert: a thing changed before gets its row moved to the new position. New positions
+    # are all above the old maximum: no clash with the ones they replace.
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(Change.__table__)
+    statement = insert.on_conflict_do_update(
+        index_elements=["kind", "entity_id", "county_code"],
+        set_={column: insert.excluded[column] for column in ("op", "position", "device_id", "changed_at")})
+    for chunk in _chunks(rows, 500):
+        session.execute(statement, chunk)
 
 
 def _chunks(items: list, size: int):

@@ -24,7 +24,7 @@ from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
 from server.domain import sync_rules as rules
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
-from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
+from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts, parse_id_number
 from server.domain.site_codes import verify_site_code
 from server.domain.temporary_pass import TEMPORARY_PASS_DAYS, pass_still_good
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -54,8 +54,9 @@ from server.services.batches import describe_batch_offline
 from server.services.changes import stage_change
 from server.services.events import build_event, fold_facts, publish_worker, record_columns, to_fact
 from server.services.fairs import describe_fair_offline
+from server.services.protection import blind_index
 from server.services.queries import paginate
-from server.services.registry import PROFILE_FIELDS, build_registration, check_registration, find_worker_id_by_bidx
+from server.services.registry import PROFILE_FIELDS, build_registration, check_registration
 
 RETRIES = 3
 ENVELOPE = EnvelopeSchema()
@@ -296,10 +297,26 @@ class _Batch:
             self.workers[worker.id], self.facts[worker.id] = worker, []
         columns = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
                    Event.recorded_at, Event.context, Event.data)
+        self.by_bidx.update(self._registered_already(envelopes))
         worker_ids = list(self.workers)
         for start in range(0, len(worker_ids), 900):  # plain rows: the fold needs no ORM objects
             for row in db.session.execute(select(*columns).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
                 self.facts[row.worker_id].append(to_fact(row))
+
+    def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
+        """Blind index -> worker id of the people the batch's registrations name who are on record."""
+        wanted = set()
+        for envelope in envelopes:
+            if envelope["type"] == "worker.registered":
+                try:
+                    wanted.add(blind_index(parse_id_number(envelope["data"]["id_number"], today=self.today).number))
+                except IdNumberError:
+                    pass  # refused with its reason when the envelope is applied
+        found, wanted = {}, sorted(wanted)
+        for start in range(0, len(wanted), 900):
+            found.update(db.session.execute(select(Worker.id_number_bidx, Worker.id)
+                                            .where(Worker.id_number_bidx.in_(wanted[start:start + 900]))).all())
+        return found
 
     def apply(self, checked: Checked) -> PushResult:
         try:
@@ -421,18 +438,18 @@ class _Batch:
         except IdNumberError as exc:
             raise Rejected(rules.INVALID_ENVELOPE, exc.message) from None
         bidx = registration.id_number_bidx
-        existing = self.by_bidx.get(bidx) or find_worker_id_by_bidx(bidx)
+        existing = self.by_bidx.get(bidx)  # prefetched, and the batch's own registrations
         if existing:
             device_made_id = envelope.get("worker_id")
             if device_made_id and device_made_id != existing:
-                self.aliases[device_made_id] = existing
-                if db.session.get(WorkerAlias, device_made_id) is None:
+                if device_made_id not in self.aliases:
                     db.session.add(WorkerAlias(alias_id=device_made_id, worker_id=existing))
+                self.aliases[device_made_id] = existing
             # The same person again: the first registration stands; what this clerk typed is kept.
             data = {key: envelope["data"].get(key) for key in PROFILE_FIELDS} | {"duplicate_of": existing}
             return self._load_worker(existing), [rules.DUPLICATE_PERSON], data
         worker_id = envelope.get("worker_id")
-        if worker_id and (db.session.get(Worker, worker_id) or db.session.get(WorkerAlias, worker_id)):
+        if worker_id in self.workers or worker_id in self.aliases:  # both prefetched for every id the batch names
             worker_id = None  # the device's id is taken: the result tells the device the real one
         worker, event = build_registration(registration, authority, worker_id=worker_id)
         self.workers[worker.id], self.facts[worker.id] = worker, []

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditEntry, Device, Event, QuarantinedEvent, Worker
+from server.models import AuditEntry, Device, Event, QuarantinedEvent, Worker, WorkerAlias
 from tests.api.sync_helpers import T0, envelope, push, statuses
 from tests.conftest import make_id_number, person
 
@@ -216,6 +216,31 @@ def test_offline_registrations_of_one_person_make_one_worker(client, auth):
                  context={"fair_id": "f", "employer_id": auth.employer_id()}))
     assert later["results"][0]["worker_id"] == temp_a  # the alias holds after the batch too
     assert db.session.get(Worker, temp_a).status == "intent"
+
+
+def test_a_device_id_two_people_were_given_in_one_push_makes_two_workers(client, auth):
+    # A phone restored from an old backup can hand out an id twice before it learns better.
+    reused = str(uuid.uuid4())
+    body = push(client, auth, "fair_staff", "fair-phone-a",
+                envelope("worker.registered", 1, worker_id=reused, data=person(n=7)),
+                envelope("worker.registered", 2, worker_id=reused, data=person(n=8)))
+    assert [r["status"] for r in body["results"]] == ["accepted", "accepted"]
+    first, second = (r["worker_id"] for r in body["results"])
+    assert first == reused and second not in (reused, None)  # the result tells the phone the real id
+    assert count(Worker) == 2
+
+
+def test_a_second_offline_registration_under_a_known_alias_adds_no_second_alias(client, auth):
+    data = person(n=9)
+    known = push(client, auth, "fair_staff", "fair-phone-a",
+                 envelope("worker.registered", 1, worker_id=str(uuid.uuid4()), data=data))["results"][0]["worker_id"]
+    temp = str(uuid.uuid4())
+    first = push(client, auth, "fair_staff", "fair-phone-b", envelope("worker.registered", 1, worker_id=temp, data=data))
+    again = push(client, auth, "fair_staff", "fair-phone-b", envelope("worker.registered", 2, worker_id=temp,
+                                                                      data=data | {"phone": "13600000001"}))
+    assert [r["worker_id"] for r in first["results"] + again["results"]] == [known, known]
+    assert [r["flags"] for r in first["results"] + again["results"]] == [["duplicate_person"]] * 2
+    assert db.session.get(WorkerAlias, temp).worker_id == known and count(WorkerAlias) == 1
 
 
 def test_the_temporary_pass_of_an_offline_registration_works_on_any_phone_for_60_days(client, auth):
