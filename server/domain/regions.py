@@ -62,6 +62,7 @@ def find_county(code: str) -> County | None:
     return program_counties().get(code)
 
 
+@functools.lru_cache(maxsize=8192)  # a few thousand codes exist; each look-up walks the table's tree
 def describe_region(code: str) -> RegionInfo:
     """Look a six-digit code up in the national table of all periods."""
     province = county = None

@@ -81,9 +81,14 @@ def _gap_days() -> int:
 
 def publish_worker(worker: Worker, previous_county: str | None = None) -> None:
     """Let devices pull the worker's new state; a county it left gets a deletion."""
-    if previous_county and previous_county != worker.home_county_code:
-        stage_change(db.session, "worker", worker.id, op="delete", county_code=previous_county)
-    stage_change(db.session, "worker", worker.id, county_code=worker.home_county_code)
+    publish_worker_change(worker.id, worker.home_county_code, previous_county)
+
+
+def publish_worker_change(worker_id: str, county: str, previous_county: str | None = None) -> None:
+    """``publish_worker`` for a worker known by its id and home county."""
+    if previous_county and previous_county != county:
+        stage_change(db.session, "worker", worker_id, op="delete", county_code=previous_county)
+    stage_change(db.session, "worker", worker_id, county_code=county)
 
 
 def to_fact(event) -> EventFact:

@@ -83,14 +83,21 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
 def build_registration(registration: Registration, actor: User, *, worker_id: str | None = None,
                        **event_fields) -> tuple[Worker, Event]:
     """The new worker (its record folded from its first event) and that ``worker.registered`` event, unsaved."""
-    worker = Worker(id=worker_id or new_uuid())
+    event = registration_event(registration, actor, worker_id=worker_id, **event_fields)
+    worker = Worker(id=event.worker_id)
+    project(worker, [to_fact(event)])
+    return worker, event
+
+
+def registration_event(registration: Registration, actor: User | None, *, worker_id: str | None = None,
+                       **event_fields) -> Event:
+    """The ``worker.registered`` event of a new worker (``worker_id``, or a new id), unsaved."""
+    worker_id = worker_id or new_uuid()
     profile = {key: registration.data.get(key) for key in PROFILE_FIELDS} | {"home": registration.home}
     # Who witnessed the consent and when is the event's own actor and time.
     profile["consent"] = {k: registration.data["consent"][k] for k in ("notice_version", "channel")}
-    profile |= _identity_fields(worker.id, registration.resident)
-    event = build_event(worker.id, "worker.registered", actor=actor, data=profile, **event_fields)
-    project(worker, [to_fact(event)])
-    return worker, event
+    profile |= _identity_fields(worker_id, registration.resident)
+    return build_event(worker_id, "worker.registered", actor=actor, data=profile, **event_fields)
 
 
 def find_worker_id_by_bidx(id_number_bidx: str) -> str | None:

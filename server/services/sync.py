@@ -15,9 +15,8 @@ import json
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, bindparam, case, select, text
+from sqlalchemy import Row, and_, bindparam, case, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from schemas.base import flatten_errors
 from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
@@ -52,11 +51,11 @@ from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.batches import describe_batch_offline
 from server.services.changes import stage_change
-from server.services.events import build_event, fold_facts, publish_worker, record_columns, to_fact
+from server.services.events import build_event, fold_facts, publish_worker_change, record_columns, to_fact
 from server.services.fairs import describe_fair_offline
 from server.services.protection import blind_index
 from server.services.queries import paginate
-from server.services.registry import PROFILE_FIELDS, build_registration, check_registration
+from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
 
 RETRIES = 3
 ENVELOPE = EnvelopeSchema()
@@ -246,8 +245,8 @@ class _Batch:
         self.today = dt.date.today()
         self.credentials: dict[str, Credential] = {}
         self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
-        self.workers: dict[str, Worker] = {}
-        self.new_workers: list[Worker] = []
+        self.workers: dict[str, Row | NewWorker] = {}  # plain rows: the ORM's bookkeeping would cost more than the push
+        self.new_workers: list[str] = []
         self.by_bidx: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.events: list[Event] = []
@@ -293,14 +292,12 @@ class _Batch:
         worker_ids |= {e["worker_id"] for e in envelopes if isinstance(e.get("worker_id"), str)}
         self.aliases.update({a.alias_id: a.worker_id for a in _in_chunks(WorkerAlias, WorkerAlias.alias_id, worker_ids)})
         worker_ids |= set(self.aliases.values())
-        for worker in _in_chunks(Worker, Worker.id, worker_ids):
+        for worker in _worker_rows(worker_ids):
             self.workers[worker.id], self.facts[worker.id] = worker, []
-        columns = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
-                   Event.recorded_at, Event.context, Event.data)
         self.by_bidx.update(self._registered_already(envelopes))
         worker_ids = list(self.workers)
-        for start in range(0, len(worker_ids), 900):  # plain rows: the fold needs no ORM objects
-            for row in db.session.execute(select(*columns).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
+        for start in range(0, len(worker_ids), 900):
+            for row in db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
                 self.facts[row.worker_id].append(to_fact(row))
 
     def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
@@ -387,7 +384,7 @@ class _Batch:
 
     # -- who the event is about
 
-    def _worker(self, envelope: dict) -> Worker:
+    def _worker(self, envelope: dict) -> Row | NewWorker:
         if "credential" in envelope:
             worker_id = self._card_holder(envelope["credential"], envelope["occurred_at"])
         else:
@@ -400,7 +397,7 @@ class _Batch:
                            " This person's record was erased under the retention rule: register them again.")
         return worker
 
-    def _check_pass(self, envelope: dict, worker: Worker) -> None:
+    def _check_pass(self, envelope: dict, worker: Row | NewWorker) -> None:
         registered = min((f.occurred_at for f in self.facts[worker.id] if f.type == "worker.registered"), default=None)
         if registered is None or not pass_still_good(registered, envelope["occurred_at"]):
             raise Rejected(rules.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
@@ -418,17 +415,17 @@ class _Batch:
             raise Rejected("revoked", "this card was revoked before the scan: issue a new one")
         return credential.worker_id
 
-    def _load_worker(self, worker_id: str) -> Worker | None:
+    def _load_worker(self, worker_id: str) -> Row | NewWorker | None:
         if worker_id not in self.workers:
-            worker = db.session.get(Worker, worker_id)
+            worker = next(_worker_rows([worker_id]), None)
             if worker is None:
                 return None
             self.workers[worker_id] = worker
-            stored = db.session.scalars(select(Event).where(Event.worker_id == worker_id))
-            self.facts[worker_id] = [to_fact(e) for e in stored]
+            stored = db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id == worker_id))
+            self.facts[worker_id] = [to_fact(row) for row in stored]
         return self.workers[worker_id]
 
-    def _register(self, envelope: dict, authority: User) -> tuple[Worker, list[str], dict]:
+    def _register(self, envelope: dict, authority: User) -> tuple[Row | NewWorker, list[str], dict]:
         try:
             registration = check_registration(envelope["data"], authority, today=self.today)
         except Forbidden as exc:
@@ -451,15 +448,16 @@ class _Batch:
         worker_id = envelope.get("worker_id")
         if worker_id in self.workers or worker_id in self.aliases:  # both prefetched for every id the batch names
             worker_id = None  # the device's id is taken: the result tells the device the real one
-        worker, event = build_registration(registration, authority, worker_id=worker_id)
+        event = registration_event(registration, authority, worker_id=worker_id)
+        worker = NewWorker(event.worker_id, registration.home["county_code"], registration.resident.birth_date)
         self.workers[worker.id], self.facts[worker.id] = worker, []
-        self.new_workers.append(worker)
+        self.new_workers.append(worker.id)
         self.by_bidx[bidx] = worker.id
         return worker, [w["code"] for w in registration.warnings], event.data
 
     # -- may this user record this about this worker
 
-    def _check(self, envelope: dict, worker: Worker, authority: User) -> None:
+    def _check(self, envelope: dict, worker: Row | NewWorker, authority: User) -> None:
         type, context = envelope["type"], envelope["context"]
         county = worker.home_county_code
         if authority.role == "employer":
@@ -522,7 +520,7 @@ class _Batch:
                                county)
         return fair.county_code
 
-    def _site_employer(self, envelope: dict, worker: Worker) -> str:
+    def _site_employer(self, envelope: dict, worker: Row | NewWorker) -> str:
         """The employer whose workplace code was scanned: genuine, of the scan's day, and the worker's."""
         county = worker.home_county_code
         try:
@@ -546,7 +544,7 @@ class _Batch:
 
     # -- storing
 
-    def _store(self, envelope: dict, worker: Worker, flags: list[str], digest: str, data: dict, scanner: User) -> None:
+    def _store(self, envelope: dict, worker: Row | NewWorker, flags: list[str], digest: str, data: dict, scanner: User) -> None:
         event = build_event(
             worker.id, envelope["type"], actor=None, occurred_at=envelope["occurred_at"],
             context=envelope["context"], data=data, device_id=self.device.id, event_id=envelope["id"],
@@ -582,42 +580,66 @@ class _Batch:
 
     def save(self) -> None:
         """Insert what was accepted and quarantined, then re-fold every worker it touched."""
-        db.session.add_all(self.new_workers)
         db.session.add_all(self.quarantine)
-        db.session.flush()
+        records = {worker_id: record_columns(self.facts[worker_id])
+                   for worker_id in dict.fromkeys(e.worker_id for e in self.events)}
+        if self.new_workers:  # Core executemany, as for the events: before them, which refer to the workers
+            db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in self.new_workers])
         if self.events:  # Core executemany: the ORM would insert row by row to learn each seq
             columns = [c.key for c in Event.__table__.columns if c.key != "seq"]
             db.session.execute(Event.__table__.insert(), [{k: getattr(e, k) for k in columns} for e in self.events])
         changes: dict[tuple, list[dict]] = {}
-        for worker_id in dict.fromkeys(e.worker_id for e in self.events):
+        published = []
+        for worker_id, record in records.items():
             worker = self.workers[worker_id]
-            changed = {k: v for k, v in record_columns(self.facts[worker_id]).items() if getattr(worker, k) != v}
+            if isinstance(worker, NewWorker):
+                published.append((worker_id, record["home_county_code"], None))
+                continue
+            stored = worker._mapping
+            changed = {k: v for k, v in record.items() if stored[k] != v}
             if changed:
                 changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
+                published.append((worker_id, record["home_county_code"], worker.home_county_code))
         for rows in changes.values():
-            self._update_workers(rows)
-        for worker in self.new_workers:
-            publish_worker(worker)
+            _update_workers(rows)
+        for worker_id, county, previous_county in published:
+            publish_worker_change(worker_id, county, previous_county)
         for event in self.events:
             stage_change(db.session, "event", event.id, device_id=event.device_id)
         for batch_id in {e.batch_id for e in self.events if e.type in ("batch.assigned", "batch.departed")}:
             batch = self._row(Batch, batch_id)  # its roster changed: phones pull it again
             stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
 
-    def _update_workers(self, rows: list[dict]) -> None:
-        """One executemany for workers whose same columns changed (the ORM would send an UPDATE
-        per worker on SQLite), then the loaded objects told their new values."""
-        columns = [key for key in rows[0] if key != "id"]
-        statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
-                     .values({key: bindparam("b_" + key) for key in columns}))
-        db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
-        for row in rows:
-            worker = self.workers[row["id"]]
-            previous_county = worker.home_county_code
-            for key in columns:
-                set_committed_value(worker, key, row[key])
-            db.session.expire(worker, ["updated_at"])
-            publish_worker(worker, previous_county)
+
+@dataclass(frozen=True)
+class NewWorker:
+    """A worker the push registers, until it is inserted: what later envelopes' checks read."""
+
+    id: str
+    home_county_code: str
+    birth_date: dt.date
+    erased_at: None = None
+
+
+# What the push reads of a worker: the columns the fold writes, and whether the worker was erased.
+_WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
+_FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
+                 Event.recorded_at, Event.context, Event.data)
+
+
+def _worker_rows(ids):
+    ids = list(ids)
+    for start in range(0, len(ids), 900):
+        yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900])))
+
+
+def _update_workers(rows: list[dict]) -> None:
+    """One executemany for workers whose same columns changed (the ORM would send an UPDATE per
+    worker on SQLite)."""
+    columns = [key for key in rows[0] if key != "id"]
+    statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
+                 .values({key: bindparam("b_" + key) for key in columns}))
+    db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
 
 
 def _describe(messages) -> str:
