@@ -3,13 +3,16 @@
 on PostgreSQL, each with a database of its own on 127.0.0.1. The mix a fair day makes: fair staff
 pushing 1-50 scans at a time (check-ins, a registration now and then) and pulling their
 county's changes with their cursor, county staff searching workers by name and reading the
-funnel. Each device waits --think seconds between requests (default 0.5-4.5: a scan every few
-seconds, each pushed at once, as the PWA does; 0-1 is a stress test far beyond a fair day).
+funnel. Each device waits --think seconds between requests (default 0.5-4.5, about the pace of a busy
+fair desk's phone, which syncs after every scan; 0-1 is a stress test far beyond a fair day), and
+starts after such a pause too. Devices start synced, as phones at a fair were the day before: a
+pull brings what changed since; --first-sync makes every phone download its county from nothing
+during the run instead (50 first downloads in the same minute: a morning of new phones).
 Prints throughput, p50/p95/p99 latency per endpoint and the errors; the goal: no error, p95 <
 300 ms for pushes of 50 events on PostgreSQL. Asserts nothing.
 
     .venv/bin/python scripts/load_test.py [--devices 50] [--seconds 60] [--think 0.5-4.5]
-                                          [--database sqlite|postgres|both] [--app-workers 4]
+                                          [--database sqlite|postgres|both] [--app-workers 4] [--first-sync]
 """
 from __future__ import annotations
 
@@ -49,15 +52,16 @@ class Results:
 
 class Device(threading.Thread):
     def __init__(self, number: int, site: Deployment, tokens: dict, fair_id: str, workers: list[str],
-                 results: Results, until: float, think: tuple[float, float]):
+                 results: Results, until: float, think: tuple[float, float], cursor: str):
         super().__init__(daemon=True)
         self.think = think
         self.number, self.site, self.tokens, self.fair_id = number, site, tokens, fair_id
         self.workers, self.results, self.until = workers, results, until
-        self.device_id, self.seq, self.cursor = f"load-phone-{number}", 0, ""
+        self.device_id, self.seq, self.cursor = f"load-phone-{number}", 0, cursor
         self.random = random.Random(number)
 
     def run(self):
+        time.sleep(self.random.uniform(*self.think))  # phones are not switched on at the same instant
         while time.monotonic() < self.until:
             roll = self.random.random()
             if roll < 0.5:
@@ -105,8 +109,9 @@ class Device(threading.Thread):
         return body
 
 
-def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str]]:
-    """Users of the two roles with tokens, a fair today, ``people`` registered workers."""
+def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str], str]:
+    """Users of the two roles with tokens, a fair today, ``people`` registered workers, and the
+    cursor of a fair phone that has pulled all of it."""
     tokens = {"admin": site.token}
     for name, role in (("tongwei-fair", "fair_staff"), ("tongwei", "county")):
         site.cli("create-user", name, "--role", role, "--county", "621121")
@@ -129,17 +134,25 @@ def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str]]:
         status, body = http_json("POST", f"{site.base}/api/sync/push", {"device_id": "setup", "events": events},
                                  token=site.token, timeout=300)
         assert status == 200, body
-    return tokens, fair["id"], workers
+    cursor, more = "", True
+    while more:
+        status, body = http_json("GET", f"{site.base}/api/sync/pull?" + urllib.parse.urlencode(
+            {"device_id": "load-setup", "cursor": cursor, "limit": 1000}), token=tokens["fair_staff"], timeout=300)
+        assert status == 200, body
+        cursor, more = body["cursor"], body["more"]
+    return tokens, fair["id"], workers, cursor
 
 
-def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float], app_workers: int) -> None:
+def run(database: str, devices: int, seconds: int, people: int, think: tuple[float, float], app_workers: int,
+        first_sync: bool = False) -> None:
     site = Deployment(database, workers=app_workers, name="laborpass_load")
     site.start()
     try:
-        tokens, fair_id, workers = prepare(site, people)
+        tokens, fair_id, workers, cursor = prepare(site, people)
         results = Results()
         until = time.monotonic() + seconds
-        threads = [Device(n, site, tokens, fair_id, workers, results, until, think) for n in range(devices)]
+        threads = [Device(n, site, tokens, fair_id, workers, results, until, think, "" if first_sync else cursor)
+                   for n in range(devices)]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -149,7 +162,8 @@ def run(database: str, devices: int, seconds: int, people: int, think: tuple[flo
     finally:
         site.discard()
     report(f"{database}: {devices} devices waiting {think[0]}-{think[1]} s, for {elapsed:.0f} s against gunicorn"
-           f" -w {app_workers}, {people} workers registered before", elapsed, results)
+           f" -w {app_workers}, {people} workers registered before, phones starting"
+           f" {'with nothing' if first_sync else 'synced'}", elapsed, results)
 
 
 def report(title: str, elapsed: float, results: Results) -> None:
@@ -172,10 +186,12 @@ def main() -> None:
     parser.add_argument("--think", default="0.5-4.5", help="seconds between a device's requests, from-to")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--app-workers", type=int, default=4, help="gunicorn -w")
+    parser.add_argument("--first-sync", action="store_true", help="phones start with nothing and download it all")
     args = parser.parse_args()
     think = tuple(float(part) for part in args.think.split("-"))
     for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
-        run(database, min(args.devices, 200), min(args.seconds, 600), args.people, think, args.app_workers)
+        run(database, min(args.devices, 200), min(args.seconds, 600), args.people, think, args.app_workers,
+            args.first_sync)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The cost of one push of 50 events, without HTTP or other requests in the way: the app called
+in-process (Flask's test client) against a database of its own, 5,000 workers registered before,
+then pushes of fair check-ins (a registration among them now and then, as load_test makes them).
+Prints per push: wall time (median, p95), the CPU time of this process (the app, and making the
+events, a small part), and the SQL statements sent.
+What load_test measures under contention starts from these figures. Asserts nothing.
+
+    .venv/bin/python scripts/bench_push.py [--database sqlite|postgres|both] [--pushes 60] [--registrations 0.1]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from deployment import Deployment, person  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.extensions import db  # noqa: E402
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+SIZE = 50
+
+
+def run(database: str, pushes: int, registrations: float) -> None:
+    site = Deployment(database, name="laborpass_bench_push")
+    try:
+        site.cli("create-user", "tongwei-fair", "--role", "fair_staff", "--county", "621121")
+        staff = {"Authorization": "Bearer " + site.cli("create-token", "tongwei-fair").strip().splitlines()[-1]}
+        app = create_app({"SQLALCHEMY_DATABASE_URI": site.url, "LABORPASS_INSTANCE_DIR": str(site.folder),
+                          "LABORPASS_LOG_LEVEL": "WARNING"})
+        client = app.test_client()
+        fair, workers = prepare(client, {"Authorization": f"Bearer {site.token}"})
+        statements = [0]
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+        phone = Phone(client, staff, fair, workers, registrations)
+        for _ in range(5):  # warm: caches, prepared statements
+            phone.push()
+        statements[0] = 0
+        cpu = time.process_time()
+        times = sorted(phone.push() for _ in range(pushes))
+        cpu = (time.process_time() - cpu) / pushes
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+        print(f"{database}: push of {SIZE} events ({registrations:.0%} registrations), {pushes} pushes:"
+              f" median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms,"
+              f" CPU {cpu * 1000:.0f} ms, {statements[0] / pushes:.0f} SQL statements a push")
+    finally:
+        site.discard()
+
+
+def prepare(client, admin: dict) -> tuple[str, list[str]]:
+    response = client.post("/api/fairs", headers=admin, json={
+        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇", "venue": "平襄镇广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"})
+    assert response.status_code == 201, response.json
+    fair, workers = response.json["id"], []
+    for start in range(0, 5000, 500):
+        events = []
+        for n in range(start, start + 500):
+            workers.append(str(uuid.uuid4()))
+            events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": n + 1,
+                           "worker_id": workers[-1], "occurred_at": dt.datetime.now(TZ).isoformat(), "context": {},
+                           "data": person(n)})
+        response = client.post("/api/sync/push", headers=admin, json={"device_id": "setup", "events": events})
+        assert response.status_code == 200, response.json
+    return fair, workers
+
+
+class Phone:
+    def __init__(self, client, headers: dict, fair: str, workers: list[str], registrations: float):
+        self.client, self.headers, self.fair, self.workers = client, headers, fair, workers
+        self.registrations, self.seq, self.random = registrations, 0, random.Random(1)
+
+    def push(self) -> float:
+        events = []
+        for _ in range(SIZE):
+            self.seq += 1
+            now = dt.datetime.now(TZ).isoformat()
+            if self.random.random() < self.registrations:
+                events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": self.seq,
+                               "worker_id": str(uuid.uuid4()), "occurred_at": now, "context": {},
+                               "data": person(1_000_000 + self.seq)})
+            else:
+                events.append({"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": self.seq,
+                               "worker_id": self.random.choice(self.workers), "occurred_at": now,
+                               "context": {"fair_id": self.fair}, "data": {}})
+        started = time.perf_counter()
+        response = self.client.post("/api/sync/push", headers=self.headers,
+                                    json={"device_id": "bench-phone", "events": events})
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200 and {r["status"] for r in response.json["results"]} == {"accepted"}
+        return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pushes", type=int, default=60)
+    parser.add_argument("--registrations", type=float, default=0.1, help="share of registrations among the events")
+    args = parser.parse_args()
+    for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
+        run(database, args.pushes, args.registrations)
+
+
+if __name__ == "__main__":
+    main()
