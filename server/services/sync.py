@@ -658,14 +658,18 @@ def pull(user: User, device_id: str, cursor: str, limit: int) -> dict:
     """Changes after ``cursor`` that ``user`` may see, oldest first; an empty cursor pulls everything."""
     register_device(user, device_id)
     after = decode_cursor(cursor)
-    rows = db.session.connection().execute(  # Core rows: no ORM bookkeeping for tens of thousands of them
-        # Workers, most of any pull, come in the same query as their change rows.
-        select(Change.kind, Change.entity_id, Change.op, Change.position, *_SUMMARY_COLUMNS)
-        .outerjoin(Worker, and_(Change.kind == "worker", Change.op == "upsert", Worker.id == Change.entity_id))
-        # The scope test is wrapped in a CASE so that no index can serve it: the database then walks
-        # the position index in order and stops at the limit, instead of sorting every candidate.
+    page = (  # the scope test is wrapped in a CASE so that no index can serve it: the database then walks
+        # the position index in order and stops at the limit, instead of sorting every candidate
+        select(Change.kind, Change.entity_id, Change.op, Change.position)
         .where(Change.position > after, case((access.pullable_changes(user, device_id), 1), else_=0) == 1)
-        .order_by(Change.position).limit(limit + 1)
+        .order_by(Change.position).limit(limit + 1).subquery()
+    )
+    rows = db.session.connection().execute(  # Core rows: no ORM bookkeeping for tens of thousands of them
+        # Workers, most of any pull, come in the same query as their change rows: joined to the page
+        # only, whatever plan the database picks for the page.
+        select(page, *_SUMMARY_COLUMNS)
+        .outerjoin(Worker, and_(page.c.kind == "worker", page.c.op == "upsert", Worker.id == page.c.entity_id))
+        .order_by(page.c.position)
     ).all()
     more, rows = len(rows) > limit, rows[:limit]
     changes = describe_changes(rows, user)
