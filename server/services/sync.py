@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from sqlalchemy import Row, and_, bindparam, case, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from schemas.base import flatten_errors
 from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
@@ -156,12 +156,18 @@ def push(user: User, device_id: str, envelopes: list) -> dict:
             missing = missing_ranges(device_id)
             db.session.commit()
             return {"results": results, "missing": missing, "server_time": utcnow()}
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
             # Another request stored one of these ids first: go again, it will answer duplicate.
+            # Or PostgreSQL broke a deadlock by ending this transaction: go again too.
             db.session.rollback()
-            if attempt == RETRIES - 1:
+            if attempt == RETRIES - 1 or (isinstance(error, OperationalError) and not _transient(error)):
                 raise
     raise AssertionError("unreachable")
+
+
+def _transient(error: OperationalError) -> bool:
+    """A deadlock or serialisation failure (SQLSTATE class 40): the same transaction again may pass."""
+    return str(getattr(error.orig, "sqlstate", "") or "").startswith("40")
 
 
 def missing_ranges(device_id: str, limit: int = 100) -> list[list[int]]:
@@ -628,9 +634,14 @@ _FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event
 
 
 def _worker_rows(ids):
-    ids = list(ids)
+    """The workers, locked until the push commits (PostgreSQL; SQLite's write lock already
+    serialises pushes), in one order so that two pushes never wait for each other: a push re-folds
+    a worker from the events it reads after this, and two pushes folding one worker at once would
+    each write a record missing the other's event."""
+    ids = sorted(ids)
     for start in range(0, len(ids), 900):
-        yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900])))
+        yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900]))
+                                      .order_by(Worker.id).with_for_update(key_share=True))
 
 
 def _update_workers(rows: list[dict]) -> None:

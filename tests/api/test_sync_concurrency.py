@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Worker
+from server.services.events import rebuild_all_records
 from tests.api.sync_helpers import envelope
 from tests.conftest import http_json, person
 
@@ -63,3 +64,31 @@ def test_concurrent_pushers_lose_nothing_and_the_puller_skips_nothing(live_serve
     assert len(registered) == WRITERS * PUSHES * PER_PUSH
     assert db.session.scalar(select(func.count()).select_from(Worker)) == len(registered)
     assert set(registered) <= pulled, f"the cursor skipped {len(set(registered) - pulled)} workers"
+
+
+def test_phones_scanning_the_same_people_at_once_leave_each_record_equal_to_its_events(live_server, auth, register):
+    # Each push re-folds the workers it touches from their events: two pushes folding the same
+    # worker at once must not write a record that misses the other's event.
+    workers = [register(n=n)["id"] for n in range(3)]
+    db.session.rollback()
+    failures = []
+
+    def phone(number: int):
+        for push_number in range(10):
+            events = [envelope("fair.checked_in", push_number * 6 + i + 1, worker_id=workers[(number + i) % 3],
+                               context={"fair_id": "f"}) for i in range(6)]
+            status, body = http_json("POST", f"{live_server}/api/sync/push", {"device_id": f"phone-{number}",
+                                     "events": events}, token=auth.tokens["fair_staff"])
+            if status != 200 or any(r["status"] != "accepted" for r in body["results"]):
+                failures.append((status, body))
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.expire_all()
+    counts = {w.id: w.event_count for w in db.session.scalars(select(Worker).where(Worker.id.in_(workers)))}
+    assert sum(counts.values()) == 3 + 6 * 10 * 6  # each registration, and every check-in
+    assert rebuild_all_records(check_only=True) == []
