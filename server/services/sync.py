@@ -251,7 +251,7 @@ class _Batch:
         self.today = dt.date.today()
         self.credentials: dict[str, Credential] = {}
         self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
-        self.workers: dict[str, Row | NewWorker] = {}  # plain rows: the ORM's bookkeeping would cost more than the push
+        self.workers: dict[str, Row | NewWorker] = {}  # plain rows, written back with Core statements: no ORM bookkeeping
         self.new_workers: list[str] = []
         self.by_bidx: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
@@ -627,7 +627,7 @@ class NewWorker:
     erased_at: None = None
 
 
-# What the push reads of a worker: the columns the fold writes, and whether the worker was erased.
+# What the push reads of a worker: what the fold writes, and erased_at (every column but the timestamps).
 _WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
 _FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
                  Event.recorded_at, Event.context, Event.data)
