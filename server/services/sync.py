@@ -635,9 +635,9 @@ _FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event
 
 def _worker_rows(ids):
     """The workers, locked until the push commits (PostgreSQL; SQLite's write lock already
-    serialises pushes), in one order so that two pushes never wait for each other: a push re-folds
-    a worker from the events it reads after this, and two pushes folding one worker at once would
-    each write a record missing the other's event."""
+    serialises pushes), in id order so that two pushes wait for each other, never in a deadlock: a
+    push re-folds a worker from the events it reads after this, and two pushes folding one worker
+    at once would each write a record missing the other's event."""
     ids = sorted(ids)
     for start in range(0, len(ids), 900):
         yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900]))
