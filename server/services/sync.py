@@ -23,7 +23,7 @@ from schemas.sync import MAX_BATCH, SERVER_FIELDS, EnvelopeSchema
 from server.domain import sync_rules as rules
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.events import EventFact
-from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts, parse_id_number
+from server.domain.id_numbers import IdNumberError, age_on, mask_from_parts
 from server.domain.site_codes import verify_site_code
 from server.domain.temporary_pass import TEMPORARY_PASS_DAYS, pass_still_good
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -308,13 +308,8 @@ class _Batch:
 
     def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
         """Blind index -> worker id of the people the batch's registrations name who are on record."""
-        wanted = set()
-        for envelope in envelopes:
-            if envelope["type"] == "worker.registered":
-                try:
-                    wanted.add(blind_index(parse_id_number(envelope["data"]["id_number"], today=self.today).number))
-                except IdNumberError:
-                    pass  # refused with its reason when the envelope is applied
+        # The envelope's schema already checked and normalised the number (schemas.workers.IdNumberField).
+        wanted = {blind_index(e["data"]["id_number"]) for e in envelopes if e["type"] == "worker.registered"}
         found, wanted = {}, sorted(wanted)
         for start in range(0, len(wanted), 900):
             found.update(db.session.execute(select(Worker.id_number_bidx, Worker.id)
