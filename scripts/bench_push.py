@@ -16,17 +16,15 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deployment import Deployment, person  # noqa: E402
+from deployment import Deployment, check_in, registration  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 
-TZ = dt.timezone(dt.timedelta(hours=8))
 SIZE = 50
 
 
@@ -64,12 +62,8 @@ def prepare(client, admin: dict) -> tuple[str, list[str]]:
     assert response.status_code == 201, response.json
     fair, workers = response.json["id"], []
     for start in range(0, 5000, 500):
-        events = []
-        for n in range(start, start + 500):
-            workers.append(str(uuid.uuid4()))
-            events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": n + 1,
-                           "worker_id": workers[-1], "occurred_at": dt.datetime.now(TZ).isoformat(), "context": {},
-                           "data": person(n)})
+        events = [registration(n + 1, n) for n in range(start, start + 500)]
+        workers.extend(event["worker_id"] for event in events)
         response = client.post("/api/sync/push", headers=admin, json={"device_id": "setup", "events": events})
         assert response.status_code == 200, response.json
     return fair, workers
@@ -84,15 +78,10 @@ class Phone:
         events = []
         for _ in range(SIZE):
             self.seq += 1
-            now = dt.datetime.now(TZ).isoformat()
             if self.random.random() < self.registrations:
-                events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": self.seq,
-                               "worker_id": str(uuid.uuid4()), "occurred_at": now, "context": {},
-                               "data": person(1_000_000 + self.seq)})
+                events.append(registration(self.seq, 1_000_000 + self.seq))
             else:
-                events.append({"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": self.seq,
-                               "worker_id": self.random.choice(self.workers), "occurred_at": now,
-                               "context": {"fair_id": self.fair}, "data": {}})
+                events.append(check_in(self.seq, self.random.choice(self.workers), self.fair))
         started = time.perf_counter()
         response = self.client.post("/api/sync/push", headers=self.headers,
                                     json={"device_id": "bench-phone", "events": events})

@@ -16,6 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from server.domain.id_numbers import check_character  # noqa: E402
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
 POSTGRES_SERVER = os.environ.get("LABORPASS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -114,6 +116,19 @@ def person(n: int) -> dict:
     return {"name": f"务工{n}", "id_number": first17 + check_character(first17), "phone": f"13{n % 10**9:09d}",
             "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"}, "poor_household": n % 3 == 0,
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}
+
+
+def registration(seq: int, n: int, worker_id: str | None = None, **data) -> dict:
+    """A phone's envelope registering person ``n`` now (``data`` replaces fields of ``person(n)``)."""
+    return {"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": seq,
+            "worker_id": worker_id or str(uuid.uuid4()), "occurred_at": dt.datetime.now(CHINA).isoformat(),
+            "context": {}, "data": person(n) | data}
+
+
+def check_in(seq: int, worker_id: str, fair_id: str) -> dict:
+    """A phone's envelope checking a worker in at a fair now."""
+    return {"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": seq, "worker_id": worker_id,
+            "occurred_at": dt.datetime.now(CHINA).isoformat(), "context": {"fair_id": fair_id}, "data": {}}
 
 
 def _fresh_postgres_database(name: str) -> str:

@@ -25,13 +25,11 @@ import sys
 import threading
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deployment import Deployment, http_json, person  # noqa: E402
+from deployment import Deployment, check_in, http_json, registration  # noqa: E402
 
-TZ = dt.timezone(dt.timedelta(hours=8))
 SURNAMES = "张王李赵刘陈杨黄周吴"
 
 
@@ -80,15 +78,10 @@ class Device(threading.Thread):
         events = []
         for _ in range(size):
             self.seq += 1
-            now = dt.datetime.now(TZ).isoformat()
             if self.random.random() < 0.1:
-                events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": self.seq,
-                               "worker_id": str(uuid.uuid4()), "occurred_at": now, "context": {},
-                               "data": person(1_000_000 + self.number * 100_000 + self.seq)})
+                events.append(registration(self.seq, 1_000_000 + self.number * 100_000 + self.seq))
             else:
-                events.append({"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": self.seq,
-                               "worker_id": self.random.choice(self.workers), "occurred_at": now,
-                               "context": {"fair_id": self.fair_id}, "data": {}})
+                events.append(check_in(self.seq, self.random.choice(self.workers), self.fair_id))
         bucket = "push 1-10" if size <= 10 else "push 11-40" if size <= 40 else "push 41-50"
         self.call(bucket, "POST", "/api/sync/push", "fair_staff", {"device_id": self.device_id, "events": events})
 
@@ -126,11 +119,8 @@ def prepare(site: Deployment, people: int) -> tuple[dict, str, list[str], str]:
         events = []
         for n in range(start, min(start + 500, people)):
             seq += 1
-            worker = str(uuid.uuid4())
-            workers.append(worker)
-            data = person(n) | {"name": random.choice(SURNAMES) + "秀英"}
-            events.append({"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": seq, "worker_id": worker,
-                           "occurred_at": dt.datetime.now(TZ).isoformat(), "context": {}, "data": data})
+            events.append(registration(seq, n, name=random.choice(SURNAMES) + "秀英"))
+            workers.append(events[-1]["worker_id"])
         status, body = http_json("POST", f"{site.base}/api/sync/push", {"device_id": "setup", "events": events},
                                  token=site.token, timeout=300)
         assert status == 200, body
