@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, PlainText
+from schemas.sync import DeviceProofSchema
 from server.models.user import ROLES
 
 
@@ -35,6 +36,14 @@ class CredentialResponseSchema(BaseSchema):
     credential = fields.Dict(required=True)
     name = PlainText(validate=validate.Length(max=100), load_default=None,
                      metadata={"description": "a name for this passkey, e.g. 招聘会1号手机"})
+
+
+class SignInSchema(BaseSchema):
+    """The browser's assertion (camelCase, passed unchanged to py_webauthn) and, on a phone that
+    syncs, the phone's signature of the same challenge: it joins the person to the phone."""
+
+    credential = fields.Dict(required=True)
+    device = fields.Nested(DeviceProofSchema, load_default=None)
 
 
 class PasskeySchema(BaseSchema):

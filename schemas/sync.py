@@ -161,6 +161,18 @@ class PushRequestSchema(BaseSchema):
         unknown = EXCLUDE
 
 
+class PushProofHeadersSchema(BaseSchema):
+    """The phone's signature of a push (``server.domain.device_keys``): required once the phone has a key."""
+
+    time = fields.Integer(data_key="X-Device-Time", validate=validate.Range(min=0, max=2**53), metadata={
+        "description": "the phone's signing time, milliseconds since 1970 (within 10 minutes of the server's)"})
+    signature = fields.String(data_key="X-Device-Signature", validate=validate.Length(min=1, max=200), metadata={
+        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-PUSH1\\n" device_id "\\n" time "\\n" base64url(SHA-256(body))'})
+
+    class Meta:
+        unknown = EXCLUDE  # every other header
+
+
 class PushResultSchema(BaseSchema):
     id = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf(("accepted", "duplicate", "rejected")))
@@ -200,6 +212,19 @@ class DeviceInSchema(BaseSchema):
     device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name = PlainText(validate=validate.Length(max=100), load_default=None)
     mode = fields.String(validate=validate.Length(max=40), load_default=None)
+    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
+        "description": "the phone's ECDSA P-256 public key, SPKI DER in base64url; its pushes must be signed by it"})
+
+
+class DeviceProofSchema(BaseSchema):
+    """At a passkey sign-in on a phone: the phone's key signs the same challenge, which joins the
+    person to the phone (``server.domain.device_keys``)."""
+
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
+        "description": "SPKI DER, base64url: needed when the phone is new to the server"})
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-JOIN1\\n" device_id "\\n" the challenge (base64url)'})
 
 
 class DeviceSchema(BaseSchema):
@@ -211,6 +236,8 @@ class DeviceSchema(BaseSchema):
     last_push_at = fields.DateTime(allow_none=True)
     blocked_at = fields.DateTime(allow_none=True)
     blocked_reason = fields.String(allow_none=True)
+    has_key = fields.Function(lambda device: bool(device.public_key), metadata={
+        "description": "the phone signs its pushes"})
 
 
 class ReasonSchema(BaseSchema):

@@ -3,7 +3,9 @@
 in-process (Flask's test client) against a database of its own, 5,000 workers registered before,
 then pushes of fair check-ins (a registration among them now and then, as load_test makes them).
 Prints per push: wall time (median, p95), the CPU time of this process (the app, and making the
-events, a small part), and the SQL statements sent.
+events, a small part), and the SQL statements sent — twice: pushed with a Bearer token from a phone
+without a key, and as the app pushes, from a phone whose key signs each push (the clerk signed in
+on it with a passkey; what the server adds is one ECDSA P-256 check and the phone's members).
 What load_test measures under contention starts from these figures. Asserts nothing.
 
     .venv/bin/python scripts/bench_push.py [--database sqlite|postgres|both] [--pushes 60] [--registrations 0.1]
@@ -19,11 +21,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.phones: a phone with its key and passkeys
 from deployment import Deployment, check_in, registration  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from server import create_app  # noqa: E402
+from server.domain.device_keys import push_message, signature_valid  # noqa: E402
 from server.extensions import db  # noqa: E402
+from server.models import User  # noqa: E402
+from tests.phones import Phone as SignedPhone  # noqa: E402
+from tests.phones import p1363  # noqa: E402
 
 SIZE = 50
 
@@ -40,17 +47,26 @@ def run(database: str, pushes: int, registrations: float) -> None:
         statements = [0]
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
-        phone = Phone(client, staff, fair, workers, registrations)
-        for _ in range(5):  # warm: caches, prepared statements
-            phone.push()
-        statements[0] = 0
-        cpu = time.process_time()
-        times = sorted(phone.push() for _ in range(pushes))
-        cpu = (time.process_time() - cpu) / pushes
-        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
-        print(f"{database}: push of {SIZE} events ({registrations:.0%} registrations), {pushes} pushes:"
-              f" median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms,"
-              f" CPU {cpu * 1000:.0f} ms, {statements[0] / pushes:.0f} SQL statements a push")
+            signed = SignedPhone(app, "bench-signed-phone")
+            signed.sign_in(db.session.scalar(db.select(User).where(User.name == "tongwei-fair")))
+        medians = {}
+        variants = (("Bearer token, phone without a key", bearer(client, staff)), ("signed by the phone", signed.push))
+        for n, (label, send) in enumerate(variants):
+            phone = Phone(send, fair, workers, registrations, numbers_from=1_000_000 * (n + 1))
+            for _ in range(5):  # warm: caches, prepared statements
+                phone.push()
+            statements[0] = 0
+            cpu = time.process_time()
+            times = sorted(phone.push() for _ in range(pushes))
+            cpu = (time.process_time() - cpu) / pushes
+            p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+            medians[label] = statistics.median(times)
+            print(f"{database}: push of {SIZE} events ({registrations:.0%} registrations), {pushes} pushes, {label}:"
+                  f" median {medians[label] * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms,"
+                  f" CPU {cpu * 1000:.0f} ms, {statements[0] / pushes:.0f} SQL statements a push")
+        first, second = medians.values()
+        print(f"{database}: the signed push takes {second / first:.2f}× the Bearer push's median;"
+              f" one signature check alone: {signature_check_ms(signed):.3f} ms")
     finally:
         site.discard()
 
@@ -69,9 +85,24 @@ def prepare(client, admin: dict) -> tuple[str, list[str]]:
     return fair, workers
 
 
+def bearer(client, headers: dict):
+    return lambda *events: client.post("/api/sync/push", headers=headers,
+                                       json={"device_id": "bench-phone", "events": list(events)})
+
+
+def signature_check_ms(phone: SignedPhone, times: int = 2000) -> float:
+    body = b'{"device_id": "x", "events": []}' * 300
+    message = push_message(phone.device_id, 1, body)
+    signature = p1363(phone.key, message)
+    started = time.perf_counter()
+    for _ in range(times):
+        assert signature_valid(phone.public_key, message, signature)
+    return (time.perf_counter() - started) / times * 1000
+
+
 class Phone:
-    def __init__(self, client, headers: dict, fair: str, workers: list[str], registrations: float):
-        self.client, self.headers, self.fair, self.workers = client, headers, fair, workers
+    def __init__(self, send, fair: str, workers: list[str], registrations: float, numbers_from: int):
+        self.send, self.fair, self.workers, self.numbers_from = send, fair, workers, numbers_from
         self.registrations, self.seq, self.random = registrations, 0, random.Random(1)
 
     def push(self) -> float:
@@ -79,12 +110,11 @@ class Phone:
         for _ in range(SIZE):
             self.seq += 1
             if self.random.random() < self.registrations:
-                events.append(registration(self.seq, 1_000_000 + self.seq))
+                events.append(registration(self.seq, self.numbers_from + self.seq))
             else:
                 events.append(check_in(self.seq, self.random.choice(self.workers), self.fair))
         started = time.perf_counter()
-        response = self.client.post("/api/sync/push", headers=self.headers,
-                                    json={"device_id": "bench-phone", "events": events})
+        response = self.send(*events)
         elapsed = time.perf_counter() - started
         assert response.status_code == 200 and {r["status"] for r in response.json["results"]} == {"accepted"}
         return elapsed

@@ -19,12 +19,12 @@ export class ApiError extends Error {
 
 /** A request for the sync engine: answers `{status, body}` for any HTTP answer (a body that is
  * not JSON is null); a network failure throws (the engine keeps everything and tries again later). */
-export async function apiSend(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function apiSend(path, { method = 'GET', body, raw, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+  const response = await fetch(path, {  // `raw`: the body's exact text, when it was signed
+    method, headers, credentials: 'same-origin', body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await response.text();
   let data = null;

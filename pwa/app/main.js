@@ -8,6 +8,7 @@ import htm from 'htm';
 import { apiSend } from './api.js';
 import { Outbox, openLocal } from './lib/outbox.js';
 import { SyncEngine } from './lib/sync.js';
+import { DeviceKey } from './lib/devicekey.js';
 import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
 import { RejectedList, ScanScreen, SyncBadge, boardingMode, scanModeFor, trainingMode } from './scan.js';
 import { MyCard } from './worker.js';
@@ -41,6 +42,13 @@ const ROLE_NAMES = {
   fair_staff: ['招聘会工作人员', 'fair staff'], greeter: ['车站接站', 'station greeter'], employer: ['用人单位', 'employer'],
   worker: ['务工人员', 'worker'],
 };
+
+/** End the server's session of a sign-out that was made with no network (once it can be reached). */
+async function endSessionLeftOpen(db) {
+  if (!(await db.get('meta', 'sign_out_pending'))) return;
+  await signOut();  // throws offline: tried again at the next start or sign-in
+  await db.delete('meta', 'sign_out_pending');
+}
 
 function Enroll({ onDone }) {
   const [state, setState] = useState({ busy: false, message: '' });
@@ -162,7 +170,8 @@ function App({ engine }) {
   useEffect(() => {
     fetchHealth().then(setHealth);
     // Offline for days: the phone remembers who signed in here last; the server still decides on sync.
-    whoAmI().then(async (found) => {
+    // A sign-out made offline ends the server's session the first time the network lets it.
+    endSessionLeftOpen(engine.outbox.db).then(whoAmI).then(async (found) => {
       await engine.outbox.db.put('meta', found, 'me');
       setMe(found);
     }).catch(async () => setMe((await engine.outbox.db.get('meta', 'me')) || null));
@@ -198,17 +207,19 @@ function App({ engine }) {
   async function doSignIn() {
     setMessage('');
     try {
-      const found = await signIn();
+      await engine.outbox.db.delete('meta', 'sign_out_pending');  // a new sign-in replaces that session anyway
+      const found = await signIn(async (challenge) => engine.key.joinProof(await engine.outbox.deviceId(), challenge));
       await engine.outbox.db.put('meta', found, 'me');
       setMe(found);
     } catch (error) {
       setMessage(pick(error.message));
     }
   }
-  async function doSignOut() {
-    await signOut();
+  async function doSignOut() {  // works offline too: the queue stays, each scan keeps its scanner's name
+    await engine.outbox.db.put('meta', true, 'sign_out_pending');
     await engine.outbox.db.delete('meta', 'me');
     setMe(null);
+    await endSessionLeftOpen(engine.outbox.db).catch(() => undefined);
   }
 
   function switchLang() {
@@ -234,6 +245,9 @@ function App({ engine }) {
         <p class="footer"><button type="button" class="link" id="sign-out" onClick=${doSignOut}>${t('退出登录', 'Sign out')}</button>
           · <a href="/api/docs">${t('接口文档', 'API docs')}</a></p>` : html`
         <p>${t('服务器', 'Server')}: ${healthChip}</p>
+        ${syncState.queued > 0 && html`<p class="message" id="queued-signed-out" role="status">${t(
+          `本机还有 ${syncState.queued} 条扫码待上传：在本机登录后即上传，每条仍记在扫码人名下。`,
+          `${syncState.queued} scans wait on this phone: they go once someone signs in here, each still the scan of who made it.`)}</p>`}
         <button class="button" id="sign-in" onClick=${doSignIn} disabled=${me === undefined}>${t('通行密钥登录', 'Sign in with a passkey')}</button>
         <p class="message" role="alert" id="sign-in-message">${message}</p>
         <${Enroll} onDone=${() => setMessage('')} />
@@ -242,7 +256,7 @@ function App({ engine }) {
 }
 
 openLocal().then((local) => {
-  const engine = new SyncEngine({ outbox: new Outbox(local), send: apiSend });
+  const engine = new SyncEngine({ outbox: new Outbox(local), send: apiSend, key: new DeviceKey(local) });
   const root = document.getElementById('app');
   root.textContent = '';  // the "Loading…" placeholder; Preact adds to what is there, it does not replace it
   render(html`<${App} engine=${engine} />`, root);

@@ -10,11 +10,13 @@ export async function registerPasskey(name, code, passkeyName) {
   return apiFetch('/api/auth/register/verify', { method: 'POST', body: { credential, name: passkeyName || null } });
 }
 
-/** Sign in with any passkey of this site; answers who signed in. */
-export async function signIn() {
+/** Sign in with any passkey of this site; answers who signed in. `joinProof(challenge)` answers
+ * this phone's signature of the same challenge: signed in so, the person joins this phone. */
+export async function signIn(joinProof) {
   const optionsJSON = await apiFetch('/api/auth/login/options', { method: 'POST' });
   const credential = await startAuthentication({ optionsJSON });
-  const me = await apiFetch('/api/auth/login/verify', { method: 'POST', body: { credential } });
+  const device = joinProof ? await joinProof(optionsJSON.challenge) : undefined;
+  const me = await apiFetch('/api/auth/login/verify', { method: 'POST', body: { credential, device } });
   setCsrfToken(me.csrf_token);
   return me;
 }

@@ -48,10 +48,8 @@ def authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        user = user_for_token(token.strip())
-    else:
-        user = _session_user()
+    g.by_token = scheme.lower() == "bearer" and bool(token.strip())  # a script: it acts as itself alone
+    user = user_for_token(token.strip()) if g.by_token else _session_user()
     if user is None:
         raise Unauthorized()
     # Detached with its columns loaded, and the read ended: on SQLite every transaction holds

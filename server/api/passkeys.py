@@ -17,6 +17,7 @@ from schemas.auth import (
     PasskeySchema,
     RecordViewSchema,
     RegistrationStartSchema,
+    SignInSchema,
     UserStatusSchema,
     WorkerInvitationInSchema,
 )
@@ -100,12 +101,17 @@ class LoginOptions(MethodView):
 
 @blp.route("/login/verify")
 class LoginVerify(MethodView):
-    @blp.arguments(CredentialResponseSchema)
+    @blp.arguments(SignInSchema)
     @blp.response(200, MeSchema)
     @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
+    @blp.alt_response(403, schema=ErrorSchema, description=(
+        "`device_signature_invalid` (the phone's key did not sign this challenge) or `not_device_member`"
+        " (a phone without a key yet, used by others): not signed in"))
+    @blp.alt_response(422, schema=ErrorSchema, description="`device_key_invalid`: not an ECDSA P-256 public key")
     def post(self, data):
-        """Finish signing in; the session starts anew (a new id and CSRF token)."""
-        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"])
+        """Finish signing in, and join the phone whose key signed the same challenge; the session
+        starts anew (a new id and CSRF token)."""
+        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"], device=data["device"])
         session.clear()
         session.permanent = True
         session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),

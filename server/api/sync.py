@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import jsonify
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,6 +11,7 @@ from schemas.sync import (
     DeviceSchema,
     PullArgsSchema,
     PullResponseSchema,
+    PushProofHeadersSchema,
     PushRequestSchema,
     PushResponseSchema,
     QuarantinedEventSchema,
@@ -20,7 +21,6 @@ from schemas.sync import (
     ReasonSchema,
 )
 from server.api.auth import current_user
-from server.extensions import db
 from server.services import sync
 
 blp = Blueprint("sync", __name__, url_prefix="/api", description=(
@@ -32,13 +32,19 @@ blp = Blueprint("sync", __name__, url_prefix="/api", description=(
 @blp.route("/sync/push")
 class SyncPush(MethodView):
     @blp.arguments(PushRequestSchema)
+    @blp.arguments(PushProofHeadersSchema, location="headers")
     @blp.response(200, PushResponseSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="the device belongs to another user")
+    @blp.alt_response(403, schema=ErrorSchema, description=(
+        "nothing kept: `not_device_member` (a known phone you never signed in on), `device_signature_required`"
+        " (the phone has a key and this push is not signed by it, e.g. a Bearer token), `device_signature_invalid`"))
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`device_clock_off`: the signing time is more than 10 minutes off the server's (`server_time`): sign again"))
     @blp.alt_response(413, schema=ErrorSchema, description=f"more than {MAX_BATCH} events, or a body over 2 MB")
     @blp.alt_response(503, schema=ErrorSchema, description="database busy: send again after Retry-After")
-    def post(self, body):
+    def post(self, body, headers):
         """Push up to 500 event envelopes recorded on a device; one result per envelope, in order."""
-        return sync.push(current_user(), body["device_id"], body["events"])
+        proof = sync.PushProof(headers.get("time"), headers.get("signature"), request.get_data(cache=True))
+        return sync.push(current_user(), body["device_id"], body["events"], proof=proof, by_token=g.by_token)
 
 
 @blp.route("/sync/pull")
@@ -46,7 +52,8 @@ class SyncPull(MethodView):
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResponseSchema)
     def get(self, args):
-        """Changes since the cursor: keys, revoked card serials, workers in scope, this device's events."""
+        """Changes since the cursor: keys, revoked card serials, workers in scope, and this device's
+        events if you are one of its members. Writes nothing."""
         # Already plain JSON values in the documented shape: dumping a first pull of tens of
         # thousands of rows through marshmallow would cost as much as reading them.
         return jsonify(sync.pull(current_user(), args["device_id"], args["cursor"], args["limit"]))
@@ -92,12 +99,14 @@ class Devices(MethodView):
 
     @blp.arguments(DeviceInSchema)
     @blp.response(200, DeviceSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="the device belongs to another user")
+    @blp.alt_response(403, schema=ErrorSchema, description=(
+        "`not_device_member`: the phone is known and you never signed in on it (join it by signing in on it)"))
+    @blp.alt_response(409, schema=ErrorSchema, description="`device_key_conflict`: the phone has another key")
     def post(self, body):
-        """Register this device (the UUID it made once) to you; repeating it is harmless."""
-        device = sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"])
-        db.session.commit()
-        return device
+        """Register a phone never seen (the UUID it made once, and its public key) as yours; a member
+        may rename it or give it its key once. Repeating it is harmless."""
+        return sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"],
+                                    public_key=body["public_key"])
 
 
 @blp.route("/devices/<device_id>/block")

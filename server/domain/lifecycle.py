@@ -49,6 +49,14 @@ def review_flags(type: str, context: dict, earlier: Iterable[EventFact]) -> list
     return flags
 
 
+def counted(facts: Iterable[EventFact], awaiting_review: set[str] = frozenset()) -> list[EventFact]:
+    """The events that give a scanner scope: neither voided nor among ``awaiting_review`` (the
+    ids of events with a review flag that no reviewer has decided)."""
+    facts = list(facts)
+    voided = {f.data.get("event_id") for f in facts if f.type == "event.voided"}
+    return [f for f in facts if f.id not in voided and f.id not in awaiting_review]
+
+
 def risk_reasons(*, status: str, today: dt.date, employed_since: dt.date | None, last_confirmed_on: dt.date | None,
                  employment_ended_on: dt.date | None, arrived_on: dt.date | None, reassignments: int) -> list[str]:
     """Why a worker is on the at-risk list (empty: not at risk)."""

@@ -29,6 +29,8 @@ WRONG_SITE = "wrong_site"  # a workplace of another employer than the worker's
 UNKNOWN_EVENT = "unknown_event"
 UNDER_16 = "under_16"
 TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
+CARD_REQUIRED = "card_required"  # a bare worker id where the scan needs the card (services.access.ID_ALONE)
+KEYED_ONBOARDING = "keyed_onboarding"  # an employer's onboarding by id alone: a reviewer decides
 MINIMUM_WORKING_AGE = 16
 # ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
 
@@ -39,23 +41,13 @@ DUPLICATE_PERSON = "duplicate_person"
 UNEXPECTED_ARRIVAL = "unexpected_arrival"
 TEMPORARY_PASS = "temporary_pass"  # the scan was of an unsigned temporary pass: someone checked the ID card
 
-_ORIGIN = {"admin", "county", "workstation", "fair_staff"}
-PUSH_ROLES = {
-    "worker.registered": _ORIGIN,
-    "worker.updated": {"admin", "county", "workstation"},
-    "fair.checked_in": _ORIGIN,
-    "fair.intent_signed": _ORIGIN,
-    "batch.assigned": {"admin", "county", "workstation"},
-    "batch.departed": {"admin", "county", "workstation"},
-    "station.arrived": {"admin", "greeter", "workstation", "county"},
-    "employer.onboarded": {"admin", "employer", "workstation"},
-    "employment.confirmed": {"admin", "employer", "workstation", "worker"},  # a worker: by a workplace code
-    "employment.reassigned": {"admin", "workstation", "county"},
-    "employment.ended": {"admin", "employer", "workstation"},
-    "training.attended": {"admin", "employer", "workstation", "county"},
-    "event.voided": {"admin", "county", "workstation"},
-}
-PUSHABLE_TYPES = tuple(PUSH_ROLES)  # credential.* are made by the server only
+# What a device may send (credential.* are made by the server only); who may record each:
+# ``services.access.RECORDABLE_BY``.
+PUSHABLE_TYPES = (
+    "worker.registered", "worker.updated", "fair.checked_in", "fair.intent_signed", "batch.assigned",
+    "batch.departed", "station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
+    "employment.ended", "training.attended", "event.voided",
+)
 FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
 
 REQUIRED_CONTEXT = {
@@ -85,10 +77,6 @@ _REPEAT_KEYS = {
 
 def missing_context(type: str, context: dict) -> list[str]:
     return [key for key in REQUIRED_CONTEXT.get(type, ()) if not context.get(key)]
-
-
-def may_push(role: str, type: str) -> bool:
-    return role in PUSH_ROLES.get(type, ())
 
 
 def is_repeat(type: str, context: dict, earlier: Iterable[EventFact]) -> bool:

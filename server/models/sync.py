@@ -13,8 +13,10 @@ from server.models.types import UTCDateTime, utcnow
 class Device(db.Model):
     """A phone or browser, named by the UUID it made once; ``user_id`` is who first used it.
 
-    A fair phone is shared: everyone who signs in on it becomes one of its ``DeviceUser`` rows,
-    and each queued scan names who made it."""
+    ``public_key`` is the phone's own ECDSA P-256 key (``domain.device_keys``): once it is known,
+    every push from the device must be signed by it. A fair phone is shared: whoever signs in on
+    it with a passkey and the phone's signature becomes one of its ``DeviceUser`` rows, bound to
+    the key, and each queued scan names who made it."""
 
     __tablename__ = "devices"
 
@@ -26,16 +28,21 @@ class Device(db.Model):
     last_push_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    public_key: Mapped[str | None] = mapped_column(Text)  # SPKI DER, base64url
+    key_added_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeviceUser(db.Model):
-    """A person who has signed in and synced on a device: their scans queued on it are theirs."""
+    """A person who may push from a device. ``bound_at`` is set when they signed in with their
+    passkey on the phone itself (the phone's key signed the sign-in's challenge): only then may a
+    push signed by the phone name them as the one who made a scan (``scanned_by``)."""
 
     __tablename__ = "device_users"
 
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    bound_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuarantinedEvent(db.Model):

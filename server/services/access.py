@@ -8,10 +8,12 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 
 from server.errors import Forbidden
-from server.models import Batch, Change, Event, Fair, FairEmployer, Training, User, Worker
+from server.models import Batch, Change, Event, Fair, FairEmployer, QuarantinedEvent, Training, User, Worker
+from server.services.queries import awaiting_review, not_voided
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
 COUNTY_SCOPED = frozenset({"county", "workstation", "fair_staff"})
+STAFF_A_COUNTY_MAY_ENROLL = ("county", "workstation", "fair_staff")
 
 PERMISSIONS = {
     "worker.read": STAFF | {"worker"},
@@ -43,6 +45,42 @@ PERMISSIONS = {
     "report.read": frozenset({"admin", "county", "workstation"}),
 }
 
+# Who may record which event type, on a phone or through the push (credential.* are the server's).
+_ORIGIN = frozenset({"admin", "county", "workstation", "fair_staff"})
+_OFFICE = frozenset({"admin", "county", "workstation"})
+RECORDABLE_BY = {
+    "worker.registered": _ORIGIN,
+    "worker.updated": _OFFICE,
+    "fair.checked_in": _ORIGIN,
+    "fair.intent_signed": _ORIGIN,
+    "batch.assigned": _OFFICE,
+    "batch.departed": _OFFICE,
+    "station.arrived": _OFFICE | {"greeter"},
+    "employer.onboarded": frozenset({"admin", "employer", "workstation"}),
+    "employment.confirmed": frozenset({"admin", "employer", "workstation", "worker"}),  # a worker: by a workplace code
+    "employment.reassigned": _OFFICE,
+    "employment.ended": frozenset({"admin", "employer", "workstation"}),
+    "training.attended": _OFFICE | {"employer"},
+    "event.voided": _OFFICE,
+}
+
+# A scan names its worker by a scanned card (or a temporary pass); which may name a bare worker id
+# instead, and for whom. Knowing an id must grant nothing, so an id alone is taken only where the
+# worker is already the scanner's to act for:
+#   scope   the worker is in the role's scope, which no event widens (county staff: their county)
+#   own     an employer's own worker (an onboarding of theirs that counts; the scope rule checks it)
+#   self    a worker, for themselves (with the workplace code of the day)
+#   roster  a greeter: someone on a batch due at its station
+#   review  kept for a reviewer (quarantine ``keyed_onboarding``): nothing counts, no scope, until accepted
+# A role or type not listed needs the card (quarantine ``card_required``).
+ID_ALONE = {
+    **{role: {type: "scope" for type, roles in RECORDABLE_BY.items() if role in roles} for role in _ORIGIN},
+    "greeter": {"station.arrived": "roster"},
+    "employer": {"employer.onboarded": "review", "employment.confirmed": "own", "employment.ended": "own",
+                 "training.attended": "own"},
+    "worker": {"employment.confirmed": "self"},
+}
+
 # Fields of the worker representation each role may see; a role not listed sees all.
 _GREETER_FIELDS = frozenset(
     {"id", "name", "id_masked", "id_last4", "gender", "home", "status", "card_serial"}
@@ -57,6 +95,53 @@ def require(user: User, action: str) -> None:
     """Raise ``Forbidden`` unless the user's role may do ``action``."""
     if user.role not in PERMISSIONS[action]:
         raise Forbidden()
+
+
+def may_record(user: User, type: str) -> bool:
+    return user.role in RECORDABLE_BY.get(type, ())
+
+
+def id_alone(user: User, type: str) -> str | None:
+    """What a scan of ``type`` by ``user`` needs to name its worker by id alone (see ``ID_ALONE``);
+    ``None``: it needs the card."""
+    return ID_ALONE.get(user.role, {}).get(type)
+
+
+def own_county(user: User) -> str | None:
+    """The county a county-scoped role acts for (its lists hold that county's only); else ``None``."""
+    return user.county_code if user.role in COUNTY_SCOPED else None
+
+
+def sees_others_imports(user: User) -> bool:
+    """Roster imports are their uploader's; admins see everyone's."""
+    return user.role == "admin"
+
+
+def may_enroll(issuer: User | None, role: str, county_code: str | None) -> bool:
+    """Admins (and the server's command line, ``None``) enroll anyone; a county officer its own
+    county's county, workstation and fair staff."""
+    if issuer is None or issuer.role == "admin":
+        return True
+    return issuer.role == "county" and role in STAFF_A_COUNTY_MAY_ENROLL and county_code == issuer.county_code
+
+
+def own_employer(user: User) -> str | None:
+    """The employer an employer's staff act for (every scan of theirs is for it); else ``None``."""
+    return user.employer_id if user.role == "employer" else None
+
+
+def acts_for_self(user: User) -> bool:
+    """A worker's account acts for that worker only."""
+    return user.role == "worker"
+
+
+def greets_batch(user: User, batch: Batch) -> bool:
+    """Is ``batch`` due at the station ``user`` greets at?"""
+    return user.role == "greeter" and bool(user.station) and batch.destination_station == user.station
+
+
+def sees_every_device(user: User) -> bool:
+    return user.role == "admin"
 
 
 def require_county(user: User, county_code: str) -> None:
@@ -77,19 +162,32 @@ def scope_workers(query, user: User):
     if user.role in COUNTY_SCOPED:
         return query.where(Worker.home_county_code == user.county_code)
     if user.role == "employer":
-        onboarded = select(Event.worker_id).where(
-            Event.type == "employer.onboarded", Event.employer_id == user.employer_id
-        )
+        onboarded = counted_events(Event.type == "employer.onboarded", Event.employer_id == user.employer_id)
         return query.where(Worker.id.in_(onboarded))
     if user.role == "greeter":
         # The rosters of batches due at the station, and whoever was met there.
-        due = select(Event.worker_id).where(Event.type == "batch.assigned",
-                                            Event.batch_id.in_(scope_batches(select(Batch.id), user)))
-        met = select(Event.worker_id).where(Event.type == "station.arrived", Event.context["station"].as_string() == user.station)
+        due = counted_events(Event.type == "batch.assigned", Event.batch_id.in_(scope_batches(select(Batch.id), user)))
+        met = counted_events(Event.type == "station.arrived", Event.context["station"].as_string() == user.station)
         return query.where(Worker.id.in_(due) | Worker.id.in_(met)) if user.station else query.where(false())
     if user.role == "worker":
         return query.where(Worker.id == user.worker_id)
     return query.where(false())
+
+
+def counted_events(*where):
+    """The worker ids of events matching ``where`` that count for scope: neither voided nor
+    waiting for a reviewer. (An onboarding a reviewer has not yet looked at gives no access.)"""
+    return select(Event.worker_id).where(*where, not_voided(), ~awaiting_review(Event))
+
+
+def scope_quarantine(query, user: User):
+    """``query`` (a select of QuarantinedEvent) restricted to the entries ``user`` reviews: admins
+    all, county office and workstation their county's; others none (``Forbidden``)."""
+    if user.role == "admin":
+        return query
+    if user.role in ("county", "workstation"):
+        return query.where(QuarantinedEvent.county_code == user.county_code)
+    raise Forbidden()
 
 
 def scope_fairs(query, user: User):
@@ -126,11 +224,11 @@ def scope_trainings(query, user: User):
     return query.where(false())
 
 
-def pullable_changes(user: User, device_id: str):
+def pullable_changes(user: User, device_id: str | None):
     """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
     the fairs, batches and trainings in scope (with employers, jobs, rosters), the workers in scope (county roles by the
     county the change was for, so a worker who moved away arrives as a deletion), and the
-    device's own events."""
+    device's own events (``device_id``: a device ``user`` is a member of, else ``None``)."""
     if user.role == "admin":
         workers = fairs = batches = trainings = true()
     elif user.role in COUNTY_SCOPED:
@@ -143,7 +241,7 @@ def pullable_changes(user: User, device_id: str):
     public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
     return or_(public, and_(Change.kind == "worker", workers), and_(Change.kind == "fair", fairs),
                and_(Change.kind == "batch", batches), and_(Change.kind == "training", trainings),
-               and_(Change.kind == "event", Change.device_id == device_id))
+               and_(Change.kind == "event", Change.device_id == device_id) if device_id else false())
 
 
 def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list) -> str | None:
@@ -151,7 +249,8 @@ def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier
 
     A scanned card proves the worker stood there, so greeters and employers need no read
     scope to record a scan; they are held to their station and their own employer.
-    ``earlier`` are the worker's events (``EventFact``) so far.
+    ``earlier`` are the worker's events (``EventFact``) that count: neither voided nor waiting
+    for a reviewer (``domain.lifecycle.counted``).
     """
     if user.role == "admin":
         return None

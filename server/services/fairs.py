@@ -93,8 +93,8 @@ def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
 def list_employers(user: User) -> list[Employer]:
     access.require(user, "fair.read")
     query = select(Employer).order_by(Employer.name)
-    if user.role == "employer":
-        query = query.where(Employer.id == user.employer_id)
+    if own := access.own_employer(user):
+        query = query.where(Employer.id == own)
     return list(db.session.scalars(query))
 
 
@@ -118,7 +118,7 @@ def add_posting(fair_id: str, data: dict, user: User) -> Posting:
     """A job an employer brings; employers post their own, county staff for any employer taking part."""
     access.require(user, "posting.manage")
     fair = get_fair(fair_id, user)
-    employer_id = user.employer_id if user.role == "employer" else data.get("employer_id")
+    employer_id = access.own_employer(user) or data.get("employer_id")
     if not employer_id:
         raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer brings this job."]})
     if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
@@ -138,7 +138,8 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
     access.require(user, "posting.manage")
     fair = get_fair(fair_id, user)
     posting = db.session.get(Posting, posting_id)
-    if posting is None or posting.fair_id != fair.id or (user.role == "employer" and posting.employer_id != user.employer_id):
+    own = access.own_employer(user)
+    if posting is None or posting.fair_id != fair.id or (own and posting.employer_id != own):
         raise NotFound("posting")
     if "employer_id" in changes and changes["employer_id"] != posting.employer_id:
         raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。"
@@ -163,7 +164,7 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
 def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> dict:
     """The fair's page: its funnel first, then what it is, who brings which jobs, live counts."""
     today = today or dt.date.today()
-    employer_id = user.employer_id if user.role == "employer" else None  # an employer sees its own part
+    employer_id = access.own_employer(user)  # an employer sees its own part
     postings = [p for p in fair.postings if employer_id in (None, p.employer_id)]
     intentions = _intentions_by_posting(fair.id, employer_id)
     warning = fair_timing_warning(fair.date)
@@ -201,7 +202,7 @@ def describe_posting(posting: Posting) -> dict:
 
 def describe_fair_offline(fair: Fair, user: User) -> dict:
     """What a scanning phone keeps of a fair: enough to pick it, and the employers and jobs to sign for."""
-    employer_id = user.employer_id if user.role == "employer" else None
+    employer_id = access.own_employer(user)
     return {
         "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
         "village": fair.village, "venue": fair.venue, "date": fair.date.isoformat(),

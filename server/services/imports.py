@@ -69,7 +69,7 @@ def upload(filename: str, content_base64: str, user: User) -> RosterImport:
 def get_import(import_id: str, user: User) -> RosterImport:
     access.require(user, "worker.import")
     job = db.session.get(RosterImport, import_id)
-    if job is None or (job.uploaded_by != user.id and user.role != "admin"):
+    if job is None or (job.uploaded_by != user.id and not access.sees_others_imports(user)):
         raise NotFound("import")
     return job
 

@@ -10,7 +10,6 @@ from server.domain.lifecycle import (
     EARLY_END_DAYS,
     NO_CONFIRMATION_DAYS,
     REASSIGNMENTS_AT_RISK,
-    REVIEW_FLAGS,
     risk_reasons,
 )
 from server.errors import Conflict, InvalidInput, NotFound
@@ -19,19 +18,14 @@ from server.models import Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import record_event
-
-
-def _flagged():
-    """Events with a review flag (flags are a JSON list: matched as text, the same on both databases)."""
-    text = func.cast(Event.flags, db.String)
-    return or_(*[text.contains(f'"{flag}"') for flag in REVIEW_FLAGS])
+from server.services.queries import review_flagged
 
 
 def list_reviews(user: User, args: dict) -> tuple[list[tuple[Event, Worker, ReviewDecision | None]], int]:
     """Flagged events about workers in ``user``'s scope; open ones unless ``status`` says otherwise."""
     access.require(user, "review.decide")
     query = (select(Event, Worker, ReviewDecision).join(Worker, Worker.id == Event.worker_id)
-             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(_flagged()))
+             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(review_flagged()))
     query = access.scope_workers(query, user)
     status = args.get("status", "open")
     if status == "open":
@@ -51,7 +45,7 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     ``event.voided`` is recorded, and the record re-folds without it)."""
     access.require(user, "review.decide")
     row = db.session.execute(access.scope_workers(select(Event, Worker).join(Worker, Worker.id == Event.worker_id),
-                                                  user).where(Event.id == event_id, _flagged())).first()
+                                                  user).where(Event.id == event_id, review_flagged())).first()
     if row is None:
         raise NotFound("review")
     event, worker = row

@@ -35,12 +35,12 @@ from server.extensions import db
 from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.sync.devices import join_on_sign_in
 
 CODE_LIFETIME = dt.timedelta(minutes=15)
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5
 CODE_LENGTH = 10  # from the look-alike-free alphabet: about 50 bits
-STAFF_ROLES_A_COUNTY_MAY_ENROLL = ("county", "workstation", "fair_staff")
 
 
 class PasskeyRefused(DomainError):
@@ -63,12 +63,10 @@ def create_enrollment(issuer: User | None, *, name: str, role: str, county_code:
     Admins enroll anyone; a county officer enrolls its own county's staff; ``issuer`` ``None``
     is the server's own command line. The plain code is answered once; only its hash is kept.
     """
-    if issuer is not None and issuer.role == "county":
-        if role not in STAFF_ROLES_A_COUNTY_MAY_ENROLL or county_code != issuer.county_code:
-            raise Forbidden("县级用户只能为本县的县、工作站或招聘会人员发放注册码。"
-                            " A county officer enrolls only its own county's county, workstation or fair staff.")
-    elif issuer is not None and issuer.role != "admin":
-        raise Forbidden()
+    if not access.may_enroll(issuer, role, county_code):
+        raise Forbidden("管理员可为任何人发放注册码，县级用户只能为本县的县、工作站或招聘会人员发放。"
+                        " An admin enrolls anyone; a county officer only its own county's county, workstation"
+                        " or fair staff.")
     _check_scope(role, county_code, employer_id, station)
     return _enroll(issuer, name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
 
@@ -214,8 +212,10 @@ def authentication_options() -> tuple[str, int]:
     return options_to_json(options), challenge.id
 
 
-def authenticate(challenge_id: int | None, credential: dict) -> User:
-    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise."""
+def authenticate(challenge_id: int | None, credential: dict, *, device: dict | None = None) -> User:
+    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise. With ``device``
+    (its id, key and signature of the same challenge), the user joins that phone, bound to its key
+    (``sync.devices.join_on_sign_in``); if the phone's proof fails, no one is signed in."""
     challenge = _consume(challenge_id, "login")
     passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == str(credential.get("id", ""))))
     if passkey is None or passkey.revoked_at or passkey.locked_at:
@@ -239,7 +239,12 @@ def authenticate(challenge_id: int | None, credential: dict) -> User:
     except WebAuthnException as exc:
         _fail("login.failed", user.id, exc)
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
-    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=_address())
+    db.session.commit()  # the counter moves on even if the phone's proof fails next
+    if device is not None:
+        join_on_sign_in(user, device_id=device["device_id"], public_key=device["public_key"],
+                        signature=device["signature"], challenge=challenge.challenge)
+    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=_address(),
+                 device=device["device_id"] if device else None)
     db.session.commit()
     return user
 

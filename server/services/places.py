@@ -15,7 +15,7 @@ def origin_county(code: str | None, user: User, field: str) -> str:
     county = find_county(code) if code else None
     if county is None or county.side != "origin":
         raise InvalidInput({field: ["请填写输出县的县级代码。 Give an origin county's code."]})
-    if user.role in access.COUNTY_SCOPED and county.code != user.county_code:
+    if access.own_county(user) not in (None, county.code):
         raise InvalidInput({field: [f"您只能为本县（{user.county_code}）安排。"
                                     f" You act for your own county ({user.county_code})."]})
     return county.code

@@ -1,12 +1,13 @@
-"""What several services do with the database: a page of a query, an ordering lock, and leaving
-voided events out."""
+"""What several services do with the database: a page of a query, an ordering lock, leaving
+voided events out, and the events waiting for a reviewer."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from server.domain.lifecycle import REVIEW_FLAGS
 from server.extensions import db
-from server.models import Event
+from server.models import Event, ReviewDecision
 
 
 def paginate(query, page: int, per_page: int) -> tuple[list, int]:
@@ -23,6 +24,18 @@ def hold_ordering_lock(session: Session, key: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def review_flagged(event=Event):
+    """A filter on ``event``: it carries a review flag (flags are a JSON list: matched as text, the
+    same on both databases)."""
+    text = func.cast(event.flags, db.String)
+    return or_(*[text.contains(f'"{flag}"') for flag in REVIEW_FLAGS])
+
+
+def awaiting_review(event=Event):
+    """A filter on ``event``: it carries a review flag and no reviewer has decided it yet."""
+    return and_(review_flagged(event), ~exists().where(ReviewDecision.event_id == event.id))
 
 
 def not_voided():

@@ -70,7 +70,7 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
     access.require(actor, "worker.register")
     home, warnings = _checked_home(data["home"])
     unknown = [w for w in warnings if w["code"] == "unknown_county"]
-    if unknown and actor.role in access.COUNTY_SCOPED:  # a typo, most likely: say so rather than "not your county"
+    if unknown and access.own_county(actor):  # a typo, most likely: say so rather than "not your county"
         raise InvalidInput({"home.county_code": [unknown[0]["message"]]}, code="unknown_county")
     access.require_county(actor, home["county_code"])
     resident = parse_id_number(data["id_number"], today=today)
@@ -141,7 +141,7 @@ def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
     """``get_worker`` for a person looking at one worker's record, timeline or card: staff views
     are audit entries, so the worker can see who looked (their right of access)."""
     worker = get_worker(worker_id, user)
-    if user.role != "worker":
+    if not access.acts_for_self(user):
         audit.record("record.viewed", actor=user, target=f"worker:{worker.id}", role=user.role, what=what)
         db.session.commit()
     return worker
@@ -149,7 +149,7 @@ def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
 
 def own_worker(user: User) -> Worker:
     """The signed-in worker's own record; ``Forbidden`` for anyone else."""
-    if user.role != "worker" or not user.worker_id:
+    if not access.acts_for_self(user) or not user.worker_id:
         raise Forbidden("只有务工人员本人可以查看。 Only the worker can see this.")
     return get_worker(user.worker_id, user)
 

@@ -76,8 +76,8 @@ def subsidy_totals(user: User, args: dict) -> list[dict]:
     """The ledger per policy and status: how many payouts, how many yuan."""
     access.require(user, "payout.read")
     query = select(Payout.policy_code, Payout.status, func.count(), func.coalesce(func.sum(Payout.amount), 0))
-    if user.role in access.COUNTY_SCOPED:
-        query = query.where(Payout.county_code == user.county_code)
+    if own := access.own_county(user):
+        query = query.where(Payout.county_code == own)
     elif args.get("county"):
         query = query.where(Payout.county_code == args["county"])
     rows = db.session.execute(query.group_by(Payout.policy_code, Payout.status).order_by(Payout.policy_code))
@@ -85,7 +85,7 @@ def subsidy_totals(user: User, args: dict) -> list[dict]:
 
 
 def _scoped(query, user: User, args: dict):
-    if user.role in access.COUNTY_SCOPED:
+    if access.own_county(user):
         if args.get("county") and args["county"] != user.county_code:
             raise InvalidInput({"county": ["只能查看本县的数字。 You see your own county's numbers only."]})
         query = query.where(Worker.home_county_code == user.county_code)

@@ -15,7 +15,7 @@ from server.services import access, audit, keyring, places
 
 def create_site(data: dict, user: User) -> WorkSite:
     access.require(user, "site.manage")
-    employer_id = user.employer_id if user.role == "employer" else data.get("employer_id")
+    employer_id = access.own_employer(user) or data.get("employer_id")
     if not employer_id or db.session.get(Employer, employer_id) is None:
         raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer the workplace is of."]})
     places.destination_district(data["district_code"])
@@ -52,4 +52,5 @@ def site_code(site_id: str, user: User, day: dt.date) -> dict:
 
 def _scoped(user: User):
     query = select(WorkSite)
-    return query.where(WorkSite.employer_id == user.employer_id) if user.role == "employer" else query
+    own = access.own_employer(user)
+    return query.where(WorkSite.employer_id == own) if own else query

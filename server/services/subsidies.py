@@ -163,7 +163,8 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     """approve, pay or reject a payout (a reason for a rejection), by a named user, recorded."""
     access.require(user, "payout.manage")
     payout = db.session.get(Payout, payout_id)
-    if payout is None or (payout.county_code and user.role in access.COUNTY_SCOPED and payout.county_code != user.county_code):
+    own = access.own_county(user)
+    if payout is None or (payout.county_code and own and payout.county_code != own):
         raise NotFound("payout")
     allowed, target = STEPS[action]
     if payout.status not in allowed:
@@ -182,8 +183,8 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
 def list_payouts(user: User, args: dict) -> list[Payout]:
     access.require(user, "payout.read")
     query = select(Payout).order_by(Payout.reached_on, Payout.id)
-    if user.role in access.COUNTY_SCOPED:
-        query = query.where(Payout.county_code == user.county_code)
+    if own := access.own_county(user):
+        query = query.where(Payout.county_code == own)
     for column in ("status", "policy_code", "worker_id", "employer_id"):
         if args.get(column):
             query = query.where(getattr(Payout, column) == args[column])

@@ -34,8 +34,8 @@ def progress(user: User, year: int, county_code: str | None = None) -> list[dict
     """Each target of the year in ``user``'s scope, with the counts so far."""
     access.require(user, "target.read")
     query = select(Target).where(Target.year == year).order_by(Target.county_code)
-    if user.role in access.COUNTY_SCOPED:
-        query = query.where(Target.county_code == user.county_code)
+    if own := access.own_county(user):
+        query = query.where(Target.county_code == own)
     if county_code:
         query = query.where(Target.county_code == county_code)
     targets = list(db.session.scalars(query))

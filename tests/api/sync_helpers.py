@@ -32,3 +32,22 @@ def push(client, auth, who, device, *events, status=200):
 
 def statuses(body) -> list[tuple]:
     return [(r["status"], r["reason"]) for r in body["results"]]
+
+
+def onboard_reviewed(client, auth, onboarding: dict, *, employer="employer", device=None, reviewer="workstation") -> dict:
+    """An employer's onboarding keyed in by id, as a test's set-up needs it to count: the push keeps
+    it for a reviewer (``keyed_onboarding``), and the county's workstation accepts it, so the event
+    is stored as the employer sent it (its id, time, data and actor), reviewed. Answers the stored
+    result. (Onboardings scanned from the card after an arrival need none of this.)"""
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import QuarantinedEvent
+
+    body = push(client, auth, employer, device or f"{employer}-phone", onboarding)
+    assert statuses(body) == [("rejected", "keyed_onboarding")], body
+    entry = db.session.scalar(select(QuarantinedEvent.id).where(QuarantinedEvent.event_id == onboarding["id"]))
+    reviewed = client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "单位核实在岗"},
+                           headers=auth.headers(reviewer))
+    assert reviewed.status_code == 200, reviewed.json
+    return {"id": onboarding["id"], "status": "accepted", "worker_id": reviewed.json["envelope"].get("worker_id")}

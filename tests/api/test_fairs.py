@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry
-from tests.api.sync_helpers import TZ, envelope, push, statuses
+from tests.api.sync_helpers import TZ, envelope, onboard_reviewed, push, statuses
 from tests.api.test_sync_pull import ids, pull_all
 
 SPRING = {"name": "通渭县2027年春风行动招聘会", "county_code": "621121", "township": "平襄镇", "village": "西关村",
@@ -128,7 +128,7 @@ def test_scans_at_the_fair_count_live_and_fill_the_funnel(client, auth, register
     push(client, auth, "greeter", "station-phone", envelope(worker_id=workers[0], at=later + dt.timedelta(days=2)))
     onboarded = envelope("employer.onboarded", 1, worker_id=workers[0], at=later + dt.timedelta(days=2),
                          data={"start_date": "2027-02-17"})
-    push(client, auth, "employer", "hr-phone", onboarded)
+    onboard_reviewed(client, auth, onboarded, device="hr-phone")  # keyed in by id: the workstation accepts it
 
     page = client.get(url, headers=auth.headers("county")).json
     assert page["counts"] == {"preregistered": 0, "preregistered_came": 0, "checked_in": 5,

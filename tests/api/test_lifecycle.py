@@ -23,17 +23,26 @@ def arrived(client, auth, register):
     return worker
 
 
-def onboard(client, auth, who, worker, seq, at):
-    return push(client, auth, who, f"{who}-phone", envelope("employer.onboarded", seq, worker_id=worker, at=at,
+def card(client, auth, worker) -> str:
+    """The worker's card (issuing another revokes it: one a worker per test)."""
+    response = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers())
+    assert response.status_code == 201, response.json
+    return response.json["qr"]
+
+
+def onboard(client, auth, who, card, seq, at):
+    """``who`` scans the worker's card on the first day (an onboarding keyed in by id would wait for a reviewer)."""
+    return push(client, auth, who, f"{who}-phone", envelope("employer.onboarded", seq, credential=card, at=at,
                                                             data={"start_date": at.date().isoformat()}))
 
 
 def test_odd_facts_are_accepted_and_wait_in_the_review_queue(client, auth, register, arrived):
     never_came = register(2)["id"]
-    assert onboard(client, auth, "employer", never_came, 1, days_ago(30))["results"][0]["flags"] == [
+    assert onboard(client, auth, "employer", card(client, auth, never_came), 1, days_ago(30))["results"][0]["flags"] == [
         "onboarded_without_arrival"]
-    onboard(client, auth, "employer", arrived, 2, days_ago(59))
-    second = onboard(client, auth, "other_employer", arrived, 1, days_ago(20))["results"][0]
+    arrived_card = card(client, auth, arrived)
+    onboard(client, auth, "employer", arrived_card, 2, days_ago(59))
+    second = onboard(client, auth, "other_employer", arrived_card, 1, days_ago(20))["results"][0]
     assert second["flags"] == ["second_employer"]
     queue = client.get("/api/reviews", headers=auth.headers("county")).json
     assert [(i["worker"]["id"], i["reasons"]) for i in queue["items"]] == [
@@ -57,7 +66,7 @@ def test_odd_facts_are_accepted_and_wait_in_the_review_queue(client, auth, regis
 
 
 def test_an_employment_ends_with_a_reason_from_the_list(client, auth, arrived):
-    onboard(client, auth, "employer", arrived, 1, days_ago(59))
+    assert statuses(onboard(client, auth, "employer", card(client, auth, arrived), 1, days_ago(59))) == [("accepted", None)]
     body = push(client, auth, "employer", "employer-phone",
                 envelope("employment.ended", 2, worker_id=arrived, data={"reason": "too far"}, at=days_ago(5)),
                 envelope("employment.ended", 3, worker_id=arrived, data={"reason": "other"}, at=days_ago(5)),
@@ -71,18 +80,20 @@ def test_an_employment_ends_with_a_reason_from_the_list(client, auth, arrived):
 
 def test_the_morning_list_of_workers_at_risk(client, auth, register, arrived):
     quiet, fine, moved, gone = arrived, register(3)["id"], register(4)["id"], register(5)["id"]
-    for n, worker in enumerate((fine, moved, gone)):
-        push(client, auth, "greeter", "station", envelope(worker_id=worker, seq=10 + n,
-                                                          at=days_ago(20 if worker == gone else 50)))
-    onboard(client, auth, "employer", quiet, 1, days_ago(59))
-    onboard(client, auth, "employer", fine, 2, days_ago(49))
+    cards = {worker: card(client, auth, worker) for worker in (quiet, fine, moved, gone)}
+    for n, worker in enumerate((fine, moved, gone)):  # on no batch: the greeter scans their cards
+        met = push(client, auth, "greeter", "station", envelope(credential=cards[worker], seq=10 + n,
+                                                                at=days_ago(20 if worker == gone else 50)))
+        assert statuses(met) == [("accepted", None)]
+    onboard(client, auth, "employer", cards[quiet], 1, days_ago(59))
+    onboard(client, auth, "employer", cards[fine], 2, days_ago(49))
     push(client, auth, "employer", "employer-phone", envelope("employment.confirmed", 3, worker_id=fine, at=days_ago(10)))
-    onboard(client, auth, "employer", moved, 4, days_ago(49))
+    onboard(client, auth, "employer", cards[moved], 4, days_ago(49))
     for n, employer in enumerate(("other_employer", "employer")):  # could not cope, twice
         push(client, auth, "workstation", "ws", envelope("employment.reassigned", n + 1, worker_id=moved,
                                                          context={"employer_id": auth.employer_id(employer)},
                                                          at=days_ago(30 - n * 10)))
-    onboard(client, auth, "employer", gone, 5, days_ago(19))
+    onboard(client, auth, "employer", cards[gone], 5, days_ago(19))
     push(client, auth, "employer", "employer-phone", envelope("employment.ended", 6, worker_id=gone, at=days_ago(8),
                                                               data={"reason": "homesick"}))
     listed = client.get("/api/at-risk", headers=auth.headers("workstation")).json
@@ -120,9 +131,10 @@ def test_a_training_is_attended_by_scan_and_completed_on_the_record(client, auth
 
 def test_the_reassignment_gap_comes_from_the_configuration(app, client, auth, arrived):
     app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"] = 30
-    onboard(client, auth, "employer", arrived, 1, days_ago(59))
+    arrived_card = card(client, auth, arrived)
+    onboard(client, auth, "employer", arrived_card, 1, days_ago(59))
     push(client, auth, "employer", "employer-phone", envelope("employment.ended", 2, worker_id=arrived, at=days_ago(45),
                                                               data={"reason": "pay"}))
-    onboard(client, auth, "other_employer", arrived, 1, days_ago(25))  # 20 days without a job
+    onboard(client, auth, "other_employer", arrived_card, 1, days_ago(25))  # 20 days without a job
     record = client.get(f"/api/workers/{arrived}", headers=auth.headers()).json
     assert record["employed_since"] == days_ago(59).date().isoformat()

@@ -6,7 +6,7 @@ import pytest
 from server.extensions import db
 from server.models import User
 from server.services.auth import create_token
-from tests.api.sync_helpers import envelope, push, statuses
+from tests.api.sync_helpers import envelope, onboard_reviewed, statuses
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.datetime.now(TZ).replace(microsecond=0)
@@ -16,8 +16,8 @@ SITE = {"name": "闽江纺织 长乐二厂", "address": "长乐区航城街道",
 @pytest.fixture
 def employed(client, auth, register):
     worker = register(1)["id"]
-    push(client, auth, "employer", "hr-phone", envelope("employer.onboarded", 1, worker_id=worker,
-                                                        at=TODAY - dt.timedelta(days=40)))
+    onboard_reviewed(client, auth, envelope("employer.onboarded", 1, worker_id=worker, at=TODAY - dt.timedelta(days=40)),
+                     device="hr-phone")
     account = User(name="worker-1", role="worker", worker_id=worker, county_code="621121")
     db.session.add(account)
     db.session.commit()

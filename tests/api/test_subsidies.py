@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from server.extensions import db
 from server.models import AuditEntry, Event, Payout
-from tests.api.sync_helpers import envelope, push
+from tests.api.sync_helpers import envelope, onboard_reviewed, push
 from tests.conftest import person
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -24,9 +24,10 @@ def at(day: int) -> dt.datetime:
 def employed(client, auth, register, n=0, confirmations=(30, 60)) -> str:
     """A Tongwei poor-household worker onboarded on DAY0 and confirmed on the given days."""
     worker = register(n)["id"]
-    events = [envelope("employer.onboarded", 1, worker_id=worker, at=at(0), data={"start_date": DAY0.isoformat()})]
-    events += [envelope("employment.confirmed", i + 2, worker_id=worker, at=at(day),
-                        data={"month": at(day).strftime("%Y-%m")}) for i, day in enumerate(confirmations)]
+    onboard_reviewed(client, auth, envelope("employer.onboarded", 1, worker_id=worker, at=at(0),
+                                            data={"start_date": DAY0.isoformat()}), device=f"hr-{n}")
+    events = [envelope("employment.confirmed", i + 2, worker_id=worker, at=at(day),
+                       data={"month": at(day).strftime("%Y-%m")}) for i, day in enumerate(confirmations)]
     body = push(client, auth, "employer", f"hr-{n}", *events)
     assert {r["status"] for r in body["results"]} == {"accepted"}, body
     return worker

@@ -78,7 +78,11 @@ def test_employer_pulls_only_its_workers_without_sensitive_fields(client, auth, 
     worker = register(1)
     register(2)
     card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
-    push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card))
+    onboarded = push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card))["results"][0]
+    assert onboarded["flags"] == ["onboarded_without_arrival"]  # no arrival scanned: theirs once a reviewer accepts it
+    accepted = client.post(f"/api/reviews/{onboarded['id']}", json={"outcome": "accepted", "note": "到站时漏扫"},
+                           headers=auth.headers("workstation"))
+    assert accepted.status_code == 200, accepted.json
     changes, _ = pull_all(client, auth, "employer", "hr")
     assert ids(changes, "worker") == {worker["id"]}
     assert ids(changes, "event") == {c["id"] for c in changes if c["kind"] == "event"} and len(ids(changes, "event")) == 1

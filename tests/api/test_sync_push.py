@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditEntry, Device, Event, QuarantinedEvent, Worker, WorkerAlias
+from server.models import Event, QuarantinedEvent, Worker, WorkerAlias
 from tests.api.sync_helpers import T0, envelope, push, statuses
 from tests.conftest import make_id_number, person
 
@@ -151,7 +151,15 @@ def test_employer_may_not_scan_into_another_employers_onboarding(client, auth, w
     assert onboard["results"][0]["flags"] == ["onboarded_without_arrival"]
     stored = db.session.query(Event).filter_by(type="employer.onboarded").one()
     assert stored.employer_id == auth.employer_id() and stored.data == {"wage": 4200, "housing": True}
-    confirm = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 4, credential=card))
+    # Onboarded without an arrival: the onboarding waits for a reviewer and, until one accepts it,
+    # gives the employer nothing, neither the worker's record nor their confirmations.
+    too_soon = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 4, credential=card))
+    assert statuses(too_soon) == [("rejected", "out_of_scope")]
+    assert client.get(f"/api/workers/{worker['id']}", headers=auth.headers("employer")).status_code == 404
+    accepted = client.post(f"/api/reviews/{onboard['results'][0]['id']}", json={"outcome": "accepted", "note": "到站时漏扫"},
+                           headers=auth.headers("workstation"))
+    assert accepted.status_code == 200, accepted.json
+    confirm = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 5, credential=card))
     assert confirm["results"][0]["status"] == "accepted"
     record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers("employer")).json
     assert record["status"] == "employed"
@@ -274,59 +282,8 @@ def test_registration_with_bad_fields_is_quarantined_with_each_field_named(clien
     assert "data.id_number" in body["results"][0]["message"] and "data.phone" in body["results"][0]["message"]
 
 
-def test_a_shared_phone_keeps_each_persons_scans_theirs(client, auth, card):
-    fair_staff, workstation = auth.users["fair_staff"].id, auth.users["workstation"].id
-    assert client.post("/api/devices", json={"device_id": "d-1", "name": "通渭招聘会 1号机", "mode": "fair"},
-                       headers=auth.headers("fair_staff")).status_code == 200
-    push(client, auth, "fair_staff", "d-1", envelope("fair.checked_in", 1, credential=card, context={"fair_id": "f"}))
-    # Switch user: the fair clerk's second scan is still queued when the workstation officer signs in.
-    assert client.post("/api/devices", json={"device_id": "d-1"}, headers=auth.headers("workstation")).status_code == 200
-    body = push(client, auth, "workstation", "d-1",
-                envelope("fair.intent_signed", 2, credential=card, scanned_by=fair_staff,
-                         context={"fair_id": "f", "employer_id": auth.employer_id()}),
-                envelope("fair.checked_in", 3, credential=card, context={"fair_id": "f"}))
-    assert statuses(body) == [("accepted", None), ("accepted", None)]
-    stored = db.session.scalars(select(Event).where(Event.device_id == "d-1").order_by(Event.device_seq)).all()
-    assert [(e.actor_id, e.pushed_by) for e in stored] == [
-        (fair_staff, fair_staff), (fair_staff, workstation), (workstation, workstation)]
-    for who in ("fair_staff", "workstation"):
-        devices = client.get("/api/devices", headers=auth.headers(who)).json
-        assert [(d["id"], d["name"]) for d in devices] == [("d-1", "通渭招聘会 1号机")]
-    joined = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "device.joined")).all()
-    assert [(e.actor_id, e.target) for e in joined] == [(workstation, "device:d-1")]
-
-
-def test_a_scan_counts_with_the_role_of_who_made_it_and_only_if_they_used_the_phone(client, auth, card):
-    fair_staff = auth.users["fair_staff"].id
-    checked_in = dict(credential=card, context={"fair_id": "f"})
-    body = push(client, auth, "greeter", "shared", envelope("fair.checked_in", 1, scanned_by=fair_staff, **checked_in))
-    assert statuses(body) == [("rejected", "unknown_scanner")]  # the clerk never signed in on this phone
-    push(client, auth, "fair_staff", "shared", envelope("fair.checked_in", 2, **checked_in))
-    body = push(client, auth, "greeter", "shared", envelope("fair.checked_in", 3, scanned_by=fair_staff, **checked_in),
-                envelope("fair.checked_in", 4, **checked_in))
-    assert statuses(body) == [("accepted", None), ("rejected", "forbidden_type")]  # a greeter checks in no one
-    assert count(QuarantinedEvent) == 2
-
-
-def test_revoking_one_person_on_a_shared_phone_quarantines_their_scans_only(client, auth, card):
-    fair_staff = auth.users["fair_staff"].id
-    checked_in = dict(credential=card, context={"fair_id": "f"})
-    push(client, auth, "fair_staff", "shared", envelope("fair.checked_in", 1, **checked_in))
-    push(client, auth, "workstation", "shared", envelope("fair.checked_in", 2, **checked_in))
-    push(client, auth, "fair_staff", "own-phone", envelope("fair.checked_in", 1, **checked_in))
-    assert client.post(f"/api/auth/users/{fair_staff}/revoke", headers=auth.headers()).status_code == 200
-    assert db.session.get(Device, "own-phone").blocked_at is not None
-    assert db.session.get(Device, "shared").blocked_at is None
-    body = push(client, auth, "workstation", "shared", envelope("fair.checked_in", 3, scanned_by=fair_staff, **checked_in),
-                envelope("fair.checked_in", 4, **checked_in))
-    assert statuses(body) == [("rejected", "scanner_revoked"), ("accepted", None)]
-    entry = db.session.scalar(select(QuarantinedEvent).where(QuarantinedEvent.reason == "scanner_revoked"))
-    # The scan was made before the revocation: a county officer lets it stand, under the clerk's name.
-    reviewed = client.post(f"/api/sync/quarantine/{entry.id}/reapply", json={"note": "scanned before revocation"},
-                           headers=auth.headers("county"))
-    assert reviewed.status_code == 200, reviewed.json
-    event = db.session.scalar(select(Event).where(Event.id == entry.event_id))
-    assert (event.actor_id, event.pushed_by) == (fair_staff, auth.users["workstation"].id)
+# The shared fair phone (each scan its own scanner's; a scan by the role of who made it; one person
+# revoked) is in test_sync_trust.py, with phones that sign in on it and sign their pushes.
 
 
 def test_blocked_device_pushes_go_to_quarantine(client, auth, card):

@@ -127,3 +127,21 @@ def forged(card: str) -> str:
     envelope = bytearray(b45decode(card[4:]))
     envelope[-1] ^= 0x01
     return "LP1:" + b45encode(bytes(envelope))
+
+
+def onboard_reviewed(site, auth, onboardings: list[dict], *, employer="employer", device=None) -> None:
+    """Employer onboardings keyed in by worker id, as a set-up needs them to count: the push keeps
+    each for a reviewer (``keyed_onboarding``) and the county's workstation accepts it, so the event
+    is stored as the employer sent it, reviewed."""
+    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": device or f"{employer}-phone",
+                                                               "events": onboardings}, token=auth.tokens[employer])
+    assert status == 200 and {r["reason"] for r in body["results"]} == {"keyed_onboarding"}, body
+    ids = {e["id"] for e in onboardings}
+    status, page = http_json("GET", f"{site}/api/sync/quarantine?reason=keyed_onboarding&per_page=200",
+                             token=auth.tokens["workstation"])
+    entries = [entry["id"] for entry in page["items"] if entry["event_id"] in ids]
+    assert len(entries) == len(ids), page
+    for entry in entries:
+        status, reviewed = http_json("POST", f"{site}/api/sync/quarantine/{entry}/reapply", {"note": "单位核实在岗"},
+                                     token=auth.tokens["workstation"])
+        assert status == 200, reviewed

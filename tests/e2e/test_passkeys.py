@@ -4,9 +4,10 @@ passkey with a lower sign counter."""
 import json
 
 import pytest
+from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditEntry, Passkey
+from server.models import AuditEntry, Device, DeviceUser, Passkey, User
 from server.services.audit import verify_chain
 from tests.conftest import http_json
 from tests.e2e.conftest import AUTHENTICATOR, add_authenticator, enroll, sign_in
@@ -54,7 +55,15 @@ def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):
     passkeys = page.evaluate("fetch('/api/auth/passkeys').then(r => r.json())")
     assert [p["name"] for p in passkeys] == ["招聘会1号手机"]
     actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
-    assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered", "login.succeeded", "login.succeeded"]
+    # The first sign-in registered this browser as a phone with its own key, bound to 王芳; the
+    # POST registered another (key-less) device; the second sign-in joined nothing new.
+    assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered", "device.registered",
+                       "login.succeeded", "device.registered", "login.succeeded"]
+    phone = page.evaluate("""new Promise(done => { const open = indexedDB.open('laborpass');
+        open.onsuccess = () => { const get = open.result.transaction('meta').objectStore('meta').get('device_id');
+        get.onsuccess = () => done(get.result); }; })""")
+    membership = db.session.get(DeviceUser, (phone, db.session.scalar(select(User.id).where(User.name == "王芳"))))
+    assert membership.bound_at is not None and db.session.get(Device, phone).public_key
     assert verify_chain() is None
 
 

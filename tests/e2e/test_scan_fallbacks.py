@@ -11,7 +11,7 @@ from PIL import ImageOps
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import signed_in, sync, todays_fair
+from tests.e2e.conftest import onboard_reviewed, signed_in, sync, todays_fair
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -66,11 +66,10 @@ def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
     db.session.rollback()
     workers = [register(site, auth.tokens["county"], 10 + n, name) for n, name in enumerate(("在岗甲", "在岗乙"))]
     started = dt.datetime.now(TZ) - dt.timedelta(days=20)
-    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": "hr-desk", "events": [
+    onboard_reviewed(site, auth, [
         {"id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": i + 1, "occurred_at": started.isoformat(),
          "worker_id": w["id"], "context": {"employer_id": employer}, "data": {"start_date": started.date().isoformat()}}
-        for i, w in enumerate(workers)]}, token=auth.tokens["employer"])
-    assert status == 200 and {r["status"] for r in body["results"]} == {"accepted"}, body
+        for i, w in enumerate(workers)], device="hr-desk")
 
     signed_in(page, site, auth, "闽江 人事", role="employer", employer_id=employer)
     page.select_option("select[name=pick]", "employment.confirmed")

@@ -6,7 +6,7 @@ import uuid
 
 from server.extensions import db
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator, sign_in
+from tests.e2e.conftest import add_authenticator, onboard_reviewed, sign_in
 
 
 def on_own_phone(page, invitation):
@@ -89,11 +89,10 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
         "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}}, token=token)
     start = dt.date.today() - dt.timedelta(days=100)  # the server counts the days by its own calendar
     started = dt.datetime.combine(start, dt.time(12), dt.timezone(dt.timedelta(hours=8)))
-    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": "hr", "events": [{
+    onboard_reviewed(site, auth, [{
         "id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": 1, "occurred_at": started.isoformat(),
         "worker_id": worker["id"], "context": {"employer_id": employer},
-        "data": {"start_date": start.isoformat()}}]}, token=auth.tokens["employer"])
-    assert body["results"][0]["status"] == "accepted", body
+        "data": {"start_date": start.isoformat()}}], device="hr")
     invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]}, token=token)[1]
     on_own_phone(page, invitation)
     page.wait_for_selector("#progress[data-days='100']")

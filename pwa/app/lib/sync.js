@@ -5,9 +5,10 @@ const BATCH = 500;
 const RETRY_STATUSES = new Set([401, 403, 408, 409, 413, 425, 429, 500, 502, 503, 504]);
 
 export class SyncEngine {
-  /** `send(path, {method, body})` answers `{status, body}` and throws on a network failure. */
-  constructor({ outbox, send, now = () => new Date() }) {
-    Object.assign(this, { outbox, send, now });
+  /** `send(path, {method, body, raw, headers})` answers `{status, body}` and throws on a network
+   * failure; `key` (a DeviceKey) signs each push, so the server takes it as this phone's. */
+  constructor({ outbox, send, key = null, now = () => new Date() }) {
+    Object.assign(this, { outbox, send, key, now });
     this.failures = 0;
     this.state = { queued: 0, lastSyncAt: null, error: null };
   }
@@ -37,13 +38,27 @@ export class SyncEngine {
     for (;;) {
       const events = await this.outbox.pending(BATCH);
       if (!events.length) return;
-      const answer = await this.send('/api/sync/push', { method: 'POST', body: { device_id: deviceId, events } });
-      if (answer.status !== 200) {
-        throw new Error(RETRY_STATUSES.has(answer.status) ? `服务器暂不可用（${answer.status}）。 Server busy: will retry.`
-          : `同步被拒绝（${answer.status}）。 Sync refused: ${answer.body?.message || answer.status}`);
+      let answer = await this.sendPush(deviceId, events);
+      if (answer.status === 409 && answer.body?.code === 'device_clock_off' && this.key) {
+        await this.key.learnServerTime(answer.body.server_time);  // this phone's clock is off: sign again at the server's time
+        answer = await this.sendPush(deviceId, events);
       }
+      if (answer.status !== 200) {
+        if (answer.body?.message) throw new Error(answer.body.message);  // the server says what to do (sign in on this phone…)
+        throw new Error(RETRY_STATUSES.has(answer.status) ? `服务器暂不可用（${answer.status}）。 Server busy: will retry.`
+          : `同步被拒绝（${answer.status}）。 Sync refused: ${answer.status}`);
+      }
+      if (this.key && answer.body.server_time) await this.key.learnServerTime(answer.body.server_time);
       await this.outbox.settle(events, answer.body.results);
     }
+  }
+
+  /** One push, its body signed by this phone's key as the exact text sent. */
+  async sendPush(deviceId, events) {
+    const body = { device_id: deviceId, events };
+    const raw = JSON.stringify(body);
+    const headers = this.key ? await this.key.pushHeaders(deviceId, raw) : {};
+    return this.send('/api/sync/push', { method: 'POST', body, raw, headers });
   }
 
   async pull() {

@@ -1,0 +1,86 @@
+"""What an envelope is before the database is asked: sound or not, its digest, and its card's claims."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from marshmallow import ValidationError
+
+from schemas.base import flatten_errors
+from schemas.sync import SERVER_FIELDS, EnvelopeSchema
+from server.domain import sync_rules as reasons
+from server.domain.credentials import CredentialError, verify_credential
+
+ENVELOPE = EnvelopeSchema()
+
+
+class Rejected(Exception):
+    """An envelope refused: it goes to quarantine with ``reason``, under the worker's county when known."""
+
+    def __init__(self, reason: str, message: str, county_code: str | None = None):
+        super().__init__(message)
+        self.reason, self.message, self.county_code = reason, message, county_code
+
+
+def envelope_hash(raw: dict) -> str:
+    """What identifies the content a device sent, whatever its key order; server fields excluded."""
+    content = {k: v for k, v in raw.items() if k not in SERVER_FIELDS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Checked:
+    """What an envelope is, found without the database: its digest, and its validated form or
+    why it is invalid."""
+
+    raw: object
+    event_id: str | None
+    digest: str | None = None
+    envelope: dict | None = None
+    invalid: Rejected | None = None
+
+
+def check_envelope(raw) -> Checked:
+    if not isinstance(raw, dict):
+        return Checked(raw, None, invalid=Rejected(reasons.INVALID_ENVELOPE, "an event must be a JSON object"))
+    event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
+    checked = Checked(raw, event_id, envelope_hash(raw))
+    try:
+        checked.envelope = ENVELOPE.load(raw)
+    except ValidationError as exc:
+        checked.invalid = Rejected(reasons.INVALID_ENVELOPE, describe(exc.messages))
+    return checked
+
+
+def describe(messages) -> str:
+    return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in flatten_errors(messages).items())
+
+
+class CardVerifier:
+    """Checks scanned card texts against the trusted keys, each text once."""
+
+    def __init__(self, trusted_keys: list):
+        self.trusted_keys = trusted_keys
+        self.today = dt.date.today()
+        self.results: dict[str, object] = {}
+
+    def verify_all(self, texts) -> None:
+        for text_value in texts:
+            self.verify(text_value)
+
+    def verify(self, text_value: str, *, on: dt.date | None = None):
+        """The card's claims, or the ``CredentialError``; expiry counts on the day ``on`` (the scan's)."""
+        if text_value not in self.results:
+            self.results[text_value] = self._verify(text_value, self.today)
+        result = self.results[text_value]
+        if on is not None and isinstance(result, CredentialError) and result.reason == "expired":
+            return self._verify(text_value, on)  # a card valid on the day of the scan was valid
+        return result
+
+    def _verify(self, text_value: str, day: dt.date):
+        try:
+            return verify_credential(text_value, self.trusted_keys, today=day)[0]
+        except CredentialError as exc:
+            return exc

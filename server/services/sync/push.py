@@ -1,0 +1,463 @@
+"""The push: a phone's queued envelopes, applied in order, each accepted, duplicate or rejected.
+
+Guarantees, per envelope and whatever the network does: an ``id`` is stored at most once (a
+replay answers ``duplicate`` with the same worker; the same id with other content is
+``rejected: id_conflict``); every rejected envelope is kept in quarantine with its reason; one bad
+envelope never stops the others. A push is one transaction: a crash leaves all of it or none, and
+the phone simply sends it again. Whose authority each scan carries is ``devices.push_authority``'s
+to say; whether it stands, ``rules.RULES``'.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Row, bindparam, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from schemas.sync import MAX_BATCH
+from server.domain import sync_rules as reasons
+from server.domain.credentials import CredentialError
+from server.domain.events import EventFact
+from server.domain.id_numbers import IdNumberError
+from server.domain.lifecycle import REVIEW_FLAGS, counted
+from server.errors import DomainError, Forbidden, InvalidInput
+from server.extensions import db
+from server.models import (
+    Batch,
+    Credential,
+    Event,
+    QuarantinedEvent,
+    User,
+    Worker,
+    WorkerAlias,
+)
+from server.models.types import utcnow
+from server.services import access, keyring
+from server.services.changes import stage_change
+from server.services.events import build_event, fold_facts, publish_worker_change, record_columns, to_fact
+from server.services.protection import blind_index
+from server.services.queries import awaiting_review
+from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
+from server.services.sync.devices import PushAuthority, PushProof, push_authority
+from server.services.sync.envelopes import CardVerifier, Checked, Rejected, check_envelope, describe
+from server.services.sync.rules import Scan, first_rejection
+
+RETRIES = 3
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+
+    def __init__(self, count: int):
+        super().__init__("batch_too_large", f"一次最多上传 {MAX_BATCH} 条，本次 {count} 条，请分批。"
+                                            f" At most {MAX_BATCH} events a push ({count} sent): split the batch.")
+
+
+@dataclass
+class PushResult:
+    id: str | None
+    status: str
+    reason: str | None = None
+    message: str | None = None
+    flags: list[str] = field(default_factory=list)
+    worker_id: str | None = None
+
+
+def push(user: User, device_id: str, envelopes: list, *, proof: PushProof | None = None, by_token: bool = False) -> dict:
+    """Apply a push; answer one result per envelope, the device's gaps and the server time."""
+    if len(envelopes) > MAX_BATCH:
+        raise BatchTooLarge(len(envelopes))
+    cards = CardVerifier(keyring.trusted_keys())
+    db.session.rollback()  # end the key read: no write lock is held while envelopes and signatures are checked
+    checked = [check_envelope(raw) for raw in envelopes]
+    cards.verify_all(c.envelope["credential"] for c in checked if c.envelope and "credential" in c.envelope)
+    for attempt in range(RETRIES):
+        try:
+            authority = push_authority(user, device_id, proof or PushProof(), by_token=by_token)
+            results = PushApplier(authority, cards).run(checked)
+            authority.device.last_push_at = utcnow()
+            missing = missing_ranges(device_id)
+            db.session.commit()
+            return {"results": results, "missing": missing, "server_time": utcnow()}
+        except (IntegrityError, OperationalError) as error:
+            # Another request stored one of these ids first: go again, it will answer duplicate.
+            # Or PostgreSQL broke a deadlock by ending this transaction: go again too.
+            db.session.rollback()
+            if attempt == RETRIES - 1 or (isinstance(error, OperationalError) and not _transient(error)):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _transient(error: OperationalError) -> bool:
+    """A deadlock or serialisation failure (SQLSTATE class 40): the same transaction again may pass."""
+    return str(getattr(error.orig, "sqlstate", "") or "").startswith("40")
+
+
+def missing_ranges(device_id: str, limit: int = 100) -> list[list[int]]:
+    """``[from, to]`` ranges of ``device_seq`` never received from the device (stored or quarantined)."""
+    rows = db.session.execute(text("""
+        WITH received AS (
+            SELECT device_seq AS seq FROM events WHERE device_id = :device AND device_seq IS NOT NULL
+            UNION SELECT device_seq FROM quarantine WHERE device_id = :device AND device_seq IS NOT NULL
+        ), ordered AS (SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS previous FROM received)
+        SELECT previous + 1, seq - 1 FROM ordered WHERE seq > previous + 1 ORDER BY seq LIMIT :limit
+    """), {"device": device_id, "limit": limit})
+    return [[int(start), int(end)] for start, end in rows]
+
+
+class PushApplier:
+    """Applies one push: envelopes in order, with what earlier ones did visible to later ones.
+    It is also the ``rules.Known`` the rules read rows and the worker's fold through."""
+
+    def __init__(self, authority: PushAuthority, cards: CardVerifier, *, reviewer: User | None = None):
+        """The push's ``authority`` says from which device, by whom, and whose scans it may carry;
+        a ``reviewer`` re-applying a quarantined envelope decides with their own authority, past a
+        blocked device or a revoked scanner."""
+        self.user, self.device, self.vouched = authority.caller, authority.device, authority.vouched
+        self.signed, self.cards, self.reviewer = authority.signed, cards, reviewer
+        self.trusted_keys = cards.trusted_keys
+        self.now = utcnow()
+        self.today = dt.date.today()
+        self.credentials: dict[str, Credential] = {}
+        self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
+        self.workers: dict[str, Row | NewWorker] = {}  # plain rows, written back with Core statements: no ORM bookkeeping
+        self.new_workers: list[str] = []
+        self.by_bidx: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        self.events: list[Event] = []
+        self.seen: dict[str, tuple[str, str | None]] = {}  # id -> (hash, worker id) within this batch
+        self.quarantine: list[QuarantinedEvent] = []
+        self.rows: dict[tuple, object] = {}
+        self._awaiting_review: set[str] = set()  # ids of the workers' events no reviewer has decided yet
+        self._review_loaded: set[str] = set()  # the workers whose events those were looked up for
+
+    def row(self, model, key):
+        """A fair, batch, employer, job, training or workplace the envelopes name again and again:
+        loaded once a push. (The session keeps clean rows only while something refers to them;
+        loading one anew also flushes the events added so far.)"""
+        if (model, key) not in self.rows:
+            self.rows[(model, key)] = db.session.get(model, key)
+        return self.rows[(model, key)]
+
+    def current_employer(self, facts: list[EventFact]) -> str | None:
+        return fold_facts(facts).current_employer_id
+
+    def awaiting_review(self, worker_id: str) -> set[str]:
+        """Ids of events with a review flag that no reviewer has decided yet, among the worker's
+        (asked only when a rule needs them; loaded for every worker the push holds at once, and the
+        push's own flagged events join them as they are stored)."""
+        if worker_id not in self._review_loaded:
+            ids = [w for w in self.workers if w not in self._review_loaded and w not in self.new_workers]
+            for start in range(0, len(ids), 900):
+                self._awaiting_review.update(db.session.scalars(select(Event.id).where(
+                    Event.worker_id.in_(ids[start:start + 900]), awaiting_review(Event))))
+            self._review_loaded.update(self.workers)
+        return self._awaiting_review
+
+    def run(self, checked: list[Checked]) -> list[PushResult]:
+        ids = [c.event_id for c in checked if c.event_id]
+        self.stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
+        seqs = [c.envelope["device_seq"] for c in checked if c.envelope]
+        self.stored_seqs = dict(db.session.execute(
+            select(Event.device_seq, Event.id).where(Event.device_id == self.device.id, Event.device_seq.in_(seqs))
+        ).all()) if seqs else {}
+        self.open_quarantine = {q.event_id: q for q in db.session.scalars(select(QuarantinedEvent).where(
+            QuarantinedEvent.device_id == self.device.id, QuarantinedEvent.event_id.in_(ids),
+            QuarantinedEvent.status == "open"))} if ids else {}
+        self.prefetch([c.envelope for c in checked if c.envelope])
+        results = [self.apply(c) for c in checked]
+        self.save()
+        return results
+
+    def prefetch(self, envelopes: list[dict]) -> None:
+        """Load in a few queries what the envelopes will need: their cards, workers and workers' events."""
+        texts = {e["credential"] for e in envelopes if "credential" in e}
+        serials = []
+        for text_value in texts:
+            claims = self.cards.verify(text_value)
+            if not isinstance(claims, CredentialError):
+                serials.append(claims.serial.hex())
+        self.credentials = {c.serial: c for c in in_chunks(Credential, Credential.serial, serials)}
+        worker_ids = {c.worker_id for c in self.credentials.values()}
+        worker_ids |= {e["worker_id"] for e in envelopes if isinstance(e.get("worker_id"), str)}
+        self.aliases.update({a.alias_id: a.worker_id for a in in_chunks(WorkerAlias, WorkerAlias.alias_id, worker_ids)})
+        worker_ids |= set(self.aliases.values())
+        for worker in _worker_rows(worker_ids):
+            self.workers[worker.id], self.facts[worker.id] = worker, []
+        self.by_bidx.update(self._registered_already(envelopes))
+        worker_ids = list(self.workers)
+        for start in range(0, len(worker_ids), 900):
+            for row in db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
+                self.facts[row.worker_id].append(to_fact(row))
+
+    def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
+        """Blind index -> worker id of the people the batch's registrations name who are on record."""
+        # The envelope's schema already checked and normalised the number (schemas.workers.IdNumberField).
+        wanted = {blind_index(e["data"]["id_number"]) for e in envelopes if e["type"] == "worker.registered"}
+        found, wanted = {}, sorted(wanted)
+        for start in range(0, len(wanted), 900):
+            found.update(db.session.execute(select(Worker.id_number_bidx, Worker.id)
+                                            .where(Worker.id_number_bidx.in_(wanted[start:start + 900]))).all())
+        return found
+
+    def apply(self, checked: Checked) -> PushResult:
+        try:
+            return self._apply(checked)
+        except Rejected as rejection:
+            self._quarantine(checked.raw, checked.event_id, rejection)
+            return PushResult(checked.event_id, "rejected", rejection.reason, rejection.message)
+
+    def _apply(self, checked: Checked) -> PushResult:
+        digest = checked.digest
+        replay = self._replay(checked.event_id, digest)
+        if replay:
+            return replay
+        if checked.invalid:
+            raise checked.invalid
+        envelope = checked.envelope
+        other = self.stored_seqs.get(envelope["device_seq"])
+        if other and other != envelope["id"]:
+            raise Rejected(reasons.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
+        if self.device.blocked_at and not self.reviewer:
+            raise Rejected(reasons.DEVICE_BLOCKED, f"this device was blocked: {self.device.blocked_reason}")
+        scanner = self._scanner(envelope)
+        authority = self.reviewer or scanner
+        if not access.may_record(authority, envelope["type"]):
+            raise Rejected(reasons.FORBIDDEN_TYPE, f"role {authority.role} may not record {envelope['type']}")
+        if envelope["type"] == "worker.registered":
+            worker, flags, data = self._register(envelope, authority)
+        else:
+            worker = self._worker(envelope)
+            self._check(envelope, worker, authority, scanner)
+            flags = reasons.event_flags(envelope["type"], envelope["context"], envelope["occurred_at"], self.now,
+                                        self.facts[worker.id])
+            if "temporary_pass" in envelope:
+                flags.append(reasons.TEMPORARY_PASS)
+            data = envelope["data"]
+        self._store(envelope, worker, flags, digest, data, scanner)
+        self.seen[envelope["id"]] = (digest, worker.id)
+        return PushResult(envelope["id"], "accepted", flags=flags, worker_id=worker.id)
+
+    def _replay(self, event_id, digest: str) -> PushResult | None:
+        if not isinstance(event_id, str):
+            return None
+        if event_id in self.seen:
+            earlier_digest, worker_id = self.seen[event_id]
+            if earlier_digest != digest:
+                raise Rejected(reasons.ID_CONFLICT, "this id was sent earlier in the batch with other content")
+            return PushResult(event_id, "duplicate", worker_id=worker_id)
+        stored = self.stored.get(event_id)
+        if stored is None:
+            return None
+        if stored.envelope_hash != digest:
+            raise Rejected(reasons.ID_CONFLICT, "an event with this id and other content is already stored")
+        return PushResult(event_id, "duplicate", flags=list(stored.flags or []), worker_id=stored.worker_id)
+
+    # -- who made the scan: on a shared phone, not always who pushes it
+
+    def _scanner(self, envelope: dict) -> User:
+        scanner_id = envelope.get("scanned_by", self.user.id)
+        scanner = self.vouched.get(scanner_id)
+        if scanner is None:
+            raise Rejected(reasons.UNKNOWN_SCANNER, f"这条记录写明由用户 {scanner_id} 扫描，但无法证明：只有在这台手机上"
+                           "用通行密钥登录过的人，且由手机签名的上传，才能记在他人名下。"
+                           f" The scan names user {scanner_id} as its maker, which this push cannot prove: a scan"
+                           " counts as someone else's only on a push the phone signed, for people who signed in"
+                           " on that phone with their passkey." + ("" if self.signed else " This push was not signed."))
+        if not scanner.active and not self.reviewer:
+            raise Rejected(reasons.SCANNER_REVOKED, f"the access of {scanner.name}, who made this scan, was revoked:"
+                           " a reviewer decides whether it stands")
+        return scanner
+
+    # -- who the event is about
+
+    def _worker(self, envelope: dict) -> Row | NewWorker:
+        if "credential" in envelope:
+            worker_id = self._card_holder(envelope["credential"], envelope["occurred_at"])
+        else:
+            worker_id = self.aliases.get(envelope["worker_id"]) or envelope["worker_id"]
+        worker = self._load_worker(worker_id)
+        if worker is None:
+            raise Rejected(reasons.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
+        if worker.erased_at is not None:
+            raise Rejected(reasons.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
+                           " This person's record was erased under the retention rule: register them again.")
+        return worker
+
+    def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
+        claims = self.cards.verify(text, on=occurred_at.date())
+        if isinstance(claims, CredentialError):
+            raise Rejected(claims.reason, claims.message)
+        credential = self.credentials.get(claims.serial.hex()) or db.session.get(Credential, claims.serial.hex())
+        if credential is None:
+            raise Rejected("revoked", "this card is not on record: issue a new one")
+        if credential.revoked_at is not None and credential.revoked_at <= occurred_at:
+            raise Rejected("revoked", "this card was revoked before the scan: issue a new one")
+        return credential.worker_id
+
+    def _load_worker(self, worker_id: str) -> Row | NewWorker | None:
+        if worker_id not in self.workers:
+            worker = next(_worker_rows([worker_id]), None)
+            if worker is None:
+                return None
+            self.workers[worker_id] = worker
+            stored = db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id == worker_id))
+            self.facts[worker_id] = [to_fact(row) for row in stored]
+        return self.workers[worker_id]
+
+    def _register(self, envelope: dict, authority: User) -> tuple[Row | NewWorker, list[str], dict]:
+        try:
+            registration = check_registration(envelope["data"], authority, today=self.today)
+        except Forbidden as exc:
+            raise Rejected(reasons.OUT_OF_SCOPE, exc.message) from None
+        except InvalidInput as exc:
+            raise Rejected(reasons.INVALID_ENVELOPE, describe(exc.details["errors"])) from None
+        except IdNumberError as exc:
+            raise Rejected(reasons.INVALID_ENVELOPE, exc.message) from None
+        bidx = registration.id_number_bidx
+        existing = self.by_bidx.get(bidx)  # prefetched, and the batch's own registrations
+        if existing:
+            device_made_id = envelope.get("worker_id")
+            if device_made_id and device_made_id != existing:
+                if device_made_id not in self.aliases:
+                    db.session.add(WorkerAlias(alias_id=device_made_id, worker_id=existing))
+                self.aliases[device_made_id] = existing
+            # The same person again: the first registration stands; what this clerk typed is kept.
+            data = {key: envelope["data"].get(key) for key in PROFILE_FIELDS} | {"duplicate_of": existing}
+            return self._load_worker(existing), [reasons.DUPLICATE_PERSON], data
+        worker_id = envelope.get("worker_id")
+        if worker_id in self.workers or worker_id in self.aliases:  # both prefetched for every id the batch names
+            worker_id = None  # the device's id is taken: the result tells the device the real one
+        event = registration_event(registration, authority, worker_id=worker_id)
+        worker = NewWorker(event.worker_id, registration.home["county_code"], registration.resident.birth_date)
+        self.workers[worker.id], self.facts[worker.id] = worker, []
+        self.new_workers.append(worker.id)
+        self.by_bidx[bidx] = worker.id
+        return worker, [w["code"] for w in registration.warnings], event.data
+
+    # -- may this user record this about this worker: the rules' table
+
+    def _check(self, envelope: dict, worker: Row | NewWorker, authority: User, scanner: User) -> None:
+        facts = self.facts[worker.id]
+        named_by = "card" if "credential" in envelope else "temporary_pass" if "temporary_pass" in envelope else "id"
+        scan = Scan(envelope["type"], envelope["context"], envelope["data"], envelope["occurred_at"], authority,
+                    scanner, worker, facts, lambda: counted(facts, self.awaiting_review(worker.id)), named_by)
+        rejection = first_rejection(scan, self)
+        if rejection:
+            raise Rejected(rejection.reason, rejection.message, worker.home_county_code)
+
+    # -- storing
+
+    def _store(self, envelope: dict, worker: Row | NewWorker, flags: list[str], digest: str, data: dict, scanner: User) -> None:
+        event = build_event(
+            worker.id, envelope["type"], actor=None, occurred_at=envelope["occurred_at"],
+            context=envelope["context"], data=data, device_id=self.device.id, event_id=envelope["id"],
+            raw_code=envelope.get("credential") or envelope.get("temporary_pass"), flags=flags,
+        )
+        event.actor_id, event.pushed_by = scanner.id, self.user.id
+        event.device_seq, event.envelope_hash = envelope["device_seq"], digest
+        self.events.append(event)
+        self.stored_seqs[envelope["device_seq"]] = envelope["id"]
+        self.facts[worker.id].append(to_fact(event))
+        if set(flags) & set(REVIEW_FLAGS):
+            self._awaiting_review.add(event.id)
+        earlier = self.open_quarantine.get(envelope["id"])
+        if earlier is not None:
+            earlier.status, earlier.resolved_at = "reapplied", self.now
+            earlier.resolution, earlier.resolved_event_id = "accepted when sent again", envelope["id"]
+
+    def _quarantine(self, raw, event_id: str | None, rejection: Rejected) -> None:
+        earlier = self.open_quarantine.get(event_id) if event_id else None
+        if earlier is not None:
+            earlier.times_received += 1
+            earlier.reason, earlier.message, earlier.received_at = rejection.reason, rejection.message, self.now
+            return
+        seq = raw.get("device_seq") if isinstance(raw, dict) else None
+        entry = QuarantinedEvent(
+            event_id=event_id[:100] if event_id else None, device_id=self.device.id,
+            device_seq=seq if isinstance(seq, int) and 0 < seq <= 2**53 else None, user_id=self.user.id,
+            county_code=rejection.county_code or self.user.county_code, reason=rejection.reason,
+            message=rejection.message[:2000], envelope=raw if isinstance(raw, dict) else {"value": raw},
+            received_at=self.now,
+        )
+        self.quarantine.append(entry)
+        if event_id:
+            self.open_quarantine[event_id] = entry
+
+    def save(self) -> None:
+        """Insert what was accepted and quarantined, then re-fold every worker it touched."""
+        db.session.add_all(self.quarantine)
+        records = {worker_id: record_columns(self.facts[worker_id])
+                   for worker_id in dict.fromkeys(e.worker_id for e in self.events)}
+        if self.new_workers:  # Core executemany, as for the events: before them, which refer to the workers
+            db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in self.new_workers])
+        if self.events:  # Core executemany: the ORM would insert row by row to learn each seq
+            columns = [c.key for c in Event.__table__.columns if c.key != "seq"]
+            db.session.execute(Event.__table__.insert(), [{k: getattr(e, k) for k in columns} for e in self.events])
+        changes: dict[tuple, list[dict]] = {}
+        published = []
+        for worker_id, record in records.items():
+            worker = self.workers[worker_id]
+            if isinstance(worker, NewWorker):
+                published.append((worker_id, record["home_county_code"], None))
+                continue
+            stored = worker._mapping
+            changed = {k: v for k, v in record.items() if stored[k] != v}
+            if changed:
+                changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
+                published.append((worker_id, record["home_county_code"], worker.home_county_code))
+        for rows in changes.values():
+            _update_workers(rows)
+        for worker_id, county, previous_county in published:
+            publish_worker_change(worker_id, county, previous_county)
+        for event in self.events:
+            stage_change(db.session, "event", event.id, device_id=event.device_id)
+        for batch_id in {e.batch_id for e in self.events if e.type in ("batch.assigned", "batch.departed")}:
+            batch = self.row(Batch, batch_id)  # its roster changed: phones pull it again
+            stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
+
+
+@dataclass(frozen=True)
+class NewWorker:
+    """A worker the push registers, until it is inserted: what later envelopes' checks read."""
+
+    id: str
+    home_county_code: str
+    birth_date: dt.date
+    erased_at: None = None
+
+
+# What the push reads of a worker: what the fold writes, and erased_at (every column but the timestamps).
+_WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
+_FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
+                 Event.recorded_at, Event.context, Event.data)
+
+
+def in_chunks(model, column, ids, size: int = 900):
+    """Rows of ``model`` whose ``column`` is one of ``ids``, in statements of ``size`` ids at most."""
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield from db.session.scalars(select(model).where(column.in_(ids[start:start + size])))
+
+
+def _worker_rows(ids):
+    """The workers, locked until the push commits (PostgreSQL; SQLite's write lock already
+    serialises pushes), in id order so that two pushes wait for each other, never in a deadlock: a
+    push re-folds a worker from the events it reads after this, and two pushes folding one worker
+    at once would each write a record missing the other's event."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), 900):
+        yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900]))
+                                      .order_by(Worker.id).with_for_update(key_share=True))
+
+
+def _update_workers(rows: list[dict]) -> None:
+    """One executemany for workers whose same columns changed (the ORM would send an UPDATE per
+    worker on SQLite)."""
+    columns = [key for key in rows[0] if key != "id"]
+    statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
+                 .values({key: bindparam("b_" + key) for key in columns}))
+    db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
+
+

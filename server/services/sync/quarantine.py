@@ -1,0 +1,76 @@
+"""The quarantine: envelopes the server could not apply, kept with their reason until a reviewer
+re-applies them (with corrections, under the reviewer's authority) or dismisses them."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.domain.lifecycle import REVIEW_FLAGS
+from server.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from server.extensions import db
+from server.models import Device, QuarantinedEvent, ReviewDecision, User
+from server.models.types import utcnow
+from server.services import access, audit, keyring
+from server.services.queries import paginate
+from server.services.sync.devices import PushAuthority, bound_members
+from server.services.sync.envelopes import CardVerifier, check_envelope
+from server.services.sync.push import PushApplier
+
+
+def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int]:
+    """Quarantined envelopes in ``user``'s scope (admins: all; county staff: their county's)."""
+    query = access.scope_quarantine(select(QuarantinedEvent), user)
+    if args.get("status", "open") != "all":
+        query = query.where(QuarantinedEvent.status == args.get("status", "open"))
+    for arg in ("reason", "device_id"):
+        if args.get(arg):
+            query = query.where(getattr(QuarantinedEvent, arg) == args[arg])
+    return paginate(query.order_by(QuarantinedEvent.id.desc()), args.get("page", 1), args.get("per_page", 50))
+
+
+def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str | None) -> QuarantinedEvent:
+    """Apply a quarantined envelope again, with corrections, under the reviewer's authority.
+
+    The event keeps its id, device and scanning user; the reviewer is recorded on the entry, and
+    the reviewer's look counts as the review of the event's review flags (a keyed-in onboarding
+    accepted so gives the employer its worker). Raises a 422 ``DomainError`` with the reason when it
+    is still refused.
+    """
+    entry = _open_entry(user, entry_id)
+    if {"id", "device_seq"} & set(corrections):
+        raise InvalidInput({"corrections": ["id and device_seq identify the scan and cannot be corrected"]})
+    device = db.session.get(Device, entry.device_id)
+    checked = check_envelope(entry.envelope | corrections)
+    cards = CardVerifier(keyring.trusted_keys())
+    pusher = db.session.get(User, entry.user_id)
+    # As a signed push would have: the pusher's scans, or those of people bound to the phone.
+    authority = PushAuthority(device, pusher, signed=True, vouched={pusher.id: pusher} | bound_members(device.id))
+    [result] = PushApplier(authority, cards, reviewer=user).run([checked])
+    if result.status == "rejected":
+        db.session.rollback()
+        raise RuleRefused(result.reason, result.message)
+    entry.status, entry.resolved_by, entry.resolved_at = "reapplied", user.id, utcnow()
+    entry.resolution = note or "re-applied" + (f" with corrections to {', '.join(corrections)}" if corrections else "")
+    entry.resolved_event_id = result.id
+    if set(result.flags) & set(REVIEW_FLAGS):
+        db.session.add(ReviewDecision(event_id=result.id, outcome="accepted", note=entry.resolution, decided_by=user.id))
+    audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
+                 reason=entry.reason)
+    db.session.commit()
+    return entry
+
+
+def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEvent:
+    """Close a quarantined envelope without applying it; the reason is kept."""
+    entry = _open_entry(user, entry_id)
+    entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = "dismissed", user.id, utcnow(), reason
+    db.session.commit()
+    return entry
+
+
+def _open_entry(user: User, entry_id: int) -> QuarantinedEvent:
+    entry = db.session.scalar(access.scope_quarantine(select(QuarantinedEvent), user).where(QuarantinedEvent.id == entry_id))
+    if entry is None:
+        raise NotFound("quarantine_entry")
+    if entry.status != "open":
+        raise Conflict("already_resolved", f"这条记录已处理（{entry.status}）。 This entry was already {entry.status}.")
+    return entry
