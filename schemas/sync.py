@@ -3,16 +3,27 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
+from server.domain.id_numbers import PROTECTED_FIELDS
 from server.domain.lifecycle import END_REASONS
 from server.domain.sync_rules import PUSHABLE_TYPES
 from server.domain.temporary_pass import pass_worker_id
 
 MAX_BATCH = 500
+
+
+def _no_control_characters(text: str) -> None:
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        raise ValidationError("含有不可见的控制字符。 Contains invisible control characters.")
+
+
+DEVICE_ID = {"validate": [validate.Length(min=1, max=100), _no_control_characters],
+             "metadata": {"description": "the UUID the phone made once"}}
 SERVER_FIELDS = ("seq", "recorded_at", "actor", "actor_id", "received_at", "status", "reason", "flags")
 _ID = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -153,7 +164,7 @@ def jsonable(value):
 
 
 class PushRequestSchema(BaseSchema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(required=True, **DEVICE_ID)
     events = fields.List(fields.Raw(), required=True, metadata={
         "description": f"at most {MAX_BATCH} envelopes (see EnvelopeSchema); each is checked on its own"})
 
@@ -190,7 +201,7 @@ class PushResponseSchema(BaseSchema):
 
 
 class PullArgsSchema(BaseSchema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(required=True, **DEVICE_ID)
     cursor = fields.String(load_default="", metadata={"description": "opaque; empty for a full copy"})
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
@@ -209,7 +220,7 @@ class PullResponseSchema(BaseSchema):
 
 
 class DeviceInSchema(BaseSchema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(required=True, **DEVICE_ID)
     name = PlainText(validate=validate.Length(max=100), load_default=None)
     mode = fields.String(validate=validate.Length(max=40), load_default=None)
     public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
@@ -220,7 +231,7 @@ class DeviceProofSchema(BaseSchema):
     """At a passkey sign-in on a phone: the phone's key signs the same challenge, which joins the
     person to the phone (``server.domain.device_keys``)."""
 
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(required=True, **DEVICE_ID)
     public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
         "description": "SPKI DER, base64url: needed when the phone is new to the server"})
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
@@ -252,8 +263,8 @@ class ReapplySchema(BaseSchema):
 
 class QuarantineQueryArgsSchema(BaseSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
-    reason = fields.String()
-    device_id = fields.String()
+    reason = fields.String(validate=[validate.Length(max=40), _no_control_characters])
+    device_id = fields.String(**DEVICE_ID)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -267,7 +278,8 @@ class QuarantinedEventSchema(BaseSchema):
     county_code = fields.String(allow_none=True)
     reason = fields.String()
     message = fields.String()
-    envelope = fields.Dict()
+    envelope = fields.Method("_envelope", metadata={
+        "description": "as the phone sent it, but an ID number only masked (data.id_number_masked)"})
     received_at = fields.DateTime()
     times_received = fields.Integer()
     status = fields.String()
@@ -275,6 +287,16 @@ class QuarantinedEventSchema(BaseSchema):
     resolved_at = fields.DateTime(allow_none=True)
     resolution = fields.String(allow_none=True)
     resolved_event_id = fields.String(allow_none=True)
+
+
+def _without_protected(envelope: dict) -> dict:
+    data = envelope.get("data")
+    if not isinstance(data, dict):
+        return envelope
+    return envelope | {"data": {k: v for k, v in data.items() if k not in PROTECTED_FIELDS}}
+
+
+QuarantinedEventSchema._envelope = lambda self, entry: _without_protected(entry.envelope)
 
 
 class QuarantinePageSchema(BaseSchema):

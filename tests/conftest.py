@@ -98,7 +98,18 @@ def database_url(migrated_database, tmp_path):
             tables = connection.execute(text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )).scalars().all()
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            sequences = connection.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")).scalars().all()
+            if connection.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+                # Emptied as TRUNCATE … RESTART IDENTITY would, in a quarter of its time on tables this
+                # small: no triggers (the append-only ones included), no foreign-key checks while deleting.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+                for sequence in sequences:
+                    connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+            else:  # (only a superuser may switch the triggers off)
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return migrated_database
     path = tmp_path / "laborpass.db"
@@ -237,11 +248,19 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, counted, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+
+    class LiveServer(str):
+        def quiet(self, timeout: float = 30) -> None:
+            """Wait until no request is being answered (a client has its answer a moment before the
+            request's thread has given its database connection back)."""
+            with busy:
+                busy.wait_for(lambda: in_flight[0] == 0, timeout=timeout)
+
+    address = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    yield address
     server.shutdown()
     thread.join()
-    with busy:
-        busy.wait_for(lambda: in_flight[0] == 0, timeout=30)
+    address.quiet()
 
 
 def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:

@@ -45,6 +45,7 @@ def test_a_backup_taken_during_pushes_restores_to_a_consistent_database(app, aut
         copy.close()
 
     db.session.rollback()  # the app is stopped for a restore: nothing of ours may hold the database
+    live_server.quiet()
     restored = runner.invoke(args=["restore", "--yes", str(target)])
     assert restored.exit_code == 0, restored.output
     db.session.remove()

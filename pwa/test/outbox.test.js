@@ -86,3 +86,25 @@ test('a server that answers 503 keeps the events queued', async () => {
   assert.equal(state.queued, 1);
   assert.match(state.error, /503/);
 });
+
+test('the engine sends one push at a time: asked again meanwhile, it goes once more after', async () => {
+  const outbox = await fresh();
+  await outbox.add('station.arrived', { credential: 'LP1:1' });
+  let inFlight = 0;
+  let most = 0;
+  let pushes = 0;
+  const send = async (path, { body }) => {
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight -= 1;
+    if (path !== '/api/sync/push') return { status: 200, body: { changes: [], cursor: 'c', more: false } };
+    pushes += 1;
+    return { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })) } };
+  };
+  const engine = new SyncEngine({ outbox, send });
+  const runs = await Promise.all([engine.syncNow(), engine.syncNow(), engine.syncNow()]);
+  assert.equal(most, 1);  // never two requests at once
+  assert.equal(pushes, 1);  // the second run found the queue empty
+  assert.deepEqual(runs.map((state) => state.queued), [0, 0, 0]);
+});

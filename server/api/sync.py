@@ -101,10 +101,11 @@ class Devices(MethodView):
     @blp.response(200, DeviceSchema)
     @blp.alt_response(403, schema=ErrorSchema, description=(
         "`not_device_member`: the phone is known and you never signed in on it (join it by signing in on it)"))
-    @blp.alt_response(409, schema=ErrorSchema, description="`device_key_conflict`: the phone has another key")
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`device_key_conflict`: a known phone is given its key only by a passkey sign-in on it"))
     def post(self, body):
         """Register a phone never seen (the UUID it made once, and its public key) as yours; a member
-        may rename it or give it its key once. Repeating it is harmless."""
+        may rename it. Repeating it is harmless."""
         return sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"],
                                     public_key=body["public_key"])
 

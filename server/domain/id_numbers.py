@@ -107,6 +107,10 @@ def parse_id_number(text: str, *, today: dt.date) -> ResidentId:
     return ResidentId(number, number[:6], birth_date, gender)
 
 
+# Where a stored record keeps an ID number: its ciphertext and blind index, never answered.
+PROTECTED_FIELDS = ("id_number_enc", "id_number_bidx")
+
+
 def mask_id_number(number: str) -> str:
     """``621121********123X``: region and last four only."""
     return mask_from_parts(number[:6], number[-4:])

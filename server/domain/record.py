@@ -64,8 +64,9 @@ def _no_change(record: WorkerRecord, event: EventFact) -> dict:
 
 
 def _registered(record: WorkerRecord, event: EventFact) -> dict:
-    # A second registration of the same person adds nothing: the first one stands.
-    return {} if record.profile else {"profile": dict(event.data)}
+    # A second registration of the same person adds nothing: the first one stands, even when the
+    # second is dated before it (an offline phone's, synced later: its data names the first).
+    return {} if record.profile or event.data.get("duplicate_of") else {"profile": dict(event.data)}
 
 
 def _updated(record: WorkerRecord, event: EventFact) -> dict:

@@ -62,6 +62,7 @@ class QuarantinedEvent(db.Model):
     envelope: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     times_received: Mapped[int] = mapped_column(Integer, default=1)
+    signed: Mapped[bool] = mapped_column(default=False)  # the push came signed by the phone's key
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | reapplied | dismissed
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select, true
 
+from server.domain.id_numbers import PROTECTED_FIELDS
 from server.errors import Forbidden
 from server.models import Batch, Change, Event, Fair, FairEmployer, QuarantinedEvent, Training, User, Worker
 from server.services.queries import awaiting_review, not_voided
@@ -64,10 +65,11 @@ RECORDABLE_BY = {
     "event.voided": _OFFICE,
 }
 
-# A scan names its worker by a scanned card (or a temporary pass); which may name a bare worker id
-# instead, and for whom. Knowing an id must grant nothing, so an id alone is taken only where the
-# worker is already the scanner's to act for:
-#   scope   the worker is in the role's scope, which no event widens (county staff: their county)
+# A scan names its worker by a scanned card; which may name a bare worker id instead (a temporary
+# pass counts as one: it is the id in an unsigned QR code), and for whom. Knowing an id must grant
+# nothing, so an id alone is taken only where the worker is already the scanner's to act for:
+#   scope   the worker is in the role's scope, which no event widens (county staff: their own
+#           county's people, wherever the scan happened)
 #   own     an employer's own worker (an onboarding of theirs that counts; the scope rule checks it)
 #   self    a worker, for themselves (with the workplace code of the day)
 #   roster  a greeter: someone on a batch due at its station
@@ -88,7 +90,7 @@ _GREETER_FIELDS = frozenset(
 _EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
 _HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"}, "employer": {"county_code", "county_name", "township"}}
 # Keys in event data that are never answered: ciphertext and index of the ID number.
-SECRET_KEYS = frozenset({"id_number_enc", "id_number_bidx"})
+SECRET_KEYS = frozenset(PROTECTED_FIELDS)
 
 
 def require(user: User, action: str) -> None:
@@ -244,13 +246,15 @@ def pullable_changes(user: User, device_id: str | None):
                and_(Change.kind == "event", Change.device_id == device_id) if device_id else false())
 
 
-def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list) -> str | None:
+def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list, *,
+                 current_employer: str | None = None) -> str | None:
     """Why ``user`` may not record this event about a worker of ``county_code``, or ``None``.
 
     A scanned card proves the worker stood there, so greeters and employers need no read
     scope to record a scan; they are held to their station and their own employer.
     ``earlier`` are the worker's events (``EventFact``) that count: neither voided nor waiting
-    for a reviewer (``domain.lifecycle.counted``).
+    for a reviewer (``domain.lifecycle.counted``); ``current_employer`` the employer those make
+    current: while another employer is, a former one records nothing more about the worker.
     """
     if user.role == "admin":
         return None
@@ -262,7 +266,7 @@ def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier
         if type == "employer.onboarded":
             return None
         ours = any(e.type == "employer.onboarded" and e.context.get("employer_id") == user.employer_id for e in earlier)
-        return None if ours else "out_of_scope"
+        return None if ours and current_employer in (None, user.employer_id) else "out_of_scope"
     if user.role == "greeter":
         return None if not user.station or context.get("station") == user.station else "out_of_scope"
     return "out_of_scope"

@@ -113,7 +113,9 @@ def test_scans_at_the_fair_count_live_and_fill_the_funnel(client, auth, register
     at_fair = {"fair_id": fair["id"]}
     signed = at_fair | {"employer_id": auth.employer_id()}
     events = [envelope("fair.checked_in", n + 1, worker_id=w, context=at_fair, at=day) for n, w in enumerate(workers)]
-    events.append(envelope("fair.checked_in", 6, worker_id=neighbour, context=at_fair, at=day))
+    neighbours_card = client.post(f"/api/workers/{neighbour}/credentials", headers=auth.headers()).json["qr"]
+    events.append(envelope("fair.checked_in", 6, credential=neighbours_card, context=at_fair, at=day))  # an id alone
+    # is not proof that someone of another county came: the card is
     events += [envelope("fair.intent_signed", 7 + n, worker_id=w, context=signed, data={"posting_id": job["id"]}, at=day)
                for n, w in enumerate(workers[:3])]
     body = push(client, auth, "fair_staff", "fair-phone", *events)

@@ -60,16 +60,19 @@ class Program:
                confirmations=(), ended=None, **home):
         worker = self.register(n, **({"home": home} if home else {}))["id"]
         employer = self.auth.employer_id()
-        if fair:
-            self.push("fair_staff", worker, "fair.checked_in", 0, {"fair_id": "f"})
-        if intent:
-            self.push("fair_staff", worker, "fair.intent_signed", 0, {"fair_id": "f", "employer_id": employer})
-        if departed:
-            self.push("county", worker, "batch.assigned", 2, {"batch_id": "b"})
-            self.push("county", worker, "batch.departed", 5, {"batch_id": "b"})
         # Met at the station and taken on by scanning the card: an id alone would not do there
-        # (not everyone came on a batch due at the station; an onboarding keyed in waits for a reviewer).
-        card = self.card(worker) if arrived is not None or onboarded is not None else None
+        # (not everyone came on a batch due at the station; an onboarding keyed in waits for a
+        # reviewer). Someone from next door comes to Tongwei's fair and batch with their card too.
+        card = self.card(worker) if home or arrived is not None or onboarded is not None else None
+        neighbour = card if home else None
+        if fair:
+            self.push("fair_staff", worker, "fair.checked_in", 0, {"fair_id": "f"}, card=neighbour)
+        if intent:
+            self.push("fair_staff", worker, "fair.intent_signed", 0, {"fair_id": "f", "employer_id": employer},
+                      card=neighbour)
+        if departed:
+            self.push("county", worker, "batch.assigned", 2, {"batch_id": "b"}, card=neighbour)
+            self.push("county", worker, "batch.departed", 5, {"batch_id": "b"}, card=neighbour)
         if arrived is not None:
             self.push("greeter", worker, "station.arrived", arrived, card=card)
         if onboarded is not None:

@@ -92,3 +92,30 @@ def test_phones_scanning_the_same_people_at_once_leave_each_record_equal_to_its_
     counts = {w.id: w.event_count for w in db.session.scalars(select(Worker).where(Worker.id.in_(workers)))}
     assert sum(counts.values()) == 3 + 6 * 10 * 6  # each registration, and every check-in
     assert rebuild_all_records(check_only=True) == []
+
+
+def test_one_phones_queue_pushed_twice_at_once_is_kept_once(live_server, auth):
+    """The app's triggers (a scan, the timer, the network back) can send the same queue twice at the
+    same moment: each envelope is stored — or quarantined — once, never twice."""
+    from server.models import Event, QuarantinedEvent
+
+    token = auth.tokens["greeter"]
+    refused = [envelope("fair.checked_in", n, worker_id="nobody", context={"fair_id": "f"}) for n in range(1, 6)]
+    registered = [envelope("worker.registered", n, worker_id=str(uuid.uuid4()), data=person(500 + n))
+                  for n in range(6, 9)]  # a greeter registers no one: refused too
+    body = {"device_id": "twice", "events": refused + registered}
+    assert http_json("POST", f"{live_server}/api/sync/push", {"device_id": "twice", "events": []}, token=token)[0] == 200
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        http_json("POST", f"{live_server}/api/sync/push", body, token=token))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in answers] == [200] * 4, answers
+    db.session.rollback()
+    entries = db.session.scalars(select(QuarantinedEvent).where(QuarantinedEvent.device_id == "twice")).all()
+    assert sorted(e.device_seq for e in entries) == list(range(1, 9))
+    assert {e.times_received for e in entries} == {4}
+    assert db.session.scalar(select(func.count()).select_from(Event).where(Event.device_id == "twice")) == 0
+    db.session.rollback()

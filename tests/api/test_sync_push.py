@@ -1,23 +1,12 @@
 import datetime as dt
 import uuid
 
-import pytest
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Event, QuarantinedEvent, Worker, WorkerAlias
-from tests.api.sync_helpers import T0, envelope, push, statuses
+from tests.api.sync_helpers import T0, TZ, envelope, push, statuses
 from tests.conftest import make_id_number, person
-
-
-@pytest.fixture
-def worker(register):
-    return register(n=1)
-
-
-@pytest.fixture
-def card(client, auth, worker):
-    return client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
 
 
 def count(model) -> int:
@@ -252,16 +241,20 @@ def test_a_second_offline_registration_under_a_known_alias_adds_no_second_alias(
 
 
 def test_the_temporary_pass_of_an_offline_registration_works_on_any_phone_for_60_days(client, auth):
+    base = dt.datetime.now(TZ) - dt.timedelta(days=3)  # 60 days count by the server's clock too
     known = push(client, auth, "fair_staff", "fair-phone-a", envelope("worker.registered", 1, worker_id=str(uuid.uuid4()),
-                                                                      data=person(n=5)))["results"][0]["worker_id"]
+                                                                      data=person(n=5), at=base))["results"][0]["worker_id"]
     new_id, again_id = str(uuid.uuid4()), str(uuid.uuid4())
     registered = push(client, auth, "fair_staff", "fair-phone-b",
-                      envelope("worker.registered", 1, worker_id=new_id, data=person(n=6)),
-                      envelope("worker.registered", 2, worker_id=again_id, data=person(n=5)))  # 5 again, offline
+                      envelope("worker.registered", 1, worker_id=new_id, data=person(n=6), at=base),
+                      envelope("worker.registered", 2, worker_id=again_id, data=person(n=5), at=base))  # 5 again, offline
     assert [r["worker_id"] for r in registered["results"]] == [new_id, known]
+    for seq, worker_id in enumerate((new_id, known), start=1):  # both on the batch due at the greeter's station
+        push(client, auth, "workstation", "ws-laptop", envelope("batch.assigned", seq, worker_id=worker_id,
+                                                               context={"batch_id": "b"}, at=base))
 
     def arrival(seq, worker_id, days=1, pass_of=None):
-        return envelope("station.arrived", seq, worker_id=worker_id, at=T0 + dt.timedelta(days=days),
+        return envelope("station.arrived", seq, worker_id=worker_id, at=base + dt.timedelta(days=days),
                         temporary_pass=f"LPT1:{(pass_of or worker_id).upper()}")
 
     body = push(client, auth, "greeter", "station-phone", arrival(1, new_id), arrival(2, again_id),

@@ -1,7 +1,10 @@
 import uuid
 
+from sqlalchemy import select
+
 from server.extensions import db
-from server.models import QuarantinedEvent
+from server.models import QuarantinedEvent, Worker
+from server.services.protection import decrypt_field
 from tests.api.sync_helpers import envelope, push, statuses
 
 
@@ -85,3 +88,27 @@ def test_dismiss_needs_a_reason_and_is_recorded(client, auth):
                            headers=auth.headers())
     assert response.json["status"] == "dismissed" and response.json["resolution"] == "test scan at training"
     assert quarantine(client, auth)["total"] == 0 and quarantine(client, auth, status="dismissed")["total"] == 1
+
+
+def test_a_quarantined_registration_keeps_the_id_number_encrypted_and_answers_it_masked(client, auth):
+    """A registration refused (a Longxi officer registering a Tongwei person) is kept, but its ID
+    number only as the workers table keeps one; re-applied by an admin, the person is registered with it."""
+    from sqlalchemy import text
+
+    from tests.conftest import person
+
+    sent = envelope("worker.registered", 1, data=person(31))
+    number = sent["data"]["id_number"]
+    assert statuses(push(client, auth, "other_county", "lx-phone", sent)) == [("rejected", "out_of_scope")]
+    stored = db.session.execute(text("SELECT envelope, message FROM quarantine")).one()
+    assert number not in str(stored.envelope) and number not in stored.message
+    [entry] = quarantine(client, auth)["items"]
+    assert entry["envelope"]["data"]["id_number_masked"] == number[:6] + "********" + number[-4:]
+    assert not {"id_number", "id_number_enc", "id_number_bidx"} & set(entry["envelope"]["data"])
+    assert entry["envelope"]["data"]["name"] == sent["data"]["name"]
+    reviewed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", json={"note": "通渭籍，县里核实"},
+                           headers=auth.headers())
+    assert reviewed.status_code == 200, reviewed.json
+    [worker] = db.session.scalars(select(Worker)).all()
+    assert (worker.name, worker.id_last4) == (sent["data"]["name"], number[-4:])
+    assert decrypt_field(worker.id, "id_number", worker.id_number_enc) == number

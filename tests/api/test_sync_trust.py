@@ -17,16 +17,6 @@ from tests.phones import Phone
 
 
 @pytest.fixture
-def worker(register):
-    return register(n=1)
-
-
-@pytest.fixture
-def card(client, auth, worker):
-    return client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
-
-
-@pytest.fixture
 def officer_phone(app, auth):
     """The workstation officer's own phone: signed in on with her passkey, so it has its key."""
     phone = Phone(app, "ws-officer-phone")

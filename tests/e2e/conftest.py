@@ -92,8 +92,14 @@ def scan(page, code, colour="green") -> str:
     page.press("#scan input[name=code]", "Enter")
     verdict = page.wait_for_selector(f".verdict[data-verdict={colour}]")
     text = verdict.inner_text()
-    page.click(".verdict")
+    dismiss(page)
     return text
+
+
+def dismiss(page):
+    """Tap the verdict away if it is still there (it leaves by itself after 2.5 s: on a busy machine
+    it may be gone before a click that first waits for it)."""
+    page.evaluate("document.querySelector('.verdict')?.click()")
 
 
 def sync(page):

@@ -7,7 +7,7 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import batch_arriving_today, signed_in
+from tests.e2e.conftest import batch_arriving_today, dismiss, signed_in
 from tests.hostile_qr import corpus
 
 
@@ -39,7 +39,7 @@ def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarant
         page.press("#scan input[name=code]", "Enter")
         verdict = page.wait_for_selector(".verdict[data-verdict]")
         assert verdict.get_attribute("data-verdict") == "red", label
-        page.click(".verdict")
+        dismiss(page)
     assert dialogs == [] and page.title() == title and page.locator("img[src=x], script:not([src])").count() == 0
 
     # online, each scan was pushed at once; the server refused exactly what the phone sent

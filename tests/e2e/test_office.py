@@ -301,8 +301,10 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     page.click("#recompute")
     page.wait_for_selector("#payouts li.payout[data-status=eligible] >> text=3000")
     page.click("#payouts li.payout button[data-action=approve]")
+    page.wait_for_selector("#payouts li.payout[data-status=eligible]", state="detached")  # approved: off this list
     page.select_option("#payouts select[name=status]", "approved")
     page.click("#payouts li.payout button[data-action=pay]")
+    page.wait_for_selector("#payouts li.payout[data-status=approved]", state="detached")
     page.select_option("#payouts select[name=status]", "paid")
     page.wait_for_selector("#payouts li.payout[data-status=paid]")
     db.session.rollback()

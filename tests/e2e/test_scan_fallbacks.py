@@ -11,7 +11,7 @@ from PIL import ImageOps
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import onboard_reviewed, signed_in, sync, todays_fair
+from tests.e2e.conftest import dismiss, onboard_reviewed, signed_in, sync, todays_fair
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -45,7 +45,7 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
     for photo, worker in zip(photos, workers, strict=False):
         page.set_input_files("input[name=photo]", str(photo))
         page.wait_for_selector(f".verdict[data-verdict=green] >> text={worker['name']}")
-        page.click(".verdict")
+        dismiss(page)
 
     page.click("#find-by-name summary")
     page.fill("#find-by-name input[name=name]", "没卡")
@@ -53,7 +53,7 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
     page.click("#find-by-name button[type=submit]")
     page.click(f"#find-by-name [data-worker='{workers[2]['id']}']")
     page.wait_for_selector(".verdict[data-verdict=amber] >> text=没卡丙")
-    page.click(".verdict")
+    dismiss(page)
     sync(page)
     db.session.rollback()
     checked = {e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in", fair_id=fair["id"])}

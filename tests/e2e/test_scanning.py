@@ -10,7 +10,7 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator, batch_arriving_today, enroll, forged, sign_in, todays_fair
+from tests.e2e.conftest import add_authenticator, batch_arriving_today, dismiss, enroll, forged, sign_in, todays_fair
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
         page.fill("#scan input[name=code]", text)
         page.press("#scan input[name=code]", "Enter")
         page.wait_for_selector(f".verdict[data-verdict={colour}]")
-        page.click(".verdict")
+        dismiss(page)
     assert page.get_attribute("#sync-badge", "data-queued") == "4"  # the second scan of a card adds nothing
     board = {key: page.get_attribute("#board", f"data-{key}") for key in ("expected", "arrived", "missing", "unexpected")}
     assert board == {"expected": "3", "arrived": "3", "missing": "0", "unexpected": "0"}  # counted on the phone
@@ -122,7 +122,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
         page.fill("#scan input[name=code]", card)
         page.press("#scan input[name=code]", "Enter")
         page.wait_for_selector(".verdict[data-verdict=green]")
-        page.click(".verdict")
+        dismiss(page)
 
     scan("employer.onboarded", wage="4200")
     scan("employment.confirmed")
@@ -167,7 +167,7 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
         page.fill("#scan input[name=code]", card)
         page.press("#scan input[name=code]", "Enter")
         page.wait_for_selector(".verdict[data-verdict=green]")
-        page.click(".verdict")
+        dismiss(page)
 
     scan()
     page.select_option("select[name=action]", "fair.intent_signed")

@@ -150,9 +150,17 @@ def test_a_page_of_another_port_opened_by_a_signed_in_admin_changes_nothing(page
     page.wait_for_selector("#signed-in")
     db.session.rollback()
     audit_before = db.session.query(AuditEntry).count()
+    db.session.rollback()  # let go of the database: the page's requests must reach the app, not wait for a lock
 
+    served = []
+    page.on("response", lambda response: served.append((response.url, response.status))
+            if "/api/" in response.url else None)
     page.goto(attack_site)
     page.wait_for_function("document.title === 'done'")
+    # Every request was answered by the app itself (no lock timeout, no 5xx): the pull answered and
+    # wrote nothing, the cross-site changes were refused.
+    assert served and all(status < 500 for _, status in served), served
+    assert (f"{site}/api/sync/pull?device_id=attacker-phone", 200) in served  # the admin's cookie went with it
     db.session.rollback()
     assert db.session.get(Device, "attacker-phone") is None
     assert db.session.query(DeviceUser).filter_by(device_id="attacker-phone").count() == 0

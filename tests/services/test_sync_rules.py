@@ -49,6 +49,7 @@ class Known:
         } | (rows or {})
         self.trusted_keys = []
         self.employer = current_employer
+        self.now = NOW
 
     def row(self, model, key):
         return self.rows.get((model, key))
@@ -162,6 +163,15 @@ def test_the_scanner_acts_for_the_worker_only_in_its_scope(by, type, context, ex
     assert reason(rules.in_scope, scan(type, by, context=context)) == expected
 
 
+def test_a_former_employer_records_nothing_while_another_employs_the_worker():
+    earlier = [fact("employer.onboarded", {"employer_id": "e1"}, id="on1"),
+               fact("employer.onboarded", {"employer_id": "e2"}, id="on2", days=10)]
+    ended = dict(context={"employer_id": "e1"}, data={"reason": "pay"}, earlier=earlier)
+    assert reason(rules.in_scope, scan("employment.ended", "employer", **ended), Known(current_employer="e2")) == "out_of_scope"
+    assert reason(rules.in_scope, scan("employment.ended", "employer", **ended), Known(current_employer="e1")) is None
+    assert reason(rules.in_scope, scan("employment.confirmed", "employer", **ended), Known(current_employer=None)) is None
+
+
 def test_an_employers_scope_counts_only_onboardings_that_count():
     onboarded = fact("employer.onboarded", {"employer_id": "e1"}, id="on")
     confirm = dict(context={"employer_id": "e1"})
@@ -190,8 +200,20 @@ def test_an_employer_must_be_on_record():
 ])
 def test_a_bare_worker_id_counts_only_where_the_table_says(by, type, expected):
     assert reason(rules.named_by_card_or_a_trusted_id, scan(type, by, named_by="id")) == expected
+    # A temporary pass is the worker id in an unsigned QR code: anyone who knows the id can draw one.
+    assert reason(rules.named_by_card_or_a_trusted_id, scan(type, by, named_by="temporary_pass")) == expected
     assert reason(rules.named_by_card_or_a_trusted_id, scan(type, by, named_by="card")) is None
-    assert reason(rules.named_by_card_or_a_trusted_id, scan(type, by, named_by="temporary_pass")) is None
+
+
+def test_an_id_alone_is_taken_from_county_staff_for_their_own_countys_people_only():
+    neighbour = SimpleNamespace(id="w9", home_county_code="621122", birth_date=dt.date(1990, 1, 1))
+    at_our_fair = dict(context={"fair_id": "f"}, worker=neighbour)
+    assert reason(rules.named_by_card_or_a_trusted_id, scan("fair.checked_in", "fair_staff", named_by="id",
+                                                             **at_our_fair)) == "card_required"
+    assert reason(rules.named_by_card_or_a_trusted_id, scan("fair.checked_in", "fair_staff", named_by="card",
+                                                             **at_our_fair)) is None  # the card proves they came
+    assert reason(rules.named_by_card_or_a_trusted_id, scan("fair.checked_in", "admin", named_by="id",
+                                                             **at_our_fair)) is None
 
 
 @pytest.mark.parametrize("batch, expected", [("b", None), ("b-xm", "card_required")])
@@ -234,6 +256,10 @@ def test_a_temporary_pass_is_good_for_sixty_days_after_the_registration():
                                                          earlier=registered)) is None
     assert reason(rules.temporary_pass_still_good, scan("fair.checked_in", named_by="temporary_pass", earlier=registered,
                                                          at=NOW + dt.timedelta(days=31))) == "temporary_pass_expired"
+    received_late = Known()
+    received_late.now = NOW + dt.timedelta(days=31)  # a phone that dates the scan back cannot stretch the pass
+    assert reason(rules.temporary_pass_still_good, scan("fair.checked_in", named_by="temporary_pass", earlier=registered),
+                  received_late) == "temporary_pass_expired"
     assert reason(rules.temporary_pass_still_good, scan("fair.checked_in", named_by="card", earlier=[])) is None
 
 

@@ -18,7 +18,28 @@ export class SyncEngine {
     return this.failures ? Math.min(2000 * 2 ** (this.failures - 1), 300_000) : 0;
   }
 
+  /** Push, then pull. One run at a time (Workbox's single-flight rule): asked again meanwhile, it
+   * runs once more after this one instead of sending the same queue twice at once. */
   async syncNow() {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.once();
+      } while (this.again);
+      return this.state;
+    })();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async once() {
     try {
       await this.push();
       await this.pull();

@@ -79,15 +79,15 @@ class PushAuthority:
 def register_device(user: User, device_id: str, *, name: str | None = None, mode: str | None = None,
                     public_key: str | None = None) -> Device:
     """``POST /api/devices``: a phone never seen becomes ``user``'s, with its key if it sends one;
-    a phone already known is only renamed, or given its key once, by one of its members."""
+    a phone already known is only renamed, by one of its members."""
     _check_key(public_key)
     device = db.session.get(Device, device_id) or _new_device(user, device_id, public_key=public_key, bound=False)
     if device is None or db.session.get(DeviceUser, (device_id, user.id)) is None:
         raise DeviceRefused(*NOT_A_MEMBER)
-    if public_key and device.public_key and public_key != device.public_key:
-        raise Conflict("device_key_conflict", "这台手机已登记了另一把密钥。 This phone is registered with another key.")
-    elif public_key and not device.public_key:
-        _add_key(user, device, public_key)
+    if public_key and public_key != device.public_key:
+        # A known phone gets its key only from a passkey sign-in on it (``join_on_sign_in``).
+        raise Conflict("device_key_conflict", "这台手机已登记，其密钥须在手机上登录时登记。"
+                                              " This phone is registered: its key is given by signing in on it.")
     device.name, device.mode = name or device.name, mode or device.mode
     db.session.commit()
     return device
@@ -100,6 +100,9 @@ def join_on_sign_in(user: User, *, device_id: str, public_key: str | None, signa
     from one of its members."""
     message = join_message(device_id, challenge)
     device = db.session.get(Device, device_id)
+    if device is not None and device.blocked_at is not None:
+        raise DeviceRefused("device_blocked", "这台手机已被停用，不能在上面登录。请联系管理员。"
+                                              " This phone was blocked: no one signs in on it. Ask an administrator.")
     key = device.public_key if device is not None and device.public_key else public_key
     _check_key(key, required=True)
     if not signature_valid(key, message, signature):
@@ -168,12 +171,15 @@ def push_authority(user: User, device_id: str, proof: PushProof, *, by_token: bo
     anyone bound to the phone; otherwise (a Bearer token, a phone without a key) it is the
     caller's alone.
     """
-    device = db.session.get(Device, device_id)
+    # Locked until the push commits (PostgreSQL; SQLite's write lock already serialises pushes): two
+    # pushes of one phone's queue at once would each find an envelope new and store it twice (the
+    # quarantine has no key that could refuse the second).
+    device = db.session.get(Device, device_id, with_for_update=True)
     if device is None:
         device = _new_device(user, device_id, public_key=None, bound=False)
         if device is not None:
             return PushAuthority(device, user, signed=False, vouched={user.id: user})
-        device = db.session.get(Device, device_id)  # registered by another request just now
+        device = db.session.get(Device, device_id, with_for_update=True)  # registered by another request just now
     if db.session.get(DeviceUser, (device_id, user.id)) is None:
         raise DeviceRefused(*NOT_A_MEMBER)
     signed = False
@@ -192,15 +198,19 @@ def push_authority(user: User, device_id: str, proof: PushProof, *, by_token: bo
     return PushAuthority(device, user, signed, vouched)
 
 
-def bound_members(device_id: str) -> dict[int, User]:
-    """The people who signed in on the phone with their passkey and its key, by user id."""
-    return {member.id: member for member in db.session.scalars(
-        select(User).join(DeviceUser, DeviceUser.user_id == User.id)
-        .where(DeviceUser.device_id == device_id, DeviceUser.bound_at.is_not(None)))}
+def bound_members(device_id: str, *, by: dt.datetime | None = None) -> dict[int, User]:
+    """The people who signed in on the phone with their passkey and its key (``by`` that time), by user id."""
+    query = (select(User).join(DeviceUser, DeviceUser.user_id == User.id)
+             .where(DeviceUser.device_id == device_id, DeviceUser.bound_at.is_not(None)))
+    if by is not None:
+        query = query.where(DeviceUser.bound_at <= by)
+    return {member.id: member for member in db.session.scalars(query)}
 
 
 def is_member(user: User, device_id: str) -> bool:
-    return db.session.get(DeviceUser, (device_id, user.id)) is not None
+    """Is ``user`` a member of the phone (a blocked phone is no one's)?"""
+    device = db.session.get(Device, device_id)
+    return device is not None and device.blocked_at is None and db.session.get(DeviceUser, (device_id, user.id)) is not None
 
 
 # ---------------------------------------------------------------- lists and blocking
@@ -216,7 +226,7 @@ def list_devices(user: User) -> list[Device]:
 
 def block_device(user: User, device_id: str, reason: str) -> Device:
     access.require(user, "users.manage")
-    device = db.session.get(Device, device_id)
+    device = db.session.get(Device, device_id) if device_id.isprintable() else None  # (PostgreSQL refuses NUL)
     if device is None:
         raise NotFound("device")
     device.blocked_at, device.blocked_reason = utcnow(), reason

@@ -12,6 +12,8 @@ from schemas.base import flatten_errors
 from schemas.sync import SERVER_FIELDS, EnvelopeSchema
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError, verify_credential
+from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts, normalize_id_number
+from server.services.protection import blind_index, decrypt_field, encrypt_field
 
 ENVELOPE = EnvelopeSchema()
 
@@ -56,6 +58,37 @@ def check_envelope(raw) -> Checked:
 
 def describe(messages) -> str:
     return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in flatten_errors(messages).items())
+
+
+def sealed(raw, binding: str) -> dict:
+    """The envelope as quarantine keeps it: an ID number it carried kept as the workers table keeps
+    one — AES-GCM ciphertext bound to ``binding`` (the entry's device and event id) and the blind
+    index, never in clear — and masked for the answers."""
+    if not isinstance(raw, dict):
+        return {"value": raw}
+    data = raw.get("data")
+    if not isinstance(data, dict) or "id_number" not in data:
+        return raw
+    number = str(data["id_number"])
+    normalised = normalize_id_number(number)
+    kept = {k: v for k, v in data.items() if k != "id_number"} | {
+        "id_number_enc": encrypt_field(binding, "id_number", number), "id_number_bidx": blind_index(normalised),
+        "id_number_masked": mask_from_parts(normalised[:6], normalised[-4:]) if len(normalised) > 10 else "*" * len(normalised)}
+    return raw | {"data": kept}
+
+
+def unsealed(envelope: dict, binding: str) -> dict:
+    """The envelope as the phone sent it (for re-applying it): the ID number decrypted."""
+    data = envelope.get("data")
+    if not isinstance(data, dict) or "id_number_enc" not in data:
+        return envelope
+    number = decrypt_field(binding, "id_number", data["id_number_enc"])
+    return envelope | {"data": {k: v for k, v in data.items() if k not in (*PROTECTED_FIELDS, "id_number_masked")}
+                       | {"id_number": number}}
+
+
+def quarantine_binding(device_id: str, event_id: str | None) -> str:
+    return f"quarantine|{device_id}|{event_id or ''}"
 
 
 class CardVerifier:

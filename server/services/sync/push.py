@@ -40,7 +40,15 @@ from server.services.protection import blind_index
 from server.services.queries import awaiting_review
 from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
 from server.services.sync.devices import PushAuthority, PushProof, push_authority
-from server.services.sync.envelopes import CardVerifier, Checked, Rejected, check_envelope, describe
+from server.services.sync.envelopes import (
+    CardVerifier,
+    Checked,
+    Rejected,
+    check_envelope,
+    describe,
+    quarantine_binding,
+    sealed,
+)
 from server.services.sync.rules import Scan, first_rejection
 
 RETRIES = 3
@@ -319,9 +327,11 @@ class PushApplier:
         existing = self.by_bidx.get(bidx)  # prefetched, and the batch's own registrations
         if existing:
             device_made_id = envelope.get("worker_id")
-            if device_made_id and device_made_id != existing:
-                if device_made_id not in self.aliases:
-                    db.session.add(WorkerAlias(alias_id=device_made_id, worker_id=existing))
+            # The phone's own id for the person now names the first record — unless that id is
+            # already someone's record or alias: an id never changes whom it names.
+            taken = device_made_id in self.workers or device_made_id in self.aliases
+            if device_made_id and device_made_id != existing and not taken:
+                db.session.add(WorkerAlias(alias_id=device_made_id, worker_id=existing))
                 self.aliases[device_made_id] = existing
             # The same person again: the first registration stands; what this clerk typed is kept.
             data = {key: envelope["data"].get(key) for key in PROFILE_FIELDS} | {"duplicate_of": existing}
@@ -378,7 +388,8 @@ class PushApplier:
             event_id=event_id[:100] if event_id else None, device_id=self.device.id,
             device_seq=seq if isinstance(seq, int) and 0 < seq <= 2**53 else None, user_id=self.user.id,
             county_code=rejection.county_code or self.user.county_code, reason=rejection.reason,
-            message=rejection.message[:2000], envelope=raw if isinstance(raw, dict) else {"value": raw},
+            message=rejection.message[:2000], signed=self.signed,
+            envelope=sealed(raw, quarantine_binding(self.device.id, event_id[:100] if event_id else None)),
             received_at=self.now,
         )
         self.quarantine.append(entry)

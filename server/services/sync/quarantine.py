@@ -12,7 +12,7 @@ from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.queries import paginate
 from server.services.sync.devices import PushAuthority, bound_members
-from server.services.sync.envelopes import CardVerifier, check_envelope
+from server.services.sync.envelopes import CardVerifier, check_envelope, quarantine_binding, unsealed
 from server.services.sync.push import PushApplier
 
 
@@ -39,11 +39,13 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     if {"id", "device_seq"} & set(corrections):
         raise InvalidInput({"corrections": ["id and device_seq identify the scan and cannot be corrected"]})
     device = db.session.get(Device, entry.device_id)
-    checked = check_envelope(entry.envelope | corrections)
+    checked = check_envelope(unsealed(entry.envelope, quarantine_binding(entry.device_id, entry.event_id)) | corrections)
     cards = CardVerifier(keyring.trusted_keys())
     pusher = db.session.get(User, entry.user_id)
-    # As a signed push would have: the pusher's scans, or those of people bound to the phone.
-    authority = PushAuthority(device, pusher, signed=True, vouched={pusher.id: pusher} | bound_members(device.id))
+    # As the push itself could: the pusher's scans, and if the phone signed it, those of the people
+    # bound to the phone by then (not of someone who signed in on it later).
+    vouched = {pusher.id: pusher} | (bound_members(device.id, by=entry.received_at) if entry.signed else {})
+    authority = PushAuthority(device, pusher, signed=entry.signed, vouched=vouched)
     [result] = PushApplier(authority, cards, reviewer=user).run([checked])
     if result.status == "rejected":
         db.session.rollback()

@@ -60,6 +60,7 @@ class Known(Protocol):
     """What the push has loaded: rows by key, the trusted keys, and the worker's fold."""
 
     trusted_keys: list
+    now: dt.datetime  # when the push was received
 
     def row(self, model, key): ...
 
@@ -155,7 +156,9 @@ def training_is_known(scan: Scan, known: Known) -> Rejection | None:
 def in_scope(scan: Scan, known: Known) -> Rejection | None:
     """The scanner acts for this worker here: at a fair, on a batch or at a training, its county is
     the scope (people from next door come too); else the worker's own county."""
-    if access.scan_refusal(scan.authority, where_county(scan, known), scan.type, scan.context, scan.counted):
+    current = known.current_employer(scan.counted) if access.own_employer(scan.authority) else None
+    if access.scan_refusal(scan.authority, where_county(scan, known), scan.type, scan.context, scan.counted,
+                           current_employer=current):
         return Rejection(reasons.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.")
     return None
 
@@ -180,10 +183,13 @@ def employer_is_known(scan: Scan, known: Known) -> Rejection | None:
 
 @staff
 def named_by_card_or_a_trusted_id(scan: Scan, known: Known) -> Rejection | None:
-    """A bare worker id counts only where ``access.ID_ALONE`` says: knowing an id grants nothing."""
-    if scan.named_by != "id":
+    """A bare worker id counts only where ``access.ID_ALONE`` says: knowing an id grants nothing. A
+    temporary pass is the worker id in a QR code (nobody signed it), so it counts as an id here."""
+    if scan.named_by == "card":
         return None
     needs = access.id_alone(scan.authority, scan.type)
+    if needs == "scope" and access.own_county(scan.authority) not in (None, scan.county):
+        needs = None  # next door's people come to a fair too, but with their card: an id alone is not proof
     if needs == "review":
         return Rejection(reasons.KEYED_ONBOARDING, "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
                          " An onboarding keyed in by id waits for a reviewer (the county's workstation):"
@@ -225,10 +231,12 @@ def correction_can_be_checked_offline(scan: Scan, known: Known) -> Rejection | N
 
 
 def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
+    """Good for 60 days after the registration, by the scan's time and by the server's (the phone's
+    clock alone could stretch it)."""
     if scan.named_by != "temporary_pass":
         return None
     registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"), default=None)
-    if registered is None or not pass_still_good(registered, scan.occurred_at):
+    if registered is None or not (pass_still_good(registered, scan.occurred_at) and pass_still_good(registered, known.now)):
         return Rejection(reasons.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
                          f" A temporary pass is good for {TEMPORARY_PASS_DAYS} days after registration: use the card.")
     return None
