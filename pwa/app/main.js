@@ -217,9 +217,11 @@ function App({ engine }) {
   }
   async function doSignOut() {  // works offline too: the queue stays, each scan keeps its scanner's name
     await engine.outbox.db.put('meta', true, 'sign_out_pending');
+    // The server's session ends first (the next person must not find it open); with no network,
+    // at the next start or sign-in.
+    await endSessionLeftOpen(engine.outbox.db).catch(() => undefined);
     await engine.outbox.db.delete('meta', 'me');
     setMe(null);
-    await endSessionLeftOpen(engine.outbox.db).catch(() => undefined);
   }
 
   function switchLang() {
