@@ -70,7 +70,9 @@ class MeSchema(BaseSchema):
 
 
 class WorkerInvitationInSchema(BaseSchema):
-    worker_id = fields.String(required=True)
+    worker_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    replace_passkeys = fields.Boolean(load_default=False, metadata={
+        "description": "the worker lost their phone: revoke the passkeys they have (audited), then invite"})
 
 
 class UserStatusSchema(BaseSchema):

@@ -58,13 +58,9 @@ class AtRisk(MethodView):
     @blp.response(200, AtRiskPageSchema)
     def get(self, args):
         """The morning list: workers in your scope at risk of leaving, and why."""
-        found, total = lifecycle.at_risk(current_user(), args)
-        return {"items": [{"worker": {"id": w.id, "name": w.name, "status": w.status,
-                                      "current_employer_id": w.current_employer_id,
-                                      "home": {"county_code": w.home_county_code, "township": w.home_township}},
-                           "reasons": reasons, "last_confirmed_on": w.last_confirmed_on,
-                           "employed_since": w.employed_since, "employment_ended_on": w.employment_ended_on}
-                          for w, reasons in found],
+        user = current_user()
+        found, total = lifecycle.at_risk(user, args)
+        return {"items": [lifecycle.describe_at_risk(w, reasons, user) for w, reasons in found],
                 "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 

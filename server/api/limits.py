@@ -1,17 +1,17 @@
 """Rate limits on what can be guessed or abused: enrollment codes, sign-in, ID reveals and searches."""
 from __future__ import annotations
 
-import hashlib
-
-from flask import Flask, request, session
+from flask import Flask, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 
 def by_caller() -> str:
-    """The signed-in person or token, else the address: one officer's limit is not everyone's."""
-    credential = request.headers.get("Authorization") or (f"session:{session['user_id']}" if "user_id" in session else "")
-    return hashlib.sha256(credential.encode()).hexdigest() if credential else get_remote_address()
+    """The person the request was authenticated as (``api.auth`` ran before the view), whatever
+    token, session or spelling of the header they came with; else the address. One officer's
+    limit is not everyone's, and a second token or ``BEARER`` instead of ``Bearer`` is no fresh count."""
+    user = g.get("user")
+    return f"user:{user.id}" if user is not None else get_remote_address()
 
 
 RATE_LIMITS = {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from urllib.parse import urlencode
@@ -48,10 +49,15 @@ class Enrollments(MethodView):
 class WorkerInvitations(MethodView):
     @blp.arguments(WorkerInvitationInSchema)
     @blp.response(201, EnrollmentSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="only roles that may reveal an ID number invite")
     @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`worker_has_passkey`: the worker already has a passkey; send `replace_passkeys` to revoke it first"))
     def post(self, data):
-        """A one-time link and QR with which a worker registers a passkey on their own phone."""
-        enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"])
+        """A one-time link and QR with which a worker registers a passkey on their own phone (a lost
+        phone's passkey revoked first, audited, when ``replace_passkeys``)."""
+        enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"],
+                                                        replace_passkeys=data["replace_passkeys"])
         link = f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': user.name, 'code': code})}"
         return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
                 "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
@@ -146,9 +152,13 @@ class MyRecordViews(MethodView):
 @blp.route("/me/export")
 class MyExport(MethodView):
     @blp.response(200, description="the worker's whole record as JSON: record, events, who looked")
+    @blp.alt_response(403, schema=ErrorSchema, description="not a worker, or no passkey sign-in in the last 5 minutes")
     def get(self):
-        """For a worker: a copy of everything kept about me (including my full ID number)."""
-        return jsonify(registry.export_own_record(current_user()))
+        """For a worker: a copy of everything kept about me (including my full ID number), after a
+        fresh passkey sign-in."""
+        assertion = session.get("assertion_at")
+        return jsonify(registry.export_own_record(
+            current_user(), assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None))
 
 
 @blp.route("/passkeys")

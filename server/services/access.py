@@ -24,7 +24,7 @@ PERMISSIONS = {
     "scan.verify": STAFF,
     "id.reveal": frozenset({"admin", "county", "workstation"}),
     "audit.read": frozenset({"admin"}),
-    "worker.invite": frozenset({"admin", "county", "workstation", "fair_staff"}),
+    "worker.invite": frozenset({"admin", "county", "workstation"}),  # whoever may reveal: the invitee's export holds the number
     "users.manage": frozenset({"admin"}),  # tokens for others, revoking a person, blocking devices
     "fair.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "fair.manage": frozenset({"admin", "county", "workstation"}),

@@ -70,13 +70,20 @@ def _row(worker: Worker, user: User, employers: dict, reveal: bool) -> list:
     return [values[h] for h in _headings(user)]
 
 
+# Each column as the field of the worker representation it shows, so that ``access.redact`` decides
+# the columns exactly as it decides the screens' fields.
+_FIELD_OF_HEADING = {
+    "姓名": "name", "身份证号": "id_masked", "性别": "gender", "出生年份": "birth_date", "手机": "phone",
+    "户籍县": "home.county_code", "乡镇": "home.township", "村": "home.village", "建档立卡": "poor_household",
+    "状态": "status", "用工企业": "current_employer_id", "入职日期": "employed_since", "最近确认": "last_confirmed_on",
+}
+
+
 def _shown(heading: str, user: User) -> bool:
     """The same field rules as the screens (``access.redact``)."""
-    field = {"手机": "phone", "村": "village", "建档立卡": "poor_household", "出生年份": "birth_date"}.get(heading)
-    if field is None:
-        return True
-    if field == "village":
-        return "village" in access.redact({"home": {"village": 1}}, user).get("home", {})
+    field, _, part = _FIELD_OF_HEADING[heading].partition(".")
+    if part:
+        return part in access.redact({field: {part: 1}}, user).get(field, {})
     return field in access.redact({field: 1}, user)
 
 

@@ -101,6 +101,19 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     return found[(page - 1) * per_page: page * per_page], employed_total + left_total
 
 
+_DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")
+
+
+def describe_at_risk(worker: Worker, reasons: list[str], user: User) -> dict:
+    """One line of the at-risk list, with the fields ``user``'s role may see (``access.redact``)."""
+    shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status,
+                           "current_employer_id": worker.current_employer_id,
+                           "home": {"county_code": worker.home_county_code, "township": worker.home_township},
+                           **{date: getattr(worker, date) for date in _DATES}}, user)
+    return {"worker": {k: v for k, v in shown.items() if k not in _DATES}, "reasons": reasons,
+            **{date: shown[date] for date in _DATES if date in shown}}
+
+
 def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
     arrived = worker.milestones.get("arrived") if worker.milestones else None
     return risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,

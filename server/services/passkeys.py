@@ -87,14 +87,27 @@ def _check_scope(role: str, county_code: str | None, employer_id: str | None, st
         raise InvalidInput(errors)
 
 
-def invite_worker(issuer: User, worker_id: str) -> tuple[EnrollmentCode, str, User]:
+def invite_worker(issuer: User, worker_id: str, *, replace_passkeys: bool = False) -> tuple[EnrollmentCode, str, User]:
     """A one-time code with which a worker registers a passkey on their own phone, to see their
-    own record and card. The worker's account is made on the first invitation."""
+    own record and card. The worker's account is made on the first invitation. A worker who has a
+    passkey is invited again only with ``replace_passkeys``: theirs are revoked first (a lost
+    phone), audited under the worker, so their record's views show it — never a second passkey added
+    unseen beside the first."""
     from server.services.registry import get_worker  # registry imports nothing from here
 
     access.require(issuer, "worker.invite")
     worker = get_worker(worker_id, issuer)
     existing = db.session.scalar(select(User).where(User.role == "worker", User.worker_id == worker.id))
+    active = list(db.session.scalars(select(Passkey).where(Passkey.user_id == existing.id,
+                                                           Passkey.revoked_at.is_(None)))) if existing else []
+    if active and not replace_passkeys:
+        raise Conflict("worker_has_passkey", "此务工人员已有通行密钥；如手机丢失，请先撤销其密钥再邀请。"
+                                             " This worker has a passkey already: if the phone was lost, revoke it"
+                                             " (replace_passkeys) and invite again.")
+    for passkey in active:
+        passkey.revoked_at = utcnow()
+        audit.record("passkey.revoked", actor=issuer, target=f"worker:{worker.id}", passkey=passkey.id,
+                     reason="invited again: phone lost or replaced")
     enrollment, code = _enroll(issuer, name=existing.name if existing else f"worker-{worker.id[:8]}", role="worker",
                                county_code=worker.home_county_code, worker_id=worker.id)
     return enrollment, code, db.session.get(User, enrollment.user_id)

@@ -154,9 +154,12 @@ def own_worker(user: User) -> Worker:
     return get_worker(user.worker_id, user)
 
 
-def export_own_record(user: User) -> dict:
-    """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited."""
+def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
+    """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited. It holds
+    the full ID number, so like a reveal it needs a passkey sign-in minutes old."""
     worker = own_worker(user)
+    if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
+        raise Forbidden("请先用通行密钥重新登录，再导出。 Sign in with your passkey again, then export.")
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)).all()
     audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
     db.session.commit()
@@ -175,7 +178,7 @@ def record_views(user: User) -> list[dict]:
         select(AuditEntry.at, AuditEntry.action, AuditEntry.details, User.name, User.role)
         .join(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.target == f"worker:{user.worker_id}",
-               AuditEntry.action.in_(("record.viewed", "id.revealed", "id.searched")))
+               AuditEntry.action.in_(("record.viewed", "id.revealed", "id.searched", "passkey.revoked")))
         .order_by(AuditEntry.id.desc()).limit(500))
     return [{"at": e.at, "action": e.action, "what": e.details.get("what"), "reason": e.details.get("reason"),
              "by_name": e.name, "by_role": e.role} for e in entries]

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from server.extensions import db
-from server.models import AuditEntry, EnrollmentCode, User, WebAuthnChallenge
+from server.models import AuditEntry, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.services import audit, passkeys
 from server.services.passkeys import PasskeyRefused
 from tests.conftest import USES_POSTGRES
@@ -162,8 +162,11 @@ def test_admin_makes_shows_once_and_revokes_tokens(client, auth):
 
 def test_a_worker_invitation_lets_the_worker_see_only_their_own_record(client, auth, register):
     worker, other = register(1), register(2)
+    # Fair staff may not reveal ID numbers, and the invitee's own export holds theirs: no invitations.
+    assert client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]},
+                       headers=auth.headers("fair_staff")).status_code == 403
     invited = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]},
-                          headers=auth.headers("fair_staff"))
+                          headers=auth.headers("county"))
     assert invited.status_code == 201
     assert invited.json["link"].startswith("http://localhost:5000/?enroll=worker-") and "code=" in invited.json["link"]
     user = db.session.get(User, invited.json["user_id"])
@@ -178,7 +181,26 @@ def test_a_worker_invitation_lets_the_worker_see_only_their_own_record(client, a
     assert client.post("/api/sync/push", json={"device_id": "w", "events": []}, headers=token).status_code == 200
     out_of_county = register(3, home={"county_code": "621122", "township": "首阳镇"})
     assert client.post("/api/auth/worker-invitations", json={"worker_id": out_of_county["id"]},
-                       headers=auth.headers("fair_staff")).status_code == 404
+                       headers=auth.headers("county")).status_code == 404
+
+
+def test_a_worker_with_a_passkey_is_invited_again_only_by_revoking_it_first(app, client, auth, register):
+    from tests.phones import SoftPasskey
+
+    worker = register(1)
+    invited = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]}, headers=auth.headers("county"))
+    phone = app.test_client()
+    options = phone.post("/api/auth/register/options", json={"name": invited.json["name"], "code": invited.json["code"]})
+    assert phone.post("/api/auth/register/verify", json={"credential": SoftPasskey().create(options.json)}).status_code == 201
+    again = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]}, headers=auth.headers("county"))
+    assert again.status_code == 409 and again.json["code"] == "worker_has_passkey"  # no second passkey unseen
+    replaced = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"], "replace_passkeys": True},
+                           headers=auth.headers("county"))
+    assert replaced.status_code == 201
+    assert db.session.query(Passkey).filter(Passkey.user_id == invited.json["user_id"],
+                                            Passkey.revoked_at.is_(None)).count() == 0
+    revoked = db.session.query(AuditEntry).filter_by(action="passkey.revoked", target=f"worker:{worker['id']}").one()
+    assert revoked.actor_id == auth.users["county"].id
 
 
 def test_revoking_a_persons_access_ends_tokens_and_blocks_their_devices(client, auth, register):

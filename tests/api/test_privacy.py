@@ -64,3 +64,31 @@ def test_events_cannot_be_changed_or_deleted(register):
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text(statement))
         db.session.rollback()
+
+
+def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk_list(client, auth, register):
+    """Met at the station, then taken on by an employer and silent for 40 days: on the office's
+    at-risk list, and on the greeter's too, but without employer, dates of work or phone."""
+    import csv
+    import datetime as dt
+    import io
+
+    from tests.api.sync_helpers import envelope, push, statuses
+
+    worker = register(1)
+    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    started = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(days=40)
+    assert statuses(push(client, auth, "greeter", "station", envelope(credential=card, at=started))) == [("accepted", None)]
+    onboarded = push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card,
+                                                             at=started + dt.timedelta(hours=2)))
+    assert statuses(onboarded) == [("accepted", None)]
+    office = client.get("/api/at-risk", headers=auth.headers("county")).json["items"]
+    assert office[0]["worker"]["current_employer_id"] == auth.employer_id() and office[0]["employed_since"]
+    [line] = client.get("/api/at-risk", headers=auth.headers("greeter")).json["items"]
+    assert line["reasons"] == ["no_confirmation_35_days"]
+    assert set(line) == {"worker", "reasons"} and set(line["worker"]) == {"id", "name", "status", "home"}
+    exported = client.get("/api/workers/export?format=csv", headers=auth.headers("greeter"))
+    assert exported.status_code == 200
+    headings, row = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert headings == ["姓名", "身份证号", "性别", "户籍县", "乡镇", "状态"]
+    assert row[0] == worker["name"] and "*" in row[1]

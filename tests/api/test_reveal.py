@@ -89,9 +89,10 @@ def test_a_worker_sees_who_looked_at_their_record(client, auth, register):
     assert client.get("/api/auth/me/record-views", headers=auth.headers("county")).status_code == 403
 
 
-def test_a_worker_exports_their_own_record_and_nobody_elses(client, auth, register):
+def test_a_worker_exports_their_own_record_and_nobody_elses(app, client, auth, register):
     from server.models import User
     from server.services.auth import create_token
+    from tests.phones import Phone
 
     worker = register()
     me = User(name="worker-self", role="worker", worker_id=worker["id"])
@@ -99,7 +100,15 @@ def test_a_worker_exports_their_own_record_and_nobody_elses(client, auth, regist
     db.session.flush()
     token = {"Authorization": f"Bearer {create_token(me, 'test')}"}
     db.session.commit()
-    export = client.get("/api/auth/me/export", headers=token)
+    assert client.get("/api/auth/me/export", headers=token).status_code == 403  # the full number: a token never
+    phone = Phone(app, "worker-own-phone")
+    phone.sign_in(me)
+    with phone.client.session_transaction() as session:  # signed in a while ago
+        fresh, session["assertion_at"] = session["assertion_at"], (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)).isoformat()
+    assert phone.client.get("/api/auth/me/export").status_code == 403
+    with phone.client.session_transaction() as session:
+        session["assertion_at"] = fresh
+    export = phone.client.get("/api/auth/me/export")
     assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
     body = export.json
     assert body["record"]["id_number"] == person()["id_number"] and body["record"]["id"] == worker["id"]
@@ -107,3 +116,20 @@ def test_a_worker_exports_their_own_record_and_nobody_elses(client, auth, regist
     assert "id_number_enc" not in body["events"][0]["data"]
     assert db.session.query(AuditEntry).filter_by(action="record.exported").count() == 1
     assert client.get("/api/auth/me/export", headers=auth.headers("county")).status_code == 403
+
+
+def test_the_search_limit_counts_the_person_whatever_token_or_spelling_they_use(client, auth, register):
+    """60 ID searches a minute for one officer: a second token of theirs, or `bearer`, `BEARER` and
+    two spaces instead of `Bearer `, start no fresh count; another officer has a count of their own."""
+    from server.services.auth import create_token
+
+    number = register(3)["id"] and person(3)["id_number"]
+    second = create_token(auth.users["county"], "second laptop")
+    db.session.commit()
+    spellings = [f"Bearer {auth.tokens['county']}", f"bearer {auth.tokens['county']}", f"BEARER {second}",
+                 f"Bearer  {second}"]
+    statuses = [client.post("/api/workers/search", json={"id_number": number},
+                            headers={"Authorization": spellings[n % 4]}).status_code for n in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
+    other = client.post("/api/workers/search", json={"id_number": number}, headers=auth.headers("workstation"))
+    assert other.status_code == 200
