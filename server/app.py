@@ -10,7 +10,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import api as api_package
 from server import web
 from server.api.auth import authenticate
-from server.api.errors import LaborPassApi, handle_database_unavailable, handle_domain_error, handle_unexpected_error
+from server.api.errors import (
+    LaborPassApi,
+    handle_database_unavailable,
+    handle_domain_error,
+    handle_too_deep,
+    handle_unexpected_error,
+)
 from server.api.limits import install_rate_limits
 from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
@@ -54,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(add_security_headers)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected_error)
     register_commands(app)
     return app

@@ -46,6 +46,13 @@ def handle_domain_error(error: DomainError):
     return response
 
 
+def handle_too_deep(error: RecursionError):
+    """A body nested thousands of levels deep: Python's JSON parser (webargs', the envelopes'
+    digest) recurses on it. Refused before anything was kept."""
+    current_app.logger.warning("request nested too deep for the parser: %s %s", request.method, request.path)
+    return error_response(400, "json_too_deep", "请求的 JSON 嵌套层次过深。 The JSON is nested too deeply.")
+
+
 def handle_database_unavailable(error: Exception):
     """The database is down, locked past the busy timeout, or its disk is full: nothing of the
     request was kept (its transaction is gone), and the client should come back."""

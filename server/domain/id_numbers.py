@@ -68,10 +68,10 @@ def parse_id_number(text: str, *, today: dt.date) -> ResidentId:
     two-digit year and a check character computed).
     """
     number = normalize_id_number(text)
-    if re.fullmatch(r"\d{15}", number):
+    if re.fullmatch(r"[0-9]{15}", number):
         number = number[:6] + "19" + number[6:]
         number += check_character(number)
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):  # ASCII digits only: \d takes any script's
         raise IdNumberError(
             "id_format",
             "身份证号应为18位：17位数字加1位数字或X。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d takes Arabic-Indic, Devanagari…
 
 
 class PhoneError(ValueError):

@@ -190,7 +190,7 @@ def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
     query = access.scope_workers(select(Worker), user)
     if args.get("q"):
         text = args["q"].strip()
-        query = query.where(or_(Worker.name.contains(text), Worker.id_last4 == text.upper()))
+        query = query.where(or_(Worker.name.contains(text, autoescape=True), Worker.id_last4 == text.upper()))  # % and _ literal
     if args.get("id_last4"):
         query = query.where(Worker.id_last4 == args["id_last4"].upper())
     for arg, column in (("county_code", Worker.home_county_code), ("status", Worker.status)):

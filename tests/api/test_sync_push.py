@@ -1,6 +1,7 @@
 import datetime as dt
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from server.extensions import db
@@ -295,3 +296,27 @@ def test_an_employer_cannot_onboard_a_worker_under_16(client, auth, register):
     body = push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card,
                                                          at=dt.datetime.now(dt.UTC)))
     assert statuses(body) == [("rejected", "under_16")] and "16" in body["results"][0]["message"]
+
+
+@pytest.mark.parametrize("occurred_at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00",
+                                         "1999-12-31T23:59:59+00:00", "2100-01-02T00:00:00+08:00"])
+def test_a_time_outside_the_calendars_is_quarantined_not_a_500(client, auth, card, occurred_at):
+    body = push(client, auth, "greeter", "g", envelope(credential=card) | {"occurred_at": occurred_at})
+    assert statuses(body) == [("rejected", "invalid_envelope")] and "2000" in body["results"][0]["message"]
+
+
+def test_json_nested_thousands_deep_is_a_400(client, auth):
+    deep = '{"device_id": "d", "events": [' + "[" * 5000 + "]" * 5000 + "]}"
+    response = client.post("/api/sync/push", data=deep, content_type="application/json", headers=auth.headers())
+    assert response.status_code == 400 and response.json["code"] == "json_too_deep"
+
+
+@pytest.mark.parametrize("digits", ["٦٢١١٢١١٩٨٥٠٣٠٧١٢٣", "६२११२११९८५०३०७१२३", "๖๒๑๑๒๑๑๙๘๕๐๓๐๗๑๒๓"])
+def test_an_id_number_in_another_scripts_digits_is_refused(client, auth, digits):
+    """Arabic-Indic, Devanagari, Thai: one person could otherwise be registered twice under two spellings."""
+    from tests.conftest import make_id_number
+    number = make_id_number()
+    data = person(3, id_number=digits + number[17:], phone="١٣٩٠٠٠٠٠٠٠٣")
+    body = push(client, auth, "fair_staff", "f", envelope("worker.registered", 1, data=data))
+    assert statuses(body) == [("rejected", "invalid_envelope")]
+    assert "data.id_number" in body["results"][0]["message"] and "data.phone" in body["results"][0]["message"]

@@ -249,3 +249,10 @@ def test_consent_is_kept_with_who_witnessed_it_and_when(client, auth, register):
     old = client.post("/api/workers", json=person(5, consent={"notice_version": "2025-3", "channel": "paper",
                                                                "agreed": True}), headers=auth.headers())
     assert [w["code"] for w in old.json["warnings"]] == ["old_notice"]
+
+
+def test_percent_and_underscore_in_a_name_search_are_literal(client, auth, register):
+    register(1, name="张秀英"), register(2, name="王_明")
+    for q, names in (("%", []), ("_", ["王_明"]), ("秀", ["张秀英"])):
+        found = client.get("/api/workers", query_string={"q": q}, headers=auth.headers()).json["items"]
+        assert [w["name"] for w in found] == names, q
