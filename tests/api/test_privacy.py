@@ -92,3 +92,50 @@ def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk
     headings, row = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert headings == ["姓名", "身份证号", "性别", "户籍县", "乡镇", "状态"]
     assert row[0] == worker["name"] and "*" in row[1]
+
+
+def test_no_full_id_number_outside_its_column_however_it_came_in(app, client, auth):
+    """Registered through the API and through a phone's push, one registration refused into the
+    quarantine, then searched, viewed, exported and revealed: the full numbers are in no other row of
+    any table, nor in the database file, nor in any answer but the reveal's."""
+    import datetime as dt
+
+    from tests.api.sync_helpers import envelope, push, statuses
+    from tests.phones import Phone
+
+    by_api, by_phone, refused = (make_id_number(birth=dt.date(1984, 2, 3), sequence=n) for n in (611, 612, 613))
+    answers = []
+
+    def call(method, url, **kwargs):
+        response = client.open(url, method=method, **kwargs)
+        answers.append((url, response.get_data(as_text=True)))
+        return response
+
+    worker_id = call("POST", "/api/workers", json=person(1, id_number=by_api), headers=auth.headers()).json["id"]
+    body = push(client, auth, "fair_staff", "fair-phone", envelope("worker.registered", 1, data=person(2, id_number=by_phone)))
+    assert statuses(body) == [("accepted", None)]
+    refusal = push(client, auth, "other_county", "lx-phone", envelope("worker.registered", 1, data=person(3, id_number=refused)))
+    assert statuses(refusal) == [("rejected", "out_of_scope")]
+    for url in ("/api/workers", f"/api/workers/{worker_id}", f"/api/workers/{worker_id}/events", "/api/sync/quarantine",
+                "/api/workers/export?format=csv", "/api/audit", "/api/sync/pull?device_id=fair-phone"):
+        assert call("GET", url, headers=auth.headers()).status_code == 200, url
+    assert call("POST", "/api/workers/search", json={"id_number": by_phone}, headers=auth.headers()).status_code == 200
+    officer = Phone(app, "county-laptop")
+    officer.sign_in(auth.users["county"])
+    revealed = officer.client.post(f"/api/workers/{worker_id}/reveal-id", json={"reason": "社保登记核对"},
+                                   headers={"X-CSRF-Token": officer.csrf})
+    assert revealed.status_code == 200 and revealed.json["id_number"] == by_api  # the one answer that holds it
+    db.session.commit()
+
+    numbers = (by_api, by_phone, refused)
+    leaked = [(url, n) for url, text in answers for n in numbers if n in text or n[6:] in text]
+    assert leaked == []
+    dump = database_text()
+    assert worker_id in dump and [n for n in numbers if n in dump or n[6:] in dump] == []
+    if not USES_POSTGRES:
+        db.engine.dispose()
+        path = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+        for file in (path, path.with_name(path.name + "-wal")):
+            if file.exists():
+                raw = file.read_bytes()
+                assert [n for n in numbers if n.encode() in raw or n[6:].encode() in raw] == [], file
