@@ -16,6 +16,14 @@ def paginate(query, page: int, per_page: int) -> tuple[list, int]:
     return list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))), total
 
 
+def in_chunks(model, column, ids, size: int = 900):
+    """Rows of ``model`` whose ``column`` is one of ``ids``, in statements of ``size`` ids at most
+    (SQLite takes at most 999 parameters a statement)."""
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield from db.session.scalars(select(model).where(column.in_(ids[start:start + size])))
+
+
 def hold_ordering_lock(session: Session, key: int) -> None:
     """Serialise this step with every other transaction doing it, until this one ends.
 

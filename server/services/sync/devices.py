@@ -120,7 +120,8 @@ def join_on_sign_in(user: User, *, device_id: str, public_key: str | None, signa
         if membership is None:
             raise DeviceRefused(*NOT_A_MEMBER[:1], "这台手机尚未登记密钥：请先由它原来的使用者在手机上登录。"
                                                    " This phone has no key yet: one of its earlier users signs in on it first.")
-        _add_key(user, device, key)
+        device.public_key, device.key_added_at = key, utcnow()
+        audit.record("device.key_added", actor=user, target=f"device:{device.id}")
     if membership is None:
         membership = DeviceUser(device_id=device_id, user_id=user.id)
         db.session.add(membership)
@@ -142,11 +143,6 @@ def _new_device(user: User, device_id: str, *, public_key: str | None, bound: bo
         return None
     audit.record("device.registered", actor=user, target=f"device:{device_id}", key=bool(public_key))
     return device
-
-
-def _add_key(user: User, device: Device, public_key: str) -> None:
-    device.public_key, device.key_added_at = public_key, utcnow()
-    audit.record("device.key_added", actor=user, target=f"device:{device.id}")
 
 
 def _check_key(public_key: str | None, *, required: bool = False) -> None:

@@ -12,8 +12,8 @@ from server.models import Batch, Change, Credential, Event, Fair, SigningKey, Tr
 from server.services import access
 from server.services.batches import describe_batch_offline
 from server.services.fairs import describe_fair_offline
+from server.services.queries import in_chunks
 from server.services.sync.devices import is_member
-from server.services.sync.push import in_chunks
 
 CURSOR_PREFIX = "p1:"
 _SUMMARY_COLUMNS = (Worker.id, Worker.name, Worker.id_region_code, Worker.id_last4, Worker.gender,

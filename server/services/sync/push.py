@@ -37,7 +37,7 @@ from server.services import access, keyring
 from server.services.changes import stage_change
 from server.services.events import build_event, fold_facts, publish_worker_change, record_columns, to_fact
 from server.services.protection import blind_index
-from server.services.queries import awaiting_review
+from server.services.queries import awaiting_review, in_chunks
 from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
 from server.services.sync.devices import PushAuthority, PushProof, push_authority
 from server.services.sync.envelopes import (
@@ -443,13 +443,6 @@ class NewWorker:
 _WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
 _FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
                  Event.recorded_at, Event.context, Event.data)
-
-
-def in_chunks(model, column, ids, size: int = 900):
-    """Rows of ``model`` whose ``column`` is one of ``ids``, in statements of ``size`` ids at most."""
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        yield from db.session.scalars(select(model).where(column.in_(ids[start:start + size])))
 
 
 def _worker_rows(ids):
