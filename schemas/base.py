@@ -26,13 +26,33 @@ class PlainText(fields.String):
 
 class ProgramDate(fields.Date):
     """A day the program can have met: 2000 to 2099 (the lunar tables end in 2099; a year 0433
-    or 9999 is a typing slip, and arithmetic on it would overflow)."""
+    or 9999 is a typing slip, and arithmetic on it would overflow). The 422 names the range."""
 
     FIRST, LAST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
     def __init__(self, **kwargs):
+        first, last = self.FIRST.isoformat(), self.LAST.isoformat()
         kwargs.setdefault("validate", validate.Range(
-            self.FIRST, self.LAST, error="日期须在 2000 至 2099 年之间。 A date between 2000 and 2099."))
+            self.FIRST, self.LAST, error=f"日期须在 {first} 至 {last} 之间。 A date from {first} to {last}."))
+        super().__init__(**kwargs)
+
+
+class FairDate(ProgramDate):
+    """A fair's day: its recruiting window (腊月初一 to the next 正月十五) must lie within the lunar
+    tables, which end with 2099: the last lunar year they hold a whole window for begins in 2098."""
+
+    LAST = dt.date(2098, 12, 31)
+
+
+class ProgramMoment(fields.AwareDateTime):
+    """A moment, with its offset, within the program's years (2000 to 2099, as ``ProgramDate``)."""
+
+    FIRST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    LAST = dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(
+            self.FIRST, self.LAST, error="时间须在 2000 至 2099 年之间。 A time between 2000 and 2099."))
         super().__init__(**kwargs)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, PlainText, ProgramDate
+from schemas.base import BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.workers import MobileField
 
 _STATION = PlainText(validate=validate.Length(min=1, max=100))
@@ -14,11 +14,11 @@ class BatchInSchema(BaseSchema):
                      metadata={"example": "通渭—福州 2027年第1批"})
     origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
     departure_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "定西北站"})
-    departs_at = fields.AwareDateTime(required=True)
+    departs_at = ProgramMoment(required=True)
     train_number = PlainText(required=True, validate=validate.Length(min=1, max=20), metadata={"example": "D2702"})
     carriages = PlainText(validate=validate.Length(max=100), metadata={"example": "5、6号车厢"})
     destination_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "福州站"})
-    expected_arrival_at = fields.AwareDateTime(required=True)
+    expected_arrival_at = ProgramMoment(required=True)
     note = PlainText(validate=validate.Length(max=2000))
     employer_ids = fields.List(fields.String(), load_default=list, metadata={"description": "the employers receiving"})
 
@@ -45,7 +45,7 @@ class TeamLeaderInSchema(BaseSchema):
 
 class DepartInSchema(BaseSchema):
     absent = fields.List(fields.String(), load_default=list, metadata={"description": "who did not board: the exceptions"})
-    departed_at = fields.AwareDateTime()
+    departed_at = ProgramMoment()
 
 
 class HandoverInSchema(BaseSchema):

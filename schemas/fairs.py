@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText, ProgramDate
+from schemas.base import BaseSchema, FairDate, PlainText, ProgramDate
 from server.domain.job_types import job_types
 
 _COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$", error="六位县级代码。 A six-digit county code."))
@@ -16,7 +16,7 @@ class FairInSchema(BaseSchema):
     township = PlainText(validate=validate.Length(max=100))
     village = PlainText(validate=validate.Length(max=100))
     venue = PlainText(required=True, validate=validate.Length(min=1, max=200))
-    date = ProgramDate(required=True)
+    date = FairDate(required=True)
     starts_at = fields.Time(required=True, metadata={"example": "09:00"})
     ends_at = fields.Time(required=True, metadata={"example": "16:00"})
     organiser = PlainText(required=True, validate=validate.Length(min=1, max=200))
@@ -51,7 +51,8 @@ class PostingInSchema(BaseSchema):
                       metadata={"example": "每天8小时，月休4天"})
     housing = fields.Boolean(required=True)
     food = fields.Boolean(required=True)
-    district_code = _COUNTY
+    district_code = fields.String(required=True, validate=_COUNTY.validate, metadata={
+        "description": "where the work is: a district of the destination city"})
     note = PlainText(validate=validate.Length(max=2000))
 
     @validates_schema
@@ -173,7 +174,7 @@ class FairEmployerInSchema(BaseSchema):
 
 
 class LunarArgsSchema(BaseSchema):
-    date = ProgramDate(required=True)
+    date = FairDate(required=True)
 
 
 class LunarAnswerSchema(LunarSchema):

@@ -4,12 +4,12 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, PlainText, ProgramDate
-from server.domain.lifecycle import REVIEW_FLAGS
+from server.domain.evidence import DOUBTS
 
 
 class ReviewArgsSchema(BaseSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")))
-    reason = fields.String(validate=validate.OneOf(REVIEW_FLAGS))
+    reason = fields.String(validate=validate.OneOf(DOUBTS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -23,7 +23,7 @@ class ReviewDecisionInSchema(BaseSchema):
 class ReviewItemSchema(BaseSchema):
     event_id = fields.String()
     type = fields.String()
-    reasons = fields.List(fields.String(), metadata={"description": ", ".join(REVIEW_FLAGS)})
+    reasons = fields.List(fields.String(), metadata={"description": ", ".join(DOUBTS)})
     occurred_at = fields.String()
     recorded_at = fields.AwareDateTime()
     context = fields.Dict()

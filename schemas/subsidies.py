@@ -19,10 +19,13 @@ class MilestoneParams(BaseSchema):
     steps = fields.List(fields.List(fields.Integer(validate=validate.Range(min=1, max=10_000_000)),
                                     validate=validate.Length(equal=2)), required=True, validate=validate.Length(min=1),
                         metadata={"description": "[[months, yuan], …]"})
+    two_party = fields.Boolean(metadata={"description": "each month needs the employer's evidence and the worker's "
+                                                        "own (workplace code) or a workstation's follow-up"})
 
 
 class MonthlyParams(BaseSchema):
     after_months, amount, max_months = _count(), _yuan(), _count()
+    two_party = fields.Boolean()
 
 
 class ArrivalParams(BaseSchema):
@@ -80,6 +83,16 @@ class ItemSchema(BaseSchema):
     amount = fields.Integer(metadata={"description": "yuan"})
     reached_on = fields.Date()
     explanation = fields.List(fields.String(), metadata={"description": "month by month, the evidence"})
+    held_for = fields.List(fields.Nested(lambda: DoubtfulEvidenceSchema()), metadata={
+        "description": "the doubtful evidence it rests on: non-empty, it is held until a reviewer settles each"})
+
+
+class DoubtfulEvidenceSchema(BaseSchema):
+    event_id = fields.String()
+    type = fields.String()
+    day = fields.String(metadata={"format": "date", "description": "the day it speaks of"})
+    reasons = fields.List(fields.String(), metadata={
+        "description": "late | keyed | onboarded_without_arrival | second_employer | arrived_for_two_batches | after_leaving"})
 
 
 class EligibilitySchema(BaseSchema):
@@ -99,14 +112,15 @@ class PayoutSchema(ItemSchema):
     worker_id = fields.String(allow_none=True)
     employer_id = fields.String(allow_none=True)
     county_code = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "eligible | approved | paid | rejected | review"})
+    status = fields.String(metadata={"description": "eligible | held (doubtful evidence: see held_for) | approved | "
+                                                    "paid | rejected | review"})
     flags = fields.List(fields.String(), metadata={"description": "no_longer_eligible: later evidence removed it"})
     history = fields.List(fields.Dict(), metadata={"description": "[{status, by, at, reason}]"})
     computed_at = fields.AwareDateTime()
 
 
 class PayoutArgsSchema(BaseSchema):
-    status = fields.String(validate=validate.OneOf(("eligible", "approved", "paid", "rejected", "review")))
+    status = fields.String(validate=validate.OneOf(("eligible", "held", "approved", "paid", "rejected", "review")))
     policy_code = fields.String()
     worker_id = fields.String()
     employer_id = fields.String()

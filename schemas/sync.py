@@ -7,7 +7,7 @@ import unicodedata
 
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate
+from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.id_numbers import PROTECTED_FIELDS
 from server.domain.lifecycle import END_REASONS
@@ -108,10 +108,7 @@ class EnvelopeSchema(BaseSchema):
 
     id = fields.UUID(required=True, metadata={"description": "made by the device: the idempotency key"})
     type = fields.String(required=True, validate=validate.OneOf(PUSHABLE_TYPES))
-    occurred_at = fields.AwareDateTime(required=True, validate=validate.Range(
-        dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
-        error="时间须在 2000 至 2099 年之间。 A time between 2000 and 2099."),
-        metadata={"description": "device clock, ISO 8601 with offset (2000–2099)"})
+    occurred_at = ProgramMoment(required=True, metadata={"description": "device clock, ISO 8601 with offset (2000–2099)"})
     device_seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**53))
     credential = fields.String(validate=validate.Length(min=1, max=400), metadata={"description": "scanned LP1: text"})
     worker_id = _ID

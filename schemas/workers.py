@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.base import BaseSchema, PlainText
+from server.domain import calendar
 from server.domain.events import STATUSES
 from server.domain.id_numbers import IdNumberError, parse_id_number
 from server.domain.phones import PhoneError, parse_mobile
@@ -17,7 +16,7 @@ class IdNumberField(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return parse_id_number(super()._deserialize(value, attr, data, **kwargs), today=dt.date.today()).number
+            return parse_id_number(super()._deserialize(value, attr, data, **kwargs), today=calendar.today()).number
         except IdNumberError as exc:
             raise ValidationError(exc.message) from None
 

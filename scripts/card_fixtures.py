@@ -3,6 +3,7 @@ read exactly what the server writes. Usage: card_fixtures.py OUT.json"""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -44,6 +45,16 @@ def main(out: str) -> None:
         {"name": "forged", "text": flipped, "reason": "bad_signature"},
         {"name": "no prefix", "text": good[4:], "reason": "malformed"},
         {"name": "not base45", "text": "LP1:abc", "reason": "malformed"},
+        # signed with the genuine key, yet outside what a card may hold: the server refuses each
+        # (tests/domain/test_credentials.py), and so must the phone
+        {"name": "name over 18 bytes", "reason": "malformed",
+         "text": sign_credential(dataclasses.replace(claims, display_name="欧阳建国强丽华"), active)},
+        {"name": "issued before 1970", "reason": "malformed",
+         "text": sign_credential(dataclasses.replace(claims, issued_on=dt.date(1969, 12, 1)), active)},
+        {"name": "county not six digits", "reason": "malformed",
+         "text": sign_credential(dataclasses.replace(claims, county_code=62), active)},
+        {"name": "expires after 2099", "reason": "malformed",
+         "text": sign_credential(dataclasses.replace(claims, expires_on=dt.date(2100, 1, 1)), active)},
     ]
     codes = [new_fallback_code() for _ in range(20)]
     swapped = [c[:3] + c[4] + c[3] + c[5:] for c in codes if c[3] != c[4]]

@@ -17,13 +17,15 @@ from server.api.errors import (
     handle_too_deep,
     handle_unexpected_error,
 )
+from server.api.json_body import refuse_deep_bodies
 from server.api.limits import install_rate_limits
 from server.cli import register_commands
 from server.config import DefaultConfig, config_from_environment
+from server.domain import calendar
 from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
 from server.logs import install_request_logging
-from server.services import changes
+from server.services import audit_head, changes
 from server.services.instance_keys import load_or_create_secret
 from server.web import add_security_headers
 
@@ -38,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _load_instance(app)
+    calendar.use_zone(app.config["LABORPASS_TIMEZONE"])
     if "SESSION_COOKIE_SECURE" not in (test_config or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["LABORPASS_ORIGIN"].startswith("https://")
 
@@ -47,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     changes.install(db.session)
+    audit_head.install(db.session)
     migrate.init_app(app, db, directory=MIGRATIONS)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -56,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(web.blp)
     install_rate_limits(app)
     install_request_logging(app)
+    app.before_request(refuse_deep_bodies)
     app.before_request(authenticate)
     app.after_request(add_security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from server.errors import DomainError
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, auth, backups, demo, keyring, passkeys, retention
+from server.services import audit, audit_head, auth, backups, demo, keyring, passkeys, retention
 from server.services.events import rebuild_all_records
 
 
@@ -94,14 +94,25 @@ def audit_group():
 
 
 @audit_group.command("verify")
+@click.option("--head", "head_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="a signed head to check against: a head file, or a log holding head lines (the longest"
+                   " is taken); default: the instance folder's audit-head.json")
 @with_appcontext
-def audit_verify_command():
-    """Check the audit trail's hash chain; exit 1 naming the first entry that was altered."""
+def audit_verify_command(head_file):
+    """Check the audit trail's hash chain, then the table against the latest signed head: exit 1
+    naming the first entry that was altered, or the cut tail."""
     broken = audit.verify_chain()
-    if broken is not None:
-        click.echo(f"audit chain broken at entry {broken}")
+    head = audit_head.read_head(head_file) if head_file else audit_head.instance_head()
+    if head_file and head is None:
+        click.echo(f"no audit head in {head_file}")
         raise SystemExit(1)
-    click.echo("audit chain intact")
+    problem = audit_head.check(db.session, head, broken) if head else None
+    if broken is not None or problem:
+        click.echo("; ".join(filter(None, [f"audit chain broken at entry {broken}" if broken is not None else None,
+                                           problem])))
+        raise SystemExit(1)
+    click.echo("audit chain intact" + (f" ({head['count']} entries, as its signed head says)" if head else
+                                       " (no signed head found: a cut tail would go unseen)"))
 
 
 @click.command("rebuild-records")
@@ -152,6 +163,10 @@ def restore_command(source, yes):
         click.echo(backups.restore(source))
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    before = audit_head.set_aside_after_restore(db.session)
+    if before:
+        click.echo(f"the audit head of before the restore ({before['count']} entries) was set aside in the instance"
+                   " folder; the restored trail's head is the one to verify against now")
 
 
 COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,

@@ -48,6 +48,13 @@ class DefaultConfig:
     LABORPASS_RETENTION_YEARS = 5
     # A new job starting at most this many days after the last one ended keeps the employment going.
     LABORPASS_REASSIGNMENT_GAP_DAYS = 15
+    # The programme's calendar: every date is the day in this zone (server/domain/calendar.py).
+    LABORPASS_TIMEZONE = "Asia/Shanghai"
+    # Evidence that pays (server/domain/evidence.py): no scan before the programme began (the
+    # Fuzhou–Dingxi framework agreement, February 2017); a scan reaching the server more than
+    # this many days after the day it speaks of is "late" and pays only once a reviewer accepts it.
+    LABORPASS_PROGRAMME_START = "2017-02-01"
+    LABORPASS_LATE_DAYS = 7
 
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (nginx
     # terminating TLS: 1). 0 ignores those headers: anyone could send them.
@@ -72,6 +79,9 @@ def config_from_environment() -> dict:
         "LABORPASS_RATELIMIT_STORAGE": "LABORPASS_RATELIMIT_STORAGE",
         "LABORPASS_RETENTION_YEARS": "LABORPASS_RETENTION_YEARS",
         "LABORPASS_REASSIGNMENT_GAP_DAYS": "LABORPASS_REASSIGNMENT_GAP_DAYS",
+        "LABORPASS_TIMEZONE": "LABORPASS_TIMEZONE",
+        "LABORPASS_PROGRAMME_START": "LABORPASS_PROGRAMME_START",
+        "LABORPASS_LATE_DAYS": "LABORPASS_LATE_DAYS",
         "LABORPASS_LOG_FORMAT": "LABORPASS_LOG_FORMAT",
         "LABORPASS_PROXY_HOPS": "LABORPASS_PROXY_HOPS",
         "LABORPASS_LOG_LEVEL": "LABORPASS_LOG_LEVEL",

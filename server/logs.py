@@ -17,7 +17,7 @@ import uuid
 from flask import Flask, g, has_request_context, request
 
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_FIELDS = ("request_id", "method", "path", "status", "ms", "user_id", "role")
+_FIELDS = ("request_id", "method", "path", "status", "ms", "user_id", "role", "audit_head")
 
 
 class JsonFormatter(logging.Formatter):

@@ -2,6 +2,7 @@
 an app per test, users of every role with real Bearer tokens, and a valid-person factory."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -14,6 +15,7 @@ import urllib.request
 
 import flask_migrate
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -117,6 +119,29 @@ def database_url(migrated_database, tmp_path):
     return f"sqlite:///{path}"
 
 
+# LABORPASS_TEST_CLOCK=HH:MM runs each test with the server's clock at the next HH:MM UTC (ticking
+# from there): scripts/test runs the date-dependent tests at 17:30 UTC (01:30 in Beijing, when the
+# UTC day is still yesterday's) and at 15:30 UTC (23:30 in Beijing). The next one, never an earlier
+# one: times a test module took from the clock as it loaded stay in the past.
+TEST_CLOCK = os.environ.get("LABORPASS_TEST_CLOCK")
+
+
+def clock_at(hhmm: str) -> dt.datetime:
+    now = dt.datetime.now(dt.UTC)
+    hour, minute = map(int, hhmm.split(":"))
+    moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment > now else moment + dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def server_clock():
+    if not TEST_CLOCK:
+        yield None
+        return
+    with time_machine.travel(clock_at(TEST_CLOCK), tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({
@@ -212,14 +237,22 @@ def person(n: int = 0, **overrides) -> dict:
 
 @pytest.fixture
 def register(client, auth):
-    """``register(n=0, as_="admin", **overrides)`` -> the created worker's JSON."""
+    """``register(n=0, as_="admin", on=REGISTERED_AT, **overrides)`` -> the created worker's JSON.
 
-    def _register(n: int = 0, as_: str = "admin", **overrides) -> dict:
-        response = client.post("/api/workers", json=person(n, **overrides), headers=auth.headers(as_))
+    The office registers the person at ``on`` (the clock travels there for the request): a scan
+    before a registration is refused, and tests replay histories that begin early in 2026. ``on=None``:
+    now."""
+
+    def _register(n: int = 0, as_: str = "admin", on: dt.datetime | None = REGISTERED_AT, **overrides) -> dict:
+        with time_machine.travel(on, tick=True) if on else contextlib.nullcontext():
+            response = client.post("/api/workers", json=person(n, **overrides), headers=auth.headers(as_))
         assert response.status_code == 201, response.json
         return response.json
 
     return _register
+
+
+REGISTERED_AT = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_a_backup_taken_during_pushes_restores_to_a_consistent_database(app, aut
     in_backup = count_events()
     assert 3 * PER_PUSH <= in_backup < PUSHES * PER_PUSH and in_backup % PER_PUSH == 0  # whole pushes only
     assert runner.invoke(args=["rebuild-records", "--check"]).output.startswith("0 record(s) differ")
-    assert runner.invoke(args=["audit", "verify"]).output.strip() == "audit chain intact"
+    assert runner.invoke(args=["audit", "verify"]).output.startswith("audit chain intact")
 
     db.session.remove()
     again = [http_json("POST", f"{live_server}/api/sync/push", batch, token=auth.tokens["admin"]) for batch in batches]

@@ -12,6 +12,8 @@ const REVIEW_REASONS = {
   second_employer: ['在别处在岗时又被入职', 'Onboarded while employed elsewhere'],
   arrived_for_two_batches: ['两个批次都扫了到站', 'Arrived for two batches'],
   after_leaving: ['离职后又有用工扫码', 'An employment scan after leaving'],
+  late: ['补录超期（超过7天才上传）', 'Recorded late (sent more than 7 days after)'],
+  keyed: ['未扫卡，按编号录入', 'Keyed in by id, no card scanned'],
 };
 const RISK_REASONS = {
   no_confirmation_35_days: ['35天未确认在岗', 'No confirmation for 35 days'],

@@ -6,12 +6,20 @@ import { useState } from 'preact/hooks';
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { Message, errorText, html, useApi } from './ui.js';
+import { eventName } from './worker.js';
 
 const STATUS = {
-  eligible: ['待审批', 'Eligible'], approved: ['已审批', 'Approved'], paid: ['已发放', 'Paid'],
-  rejected: ['已驳回', 'Rejected'], review: ['待复核', 'To review'],
+  eligible: ['待审批', 'Eligible'], held: ['暂缓：证据待审核', 'Held: evidence to review'],
+  approved: ['已审批', 'Approved'], paid: ['已发放', 'Paid'], rejected: ['已驳回', 'Rejected'],
+  review: ['待复核', 'To review'],
 };
-const ACTIONS = { eligible: ['approve', 'reject'], review: ['approve', 'reject'], approved: ['pay', 'reject'] };
+// A held payout is approved once a reviewer has settled each piece of its evidence and it is recomputed.
+const ACTIONS = { eligible: ['approve', 'reject'], held: ['reject'], review: ['approve', 'reject'], approved: ['pay', 'reject'] };
+const DOUBTS = {
+  late: ['补录超期', 'recorded late'], keyed: ['未扫卡', 'keyed in by id'],
+  onboarded_without_arrival: ['无到站记录', 'no arrival'], second_employer: ['另一企业在职', 'employed elsewhere'],
+  arrived_for_two_batches: ['两个批次', 'two batches'], after_leaving: ['离职后', 'after leaving'],
+};
 const ACTION_NAMES = { approve: ['审批', 'Approve'], pay: ['发放', 'Mark paid'], reject: ['驳回', 'Reject'] };
 
 export function PayoutsScreen({ me }) {
@@ -64,6 +72,11 @@ export function PayoutsScreen({ me }) {
           <b>${p.amount} ${t('元', 'yuan')}</b> · ${p.policy_code} · ${p.reached_on}
           ${p.worker_id && html` · <a href=${`#workers/${p.worker_id}`}>${t('人员', 'worker')}</a>`}
           ${p.flags.includes('no_longer_eligible') && html`<br /><span class="warning-text">${t('后来的证据不再支持此项', 'Later evidence no longer supports it')}</span>`}
+          ${p.held_for && p.held_for.length > 0 && html`<div class="held">
+            <p>${t('暂缓：以下证据审核后才能审批', 'Held: approve once a reviewer has settled')}</p>
+            ${p.held_for.map((e) => html`<p data-event=${e.event_id}>${e.day} ${eventName(e.type)}：
+              ${e.reasons.map((r) => t(...(DOUBTS[r] || [r, r]))).join('、')}</p>`)}
+            <a href="#reviews">${t('去审核 →', 'Open the review queue →')}</a></div>`}
           <details><summary>${t('依据', 'Evidence')}</summary><ol>${p.explanation.map((line) => html`<li>${line}</li>`)}</ol></details>
           ${manages && html`<div class="pair">${(ACTIONS[p.status] || []).map((action) => html`
             <button type="button" class=${action === 'reject' ? 'secondary' : ''} data-action=${action}

@@ -18,7 +18,8 @@ const STAGES = {
   departed: ['出发', 'Departed'], arrived: ['到达', 'Arrived'], onboarded: ['入职', 'Onboarded'],
   month1: ['满1月', '1 month'], month3: ['满3月', '3 months'], month6: ['满6月', '6 months'],
 };
-const STATUS = { eligible: ['待审批', 'Eligible'], review: ['待复核', 'To review'], approved: ['已审批', 'Approved'],
+const STATUS = { eligible: ['待审批', 'Eligible'], held: ['暂缓：证据待审核', 'Held: evidence to review'],
+  review: ['待复核', 'To review'], approved: ['已审批', 'Approved'],
   paid: ['已发放', 'Paid'], rejected: ['已驳回', 'Rejected'] };
 const CURVE_MARKS = [1, 3, 6, 12];
 

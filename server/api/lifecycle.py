@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,11 +19,11 @@ from schemas.lifecycle import (
     TrainingSchema,
 )
 from server.api.auth import current_user
-from server.domain.lifecycle import REVIEW_FLAGS
+from server.domain import calendar
+from server.domain.evidence import DOUBTS
 from server.models.event import device_time
 from server.services import lifecycle, sites, trainings
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 blp = Blueprint("lifecycle", __name__, url_prefix="/api",
                 description="After arrival: the review queue, the at-risk list, training sessions, workplace codes")
 
@@ -111,13 +109,13 @@ class SiteCode(MethodView):
     def get(self, args, site_id):
         """The day's workplace code (LPS1:) and its QR: show it on a screen at the gate, or print it. Workers
         scan it with their own phone to confirm they are at work; it verifies offline and is good that day only."""
-        day = args.get("date") or dt.datetime.now(CHINA).date()
+        day = args.get("date") or calendar.today()
         return sites.site_code(site_id, current_user(), day)
 
 
 def _review(event, worker, decision) -> dict:
     return {
-        "event_id": event.id, "type": event.type, "reasons": [f for f in event.flags or [] if f in REVIEW_FLAGS],
+        "event_id": event.id, "type": event.type, "reasons": [f for f in event.flags or [] if f in DOUBTS],
         "occurred_at": device_time(event.occurred_at, event.occurred_offset_minutes).isoformat(),
         "recorded_at": event.recorded_at, "context": event.context, "device_id": event.device_id,
         "actor_id": event.actor_id, "worker": {"id": worker.id, "name": worker.name, "status": worker.status},

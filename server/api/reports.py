@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -16,6 +14,7 @@ from schemas.reports import (
 )
 from server.api.auth import current_user
 from server.api.rosters import download, file_formats
+from server.domain import calendar
 from server.services import bulletin, reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports",
@@ -29,7 +28,7 @@ class Funnel(MethodView):
     def get(self, args):
         """How many reached each stage (fair … 6 confirmed months), per county, township, first fair,
         employer or poor-household flag."""
-        return reports.funnel(current_user(), args, args.get("as_of") or dt.date.today())
+        return reports.funnel(current_user(), args, args.get("as_of") or calendar.today())
 
 
 @blp.route("/retention")
@@ -39,7 +38,7 @@ class Retention(MethodView):
     def get(self, args):
         """The share still employed by month since arrival (Kaplan–Meier: recent arrivals are
         censored, not counted as gone)."""
-        return reports.retention(current_user(), args, args.get("as_of") or dt.date.today())
+        return reports.retention(current_user(), args, args.get("as_of") or calendar.today())
 
 
 @blp.route("/subsidies")

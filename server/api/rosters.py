@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from schemas.base import ErrorSchema
 from schemas.rosters import CheckSchema, ExportArgsSchema, ImportSchema, ReportArgsSchema, UploadSchema
 from server.api.auth import current_user
+from server.domain import calendar
 from server.services import exports, imports
 
 blp = Blueprint("rosters", __name__, url_prefix="/api",
@@ -92,7 +93,7 @@ class WorkersExport(MethodView):
         fmt = args.pop("format")
         body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
                                       assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)
-        return download(body, fmt, f"workers-{dt.date.today().isoformat()}")
+        return download(body, fmt, f"workers-{calendar.today().isoformat()}")
 
 
 def download(body: bytes, fmt: str, stem: str) -> Response:

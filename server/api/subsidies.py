@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,6 +20,7 @@ from schemas.subsidies import (
 )
 from server.api.auth import current_user
 from server.api.rosters import MIMETYPES, download, file_formats
+from server.domain import calendar
 from server.extensions import db
 from server.services import access, exports, subsidies, targets
 
@@ -52,7 +51,7 @@ class Eligibility(MethodView):
     @blp.response(200, EligibilitySchema)
     def get(self, args, worker_id):
         """What the worker is eligible for as of a date, month by month with the evidence."""
-        answer = subsidies.eligibility(worker_id, current_user(), args.get("as_of") or dt.date.today())
+        answer = subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
         db.session.commit()
         return answer
 
@@ -93,7 +92,7 @@ class PayoutsExport(MethodView):
         """The ledger for finance as XLSX or CSV, with totals per county, per employer and per policy."""
         fmt = args.pop("format")
         body = exports.table_bytes(subsidies.finance_table(current_user(), args), fmt, sheet="补贴发放")
-        return download(body, fmt, f"payouts-{dt.date.today().isoformat()}")
+        return download(body, fmt, f"payouts-{calendar.today().isoformat()}")
 
 
 @blp.route("/payouts/recompute")
@@ -103,7 +102,7 @@ class Recompute(MethodView):
     def post(self, data):
         """Everyone's eligibility as of a date, reconciled with the ledger: new milestones become
         eligible payouts; nothing is paid twice; an unpaid payout no longer supported returns to review."""
-        return subsidies.recompute(current_user(), data.get("as_of") or dt.date.today())
+        return subsidies.recompute(current_user(), data.get("as_of") or calendar.today())
 
 
 @blp.route("/payouts/<int(max=2147483647):payout_id>/<any(approve, pay, reject):action>")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import g, jsonify, request
+import datetime as dt
+
+from flask import g, jsonify, request, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -20,6 +22,7 @@ from schemas.sync import (
     ReapplySchema,
     ReasonSchema,
 )
+from schemas.workers import RevealedSchema, RevealSchema
 from server.api.auth import current_user
 from server.services import sync
 
@@ -78,6 +81,20 @@ class QuarantineReapply(MethodView):
     def post(self, body, entry_id):
         """Apply a quarantined envelope again, with corrections to its fields."""
         return sync.reapply_quarantined(current_user(), entry_id, body["corrections"], body["note"])
+
+
+@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/reveal-id")
+class QuarantineRevealId(MethodView):
+    @blp.arguments(RevealSchema)
+    @blp.response(200, RevealedSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="role may not, or no passkey sign-in in the last 5 minutes")
+    def post(self, data, entry_id):
+        """The full ID number a quarantined registration carried, with a stated reason, after a fresh
+        passkey sign-in; audited (the entry answers it masked)."""
+        assertion = session.get("assertion_at")
+        return {"id_number": sync.reveal_quarantined_id_number(
+            current_user(), entry_id, data["reason"],
+            assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)}
 
 
 @blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/dismiss")

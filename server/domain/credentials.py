@@ -45,6 +45,8 @@ KID_LENGTH = 4
 SIGNATURE_LENGTH = 64
 SERIAL_LENGTH = 8
 NAME_BUDGET = 18  # bytes of UTF-8: six Chinese characters
+LAST_DAY = 47481  # 2099-12-31, in days since 1970-01-01: the unsigned day numbers a card may carry
+COUNTY_CODES = (100000, 999999)  # a six-digit administrative code
 MAX_TEXT_LENGTH = 400
 EPOCH = dt.date(1970, 1, 1)
 
@@ -133,10 +135,9 @@ def decode_claims(payload: bytes) -> CardClaims:
         raise CredentialError(MALFORMED, "payload is not deterministically encoded")
     if len(data[1]) != SERIAL_LENGTH or len(data[4].encode()) > NAME_BUDGET or len(data[5]) != 4:
         raise CredentialError(MALFORMED, "payload field out of range")
-    try:
-        issued, expires = EPOCH + dt.timedelta(days=data[2]), EPOCH + dt.timedelta(days=data[3])
-    except OverflowError:
-        raise CredentialError(MALFORMED, "payload date out of range") from None
+    if not (0 <= data[2] <= LAST_DAY and 0 <= data[3] <= LAST_DAY and COUNTY_CODES[0] <= data[6] <= COUNTY_CODES[1]):
+        raise CredentialError(MALFORMED, "payload number out of range: days since 1970 up to 2099, a six-digit county")
+    issued, expires = EPOCH + dt.timedelta(days=data[2]), EPOCH + dt.timedelta(days=data[3])
     if expires < issued:
         raise CredentialError(MALFORMED, "card expires before it was issued")
     return CardClaims(data[1], issued, expires, data[4], data[5], data[6])

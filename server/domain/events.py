@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from server.domain import calendar
+
 EVENT_TYPES = (
     "worker.registered",
     "worker.updated",
@@ -49,6 +51,9 @@ class EventFact:
     recorded_at: dt.datetime
     context: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+    accepted: bool = False  # a reviewer accepted it: its flags make it doubtful no more
+    actor_role: str | None = None  # the role of who scanned it
 
     @property
     def sort_key(self) -> tuple:
@@ -56,5 +61,6 @@ class EventFact:
 
     @property
     def day(self) -> dt.date:
-        """The calendar day the event happened, in the device's own time zone."""
-        return self.occurred_at.date()
+        """The programme's day the event happened (``domain.calendar``): not the device's zone's,
+        nor the server's."""
+        return calendar.day_of(self.occurred_at)

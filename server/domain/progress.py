@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import STAGE_OF_TYPE, EventFact
+from server.domain.evidence import doubts
 from server.domain.stability import GAP_DAYS, spells, stored
 
 FUNNEL_STAGES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed")
@@ -73,19 +74,19 @@ def compact(fact: EventFact) -> list:
     """An event as ``stability_facts`` keeps it: what the stability and subsidy rules read, nothing more."""
     return [fact.id, fact.type, fact.occurred_at.isoformat(), fact.recorded_at.isoformat(),
             fact.context.get("employer_id"), fact.data.get("start_date") or fact.data.get("end_date"),
-            bool(fact.data.get("site_code"))]
+            bool(fact.data.get("site_code")), list(doubts(fact.flags, accepted=fact.accepted)), fact.actor_role]
 
 
 def expand(row: list) -> EventFact:
     """The inverse of ``compact``."""
-    id, type, occurred_at, recorded_at, employer_id, day, site_code = row
+    id, type, occurred_at, recorded_at, employer_id, day, site_code, doubtful, actor_role = row
     data = {}
     if day:
         data["end_date" if type == "employment.ended" else "start_date"] = day
     if site_code:
         data["site_code"] = True
     return EventFact(id, type, dt.datetime.fromisoformat(occurred_at), dt.datetime.fromisoformat(recorded_at),
-                     {"employer_id": employer_id} if employer_id else {}, data)
+                     {"employer_id": employer_id} if employer_id else {}, data, tuple(doubtful), False, actor_role)
 
 
 def _counted_employer(facts: list[EventFact]) -> str | None:

@@ -15,6 +15,10 @@ never patch.
   longer silence leaves the months after it unconfirmed until evidence arrives — and evidence
   arriving later confirms them.
 - The **consecutive confirmed months** of a spell are the months 1…n all complete and confirmed.
+- What pays asks more (``standing``): the months on **sound** evidence alone (``domain.evidence``:
+  neither late, keyed nor flagged, or accepted by a reviewer), from an onboarding that is sound
+  too; and under a two-party policy, in each month both the employer's evidence and the
+  worker's own (a scan of the workplace code, or a workstation's follow-up).
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from server.domain import evidence as standing_rules
 from server.domain.events import EventFact
 
 MONTH_DAYS = 30
@@ -34,7 +39,9 @@ EVIDENCE_KINDS = {
     "employer.onboarded": ("入职", "onboarding"),
     "employment.confirmed": ("在岗确认", "confirmation at work"),
     "employment.reassigned": ("调岗", "re-assignment"),
+    "station.arrived": ("到站", "arrival"),
 }
+WORKER_SIDE = ("worker", "workstation")  # two-party evidence: the worker's own, or the county's follow-up
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,28 @@ class Evidence:
     type: str
     event_id: str
     site_code: bool = False  # the worker's own scan of the workplace code
+    doubts: tuple[str, ...] = ()  # why it does not count toward a payout yet (``domain.evidence``)
+    party: str = "employer"  # employer | worker (the workplace code) | workstation (a follow-up)
 
     def describe(self) -> str:
         zh, en = EVIDENCE_KINDS[self.type]
         if self.site_code:
             zh, en = "本人扫工作地点码", "the worker's scan of the workplace code"
+        elif self.party == "workstation":
+            zh, en = "工作站回访", "a workstation's follow-up"
         return f"{zh} {self.day.isoformat()} ({en})"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Months 1…k of a spell as a payout sees them: ``sound_on`` the day they were all confirmed on
+    sound evidence (None: not so); ``doubtful`` the doubtful evidence standing in for what is
+    missing (a reviewer's decision on each would settle it); ``missing`` the months with no
+    evidence a policy needs at all (a two-party policy's worker side)."""
+
+    sound_on: dt.date | None
+    doubtful: tuple[Evidence, ...] = ()
+    missing: tuple[int, ...] = ()
 
 
 @dataclass
@@ -61,6 +84,7 @@ class Spell:
     employer_id: str | None
     end: dt.date | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    opening: str | None = None  # the event id of the onboarding that started it
 
     def last_day(self, as_of: dt.date) -> dt.date:
         return min(self.end, as_of) if self.end else as_of
@@ -105,6 +129,30 @@ class Spell:
             days.append(latest)
             k += 1
 
+    def standing(self, k: int, *, two_party: bool = False) -> Standing:
+        """Months 1…k (confirmed on all the evidence: ``k <= confirmed_months``) on sound evidence."""
+        doubtful, missing, day = [], [], self.start
+        opening = next((e for e in self.evidence if e.event_id == self.opening), None)
+        if opening is not None and opening.doubts:
+            doubtful.append(opening)
+        for j in range(1, k + 1):
+            month_end = self.month_end(j)
+            if two_party:  # both sides within the month itself
+                month = [e for e in self.evidence if self.month_end(j - 1) <= e.day < month_end]
+                sides = ([e for e in month if e.party not in WORKER_SIDE], [e for e in month if e.party in WORKER_SIDE])
+            else:  # any evidence dated at most 35 days before the month's end
+                sides = ([e for e in self.evidence if e.day >= month_end - dt.timedelta(days=EVIDENCE_DAYS)],)
+            for side in sides:
+                sound = next((e for e in side if not e.doubts), None)
+                if sound is not None:
+                    day = max(day, month_end, sound.day)
+                elif side:
+                    doubtful.append(side[0])
+                else:
+                    missing.append(j)
+        unique = tuple({e.event_id: e for e in doubtful}.values())
+        return Standing(None if unique or missing else day, unique, tuple(dict.fromkeys(missing)))
+
     def next_check_due(self) -> dt.date | None:
         """When the months stop counting unless someone confirms again (None once ended)."""
         if self.end or not self.evidence:
@@ -129,10 +177,10 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
             elif current and (start - current.end).days <= gap_days:
                 current.end, current.employer_id = None, employer  # back to work soon enough: the spell goes on
             else:
-                found.append(current := Spell(len(found) + 1, start, employer))
-            current.evidence.append(_evidence(fact))
+                found.append(current := Spell(len(found) + 1, start, employer, opening=fact.id))
+            current.evidence.append(evidence_of(fact))
         elif fact.type == "employment.confirmed" and current and current.end is None:
-            current.evidence.append(_evidence(fact))
+            current.evidence.append(evidence_of(fact))
         elif fact.type == "employment.ended" and current and current.end is None:
             current.end = _date(fact.data.get("end_date")) or fact.day
     for spell in found:
@@ -144,15 +192,16 @@ def stored(spell: Spell) -> list:
     """A spell as the record keeps it (JSON): exact for any day on or after the worker's last event,
     when ``spells(facts, as_of)`` would find the very same spells."""
     return [spell.number, spell.start.isoformat(), spell.end.isoformat() if spell.end else None, spell.employer_id,
-            [[e.day.isoformat(), e.type, e.event_id, e.site_code] for e in spell.evidence]]
+            [[e.day.isoformat(), e.type, e.event_id, e.site_code, list(e.doubts), e.party] for e in spell.evidence],
+            spell.opening]
 
 
 def restore(row: list) -> Spell:
     """The inverse of ``stored``."""
-    number, start, end, employer_id, evidence = row
+    number, start, end, employer_id, evidence, opening = row
     return Spell(number, dt.date.fromisoformat(start), employer_id, dt.date.fromisoformat(end) if end else None,
-                 [Evidence(dt.date.fromisoformat(day), type, event_id, site_code)
-                  for day, type, event_id, site_code in evidence])
+                 [Evidence(dt.date.fromisoformat(day), type, event_id, site_code, tuple(doubts), party)
+                  for day, type, event_id, site_code, doubts, party in evidence], opening)
 
 
 def explain(spell: Spell, as_of: dt.date) -> list[str]:
@@ -180,8 +229,12 @@ def month_lines(spell: Spell, as_of: dt.date, months: int) -> list[str]:
     return lines
 
 
-def _evidence(fact: EventFact) -> Evidence:
-    return Evidence(fact.day, fact.type, fact.id, site_code=bool(fact.data.get("site_code")))
+def evidence_of(fact: EventFact) -> Evidence:
+    """A paying event as evidence, with its standing."""
+    site_code = bool(fact.data.get("site_code"))
+    party = "worker" if site_code else "workstation" if fact.actor_role == "workstation" else "employer"
+    return Evidence(fact.day, fact.type, fact.id, site_code=site_code,
+                    doubts=standing_rules.doubts(fact.flags, accepted=fact.accepted), party=party)
 
 
 def _date(value) -> dt.date | None:

@@ -11,8 +11,15 @@ Rule kinds (``Policy.kind``):
   workers gets ``amount``, and again for each further ``step``; a worker counts for the employer
   of the current spell only, once it has ``stable_months`` confirmed months;
   ``params = {"threshold": 50, "step": 50, "amount": 100000, "stable_months": 3}``.
+A milestone or monthly policy may ask for two-party evidence (``params["two_party"]: true``): each
+month counts only with both the employer's evidence and the worker's own (a scan of the workplace
+code, or a workstation's follow-up) dated within it.
 Filters (``Policy.filters``): ``poor_household`` (registered poor households only),
 ``first_time`` (the worker's first spell or arrival in the program), ``counties`` (home county).
+
+An item resting on doubtful evidence (``domain.evidence``: late, keyed, flagged, not yet accepted
+by a reviewer) is **held**: ``Item.doubtful`` names each piece, and nothing held is paid until a
+reviewer accepts or voids each (then the next computation finds it sound, or gone).
 
 The version of a policy that applies is the one in force on the day the milestone was reached.
 An item's ``key`` names the policy code, the subject and the milestone — not the version, not
@@ -25,7 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from server.domain.events import EventFact
-from server.domain.stability import Spell, month_lines, spells
+from server.domain.evidence import describe_doubts
+from server.domain.stability import Evidence, Spell, evidence_of, month_lines, spells
 
 KINDS = ("milestone", "monthly", "arrival", "employer_reward")
 
@@ -62,6 +70,11 @@ class Item:
     amount: int  # yuan
     reached_on: dt.date
     explanation: tuple[str, ...]
+    doubtful: tuple[Evidence, ...] = ()  # non-empty: held until a reviewer settles each
+
+    @property
+    def held(self) -> bool:
+        return bool(self.doubtful)
 
 
 def version_in_force(policies: Iterable[Policy], code: str, day: dt.date) -> Policy | None:
@@ -118,11 +131,13 @@ def employer_items(policies: list[Policy], stable_workers: dict[str, int], as_of
 def stable_at(found_spells: list[Spell], as_of: dt.date, stable_months: int) -> str | None:
     """The employer a worker counts for in employer rewards as of ``as_of`` (``found_spells``: the
     worker's ``spells`` as of that day): the current spell's employer, once it has ``stable_months``
-    confirmed months; else None. One employer at a time."""
+    months confirmed on sound evidence (``Spell.standing``: a worker on doubtful evidence counts
+    once a reviewer has settled it); else None. One employer at a time."""
     current = found_spells[-1] if found_spells else None
     if current is None or current.end is not None or current.confirmed_months(as_of) < stable_months:
         return None
-    return current.employer_id
+    sound_on = current.standing(stable_months).sound_on
+    return current.employer_id if sound_on is not None and sound_on <= as_of else None
 
 
 def _passes(policy: Policy, profile: Profile, first_time: bool) -> bool:
@@ -159,10 +174,20 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
             amount = policy.params["amount"] if in_range and months > policy.params["after_months"] else None
         if not amount:
             continue
+        standing = spell.standing(months, two_party=bool(policy.params.get("two_party")))
+        if standing.missing:
+            continue  # a two-party policy without the worker's side in some month: not reached under it
         lines = lines or month_lines(spell, as_of, wanted[-1][0])  # the explanation, once, when something is due
         items.append(Item(f"{code}:worker:{worker_id}:spell{spell.number}:{milestone}", code, policy.version,
-                          f"worker:{worker_id}", amount, reached, tuple(lines[:months])))
+                          f"worker:{worker_id}", amount, standing.sound_on or reached,
+                          tuple(lines[:months]) + held_lines(standing.doubtful), standing.doubtful))
     return items
+
+
+def held_lines(doubtful: tuple[Evidence, ...]) -> tuple[str, ...]:
+    """Why an item is held: each doubtful piece of evidence and what a reviewer must decide."""
+    return tuple(f"暂缓：{e.describe()} 待审核——{describe_doubts(e.doubts)}。"
+                 f" Held: this evidence waits for a reviewer." for e in doubtful)
 
 
 def _arrival_items(versions, worker_id, profile, facts, as_of) -> list[Item]:
@@ -175,9 +200,12 @@ def _arrival_items(versions, worker_id, profile, facts, as_of) -> list[Item]:
     policy = version_in_force(versions, versions[0].code, first.day)
     if policy is None or not _passes(policy, profile, first_time=True):
         return []
+    proof = evidence_of(first)
+    doubtful = (proof,) if proof.doubts else ()
     return [Item(f"{policy.code}:worker:{worker_id}:arrival1", policy.code, policy.version, f"worker:{worker_id}",
                  policy.params["amount"], first.day,
-                 (f"{first.day.isoformat()} 到站扫码。 Arrived on {first.day.isoformat()}.",))]
+                 (f"{first.day.isoformat()} 到站扫码。 Arrived on {first.day.isoformat()}.", *held_lines(doubtful)),
+                 doubtful)]
 
 
 # The seed's real policies (Fuzhou), shipped as presets; an admin edits them as new versions.
@@ -186,8 +214,11 @@ PRESETS = (
     Policy("fz-2018-monthly", 1, "monthly", "2018年千岗计划稳岗补贴（满3个月后每月600元，最多6个月）",
            dt.date(2018, 1, 1), dt.date(2018, 12, 31),
            {"after_months": 3, "amount": 600, "max_months": 6}, {"poor_household": True, "counties": list(DINGXI)}),
-    Policy("fz-2019-stable", 1, "milestone", "2019年首次来榕稳定就业补贴（满3个月3000元，满6个月再9000元）",
-           dt.date(2019, 1, 1), None, {"steps": [[3, 3000], [6, 9000]]},
+    # Two-party evidence: each month the employer's confirmation and the worker's own scan of the
+    # workplace code (or a workstation's follow-up). An admin may turn it off in a new version.
+    Policy("fz-2019-stable", 1, "milestone",
+           "2019年首次来榕稳定就业补贴（满3个月3000元，满6个月再9000元；每月须企业确认并本人扫码或工作站回访）",
+           dt.date(2019, 1, 1), None, {"steps": [[3, 3000], [6, 9000]], "two_party": True},
            {"poor_household": True, "first_time": True, "counties": list(DINGXI)}),
     Policy("fz-employer-reward", 1, "employer_reward", "吸纳定西劳动力企业奖励（超过50人10万元，每增50人再10万元）",
            dt.date(2017, 1, 1), None, {"threshold": 50, "step": 50, "amount": 100_000, "stable_months": 3}),

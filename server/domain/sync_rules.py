@@ -2,13 +2,10 @@
 and which facts get flagged. Pure functions of plain values."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import EventFact
 from server.domain.lifecycle import review_flags
-
-FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 # Reason codes of a rejected event (kept in quarantine with the envelope).
 INVALID_ENVELOPE = "invalid_envelope"
@@ -36,7 +33,6 @@ MINIMUM_WORKING_AGE = 16
 
 # Flags on an accepted event: a fact worth a reviewer's eye.
 REPEAT = "repeat"
-CLOCK_SKEW = "clock_skew"
 DUPLICATE_PERSON = "duplicate_person"
 UNEXPECTED_ARRIVAL = "unexpected_arrival"
 TEMPORARY_PASS = "temporary_pass"  # the scan was of an unsigned temporary pass: someone checked the ID card
@@ -87,12 +83,10 @@ def is_repeat(type: str, context: dict, earlier: Iterable[EventFact]) -> bool:
     return any(e.type == type and all(e.context.get(k) == context.get(k) for k in keys) for e in earlier)
 
 
-def event_flags(type: str, context: dict, occurred_at: dt.datetime, now: dt.datetime,
-                earlier: list[EventFact]) -> list[str]:
-    """Flags of an accepted event, given the worker's earlier events."""
+def event_flags(type: str, context: dict, earlier: list[EventFact]) -> list[str]:
+    """Flags of an accepted event, given the worker's earlier events (its standing as evidence:
+    ``domain.evidence``)."""
     flags = []
-    if occurred_at - now > FUTURE_TOLERANCE:
-        flags.append(CLOCK_SKEW)
     if is_repeat(type, context, earlier):
         flags.append(REPEAT)
     flags += review_flags(type, context, earlier)  # onboarded without arrival, a second employer, …

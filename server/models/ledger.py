@@ -33,7 +33,8 @@ class SubsidyPolicy(db.Model):
 
 
 class Payout(db.Model):
-    """A milestone someone became eligible for: eligible → approved → paid, or rejected; back to
+    """A milestone someone became eligible for: eligible (or held, on doubtful evidence, until a
+    reviewer settles it) → approved → paid, or rejected; back to
     review when later evidence removes the eligibility of an unpaid one; a paid one is flagged,
     never reversed. ``key`` (policy, subject, spell, milestone) is unique: nothing is paid twice."""
 
@@ -52,6 +53,8 @@ class Payout(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="eligible")
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    # held: the doubtful evidence it rests on, [{event_id, type, day, reasons}] (domain.evidence)
+    held_for: Mapped[list] = mapped_column(JSON, default=list)
     history: Mapped[list] = mapped_column(JSON, default=list)  # [{status, by, at, reason}]: each step by a named user
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # the last recompute that changed it
 

@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy import DateTime, types
 
+from server.domain import calendar
+
 
 class UTCDateTime(types.TypeDecorator):
     """Stored as naive UTC on every backend, always returned timezone-aware (UTC)."""
@@ -25,7 +27,7 @@ class UTCDateTime(types.TypeDecorator):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return calendar.now()
 
 
 def new_uuid() -> str:

@@ -2,7 +2,9 @@
 
 ``hash = SHA-256(prev_hash ‖ canonical JSON of the entry)``: changing or deleting a row in the
 database breaks the chain at that row, which ``verify_chain`` reports. Appends are serialised
-(an advisory lock on PostgreSQL, the write lock on SQLite) so the chain never forks.
+(an advisory lock on PostgreSQL, the write lock on SQLite) so the chain never forks. Deleting the
+last rows leaves a chain that still holds: its signed head, published outside the database after
+each commit (``audit_head``), shows the cut.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import AuditEntry, User
 from server.models.types import utcnow
-from server.services import access
+from server.services import access, audit_head
 from server.services.queries import hold_ordering_lock, paginate
 
 GENESIS = "0" * 64
@@ -30,6 +32,7 @@ def record(action: str, *, actor: User | None = None, target: str | None = None,
     entry.hash = entry_hash(entry, previous)
     db.session.add(entry)
     db.session.flush()
+    audit_head.note_append(db.session)
     return entry
 
 

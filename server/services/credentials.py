@@ -7,6 +7,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
+from server.domain import calendar
 from server.domain.credentials import (
     REVOKED,
     CardClaims,
@@ -47,7 +48,7 @@ def issue_credential(
             if earlier.worker_id != worker.id:
                 raise Conflict("idempotency_key_reused", "Idempotency-Key was already used for another worker.")
             return earlier
-    credential = _issue(worker, actor, idempotency_key, today or dt.date.today())
+    credential = _issue(worker, actor, idempotency_key, today or calendar.today())
     db.session.commit()
     return credential
 
@@ -62,7 +63,7 @@ def active_credential(worker: Worker) -> Credential | None:
 def ensure_credentials(workers: list[Worker], actor: User, *, today: dt.date | None = None) -> list[Credential]:
     """Each worker's valid card, issuing one for those without (printing a fair's sheet)."""
     access.require(actor, "card.issue")
-    today = today or dt.date.today()
+    today = today or calendar.today()
     credentials = []
     for worker in workers:
         credential = active_credential(worker)
@@ -77,7 +78,7 @@ def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None
                 today: dt.date | None = None) -> Credential:
     """The card behind a scanned QR text or a keyed-in fallback code; ``ScanRefused`` otherwise."""
     access.require(actor, "scan.verify")
-    today = today or dt.date.today()
+    today = today or calendar.today()
     if qr is not None:
         try:
             claims, _key = verify_credential(qr, keyring.trusted_keys(), today=today)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from server.domain.events import EVENT_TYPES, EventFact
 from server.domain.progress import progress
 from server.domain.record import WorkerRecord, fold
 from server.extensions import db
-from server.models import Event, User, Worker
+from server.models import Event, ReviewDecision, User, Worker
 from server.models.event import device_time
 from server.models.types import new_uuid, utcnow
 from server.services.changes import stage_change
@@ -64,10 +64,19 @@ def record_event(worker: Worker, type: str, **kwargs) -> Event:
 
 def refold_worker(worker: Worker) -> None:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
-    events = db.session.scalars(select(Event).where(Event.worker_id == worker.id)).all()
     previous_county = worker.home_county_code
-    project(worker, [to_fact(event) for event in events])
+    project(worker, [to_fact(row) for row in db.session.execute(fact_rows(Event.worker_id == worker.id))])
     publish_worker(worker, previous_county)
+
+
+def fact_rows(*where):
+    """The events ``where`` says, with what their facts need beyond the row: the scanner's role
+    (two-party evidence) and whether a reviewer accepted the event (its doubts then cleared)."""
+    accepted = exists().where(ReviewDecision.event_id == Event.id, ReviewDecision.outcome == "accepted")
+    return (select(Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
+                   Event.recorded_at, Event.context, Event.data, Event.flags, User.role.label("actor_role"),
+                   accepted.label("accepted"))
+            .outerjoin(User, User.id == Event.actor_id).where(*where))
 
 
 def fold_facts(facts) -> WorkerRecord:
@@ -91,8 +100,9 @@ def publish_worker_change(worker_id: str, county: str, previous_county: str | No
     stage_change(db.session, "worker", worker_id, county_code=county)
 
 
-def to_fact(event) -> EventFact:
-    """The fold's view of an ``Event`` (or of a plain row with the same columns)."""
+def to_fact(event, *, actor_role: str | None = None) -> EventFact:
+    """The fold's view of an ``Event``, or of a ``fact_rows`` row (which knows the scanner's role and
+    whether a reviewer accepted it; for an ``Event``, ``actor_role`` says the first)."""
     return EventFact(
         id=event.id,
         type=event.type,
@@ -100,6 +110,9 @@ def to_fact(event) -> EventFact:
         recorded_at=event.recorded_at,
         context=event.context or {},
         data=event.data or {},
+        flags=tuple(event.flags or ()),
+        accepted=bool(getattr(event, "accepted", False)),
+        actor_role=getattr(event, "actor_role", actor_role),
     )
 
 

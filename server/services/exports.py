@@ -16,13 +16,11 @@ from sqlalchemy import select
 
 from server.domain.id_numbers import mask_from_parts
 from server.domain.regions import county_name
-from server.errors import Forbidden
 from server.extensions import db
 from server.models import Employer, User, Worker
-from server.models.types import utcnow
 from server.services import access, audit
 from server.services.protection import decrypt_field
-from server.services.registry import REVEAL_ASSERTION_AGE, search_workers
+from server.services.registry import require_fresh_passkey, search_workers
 
 MAX_ROWS = 100_000
 STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向", "assigned": "已编入批次",
@@ -35,8 +33,7 @@ def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | Non
     reveal = reveal_reason is not None
     if reveal:
         access.require(user, "id.reveal")
-        if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
-            raise Forbidden("请先用通行密钥重新验证身份。 Confirm with your passkey first, then export with ID numbers.")
+        require_fresh_passkey(assertion_at, "导出身份证号|export with ID numbers")
     workers, total = search_workers(user, args | {"page": 1, "per_page": MAX_ROWS})
     employers = dict(db.session.execute(select(Employer.id, Employer.name)).all())
     table = [_headings(user)] + [_row(w, user, employers, reveal) for w in workers]

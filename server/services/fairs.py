@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from server.domain import calendar
 from server.domain.funnel import Progress, fair_funnel
 from server.domain.job_types import job_types
 from server.domain.lunar import fair_timing_warning, lunar_day
@@ -163,7 +164,7 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
 
 def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> dict:
     """The fair's page: its funnel first, then what it is, who brings which jobs, live counts."""
-    today = today or dt.date.today()
+    today = today or calendar.today()
     employer_id = access.own_employer(user)  # an employer sees its own part
     postings = [p for p in fair.postings if employer_id in (None, p.employer_id)]
     intentions = _intentions_by_posting(fair.id, employer_id)

@@ -23,6 +23,7 @@ from sqlalchemy import Row, select
 
 from schemas.base import flatten_errors
 from schemas.workers import WorkerInSchema
+from server.domain import calendar
 from server.domain.id_numbers import IdNumberError
 from server.domain.regions import consent_notice
 from server.domain.roster_files import REQUIRED, UnreadableFile, mask_id_text, read_table, registration_payload, suggest_mapping
@@ -88,7 +89,7 @@ def check(import_id: str, user: User, *, mapping: dict, county_code: str | None,
         except NotFound:
             raise InvalidInput({"fair_id": ["没有这个招聘会，或不在您的范围。 No such fair in your scope."]}) from None
     job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code, "fair_id": fair_id}
-    _report(job, list(_check_rows(job, user, today or dt.date.today())))
+    _report(job, list(_check_rows(job, user, today or calendar.today())))
     job.status = "checked"
     audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows, problems=job.problem_rows)
     db.session.commit()
@@ -103,7 +104,7 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
         raise Conflict("not_checked", "请先检查（试导入）。 Check the file first (the dry run), then apply.")
     job.status, job.imported_rows = "applying", 0
     db.session.commit()
-    results = list(_check_rows(job, user, today or dt.date.today()))
+    results = list(_check_rows(job, user, today or calendar.today()))
     good = [r for r in results if r.registration and not r.problems]
     fair_id = job.fair_id
     for start in range(0, len(good), CHUNK):

@@ -6,18 +6,20 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import load_only
 
+from server.domain import calendar
+from server.domain.evidence import DOUBTS
 from server.domain.lifecycle import (
     EARLY_END_DAYS,
     NO_CONFIRMATION_DAYS,
     REASSIGNMENTS_AT_RISK,
     risk_reasons,
 )
-from server.errors import Conflict, InvalidInput, NotFound
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
-from server.services.events import record_event
+from server.services.events import record_event, refold_worker
 from server.services.queries import review_flagged
 
 
@@ -25,7 +27,7 @@ def list_reviews(user: User, args: dict) -> tuple[list[tuple[Event, Worker, Revi
     """Flagged events about workers in ``user``'s scope; open ones unless ``status`` says otherwise."""
     access.require(user, "review.decide")
     query = (select(Event, Worker, ReviewDecision).join(Worker, Worker.id == Event.worker_id)
-             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(review_flagged()))
+             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(review_flagged(flags=DOUBTS)))
     query = access.scope_workers(query, user)
     status = args.get("status", "open")
     if status == "open":
@@ -45,18 +47,24 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     ``event.voided`` is recorded, and the record re-folds without it)."""
     access.require(user, "review.decide")
     row = db.session.execute(access.scope_workers(select(Event, Worker).join(Worker, Worker.id == Event.worker_id),
-                                                  user).where(Event.id == event_id, review_flagged())).first()
+                                                  user).where(Event.id == event_id, review_flagged(flags=DOUBTS))).first()
     if row is None:
         raise NotFound("review")
     event, worker = row
     if db.session.get(ReviewDecision, event.id):
         raise Conflict("already_decided", "这条记录已处理。 This one was already decided.")
+    if user.id in (event.actor_id, event.pushed_by):  # four eyes: what pays is never its maker's to clear
+        raise Forbidden("不能审核自己记录的事项，请由另一位审核员处理。"
+                        " You recorded this yourself: another reviewer decides it.")
     if outcome not in ("accepted", "voided"):
         raise InvalidInput({"outcome": ["accepted 或 voided。 accepted or voided."]})
-    if outcome == "voided":
-        record_event(worker, "event.voided", actor=user, data={"event_id": event.id, "reason": note})
     decision = ReviewDecision(event_id=event.id, outcome=outcome, note=note, decided_by=user.id, decided_at=utcnow())
     db.session.add(decision)
+    db.session.flush()
+    if outcome == "voided":
+        record_event(worker, "event.voided", actor=user, data={"event_id": event.id, "reason": note})
+    else:
+        refold_worker(worker)  # accepted evidence counts toward payouts from the next recompute
     audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id, outcome=outcome)
     db.session.commit()
     return decision
@@ -66,7 +74,7 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     """Workers in scope at risk of leaving, with why: no confirmation for 35 days, ended within
     30 days of arrival, re-assigned twice. The ones unseen the longest first."""
     access.require(user, "worker.read")
-    today = today or dt.date.today()
+    today = today or calendar.today()
     moved = Worker.reassignments
     silent_since = today - dt.timedelta(days=NO_CONFIRMATION_DAYS)
     # Still employed and unseen for 35 days, or moved twice: exactly what risk_reasons says of

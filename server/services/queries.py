@@ -34,15 +34,17 @@ def hold_ordering_lock(session: Session, key: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-def review_flagged(event=Event):
-    """A filter on ``event``: it carries a review flag (flags are a JSON list: matched as text, the
-    same on both databases)."""
+def review_flagged(event=Event, flags=REVIEW_FLAGS):
+    """A filter on ``event``: it carries one of ``flags`` (a JSON list: matched as text, the same
+    on both databases). The review flags by default; the review queue also holds doubtful
+    evidence (``domain.evidence.DOUBTS``)."""
     text = func.cast(event.flags, db.String)
-    return or_(*[text.contains(f'"{flag}"') for flag in REVIEW_FLAGS])
+    return or_(*[text.contains(f'"{flag}"') for flag in flags])
 
 
 def awaiting_review(event=Event):
-    """A filter on ``event``: it carries a review flag and no reviewer has decided it yet."""
+    """A filter on ``event``: it carries a review flag and no reviewer has decided it yet (what
+    gives no scope until decided; doubtful evidence still does)."""
     return and_(review_flagged(event), ~exists().where(ReviewDecision.event_id == event.id))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from server.domain import calendar
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
 from server.domain.record import WorkerRecord
 from server.domain.regions import consent_notice, county_name, describe_region, find_county
@@ -33,7 +34,7 @@ def register_worker(data: dict, actor: User, *, today: dt.date | None = None) ->
     county that is no real place, ``Conflict`` (``duplicate_id_number``) when the ID
     number is already registered.
     """
-    today = today or dt.date.today()
+    today = today or calendar.today()
     registration = check_registration(data, actor, today=today)
     _refuse_duplicate(registration.resident)
     worker, event = build_registration(registration, actor)
@@ -106,7 +107,7 @@ def find_worker_id_by_bidx(id_number_bidx: str) -> str | None:
 
 def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
     """Correct a worker's details, recorded as a ``worker.updated`` event with what changed."""
-    today = today or dt.date.today()
+    today = today or calendar.today()
     access.require(actor, "worker.update")
     worker = get_worker(worker_id, actor)
     current = describe_profile(worker)
@@ -154,12 +155,19 @@ def own_worker(user: User) -> Worker:
     return get_worker(user.worker_id, user)
 
 
+def require_fresh_passkey(assertion_at: dt.datetime | None, then: str) -> None:
+    """A full ID number is shown only after a passkey sign-in minutes old (a Bearer token never
+    carries one): ``Forbidden`` otherwise, saying to sign in again and ``then`` (what to do next)."""
+    if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
+        zh, en = then.split("|")
+        raise Forbidden(f"请先用通行密钥重新验证身份，再{zh}。 Confirm with your passkey first (sign in again), then {en}.")
+
+
 def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
     """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited. It holds
     the full ID number, so like a reveal it needs a passkey sign-in minutes old."""
     worker = own_worker(user)
-    if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
-        raise Forbidden("请先用通行密钥重新登录，再导出。 Sign in with your passkey again, then export.")
+    require_fresh_passkey(assertion_at, "导出|export")
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)).all()
     audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
     db.session.commit()
@@ -212,8 +220,7 @@ def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: d
     """
     access.require(user, "id.reveal")
     worker = get_worker(worker_id, user)
-    if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
-        raise Forbidden("请先用通行密钥重新验证身份。 Confirm with your passkey first (sign in again), then reveal.")
+    require_fresh_passkey(assertion_at, "查看|reveal")
     number = decrypt_field(worker.id, "id_number", worker.id_number_enc)
     audit.record("id.revealed", actor=user, target=f"worker:{worker.id}", role=user.role, reason=reason)
     db.session.commit()
@@ -223,7 +230,7 @@ def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: d
 def find_by_id_number(id_number: str, user: User) -> list[Worker]:
     """The worker with this ID number, if in ``user``'s scope; the search is an audit entry."""
     access.require(user, "worker.read")
-    bidx = blind_index(parse_id_number(id_number, today=dt.date.today()).number)
+    bidx = blind_index(parse_id_number(id_number, today=calendar.today()).number)
     found = db.session.scalars(access.scope_workers(select(Worker), user).where(Worker.id_number_bidx == bidx)).all()
     audit.record("id.searched", actor=user, target=f"worker:{found[0].id}" if found else None, role=user.role)
     db.session.commit()
@@ -241,7 +248,7 @@ def worker_timeline(worker_id: str, user: User) -> list[Event]:
 
 def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
     """The full representation of a record (redact with ``access.redact`` before answering)."""
-    today = today or dt.date.today()
+    today = today or calendar.today()
     record = WorkerRecord(status=worker.status, employed_since=worker.employed_since,
                           employment_ended_on=worker.employment_ended_on)
     employer = db.session.get(Employer, worker.current_employer_id) if worker.current_employer_id else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
 
+from server.domain import calendar
 from server.domain.retention import erasure_cutoff, redact
 from server.extensions import db
 from server.models import ApiToken, Credential, Event, Passkey, QuarantinedEvent, User, Worker
@@ -42,7 +43,7 @@ class RetentionReport:
 def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool = False,
                     actor: User | None = None) -> RetentionReport:
     """Erase every worker with no activity for ``years`` years; with ``dry_run`` only count them."""
-    cutoff = erasure_cutoff(today or dt.date.today(), years)
+    cutoff = erasure_cutoff(today or calendar.today(), years)
     cutoff_at = dt.datetime.combine(cutoff, dt.time(), dt.UTC)
     report = RetentionReport(cutoff)
     due = db.session.scalars(select(Worker).where(Worker.erased_at.is_(None), Worker.last_event_at < cutoff_at)

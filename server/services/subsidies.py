@@ -1,8 +1,10 @@
 """Subsidy policies and the payout ledger: eligibility recomputed from the events, never patched.
 
 ``recompute(as_of)`` computes every worker's and employer's items (``server/domain/subsidies``)
-and reconciles them with the ledger by key: a new key is a new ``eligible`` payout; a key seen
-before keeps its row (and its status) — nothing is paid twice; an unpaid payout whose
+and reconciles them with the ledger by key: a new key is a new ``eligible`` payout — or ``held``
+when it rests on doubtful evidence (``held_for`` names each piece and why; it cannot be approved
+or paid until a reviewer accepts or voids each, and the next recompute makes it eligible); a key
+seen before keeps its row (and its status) — nothing is paid twice; an unpaid payout whose
 eligibility is gone returns to ``review``; a paid one is flagged ``no_longer_eligible``, never
 reversed. Each step of a payout (approve, pay, reject) is by a named user, kept in the row's
 history and in the audit trail.
@@ -14,6 +16,8 @@ from collections import Counter
 
 from sqlalchemy import bindparam, select
 
+from server.domain import calendar
+from server.domain.evidence import describe_doubts
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
 from server.domain.regions import county_name
@@ -26,7 +30,8 @@ from server.models.types import utcnow
 from server.services import access, audit
 
 STEPS = {"approve": ({"eligible", "review"}, "approved"), "pay": ({"approved"}, "paid"),
-         "reject": ({"eligible", "review", "approved"}, "rejected")}
+         "reject": ({"eligible", "held", "review", "approved"}, "rejected")}
+UNSETTLED = ("eligible", "held", "review")  # not yet approved: a recompute may change it
 
 
 def policies() -> list[SubsidyPolicy]:
@@ -98,7 +103,7 @@ def everyone_eligible(as_of: dt.date) -> dict:
 def _employment(rules: list, as_of: dt.date):
     """(worker row, facts, spells) of each worker the rules may pay as of ``as_of``."""
     columns = (Worker.id, Worker.poor_household, Worker.home_county_code)
-    if as_of < dt.date.today() or any(r.kind == "arrival" for r in rules):  # arrivals are paid from the facts
+    if as_of < calendar.today() or any(r.kind == "arrival" for r in rules):  # arrivals are paid from the facts
         for row in db.session.execute(select(*columns, Worker.stability_facts).where(Worker.arrived_on.is_not(None))):
             facts = [expand(f) for f in row.stability_facts or []]
             yield row, facts, spells(facts, as_of)
@@ -118,20 +123,26 @@ def _reconcile(found: dict, user: User) -> dict:
     for key, (item, worker_id, employer_id, county) in found.items():
         row = ledger.get(key)
         if row is None:
+            status = "held" if item.held else "eligible"
             new.append({"key": key, "policy_code": item.policy_code, "policy_version": item.policy_version,
                         "worker_id": worker_id, "employer_id": employer_id, "county_code": county,
-                        "amount": item.amount, "reached_on": item.reached_on, "status": "eligible",
-                        "explanation": list(item.explanation), "flags": [],
-                        "history": [_step("eligible", None, now)], "computed_at": now})
+                        "amount": item.amount, "reached_on": item.reached_on, "status": status,
+                        "explanation": list(item.explanation), "flags": [], "held_for": held_for(item),
+                        "history": [_step(status, None, now)], "computed_at": now})
             counts["new"] += 1
             continue
         values = {c: getattr(row, c) for c in _KEPT} | {"explanation": list(item.explanation)}
-        if row.status in ("eligible", "review"):  # not yet approved: the recomputed facts stand
-            values |= {"amount": item.amount, "reached_on": item.reached_on, "policy_version": item.policy_version}
+        if row.status in UNSETTLED:  # not yet approved: the recomputed facts stand
+            values |= {"amount": item.amount, "reached_on": item.reached_on, "policy_version": item.policy_version,
+                       "held_for": held_for(item)}
         if "no_longer_eligible" in row.flags:  # the evidence is back
             values["flags"] = [f for f in row.flags if f != "no_longer_eligible"]
             if row.status == "review":
-                values |= {"status": "eligible", "history": row.history + [_step("eligible", None, now, "evidence returned")]}
+                status = "held" if item.held else "eligible"
+                values |= {"status": status, "history": row.history + [_step(status, None, now, "evidence returned")]}
+        if values["status"] in ("eligible", "held") and values["status"] != ("held" if item.held else "eligible"):
+            status, why = ("held", "evidence in doubt") if item.held else ("eligible", "the evidence was reviewed")
+            values |= {"status": status, "history": values["history"] + [_step(status, None, now, why)]}
         if any(values[c] != getattr(row, c) for c in _KEPT):
             changed.append({"id": row.id, **values})
         counts["unchanged"] += 1
@@ -139,8 +150,8 @@ def _reconcile(found: dict, user: User) -> dict:
         if key in found or row.status == "rejected" or "no_longer_eligible" in row.flags:
             continue
         values = {c: getattr(row, c) for c in _KEPT} | {"flags": row.flags + ["no_longer_eligible"]}
-        if row.status in ("eligible", "approved"):
-            values |= {"status": "review",
+        if row.status in ("eligible", "held", "approved"):
+            values |= {"status": "review", "held_for": [],
                        "history": row.history + [_step("review", None, now, "later evidence removed the eligibility")]}
         changed.append({"id": row.id, **values})
         counts["no_longer_eligible"] += 1
@@ -156,7 +167,8 @@ def _reconcile(found: dict, user: User) -> dict:
     return {"new": counts["new"], "unchanged": counts["unchanged"], "no_longer_eligible": counts["no_longer_eligible"]}
 
 
-_KEPT = ("status", "flags", "history", "explanation", "amount", "reached_on", "policy_version")  # what a recompute may change
+_KEPT = ("status", "flags", "history", "explanation", "amount", "reached_on", "policy_version",
+         "held_for")  # what a recompute may change
 
 
 def step(payout_id: int, action: str, user: User, reason: str | None = None) -> Payout:
@@ -167,6 +179,10 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     if payout is None or (payout.county_code and own and payout.county_code != own):
         raise NotFound("payout")
     allowed, target = STEPS[action]
+    if payout.status == "held" and action != "reject":
+        raise Conflict("held", "此项依据的证据待审核，审核员确认或作废每一条后重新计算，才能批准或发放。"
+                               " This payout rests on evidence awaiting review: it can be approved or paid once a"
+                               " reviewer has accepted or voided each piece (see held_for) and it is recomputed.")
     if payout.status not in allowed:
         raise Conflict("wrong_status", f"此项目前为“{payout.status}”，不能{action}。"
                                        f" A payout that is {payout.status} cannot be {action}d here.")
@@ -193,14 +209,18 @@ def list_payouts(user: User, args: dict) -> list[Payout]:
 
 def finance_table(user: User, args: dict) -> list[list]:
     """The ledger for finance: one row per payout (who, masked ID, policy, amount, status), then
-    the totals per county, per employer and per policy."""
+    the totals per county, per employer and per policy; then, apart and in no total, the payouts
+    held for doubtful evidence, each with the evidence a reviewer must settle."""
     rows = list_payouts(user, args)
     workers = {w.id: w for w in db.session.scalars(select(Worker).where(
         Worker.id.in_([p.worker_id for p in rows if p.worker_id])))} if rows else {}
     employers = {e.id: e.name for e in db.session.scalars(select(Employer))}
     table = [["编号 Id", "政策 Policy", "版本 Version", "务工人员 Worker", "身份证 ID (masked)", "用工企业 Employer",
               "县 County", "金额（元） Yuan", "达到日期 Reached", "状态 Status"]]
+    held = [p for p in rows if p.status == "held"]
     for p in rows:
+        if p.status == "held":
+            continue
         worker = workers.get(p.worker_id)
         employer = p.employer_id or (worker.current_employer_id if worker else None)
         table.append([p.id, p.policy_code, p.policy_version, worker.name if worker else None,
@@ -214,6 +234,17 @@ def finance_table(user: User, args: dict) -> list[list]:
         for row in payout_rows:
             sums[row[column] or "—"] += row[7]
         table += [[], [title, "金额（元） Yuan"]] + [[key, total] for key, total in sorted(sums.items())]
+    if held:
+        table += [[], ["暂缓发放：证据待审核（不计入合计） Held: evidence awaiting review (in no total)"],
+                  ["编号 Id", "政策 Policy", "务工人员 Worker", "身份证 ID (masked)", "金额（元） Yuan",
+                   "达到日期 Reached", "待审核证据 Evidence to review"]]
+        for p in held:
+            worker = workers.get(p.worker_id)
+            evidence = "；".join(f"{e['day']} {e['type']} {e['event_id']}：{describe_doubts(e['reasons'])}"
+                                 for e in p.held_for or [])
+            table.append([p.id, p.policy_code, worker.name if worker else None,
+                          mask_from_parts(worker.id_region_code, worker.id_last4) if worker else None, p.amount,
+                          p.reached_on.isoformat(), evidence])
     return table
 
 
@@ -223,7 +254,14 @@ def _profile(worker) -> Profile:
 
 def _item(item) -> dict:
     return {"key": item.key, "policy_code": item.policy_code, "policy_version": item.policy_version,
-            "amount": item.amount, "reached_on": item.reached_on, "explanation": list(item.explanation)}
+            "amount": item.amount, "reached_on": item.reached_on, "explanation": list(item.explanation),
+            "held_for": held_for(item)}
+
+
+def held_for(item) -> list[dict]:
+    """The doubtful evidence an item rests on, as the ledger keeps it."""
+    return [{"event_id": e.event_id, "type": e.type, "day": e.day.isoformat(), "reasons": list(e.doubts)}
+            for e in item.doubtful]
 
 
 def _step(status: str, user_id: int | None, at: dt.datetime, reason: str | None = None) -> dict:

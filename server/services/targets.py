@@ -8,12 +8,12 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from server.domain import calendar
 from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Target, User, Worker
 from server.services import access, audit, places
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 MEASURES = ("transfers", "arrivals", "stable_3_months")
 
 
@@ -51,7 +51,7 @@ def _actual(year: int, counties: list[str]) -> dict[str, dict[str, int]]:
     found = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     if not counties:
         return found
-    start, as_of = dt.date(year, 1, 1), min(dt.date(year, 12, 31), dt.datetime.now(CHINA).date())
+    start, as_of = dt.date(year, 1, 1), min(dt.date(year, 12, 31), calendar.today())
     columns = {"transfers": Worker.departed_on, "arrivals": Worker.arrived_on, "stable_3_months": Worker.month3_on}
     counts = [func.count().filter((column >= start) & (column <= as_of)) for column in columns.values()]
     rows = db.session.execute(select(Worker.home_county_code, *counts)

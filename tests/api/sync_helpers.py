@@ -1,8 +1,11 @@
 """Envelopes as a device makes them, and a push helper that keeps tests short (pretix's _redeem idea)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
+
+import time_machine
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2026, 2, 20, 9, 0, tzinfo=TZ)
@@ -23,11 +26,28 @@ def envelope(type="station.arrived", seq=1, *, credential=None, worker_id=None, 
     return body | extra
 
 
-def push(client, auth, who, device, *events, status=200):
-    response = client.post("/api/sync/push", json={"device_id": device, "events": list(events)},
-                           headers=auth.headers(who))
+def push(client, auth, who, device, *events, status=200, received_at: dt.datetime | None = None, prompt=True):
+    """Push as a phone that syncs at once: the server's clock travels to a minute after the
+    batch's latest scan (``received_at``: to that moment; ``prompt=False``: stays now). A scan that
+    reached the server more than a week after its day is ``late`` evidence: the tests that replay
+    a history send it as it happened unless they test lateness."""
+    if received_at is None and prompt:
+        times = [dt.datetime.fromisoformat(e["occurred_at"]) for e in events
+                 if isinstance(e, dict) and isinstance(e.get("occurred_at"), str) and _parses(e["occurred_at"])]
+        received_at = max(times) + dt.timedelta(minutes=1) if times else None
+    with time_machine.travel(received_at, tick=True) if received_at else contextlib.nullcontext():
+        response = client.post("/api/sync/push", json={"device_id": device, "events": list(events)},
+                               headers=auth.headers(who))
     assert response.status_code == status, response.json
     return response.json
+
+
+def _parses(text: str) -> bool:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and dt.datetime(2001, 1, 1, tzinfo=dt.UTC) < moment < dt.datetime(2098, 1, 1, tzinfo=dt.UTC)
 
 
 def statuses(body) -> list[tuple]:
@@ -47,7 +67,8 @@ def onboard_reviewed(client, auth, onboarding: dict, *, employer="employer", dev
     body = push(client, auth, employer, device or f"{employer}-phone", onboarding)
     assert statuses(body) == [("rejected", "keyed_onboarding")], body
     entry = db.session.scalar(select(QuarantinedEvent.id).where(QuarantinedEvent.event_id == onboarding["id"]))
-    reviewed = client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "单位核实在岗"},
-                           headers=auth.headers(reviewer))
+    with time_machine.travel(dt.datetime.fromisoformat(onboarding["occurred_at"]) + dt.timedelta(minutes=2), tick=True):
+        reviewed = client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "单位核实在岗"},
+                               headers=auth.headers(reviewer))
     assert reviewed.status_code == 200, reviewed.json
     return {"id": onboarding["id"], "status": "accepted", "worker_id": reviewed.json["envelope"].get("worker_id")}

@@ -1,4 +1,6 @@
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -125,6 +127,38 @@ def test_audit_chain_detects_an_edited_row(client, auth):
     db.session.commit()
     db.session.expire_all()
     assert audit.verify_chain() == middle.id
+
+
+def test_a_cut_tail_is_seen_against_the_signed_head_kept_outside_the_database(client, auth, runner, app, tmp_path):
+    for n in range(4):
+        enroll(client, auth, name=f"staff-{n}")
+    head_file = Path(app.config["LABORPASS_INSTANCE_DIR"]) / "audit-head.json"
+    head = json.loads(head_file.read_text())
+    entries = db.session.query(AuditEntry).order_by(AuditEntry.id).all()
+    assert (head["count"], head["last_id"], head["hash"]) == (len(entries), entries[-1].id, entries[-1].hash)
+    intact = runner.invoke(args=["audit", "verify"])
+    assert intact.exit_code == 0 and f"({len(entries)} entries, as its signed head says)" in intact.output
+    # The log carries every head too: kept off the machine, it is what verify is given elsewhere.
+    log = tmp_path / "app.log"
+    log.write_text("\n".join(['{"message": "GET /api/workers 200"}', json.dumps({"message": "audit head",
+                    "audit_head": head | {"count": 1}}), json.dumps({"message": "audit head", "audit_head": head})]))
+
+    # Someone with the database's own powers: triggers off, the last two entries deleted.
+    db.session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER audit_append_only" if USES_POSTGRES
+                            else "DROP TRIGGER audit_no_delete"))
+    db.session.execute(text("DELETE FROM audit_entries WHERE id > :id"), {"id": entries[-3].id})
+    db.session.commit()
+    assert audit.verify_chain() is None  # what is left still chains: the chain alone cannot tell
+    for args in (["audit", "verify"], ["audit", "verify", "--head", str(log)]):
+        cut = runner.invoke(args=args)
+        assert cut.exit_code == 1 and "the tail was cut" in cut.output, cut.output
+        assert f"the head signed {len(entries)} entries" in cut.output and f"holds {len(entries) - 2}" in cut.output
+
+    # A head made up by someone without the instance's key proves nothing.
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(head | {"count": len(entries) - 2, "last_id": entries[-3].id, "hash": entries[-3].hash}))
+    refused = runner.invoke(args=["audit", "verify", "--head", str(forged)])
+    assert refused.exit_code == 1 and "signature does not hold" in refused.output
 
 
 def verify_chain_ok() -> bool:

@@ -40,6 +40,10 @@ def test_the_lunar_lookup_for_the_form(client, auth):
     answer = client.get("/api/lunar?date=2017-02-28", headers=auth.headers("fair_staff")).json
     assert answer["text"] == "农历二月初三" and answer["warnings"][0]["code"] == "after_departures"
     assert client.get("/api/lunar?date=2017-02-30", headers=auth.headers()).status_code == 422
+    # 2099's recruiting window ends in 2100, past the lunar tables: refused naming the range, not a 500
+    late = client.get("/api/lunar?date=2099-03-01", headers=auth.headers())
+    assert late.status_code == 422 and "2098-12-31" in late.json["errors"]["date"][0]
+    assert client.get("/api/lunar?date=2098-12-31", headers=auth.headers()).status_code == 200
 
 
 @pytest.mark.parametrize("who, body, field", [
@@ -48,6 +52,7 @@ def test_the_lunar_lookup_for_the_form(client, auth):
     ("admin", {"county_code": "350181"}, "county_code"),  # fairs are held at the origin
     ("county", {"employer_ids": ["no-such-employer"]}, "employer_ids"),
     ("county", {"date": "2027-02-30"}, "date"),
+    ("county", {"date": "2099-03-01"}, "date"),  # once a 500 from the lunar tables
 ])
 def test_a_fair_that_cannot_be_is_refused_naming_the_field(client, auth, who, body, field):
     response = client.post("/api/fairs", json=SPRING | body, headers=auth.headers(who))
@@ -70,6 +75,8 @@ def test_jobs_come_from_employers_at_the_fair(client, auth, fair):
     for body, field in ((JOB | {"job_type": "astronaut", "employer_id": auth.employer_id()}, "job_type"),
                         (JOB | {"wage_max": 3000, "employer_id": auth.employer_id()}, "wage_max"),
                         (JOB | {"district_code": "621121", "employer_id": auth.employer_id()}, "district_code"),
+                        ({k: v for k, v in JOB.items() if k != "district_code"} | {"employer_id": auth.employer_id()},
+                         "district_code"),  # once a 500: where the work is, a posting must say
                         (JOB, "employer_id")):
         refused = client.post(url, json=body, headers=auth.headers("county"))
         assert refused.status_code == 422 and field in refused.json["errors"], refused.json

@@ -7,6 +7,7 @@ run is repeatable. ``scripts/fuzz_api.py`` runs the same test longer with fresh 
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
@@ -93,6 +94,15 @@ def _summary(failure: BaseException) -> str:
     ("POST", "/api/devices", {"device_id": "p\u0000", "public_key": "not-a-key"}),
     ("POST", "/api/devices", {"device_id": "fresh", "public_key": "AAAA"}),
     ("POST", "/api/devices/phone%00/block", {"reason": "x"}),
+    # issue 17's input classes: a date past the lunar tables' last whole window, times past the
+    # calendars, a body nested past the small limit, a posting with no district
+    ("GET", "/api/lunar?date=2099-03-01", None),
+    ("POST", "/api/batches", {"name": "x", "departure_station": "定西北站", "train_number": "D1",
+                              "destination_station": "福州站", "departs_at": "9999-12-31T23:59:59-14:00",
+                              "expected_arrival_at": "0001-01-01T00:00:00+00:00"}),
+    ("POST", "/api/sync/push", {"device_id": "d", "events": [functools.reduce(lambda inner, _: [inner], range(40), [])]}),
+    ("POST", "/api/fairs/no-such-fair/postings", {"job_type": "sewing", "openings": 1, "wage_min": 1, "wage_max": 2,
+                                                  "wage_basis": "fixed", "hours": "8", "housing": True, "food": True}),
 ])
 def test_what_the_fuzzer_found_is_a_4xx(client, auth, method, path, body):
     """Each once answered 500 (a date past the lunar tables, integers past the database's, a

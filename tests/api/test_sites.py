@@ -26,7 +26,10 @@ def employed(client, auth, register):
     return worker, {"Authorization": f"Bearer {token}"}
 
 
-def confirm(client, headers, worker, code, seq=1, at=TODAY):
+def confirm(client, headers, worker, code, seq=1, at=None):
+    """The worker's phone scans ``code`` (now, unless ``at``: the server's clock, which the suite
+    also runs moved to 01:30 and 23:30 in Beijing)."""
+    at = at or dt.datetime.now(TZ).replace(microsecond=0)
     body = client.post("/api/sync/push", json={"device_id": "my-phone", "events": [
         envelope("employment.confirmed", seq, worker_id=worker, at=at, data={"site_code": code})]}, headers=headers).json
     return body["results"][0]
@@ -40,8 +43,9 @@ def test_a_worker_confirms_with_the_code_posted_at_their_workplace(client, auth,
     result = confirm(client, phone, worker, today["code"])
     assert result["status"] == "accepted", result
     record = client.get(f"/api/workers/{worker}", headers=auth.headers()).json
-    assert record["last_confirmed_on"] == TODAY.date().isoformat()
-    yesterday = client.get(f"/api/sites/{site['id']}/code?date={(TODAY.date() - dt.timedelta(days=1)).isoformat()}",
+    beijing_today = dt.datetime.now(TZ).date()
+    assert record["last_confirmed_on"] == beijing_today.isoformat()
+    yesterday = client.get(f"/api/sites/{site['id']}/code?date={(beijing_today - dt.timedelta(days=1)).isoformat()}",
                            headers=auth.headers("employer")).json["code"]
     assert confirm(client, phone, worker, yesterday, seq=2)["reason"] == "stale_site_code"
 

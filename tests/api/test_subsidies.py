@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from server.extensions import db
 from server.models import AuditEntry, Event, Payout
-from tests.api.sync_helpers import envelope, onboard_reviewed, push
+from tests.api.sync_helpers import envelope, onboard_reviewed, push, statuses
 from tests.conftest import person
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -21,16 +21,31 @@ def at(day: int) -> dt.datetime:
     return dt.datetime.combine(DAY0 + dt.timedelta(days=day), dt.time(10), TZ)
 
 
-def employed(client, auth, register, n=0, confirmations=(30, 60)) -> str:
-    """A Tongwei poor-household worker onboarded on DAY0 and confirmed on the given days."""
+def employed(client, auth, register, n=0, confirmations=(30, 60), follow_ups=(10, 40, 70)) -> str:
+    """A Tongwei poor-household worker onboarded on DAY0 (keyed in, accepted by a reviewer),
+    confirmed by the employer's scan of the card on the ``confirmations`` days and visited by the
+    workstation, who scans the card too, on the ``follow_ups`` days: the two parties the 2019
+    policy asks for in each month. Each scan reaches the server the minute it is made."""
     worker = register(n)["id"]
+    card = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers()).json["qr"]
     onboard_reviewed(client, auth, envelope("employer.onboarded", 1, worker_id=worker, at=at(0),
                                             data={"start_date": DAY0.isoformat()}), device=f"hr-{n}")
-    events = [envelope("employment.confirmed", i + 2, worker_id=worker, at=at(day),
-                       data={"month": at(day).strftime("%Y-%m")}) for i, day in enumerate(confirmations)]
-    body = push(client, auth, "employer", f"hr-{n}", *events)
-    assert {r["status"] for r in body["results"]} == {"accepted"}, body
+    for i, day in enumerate(confirmations):
+        body = push(client, auth, "employer", f"hr-{n}", envelope("employment.confirmed", i + 2, credential=card,
+                                                                  at=at(day), data={"month": at(day).strftime("%Y-%m")}))
+        assert statuses(body) == [("accepted", None)] and body["results"][0]["flags"] == [], body
+    employer_id = auth.users["employer"].employer_id
+    for i, day in enumerate(follow_ups):
+        body = push(client, auth, "workstation", f"ws-{n}", envelope("employment.confirmed", i + 1, credential=card,
+                                                                     at=at(day), context={"employer_id": employer_id}))
+        assert statuses(body) == [("accepted", None)] and body["results"][0]["flags"] == [], body
     return worker
+
+
+def card_of(worker_id: str) -> str:
+    """The QR text of the worker's card, as printed (the tests issued one for each)."""
+    from server.models import Credential, Worker
+    return db.session.get(Credential, db.session.get(Worker, worker_id).card_serial).qr
 
 
 def test_eligibility_as_of_a_date_names_the_evidence_for_each_month(client, auth, register):
@@ -70,7 +85,8 @@ def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evid
 
     # A reviewer voids the day-60 confirmation of both workers: month 3 loses its evidence.
     for worker, seq in ((paid_worker, 10), (unpaid_worker, 11)):
-        day60 = db.session.query(Event).filter_by(worker_id=worker, type="employment.confirmed").order_by(
+        day60 = db.session.query(Event).filter_by(worker_id=worker, type="employment.confirmed",
+                                                  actor_id=auth.users["employer"].id).order_by(
             Event.occurred_at.desc()).first()
         push(client, auth, "county", "office", envelope("event.voided", seq, worker_id=worker, at=at(94),
                                                          data={"event_id": day60.id, "reason": "扫错了人"}))
@@ -82,12 +98,26 @@ def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evid
     assert after[paid_worker]["history"][1]["by"] == auth.users["county"].id
     assert {"payout.approved", "payout.paid", "payouts.recomputed"} <= {a for (a,) in db.session.query(AuditEntry.action)}
 
-    # Evidence comes back (a late scan of day 70): the unpaid one is eligible again, still one row each.
-    push(client, auth, "employer", "hr-2", envelope("employment.confirmed", 9, worker_id=unpaid_worker, at=at(70),
-                                                     data={"month": at(70).strftime("%Y-%m")}))
+    # Evidence comes back: the employer's phone, offline since, sends its scan of day 70 today. It is
+    # late, so the payout is held for it, naming it; once a reviewer accepts it, eligible again.
+    late = push(client, auth, "employer", "hr-2", envelope("employment.confirmed", 9, credential=card_of(unpaid_worker),
+                                                            at=at(70), data={"month": at(70).strftime("%Y-%m")}),
+                prompt=False)
+    assert statuses(late) == [("accepted", None)] and late["results"][0]["flags"] == ["late"], late
+    client.post("/api/payouts/recompute", json={}, headers=county)
+    held = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}[unpaid_worker]
+    assert (held["status"], held["flags"]) == ("held", [])
+    assert [(e["event_id"], e["reasons"]) for e in held["held_for"]] == [(late["results"][0]["id"], ["late"])]
+    refused = client.post(f"/api/payouts/{held['id']}/approve", json={}, headers=county)
+    assert refused.status_code == 409 and refused.json["code"] == "held"
+    accepted = client.post(f"/api/reviews/{late['results'][0]['id']}", json={"outcome": "accepted", "note": "单位核实"},
+                           headers=auth.headers("workstation"))
+    assert accepted.status_code in (200, 201), accepted.json
     client.post("/api/payouts/recompute", json={}, headers=county)
     back = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}
-    assert (back[unpaid_worker]["status"], back[unpaid_worker]["flags"]) == ("eligible", [])
+    assert (back[unpaid_worker]["status"], back[unpaid_worker]["flags"], back[unpaid_worker]["held_for"]) == (
+        "eligible", [], [])
+    assert [h["status"] for h in back[unpaid_worker]["history"]] == ["eligible", "review", "held", "eligible"]
     assert db.session.query(Payout).count() == 2
     assert client.get("/api/payouts", headers=auth.headers("other_county")).json == []
 

@@ -109,7 +109,7 @@ def test_the_60_days_of_a_temporary_pass_cannot_be_stretched_by_the_devices_cloc
     honest = push(client, auth, "fair_staff", "fair-phone", envelope("fair.checked_in", 2, at=now(), **at_fair))
     assert statuses(honest) == [("rejected", "temporary_pass_expired")]
     backdated = push(client, auth, "fair_staff", "fair-phone",
-                     envelope("fair.checked_in", 3, at=T0 + dt.timedelta(days=1), **at_fair))
+                     envelope("fair.checked_in", 3, at=T0 + dt.timedelta(days=1), **at_fair), prompt=False)
     assert statuses(backdated) == [("rejected", "temporary_pass_expired")]
 
 

@@ -176,10 +176,12 @@ def test_server_fields_sent_by_a_device_are_ignored(client, auth, card):
     assert stored.recorded_at > dt.datetime(2026, 1, 1, tzinfo=dt.UTC) and stored.seq != 1
 
 
-def test_future_device_clock_is_accepted_and_flagged(client, auth, card):
-    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-    body = push(client, auth, "greeter", "phone-1", envelope(credential=card, at=tomorrow))
-    assert body["results"][0]["status"] == "accepted" and "clock_skew" in body["results"][0]["flags"]
+def test_a_scan_dated_after_it_reached_the_server_is_quarantined_not_kept(client, auth, card):
+    now = dt.datetime.now(dt.UTC)
+    body = push(client, auth, "greeter", "phone-1", envelope(credential=card, at=now + dt.timedelta(days=1)),
+                envelope(credential=card, seq=2, at=now + dt.timedelta(minutes=8)), prompt=False)
+    assert statuses(body) == [("rejected", "in_the_future"), ("accepted", None)]  # minutes: phones' clocks differ
+    assert "请校准手机时间" in body["results"][0]["message"]
 
 
 def test_late_offline_arrival_is_placed_in_order(client, auth, worker, card):
@@ -259,7 +261,7 @@ def test_the_temporary_pass_of_an_offline_registration_works_on_any_phone_for_60
                         temporary_pass=f"LPT1:{(pass_of or worker_id).upper()}")
 
     body = push(client, auth, "greeter", "station-phone", arrival(1, new_id), arrival(2, again_id),
-                arrival(3, new_id, pass_of=again_id), arrival(4, new_id, days=61))
+                arrival(3, new_id, pass_of=again_id), arrival(4, new_id, days=61), prompt=False)
     assert statuses(body) == [("accepted", None), ("accepted", None), ("rejected", "invalid_envelope"),
                               ("rejected", "temporary_pass_expired")]
     assert [r["worker_id"] for r in body["results"][:2]] == [new_id, known]  # the second pass names a duplicate
@@ -305,10 +307,16 @@ def test_a_time_outside_the_calendars_is_quarantined_not_a_500(client, auth, car
     assert statuses(body) == [("rejected", "invalid_envelope")] and "2000" in body["results"][0]["message"]
 
 
-def test_json_nested_thousands_deep_is_a_400(client, auth):
-    deep = '{"device_id": "d", "events": [' + "[" * 5000 + "]" * 5000 + "]}"
+@pytest.mark.parametrize("levels", [5000, 500, 31])
+def test_json_nested_deeper_than_32_is_a_400_before_any_parser(client, auth, levels):
+    deep = '{"device_id": "d", "events": [' + "[" * levels + "]" * levels + "]}"  # 2 + levels deep
     response = client.post("/api/sync/push", data=deep, content_type="application/json", headers=auth.headers())
-    assert response.status_code == 400 and response.json["code"] == "json_too_deep"
+    assert response.status_code == 400 and response.json["code"] == "json_too_deep" and "32" in response.json["message"]
+    with_brackets_in_text = {"device_id": "d", "events": [], "note": "[" * 100}  # brackets in a string are text
+    assert client.post("/api/sync/push", json=with_brackets_in_text, headers=auth.headers()).status_code != 400
+    just_deep_enough = '{"device_id": "d", "events": [' + "[" * 30 + "]" * 30 + "]}"
+    assert client.post("/api/sync/push", data=just_deep_enough, content_type="application/json",
+                       headers=auth.headers()).json.get("code") != "json_too_deep"
 
 
 @pytest.mark.parametrize("digits", ["٦٢١١٢١١٩٨٥٠٣٠٧١٢٣", "६२११२११९८५०३०७१२३", "๖๒๑๑๒๑๑๙๘๕๐๓๐๗๑๒๓"])

@@ -3,7 +3,7 @@ import uuid
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import QuarantinedEvent, Worker
+from server.models import AuditEntry, QuarantinedEvent, Worker
 from server.services.protection import decrypt_field
 from tests.api.sync_helpers import envelope, push, statuses
 
@@ -112,3 +112,33 @@ def test_a_quarantined_registration_keeps_the_id_number_encrypted_and_answers_it
     [worker] = db.session.scalars(select(Worker)).all()
     assert (worker.name, worker.id_last4) == (sent["data"]["name"], number[-4:])
     assert decrypt_field(worker.id, "id_number", worker.id_number_enc) == number
+
+
+def test_a_quarantined_number_is_revealed_only_by_the_reveal_rule_and_audited(client, auth):
+    from tests.api.test_reveal import signed_in
+    from tests.conftest import person
+
+    sent = envelope("worker.registered", 1, data=person(32))
+    number = sent["data"]["id_number"]
+    assert statuses(push(client, auth, "other_county", "lx-phone", sent)) == [("rejected", "out_of_scope")]
+    [entry] = quarantine(client, auth)["items"]
+    url = f"/api/sync/quarantine/{entry['id']}/reveal-id"
+    reason = {"reason": "核对重复登记 checking a duplicate"}
+    assert client.post(url, json=reason, headers=auth.headers()).status_code == 403  # a token never reveals
+    assert client.post(url, json=reason, headers=signed_in(client, auth, "admin", minutes_ago=6)).status_code == 403
+    assert client.post(url, json=reason, headers=signed_in(client, auth, "fair_staff")).status_code == 403
+    assert client.post(url, json={"reason": ""}, headers=signed_in(client, auth, "admin")).status_code == 422
+    assert db.session.query(AuditEntry).filter_by(action="id.revealed").count() == 0
+    revealed = client.post(url, json=reason, headers=signed_in(client, auth, "admin"))
+    assert revealed.status_code == 200 and revealed.json["id_number"] == number
+    [audited] = db.session.query(AuditEntry).filter_by(action="id.revealed").all()
+    assert (audited.actor_id, audited.target) == (auth.users["admin"].id, f"quarantine:{entry['id']}")
+    assert number not in str(audited.details)
+    # County staff see their own county's entries only, and reveal nothing from next door's.
+    outsider = "county" if entry["county_code"] != "621121" else "other_county"
+    assert client.post(url, json=reason, headers=signed_in(client, auth, outsider)).status_code == 404
+    scanned = envelope("station.arrived", 2, worker_id="no-such-worker")
+    push(client, auth, "greeter", "g-phone", scanned)
+    [other] = [e for e in quarantine(client, auth)["items"] if e["event_id"] == scanned["id"]]
+    assert client.post(f"/api/sync/quarantine/{other['id']}/reveal-id", json=reason,
+                       headers=signed_in(client, auth, "admin")).status_code == 404  # it carries no number

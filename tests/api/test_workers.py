@@ -214,7 +214,7 @@ def test_county_cannot_move_a_worker_out_of_its_county(client, auth, register):
 
 
 def test_timeline_is_newest_first_with_who_where_device_and_when(client, auth, register):
-    worker_json = register()
+    worker_json = register(on=None)
     worker = db.session.get(Worker, worker_json["id"])
     arrival = dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     record_event(worker, "station.arrived", actor=auth.users["greeter"], occurred_at=arrival,

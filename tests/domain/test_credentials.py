@@ -108,13 +108,19 @@ def test_duplicate_cbor_keys_under_a_valid_signature_fail(signing_key, trusted):
 
 
 @pytest.mark.parametrize("payload", [
-    cbor2.dumps({2: 1, 1: b"12345678", 3: 2, 4: "a", 5: "1234", 6: 1}),          # keys out of order
+    cbor2.dumps({2: 1, 1: b"12345678", 3: 2, 4: "a", 5: "1234", 6: 621121}),          # keys out of order
     cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234"}, canonical=True),  # a field missing
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: 7, 5: "1234", 6: 1}, canonical=True),  # name not text
-    cbor2.dumps({1: b"1234", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 1}, canonical=True),  # short serial
-    cbor2.dumps({1: b"12345678", 2: 5, 3: 2, 4: "a", 5: "1234", 6: 1}, canonical=True),  # expires before issue
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 1}, canonical=True) + b"\x00",  # trailing byte
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: 7, 5: "1234", 6: 621121}, canonical=True),  # name not text
+    cbor2.dumps({1: b"1234", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # short serial
+    cbor2.dumps({1: b"12345678", 2: 5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # expires before issue
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True) + b"\x00",  # trailing byte
     b"\xff\xfe",
+    # each number unsigned and in range, as the phone checks too (scripts/card_fixtures.py)
+    cbor2.dumps({1: b"12345678", 2: -5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # issued before 1970
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: -621121}, canonical=True),  # a negative county
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 62112}, canonical=True),  # five digits
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 47482, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # 2100-01-01
+    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "张" * 7, 5: "1234", 6: 621121}, canonical=True),  # 21 bytes
 ])
 def test_signed_but_ill_formed_payloads_fail_as_malformed(signing_key, trusted, payload):
     kid = key_id(signing_key.public_key())

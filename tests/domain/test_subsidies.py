@@ -12,12 +12,16 @@ from server.domain.subsidies import PRESETS, Policy, Profile, employer_items, st
 from tests.domain.test_stability import DAY0, confirm, fact, onboard
 
 POOR = Profile(poor_household=True, home_county_code="621121")
-STABLE_2019, MONTHLY_2018, REWARD = (next(p for p in PRESETS if p.code == code)
+PRESET_2019, MONTHLY_2018, REWARD = (next(p for p in PRESETS if p.code == code)
                                      for code in ("fz-2019-stable", "fz-2018-monthly", "fz-employer-reward"))
 
 
 def shifted(policy: Policy, **changes) -> Policy:
     return dataclasses.replace(policy, **changes)
+
+
+# The 2019 policy on the employer's evidence alone (the preset asks for two parties: tested below).
+STABLE_2019 = shifted(PRESET_2019, params={"steps": PRESET_2019.params["steps"]})
 
 
 def every_month(until_day, start=0):

@@ -6,11 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from openpyxl import Workbook
 
 from server.extensions import db
 from server.models import Event, Fair, Payout, ReviewDecision, User
-from tests.conftest import http_json, make_id_number
+from tests.conftest import REGISTERED_AT, http_json, make_id_number
 from tests.e2e.conftest import onboard_reviewed, scan, signed_in, sync
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -37,32 +38,44 @@ def open_view(page, view):
 
 
 def register(site, auth, n, township="平襄镇", name=None, poor_household=False) -> dict:
-    status, worker = http_json("POST", f"{site}/api/workers", {
-        "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
-        "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
-        "poor_household": poor_household,
-        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+    """Registered by the office early in the year (the clock travels there: a scan before the
+    registration would be refused, and the tests replay histories of the last months)."""
+    with time_machine.travel(REGISTERED_AT, tick=True):
+        status, worker = http_json("POST", f"{site}/api/workers", {
+            "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
+            "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
+            "poor_household": poor_household,
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
     assert status == 201, worker
     return worker
 
 
 def push(site, auth, who, events):
-    """Envelopes pushed by ``who``; an employer's onboardings by worker id go first, each accepted by
-    the workstation (``onboard_reviewed``), as they must to count."""
+    """Envelopes pushed by ``who``, each reaching the server the minute it was made (the clock
+    travels: a scan sent more than a week late is ``late`` evidence); an employer's onboardings by
+    worker id first, each accepted by the workstation (``onboard_reviewed``), as they must to count."""
     onboardings = [e for e in events if who == "employer" and e["type"] == "employer.onboarded"]
     if onboardings:
         onboard_reviewed(site, auth, onboardings)
         events = [e for e in events if e not in onboardings]
-        if not events:
-            return
-    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": f"{who}-phone", "events": events},
-                             token=auth.tokens[who])
-    assert status == 200 and all(r["status"] == "accepted" for r in body["results"]), body
+    for event in events:
+        with time_machine.travel(dt.datetime.fromisoformat(event["occurred_at"]) + dt.timedelta(minutes=1), tick=True):
+            status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": f"{who}-phone", "events": [event]},
+                                     token=auth.tokens[who])
+        assert status == 200 and all(r["status"] == "accepted" for r in body["results"]), body
 
 
-def envelope(type, worker_id, seq, at, context, data=None):
+def envelope(type, worker_id, seq, at, context, data=None, card=None):
+    """A scan naming the worker by ``card`` (its QR text) or, without one, by id (keyed in)."""
+    named = {"credential": card} if card else {"worker_id": worker_id}
     return {"id": str(uuid.uuid4()), "type": type, "device_seq": seq, "occurred_at": at.isoformat(),
-            "worker_id": worker_id, "context": context, "data": data or {}}
+            "context": context, "data": data or {}} | named
+
+
+def card_of(site, auth, worker) -> str:
+    status, card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", {}, token=auth.tokens["county"])
+    assert status == 201, card
+    return card["qr"]
 
 
 def test_planning_a_fair_shows_the_lunar_date_warns_after_the_lantern_festival_and_takes_jobs(county_page, employer):
@@ -289,16 +302,39 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     page = county_page
     worker = register(site, auth, 90, name="稳岗人", poor_household=True)  # the 2019 policy: registered poor households
     day0 = dt.datetime.now(TZ) - dt.timedelta(days=95)
+    # The 2019 policy asks for two parties each month: the employer scans the card (a month's
+    # first day), the workstation visits and scans it too (its tenth).
+    card = card_of(site, auth, worker)
     push(site, auth, "employer", [envelope("employer.onboarded", worker["id"], 1, day0, {"employer_id": employer},
                                            {"start_date": day0.date().isoformat()})]
          + [envelope("employment.confirmed", worker["id"], 2 + n, day0 + dt.timedelta(days=d), {"employer_id": employer},
+                     {"month": (day0 + dt.timedelta(days=d)).strftime("%Y-%m")}, card=card) for n, d in enumerate((30, 60))])
+    push(site, auth, "workstation", [envelope("employment.confirmed", worker["id"], 1 + n, day0 + dt.timedelta(days=d),
+                                              {"employer_id": employer}, card=card) for n, d in enumerate((10, 40, 70))])
+    # Another, whose employer keyed its roster ticks in by id: held until a reviewer looks.
+    keyed = register(site, auth, 91, name="待审人", poor_household=True)
+    keyed_card = card_of(site, auth, keyed)
+    push(site, auth, "employer", [envelope("employer.onboarded", keyed["id"], 11, day0, {"employer_id": employer},
+                                           {"start_date": day0.date().isoformat()})]
+         + [envelope("employment.confirmed", keyed["id"], 12 + n, day0 + dt.timedelta(days=d), {"employer_id": employer},
                      {"month": (day0 + dt.timedelta(days=d)).strftime("%Y-%m")}) for n, d in enumerate((30, 60))])
+    push(site, auth, "workstation", [envelope("employment.confirmed", keyed["id"], 11 + n, day0 + dt.timedelta(days=d),
+                                              {"employer_id": employer}, card=keyed_card)
+                                     for n, d in enumerate((10, 40, 70))])
     year = dt.datetime.now(TZ).year
     assert http_json("PUT", f"{site}/api/targets/621121/{year}", {"transfers": 3000, "arrivals": 2800,
                      "stable_3_months": 2000}, token=auth.tokens["admin"])[0] == 200
     open_view(page, "payouts")
-    page.wait_for_selector(".targets[data-county='621121'] >> text=1 / 2000")
+    page.wait_for_selector(".targets[data-county='621121'] >> text=2 / 2000")  # both stayed three months
     page.click("#recompute")
+    page.wait_for_selector("#payouts-message >> text=新增 2 项")
+    page.select_option("#payouts select[name=status]", "held")
+    held = page.wait_for_selector("#payouts li.payout[data-status=held]")
+    assert "以下证据审核后才能审批" in held.inner_text() and "在岗确认" in held.inner_text() and "未扫卡" in held.inner_text()
+    assert held.query_selector("button[data-action=approve]") is None and held.query_selector("a[href='#reviews']")
+    held.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/payouts-held.png")
+    page.select_option("#payouts select[name=status]", "eligible")
     page.wait_for_selector("#payouts li.payout[data-status=eligible] >> text=3000")
     page.click("#payouts li.payout button[data-action=approve]")
     page.wait_for_selector("#payouts li.payout[data-status=eligible]", state="detached")  # approved: off this list
@@ -308,7 +344,7 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     page.select_option("#payouts select[name=status]", "paid")
     page.wait_for_selector("#payouts li.payout[data-status=paid]")
     db.session.rollback()
-    payout = db.session.query(Payout).one()
+    payout = db.session.query(Payout).filter_by(worker_id=worker["id"]).one()
     clerk = db.session.query(User).filter_by(name="通渭 科员").one()  # who signed in on the phone
     assert (payout.worker_id, payout.status, [h["by"] for h in payout.history]) == (
         worker["id"], "paid", [None, clerk.id, clerk.id])

@@ -11,18 +11,16 @@ from PIL import ImageOps
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import dismiss, onboard_reviewed, signed_in, sync, todays_fair
+from tests.e2e.conftest import dismiss, onboard_reviewed, register_earlier, signed_in, sync, todays_fair
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 def register(site, token, n, name):
-    status, worker = http_json("POST", f"{site}/api/workers", {
+    return register_earlier(site, token, {
         "name": name, "id_number": make_id_number(sequence=700 + n, birth=dt.date(1992, 3, 3)),
         "phone": f"1370000{n:04d}", "home": {"county_code": "621121", "township": "首阳镇"},
-        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
-    assert status == 201, worker
-    return worker
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
 
 
 def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth, tmp_path):

@@ -10,7 +10,16 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator, batch_arriving_today, dismiss, enroll, forged, sign_in, todays_fair
+from tests.e2e.conftest import (
+    add_authenticator,
+    batch_arriving_today,
+    dismiss,
+    enroll,
+    forged,
+    register_earlier,
+    sign_in,
+    todays_fair,
+)
 
 
 @pytest.fixture
@@ -95,10 +104,10 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
                              {"name": "闽江 人事", "role": "employer", "employer_id": employer}, token=auth.tokens["admin"])
     assert status == 201, body
-    status, worker = http_json("POST", f"{site}/api/workers", {
+    worker = register_earlier(site, auth.tokens["county"], {
         "name": "入职者", "id_number": _id_number(50), "phone": "13900007050",
         "home": {"county_code": "621121", "township": "平襄镇"},
-        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
     card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
     # Met at the station first, as the programme hands people over: the onboarding then needs no review.
     met = {"id": str(uuid.uuid4()), "type": "station.arrived", "device_seq": 1, "credential": card,

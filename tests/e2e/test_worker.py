@@ -6,7 +6,7 @@ import uuid
 
 from server.extensions import db
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import add_authenticator, onboard_reviewed, sign_in
+from tests.e2e.conftest import add_authenticator, onboard_reviewed, register_earlier, sign_in
 
 
 def on_own_phone(page, invitation):
@@ -83,11 +83,11 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
     employer = auth.employer_id()
     db.session.rollback()
     token = auth.tokens["workstation"]
-    status, worker = http_json("POST", f"{site}/api/workers", {
+    worker = register_earlier(site, token, {
         "name": "马在岗", "id_number": make_id_number(sequence=903), "phone": "13800009003",
         "home": {"county_code": "621121", "township": "平襄镇"},
-        "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}}, token=token)
-    start = dt.date.today() - dt.timedelta(days=100)  # the server counts the days by its own calendar
+        "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}})
+    start = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=100)  # Beijing's calendar
     started = dt.datetime.combine(start, dt.time(12), dt.timezone(dt.timedelta(hours=8)))
     onboard_reviewed(site, auth, [{
         "id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": 1, "occurred_at": started.isoformat(),

@@ -53,6 +53,12 @@ export async function verifyCard(text, keys, { revoked = new Set(), today } = {}
   return claims;
 }
 
+// As the server checks them (server/domain/credentials.py): a name of at most 18 bytes of UTF-8,
+// days since 1970 up to 2099-12-31, an expiry not before the issue, a six-digit county.
+const NAME_BUDGET = 18;
+const LAST_DAY = 47481;
+const dayNumber = (value) => Number.isInteger(value) && value >= 0 && value <= LAST_DAY;
+
 function readClaims(payload) {
   let map;
   try {
@@ -65,7 +71,12 @@ function readClaims(payload) {
     const value = map.get(Number(key));
     return type === 'bytes' ? value instanceof Uint8Array : typeof value === type;
   });
-  if (!ok || map.get(1).length !== 8 || map.get(5).length !== 4) throw new CardError('malformed', '卡片字段无效。 Invalid card fields.');
+  if (!ok || map.get(1).length !== 8 || map.get(5).length !== 4
+      || new TextEncoder().encode(map.get(4)).length > NAME_BUDGET
+      || !dayNumber(map.get(2)) || !dayNumber(map.get(3)) || map.get(3) < map.get(2)
+      || !Number.isInteger(map.get(6)) || map.get(6) < 100000 || map.get(6) > 999999) {
+    throw new CardError('malformed', '卡片字段无效。 Invalid card fields.');
+  }
   return {
     serial: hex(map.get(1)), issuedOn: isoDay(map.get(2)), expiresOn: isoDay(map.get(3)),
     name: map.get(4), idLast4: map.get(5), county: String(map.get(6)),

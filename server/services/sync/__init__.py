@@ -14,7 +14,12 @@ from server.services.sync.devices import (
 )
 from server.services.sync.pull import pull
 from server.services.sync.push import push
-from server.services.sync.quarantine import dismiss_quarantined, list_quarantine, reapply_quarantined
+from server.services.sync.quarantine import (
+    dismiss_quarantined,
+    list_quarantine,
+    reapply_quarantined,
+    reveal_quarantined_id_number,
+)
 
 __all__ = ["PushProof", "block_device", "dismiss_quarantined", "join_on_sign_in", "list_devices", "list_quarantine",
-           "pull", "push", "reapply_quarantined", "register_device"]
+           "pull", "push", "reapply_quarantined", "register_device", "reveal_quarantined_id_number"]

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from schemas.base import flatten_errors
 from schemas.sync import SERVER_FIELDS, EnvelopeSchema
+from server.domain import calendar
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts, normalize_id_number
@@ -96,7 +97,7 @@ class CardVerifier:
 
     def __init__(self, trusted_keys: list):
         self.trusted_keys = trusted_keys
-        self.today = dt.date.today()
+        self.today = calendar.today()
         self.results: dict[str, object] = {}
 
     def verify_all(self, texts) -> None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import Row, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from schemas.sync import MAX_BATCH
+from server.domain import calendar
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError
 from server.domain.events import EventFact
+from server.domain.evidence import standing_flags, time_refusal, vouches_for
 from server.domain.id_numbers import IdNumberError
 from server.domain.lifecycle import REVIEW_FLAGS, counted
 from server.errors import DomainError, Forbidden, InvalidInput
@@ -35,7 +38,7 @@ from server.models import (
 from server.models.types import utcnow
 from server.services import access, keyring
 from server.services.changes import stage_change
-from server.services.events import build_event, fold_facts, publish_worker_change, record_columns, to_fact
+from server.services.events import build_event, fact_rows, fold_facts, publish_worker_change, record_columns, to_fact
 from server.services.protection import blind_index
 from server.services.queries import awaiting_review, in_chunks
 from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
@@ -126,7 +129,9 @@ class PushApplier:
         self.signed, self.cards, self.reviewer = authority.signed, cards, reviewer
         self.trusted_keys = cards.trusted_keys
         self.now = utcnow()
-        self.today = dt.date.today()
+        self.today = calendar.today()
+        self.programme_start = dt.date.fromisoformat(str(current_app.config["LABORPASS_PROGRAMME_START"]))
+        self.late_days = int(current_app.config["LABORPASS_LATE_DAYS"])
         self.credentials: dict[str, Credential] = {}
         self.facts: dict[str, list[EventFact]] = {}  # worker id -> its events, earlier and new
         self.workers: dict[str, Row | NewWorker] = {}  # plain rows, written back with Core statements: no ORM bookkeeping
@@ -196,7 +201,7 @@ class PushApplier:
         self.by_bidx.update(self._registered_already(envelopes))
         worker_ids = list(self.workers)
         for start in range(0, len(worker_ids), 900):
-            for row in db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id.in_(worker_ids[start:start + 900]))):
+            for row in db.session.execute(fact_rows(Event.worker_id.in_(worker_ids[start:start + 900]))):
                 self.facts[row.worker_id].append(to_fact(row))
 
     def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
@@ -234,15 +239,22 @@ class PushApplier:
         if not access.may_record(authority, envelope["type"]):
             raise Rejected(reasons.FORBIDDEN_TYPE, f"role {authority.role} may not record {envelope['type']}")
         if envelope["type"] == "worker.registered":
+            day = calendar.day_of(envelope["occurred_at"])
+            refusal = time_refusal("worker.registered", envelope["occurred_at"], day, received_at=self.now,
+                                   programme_start=self.programme_start, registered_at=None)
+            if refusal:
+                raise Rejected(*refusal)
             worker, flags, data = self._register(envelope, authority)
         else:
             worker = self._worker(envelope)
             self._check(envelope, worker, authority, scanner)
-            flags = reasons.event_flags(envelope["type"], envelope["context"], envelope["occurred_at"], self.now,
-                                        self.facts[worker.id])
+            flags = reasons.event_flags(envelope["type"], envelope["context"], self.facts[worker.id])
             if "temporary_pass" in envelope:
                 flags.append(reasons.TEMPORARY_PASS)
             data = envelope["data"]
+            flags += standing_flags(envelope["type"], received_on=self.today, late_days=self.late_days,
+                                    vouches_for=vouches_for(envelope["type"], calendar.day_of(envelope["occurred_at"]), data),
+                                    by_card="credential" in envelope, by_the_worker=access.acts_for_self(scanner))
         self._store(envelope, worker, flags, digest, data, scanner)
         self.seen[envelope["id"]] = (digest, worker.id)
         return PushResult(envelope["id"], "accepted", flags=flags, worker_id=worker.id)
@@ -294,7 +306,7 @@ class PushApplier:
         return worker
 
     def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:
-        claims = self.cards.verify(text, on=occurred_at.date())
+        claims = self.cards.verify(text, on=calendar.day_of(occurred_at))
         if isinstance(claims, CredentialError):
             raise Rejected(claims.reason, claims.message)
         credential = self.credentials.get(claims.serial.hex()) or db.session.get(Credential, claims.serial.hex())
@@ -310,7 +322,7 @@ class PushApplier:
             if worker is None:
                 return None
             self.workers[worker_id] = worker
-            stored = db.session.execute(select(*_FACT_COLUMNS).where(Event.worker_id == worker_id))
+            stored = db.session.execute(fact_rows(Event.worker_id == worker_id))
             self.facts[worker_id] = [to_fact(row) for row in stored]
         return self.workers[worker_id]
 
@@ -369,7 +381,7 @@ class PushApplier:
         event.device_seq, event.envelope_hash = envelope["device_seq"], digest
         self.events.append(event)
         self.stored_seqs[envelope["device_seq"]] = envelope["id"]
-        self.facts[worker.id].append(to_fact(event))
+        self.facts[worker.id].append(to_fact(event, actor_role=scanner.role))
         if set(flags) & set(REVIEW_FLAGS):
             self._awaiting_review.add(event.id)
         earlier = self.open_quarantine.get(envelope["id"])
@@ -441,8 +453,6 @@ class NewWorker:
 
 # What the push reads of a worker: what the fold writes, and erased_at (every column but the timestamps).
 _WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
-_FACT_COLUMNS = (Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
-                 Event.recorded_at, Event.context, Event.data)
 
 
 def _worker_rows(ids):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.domain.lifecycle import REVIEW_FLAGS
+from server.domain.evidence import DOUBTS
 from server.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
-from server.models import Device, QuarantinedEvent, ReviewDecision, User
+from server.models import Device, QuarantinedEvent, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit, keyring
+from server.services.events import refold_worker
 from server.services.queries import paginate
+from server.services.registry import require_fresh_passkey
 from server.services.sync.devices import PushAuthority, bound_members
 from server.services.sync.envelopes import CardVerifier, check_envelope, quarantine_binding, unsealed
 from server.services.sync.push import PushApplier
@@ -31,9 +33,10 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     """Apply a quarantined envelope again, with corrections, under the reviewer's authority.
 
     The event keeps its id, device and scanning user; the reviewer is recorded on the entry, and
-    the reviewer's look counts as the review of the event's review flags (a keyed-in onboarding
-    accepted so gives the employer its worker). Raises a 422 ``DomainError`` with the reason when it
-    is still refused.
+    the reviewer's look counts as the review of the event's review flags and doubts as evidence (a
+    keyed-in onboarding accepted so gives the employer its worker) — unless the reviewer made or
+    pushed the scan: then it waits in the review queue for another reviewer (four eyes). Raises a
+    422 ``DomainError`` with the reason when it is still refused.
     """
     entry = _open_entry(user, entry_id)
     if {"id", "device_seq"} & set(corrections):
@@ -53,12 +56,30 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     entry.status, entry.resolved_by, entry.resolved_at = "reapplied", user.id, utcnow()
     entry.resolution = note or "re-applied" + (f" with corrections to {', '.join(corrections)}" if corrections else "")
     entry.resolved_event_id = result.id
-    if set(result.flags) & set(REVIEW_FLAGS):
+    made_by_reviewer = user.id in (entry.user_id, (checked.envelope or {}).get("scanned_by"))
+    if set(result.flags) & set(DOUBTS) and not made_by_reviewer:  # the look settles its doubts as evidence too
         db.session.add(ReviewDecision(event_id=result.id, outcome="accepted", note=entry.resolution, decided_by=user.id))
+        db.session.flush()
+        refold_worker(db.session.get(Worker, result.worker_id))
     audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
                  reason=entry.reason)
     db.session.commit()
     return entry
+
+
+def reveal_quarantined_id_number(user: User, entry_id: int, reason: str, *, assertion_at) -> str:
+    """The full ID number a quarantined registration carried, by the reveal rule: a role that may
+    reveal, a passkey sign-in minutes old, a reason; audited like a worker's reveal."""
+    access.require(user, "id.reveal")
+    entry = db.session.scalar(access.scope_quarantine(select(QuarantinedEvent), user).where(QuarantinedEvent.id == entry_id))
+    data = (entry.envelope or {}).get("data") if entry is not None else None
+    if not isinstance(data, dict) or "id_number_enc" not in data:
+        raise NotFound("quarantine_entry")
+    require_fresh_passkey(assertion_at, "查看|reveal")
+    number = unsealed(entry.envelope, quarantine_binding(entry.device_id, entry.event_id))["data"]["id_number"]
+    audit.record("id.revealed", actor=user, target=f"quarantine:{entry.id}", role=user.role, reason=reason)
+    db.session.commit()
+    return number
 
 
 def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEvent:

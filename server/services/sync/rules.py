@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
+from server.domain import calendar
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError
 from server.domain.events import EventFact
+from server.domain.evidence import time_refusal, vouches_for
 from server.domain.id_numbers import age_on
 from server.domain.site_codes import verify_site_code
 from server.domain.sync_rules import assigned_batch, missing_context
@@ -61,6 +63,7 @@ class Known(Protocol):
 
     trusted_keys: list
     now: dt.datetime  # when the push was received
+    programme_start: dt.date  # LABORPASS_PROGRAMME_START
 
     def row(self, model, key): ...
 
@@ -89,7 +92,7 @@ def workplace_code_is_the_employers(scan: Scan, known: Known) -> Rejection | Non
     if not code:
         return None
     try:
-        claim = verify_site_code(code, known.trusted_keys, on=scan.occurred_at.date())
+        claim = verify_site_code(code, known.trusted_keys, on=calendar.day_of(scan.occurred_at))
     except CredentialError as exc:
         return Rejection(exc.reason, exc.message)
     site = known.row(WorkSite, claim.site_id)
@@ -209,7 +212,7 @@ def on_a_roster_due_here(scan: Scan, known: Known) -> bool:
 
 @staff
 def of_working_age(scan: Scan, known: Known) -> Rejection | None:
-    age = age_on(scan.worker.birth_date, scan.occurred_at.date()) if scan.type == "employer.onboarded" else None
+    age = age_on(scan.worker.birth_date, calendar.day_of(scan.occurred_at)) if scan.type == "employer.onboarded" else None
     if age is not None and age < reasons.MINIMUM_WORKING_AGE:
         return Rejection(reasons.UNDER_16, "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing this person.")
     return None
@@ -242,6 +245,16 @@ def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
     return None
 
 
+def its_time_can_be(scan: Scan, known: Known) -> Rejection | None:
+    """Not before the programme began, not before the worker was registered, not after the push
+    reached the server (``domain.evidence.time_refusal``). Last: only a scanner in scope is told when
+    the person was registered."""
+    registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"), default=None)
+    refusal = time_refusal(scan.type, scan.occurred_at, vouches_for(scan.type, calendar.day_of(scan.occurred_at), scan.data),
+                           received_at=known.now, programme_start=known.programme_start, registered_at=registered)
+    return Rejection(*refusal) if refusal else None
+
+
 RULES = (
     employer_scans_for_itself,
     worker_confirms_only_own_work,
@@ -257,6 +270,7 @@ RULES = (
     voids_one_of_the_workers_events,
     correction_can_be_checked_offline,
     temporary_pass_still_good,
+    its_time_can_be,
 )
 
 
