@@ -14,7 +14,7 @@ const STATUS = {
   review: ['待复核', 'To review'],
 };
 // A held payout is approved once a reviewer has settled each piece of its evidence and it is recomputed.
-const ACTIONS = { eligible: ['approve', 'reject'], held: ['reject'], review: ['approve', 'reject'], approved: ['pay', 'reject'] };
+const ACTIONS = { eligible: ['approve', 'reject'], held: ['reject'], review: ['reject'], approved: ['pay', 'reject'] };
 const DOUBTS = {
   late: ['补录超期', 'recorded late'], keyed: ['未扫卡', 'keyed in by id'],
   onboarded_without_arrival: ['无到站记录', 'no arrival'], second_employer: ['另一企业在职', 'employed elsewhere'],

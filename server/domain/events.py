@@ -54,6 +54,7 @@ class EventFact:
     flags: tuple[str, ...] = ()
     accepted: bool = False  # a reviewer accepted it: its flags make it doubtful no more
     actor_role: str | None = None  # the role of who scanned it
+    actor_id: int | None = None  # who scanned it
 
     @property
     def sort_key(self) -> tuple:

@@ -42,6 +42,7 @@ EVIDENCE_KINDS = {
     "station.arrived": ("到站", "arrival"),
 }
 WORKER_SIDE = ("worker", "workstation")  # two-party evidence: the worker's own, or the county's follow-up
+STARTS = ("employer.onboarded", "employment.reassigned")  # what starts a spell, or carries it on
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,6 @@ class Spell:
     employer_id: str | None
     end: dt.date | None = None
     evidence: list[Evidence] = field(default_factory=list)
-    opening: str | None = None  # the event id of the onboarding that started it
 
     def last_day(self, as_of: dt.date) -> dt.date:
         return min(self.end, as_of) if self.end else as_of
@@ -130,11 +130,13 @@ class Spell:
             k += 1
 
     def standing(self, k: int, *, two_party: bool = False) -> Standing:
-        """Months 1…k (confirmed on all the evidence: ``k <= confirmed_months``) on sound evidence."""
+        """Months 1…k (confirmed on all the evidence: ``k <= confirmed_months``) on sound evidence.
+        Every onboarding and re-assignment made by the day they were reached must be sound too: the
+        first set the spell's start (its start day may lie long before its scan), a later one (its
+        start day within the gap) joined two jobs into one spell."""
         doubtful, missing, day = [], [], self.start
-        opening = next((e for e in self.evidence if e.event_id == self.opening), None)
-        if opening is not None and opening.doubts:
-            doubtful.append(opening)
+        reached = self.confirmed_on(k)
+        doubtful += [e for e in self.evidence if e.type in STARTS and e.day <= reached and e.doubts]
         for j in range(1, k + 1):
             month_end = self.month_end(j)
             if two_party:  # both sides within the month itself
@@ -177,7 +179,7 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
             elif current and (start - current.end).days <= gap_days:
                 current.end, current.employer_id = None, employer  # back to work soon enough: the spell goes on
             else:
-                found.append(current := Spell(len(found) + 1, start, employer, opening=fact.id))
+                found.append(current := Spell(len(found) + 1, start, employer))
             current.evidence.append(evidence_of(fact))
         elif fact.type == "employment.confirmed" and current and current.end is None:
             current.evidence.append(evidence_of(fact))
@@ -192,16 +194,15 @@ def stored(spell: Spell) -> list:
     """A spell as the record keeps it (JSON): exact for any day on or after the worker's last event,
     when ``spells(facts, as_of)`` would find the very same spells."""
     return [spell.number, spell.start.isoformat(), spell.end.isoformat() if spell.end else None, spell.employer_id,
-            [[e.day.isoformat(), e.type, e.event_id, e.site_code, list(e.doubts), e.party] for e in spell.evidence],
-            spell.opening]
+            [[e.day.isoformat(), e.type, e.event_id, e.site_code, list(e.doubts), e.party] for e in spell.evidence]]
 
 
 def restore(row: list) -> Spell:
     """The inverse of ``stored``."""
-    number, start, end, employer_id, evidence, opening = row
+    number, start, end, employer_id, evidence = row
     return Spell(number, dt.date.fromisoformat(start), employer_id, dt.date.fromisoformat(end) if end else None,
                  [Evidence(dt.date.fromisoformat(day), type, event_id, site_code, tuple(doubts), party)
-                  for day, type, event_id, site_code, doubts, party in evidence], opening)
+                  for day, type, event_id, site_code, doubts, party in evidence])
 
 
 def explain(spell: Spell, as_of: dt.date) -> list[str]:
@@ -230,8 +231,10 @@ def month_lines(spell: Spell, as_of: dt.date, months: int) -> list[str]:
 
 
 def evidence_of(fact: EventFact) -> Evidence:
-    """A paying event as evidence, with its standing."""
-    site_code = bool(fact.data.get("site_code"))
+    """A paying event as evidence, with its standing and its party: the worker's side is the
+    worker's own scan of the workplace code (an employer's phone that sends one is the employer's
+    word still) or a workstation's follow-up."""
+    site_code = bool(fact.data.get("site_code")) and fact.actor_role == "worker"
     party = "worker" if site_code else "workstation" if fact.actor_role == "workstation" else "employer"
     return Evidence(fact.day, fact.type, fact.id, site_code=site_code,
                     doubts=standing_rules.doubts(fact.flags, accepted=fact.accepted), party=party)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from server.domain.events import EventFact
 from server.domain.evidence import describe_doubts
-from server.domain.stability import Evidence, Spell, evidence_of, month_lines, spells
+from server.domain.stability import STARTS, Evidence, Spell, evidence_of, month_lines, spells
 
 KINDS = ("milestone", "monthly", "arrival", "employer_reward")
 
@@ -137,7 +137,10 @@ def stable_at(found_spells: list[Spell], as_of: dt.date, stable_months: int) -> 
     if current is None or current.end is not None or current.confirmed_months(as_of) < stable_months:
         return None
     sound_on = current.standing(stable_months).sound_on
-    return current.employer_id if sound_on is not None and sound_on <= as_of else None
+    taken_on = [e for e in current.evidence if e.type in STARTS and e.day <= as_of][-1:]  # what made it this employer's
+    if sound_on is None or sound_on > as_of or any(e.doubts for e in taken_on):
+        return None
+    return current.employer_id
 
 
 def _passes(policy: Policy, profile: Profile, first_time: bool) -> bool:

@@ -28,6 +28,7 @@ UNDER_16 = "under_16"
 TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
 CARD_REQUIRED = "card_required"  # a bare worker id where the scan needs the card (services.access.ID_ALONE)
 KEYED_ONBOARDING = "keyed_onboarding"  # an employer's onboarding by id alone: a reviewer decides
+VOID_NEEDS_REVIEW = "void_needs_review"  # a void of someone else's scan: another reviewer decides
 MINIMUM_WORKING_AGE = 16
 # ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
 

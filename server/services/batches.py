@@ -12,6 +12,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from server.domain import calendar
 from server.domain.batches import Member, arrival_board, townships_needing_leader
 from server.errors import InvalidInput, NotFound, RuleRefused
 from server.extensions import db
@@ -80,9 +81,9 @@ def list_batches(user: User, args: dict) -> tuple[list[Batch], int]:
         if args.get(arg):
             query = query.where(column == args[arg])
     if args.get("date_from"):
-        query = query.where(Batch.expected_arrival_at >= dt.datetime.combine(args["date_from"], dt.time(), dt.UTC))
+        query = query.where(Batch.expected_arrival_at >= calendar.start_of(args["date_from"]))  # Beijing's days
     if args.get("date_to"):
-        query = query.where(Batch.departs_at < dt.datetime.combine(args["date_to"] + dt.timedelta(days=1), dt.time(), dt.UTC))
+        query = query.where(Batch.departs_at < calendar.start_of(args["date_to"] + dt.timedelta(days=1)))
     return paginate(query.order_by(Batch.departs_at.desc()), args.get("page", 1), args.get("per_page", 50))
 
 

@@ -74,7 +74,7 @@ def fact_rows(*where):
     (two-party evidence) and whether a reviewer accepted the event (its doubts then cleared)."""
     accepted = exists().where(ReviewDecision.event_id == Event.id, ReviewDecision.outcome == "accepted")
     return (select(Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
-                   Event.recorded_at, Event.context, Event.data, Event.flags, User.role.label("actor_role"),
+                   Event.recorded_at, Event.context, Event.data, Event.flags, Event.actor_id, User.role.label("actor_role"),
                    accepted.label("accepted"))
             .outerjoin(User, User.id == Event.actor_id).where(*where))
 
@@ -113,6 +113,7 @@ def to_fact(event, *, actor_role: str | None = None) -> EventFact:
         flags=tuple(event.flags or ()),
         accepted=bool(getattr(event, "accepted", False)),
         actor_role=getattr(event, "actor_role", actor_role),
+        actor_id=getattr(event, "actor_id", None),
     )
 
 

@@ -44,7 +44,7 @@ def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool =
                     actor: User | None = None) -> RetentionReport:
     """Erase every worker with no activity for ``years`` years; with ``dry_run`` only count them."""
     cutoff = erasure_cutoff(today or calendar.today(), years)
-    cutoff_at = dt.datetime.combine(cutoff, dt.time(), dt.UTC)
+    cutoff_at = calendar.start_of(cutoff)  # the programme's day begins in Beijing
     report = RetentionReport(cutoff)
     due = db.session.scalars(select(Worker).where(Worker.erased_at.is_(None), Worker.last_event_at < cutoff_at)
                              .order_by(Worker.id)).all()

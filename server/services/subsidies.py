@@ -29,7 +29,8 @@ from server.models import Employer, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 
-STEPS = {"approve": ({"eligible", "review"}, "approved"), "pay": ({"approved"}, "paid"),
+# A payout sent back to review (its evidence gone) is approved only once a recompute finds it eligible again.
+STEPS = {"approve": ({"eligible"}, "approved"), "pay": ({"approved"}, "paid"),
          "reject": ({"eligible", "held", "review", "approved"}, "rejected")}
 UNSETTLED = ("eligible", "held", "review")  # not yet approved: a recompute may change it
 
@@ -74,9 +75,16 @@ def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
 
 
 def recompute(user: User, as_of: dt.date) -> dict:
-    """Everyone's eligibility as of ``as_of``, reconciled with the ledger; answers the counts."""
+    """Everyone's eligibility as of ``as_of`` (today or a day before: a month not yet worked is
+    not reached), reconciled with the ledger; answers the counts. County staff reconcile their
+    county's workers' payouts; employers' rewards, which span counties, are the admins' to."""
     access.require(user, "payout.manage")
-    return _reconcile(everyone_eligible(as_of), user)
+    if as_of > calendar.today():
+        raise InvalidInput({"as_of": ["不能按将来的日期核算。 A recompute cannot be as of a day still to come."]})
+    found = everyone_eligible(as_of)
+    if own := access.own_county(user):
+        found = {key: value for key, value in found.items() if value[3] == own}
+    return _reconcile(found, user, as_of, county=own)
 
 
 def everyone_eligible(as_of: dt.date) -> dict:
@@ -114,11 +122,16 @@ def _employment(rules: list, as_of: dt.date):
         yield row, [], [restore(s) for s in row.spells]
 
 
-def _reconcile(found: dict, user: User) -> dict:
-    """The ledger brought in line with ``found`` by key, written in bulk (a program's ledger holds
-    hundreds of thousands of rows): new keys inserted, rows whose computation changed updated."""
+def _reconcile(found: dict, user: User, as_of: dt.date, *, county: str | None) -> dict:
+    """The ledger (``county``'s rows only, when given) brought in line with ``found`` by key, written
+    in bulk (a program's ledger holds hundreds of thousands of rows): new keys inserted, rows whose
+    computation changed updated. A row reached after ``as_of`` is left as it is: not reached yet
+    then, not gone."""
     now = utcnow()
-    ledger = {row.key: row for row in db.session.execute(select(*(getattr(Payout, c) for c in ("id", "key", *_KEPT))))}
+    query = select(*(getattr(Payout, c) for c in ("id", "key", *_KEPT)))
+    if county:
+        query = query.where(Payout.county_code == county)
+    ledger = {row.key: row for row in db.session.execute(query)}
     counts, new, changed = Counter(), [], []
     for key, (item, worker_id, employer_id, county) in found.items():
         row = ledger.get(key)
@@ -147,7 +160,7 @@ def _reconcile(found: dict, user: User) -> dict:
             changed.append({"id": row.id, **values})
         counts["unchanged"] += 1
     for key, row in ledger.items():
-        if key in found or row.status == "rejected" or "no_longer_eligible" in row.flags:
+        if key in found or row.status == "rejected" or "no_longer_eligible" in row.flags or row.reached_on > as_of:
             continue
         values = {c: getattr(row, c) for c in _KEPT} | {"flags": row.flags + ["no_longer_eligible"]}
         if row.status in ("eligible", "held", "approved"):
@@ -176,7 +189,7 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     access.require(user, "payout.manage")
     payout = db.session.get(Payout, payout_id)
     own = access.own_county(user)
-    if payout is None or (payout.county_code and own and payout.county_code != own):
+    if payout is None or (own and payout.county_code != own):  # an employer's reward is the admins'
         raise NotFound("payout")
     allowed, target = STEPS[action]
     if payout.status == "held" and action != "reject":

@@ -72,3 +72,17 @@ def onboard_reviewed(client, auth, onboarding: dict, *, employer="employer", dev
                                headers=auth.headers(reviewer))
     assert reviewed.status_code == 200, reviewed.json
     return {"id": onboarding["id"], "status": "accepted", "worker_id": reviewed.json["envelope"].get("worker_id")}
+
+
+def void_reviewed(client, auth, void: dict, *, by="county", device="county-laptop", reviewer="workstation") -> dict:
+    """A void of someone else's scan, as it must go: ``by`` pushes it, it waits in quarantine
+    (``void_needs_review``), and a second reviewer re-applies it. Answers the re-applied entry."""
+    from server.extensions import db
+    from server.models import QuarantinedEvent
+
+    assert statuses(push(client, auth, by, device, void)) == [("rejected", "void_needs_review")]
+    entry = db.session.query(QuarantinedEvent.id).filter_by(event_id=void["id"]).scalar()
+    reviewed = client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "核实后作废"},
+                           headers=auth.headers(reviewer))
+    assert reviewed.status_code == 200, reviewed.json
+    return reviewed.json

@@ -74,3 +74,19 @@ def test_a_scan_from_a_phone_set_to_utc_is_of_beijings_day(client, auth, registe
         assert statuses(body) == [("accepted", None)]
         record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
         assert record["milestones"]["arrived"] == DAY
+
+
+def test_a_batch_list_by_day_counts_beijings_days(client, auth):
+    """A train leaving Dingxi at 07:00 on 12-02 Beijing time (23:00 UTC on 12-01), arriving at
+    06:30 on 12-03 (22:30 UTC on 12-02): it departs on 12-02, not before, and arrives on 12-03."""
+    batch = client.post("/api/batches", json={
+        "name": "通渭—福州 早班", "departure_station": "定西北站", "departs_at": "2026-12-02T07:00:00+08:00",
+        "train_number": "D2702", "destination_station": "福州站", "expected_arrival_at": "2026-12-03T06:30:00+08:00",
+    }, headers=auth.headers("county")).json
+
+    def listed(query) -> bool:
+        found = client.get(f"/api/batches?{query}", headers=auth.headers("county")).json["items"]
+        return batch["id"] in [b["id"] for b in found]
+
+    assert (listed("to=2026-12-01"), listed("to=2026-12-02")) == (False, True)
+    assert (listed("from=2026-12-03"), listed("from=2026-12-04")) == (True, False)

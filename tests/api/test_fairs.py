@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry
-from tests.api.sync_helpers import TZ, envelope, onboard_reviewed, push, statuses
+from tests.api.sync_helpers import TZ, envelope, onboard_reviewed, push, statuses, void_reviewed
 from tests.api.test_sync_pull import ids, pull_all
 
 SPRING = {"name": "通渭县2027年春风行动招聘会", "county_code": "621121", "township": "平襄镇", "village": "西关村",
@@ -127,9 +127,9 @@ def test_scans_at_the_fair_count_live_and_fill_the_funnel(client, auth, register
                for n, w in enumerate(workers[:3])]
     body = push(client, auth, "fair_staff", "fair-phone", *events)
     assert all(r["status"] == "accepted" for r in body["results"]), body
-    mistaken = body["results"][3]["id"]  # workers[3] was scanned by mistake
-    push(client, auth, "county", "office-pc", envelope("event.voided", 1, worker_id=workers[3],
-                                                       data={"event_id": mistaken, "reason": "扫错了人"}))
+    mistaken = body["results"][3]["id"]  # workers[3] was scanned by mistake: the county voids it,
+    void_reviewed(client, auth, envelope("event.voided", 1, worker_id=workers[3],  # with a second reviewer
+                                         data={"event_id": mistaken, "reason": "扫错了人"}), device="office-pc")
     later = day + dt.timedelta(days=10)
     for n, type in enumerate(("batch.assigned", "batch.departed")):
         push(client, auth, "county", "office-pc", envelope(type, 2 + n, worker_id=workers[0],

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from server.extensions import db
-from server.models import AuditEntry, Event, Payout
+from server.models import AuditEntry, Event, Payout, QuarantinedEvent
 from tests.api.sync_helpers import envelope, onboard_reviewed, push, statuses
 from tests.conftest import person
 
@@ -83,13 +83,19 @@ def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evid
     assert again == {"new": 0, "unchanged": 2, "no_longer_eligible": 0}  # the same milestones: nothing new to pay
     assert db.session.query(Payout).count() == 2
 
-    # A reviewer voids the day-60 confirmation of both workers: month 3 loses its evidence.
+    # The county voids the employer's day-60 confirmation of both workers, and another reviewer
+    # (a void of someone else's scan needs two) lets it stand: month 3 loses its evidence.
     for worker, seq in ((paid_worker, 10), (unpaid_worker, 11)):
         day60 = db.session.query(Event).filter_by(worker_id=worker, type="employment.confirmed",
                                                   actor_id=auth.users["employer"].id).order_by(
             Event.occurred_at.desc()).first()
-        push(client, auth, "county", "office", envelope("event.voided", seq, worker_id=worker, at=at(94),
-                                                         data={"event_id": day60.id, "reason": "扫错了人"}))
+        void = envelope("event.voided", seq, worker_id=worker, at=at(94), data={"event_id": day60.id, "reason": "扫错了人"})
+        assert statuses(push(client, auth, "county", "office", void)) == [("rejected", "void_needs_review")]
+        entry = db.session.query(QuarantinedEvent).filter_by(event_id=void["id"]).one().id
+        own = client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "我作废的"}, headers=county)
+        assert own.status_code == 422 and own.json["code"] == "void_needs_review"  # not the one who asked
+        assert client.post(f"/api/sync/quarantine/{entry}/reapply", json={"note": "核实：扫错了人"},
+                           headers=auth.headers("workstation")).status_code == 200
     assert client.post("/api/payouts/recompute", json={}, headers=county).json["no_longer_eligible"] == 2
     after = {p["worker_id"]: p for p in client.get("/api/payouts", headers=county).json}
     assert (after[paid_worker]["status"], after[paid_worker]["flags"]) == ("paid", ["no_longer_eligible"])  # never reversed

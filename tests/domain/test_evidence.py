@@ -26,7 +26,8 @@ def doubted(f, *flags, accepted=False):
 
 
 def by_worker(day):
-    return fact("employment.confirmed", day, site_code="LPS1:…")
+    """The worker's own phone scanning the workplace code."""
+    return dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"), actor_role="worker")
 
 
 def by_workstation(day):
@@ -182,6 +183,35 @@ def test_under_two_parties_each_month_needs_the_workers_side_within_it(worker_si
     # Month 2 (days 30-59) without the worker's side: a scan on day 60 belongs to month 3.
     facts = employer + [worker_side(day) for day in (10, 60, 70)]
     assert items([PRESET_2019], facts, 100) == []
+
+
+def test_a_workplace_code_sent_from_the_employers_phone_is_the_employers_word_still():
+    """The employer can show its own code to its own phone: that is no second party."""
+    employer = [onboard(0)] + [confirm(day) for day in (29, 59, 89)]
+    from_employer = [dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"), actor_role="employer")
+                     for day in (10, 40, 70)]
+    assert items([PRESET_2019], employer + from_employer, 100) == []
+
+
+def test_a_doubtful_re_onboarding_that_joins_two_jobs_into_one_spell_holds_what_it_joined():
+    """One month at a first employer, left on day 30; another's onboarding sent late says the
+    new job began on day 40 (within the 15-day gap): it joins the two, so it must be sound."""
+    first = [onboard(0), confirm(25), fact("employment.ended", 30, end_date=(DAY0 + dt.timedelta(days=30)).isoformat())]
+    rejoined = doubted(fact("employer.onboarded", 40, employer="e2", start_date=(DAY0 + dt.timedelta(days=40)).isoformat()),
+                       "late")
+    later = [fact("employment.confirmed", day, employer="e2") for day in (60, 85)]
+    [m3] = items([ONE_PARTY_2019], first + [rejoined] + later, 100)
+    assert [e.event_id for e in m3.doubtful] == [rejoined.id]
+    [sound] = items([ONE_PARTY_2019], first + [dataclasses.replace(rejoined, accepted=True)] + later, 100)
+    assert not sound.held
+
+
+def test_a_worker_taken_on_by_a_second_employer_on_doubtful_evidence_counts_for_no_ones_reward():
+    as_of = DAY0 + dt.timedelta(days=100)
+    stable = [onboard(0), confirm(30), confirm(60), confirm(90)]
+    taken = doubted(fact("employer.onboarded", 95, employer="e2"), "second_employer")
+    assert stable_at(spells(stable + [taken], as_of), as_of, 3) is None
+    assert stable_at(spells(stable + [dataclasses.replace(taken, accepted=True)], as_of), as_of, 3) == "e2"
 
 
 def test_under_two_parties_a_doubtful_side_holds_the_payout():

@@ -1,5 +1,6 @@
 """Stable months at the edges: day 89/90/91, a 15- and a 16-day gap between jobs, 35 and 36 days
 without evidence, evidence arriving late, a late offline scan moving onboarding back a week."""
+import dataclasses
 import datetime as dt
 import itertools
 
@@ -84,7 +85,8 @@ def test_voided_events_and_events_after_the_date_do_not_count():
 
 def test_the_explanation_names_the_evidence_for_each_month_and_the_next_check():
     as_of = DAY0 + dt.timedelta(days=95)
-    [spell] = spells([onboard(0), confirm(30), fact("employment.confirmed", 60, site_code="LPS1:…")], as_of)
+    own_scan = dataclasses.replace(fact("employment.confirmed", 60, site_code="LPS1:…"), actor_role="worker")
+    [spell] = spells([onboard(0), confirm(30), own_scan], as_of)
     from server.domain.stability import explain
     lines = explain(spell, as_of)
     assert lines[0].startswith("第1个月（2027-03-01–2027-03-31）由 入职 2027-03-01")

@@ -1,11 +1,13 @@
 """What an envelope is before the database is asked: sound or not, its digest, and its card's claims."""
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
 from marshmallow import ValidationError
 
 from schemas.base import flatten_errors
@@ -14,6 +16,7 @@ from server.domain import calendar
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts, normalize_id_number
+from server.errors import InvalidInput
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 
 ENVELOPE = EnvelopeSchema()
@@ -68,8 +71,12 @@ def sealed(raw, binding: str) -> dict:
     if not isinstance(raw, dict):
         return {"value": raw}
     data = raw.get("data")
-    if not isinstance(data, dict) or "id_number" not in data:
+    if not isinstance(data, dict):
         return raw
+    # what only the server writes is never kept as a phone sent it (a forged ciphertext would not open)
+    data = {k: v for k, v in data.items() if k not in (*PROTECTED_FIELDS, "id_number_masked")}
+    if "id_number" not in data:
+        return raw | {"data": data}
     number = str(data["id_number"])
     normalised = normalize_id_number(number)
     kept = {k: v for k, v in data.items() if k != "id_number"} | {
@@ -83,7 +90,11 @@ def unsealed(envelope: dict, binding: str) -> dict:
     data = envelope.get("data")
     if not isinstance(data, dict) or "id_number_enc" not in data:
         return envelope
-    number = decrypt_field(binding, "id_number", data["id_number_enc"])
+    try:
+        number = decrypt_field(binding, "id_number", data["id_number_enc"])
+    except (InvalidTag, ValueError, TypeError, binascii.Error):
+        raise InvalidInput({"envelope": ["此条的身份证号无法解密（不是服务器加密的）。"
+                                         " This entry's ID number does not open: the server did not seal it."]}) from None
     return envelope | {"data": {k: v for k, v in data.items() if k not in (*PROTECTED_FIELDS, "id_number_masked")}
                        | {"id_number": number}}
 

@@ -329,8 +329,9 @@ class PushApplier:
     def _register(self, envelope: dict, authority: User) -> tuple[Row | NewWorker, list[str], dict]:
         try:
             registration = check_registration(envelope["data"], authority, today=self.today)
-        except Forbidden as exc:
-            raise Rejected(reasons.OUT_OF_SCOPE, exc.message) from None
+        except Forbidden as exc:  # filed under the person's home county: the number is theirs to guard
+            home = envelope["data"].get("home") if isinstance(envelope["data"].get("home"), dict) else {}
+            raise Rejected(reasons.OUT_OF_SCOPE, exc.message, home.get("county_code")) from None
         except InvalidInput as exc:
             raise Rejected(reasons.INVALID_ENVELOPE, describe(exc.details["errors"])) from None
         except IdNumberError as exc:

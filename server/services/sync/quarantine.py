@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server.domain.evidence import DOUBTS
 from server.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
-from server.models import Device, QuarantinedEvent, ReviewDecision, User, Worker
+from server.models import Device, Event, QuarantinedEvent, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.events import refold_worker
@@ -35,12 +35,15 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     The event keeps its id, device and scanning user; the reviewer is recorded on the entry, and
     the reviewer's look counts as the review of the event's review flags and doubts as evidence (a
     keyed-in onboarding accepted so gives the employer its worker) — unless the reviewer made or
-    pushed the scan: then it waits in the review queue for another reviewer (four eyes). Raises a
-    422 ``DomainError`` with the reason when it is still refused.
+    pushed the scan, or corrected it (what the correction says no second person has seen): then it
+    waits in the review queue for another reviewer (four eyes). An envelope stored meanwhile (a
+    duplicate) is not decided here. Raises a 422 ``DomainError`` with the reason when it is still
+    refused.
     """
     entry = _open_entry(user, entry_id)
-    if {"id", "device_seq"} & set(corrections):
-        raise InvalidInput({"corrections": ["id and device_seq identify the scan and cannot be corrected"]})
+    if {"id", "device_seq", "scanned_by"} & set(corrections):
+        raise InvalidInput({"corrections": ["id, device_seq and scanned_by say which scan and whose: they cannot be"
+                                            " corrected"]})
     device = db.session.get(Device, entry.device_id)
     checked = check_envelope(unsealed(entry.envelope, quarantine_binding(entry.device_id, entry.event_id)) | corrections)
     cards = CardVerifier(keyring.trusted_keys())
@@ -56,11 +59,13 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     entry.status, entry.resolved_by, entry.resolved_at = "reapplied", user.id, utcnow()
     entry.resolution = note or "re-applied" + (f" with corrections to {', '.join(corrections)}" if corrections else "")
     entry.resolved_event_id = result.id
-    made_by_reviewer = user.id in (entry.user_id, (checked.envelope or {}).get("scanned_by"))
-    if set(result.flags) & set(DOUBTS) and not made_by_reviewer:  # the look settles its doubts as evidence too
-        db.session.add(ReviewDecision(event_id=result.id, outcome="accepted", note=entry.resolution, decided_by=user.id))
-        db.session.flush()
-        refold_worker(db.session.get(Worker, result.worker_id))
+    if result.status == "accepted" and set(result.flags) & set(DOUBTS) and not corrections:
+        stored = db.session.scalar(select(Event).where(Event.id == result.id))
+        if user.id not in (entry.user_id, stored.actor_id, stored.pushed_by):  # four eyes
+            db.session.add(ReviewDecision(event_id=result.id, outcome="accepted", note=entry.resolution,
+                                          decided_by=user.id))
+            db.session.flush()
+            refold_worker(db.session.get(Worker, result.worker_id))
     audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
                  reason=entry.reason)
     db.session.commit()

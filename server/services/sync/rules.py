@@ -64,6 +64,7 @@ class Known(Protocol):
     trusted_keys: list
     now: dt.datetime  # when the push was received
     programme_start: dt.date  # LABORPASS_PROGRAMME_START
+    reviewer: User | None  # a reviewer re-applying a quarantined envelope
 
     def row(self, model, key): ...
 
@@ -220,8 +221,18 @@ def of_working_age(scan: Scan, known: Known) -> Rejection | None:
 
 @staff
 def voids_one_of_the_workers_events(scan: Scan, known: Known) -> Rejection | None:
-    if scan.type == "event.voided" and not any(f.id == scan.data["event_id"] for f in scan.earlier):
+    """A void cancels one of the worker's events: a scanner's own mistake at once; another's scan
+    (a voided end of employment makes months appear) only by a reviewer who is neither (four eyes)."""
+    if scan.type != "event.voided":
+        return None
+    target = next((f for f in scan.earlier if f.id == scan.data["event_id"]), None)
+    if target is None:
         return Rejection(reasons.UNKNOWN_EVENT, f"event {scan.data['event_id']} is not one of this worker's")
+    if target.actor_id in (None, scan.scanner.id):
+        return None
+    if known.reviewer is None or known.reviewer.id == scan.scanner.id:
+        return Rejection(reasons.VOID_NEEDS_REVIEW, "作废他人的记录须经另一位审核员：已交审核。"
+                         " Voiding someone else's scan needs another reviewer: it waits in quarantine for one.")
     return None
 
 
@@ -245,11 +256,18 @@ def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
     return None
 
 
+def registered_at(earlier: list[EventFact]) -> dt.datetime | None:
+    """When the record was made: its registration, not a later one of the same person (a duplicate,
+    whose time a phone may say anything about)."""
+    kept = [f for f in earlier if f.type == "worker.registered" and reasons.DUPLICATE_PERSON not in f.flags]
+    return min((f.occurred_at for f in kept), default=None)
+
+
 def its_time_can_be(scan: Scan, known: Known) -> Rejection | None:
     """Not before the programme began, not before the worker was registered, not after the push
     reached the server (``domain.evidence.time_refusal``). Last: only a scanner in scope is told when
     the person was registered."""
-    registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"), default=None)
+    registered = registered_at(scan.earlier)
     refusal = time_refusal(scan.type, scan.occurred_at, vouches_for(scan.type, calendar.day_of(scan.occurred_at), scan.data),
                            received_at=known.now, programme_start=known.programme_start, registered_at=registered)
     return Rejection(*refusal) if refusal else None
