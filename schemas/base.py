@@ -2,16 +2,37 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 
 class BaseSchema(Schema):
-    """Unknown keys are refused, so a client's typo fails loudly."""
+    """Unknown keys are refused, so a client's typo fails loudly; a NUL character in any value is
+    refused naming its field (PostgreSQL cannot compare or store one in text: a 500 otherwise)."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    NUL_CHECKED_ELSEWHERE: tuple[str, ...] = ()  # a scanned text, answered with the card's own reason
+
+    @pre_load
+    def _no_nul(self, data, **kwargs):
+        if isinstance(data, Mapping):
+            found = [key for key in data if key not in self.NUL_CHECKED_ELSEWHERE
+                     and _has_nul(data.getlist(key) if hasattr(data, "getlist") else data.get(key))]
+            if found:
+                raise ValidationError({key: ["含有空字符（\\0）。 Contains a NUL character."] for key in found})
+        return data
+
+
+def _has_nul(value) -> bool:
+    """In a text value, or a list of them. Nested objects are their own schemas' to check (and a
+    push's envelopes are checked one by one: one bad envelope is quarantined, not the whole push)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list | tuple) and any(isinstance(v, str) and "\x00" in v for v in value)
 
 
 class PlainText(fields.String):

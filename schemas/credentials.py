@@ -15,6 +15,7 @@ class CredentialSchema(BaseSchema):
 
 
 class ScanVerifyRequestSchema(BaseSchema):
+    NUL_CHECKED_ELSEWHERE = ("qr", "fallback_code")  # a hostile text is answered "malformed", as a phone would
     qr = fields.String(validate=validate.Length(max=4096), metadata={"description": "the scanned text"})
     fallback_code = fields.String(validate=validate.Length(max=40), metadata={"description": "keyed in"})
 

@@ -106,6 +106,8 @@ class EnvelopeSchema(BaseSchema):
     """One scan or form, as the device recorded it. ``seq``, ``recorded_at`` and the actor are
     the server's to set: if a device sends them they are ignored."""
 
+    NUL_CHECKED_ELSEWHERE = ("credential", "temporary_pass")  # quarantined with the card's own reason
+
     id = fields.UUID(required=True, metadata={"description": "made by the device: the idempotency key"})
     type = fields.String(required=True, validate=validate.OneOf(PUSHABLE_TYPES))
     occurred_at = ProgramMoment(required=True, metadata={"description": "device clock, ISO 8601 with offset (2000–2099)"})

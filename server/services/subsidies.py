@@ -84,7 +84,7 @@ def recompute(user: User, as_of: dt.date) -> dict:
     found = everyone_eligible(as_of)
     if own := access.own_county(user):
         found = {key: value for key, value in found.items() if value[3] == own}
-    return _reconcile(found, user, as_of, county=own)
+    return _reconcile(found, user, as_of, only_county=own)
 
 
 def everyone_eligible(as_of: dt.date) -> dict:
@@ -122,15 +122,15 @@ def _employment(rules: list, as_of: dt.date):
         yield row, [], [restore(s) for s in row.spells]
 
 
-def _reconcile(found: dict, user: User, as_of: dt.date, *, county: str | None) -> dict:
-    """The ledger (``county``'s rows only, when given) brought in line with ``found`` by key, written
+def _reconcile(found: dict, user: User, as_of: dt.date, *, only_county: str | None) -> dict:
+    """The ledger (``only_county``'s rows only, when given) brought in line with ``found`` by key, written
     in bulk (a program's ledger holds hundreds of thousands of rows): new keys inserted, rows whose
     computation changed updated. A row reached after ``as_of`` is left as it is: not reached yet
     then, not gone."""
     now = utcnow()
     query = select(*(getattr(Payout, c) for c in ("id", "key", *_KEPT)))
-    if county:
-        query = query.where(Payout.county_code == county)
+    if only_county:
+        query = query.where(Payout.county_code == only_county)
     ledger = {row.key: row for row in db.session.execute(query)}
     counts, new, changed = Counter(), [], []
     for key, (item, worker_id, employer_id, county) in found.items():

@@ -328,3 +328,15 @@ def test_an_id_number_in_another_scripts_digits_is_refused(client, auth, digits)
     body = push(client, auth, "fair_staff", "f", envelope("worker.registered", 1, data=data))
     assert statuses(body) == [("rejected", "invalid_envelope")]
     assert "data.id_number" in body["results"][0]["message"] and "data.phone" in body["results"][0]["message"]
+
+
+def test_a_nul_in_one_envelope_quarantines_that_one_not_the_push(client, auth, card):
+    """PostgreSQL cannot compare text holding NUL: it is refused at the edge, field by field — for a
+    push, in the one envelope that holds it (the rest of the batch goes in)."""
+    bad = envelope("fair.checked_in", 1, credential=card, context={"fair_id": "f\x00"})
+    body = push(client, auth, "fair_staff", "fair-phone", bad, envelope("fair.checked_in", 2, credential=card,
+                                                                       context={"fair_id": "f"}))
+    assert statuses(body) == [("rejected", "invalid_envelope"), ("accepted", None)]
+    assert "NUL" in body["results"][0]["message"]
+    whole = client.post("/api/sync/push", json={"device_id": "phone\x00", "events": []}, headers=auth.headers())
+    assert whole.status_code == 422 and "device_id" in whole.json["errors"]

@@ -22,6 +22,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('payouts') as batch:
         batch.add_column(sa.Column('held_for', sa.JSON(), nullable=True))
+    op.execute("UPDATE payouts SET held_for = '[]'")  # none held yet: the next recompute says
     _refold()
 
 
