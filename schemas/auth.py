@@ -65,6 +65,7 @@ class MeSchema(BaseSchema):
     role = fields.String()
     county_code = fields.String(allow_none=True)
     employer_id = fields.String(allow_none=True)
+    employer_name = fields.String(allow_none=True, metadata={"description": "an employer's HR officer: their employer"})
     station = fields.String(allow_none=True)
     csrf_token = fields.String(metadata={"description": "send as X-CSRF-Token with every change made with the cookie"})
 

@@ -12,10 +12,11 @@ import { CardError, verifyCard } from './lib/card.js';
 import { normalizeFallbackCode } from './lib/fallback.js';
 import { passWorkerId } from './lib/temporary.js';
 import { RegisterOnTheSpot } from './register.js';
-import { Message } from './ui.js';
-import { boardFor } from './lib/board.js';
+import { Message, errorText } from './ui.js';
+import { boardFor, onRoster } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
+import { eventName } from './worker.js';
 
 const html = htm.bind(h);
 
@@ -200,6 +201,10 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     </form>`;
 }
 
+// Scans that change someone's employment: each waits for the clerk's tap, so that a card left in
+// the camera's view does not make anyone employed, moved or gone (issue 18).
+const CONFIRMED_BY_TAP = new Set(['employer.onboarded', 'employment.reassigned', 'employment.ended']);
+
 export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), preset = '' }) {
   const { db } = engine.outbox;
   const [choices, setChoices] = useState([]);
@@ -207,6 +212,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   const [verdict, setVerdict] = useState(null);
   const [extras, setExtras] = useState({});
   const input = useRef(null);
+  const pending = useRef(null);  // a scan that changes employment, waiting for the clerk's tap
   const ready = picked && !mode.incomplete?.(extras, picked);
 
   useEffect(() => {
@@ -214,7 +220,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   }, [engine.state.lastSyncAt]);
   useEffect(() => { input.current?.focus(); }, [verdict, picked]);
 
-  function pick(event) {
+  function choose(event) {
     setPicked(event.target.value);
     localStorage.setItem(`laborpass.${mode.pick}`, event.target.value);
   }
@@ -227,13 +233,41 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   }
 
   async function record(text, frameTakenAt = performance.now()) {
-    show(await judge(text), frameTakenAt);
+    if (pending.current) return;  // a verdict waits for a tap: what the camera sees meanwhile waits too
+    show(await failureShown(() => judge(text)), frameTakenAt);
+  }
+
+  async function confirmPending() {
+    const waiting = pending.current;
+    pending.current = null;
+    if (waiting) show(await failureShown(waiting.confirm));
+  }
+
+  function cancelPending() {
+    pending.current = null;
+    show({ colour: 'amber', title: t('已取消', 'Cancelled'), detail: t('没有记录。', 'Nothing was recorded.') });
+  }
+
+  /** Whatever goes wrong, the clerk sees a verdict: a scan must never end in silence. */
+  async function failureShown(work) {
+    try {
+      return await work();
+    } catch (error) {
+      console.error(error);
+      return { colour: 'red', title: t('未能记录', 'Not recorded'),
+        detail: t('出了问题，没有记录。请再扫一次；仍不行请记下卡号交工作人员。',
+          'Something went wrong and nothing was recorded. Scan again; if it fails again, note the card code.') };
+    }
   }
 
   function show(result, frameTakenAt = performance.now()) {
     setVerdict(result);
     // From the frame with the code (or the Enter key) to the verdict on screen: the figure that matters.
     requestAnimationFrame(() => performance.measure('laborpass:scan-to-verdict', { start: frameTakenAt }));
+    if (result.confirm) {  // stays until tapped
+      pending.current = result;
+      return;
+    }
     signal(result.colour);
     onScanned();
     setTimeout(() => setVerdict((current) => (current === result ? null : current)), 2500);
@@ -259,10 +293,43 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     const seenKey = seenKeyFor(type, data, claims?.serial);
     const earlier = claims && await alreadyScanned(seenKey, claims.name);
     if (earlier) return { ...earlier, claims };  // recorded already: a second event would add nothing
+    const commit = () => recordCard(text, type, context, data, claims, refusal, seenKey);
+    if (CONFIRMED_BY_TAP.has(type)) {  // a card in view must not make someone employed, or leave
+      return { colour: 'confirm', title: claims?.name || reasonText(refusal.reason)[0], confirm: commit,
+        detail: `${eventName(type)}${employerName() ? ` · ${employerName()}` : ''}：${t('核对本人后点“确认办理”。', 'Check it is them, then tap Confirm.')}` };
+    }
+    return commit();
+  }
+
+  async function recordCard(text, type, context, data, claims, refusal, seenKey) {
     await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
     if (refusal) return { colour: 'red', title: reasonText(refusal.reason)[0], detail: t('已记录，待审核。', 'Recorded for review.') };
     await remember(seenKey, claims.name);
-    return { colour: 'green', title: claims.name, detail: `${t('身份证尾号', 'ID ending')} ${claims.idLast4}`, claims };
+    const recorded = `${t('已记录', 'Recorded')}：${eventName(type)}${placeName() ? ` · ${placeName()}` : ''}`;
+    const detail = `${recorded} · ${t('身份证尾号', 'ID ending')} ${claims.idLast4}`;
+    if (type === 'station.arrived' && !(await rosteredHere(claims.serial))) {
+      return { colour: 'amber', title: `${claims.name} ${t('不在本批次名单', 'is not on this batch')}`,
+        detail: `${detail} · ${t('请核实后带往工作站。', 'Check, then take them to the workstation.')}`, claims };
+    }
+    return { colour: 'green', title: claims.name, detail, claims };
+  }
+
+  /** The employer an employment scan is for: the signed-in HR officer's own. */
+  function employerName() {
+    return me.employer_name || '';
+  }
+
+  /** The fair, batch or training scanned for, by name (what the verdict says was recorded where). */
+  function placeName() {
+    return mode.pick === 'action' ? '' : choices.find((c) => c.id === picked)?.name || '';
+  }
+
+  /** At the station: is the card's holder on the batch picked (its pulled roster)? */
+  async function rosteredHere(serial) {
+    const batch = (await db.get('records', ['batch', picked]))?.data;
+    if (!batch) return true;  // no roster on the phone yet: nothing to compare with
+    const workers = Object.fromEntries((await recordsOf(db, 'worker')).map((w) => [w.id, w]));
+    return onRoster(batch, workers, serial);
   }
 
   /** Where this phone keeps that it recorded this person for this fair, batch or month already. */
@@ -313,7 +380,13 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       await engine.outbox.add(type, { workerId: answer.worker.id, context, data, scannedBy: me.id });
       return { colour: 'green', title: answer.worker.name, detail: `${t('手工码', 'Card code')} ${code}` };
     } catch (error) {
-      return { colour: 'red', title: t('手工码无法核对', 'The card code cannot be checked'), detail: pick(error.message) };
+      if (!error.status) {  // no network: the short code names its holder only on the server
+        return { colour: 'red', title: t('手工码须联网核对', 'A card code needs the network'),
+          detail: t('没有记录。没有网络时，请扫卡上的二维码，或按姓名和身份证后四位查找。',
+            'Nothing recorded. Offline, scan the QR code on the card, or find the person by name and ID last 4.') };
+      }
+      return { colour: 'red', title: t('手工码无法核对，没有记录', 'The card code cannot be checked: nothing recorded'),
+        detail: errorText(error) };
     }
   }
 
@@ -321,7 +394,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     <section class="scan">
       <h2>${t(...mode.title)}</h2>
       <label>${t(...{ batch: ['批次', 'Batch'], fair: ['招聘会', 'Fair'], action: ['办理', 'What'], training: ['培训', 'Training'] }[mode.pick])}
-        <select name="pick" value=${picked} onChange=${pick}>
+        <select name="pick" value=${picked} onChange=${choose}>
           <option value="">${t('— 请选择 —', '— Choose —')}</option>
           ${choices.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
         </select>
@@ -336,13 +409,19 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         </label>
         <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
-      ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await byName(worker))} />`}
+      ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await failureShown(() => byName(worker)))} />`}
       ${mode.type(picked, extras) === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
           syncedAt=${engine.state.lastSyncAt} />`}
-      ${verdict && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
+      ${verdict && !verdict.confirm && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>
         ${verdict.colour !== 'red' && html`<div class="photo" aria-hidden="true"></div>`}
         <strong>${verdict.title}</strong><span>${verdict.detail}</span></div>`}
+      ${verdict?.confirm && html`<div class="verdict confirm" role="alertdialog" data-verdict="confirm">
+        <div class="photo" aria-hidden="true"></div>
+        <strong>${verdict.title}</strong><span>${verdict.detail}</span>
+        <div class="pair"><button type="button" data-confirm onClick=${confirmPending}>${t('确认办理', 'Confirm')}</button>
+          <button type="button" class="secondary" data-cancel onClick=${cancelPending}>${t('取消', 'Cancel')}</button></div>
+      </div>`}
     </section>`;
 }
 

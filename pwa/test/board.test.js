@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { boardFor } from '../app/lib/board.js';
+import { boardFor, onRoster } from '../app/lib/board.js';
 
 const batch = {
   status: 'departed',
@@ -33,4 +33,10 @@ test('the board counts this phone\'s scans and what other phones synced, by town
 test('before departure everyone on the roster is expected', () => {
   const board = boardFor({ ...batch, status: 'planned' }, workers, {});
   assert.equal(board.expected, 4);
+});
+
+test('a card is on the roster when its holder is: another batch\'s person or an unknown card is not', () => {
+  assert.equal(onRoster(batch, workers, 's-a'), true);
+  assert.equal(onRoster(batch, workers, 's-x'), false);  // pulled, but on no roster of this batch
+  assert.equal(onRoster(batch, workers, 's-unknown'), false);  // not among the pulled workers at all
 });

@@ -25,6 +25,8 @@ from schemas.auth import (
 from schemas.base import ErrorSchema
 from server.api.auth import current_user
 from server.domain.qr import qr_svg
+from server.extensions import db
+from server.models import Employer
 from server.models.types import utcnow
 from server.services import passkeys, registry
 
@@ -184,5 +186,7 @@ class PasskeyById(MethodView):
 
 
 def _me(user) -> dict:
+    employer = db.session.get(Employer, user.employer_id) if user.employer_id else None
     return {"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
-            "employer_id": user.employer_id, "station": user.station, "csrf_token": session.get("csrf", "")}
+            "employer_id": user.employer_id, "employer_name": employer.name if employer else None,
+            "station": user.station, "csrf_token": session.get("csrf", "")}

@@ -8,6 +8,7 @@ import uuid
 import qrcode
 from PIL import ImageOps
 
+from server.domain.fallback_codes import new_fallback_code
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
@@ -81,3 +82,38 @@ def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
     month = dt.datetime.now().astimezone().strftime("%Y-%m")
     assert [(e.worker_id, e.employer_id, e.data["month"]) for e in confirmed] == [(workers[0]["id"], employer, month)]
     db.session.rollback()
+
+
+def test_a_typed_card_code_always_gets_a_verdict_online_and_offline(page, site, auth):
+    """The short code printed under the QR: an unknown one online, and a good one with no network,
+    each end in a red verdict saying what to do — never in silence (it once threw in the page)."""
+    county = auth.tokens["county"]
+    db.session.rollback()
+    fair = todays_fair(site, county, "义岗川镇")
+    worker = register(site, county, 20, "手工码丁")
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    signed_in(page, site, auth, "义岗 招聘员", role="fair_staff", county_code="621121")
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+
+    unknown = next(c for c in (new_fallback_code() for _ in range(20)) if c != card["fallback_code"])
+    page.fill("#scan input[name=code]", f"{unknown[:5]}-{unknown[5:]}")
+    page.press("#scan input[name=code]", "Enter")
+    red = page.wait_for_selector(".verdict[data-verdict=red]")
+    assert "手工码无法核对" in red.inner_text() and "没有记录" in red.inner_text()
+    dismiss(page)
+
+    page.context.set_offline(True)
+    page.fill("#scan input[name=code]", card["fallback_code"])
+    page.press("#scan input[name=code]", "Enter")
+    offline = page.wait_for_selector(".verdict[data-verdict=red]")
+    assert "须联网" in offline.inner_text() and "按姓名" in offline.inner_text()
+    page.screenshot(path="/tmp/scan-card-code-offline.png")
+    dismiss(page)
+    page.context.set_offline(False)
+    page.fill("#scan input[name=code]", card["fallback_code"].lower())  # typed as it comes, in lower case
+    page.press("#scan input[name=code]", "Enter")
+    page.wait_for_selector(".verdict[data-verdict=green] >> text=手工码丁")
+    assert errors == []

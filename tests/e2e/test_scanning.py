@@ -38,6 +38,39 @@ def greeter_page(page, site, auth):
 
 
 
+def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_page, site, auth):
+    page, token = greeter_page, auth.tokens["county"]
+    db.session.rollback()
+    batch = batch_arriving_today(site, token, "通渭—福州 第4批")
+    cards = []
+    for n in (20, 21):
+        worker = register_earlier(site, token, {
+            "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
+            "home": {"county_code": "621121", "township": "平襄镇"},
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
+        cards.append((worker, http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"]))
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": [cards[0][0]["id"]]}, token=token)
+    db.session.rollback()
+    page.click("#sync-badge button")
+    page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
+    page.select_option("select[name=pick]", batch["id"])
+    page.fill("#scan input[name=code]", cards[0][1])
+    page.press("#scan input[name=code]", "Enter")
+    green = page.wait_for_selector(".verdict[data-verdict=green]")
+    assert "已记录：到站 · 通渭—福州 第4批" in green.inner_text()
+    dismiss(page)
+    page.fill("#scan input[name=code]", cards[1][1])  # on no batch: recorded, but not the same green
+    page.press("#scan input[name=code]", "Enter")
+    amber = page.wait_for_selector(".verdict[data-verdict=amber]")
+    assert "到站21 不在本批次名单" in amber.inner_text() and "已记录：到站" in amber.inner_text()
+    page.screenshot(path="/tmp/scan-not-on-batch.png")
+    dismiss(page)
+    page.wait_for_selector("#sync-badge[data-queued='0']")  # both went to the server
+    db.session.rollback()
+    assert db.session.query(Event).filter_by(type="station.arrived").count() == 2
+    db.session.rollback()
+
+
 def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth):
     page, token = greeter_page, auth.tokens["county"]
     employer = auth.employer_id()
@@ -121,7 +154,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     page.wait_for_selector("#sync-badge[data-queued='0']")
     page.click("#sync-badge button")  # the signing keys, to check cards on the phone
 
-    def scan(action, **fields):
+    def scan(action, recorded, tap=True, **fields):
         page.select_option("select[name=pick]", action)
         for name, value in fields.items():
             if name == "reason":
@@ -130,12 +163,27 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
                 page.fill(f"input[name={name}]", value)
         page.fill("#scan input[name=code]", card)
         page.press("#scan input[name=code]", "Enter")
-        page.wait_for_selector(".verdict[data-verdict=green]")
+        if tap:  # a change of employment waits for the clerk's tap, naming what it will record
+            asking = page.wait_for_selector(".verdict[data-verdict=confirm]")
+            assert recorded in asking.inner_text() and "闽江纺织" in asking.inner_text()
+            page.click(".verdict button[data-confirm]")
+        green = page.wait_for_selector(".verdict[data-verdict=green]")
+        assert f"已记录：{recorded}" in green.inner_text()
         dismiss(page)
 
-    scan("employer.onboarded", wage="4200")
-    scan("employment.confirmed")
-    scan("employment.ended", reason="homesick")
+    scan("employer.onboarded", "入职", wage="4200")
+    scan("employment.confirmed", "在岗确认", tap=False)  # a monthly confirmation changes nothing: no tap
+    # Separation: cancelled once (nothing recorded), then confirmed.
+    page.select_option("select[name=pick]", "employment.ended")
+    page.select_option("select[name=reason]", "homesick")
+    page.fill("#scan input[name=code]", card)
+    page.press("#scan input[name=code]", "Enter")
+    page.wait_for_selector(".verdict[data-verdict=confirm]")
+    page.screenshot(path="/tmp/scan-confirm-separation.png")
+    page.click(".verdict button[data-cancel]")
+    page.wait_for_selector(".verdict[data-verdict=amber] >> text=已取消")
+    dismiss(page)
+    scan("employment.ended", "离职", reason="homesick")
     page.click("#sync-badge button")
     page.wait_for_selector("#sync-badge[data-queued='0']")
     db.session.rollback()
@@ -143,6 +191,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     assert events["employer.onboarded"].data["wage"] == 4200 and events["employer.onboarded"].employer_id == employer
     assert events["employment.confirmed"].data["month"] == dt.date.today().isoformat()[:7]
     assert events["employment.ended"].data["reason"] == "homesick"
+    assert db.session.query(Event).filter_by(worker_id=worker["id"], type="employment.ended").count() == 1  # not the cancelled one
     assert events["employer.onboarded"].flags == []  # met at the station: nothing for a reviewer
     db.session.rollback()
 

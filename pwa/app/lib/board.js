@@ -38,3 +38,9 @@ export function boardFor(batch, workers, scanned) {
     arrivedIds: expected.filter((m) => !missing.includes(m)).map((m) => m.worker_id),
   };
 }
+
+/** Is the holder of the card `serial` on the batch's roster? (`workers`: the pulled summaries.) */
+export function onRoster(batch, workers, serial) {
+  const holder = Object.values(workers).find((w) => w.card_serial === serial);
+  return Boolean(holder) && batch.roster.some((m) => m.worker_id === holder.id);
+}
