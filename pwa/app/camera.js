@@ -48,7 +48,7 @@ export function Camera({ onCode }) {
       video.current.srcObject = stream;
       await video.current.play();
       timer = setInterval(async () => {
-        if (busy || video.current.readyState < 2) return;
+        if (busy || document.hidden || video.current.readyState < 2) return;  // no decoding in a pocket
         busy = true;
         const takenAt = performance.now();
         const frame = await createImageBitmap(video.current);

@@ -30,7 +30,8 @@ const html = htm.bind(h);
 export async function fetchHealth() {
   try {
     const response = await fetch('/api/health', { headers: { Accept: 'application/json' } });
-    return response.ok ? 'ok' : 'down';
+    const body = await response.json().catch(() => null);  // a captive portal answers 200 with a page
+    return response.ok && body?.status === 'ok' && body?.database === 'ok' ? 'ok' : 'down';
   } catch {
     return 'offline';
   }
@@ -175,7 +176,7 @@ function App({ engine }) {
       await engine.outbox.db.put('meta', found, 'me');
       setMe(found);
     }).catch(async () => setMe((await engine.outbox.db.get('meta', 'me')) || null));
-    engine.outbox.count().then((queued) => setSyncState({ ...engine.state, queued }));
+    engine.restore().then((state) => setSyncState({ ...state }));  // after an offline reload: when it last synced
   }, []);
 
   async function sync() {
@@ -196,8 +197,17 @@ function App({ engine }) {
     if (!me) return undefined;
     sync();
     const timer = setInterval(() => { if (Date.now() >= (engine.nextTry || 0)) sync(); }, SYNC_EVERY_MS);  // pulls too
+    const offline = () => setHealth('offline');  // the chip says so at once, not at the next failed sync
+    const shown = () => { if (document.visibilityState === 'visible') sync(); };  // back from the pocket
     window.addEventListener('online', sync);
-    return () => { clearInterval(timer); window.removeEventListener('online', sync); };
+    window.addEventListener('offline', offline);
+    document.addEventListener('visibilitychange', shown);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', sync);
+      window.removeEventListener('offline', offline);
+      document.removeEventListener('visibilitychange', shown);
+    };
   }, [me]);
   async function scanned() {
     setSyncState({ ...engine.state, queued: await engine.outbox.count() });

@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
-import { idNumberProblem, maskIdNumber, phoneProblem } from './lib/idnumber.js';
+import { MINIMUM_WORKING_AGE, ageOn, idNumberProblem, maskIdNumber, phoneProblem } from './lib/idnumber.js';
+import { recordsOf } from './lib/sync.js';
 import { PASS_DAYS, passSvg, temporaryPass } from './lib/temporary.js';
 import { Message, errorText, html } from './ui.js';
 
@@ -26,6 +27,7 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
   const [reference, setReference] = useState(undefined);
   const [problem, setProblem] = useState('');
   const [registered, setRegistered] = useState(null);
+  const [warned, setWarned] = useState('');  // the ID number warned about: a second tap registers it
   useEffect(() => { if (open) referenceData(db).then((found) => setReference(found || null)); }, [open]);
 
   if (registered) return html`<${PassSheet} registered=${registered} onDone=${() => { setRegistered(null); setOpen(false); }} />`;
@@ -49,6 +51,12 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
     }
     const workerId = crypto.randomUUID();
     const idNumber = value('id_number').toUpperCase();
+    const warnings = await registrationWarnings(idNumber, value('name'));
+    if (warnings.length && warned !== idNumber) {  // said once, loudly; the clerk decides
+      setWarned(idNumber);
+      setProblem(`${warnings.join(' ')} ${t('核实后再点一次“登记并签到”。', 'Check, then tap Register again.')}`);
+      return;
+    }
     const data = {
       name: value('name'), id_number: idNumber, phone: value('phone') || null,
       home: { county_code: value('county_code'), ...(value('township') && { township: value('township') }),
@@ -64,8 +72,27 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
     await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: data.name, where: fair.name },
       `seen:fair.checked_in:${fair.id}:pass-${workerId}`);
     setProblem('');
+    setWarned('');
     setRegistered(kept);
     onScanned();
+  }
+
+  /** What the clerk must know before registering: under 16; someone of this name and ID number
+   * already on this phone (pulled, or registered here). */
+  async function registrationWarnings(idNumber, name) {
+    const found = [];
+    const age = ageOn(idNumber);
+    if (age < MINIMUM_WORKING_AGE) {
+      found.push(t(`此人未满16周岁（${age}岁）：依法不得录用，登记前请核实。`,
+        `Under 16 (${age}): the law forbids employing them; check before registering.`));
+    }
+    const masked = maskIdNumber(idNumber);
+    const same = (await recordsOf(db, 'worker')).find((w) => w.id_masked === masked && w.name === name);
+    if (same) {
+      found.push(t(`${name}（${masked}）可能已经登记过，请改用其卡或按姓名查找。`,
+        `${name} (${masked}) seems registered already: use their card, or find them by name.`));
+    }
+    return found;
   }
 
   const counties = reference?.regions?.origin?.counties || [];

@@ -568,10 +568,12 @@ function localDay() {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
+let audio = null;  // one for the page: a phone allows only a few, and 500 arrivals would make 500
+
 function signal(colour) {
   navigator.vibrate?.(colour === 'green' ? 80 : colour === 'amber' ? [80, 80, 80] : [300, 100, 300]);
   try {
-    const audio = new AudioContext();
+    audio ||= new AudioContext();
     const tone = audio.createOscillator();
     tone.frequency.value = colour === 'green' ? 880 : colour === 'amber' ? 600 : 220;
     tone.connect(audio.destination);

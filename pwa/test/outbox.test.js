@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { Outbox, localIso, openLocal } from '../app/lib/outbox.js';
-import { SyncEngine, recordsOf } from '../app/lib/sync.js';
+import { OFFLINE, SyncEngine, recordsOf } from '../app/lib/sync.js';
 
 let databases = 0;
 const fresh = async () => new Outbox(await openLocal(`test-${(databases += 1)}`));
@@ -107,4 +107,45 @@ test('the engine sends one push at a time: asked again meanwhile, it goes once m
   assert.equal(most, 1);  // never two requests at once
   assert.equal(pushes, 1);  // the second run found the queue empty
   assert.deepEqual(runs.map((state) => state.queued), [0, 0, 0]);
+});
+
+test('no network is said in words, and the last sync is remembered across a reload', async () => {
+  const outbox = await fresh();
+  await outbox.add('station.arrived', { credential: 'LP1:1' });
+  const offline = new SyncEngine({ outbox, send: async () => { throw new TypeError('Failed to fetch'); } });
+  const state = await offline.syncNow();
+  assert.equal(state.error, OFFLINE);  // not the browser's "Failed to fetch"
+  assert.ok(!state.error.includes('Failed to fetch'));
+  const online = new SyncEngine({ outbox, send: async (path, { body }) => (path === '/api/sync/push'
+    ? { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })) } }
+    : { status: 200, body: { changes: [], cursor: 'c', more: false } }), now: () => new Date('2026-12-02T01:30:00Z') });
+  await online.syncNow();
+  const reloaded = new SyncEngine({ outbox, send: offline.send });  // the page opened again, offline
+  assert.equal(reloaded.state.lastSyncAt, null);
+  assert.deepEqual(await reloaded.restore(), { queued: 0, lastSyncAt: '2026-12-02T01:30:00.000Z', error: null });
+});
+
+test('a push too big for the server is sent in halves; an answer that settles nothing ends the round', async () => {
+  const outbox = await fresh();
+  for (let i = 0; i < 5; i += 1) await outbox.add('station.arrived', { credential: `LP1:${i}` });
+  const sizes = [];
+  const halving = new SyncEngine({ outbox, send: async (path, { body }) => {
+    if (path !== '/api/sync/push') return { status: 200, body: { changes: [], cursor: 'c', more: false } };
+    sizes.push(body.events.length);
+    if (body.events.length > 2) return { status: 413, body: { code: 'request_entity_too_large' } };
+    return { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })) } };
+  } });
+  assert.equal((await halving.syncNow()).queued, 0);
+  assert.deepEqual(sizes, [5, 3, 2, 2, 1]);  // 5 refused, 3 refused, then 2 at a time
+  await outbox.add('station.arrived', { credential: 'LP1:9' });
+  let pushes = 0;
+  const confused = new SyncEngine({ outbox, send: async (path) => {
+    if (path !== '/api/sync/push') return { status: 200, body: { changes: [], cursor: 'c', more: false } };
+    pushes += 1;
+    return { status: 200, body: { results: [{ id: 'someone-else', status: 'accepted' }] } };
+  } });
+  const state = await confused.syncNow();
+  assert.equal(pushes, 1);  // once, not forever
+  assert.equal(state.queued, 1);
+  assert.match(state.error, /对不上/);
 });

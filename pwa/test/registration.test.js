@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { checkCharacter, idNumberProblem, maskIdNumber, phoneProblem } from '../app/lib/idnumber.js';
+import { ageOn, checkCharacter, idNumberProblem, maskIdNumber, phoneProblem } from '../app/lib/idnumber.js';
 import { passSvg, passWorkerId, temporaryPass } from '../app/lib/temporary.js';
 
 const VALID = `62112119850307123${checkCharacter('62112119850307123')}`;
@@ -35,4 +35,11 @@ test('a temporary pass names the worker id the phone made, and nothing else read
   assert.equal(passWorkerId('LP1:ABC'), null);
   assert.equal(passWorkerId(`${pass}X`), null);
   assert.match(passSvg(pass), /^<svg[^>]*viewBox/);
+});
+
+test('an age from the ID number, in whole years, on the day of the birthday and the day before', () => {
+  const number = '621121201203071234';  // born 2012-03-07
+  assert.equal(ageOn(number, new Date(2026, 2, 6)), 13);
+  assert.equal(ageOn(number, new Date(2026, 2, 7)), 14);
+  assert.equal(ageOn('621121198503071234', new Date(2026, 11, 2)), 41);
 });

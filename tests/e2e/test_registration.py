@@ -6,7 +6,7 @@ import datetime as dt
 
 from server.extensions import db
 from server.models import Event, Worker
-from tests.conftest import make_id_number
+from tests.conftest import http_json, make_id_number
 from tests.e2e.conftest import scan, signed_in, sync, todays_fair
 
 HAS_REFERENCE = """() => new Promise((resolve) => {
@@ -65,3 +65,43 @@ def test_an_offline_registration_gives_a_temporary_pass_that_works_and_then_a_ca
     assert [e.type for e in events] == ["worker.registered", "fair.checked_in", "credential.issued", "fair.intent_signed"]
     assert events[-1].flags == ["temporary_pass"] and events[-1].raw_code == pass_text
     db.session.rollback()
+
+
+def test_registering_a_child_or_someone_already_on_the_phone_warns_first(page, site, auth):
+    """A 14-year-old, or a person this phone already has (pulled, registered on another phone),
+    is not registered on the first tap: the clerk is told why, and a second tap decides."""
+    county = auth.tokens["county"]
+    db.session.rollback()
+    fair = todays_fair(site, county, "华家岭镇")
+    known = make_id_number(sequence=556, birth=dt.date(1991, 2, 2))
+    status, _ = http_json("POST", f"{site}/api/workers", {
+        "name": "马已登", "id_number": known, "home": {"county_code": "621121", "township": "华家岭镇"},
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=county)
+    assert status == 201
+    signed_in(page, site, auth, "华家岭 招聘员", role="fair_staff", county_code="621121")
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+    page.wait_for_function(HAS_REFERENCE)
+    page.context.set_offline(True)
+    page.click("#register-here")
+    today = dt.date.today()
+    child = make_id_number(sequence=557, birth=today.replace(year=today.year - 14) - dt.timedelta(days=3))
+    page.fill("#register input[name=name]", "马小")
+    page.fill("#register input[name=id_number]", child)
+    page.check("#register input[name=consent]")
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#register-problem >> text=未满16周岁（14岁）")
+    page.screenshot(path="/tmp/register-under-16.png")
+    assert page.get_attribute("#sync-badge", "data-queued") == "0"  # nothing queued on the first tap
+    page.click("#register button[type=submit]")  # the clerk checked: a second tap registers
+    page.wait_for_selector("#pass img")
+    page.wait_for_selector("#sync-badge[data-queued='2']")
+    page.click("#pass-done")
+
+    page.click("#register-here")
+    page.fill("#register input[name=name]", "马已登")
+    page.fill("#register input[name=id_number]", known)
+    page.check("#register input[name=consent]")
+    page.click("#register button[type=submit]")
+    page.wait_for_selector("#register-problem >> text=可能已经登记过")
+    assert page.get_attribute("#sync-badge", "data-queued") == "2"

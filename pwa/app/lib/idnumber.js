@@ -34,3 +34,12 @@ export function phoneProblem(text) {
 export function maskIdNumber(number) {
   return `${number.slice(0, 6)}********${number.slice(-4)}`;
 }
+
+/** Whole years of age on `today` (a Date) of the holder of a well-formed ID number. */
+export function ageOn(number, today = new Date()) {
+  const [year, month, day] = [number.slice(6, 10), number.slice(10, 12), number.slice(12, 14)].map(Number);
+  const [y, m, d] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+  return y - year - ((m < month || (m === month && d < day)) ? 1 : 0);
+}
+
+export const MINIMUM_WORKING_AGE = 16;  // the Labour Law: no one younger may be employed

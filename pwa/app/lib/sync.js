@@ -4,6 +4,8 @@
 const BATCH = 500;
 const RETRY_STATUSES = new Set([401, 403, 408, 409, 413, 425, 429, 500, 502, 503, 504]);
 
+export const OFFLINE = '没有网络：记录都保存在本机，联网后自动上传。 No network: everything is kept on this phone and sent once it is back.';
+
 export class SyncEngine {
   /** `send(path, {method, body, raw, headers})` answers `{status, body}` and throws on a network
    * failure; `key` (a DeviceKey) signs each push, so the server takes it as this phone's. */
@@ -39,15 +41,24 @@ export class SyncEngine {
     }
   }
 
+  /** What the phone knew when it was last open: when it last synced (kept across reloads). */
+  async restore() {
+    this.state = { ...this.state, lastSyncAt: (await this.outbox.db.get('meta', 'lastSyncAt')) || null,
+      queued: await this.outbox.count() };
+    return this.state;
+  }
+
   async once() {
     try {
       await this.push();
       await this.pull();
       this.failures = 0;
-      this.state = { ...this.state, lastSyncAt: this.now().toISOString(), error: null };
+      const at = this.now().toISOString();
+      await this.outbox.db.put('meta', at, 'lastSyncAt');
+      this.state = { ...this.state, lastSyncAt: at, error: null };
     } catch (error) {
-      this.failures += 1;
-      this.state = { ...this.state, error: error.message };
+      this.failures += 1;  // fetch rejects with a TypeError when there is no network: say so in words
+      this.state = { ...this.state, error: error instanceof TypeError ? OFFLINE : error.message };
     }
     this.nextTry = Date.now() + this.backoff();
     this.state.queued = await this.outbox.count();
@@ -56,10 +67,16 @@ export class SyncEngine {
 
   async push() {
     const deviceId = await this.outbox.deviceId();
+    let size = BATCH;
     for (;;) {
-      const events = await this.outbox.pending(BATCH);
+      const events = await this.outbox.pending(size);
       if (!events.length) return;
+      const before = await this.outbox.count();
       let answer = await this.sendPush(deviceId, events);
+      if (answer.status === 413 && events.length > 1) {  // too big for the server: half as many, again
+        size = Math.ceil(events.length / 2);
+        continue;
+      }
       if (answer.status === 409 && answer.body?.code === 'device_clock_off' && this.key) {
         await this.key.learnServerTime(answer.body.server_time);  // this phone's clock is off: sign again at the server's time
         answer = await this.sendPush(deviceId, events);
@@ -71,6 +88,10 @@ export class SyncEngine {
       }
       if (this.key && answer.body.server_time) await this.key.learnServerTime(answer.body.server_time);
       await this.outbox.settle(events, answer.body.results);
+      if (await this.outbox.count() >= before) {  // the answer settled nothing: stop this round, not loop
+        throw new Error('服务器的回答与所发记录对不上，记录仍在本机，稍后再试。'
+          + ' The server\'s answer did not match what was sent: everything stays queued; will retry.');
+      }
     }
   }
 
