@@ -16,7 +16,7 @@ import { Message, errorText } from './ui.js';
 import { boardFor, onRoster } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
-import { eventName } from './worker.js';
+import { eventName, statusName } from './worker.js';
 
 const html = htm.bind(h);
 
@@ -78,6 +78,7 @@ function TrainingFields({ extras, setExtras }) {
 function FairFields({ picked, db, extras, setExtras, version, engine, me, onScanned }) {
   const [fair, setFair] = useState(null);
   const [counts, setCounts] = useState(null);
+  const [registrations, setRegistrations] = useState(0);  // one registered on the spot counts as checked in here
   useEffect(() => { db.get('records', ['fair', picked]).then((row) => setFair(row?.data || null)); }, [picked]);
   useEffect(() => {
     (async () => {
@@ -87,7 +88,7 @@ function FairFields({ picked, db, extras, setExtras, version, engine, me, onScan
       try { all = (await apiFetch(`/api/fairs/${picked}`)).counts; } catch { all = null; }  // offline: this phone's only
       setCounts({ checked: Object.keys(checked).length, signed: Object.keys(signed).length, all });
     })();
-  }, [picked, version]);  // again after each scan
+  }, [picked, version, registrations]);  // again after each scan or registration
   const set = (key) => (event) => setExtras({ ...extras, [key]: event.target.value, ...(key === 'employer_id' && { posting_id: '' }) });
   const postings = (fair?.postings || []).filter((p) => p.employer_id === extras.employer_id);
   return html`
@@ -109,7 +110,8 @@ function FairFields({ picked, db, extras, setExtras, version, engine, me, onScan
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}${t('元', ' yuan')}</option>`)}
       </select></label>`}
     ${fair && (extras.action || 'fair.checked_in') === 'fair.checked_in' && html`<${RegisterOnTheSpot} db=${db}
-        outbox=${engine.outbox} fair=${fair} me=${me} onScanned=${onScanned} />`}`;
+        outbox=${engine.outbox} fair=${fair} me=${me}
+        onScanned=${() => { setRegistrations((n) => n + 1); onScanned(); }} />`}`;
 }
 
 function employmentData(picked, extras) {
@@ -359,7 +361,10 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     if (earlier) return earlier;
     await engine.outbox.add(type, { workerId: worker.id, context, data, scannedBy: me.id });
     await remember(seenKey, worker.name);
-    return { colour: 'amber', title: worker.name, detail: t('按姓名记录：请核对本人身份证。', 'Recorded by name: check the ID card.') };
+    const already = ['arrived', 'employed'].includes(worker.status) && type.startsWith('fair.')
+      ? t(`注意：此人记录为“${statusName(worker.status)}”，请核实是否本人。`, `Note: on record as ${statusName(worker.status)}: check it is them.`) : '';
+    return { colour: 'amber', title: worker.name,
+      detail: `${t('已记录', 'Recorded')}：${eventName(type)} · ${t('按姓名记录：请核对本人身份证。', 'by name: check the ID card.')} ${already}` };
   }
 
   /** A temporary pass: nobody signed it, so amber — look at the ID card — and the server flags it. */
@@ -448,7 +453,8 @@ function FindByName({ db, onPick }) {
         <button type="submit">${t('查找', 'Find')}</button>
       </form>
       ${found && html`<ul class="list">${found.map((w) => html`<li><button type="button" class="link" data-worker=${w.id}
-          onClick=${() => { setFound(null); onPick(w); }}>${w.name} ${w.id_masked} · ${w.home?.township || ''}</button></li>`)}
+          onClick=${() => { setFound(null); onPick(w); }}>${w.name} ${w.id_masked} · ${w.home?.township || ''}
+          · ${statusName(w.status)}</button></li>`)}
         ${!found.length && html`<li>${t('本机没有找到此人。', 'Not on this phone.')}</li>`}</ul>`}
     </details>`;
 }
@@ -483,7 +489,8 @@ function Board({ db, batchId, version, syncedAt }) {
         employer_id: handover.employer, representative: handover.representative, worker_ids: board.arrivedIds } });
       setHandover({ ...handover, message: t(`已交接 ${done.worker_ids.length} 人。`, `Handed over: ${done.worker_ids.length}.`) });
     } catch (error) {
-      setHandover({ ...handover, message: error.status ? pick(error.message) : t('交接需要联网。', 'A hand-over needs the network.') });
+      // the server's reasons field by field ("已经交接过"), not only its "correct the fields marked"
+      setHandover({ ...handover, message: error.status ? errorText(error) : t('交接需要联网。', 'A hand-over needs the network.') });
     }
   }
 

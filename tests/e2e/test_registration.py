@@ -96,6 +96,7 @@ def test_registering_a_child_or_someone_already_on_the_phone_warns_first(page, s
     page.click("#register button[type=submit]")  # the clerk checked: a second tap registers
     page.wait_for_selector("#pass img")
     page.wait_for_selector("#sync-badge[data-queued='2']")
+    page.wait_for_selector("#fair-counts[data-checked='1']")  # registered here: checked in here
     page.click("#pass-done")
 
     page.click("#register-here")

@@ -50,6 +50,7 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
     page.fill("#find-by-name input[name=name]", "没卡")
     page.fill("#find-by-name input[name=last4]", make_id_number(sequence=702, birth=dt.date(1992, 3, 3))[-4:])
     page.click("#find-by-name button[type=submit]")
+    assert "已登记" in page.inner_text(f"#find-by-name [data-worker='{workers[2]['id']}']")  # with where they stand
     page.click(f"#find-by-name [data-worker='{workers[2]['id']}']")
     page.wait_for_selector(".verdict[data-verdict=amber] >> text=没卡丙")
     dismiss(page)
@@ -117,3 +118,29 @@ def test_a_typed_card_code_always_gets_a_verdict_online_and_offline(page, site, 
     page.press("#scan input[name=code]", "Enter")
     page.wait_for_selector(".verdict[data-verdict=green] >> text=手工码丁")
     assert errors == []
+
+
+def test_found_by_name_at_a_fair_someone_at_work_in_fuzhou_is_pointed_out(page, site, auth):
+    county, employer = auth.tokens["county"], auth.employer_id()
+    db.session.rollback()
+    fair = todays_fair(site, county, "首阳镇")
+    worker = register(site, county, 30, "在岗戊")
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]["qr"]
+    hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    for who, device, type, context in (("greeter", "station-phone", "station.arrived", {"station": "福州站"}),
+                                       ("employer", "hr-phone", "employer.onboarded", {"employer_id": employer})):
+        status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": device, "events": [{
+            "id": str(uuid.uuid4()), "type": type, "device_seq": 1, "occurred_at": hour_ago, "credential": card,
+            "context": context, "data": {}}]}, token=auth.tokens[who])
+        assert status == 200 and body["results"][0]["status"] == "accepted", body
+    signed_in(page, site, auth, "首阳 招聘员二", role="fair_staff", county_code="621121")
+    page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
+    page.select_option("select[name=pick]", fair["id"])
+    page.click("#find-by-name summary")
+    page.fill("#find-by-name input[name=name]", "在岗")
+    page.fill("#find-by-name input[name=last4]", make_id_number(sequence=730, birth=dt.date(1992, 3, 3))[-4:])
+    page.click("#find-by-name button[type=submit]")
+    assert "在岗" in page.inner_text(f"#find-by-name [data-worker='{worker['id']}']")
+    page.click(f"#find-by-name [data-worker='{worker['id']}']")
+    amber = page.wait_for_selector(".verdict[data-verdict=amber]")
+    assert "注意：此人记录为“在岗”" in amber.inner_text()

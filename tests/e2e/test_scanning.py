@@ -40,8 +40,9 @@ def greeter_page(page, site, auth):
 
 def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_page, site, auth):
     page, token = greeter_page, auth.tokens["county"]
+    employer = auth.employer_id()
     db.session.rollback()
-    batch = batch_arriving_today(site, token, "通渭—福州 第4批")
+    batch = batch_arriving_today(site, token, "通渭—福州 第4批", employer_ids=[employer])
     cards = []
     for n in (20, 21):
         worker = register_earlier(site, token, {
@@ -75,6 +76,13 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     # Back from the pocket, it syncs at once (not at the next half-minute tick: 3 s is the bound).
     with page.expect_request(lambda request: "/api/sync/pull" in request.url, timeout=3000):
         page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    # The hand-over, twice: the second says why it was refused, not only "correct the fields marked".
+    page.select_option("#board form select", employer)
+    page.fill("#board form input", "闽江 人事 林")
+    page.click("#board form button[type=submit]")
+    page.wait_for_selector("#board form .message >> text=已交接 1 人")
+    page.click("#board form button[type=submit]")
+    page.wait_for_selector("#board form .message >> text=已经交接过")
     db.session.rollback()
     assert db.session.query(Event).filter_by(type="station.arrived").count() == 2
     db.session.rollback()
