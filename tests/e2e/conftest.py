@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 
 import pytest
-import time_machine
 
 from server.domain.base45 import b45decode, b45encode
 from tests.conftest import REGISTERED_AT, http_json
@@ -154,10 +154,21 @@ def onboard_reviewed(site, auth, onboardings: list[dict], *, employer="employer"
         assert status == 200, reviewed
 
 
-def register_earlier(site, token, person: dict) -> dict:
-    """The office registered ``person`` early in the year (the server's clock travels there): the
-    scans a test replays from the last months come after it, as they must."""
-    with time_machine.travel(REGISTERED_AT, tick=True):
-        status, worker = http_json("POST", f"{site}/api/workers", person, token=token)
-    assert status == 201, worker
-    return worker
+def register_earlier(site, token, person: dict, device: str = "county-desk") -> dict:
+    """``person`` registered early in the year, by a phone that synced it only now: the scans a
+    test replays from the last months come after the registration, as they must. (Not by moving
+    the server's clock: a browser signed in meanwhile would find its session cookie from the future.)"""
+    status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": device, "events": [{
+        "id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": _next_seq(device),
+        "occurred_at": REGISTERED_AT.isoformat(), "worker_id": str(uuid.uuid4()), "context": {}, "data": person}]},
+        token=token)
+    assert status == 200 and body["results"][0]["status"] == "accepted", body
+    return {"id": body["results"][0]["worker_id"], "name": person["name"]}
+
+
+_SEQS: dict[str, int] = {}
+
+
+def _next_seq(device: str) -> int:
+    _SEQS[device] = _SEQS.get(device, 0) + 1
+    return _SEQS[device]

@@ -6,13 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
-import time_machine
 from openpyxl import Workbook
 
 from server.extensions import db
 from server.models import Event, Fair, Payout, ReviewDecision, User
-from tests.conftest import REGISTERED_AT, http_json, make_id_number
-from tests.e2e.conftest import onboard_reviewed, scan, signed_in, sync
+from tests.conftest import http_json, make_id_number
+from tests.e2e.conftest import onboard_reviewed, register_earlier, scan, signed_in, sync
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -38,31 +37,37 @@ def open_view(page, view):
 
 
 def register(site, auth, n, township="平襄镇", name=None, poor_household=False) -> dict:
-    """Registered by the office early in the year (the clock travels there: a scan before the
-    registration would be refused, and the tests replay histories of the last months)."""
-    with time_machine.travel(REGISTERED_AT, tick=True):
-        status, worker = http_json("POST", f"{site}/api/workers", {
-            "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
-            "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
-            "poor_household": poor_household,
-            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
-    assert status == 201, worker
-    return worker
+    """Registered early in the year (``register_earlier``): the tests replay histories of the last months."""
+    return register_earlier(site, auth.tokens["county"], {
+        "name": name or f"工人{n:02d}", "id_number": make_id_number(sequence=300 + n, birth=dt.date(1988, 5, 1)),
+        "phone": f"1390000{n:04d}", "home": {"county_code": "621121", "township": township},
+        "poor_household": poor_household, "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
 
 
 def push(site, auth, who, events):
-    """Envelopes pushed by ``who``, each reaching the server the minute it was made (the clock
-    travels: a scan sent more than a week late is ``late`` evidence); an employer's onboardings by
-    worker id first, each accepted by the workstation (``onboard_reviewed``), as they must to count."""
+    """Envelopes pushed by ``who`` today (a history replayed: what pays is ``late`` evidence, which
+    ``accept_late`` settles); an employer's onboardings by worker id first, each accepted by the
+    workstation (``onboard_reviewed``), as they must to count."""
     onboardings = [e for e in events if who == "employer" and e["type"] == "employer.onboarded"]
     if onboardings:
         onboard_reviewed(site, auth, onboardings)
         events = [e for e in events if e not in onboardings]
-    for event in events:
-        with time_machine.travel(dt.datetime.fromisoformat(event["occurred_at"]) + dt.timedelta(minutes=1), tick=True):
-            status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": f"{who}-phone", "events": [event]},
-                                     token=auth.tokens[who])
+    if events:
+        status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": f"{who}-phone", "events": events},
+                                 token=auth.tokens[who])
         assert status == 200 and all(r["status"] == "accepted" for r in body["results"]), body
+
+
+def accept_doubts(site, auth, worker_id, reviewer="county", keep=("keyed",)):
+    """A reviewer who made none of them accepts the worker's doubtful evidence, but for any with a
+    reason in ``keep``."""
+    status, queue = http_json("GET", f"{site}/api/reviews?per_page=200", token=auth.tokens[reviewer])
+    assert status == 200, queue
+    for item in queue["items"]:
+        if item["worker"]["id"] == worker_id and not set(item["reasons"]) & set(keep):
+            status, body = http_json("POST", f"{site}/api/reviews/{item['event_id']}",
+                                     {"outcome": "accepted", "note": "电话核实在岗"}, token=auth.tokens[reviewer])
+            assert status == 200, body
 
 
 def envelope(type, worker_id, seq, at, context, data=None, card=None):
@@ -321,6 +326,9 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     push(site, auth, "workstation", [envelope("employment.confirmed", keyed["id"], 11 + n, day0 + dt.timedelta(days=d),
                                               {"employer_id": employer}, card=keyed_card)
                                      for n, d in enumerate((10, 40, 70))])
+    # Replayed today, the scans are late: the county's reviewer accepts them, but the keyed-in ticks.
+    accept_doubts(site, auth, worker["id"])
+    accept_doubts(site, auth, keyed["id"])
     year = dt.datetime.now(TZ).year
     assert http_json("PUT", f"{site}/api/targets/621121/{year}", {"transfers": 3000, "arrivals": 2800,
                      "stable_3_months": 2000}, token=auth.tokens["admin"])[0] == 200
