@@ -5,6 +5,7 @@ Changes made with the session cookie must also carry the session's CSRF token in
 """
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from flask import current_app, g, request, session
@@ -61,6 +62,13 @@ def authenticate() -> None:
 
 def current_user() -> User:
     return g.user
+
+
+def passkey_assertion_at() -> dt.datetime | None:
+    """When this session last signed in with a passkey (a Bearer token never did): what a reveal,
+    an export with ID numbers or a worker's own export asks to be minutes old."""
+    assertion = session.get("assertion_at")
+    return dt.datetime.fromisoformat(assertion) if assertion else None
 
 
 def _session_user() -> User | None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from urllib.parse import urlencode
@@ -23,7 +22,7 @@ from schemas.auth import (
     WorkerInvitationInSchema,
 )
 from schemas.base import ErrorSchema
-from server.api.auth import current_user
+from server.api.auth import current_user, passkey_assertion_at
 from server.domain.qr import qr_svg
 from server.extensions import db
 from server.models import Employer
@@ -158,9 +157,7 @@ class MyExport(MethodView):
     def get(self):
         """For a worker: a copy of everything kept about me (including my full ID number), after a
         fresh passkey sign-in."""
-        assertion = session.get("assertion_at")
-        return jsonify(registry.export_own_record(
-            current_user(), assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None))
+        return jsonify(registry.export_own_record(current_user(), assertion_at=passkey_assertion_at()))
 
 
 @blp.route("/passkeys")

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Response, request, session
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.rosters import CheckSchema, ExportArgsSchema, ImportSchema, ReportArgsSchema, UploadSchema
-from server.api.auth import current_user
+from server.api.auth import current_user, passkey_assertion_at
 from server.domain import calendar
 from server.services import exports, imports
 
@@ -89,10 +87,9 @@ class WorkersExport(MethodView):
     @file_formats(blp, "xlsx", "csv")
     def get(self, args):
         """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason`` (audited)."""
-        assertion = session.get("assertion_at")
         fmt = args.pop("format")
         body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
-                                      assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)
+                                      assertion_at=passkey_assertion_at())
         return download(body, fmt, f"workers-{calendar.today().isoformat()}")
 
 

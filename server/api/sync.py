@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import g, jsonify, request, session
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -23,7 +21,7 @@ from schemas.sync import (
     ReasonSchema,
 )
 from schemas.workers import RevealedSchema, RevealSchema
-from server.api.auth import current_user
+from server.api.auth import current_user, passkey_assertion_at
 from server.services import sync
 
 blp = Blueprint("sync", __name__, url_prefix="/api", description=(
@@ -91,10 +89,8 @@ class QuarantineRevealId(MethodView):
     def post(self, data, entry_id):
         """The full ID number a quarantined registration carried, with a stated reason, after a fresh
         passkey sign-in; audited (the entry answers it masked)."""
-        assertion = session.get("assertion_at")
-        return {"id_number": sync.reveal_quarantined_id_number(
-            current_user(), entry_id, data["reason"],
-            assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)}
+        return {"id_number": sync.reveal_quarantined_id_number(current_user(), entry_id, data["reason"],
+                                                               assertion_at=passkey_assertion_at())}
 
 
 @blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/dismiss")

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,7 +16,7 @@ from schemas.workers import (
     WorkerSavedSchema,
     WorkerSchema,
 )
-from server.api.auth import current_user
+from server.api.auth import current_user, passkey_assertion_at
 from server.extensions import db
 from server.models import Event, User, Worker
 from server.services import access, registry
@@ -87,9 +84,7 @@ class WorkerRevealId(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="role may not, or no passkey sign-in in the last 5 minutes")
     def post(self, data, worker_id):
         """The full ID number, with a stated reason, after a fresh passkey sign-in; audited."""
-        assertion = session.get("assertion_at")
-        number = registry.reveal_id_number(worker_id, current_user(), data["reason"],
-                                           assertion_at=dt.datetime.fromisoformat(assertion) if assertion else None)
+        number = registry.reveal_id_number(worker_id, current_user(), data["reason"], assertion_at=passkey_assertion_at())
         return {"id_number": number}
 
 

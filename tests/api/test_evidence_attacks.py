@@ -128,6 +128,19 @@ def test_holds_without_the_workers_side_the_two_party_policy_pays_nothing(client
 # Back-dated start_date on a later onboarding: joins two spells, never held
 # ============================================================================================
 
+def one_month_then_left(client, auth, register, n):
+    """A worker onboarded 200 days ago, confirmed once, gone 160 days ago: one month worked."""
+    add_policy(client, auth, ONE_PARTY)
+    worker, card = new_worker(client, auth, register, n)
+    d0 = days_ago(200)
+    sound(client, auth, "employer", "hr-phone",
+          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
+          envelope("employment.confirmed", 2, credential=card, at=days_ago(175)),
+          envelope("employment.ended", 3, credential=card, at=days_ago(160),
+                   data={"end_date": day_of(days_ago(160)), "reason": "pay"}))
+    return worker, card
+
+
 def test_no_back_dated_start_of_a_re_onboarding_joins_spells_and_pays_unreviewed(client, auth, register):
     """Spell 1: onboarded 200 days ago, confirmed once, ended 160 days ago (one month worked). Today
     another employer onboards the worker by card, saying they started 150 days ago (10 days after
@@ -135,14 +148,7 @@ def test_no_back_dated_start_of_a_re_onboarding_joins_spells_and_pays_unreviewed
     so ``Spell.standing`` never asks about it: its start_date alone glues the 160 days of silence to
     spell 1, and one sound confirmation today makes months 1–6 "sound". Without the back-dated
     start the onboarding opens spell 2 today (and first_time pays spell 2 nothing)."""
-    add_policy(client, auth, ONE_PARTY)
-    worker, card = new_worker(client, auth, register, 3)
-    d0 = days_ago(200)
-    sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
-          envelope("employment.confirmed", 2, credential=card, at=days_ago(175)),
-          envelope("employment.ended", 3, credential=card, at=days_ago(160),
-                   data={"end_date": day_of(days_ago(160)), "reason": "pay"}))
+    worker, card = one_month_then_left(client, auth, register, 3)
     assert items_of(client, auth, worker) == []  # one month: nothing yet
     back_dated = push(client, auth, "other_employer", "rq-phone", envelope(
         "employer.onboarded", 1, credential=card, at=now() - dt.timedelta(minutes=3),
@@ -159,14 +165,7 @@ def test_no_back_dated_start_of_a_re_onboarding_joins_spells_and_pays_unreviewed
 def test_holds_a_re_onboarding_that_starts_today_opens_a_new_spell_that_pays_nothing_yet(client, auth, register):
     """Control for the test above: the same history with the new onboarding starting the day it is
     scanned opens spell 2, and nothing is reached."""
-    add_policy(client, auth, ONE_PARTY)
-    worker, card = new_worker(client, auth, register, 4)
-    d0 = days_ago(200)
-    sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
-          envelope("employment.confirmed", 2, credential=card, at=days_ago(175)),
-          envelope("employment.ended", 3, credential=card, at=days_ago(160),
-                   data={"end_date": day_of(days_ago(160)), "reason": "pay"}))
+    worker, card = one_month_then_left(client, auth, register, 4)
     push(client, auth, "other_employer", "rq-phone", envelope(
         "employer.onboarded", 1, credential=card, at=now() - dt.timedelta(minutes=3)), prompt=False)
     push(client, auth, "other_employer", "rq-phone", envelope(
