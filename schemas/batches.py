@@ -70,6 +70,7 @@ class PersonSchema(BaseSchema):
     worker_id = fields.String()
     name = fields.String(allow_none=True)
     township = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "to call someone missing at the station"})
 
 
 class MemberSchema(PersonSchema):
@@ -108,7 +109,7 @@ class BatchSchema(BaseSchema):
     status = fields.String(metadata={"description": "planned | departed"})
     departed_at = fields.AwareDateTime(allow_none=True)
     employers = fields.List(fields.Dict())
-    team_leaders = fields.List(fields.Dict(), metadata={"description": "[{township, worker_id, name}]"})
+    team_leaders = fields.List(fields.Dict(), metadata={"description": "[{township, worker_id, name, phone}]"})
     roster = fields.List(fields.Nested(MemberSchema))
     townships = fields.Dict(metadata={"description": "people per township on the roster"})
     needs_team_leader = fields.Dict(metadata={"description": "townships with more than 20 and no leader yet"})

@@ -46,7 +46,7 @@ class AtRiskArgsSchema(BaseSchema):
 
 
 class AtRiskItemSchema(BaseSchema):
-    worker = fields.Dict(metadata={"description": "{id, name, status, current_employer_id, home}"})
+    worker = fields.Dict(metadata={"description": "{id, name, status, phone, current_employer_id, current_employer_name, home}: a greeter gets {id, name, status, home}"})
     reasons = fields.List(fields.String(), metadata={
         "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, reassigned_twice"})
     last_confirmed_on = fields.Date(allow_none=True)

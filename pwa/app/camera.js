@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 
 const html = htm.bind(h);
 const FRAME_EVERY_MS = 150;
-const SAME_CODE_QUIET_MS = 4000;  // the same code still in view is not read again at once
+const SAME_CODE_QUIET_MS = 4000;  // a code out of view this long is read again when it comes back
 
 export function Camera({ onCode }) {
   const video = useRef(null);
@@ -28,8 +28,9 @@ export function Camera({ onCode }) {
     worker.onmessage = ({ data }) => {
       busy = false;
       for (const text of data.texts || []) {
-        if (text === last.text && Date.now() - last.at < SAME_CODE_QUIET_MS) continue;
-        last = { text, at: Date.now() };
+        const stillInView = text === last.text && Date.now() - last.at < SAME_CODE_QUIET_MS;
+        last = { text, at: Date.now() };  // a card held in view is read once, however long it stays
+        if (stillInView) continue;
         latest.current(text, data.id);  // the id is when the frame was taken (performance.now())
       }
     };

@@ -9,6 +9,7 @@ import { pick, t } from './i18n.js';
 import { MINIMUM_WORKING_AGE, ageOn, idNumberProblem, maskIdNumber, phoneProblem } from './lib/idnumber.js';
 import { recordsOf } from './lib/sync.js';
 import { PASS_DAYS, passSvg, temporaryPass } from './lib/temporary.js';
+import { seenKey } from './lib/verdict.js';
 import { Message, errorText, html } from './ui.js';
 
 /** The counties and the consent notice, kept on the phone so the form works offline. */
@@ -69,8 +70,8 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
     const pass = temporaryPass(workerId);
     const kept = { workerId, pass, name: data.name, idMasked: maskIdNumber(idNumber), at: new Date().toLocaleString(t('zh-CN', 'en-GB')) };
     await db.put('meta', kept, `pass:${workerId}`);  // this phone names the pass when it is scanned again
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: data.name, where: fair.name },
-      `seen:fair.checked_in:${fair.id}:pass-${workerId}`);
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name: data.name, where: fair.name },
+      seenKey('fair.checked_in', fair.id, `pass-${workerId}`));
     setProblem('');
     setWarned('');
     setRegistered(kept);

@@ -8,12 +8,11 @@ import htm from 'htm';
 
 import { apiFetch } from './api.js';
 import { Camera } from './camera.js';
-import { CardError, verifyCard } from './lib/card.js';
-import { normalizeFallbackCode } from './lib/fallback.js';
-import { passWorkerId } from './lib/temporary.js';
+import { checkCard, holderOf, judge, readText, seenKey } from './lib/verdict.js';
+import { programmeDay } from './lib/calendar.js';
 import { RegisterOnTheSpot } from './register.js';
 import { Message, errorText } from './ui.js';
-import { boardFor, onRoster } from './lib/board.js';
+import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
 import { reasonText } from './reasons.js';
@@ -117,11 +116,11 @@ function FairFields({ picked, db, extras, setExtras, version, engine, me, onScan
 
 function employmentData(picked, extras) {
   if (picked === 'employer.onboarded') {
-    return { start_date: extras.start_date || localDay(), ...(extras.posting_id && { posting_id: extras.posting_id }),
+    return { start_date: extras.start_date || programmeDay(), ...(extras.posting_id && { posting_id: extras.posting_id }),
       ...(extras.wage && { wage: Number(extras.wage) }) };
   }
-  if (picked === 'employment.confirmed') return { month: localDay().slice(0, 7) };
-  return { reason: extras.reason || 'other', ...(extras.text && { text: extras.text }), end_date: localDay() };
+  if (picked === 'employment.confirmed') return { month: programmeDay().slice(0, 7) };
+  return { reason: extras.reason || 'other', ...(extras.text && { text: extras.text }), end_date: programmeDay() };
 }
 
 /** The fields an employer fills once for a run of scans: the job, start date and wage; or why people leave. */
@@ -137,7 +136,7 @@ function EmploymentFields({ picked, db, extras, setExtras, version, syncedAt, en
         <option value="">${t('— 不指定 —', '— None —')}</option>
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type}（${p.fair}）</option>`)}
       </select></label>
-      <label>${t('入职日期', 'Start date')}<input type="date" name="start_date" value=${extras.start_date || localDay()}
+      <label>${t('入职日期', 'Start date')}<input type="date" name="start_date" value=${extras.start_date || programmeDay()}
         onInput=${set('start_date')} /></label>
       <label>${t('月工资（元）', 'Wage a month (yuan)')}<input type="number" name="wage" inputmode="numeric" value=${extras.wage || ''}
         onInput=${set('wage')} /></label>`;
@@ -161,7 +160,7 @@ function EmploymentFields({ picked, db, extras, setExtras, version, syncedAt, en
 /** The monthly confirmation without a scan: the employer ticks who is at work this month (its
  * workers as pulled, so it works offline); one employment.confirmed each. */
 function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
-  const month = localDay().slice(0, 7);
+  const month = programmeDay().slice(0, 7);
   const [rows, setRows] = useState([]);
   const [ticked, setTicked] = useState(new Set());
   const [message, setMessage] = useState('');
@@ -169,7 +168,7 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     const ours = (await recordsOf(db, 'worker'))
       .filter((w) => w.current_employer_id === me.employer_id && w.status === 'employed')
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-    const done = await Promise.all(ours.map((w) => db.get('meta', `seen:employment.confirmed:${month}:worker-${w.id}`)));
+    const done = await Promise.all(ours.map((w) => db.get('meta', seenKey('employment.confirmed', month, whoIs(w)))));
     setRows(ours.map((w, i) => ({ ...w, done: Boolean(done[i]) })));
   }
   useEffect(() => { load(); }, [version, syncedAt]);  // again when a sync brought the roster
@@ -183,8 +182,8 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     for (const id of ticked) {
       await outbox.add('employment.confirmed', { workerId: id, data: { month }, scannedBy: me.id });
       const worker = rows.find((w) => w.id === id);
-      await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name: worker.name },
-        `seen:employment.confirmed:${month}:worker-${id}`);
+      await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name: worker.name },
+        seenKey('employment.confirmed', month, whoIs(worker)));
     }
     setMessage(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`));
     setTicked(new Set());
@@ -204,10 +203,6 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     </form>`;
 }
 
-// Scans that change someone's employment: each waits for the clerk's tap, so that a card left in
-// the camera's view does not make anyone employed, moved or gone (issue 18).
-const CONFIRMED_BY_TAP = new Set(['employer.onboarded', 'employment.reassigned', 'employment.ended']);
-
 export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), preset = '' }) {
   const { db } = engine.outbox;
   const [choices, setChoices] = useState([]);
@@ -216,6 +211,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   const [extras, setExtras] = useState({});
   const input = useRef(null);
   const pending = useRef(null);  // a scan that changes employment, waiting for the clerk's tap
+  const pulled = useRef({ at: undefined, workers: null });  // the pulled workers, read again after each sync
   const ready = picked && !mode.incomplete?.(extras, picked);
 
   useEffect(() => {
@@ -237,7 +233,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
 
   async function record(text, frameTakenAt = performance.now()) {
     if (pending.current) return;  // a verdict waits for a tap: what the camera sees meanwhile waits too
-    show(await failureShown(() => judge(text)), frameTakenAt);
+    show(await failureShown(() => byText(text)), frameTakenAt);
   }
 
   async function confirmPending() {
@@ -276,115 +272,37 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     setTimeout(() => setVerdict((current) => (current === result ? null : current)), 2500);
   }
 
-  async function judge(text) {
-    const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
-    const passId = passWorkerId(text);
-    if (passId) return byTemporaryPass(text, passId, type, context, data);
-    const code = normalizeFallbackCode(text);
-    if (!text.startsWith('LP1:') && code) return byFallbackCode(code, type, context, data);
+  /** A scanned or typed text: a signed card, a temporary pass or the short code under the QR. */
+  async function byText(text) {
+    const read = readText(text);
+    if (read.kind === 'pass') return byTemporaryPass(text, read.workerId);
+    if (read.kind === 'code') return byFallbackCode(read.code);
     const keys = await recordsOf(db, 'key');
     const revoked = new Set((await recordsOf(db, 'revocation')).map((r) => r.serial));
-    let claims = null;
-    let refusal = null;
-    try {
-      claims = await verifyCard(text, keys, { revoked, today: localDay() });
-    } catch (error) {
-      if (!(error instanceof CardError)) throw error;
-      refusal = error;
-    }
+    const { claims, refusal } = await checkCard(text, keys, revoked, programmeDay());
     if (refusal?.reason === 'malformed') return { colour: 'red', title: reasonText('malformed')[0], detail: refusal.message };
-    const seenKey = seenKeyFor(type, data, claims?.serial);
-    const earlier = claims && await alreadyScanned(seenKey, claims.name);
-    if (earlier) return { ...earlier, claims };  // recorded already: a second event would add nothing
-    const commit = () => recordCard(text, type, context, data, claims, refusal, seenKey);
-    if (CONFIRMED_BY_TAP.has(type)) {  // a card in view must not make someone employed, or leave
-      return { colour: 'confirm', title: claims?.name || reasonText(refusal.reason)[0], confirm: commit,
-        detail: `${eventName(type)}${employerName() ? ` · ${employerName()}` : ''}：${t('核对本人后点“确认办理”。', 'Check it is them, then tap Confirm.')}` };
-    }
-    return commit();
-  }
-
-  async function recordCard(text, type, context, data, claims, refusal, seenKey) {
-    await engine.outbox.add(type, { credential: text, context, data, scannedBy: me.id });
-    if (refusal) return { colour: 'red', title: reasonText(refusal.reason)[0], detail: t('已记录，待审核。', 'Recorded for review.') };
-    await remember(seenKey, claims.name);
-    const recorded = `${t('已记录', 'Recorded')}：${eventName(type)}${placeName() ? ` · ${placeName()}` : ''}`;
-    const detail = `${recorded} · ${t('身份证尾号', 'ID ending')} ${claims.idLast4}`;
-    if (type === 'station.arrived' && !(await rosteredHere(claims.serial))) {
-      return { colour: 'amber', title: `${claims.name} ${t('不在本批次名单', 'is not on this batch')}`,
-        detail: `${detail} · ${t('请核实后带往工作站。', 'Check, then take them to the workstation.')}`, claims };
-    }
-    return { colour: 'green', title: claims.name, detail, claims };
-  }
-
-  /** The employer an employment scan is for: the signed-in HR officer's own. */
-  function employerName() {
-    return me.employer_name || '';
-  }
-
-  /** The fair, batch or training scanned for, by name (what the verdict says was recorded where). */
-  function placeName() {
-    return mode.pick === 'action' ? '' : choices.find((c) => c.id === picked)?.name || '';
-  }
-
-  /** At the station: is the card's holder on the batch picked (its pulled roster)? */
-  async function rosteredHere(serial) {
-    const batch = (await db.get('records', ['batch', picked]))?.data;
-    if (!batch) return true;  // no roster on the phone yet: nothing to compare with
-    const workers = Object.fromEntries((await recordsOf(db, 'worker')).map((w) => [w.id, w]));
-    return onRoster(batch, workers, serial);
-  }
-
-  /** Where this phone keeps that it recorded this person for this fair, batch or month already. */
-  function seenKeyFor(type, data, who) {
-    const scope = type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked);
-    return `seen:${type}:${scope}:${who}`;
-  }
-
-  /** The amber verdict for someone recorded here already, with the time and place of the first scan. */
-  async function alreadyScanned(seenKey, name) {
-    const earlier = await db.get('meta', seenKey);
-    if (!earlier) return null;
-    return { colour: 'amber', title: `${name} ${t('已扫过', 'already scanned')}`,
-      detail: `${t('首次', 'First')}: ${earlier.at}${earlier.where ? ` · ${earlier.where}` : ''}` };
-  }
-
-  async function remember(seenKey, name) {
-    const where = choices.find((c) => c.id === picked)?.name || me.station || '';
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), name, where }, seenKey);
+    const holder = claims && holderOf(await workersHere(), claims.serial);
+    return decide({ who: claims?.serial, entry: { credential: text }, name: claims?.name, workerId: holder?.id,
+      refusal, how: claims && `${t('身份证尾号', 'ID ending')} ${claims.idLast4}` });
   }
 
   /** The last resort, no card at all: a worker found on the phone by name and the ID's last 4. */
-  async function byName(worker) {
-    const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
-    const seenKey = seenKeyFor(type, data, `worker-${worker.id}`);
-    const earlier = await alreadyScanned(seenKey, worker.name);
-    if (earlier) return earlier;
-    await engine.outbox.add(type, { workerId: worker.id, context, data, scannedBy: me.id });
-    await remember(seenKey, worker.name);
-    const already = ['arrived', 'employed'].includes(worker.status) && type.startsWith('fair.')
-      ? t(`注意：此人记录为“${statusName(worker.status)}”，请核实是否本人。`, `Note: on record as ${statusName(worker.status)}: check it is them.`) : '';
-    return { colour: 'amber', title: worker.name,
-      detail: `${t('已记录', 'Recorded')}：${eventName(type)} · ${t('按姓名记录：请核对本人身份证。', 'by name: check the ID card.')} ${already}` };
+  function byName(worker) {
+    return decide({ who: whoIs(worker), entry: { workerId: worker.id }, name: worker.name, workerId: worker.id,
+      checkId: true, how: t('按姓名记录：请核对本人身份证。', 'By name: check the ID card.') });
   }
 
   /** A temporary pass: nobody signed it, so amber — look at the ID card — and the server flags it. */
-  async function byTemporaryPass(text, workerId, type, context, data) {
-    const seenKey = seenKeyFor(type, data, `pass-${workerId}`);
-    const known = (await db.get('meta', `pass:${workerId}`)) || (await db.get('records', ['worker', workerId]))?.data;
-    const name = known?.name || t('临时凭证', 'Temporary pass');
-    const earlier = await alreadyScanned(seenKey, name);
-    if (earlier) return earlier;
-    await engine.outbox.add(type, { workerId, temporaryPass: text, context, data, scannedBy: me.id });
-    await remember(seenKey, name);
-    return { colour: 'amber', title: name, detail: t('临时凭证：请核对本人身份证。', 'A temporary pass: check the ID card.') };
+  async function byTemporaryPass(text, workerId) {
+    const known = (await db.get('meta', `pass:${workerId}`)) || (await workersHere())[workerId];
+    return decide({ who: `pass-${workerId}`, entry: { workerId, temporaryPass: text }, workerId, checkId: true,
+      name: known?.name || t('临时凭证', 'Temporary pass'), how: t('临时凭证：请核对本人身份证。', 'A temporary pass: check the ID card.') });
   }
 
-  async function byFallbackCode(code, type, context, data) {
+  async function byFallbackCode(code) {
+    let answer;
     try {  // the short code needs the server once: it names the card holder
-      const answer = await apiFetch('/api/scan/verify', { method: 'POST', body: { fallback_code: code } });
-      await engine.outbox.add(type, { workerId: answer.worker.id, context, data, scannedBy: me.id });
-      return { colour: 'green', title: answer.worker.name, detail: `${t('手工码', 'Card code')} ${code}` };
+      answer = await apiFetch('/api/scan/verify', { method: 'POST', body: { fallback_code: code } });
     } catch (error) {
       if (!error.status) {  // no network: the short code names its holder only on the server
         return { colour: 'red', title: t('手工码须联网核对', 'A card code needs the network'),
@@ -394,6 +312,85 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       return { colour: 'red', title: t('手工码无法核对，没有记录', 'The card code cannot be checked: nothing recorded'),
         detail: errorText(error) };
     }
+    const worker = (await workersHere())[answer.worker.id] || answer.worker;
+    return decide({ who: whoIs(worker), entry: { workerId: answer.worker.id }, name: answer.worker.name,
+      workerId: answer.worker.id, how: `${t('手工码', 'Card code')} ${code}` });
+  }
+
+  /**
+   * One scan, whatever named the person: the verdict from what the phone holds (lib/verdict.js),
+   * then the scan queued — at once, or after the clerk's tap — or not at all (a repeat).
+   * `who`: the person in the seen key (a card serial where known); `entry`: how the outbox names them.
+   */
+  async function decide({ who, entry, name, workerId = null, refusal = null, how = '', checkId = false }) {
+    const [type, context, data] = [mode.type(picked, extras), mode.context(picked, extras), mode.data(picked, extras)];
+    const key = who && seenKey(type, type === 'employment.confirmed' ? data.month : (mode.seenScope?.(picked, extras) || picked), who);
+    const batch = type === 'station.arrived' ? (await db.get('records', ['batch', picked]))?.data || null : null;
+    const found = judge({ type, refusal, earlier: key ? await db.get('meta', key) : null, now: Date.now(), workerId,
+      holder: workerId ? (await workersHere())[workerId] || null : null, batch,
+      batches: batch ? await recordsOf(db, 'batch') : [], employerId: me.employer_id || null });
+    const said = worded(found, { type, data, name, how, checkId });
+    if (!found.record) return said;
+    const commit = async () => {
+      await engine.outbox.add(type, { ...entry, context, data, scannedBy: me.id });
+      if (key && !refusal) await remember(key, name);
+      return said;
+    };
+    if (!found.tap) return commit();
+    return { colour: 'confirm', confirm: commit, title: name || said.title,
+      detail: `${recordedWhat(type, data)}${found.reason ? `。${said.warning || said.title}` : ''}：${t('核对本人后点“确认办理”。', 'Check it is them, then tap Confirm.')}` };
+  }
+
+  /** The verdict in words: what was recorded, and what the clerk must check. */
+  function worded(found, { type, data, name, how, checkId }) {
+    if (found.reason === 'repeat') {
+      const { earlier } = found;
+      return { colour: 'amber', title: `${name} ${t('已扫过', 'already scanned')}`,
+        detail: `${t('首次', 'First')}: ${earlier.at}${earlier.where ? ` · ${earlier.where}` : ''} · ${t('没有再记录。', 'Not recorded again.')}` };
+    }
+    if (found.colour === 'red') return { colour: 'red', title: reasonText(found.reason)[0], detail: t('已记录，待审核。', 'Recorded for review.') };
+    const detail = `${t('已记录', 'Recorded')}：${recordedWhat(type, data)}${how ? ` · ${how}` : ''}`;
+    const colour = checkId ? 'amber' : found.colour;
+    if (found.reason === 'not_on_batch') {
+      const where = found.otherBatch ? t(`此人在“${found.otherBatch}”名单上。`, `On the roster of ${found.otherBatch}.`) : t('此人不在本机任何批次名单上。', 'On no batch this phone knows.');
+      return { colour, title: `${name} ${t('不在本批次名单', 'is not on this batch')}`,
+        warning: t('不在本批次名单', 'Not on this batch'),
+        detail: `${detail} · ${where}${t('请核实后带往工作站。', 'Check, then take them to the workstation.')}` };
+    }
+    if (found.reason === 'already_away') {
+      const warning = t(`注意：此人记录为“${statusName(found.status)}”，请核实是否本人。`, `Note: on record as ${statusName(found.status)}: check it is them.`);
+      return { colour, title: name, warning, detail: `${detail} · ${warning}` };
+    }
+    if (found.reason === 'employed_elsewhere') {
+      const warning = t('此人记录为在其他单位在岗：提交后由审核员核实。', 'On record as at work elsewhere: a reviewer will check.');
+      return { colour, title: name, warning, detail: `${detail} · ${warning}` };
+    }
+    return { colour, title: name, detail };
+  }
+
+  /** What a scan records, in words: "入职 · 闽江纺织 · 4500元", "招聘会签到 · 福州招聘会". */
+  function recordedWhat(type, data) {
+    const parts = [eventName(type)];
+    if (mode.pick !== 'action') parts.push(choices.find((c) => c.id === picked)?.name);
+    else parts.push(me.employer_name);  // an employment scan is for the signed-in HR officer's own employer
+    if (type === 'employer.onboarded' && data.wage) parts.push(`${data.wage}${t('元', ' yuan')}`);
+    if (type === 'employment.confirmed') parts.push(data.month);
+    if (type === 'employment.ended') parts.push(END_REASONS[data.reason] ? t(...END_REASONS[data.reason]) : data.reason);
+    return parts.filter(Boolean).join(' · ');
+  }
+
+  /** The pulled workers (id -> summary), read once after each sync. */
+  async function workersHere() {
+    if (pulled.current.at !== engine.state.lastSyncAt || !pulled.current.workers) {
+      const workers = Object.fromEntries((await recordsOf(db, 'worker')).map((w) => [w.id, w]));
+      pulled.current = { at: engine.state.lastSyncAt, workers };
+    }
+    return pulled.current.workers;
+  }
+
+  async function remember(key, name) {
+    const where = choices.find((c) => c.id === picked)?.name || me.station || '';
+    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name, where }, key);
   }
 
   return html`
@@ -430,6 +427,9 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       </div>`}
     </section>`;
 }
+
+/** Who a worker is in the seen keys: the card's serial, as a scanned card says, where the phone knows it. */
+const whoIs = (worker) => worker.card_serial || `worker-${worker.id}`;
 
 /** No card and no code: find the person among the workers on this phone by name and the ID's last 4. */
 function FindByName({ db, onPick }) {
@@ -504,8 +504,11 @@ function Board({ db, batchId, version, syncedAt }) {
       </div>
       ${board.townships.map((g) => html`
         <details>
-          <summary>${g.township || '—'}：${g.arrived}/${g.expected}${g.leader ? ` · ${t('领队', 'leader')} ${g.leader}` : ''}</summary>
-          ${g.missing.length ? html`<p>${t('未到', 'Missing')}：${g.missing.join('、')}</p>` : html`<p>${t('全部到齐', 'All here')}</p>`}
+          <summary>${g.township || '—'}：${g.arrived}/${g.expected}${g.leader ? ` · ${t('领队', 'leader')} ${g.leader.name}` : ''}</summary>
+          ${g.leader?.phone && html`<p><a class="call" href=${`tel:${g.leader.phone}`}>${t('打给领队', 'Call the leader')} ${g.leader.name} ${g.leader.phone}</a></p>`}
+          ${g.missing.length ? html`<p>${t('未到', 'Missing')}：</p><ul class="calls">${g.missing.map((m) => html`<li>${m.name}
+              ${m.phone ? html`<a class="call" href=${`tel:${m.phone}`}>${m.phone}</a>` : html`<span class="hint">${t('无电话', 'no phone')}</span>`}</li>`)}</ul>`
+            : html`<p>${t('全部到齐', 'All here')}</p>`}
         </details>`)}
       ${board.unexpectedPeople.length > 0 && html`<p>${t('非本批次', 'Not on this batch')}：${board.unexpectedPeople.map((p) => p.name).join('、')}</p>`}
       <form onSubmit=${handOver}>
@@ -547,10 +550,6 @@ export function SyncBadge({ state, onSync }) {
     </p>`;
 }
 
-function localDay() {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
-}
 
 let audio = null;  // one for the page: a phone allows only a few, and 500 arrivals would make 500
 

@@ -58,7 +58,7 @@ class AtRisk(MethodView):
         """The morning list: workers in your scope at risk of leaving, and why."""
         user = current_user()
         found, total = lifecycle.at_risk(user, args)
-        return {"items": [lifecycle.describe_at_risk(w, reasons, user) for w, reasons in found],
+        return {"items": lifecycle.describe_at_risk(found, user),
                 "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 

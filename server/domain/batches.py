@@ -20,6 +20,7 @@ class Member:
     worker_id: str
     name: str | None
     township: str | None
+    phone: str | None = None  # for the greeter to call someone missing at the station
     departed: bool = False
 
 
@@ -59,4 +60,4 @@ def arrival_board(roster: list[Member], arrived_ids: set[str], unexpected: list[
 
 
 def _person(member: Member) -> dict:
-    return {"worker_id": member.worker_id, "name": member.name, "township": member.township}
+    return {"worker_id": member.worker_id, "name": member.name, "township": member.township, "phone": member.phone}

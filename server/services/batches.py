@@ -109,10 +109,10 @@ def _publish(batch: Batch) -> None:
 def describe_batch(batch: Batch) -> dict:
     """The batch with its roster, leaders and how many each township sends."""
     members = roster(batch)
-    names = {m.worker_id: m.name for m in members}
+    people = {m.worker_id: m for m in members}
     townships = Counter(m.township or "" for m in members)
-    leaders = [{"township": t.township, "worker_id": t.worker_id, "name": names.get(t.worker_id)}
-               for t in batch.team_leaders]
+    leaders = [{"township": t.township, "worker_id": t.worker_id, "name": getattr(people.get(t.worker_id), "name", None),
+                "phone": getattr(people.get(t.worker_id), "phone", None)} for t in batch.team_leaders]
     return {
         "id": batch.id, **{key: getattr(batch, key) for key in BATCH_FIELDS},
         "status": batch.status, "departed_at": batch.departed_at,
@@ -270,7 +270,8 @@ def board(batch_id: str, user: User) -> dict:
     members = roster(batch)
     arrived, unexpected = _arrivals(batch, members)
     people = _people([leader.worker_id for leader in batch.team_leaders])
-    leaders = {leader.township: {"worker_id": leader.worker_id, "name": people.get(leader.worker_id, (None,))[0]}
+    leaders = {leader.township: {"worker_id": leader.worker_id, "name": people.get(leader.worker_id, (None, None, None))[0],
+                                 "phone": people.get(leader.worker_id, (None, None, None))[2]}
                for leader in batch.team_leaders}
     return arrival_board(members, arrived, unexpected, departed=batch.status == "departed", leaders=leaders)
 
@@ -283,7 +284,7 @@ def _arrivals(batch: Batch, members: list[Member]) -> tuple[set[str], list[Membe
         Event.type == "station.arrived", Event.occurred_at >= batch.departs_at - ARRIVAL_LEEWAY, not_voided(),
         (Event.worker_id.in_(on_roster)) | (Event.batch_id == batch.id))).all()
     strangers = _people([w for w, b in arrivals if b == batch.id and w not in on_roster])
-    unexpected = [Member(w, *strangers[w]) for w in sorted(strangers, key=lambda w: strangers[w])]
+    unexpected = [Member(w, *strangers[w]) for w in sorted(strangers, key=lambda w: (strangers[w][0] or "", w))]
     return {w for w, _ in arrivals if w in on_roster}, unexpected
 
 
@@ -323,8 +324,8 @@ def handovers(batch_id: str, user: User) -> list[Handover]:
 
 
 def _people(worker_ids) -> dict[str, tuple]:
-    """worker id -> (name, township), for the workers that exist and are not erased."""
+    """worker id -> (name, township, phone), for the workers that exist and are not erased."""
     ids = list(worker_ids)
-    rows = db.session.execute(select(Worker.id, Worker.name, Worker.home_township)
+    rows = db.session.execute(select(Worker.id, Worker.name, Worker.home_township, Worker.phone)
                               .where(Worker.id.in_(ids), Worker.erased_at.is_(None))) if ids else []
-    return {row.id: (row.name, row.home_township) for row in rows}
+    return {row.id: (row.name, row.home_township, row.phone) for row in rows}

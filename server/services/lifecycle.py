@@ -16,7 +16,7 @@ from server.domain.lifecycle import (
 )
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Event, ReviewDecision, User, Worker
+from server.models import Employer, Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import record_event, refold_worker
@@ -85,7 +85,7 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
         or_(Worker.employed_since.is_(None), Worker.employed_since < silent_since)))
     # ... and the few who left in the last 30 days are checked here for leaving within 30 days of arriving.
     left_lately = (Worker.status == "ended") & (Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS))
-    shown = load_only(Worker.id, Worker.name, Worker.status, Worker.current_employer_id, Worker.home_county_code,
+    shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status, Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since, Worker.employment_ended_on,
                       Worker.last_confirmed_on)  # not the whole record
 
@@ -112,14 +112,22 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
 _DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")
 
 
-def describe_at_risk(worker: Worker, reasons: list[str], user: User) -> dict:
-    """One line of the at-risk list, with the fields ``user``'s role may see (``access.redact``)."""
-    shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status,
-                           "current_employer_id": worker.current_employer_id,
-                           "home": {"county_code": worker.home_county_code, "township": worker.home_township},
-                           **{date: getattr(worker, date) for date in _DATES}}, user)
-    return {"worker": {k: v for k, v in shown.items() if k not in _DATES}, "reasons": reasons,
-            **{date: shown[date] for date in _DATES if date in shown}}
+def describe_at_risk(found: list[tuple[Worker, list[str]]], user: User) -> list[dict]:
+    """The at-risk list's lines, with whom to call (the worker's phone, the employer's name) and the
+    fields ``user``'s role may see (``access.redact``: a greeter sees no phone, no employer)."""
+    employer_ids = {worker.current_employer_id for worker, _ in found if worker.current_employer_id}
+    names = dict(db.session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids))).all()) \
+        if employer_ids else {}
+    lines = []
+    for worker, reasons in found:
+        shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status, "phone": worker.phone,
+                               "current_employer_id": worker.current_employer_id,
+                               "current_employer_name": names.get(worker.current_employer_id),
+                               "home": {"county_code": worker.home_county_code, "township": worker.home_township},
+                               **{date: getattr(worker, date) for date in _DATES}}, user)
+        lines.append({"worker": {k: v for k, v in shown.items() if k not in _DATES}, "reasons": reasons,
+                      **{date: shown[date] for date in _DATES if date in shown}})
+    return lines
 
 
 def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:

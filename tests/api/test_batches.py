@@ -55,7 +55,8 @@ def test_departure_waits_for_a_team_leader_from_a_township_of_more_than_twenty(c
     named = client.put(f"{url}/team-leaders", json={"township": "平襄镇", "worker_id": thirty[0]},
                        headers=auth.headers("county"))
     assert named.status_code == 200 and named.json["needs_team_leader"] == {}
-    assert named.json["team_leaders"] == [{"township": "平襄镇", "worker_id": thirty[0], "name": "工人00"}]
+    assert named.json["team_leaders"] == [{"township": "平襄镇", "worker_id": thirty[0], "name": "工人00",
+                                           "phone": "13900000100"}]  # register(100)'s: the greeter calls them
     leader_stays_home = client.post(f"{url}/depart", json={"absent": [thirty[0]]}, headers=auth.headers("county"))
     assert leader_stays_home.status_code == 422  # 21 still travel, without their leader
 
@@ -86,11 +87,12 @@ def test_the_board_shows_who_arrived_who_is_missing_and_who_came_unannounced(cli
 
     board = client.get(f"{url}/board", headers=auth.headers("greeter")).json
     assert (board["expected"], board["arrived"], board["missing"], board["unexpected"]) == (29, 27, 2, 1)
-    assert {p["worker_id"] for p in board["missing_people"]} == set(thirty[27:29])
+    assert {(p["worker_id"], p["phone"]) for p in board["missing_people"]} == {
+        (thirty[27], "13900000127"), (thirty[28], "13900000128")}  # whom the greeter calls
     assert [p["name"] for p in board["unexpected_people"]] == ["别批次的人"]
     by_township = {g["township"]: g for g in board["townships"]}
     assert (by_township["平襄镇"]["expected"], by_township["平襄镇"]["arrived"]) == (22, 22)
-    assert by_township["平襄镇"]["team_leader"] == {"worker_id": thirty[0], "name": "工人00"}
+    assert by_township["平襄镇"]["team_leader"] == {"worker_id": thirty[0], "name": "工人00", "phone": "13900000100"}
     assert [p["worker_id"] for p in by_township["义岗川镇"]["missing"]] == thirty[27:29]
 
     hand = {"employer_id": auth.employer_id(), "representative": "闽江纺织 林经理", "worker_ids": thirty[:20]}

@@ -100,6 +100,11 @@ def test_the_morning_list_of_workers_at_risk(client, auth, register, arrived):
     reasons = {item["worker"]["id"]: item["reasons"] for item in listed["items"]}
     assert reasons == {quiet: ["no_confirmation_35_days"], moved: ["no_confirmation_35_days", "reassigned_twice"],
                        gone: ["ended_within_30_days_of_arrival"]}
+    # whom to call: the worker's own phone (register(1)'s) and the employer by name
+    employer = client.get("/api/employers", headers=auth.headers("workstation")).json
+    names = {e["id"]: e["name"] for e in (employer["items"] if isinstance(employer, dict) else employer)}
+    line = next(item["worker"] for item in listed["items"] if item["worker"]["id"] == quiet)
+    assert line["phone"] == "13900000001" and line["current_employer_name"] == names[auth.employer_id()]
     assert client.get("/api/at-risk", headers=auth.headers("other_county")).json["total"] == 0
     # page by page, the same people in the same order (the still-employed paged by the database,
     # the ones who left merged in)

@@ -4,6 +4,7 @@ IndexedDB); the network back; the server ends with each arrival exactly once and
 card in quarantine."""
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,6 +21,8 @@ from tests.e2e.conftest import (
     sign_in,
     todays_fair,
 )
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -43,14 +46,18 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     employer = auth.employer_id()
     db.session.rollback()
     batch = batch_arriving_today(site, token, "通渭—福州 第4批", employer_ids=[employer])
+    elsewhere = batch_arriving_today(site, token, "通渭—福州 第5批", employer_ids=[employer])
     cards = []
-    for n in (20, 21):
+    for n in (20, 21, 22, 23):
         worker = register_earlier(site, token, {
             "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
             "home": {"county_code": "621121", "township": "平襄镇"},
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
         cards.append((worker, http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"]))
-    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": [cards[0][0]["id"]]}, token=token)
+    # 20 and 22 (who does not come) on this batch, 21 on the next one, 23 on none
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"]]},
+              token=token)
+    http_json("POST", f"{site}/api/batches/{elsewhere['id']}/roster", {"worker_ids": [cards[1][0]["id"]]}, token=token)
     db.session.rollback()
     page.click("#sync-badge button")
     page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
@@ -65,14 +72,29 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     green = page.wait_for_selector(".verdict[data-verdict=green]")
     assert "已记录：到站 · 通渭—福州 第4批" in green.inner_text()
     dismiss(page)
-    page.fill("#scan input[name=code]", cards[1][1])  # on no batch: recorded, but not the same green
+    page.fill("#scan input[name=code]", cards[1][1])  # on another batch: recorded, but not the same green
     page.press("#scan input[name=code]", "Enter")
     amber = page.wait_for_selector(".verdict[data-verdict=amber]")
     assert "到站21 不在本批次名单" in amber.inner_text() and "已记录：到站" in amber.inner_text()
+    assert "此人在“通渭—福州 第5批”名单上" in amber.inner_text()  # where to send them
     page.screenshot(path="/tmp/scan-not-on-batch.png")
     dismiss(page)
+    page.fill("#scan input[name=code]", cards[3][1])  # on no batch at all
+    page.press("#scan input[name=code]", "Enter")
+    assert "不在本机任何批次名单上" in page.wait_for_selector(".verdict[data-verdict=amber]").inner_text()
+    dismiss(page)
+    page.fill("#scan input[name=code]", cards[0][1])  # the same card again: said, not recorded twice
+    page.press("#scan input[name=code]", "Enter")
+    again = page.wait_for_selector(".verdict[data-verdict=amber]")
+    assert "到站20 已扫过" in again.inner_text() and "没有再记录" in again.inner_text()
+    dismiss(page)
     assert page.evaluate("window.madeAudio") == 1  # one for the page, not one a scan
-    page.wait_for_selector("#sync-badge[data-queued='0']")  # both went to the server (a sync after each scan)
+    # Whom to call: the one missing, with a number the phone dials.
+    page.click("#board details summary")
+    call = page.wait_for_selector("#board a.call[href='tel:13900000022']")
+    assert call.bounding_box()["height"] >= 44
+    page.screenshot(path="/tmp/scan-board-missing.png")
+    page.wait_for_selector("#sync-badge[data-queued='0']")  # all went to the server (a sync after each scan)
     # Back from the pocket, it syncs at once (not at the next half-minute tick: 3 s is the bound).
     with page.expect_request(lambda request: "/api/sync/pull" in request.url, timeout=3000):
         page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
@@ -84,7 +106,7 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     page.click("#board form button[type=submit]")
     page.wait_for_selector("#board form .message >> text=已经交接过")
     db.session.rollback()
-    assert db.session.query(Event).filter_by(type="station.arrived").count() == 2
+    assert db.session.query(Event).filter_by(type="station.arrived").count() == 3
     db.session.rollback()
 
 
@@ -198,7 +220,11 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
         assert f"已记录：{recorded}" in green.inner_text()
         dismiss(page)
 
-    scan("employer.onboarded", "入职", wage="4200")
+    scan("employer.onboarded", "入职 · 闽江纺织 · 4200元", wage="4200")
+    page.fill("#scan input[name=code]", card)  # the same card again at once: no second onboarding, no tap asked
+    page.press("#scan input[name=code]", "Enter")
+    assert "已扫过" in page.wait_for_selector(".verdict[data-verdict=amber]").inner_text()
+    dismiss(page)
     scan("employment.confirmed", "在岗确认", tap=False)  # a monthly confirmation changes nothing: no tap
     # Separation: cancelled once (nothing recorded), then confirmed.
     page.select_option("select[name=pick]", "employment.ended")
@@ -216,7 +242,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     db.session.rollback()
     events = {e.type: e for e in db.session.query(Event).filter_by(worker_id=worker["id"])}
     assert events["employer.onboarded"].data["wage"] == 4200 and events["employer.onboarded"].employer_id == employer
-    assert events["employment.confirmed"].data["month"] == dt.date.today().isoformat()[:7]
+    assert events["employment.confirmed"].data["month"] == dt.datetime.now(BEIJING).date().isoformat()[:7]
     assert events["employment.ended"].data["reason"] == "homesick"
     ended = db.session.query(Event).filter_by(worker_id=worker["id"], type="employment.ended")
     assert ended.count() == 1  # not the cancelled one

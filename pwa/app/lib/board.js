@@ -3,13 +3,15 @@
 // scans (by card serial). Pure: the same answer as the server's board for the same facts.
 const ARRIVED_OR_LATER = new Set(['arrived', 'employed', 'ended']);
 
-/** `batch`: the pulled batch; `workers`: id -> pulled summary; `scanned`: {serial: name} scanned here. */
+/** `batch`: the pulled batch; `workers`: id -> pulled summary; `scanned`: {who: name} scanned here,
+ * where `who` is a card serial, or `worker-<id>` (found by name) or `pass-<id>` (a temporary pass). */
 export function boardFor(batch, workers, scanned) {
   const bySerial = new Map(Object.values(workers).filter((w) => w.card_serial).map((w) => [w.card_serial, w]));
-  const here = new Set(Object.keys(scanned).map((serial) => bySerial.get(serial)?.id).filter(Boolean));
+  const idOf = (who) => (/^(worker|pass)-/.test(who) ? who.replace(/^(worker|pass)-/, '') : bySerial.get(who)?.id);
+  const here = new Set(Object.keys(scanned).map(idOf).filter(Boolean));
   const onRoster = new Set(batch.roster.map((m) => m.worker_id));
   const expected = batch.roster.filter((m) => m.departed || batch.status !== 'departed');
-  const leaders = Object.fromEntries(batch.team_leaders.map((l) => [l.township, l.name]));
+  const leaders = Object.fromEntries(batch.team_leaders.map((l) => [l.township, { name: l.name, phone: l.phone || null }]));
   const townships = new Map();
   const missing = [];
   let arrived = 0;
@@ -24,23 +26,17 @@ export function boardFor(batch, workers, scanned) {
       group.arrived += 1;
       arrived += 1;
     } else {
-      group.missing.push(member.name);
+      group.missing.push({ name: member.name, phone: member.phone || null });
       missing.push(member);
     }
   }
   const unexpected = Object.entries(scanned)
-    .filter(([serial]) => !onRoster.has(bySerial.get(serial)?.id))
-    .map(([serial, name]) => ({ serial, name }));
+    .filter(([who]) => !onRoster.has(idOf(who)))
+    .map(([who, name]) => ({ who, name }));
   return {
     expected: expected.length, arrived, missing: missing.length, unexpected: unexpected.length,
     townships: [...townships.values()].sort((a, b) => a.township.localeCompare(b.township, 'zh')),
     missingPeople: missing, unexpectedPeople: unexpected,
     arrivedIds: expected.filter((m) => !missing.includes(m)).map((m) => m.worker_id),
   };
-}
-
-/** Is the holder of the card `serial` on the batch's roster? (`workers`: the pulled summaries.) */
-export function onRoster(batch, workers, serial) {
-  const holder = Object.values(workers).find((w) => w.card_serial === serial);
-  return Boolean(holder) && batch.roster.some((m) => m.worker_id === holder.id);
 }
