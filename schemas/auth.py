@@ -17,7 +17,7 @@ class EnrollmentInSchema(BaseSchema):
 
 class EnrollmentSchema(BaseSchema):
     user_id = fields.Integer()
-    link = fields.String(metadata={"description": "for worker invitations: opens the app with name and code filled in"})
+    link = fields.String(metadata={"description": "opens the app with name and code filled in (/?enroll=…&code=…)"})
     name = fields.String()
     role = fields.String()
     code = fields.String(metadata={"description": "shown once; only its hash is kept"})
@@ -61,7 +61,8 @@ class PasskeyPatchSchema(BaseSchema):
 
 class MeSchema(BaseSchema):
     id = fields.Integer()
-    name = fields.String()
+    name = fields.String(metadata={"description": "the account's handle"})
+    display_name = fields.String(metadata={"description": "what to call them: a worker's own name, else the handle"})
     role = fields.String()
     county_code = fields.String(allow_none=True)
     employer_id = fields.String(allow_none=True)
@@ -89,3 +90,34 @@ class RecordViewSchema(BaseSchema):
     reason = fields.String(allow_none=True)
     by_name = fields.String()
     by_role = fields.String()
+
+
+class UserQueryArgsSchema(BaseSchema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = fields.Boolean(metadata={"description": "true: only those who may sign in; false: only the revoked"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class UserSummarySchema(BaseSchema):
+    """An account as its managers see it: who and what scope, never a code, key or ID number."""
+
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    county_code = fields.String(allow_none=True)
+    station = fields.String(allow_none=True)
+    employer_id = fields.String(allow_none=True)
+    employer_name = fields.String(allow_none=True)
+    active = fields.Boolean(metadata={"description": "false: access revoked"})
+    created_at = fields.DateTime()
+    passkeys = fields.Integer(metadata={"description": "passkeys that still sign in (neither revoked nor locked)"})
+    last_sign_in_at = fields.DateTime(allow_none=True)
+    may_revoke = fields.Boolean(metadata={"description": "whether the one asking may revoke this account now"})
+
+
+class UserPageSchema(BaseSchema):
+    items = fields.List(fields.Nested(UserSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -95,10 +95,15 @@ class DoubtfulEvidenceSchema(BaseSchema):
         "description": "late | keyed | onboarded_without_arrival | second_employer | arrived_for_two_batches | after_leaving"})
 
 
+class EligibleItemSchema(ItemSchema):
+    status = fields.String(allow_none=True, metadata={
+        "description": "the ledger's: eligible, held, approved, paid, rejected; null until the next recompute"})
+
+
 class EligibilitySchema(BaseSchema):
     worker_id = fields.String()
     as_of = fields.Date()
-    items = fields.List(fields.Nested(ItemSchema))
+    items = fields.List(fields.Nested(EligibleItemSchema))
 
 
 class RecomputedSchema(BaseSchema):

@@ -289,6 +289,26 @@ class QuarantinedEventSchema(BaseSchema):
     resolved_at = fields.DateTime(allow_none=True)
     resolution = fields.String(allow_none=True)
     resolved_event_id = fields.String(allow_none=True)
+    summary = fields.Nested(lambda: QuarantineSummarySchema(), dump_only=True, metadata={
+        "description": "what a reviewer reads the entry by (names, never a full ID number)"})
+
+
+class QuarantinePersonSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+
+
+class QuarantineSummarySchema(BaseSchema):
+    pushed_by = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={"description": "whose push it was"})
+    scanner = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={
+        "description": "the user the phone named as scanner (scanned_by), when not the pusher: a claim, checked on re-apply"})
+    resolver = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={"description": "who settled it"})
+    worker = fields.Dict(allow_none=True, metadata={
+        "description": "{id, name, id_masked} of the worker the envelope names by id, when yours to see"})
+    card = fields.Dict(allow_none=True, metadata={
+        "description": "{name, id_last4, county_code} as the scanned card says, its signature unchecked"})
+    places = fields.Dict(metadata={"description": "names of the context's fair, batch, employer, training; the station"})
 
 
 def _without_protected(envelope: dict) -> dict:

@@ -29,14 +29,15 @@ from server.services.passkeys import create_enrollment, invite_worker  # noqa: E
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator  # noqa: E402
 
 TZ = dt.timezone(dt.timedelta(hours=8))
-# What each role's phone shows: (file name, the hash to open, a selector that says it is drawn).
+# What each role's phone shows: (file name, the hash to open, a selector that says it is drawn[, what to tap then]).
 SCREENS = {
     "county": [("workers", "#workers", "#records"), ("fairs", "#fairs", "#fairs li"), ("fair", "#fairs/{fair}", "#funnel"),
                ("plan-fair", "#fairs/new", "#plan-fair"), ("batches", "#batches", "#batches li"),
                ("batch", "#batches/{batch}", "#batch"), ("reviews", "#reviews", "#reviews"),
                ("at-risk", "#at-risk", "#at-risk li"), ("trainings", "#trainings", "#trainings li"),
                ("imports", "#imports", "#upload"), ("payouts", "#payouts", "#payouts"),
-               ("reports", "#reports", "#funnel-table tr.total")],
+               ("reports", "#reports", "#funnel-table tr.total"), ("accounts", "#users", "#accounts"),
+               ("quarantine", "#reviews", "#reviews", "#part-quarantine")],
     "fair_staff": [("scan", "#scan", ".scan")],
     "greeter": [("scan", "#scan", ".scan")],
     "employer": [("scan", "#scan", ".scan"), ("fairs", "#fairs", "#fairs li")],
@@ -129,9 +130,11 @@ def shoot(origin: str, places: dict, codes: dict, out: Path) -> list[Path]:
                 page.evaluate(f"localStorage.setItem('laborpass.lang', '{lang}')")
                 page.reload()  # the language is read when the app starts
                 page.wait_for_selector("#signed-in")
-                for shot, where, drawn in screens:
+                for shot, where, drawn, *tap in screens:
                     page.goto(origin + "/" + where.format(**places))
                     page.wait_for_selector(drawn)
+                    for selector in tap:
+                        page.click(selector)
                     if role in ("fair_staff", "greeter") and page.locator("select[name=pick] option").count() > 1:
                         page.select_option("select[name=pick]", index=1)  # the fair or the batch of the day
                     page.wait_for_timeout(300)

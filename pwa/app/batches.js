@@ -32,11 +32,18 @@ function BatchList() {
 function OrganiseBatch({ me }) {
   const [employers] = useApi('/api/employers');
   const [message, setMessage] = useState('');
+  const [pastAgreed, setPastAgreed] = useState('');  // the departure time in the past the clerk confirmed
   async function submit(event) {
     event.preventDefault();
     const form = event.target;
     const values = formValues(form);
     delete values.employer;
+    if (new Date(withOffset(values.departs_at)) < new Date() && pastAgreed !== values.departs_at) {
+      setPastAgreed(values.departs_at);  // recording a batch that left already is allowed: once it is said
+      setMessage(t('出发时间已过：如是补录已出发的批次，请再点一次“保存”；否则请改正出发时间。',
+        'The departure time has passed: tap Save again to record a batch that already left, or correct the time.'));
+      return;
+    }
     const body = { ...values, departs_at: withOffset(values.departs_at),
       expected_arrival_at: withOffset(values.expected_arrival_at),
       employer_ids: [...form.querySelectorAll('[name=employer]:checked')].map((c) => c.value) };
@@ -199,13 +206,20 @@ function AddPerson({ batch, onDone }) {
 function RollCall({ batch, onDone }) {
   const [absent, setAbsent] = useState(new Set());
   const [message, setMessage] = useState('');
+  const [confirming, setConfirming] = useState(false);  // a departure closes the roster: a second tap
   function toggle(workerId) {
+    setConfirming(false);
     const next = new Set(absent);
     if (next.has(workerId)) next.delete(workerId); else next.add(workerId);
     setAbsent(next);
   }
   async function depart(event) {
     event.preventDefault();
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     try {
       const answer = await apiFetch(`/api/batches/${batch.id}/depart`, { method: 'POST', body: { absent: [...absent] } });
       setMessage(t(`已出发 ${answer.departed} 人。`, `${answer.departed} departed.`));
@@ -221,7 +235,15 @@ function RollCall({ batch, onDone }) {
       <p class="hint">${t('默认全部到齐；勾选没有上车的人。', 'Everyone counts as present: tick who did not board.')}</p>
       ${batch.roster.map((m) => html`<label class="check"><input type="checkbox" name="absent" value=${m.worker_id}
           checked=${absent.has(m.worker_id)} onChange=${() => toggle(m.worker_id)} /> ${m.name}（${m.township || '—'}）</label>`)}
-      <button type="submit">${t(`出发：${batch.roster.length - absent.size} 人`, `Depart: ${batch.roster.length - absent.size} people`)}</button>
+      ${confirming && html`<p class="warning" role="alert" id="confirm-departure">${t(
+        `确认 ${batch.roster.length - absent.size} 人上车出发、${absent.size} 人未上车？出发后名单不能再改。`,
+        `${batch.roster.length - absent.size} boarded and ${absent.size} did not? The roster closes on departure.`)}
+        ${absent.size > 0 && html`<br />${t('未上车', 'Did not board')}：${batch.roster.filter((m) => absent.has(m.worker_id)).map((m) => m.name).join('、')}`}</p>`}
+      <div class="pair">
+        <button type="submit">${confirming ? t('确认出发', 'Confirm departure')
+          : t(`出发：${batch.roster.length - absent.size} 人`, `Depart: ${batch.roster.length - absent.size} people`)}</button>
+        ${confirming && html`<button type="button" class="secondary" onClick=${() => setConfirming(false)}>${t('取消', 'Cancel')}</button>`}
+      </div>
       <${Message} text=${message} id="depart-message" />
     </form>`;
 }

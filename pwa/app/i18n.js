@@ -24,7 +24,7 @@ export function setLang(next) {
 /** A message the server wrote as "中文。 English.": the half in the chosen language. */
 export function pick(message) {
   if (!message) return '';
-  const split = message.search(/[。！？）)]\s+[A-Za-z]/);
+  const split = message.search(/[。！？）)]\s+[A-Za-z0-9]/);  // the English may start with a date
   if (split < 0) return message;
   return lang === 'en' ? message.slice(split + 1).trim() : message.slice(0, split + 1);
 }

@@ -20,6 +20,7 @@ import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
 import { PayoutsScreen } from './payouts.js';
 import { ReportsScreen } from './reports.js';
+import { UsersScreen } from './users.js';
 import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
 import { applyUpdate, watchForUpdates } from './update.js';
@@ -54,8 +55,13 @@ async function endSessionLeftOpen(db) {
 function Enroll({ onDone }) {
   const [state, setState] = useState({ busy: false, message: '' });
   // A worker's invitation link fills these. defaultValue, not value: a value would put the
-  // fields back to it at every re-render, wiping what the person typed meanwhile.
-  const invited = new URLSearchParams(window.location.search);
+  // fields back to it at every re-render, wiping what the person typed meanwhile. The one-time
+  // code leaves the address bar at once (a screenshot or a shared link must not carry it).
+  const [invited] = useState(() => {
+    const found = new URLSearchParams(window.location.search);
+    if (found.has('code')) window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+    return found;
+  });
   async function submit(event) {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -96,6 +102,7 @@ const VIEWS = [
   { id: 'imports', zh: '导入', en: 'Import', for: office },
   { id: 'payouts', zh: '补贴', en: 'Subsidy', for: office },
   { id: 'reports', zh: '统计', en: 'Reports', for: office },
+  { id: 'users', zh: '账号', en: 'Accounts', for: office },
   { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
 const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
@@ -140,6 +147,7 @@ function Screen({ me, engine, route, onScanned }) {
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
     ${view.id === 'payouts' && html`<${PayoutsScreen} me=${me} />`}
     ${view.id === 'reports' && html`<${ReportsScreen} me=${me} />`}
+    ${view.id === 'users' && html`<${UsersScreen} me=${me} />`}
     ${views.length > 1 && html`<${Tabs} views=${views} view=${view} more=${more} setMore=${setMore} />`}`;
 }
 
@@ -250,7 +258,7 @@ function App({ engine }) {
       <button type="button" onClick=${() => applyUpdate(update)}>${t('立即更新', 'Update now')}</button></p>`}
     <section>
       ${me ? html`
-        <p class="who" id="signed-in" data-user=${me.name}><b>${me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）${healthChip}</p>
+        <p class="who" id="signed-in" data-user=${me.name}><b>${me.display_name || me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）${healthChip}</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         <${Screen} me=${me} engine=${engine} route=${route} onScanned=${scanned} />

@@ -72,12 +72,29 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState('');
 
+  const [reissuing, setReissuing] = useState(false);
+
+  /** The card as issued: shown, and printed alone on the page (no new card, nothing revoked). */
+  async function printCard() {
+    try {
+      const response = await fetch(`/api/workers/${record.id}/card.svg`, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(t('无法取得卡片，请联网后再试。', 'The card could not be fetched: try again online.'));
+      const card = URL.createObjectURL(new Blob([await response.text()], { type: 'image/svg+xml' }));
+      setOpen({ ...open, card });
+      window.print();  // the card alone (styles/app.css: a record with its card prints only the card)
+    } catch (error) {
+      setMessage(pick(error.message));
+    }
+  }
+
   async function issueCard() {
+    setReissuing(false);
     try {
       await apiFetch(`/api/workers/${record.id}/credentials`, { method: 'POST' });
-      const response = await fetch(`/api/workers/${record.id}/card.svg`, { credentials: 'same-origin' });
-      const svg = await response.text();
-      setOpen({ ...open, card: URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })) });
+      const [response, fresh, events] = await Promise.all([fetch(`/api/workers/${record.id}/card.svg`, { credentials: 'same-origin' }),
+        apiFetch(`/api/workers/${record.id}`), apiFetch(`/api/workers/${record.id}/events`)]);
+      const svg = await response.text();  // the record again: it has a card now, and the timeline says so
+      setOpen({ ...open, record: fresh, events, card: URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })) });
       setMessage(t('已发卡，旧卡作废。', 'Card issued; any earlier card is revoked.'));
     } catch (error) {
       setMessage(pick(error.message));
@@ -102,8 +119,16 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
         · ${statusName(record.status)}${record.poor_household ? ` · ${t('建档立卡', 'registered poor household')}` : ''}</p>
       <ol class="timeline">${open.events.map((e) => html`
         <li>${e.occurred_at.slice(0, 10)} ${eventName(e.type)}</li>`)}</ol>
-      <button type="button" class="button" id="issue-card" onClick=${issueCard}>
-        ${record.card_serial ? t('补发新卡', 'Re-issue the card') : t('发卡', 'Issue a card')}</button>
+      ${record.card_serial && html`<button type="button" class="button" id="print-card" onClick=${printCard}>
+        ${t('打印现有卡片', 'Print the card')}</button>`}
+      ${!record.card_serial && html`<button type="button" class="button" id="issue-card" onClick=${issueCard}>${t('发卡', 'Issue a card')}</button>`}
+      ${record.card_serial && !reissuing && html`<button type="button" class="button secondary" id="reissue-card"
+          onClick=${() => setReissuing(true)}>${t('补发新卡（旧卡作废）', 'Re-issue (the old card is revoked)')}</button>`}
+      ${reissuing && html`<div class="confirm-reissue" role="alertdialog" id="confirm-reissue">
+        <p>${t(`补发后 ${record.name} 的旧卡立即作废，扫旧卡将被拒绝。确定补发？`,
+          `${record.name}'s old card stops working at once. Re-issue?`)}</p>
+        <div class="pair"><button type="button" id="issue-card" onClick=${issueCard}>${t('确认补发', 'Re-issue')}</button>
+          <button type="button" class="secondary" onClick=${() => setReissuing(false)}>${t('取消', 'Cancel')}</button></div></div>`}
       ${open.card && html`<img class="card" src=${open.card} alt=${t('务工卡', 'LaborPass card')} />
         <button type="button" class="button" onClick=${() => window.print()}>${t('打印', 'Print')}</button>`}
       ${!open.idNumber && html`<form onSubmit=${reveal}>

@@ -148,15 +148,16 @@ function PassSheet({ registered, onDone }) {
   return html`
     <div class="pass-sheet" id="pass" data-pass=${registered.pass} data-worker=${registered.workerId}>
       <div class="pass">
-        <b>${t('务工通 临时凭证', 'LaborPass temporary pass')}</b>
-        <img src=${card || qr} alt=${t('临时凭证二维码', 'Temporary pass QR code')} />
+        <b>${card ? t('务工通 务工卡', 'LaborPass card') : t('务工通 临时凭证', 'LaborPass temporary pass')}</b>
+        <img src=${card || qr} alt=${card ? t('务工卡', 'LaborPass card') : t('临时凭证二维码', 'Temporary pass QR code')} />
         <p><b>${registered.name}</b> ${registered.idMasked}</p>
         ${!card && html`<p class="hint">${t(`登记后 ${PASS_DAYS} 天内有效；正式卡联网后签发。`,
           `Good for ${PASS_DAYS} days; the card is issued once the phone has synced.`)} ${registered.at}</p>`}
       </div>
       <div class="pair">
         <button type="button" onClick=${print}>${t('打印', 'Print')}</button>
-        <button type="button" class="secondary" onClick=${issueCard}>${t('签发正式卡', 'Issue the card')}</button>
+        <button type="button" class="secondary" onClick=${issueCard} disabled=${Boolean(card)}>
+          ${card ? t('正式卡已签发', 'Card issued') : t('签发正式卡', 'Issue the card')}</button>
       </div>
       <button type="button" class="button" id="pass-done" onClick=${onDone}>${t('完成，下一位', 'Done: next person')}</button>
       <${Message} text=${pick(message)} id="pass-message" />

@@ -234,6 +234,8 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   async function record(text, frameTakenAt = performance.now()) {
     if (pending.current) return;  // a verdict waits for a tap: what the camera sees meanwhile waits too
     show(await failureShown(() => byText(text)), frameTakenAt);
+    // Judged, queued and shown: the camera takes the next card (scripts/bench_scan.py, a greeter's run).
+    performance.measure('laborpass:scan-to-ready', { start: frameTakenAt });
   }
 
   async function confirmPending() {

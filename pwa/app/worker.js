@@ -38,12 +38,13 @@ async function fetchText(path) {
 async function refresh(db) {
   try {
     const mine = JSON.parse(await fetchText('/api/workers?per_page=1')).items[0];
-    const [record, svg, events] = await Promise.all([
+    const [record, svg, events, eligibility] = await Promise.all([
       fetchText(`/api/workers/${mine.id}`).then(JSON.parse),
       fetchText(`/api/workers/${mine.id}/card.svg`).catch(() => null),
       fetchText(`/api/workers/${mine.id}/events`).then(JSON.parse),
+      fetchText(`/api/workers/${mine.id}/eligibility`).then(JSON.parse).catch(() => null),
     ]);
-    const kept = { record, svg, events, at: new Date().toISOString() };
+    const kept = { record, svg, events, eligibility, at: new Date().toISOString() };
     await db.put('meta', kept, 'my-card');
     return kept;
   } catch {
@@ -64,7 +65,28 @@ function Progress({ record, at }) {
       <progress max="180" value=${Math.min(days, 180)}></progress>
       <ul class="milestones">${MILESTONES.map(([goal, zh, en]) => html`<li data-reached=${days >= goal}>
         ${t(zh, en)}：${days >= goal ? t('已达到', 'reached') : t(`还差 ${goal - days} 天`, `${goal - days} days to go`)}</li>`)}</ul>
-      <p class="hint">${t('稳岗补贴按月数计算，以人社部门审核为准。', 'Subsidies count these months; the HR bureau decides what is paid.')}</p>
+      <p class="hint">${t('以上为在岗天数。补贴按人社部门核实的月份计算：每月须有单位确认，并由您本人扫一次工作地点码。',
+        'These are days at work. Subsidies count the months the HR bureau verified: each month needs your employer\'s confirmation and your own scan of the workplace code.')}</p>
+    </div>`;
+}
+
+const PAYOUT_STATUS = {
+  eligible: ['已符合，待审批', 'Reached: awaiting approval'], approved: ['已审批，待发放', 'Approved: to be paid'],
+  paid: ['已发放', 'Paid'], rejected: ['未通过', 'Not granted'],
+  held: ['暂缓：有记录待工作站核实', 'On hold: a record awaits the workstation\'s check'],
+};
+
+/** What the worker has reached, as the HR bureau's rules count it: amount, and where it stands. */
+function MySubsidies({ eligibility }) {
+  if (!eligibility) return null;
+  const status = (item) => item.status || (item.held_for?.length ? 'held' : 'eligible');
+  return html`
+    <div class="eligibility" id="my-subsidies" data-items=${eligibility.items.length}>
+      <h3>${t('我的补贴', 'My subsidies')}</h3>
+      ${eligibility.items.length ? html`<ul class="list">${eligibility.items.map((item) => html`<li data-status=${status(item)}>
+          <b>${item.amount} ${t('元', 'yuan')}</b> · ${t('达到于', 'reached on')} ${item.reached_on}
+          <br />${t(...(PAYOUT_STATUS[status(item)] || [status(item), status(item)]))}</li>`)}</ul>`
+        : html`<p class="hint">${t('暂未达到补贴条件。', 'No subsidy reached yet.')}</p>`}
     </div>`;
 }
 
@@ -100,6 +122,7 @@ export function MyCard({ db, outbox, onScanned }) {
         <${Camera} onCode=${confirm} />
         <p class="message" role="status" id="confirmed">${confirmed}</p>`}
       ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
+      <${MySubsidies} eligibility=${kept.eligibility} />
       ${kept.record.workstation_hotline && html`<p>${t('劳务工作站电话', 'Workstation')}：<a href=${`tel:${kept.record.workstation_hotline}`}
           id="hotline">${kept.record.workstation_hotline}</a></p>`}
       <ol class="timeline">${kept.events.map((e) => html`

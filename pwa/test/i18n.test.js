@@ -18,3 +18,12 @@ test('a bilingual server message is cut at the sentence where the English starts
   assert.equal(pick('只有中文'), '只有中文');  // nothing to cut: shown whole
   setLang('zh');
 });
+
+test('an English half that starts with a date is still cut off the Chinese (the lunar warning)', () => {
+  const message = '2027-03-01 是正月廿四，已过正月十五：多数务工人员已经外出。建议在 2027-12-29（腊月初一）至 2028-02-09（正月十五）之间举办。'
+    + ' 2027-03-01 is after the 15th of the first lunar month: most workers have left by then.';
+  assert.equal(pick(message), '2027-03-01 是正月廿四，已过正月十五：多数务工人员已经外出。建议在 2027-12-29（腊月初一）至 2028-02-09（正月十五）之间举办。');
+  setLang('en');
+  assert.equal(pick(message), '2027-03-01 is after the 15th of the first lunar month: most workers have left by then.');
+  setLang('zh');
+});

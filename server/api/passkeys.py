@@ -18,6 +18,8 @@ from schemas.auth import (
     RecordViewSchema,
     RegistrationStartSchema,
     SignInSchema,
+    UserPageSchema,
+    UserQueryArgsSchema,
     UserStatusSchema,
     WorkerInvitationInSchema,
 )
@@ -25,7 +27,7 @@ from schemas.base import ErrorSchema
 from server.api.auth import current_user, passkey_assertion_at
 from server.domain.qr import qr_svg
 from server.extensions import db
-from server.models import Employer
+from server.models import Employer, Worker
 from server.models.types import utcnow
 from server.services import passkeys, registry
 
@@ -43,7 +45,8 @@ class Enrollments(MethodView):
         """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
         enrollment, code = passkeys.create_enrollment(current_user(), **data)
         return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
-                "expires_at": enrollment.expires_at, "qr_svg": qr_svg(code)}
+                "link": _invitation_link(data["name"], code), "expires_at": enrollment.expires_at,
+                "qr_svg": qr_svg(code)}
 
 
 @blp.route("/worker-invitations")
@@ -59,9 +62,22 @@ class WorkerInvitations(MethodView):
         phone's passkey revoked first, audited, when ``replace_passkeys``)."""
         enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"],
                                                         replace_passkeys=data["replace_passkeys"])
-        link = f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': user.name, 'code': code})}"
+        link = _invitation_link(user.name, code)
         return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
                 "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(UserQueryArgsSchema, location="query")
+    @blp.response(200, UserPageSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="only an admin or a county officer manages accounts")
+    def get(self, args):
+        """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
+        officer's its own county's county, workstation and fair staff."""
+        items, total = passkeys.list_users(current_user(), role=args.get("role"), active=args.get("active"),
+                                           page=args["page"], per_page=args["per_page"])
+        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 @blp.route("/users/<int(max=2147483647):user_id>/revoke")
@@ -182,8 +198,15 @@ class PasskeyById(MethodView):
         return passkeys.revoke_passkey(current_user(), passkey_id)
 
 
+def _invitation_link(name: str, code: str) -> str:
+    """The app's address with the name and code filled in (the sign-in page reads them)."""
+    return f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': name, 'code': code})}"
+
+
 def _me(user) -> dict:
     employer = db.session.get(Employer, user.employer_id) if user.employer_id else None
-    return {"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
+    worker = db.session.get(Worker, user.worker_id) if user.worker_id else None
+    return {"id": user.id, "name": user.name, "display_name": worker.name if worker else user.name,
+            "role": user.role, "county_code": user.county_code,
             "employer_id": user.employer_id, "employer_name": employer.name if employer else None,
             "station": user.station, "csrf_token": session.get("csrf", "")}

@@ -167,17 +167,7 @@ def verify_credential(
 def open_signed(text: str, prefix: str, trusted_keys: Iterable[TrustedKey]) -> tuple[bytes, TrustedKey]:
     """The payload of a signed text (``prefix`` + Base45 of version ‖ kid ‖ payload ‖ signature) and the
     trusted key that signed it; ``CredentialError`` for anything else."""
-    text = text.strip()
-    if not text.startswith(prefix) or len(text) > MAX_TEXT_LENGTH:
-        raise CredentialError(MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
-    try:
-        envelope = b45decode(text[len(prefix):])
-    except Base45Error as exc:
-        raise CredentialError(MALFORMED, f"not a LaborPass code: {exc}") from None
-    if len(envelope) < 1 + KID_LENGTH + 1 + SIGNATURE_LENGTH:
-        raise CredentialError(MALFORMED, "the code's data is truncated")
-    if envelope[0] != VERSION:
-        raise CredentialError(UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
+    envelope = _envelope(text, prefix)
     kid = envelope[1:1 + KID_LENGTH]
     body, signature = envelope[:-SIGNATURE_LENGTH], envelope[-SIGNATURE_LENGTH:]
     candidates = [key for key in trusted_keys if key.kid == kid]
@@ -189,6 +179,30 @@ def open_signed(text: str, prefix: str, trusted_keys: Iterable[TrustedKey]) -> t
     if signer.status == "revoked":
         raise CredentialError(REVOKED, "the key that signed this has been withdrawn")
     return body[1 + KID_LENGTH:], signer
+
+
+def claims_unverified(text: str) -> CardClaims:
+    """What a card says, its signature unchecked: for a reviewer reading a refused scan (a forged
+    card says what its maker wrote; anyone reads as much off the QR). ``CredentialError`` if it is
+    no card at all."""
+    envelope = _envelope(text, PREFIX)
+    return decode_claims(envelope[1 + KID_LENGTH:-SIGNATURE_LENGTH])
+
+
+def _envelope(text: str, prefix: str) -> bytes:
+    """version ‖ kid ‖ payload ‖ signature, of a text that has the shape of a signed code."""
+    text = text.strip()
+    if not text.startswith(prefix) or len(text) > MAX_TEXT_LENGTH:
+        raise CredentialError(MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
+    try:
+        envelope = b45decode(text[len(prefix):])
+    except Base45Error as exc:
+        raise CredentialError(MALFORMED, f"not a LaborPass code: {exc}") from None
+    if len(envelope) < 1 + KID_LENGTH + 1 + SIGNATURE_LENGTH:
+        raise CredentialError(MALFORMED, "the code's data is truncated")
+    if envelope[0] != VERSION:
+        raise CredentialError(UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
+    return envelope
 
 
 def _is_signed_by(key: TrustedKey, body: bytes, signature: bytes) -> bool:

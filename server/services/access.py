@@ -39,6 +39,7 @@ PERMISSIONS = {
     "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "training.manage": frozenset({"admin", "county", "workstation"}),
     "payout.read": frozenset({"admin", "county", "workstation"}),
+    "eligibility.read": frozenset({"admin", "county", "workstation", "worker"}),  # a worker: their own (scope_workers)
     "payout.manage": frozenset({"admin", "county"}),  # recompute, approve, pay, reject: the HR bureau's finance
     "policy.manage": frozenset({"admin"}),
     "target.read": frozenset({"admin", "county", "workstation"}),
@@ -125,6 +126,18 @@ def may_enroll(issuer: User | None, role: str, county_code: str | None) -> bool:
     if issuer is None or issuer.role == "admin":
         return True
     return issuer.role == "county" and role in STAFF_A_COUNTY_MAY_ENROLL and county_code == issuer.county_code
+
+
+def scope_users(query, viewer: User):
+    """``query`` (a select of User) restricted to the accounts ``viewer`` may enroll or revoke: the
+    rule of ``may_enroll`` (and of ``users.manage``, admins only, for revoking) as a query."""
+    if viewer.role == "admin":
+        return query
+    if viewer.role == "county":
+        if not viewer.county_code:
+            return query.where(false())
+        return query.where(User.role.in_(STAFF_A_COUNTY_MAY_ENROLL), User.county_code == viewer.county_code)
+    raise Forbidden("只有管理员和县级用户可以管理账号。 Only an admin or a county officer manages accounts.")
 
 
 def own_employer(user: User) -> str | None:

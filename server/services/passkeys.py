@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -35,6 +35,7 @@ from server.extensions import db
 from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.queries import paginate
 from server.services.sync.devices import join_on_sign_in
 
 CODE_LIFETIME = dt.timedelta(minutes=15)
@@ -211,6 +212,35 @@ def _own_devices(user: User):
     """The ids of the devices ``user`` has used that nobody else has."""
     others = select(DeviceUser.device_id).where(DeviceUser.user_id != user.id)
     return select(DeviceUser.device_id).where(DeviceUser.user_id == user.id, DeviceUser.device_id.not_in(others))
+
+
+def list_users(viewer: User, *, role: str | None = None, active: bool | None = None, page: int = 1,
+               per_page: int = 50) -> tuple[list[dict], int]:
+    """The accounts ``viewer`` manages, newest first, and how many there are in all pages.
+
+    Exactly those ``viewer`` may enroll or revoke: an admin everyone; a county officer its own
+    county's county, workstation and fair staff (``access.may_enroll``); anyone else is
+    ``Forbidden``. Each row says who and what scope, its passkeys that still sign in, and whether
+    ``viewer`` may revoke it; never an enrollment code, a passkey's key, or an ID number.
+    """
+    query = access.scope_users(select(User), viewer)
+    if role:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    users, total = paginate(query.order_by(User.created_at.desc(), User.id.desc()), page, per_page)
+    ids = [user.id for user in users]
+    usable = select(Passkey.user_id, func.count(), func.max(Passkey.last_used_at)).where(
+        Passkey.user_id.in_(ids), Passkey.revoked_at.is_(None), Passkey.locked_at.is_(None)).group_by(Passkey.user_id)
+    passkeys = {user_id: (count, last) for user_id, count, last in db.session.execute(usable)}
+    employers = dict(db.session.execute(select(Employer.id, Employer.name).where(
+        Employer.id.in_({user.employer_id for user in users if user.employer_id}))).all())
+    may_revoke = viewer.role in access.PERMISSIONS["users.manage"]
+    return [{"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
+             "station": user.station, "employer_id": user.employer_id, "employer_name": employers.get(user.employer_id),
+             "active": user.active, "created_at": user.created_at, "passkeys": passkeys.get(user.id, (0, None))[0],
+             "last_sign_in_at": passkeys.get(user.id, (0, None))[1],
+             "may_revoke": may_revoke and user.active and user.id != viewer.id} for user in users], total
 
 
 # ---------------------------------------------------------------- sign-in

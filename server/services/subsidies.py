@@ -63,15 +63,18 @@ def add_version(data: dict, user: User) -> SubsidyPolicy:
 
 
 def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
-    """One worker's items as of a date, with the evidence month by month."""
-    access.require(user, "payout.read")
+    """One worker's items as of a date, with the evidence month by month and where the ledger has
+    each (``status``: eligible, held, approved, paid, rejected; null before the next recompute)."""
+    access.require(user, "eligibility.read")
     worker = db.session.scalar(access.scope_workers(select(Worker), user).where(Worker.id == worker_id))
     if worker is None:
         raise NotFound("worker")
     rules = [p.rule() for p in policies()]
     facts = [expand(row) for row in worker.stability_facts or []]
     items = worker_items(rules, worker.id, _profile(worker), facts, as_of)
-    return {"worker_id": worker.id, "as_of": as_of, "items": [_item(i) for i in items]}
+    ledger = dict(db.session.execute(select(Payout.key, Payout.status).where(Payout.key.in_([i.key for i in items]))).all()) \
+        if items else {}
+    return {"worker_id": worker.id, "as_of": as_of, "items": [_item(i) | {"status": ledger.get(i.key)} for i in items]}
 
 
 def recompute(user: User, as_of: dt.date) -> dict:

@@ -62,6 +62,28 @@ def test_eligibility_as_of_a_date_names_the_evidence_for_each_month(client, auth
     assert client.get(url, headers=auth.headers("employer")).status_code == 403
 
 
+def test_a_worker_sees_their_own_amounts_and_where_the_ledger_has_them_and_no_one_elses(client, auth, register):
+    from server.models import User
+    from server.services.auth import create_token
+
+    mine, theirs = employed(client, auth, register, 1), employed(client, auth, register, 2)
+    invite = client.post("/api/auth/worker-invitations", json={"worker_id": mine}, headers=auth.headers())
+    phone = {"Authorization": f"Bearer {create_token(db.session.get(User, invite.json['user_id']), 'phone')}"}
+    db.session.commit()
+    me = client.get("/api/auth/me", headers=phone).json
+    assert me["display_name"] == person(1)["name"] and me["name"] != me["display_name"]  # the person, not the handle
+    [item] = client.get(f"/api/workers/{mine}/eligibility", headers=phone).json["items"]
+    assert (item["amount"], item["status"]) == (3000, None)  # reached, not yet in the ledger
+    assert client.post("/api/payouts/recompute", json={}, headers=auth.headers("county")).status_code == 200
+    [item] = client.get(f"/api/workers/{mine}/eligibility", headers=phone).json["items"]
+    assert item["status"] == "eligible"
+    payout = next(p for p in client.get("/api/payouts", headers=auth.headers("county")).json if p["worker_id"] == mine)
+    client.post(f"/api/payouts/{payout['id']}/approve", json={}, headers=auth.headers("county"))
+    assert client.get(f"/api/workers/{mine}/eligibility", headers=phone).json["items"][0]["status"] == "approved"
+    assert client.get(f"/api/workers/{theirs}/eligibility", headers=phone).status_code == 404  # knowing an id grants nothing
+    assert client.get("/api/payouts", headers=phone).status_code == 403  # nor the ledger
+
+
 def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evidence_removes(client, auth, register):
     paid_worker = employed(client, auth, register, 1)
     unpaid_worker = employed(client, auth, register, 2)

@@ -142,3 +142,50 @@ def test_a_quarantined_number_is_revealed_only_by_the_reveal_rule_and_audited(cl
     [other] = [e for e in quarantine(client, auth)["items"] if e["event_id"] == scanned["id"]]
     assert client.post(f"/api/sync/quarantine/{other['id']}/reveal-id", json=reason,
                        headers=signed_in(client, auth, "admin")).status_code == 404  # it carries no number
+
+
+def test_the_list_says_who_pushed_what_the_card_says_the_worker_masked_and_where(client, auth, register):
+    """What a reviewer reads an entry by: names, never a full ID number; a forged card's own claims
+    as it states them; a worker named by id only when the reviewer may see them."""
+    from server.domain.base45 import b45decode, b45encode
+    from tests.conftest import person
+
+    worker = register()
+    number = person()["id_number"]
+    genuine = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    body = bytearray(b45decode(genuine[4:]))
+    body[-1] ^= 0x01  # one bit of the signature: still a card, no longer genuine
+    forged = envelope("fair.checked_in", 1, credential="LP1:" + b45encode(bytes(body)), context={"fair_id": "f"})
+    assert statuses(push(client, auth, "fair_staff", "fair-1", forged)) == [("rejected", "bad_signature")]
+    keyed = envelope("station.arrived", 2, worker_id=worker["id"], context={"station": "福州站", "batch_id": "b"})
+    assert statuses(push(client, auth, "other_county", "lx", keyed)) == [("rejected", "out_of_scope")]
+
+    response = client.get("/api/sync/quarantine", headers=auth.headers("county"))
+    assert number not in response.get_data(as_text=True)
+    entries = {e["event_id"]: e["summary"] for e in response.json["items"]}
+    card_entry, id_entry = entries[forged["id"]], entries[keyed["id"]]
+    assert card_entry["pushed_by"] == {"id": auth.users["fair_staff"].id, "name": "tongwei-fair", "role": "fair_staff"}
+    assert card_entry["card"] == {"name": person()["name"], "id_last4": number[-4:], "county_code": "621121"}
+    assert card_entry["worker"] is None and card_entry["places"] == {"fair_id": "通渭县春季招聘会"}
+    assert id_entry["worker"] == {"id": worker["id"], "name": person()["name"],
+                                  "id_masked": number[:6] + "********" + number[-4:]}
+    assert id_entry["places"] == {"batch_id": "通渭—福州 第1批", "station": "福州站"}
+    assert id_entry["pushed_by"]["role"] == "county" and id_entry["resolver"] is None
+    # settled: who settled it, in the answer and in the list
+    dismissed = client.post(f"/api/sync/quarantine/{response.json['items'][0]['id']}/dismiss",
+                            json={"reason": "测试"}, headers=auth.headers("workstation")).json
+    assert dismissed["summary"]["resolver"] == {"id": auth.users["workstation"].id, "name": "tongwei-ws",
+                                                "role": "workstation"}
+
+
+def test_a_worker_named_by_id_in_an_entry_is_shown_only_to_who_may_see_them(client, auth, register):
+    """An id alone names nobody to a reviewer whose scope the worker is not in: an envelope too broken
+    to judge, pushed by a Longxi officer naming a Tongwei worker's id, is Longxi's to review (the
+    pusher's county) and shows no name there; the admin sees whom it names."""
+    worker = register()
+    broken = envelope("fair.checked_in", 1, worker_id=worker["id"], context={"fair_id": "f"}, data={"bogus": 1})
+    assert statuses(push(client, auth, "other_county", "lx", broken)) == [("rejected", "invalid_envelope")]
+    [seen_there] = quarantine(client, auth, "other_county")["items"]
+    assert seen_there["summary"]["worker"] is None
+    [seen_by_admin] = quarantine(client, auth, "admin")["items"]
+    assert seen_by_admin["summary"]["worker"]["name"] == worker["name"]

@@ -131,11 +131,14 @@ def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leade
     page.click("#batches a.button")
     page.fill("#organise-batch input[name=name]", "通渭—福州 春运第2批")
     page.fill("#organise-batch input[name=departure_station]", "定西北站")
-    page.fill("#organise-batch input[name=departs_at]", "2027-02-20T08:30")
+    page.fill("#organise-batch input[name=departs_at]", "2026-02-20T08:30")  # a year off: in the past
     page.fill("#organise-batch input[name=train_number]", "D2702")
     page.fill("#organise-batch input[name=destination_station]", "福州站")
     page.fill("#organise-batch input[name=expected_arrival_at]", "2027-02-21T06:10")
     page.check(f"#organise-batch input[value='{employer}']")
+    page.click("#organise-batch button[type=submit]")
+    page.wait_for_selector("#organise-batch .message >> text=出发时间已过")  # said, not saved
+    page.fill("#organise-batch input[name=departs_at]", "2027-02-20T08:30")
     page.click("#organise-batch button[type=submit]")
     page.wait_for_selector("#batch[data-roster='0']")
     page.select_option("#add-from-fair select[name=from_fair_id]", "f")
@@ -143,12 +146,16 @@ def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leade
     page.wait_for_selector("#batch[data-roster='22']")
     assert page.is_visible(".warning[data-township=平襄镇]")
 
+    page.click("#roll-call button[type=submit]")  # a departure closes the roster: it asks first
+    assert "确认 22 人上车出发、0 人未上车" in page.inner_text("#confirm-departure")
     page.click("#roll-call button[type=submit]")  # 21 from 平襄镇 and no leader: refused, and the page says so
     page.wait_for_selector("#depart-message >> text=平襄镇")
     assert page.get_attribute("#batch", "data-status") == "planned"
     page.select_option("details[data-township=平襄镇] select[name=leader]", workers[0]["id"])
     page.wait_for_selector("details[data-township=平襄镇] summary >> text=工人00")
     page.check(f"#roll-call input[value='{workers[21]['id']}']")  # the one from 义岗镇 did not come
+    page.click("#roll-call button[type=submit]")
+    assert f"未上车：{workers[21]['name']}" in page.inner_text("#confirm-departure")
     page.click("#roll-call button[type=submit]")
     page.wait_for_selector("#batch[data-status=departed]")
     page.wait_for_selector("#server-board[data-expected='21'][data-arrived='0'][data-missing='21']")
@@ -166,7 +173,11 @@ def test_the_morning_review_queue_and_at_risk_list(county_page, site, auth, empl
     push(site, auth, "workstation", [envelope("employer.onboarded", worker["id"], 1, started,
                                               {"employer_id": employer}, {"start_date": started.date().isoformat()})])
     open_view(page, "at-risk")
-    page.wait_for_selector(f"#at-risk li[data-worker='{worker['id']}'] >> text=35天未确认在岗")
+    line = page.wait_for_selector(f"#at-risk li[data-worker='{worker['id']}']:has-text('35天未确认在岗')")
+    call = line.query_selector("a.call")  # whom to call, and where they work
+    assert call.get_attribute("href") == "tel:13900000040" and call.bounding_box()["height"] >= 44
+    assert "闽江纺织" in line.inner_text()
+    page.screenshot(path="/tmp/at-risk.png")
     open_view(page, "reviews")
     item = "#reviews li.review:has-text('没到站')"
     page.wait_for_selector(f"{item} >> text=未到站就入职")

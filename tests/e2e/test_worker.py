@@ -45,7 +45,7 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
 
 
 def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reason(page, site, auth):
-    from server.models import AuditEntry
+    from server.models import AuditEntry, Credential
 
     db.session.rollback()
     number = make_id_number(sequence=902)
@@ -70,6 +70,25 @@ def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reaso
     assert "*" in page.inner_text("#id-number") and number not in page.inner_text("#record")
     page.click("#issue-card")
     page.wait_for_selector("#record img.card")
+    # The card as issued, printed alone: no new card, nothing revoked.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.click("#print-card")
+    page.wait_for_function("window.printed === true")
+    page.emulate_media(media="print")
+    assert page.is_visible("#record img.card") and not page.is_visible("#record h3") and not page.is_visible("nav.tabs")
+    page.screenshot(path="/tmp/record-print-card.png")
+    page.emulate_media(media="screen")
+    db.session.rollback()
+    assert db.session.query(Credential).filter_by(worker_id=worker["id"]).count() == 1
+    db.session.rollback()  # no read left open on the file the server writes
+    # Re-issuing revokes the card in the worker's pocket: it asks first, and a cancel does nothing.
+    page.click("#reissue-card")
+    assert "旧卡立即作废" in page.inner_text("#confirm-reissue")
+    page.click("#confirm-reissue button.secondary")
+    page.wait_for_selector("#confirm-reissue", state="detached")
+    db.session.rollback()
+    assert db.session.query(Credential).filter_by(worker_id=worker["id"]).count() == 1
+    db.session.rollback()  # no read left open on the file the server writes
     page.fill("#record input[name=reason]", "核对社保补贴申报")
     page.click("#reveal")
     page.wait_for_selector(f"#id-number >> text={number}")
@@ -100,3 +119,10 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
     assert reached == ["true", "true", "false"]  # 1 and 3 months reached, 6 months in 80 days
     assert "还差 80 天" in page.inner_text("#progress")
     assert page.get_attribute("#hotline", "href").startswith("tel:")
+    assert "code=" not in page.url  # the one-time code left the address bar
+    assert page.inner_text("#signed-in b") == "马在岗"  # the person, not the account's handle
+    # 100 days on the employer's word alone: no subsidy yet, and the phone says what a month needs
+    page.wait_for_selector("#my-subsidies[data-items='0']")
+    assert "暂未达到补贴条件" in page.inner_text("#my-subsidies")
+    assert "本人扫一次工作地点码" in page.inner_text("#progress")
+    page.screenshot(path="/tmp/worker-at-work.png", full_page=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from server.domain.credentials import CredentialError, claims_unverified
 from server.domain.evidence import DOUBTS
+from server.domain.id_numbers import mask_from_parts
 from server.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
-from server.models import Device, Event, QuarantinedEvent, ReviewDecision, User, Worker
+from server.models import Batch, Device, Employer, Event, Fair, QuarantinedEvent, ReviewDecision, Training, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.events import refold_worker
@@ -26,7 +28,68 @@ def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int
     for arg in ("reason", "device_id"):
         if args.get(arg):
             query = query.where(getattr(QuarantinedEvent, arg) == args[arg])
-    return paginate(query.order_by(QuarantinedEvent.id.desc()), args.get("page", 1), args.get("per_page", 50))
+    items, total = paginate(query.order_by(QuarantinedEvent.id.desc()), args.get("page", 1), args.get("per_page", 50))
+    return describe_entries(user, items), total
+
+
+def describe_entries(user: User, entries: list[QuarantinedEvent]) -> list[QuarantinedEvent]:
+    """``entries`` with a ``summary`` for a reviewer to read them by: who pushed (and whom the phone
+    named as scanner), who settled it, the worker named by id when ``user`` may see them (masked ID
+    only), what the scanned card itself says (unverified: a forged card says what its maker wrote),
+    and the names of the fair, batch, employer and training in its context. A few queries a page."""
+    envelopes = [entry.envelope if isinstance(entry.envelope, dict) else {} for entry in entries]
+    contexts = [e.get("context") if isinstance(e.get("context"), dict) else {} for e in envelopes]
+    people = _by_id(User, {entry.user_id for entry in entries} | {entry.resolved_by for entry in entries}
+                    | {e.get("scanned_by") for e in envelopes})
+    worker_ids = {e["worker_id"] for e in envelopes if isinstance(e.get("worker_id"), str)}
+    workers = {w.id: w for w in db.session.scalars(access.scope_workers(select(Worker), user)
+                                                    .where(Worker.id.in_(worker_ids)))} if worker_ids else {}
+    named = {model: _by_id(model, {c.get(key) for c in contexts}, label)
+             for model, key, label in _CONTEXT_NAMES}
+    for entry, envelope, context in zip(entries, envelopes, contexts, strict=True):
+        worker = workers.get(envelope.get("worker_id"))
+        entry.summary = {
+            "pushed_by": _person(people.get(entry.user_id)),
+            "scanner": _person(people.get(envelope.get("scanned_by"))) if envelope.get("scanned_by") != entry.user_id else None,
+            "resolver": _person(people.get(entry.resolved_by)),
+            "worker": {"id": worker.id, "name": worker.name, "id_masked": mask_from_parts(
+                worker.id_region_code, worker.id_last4)} if worker is not None and worker.id_last4 else None,
+            "card": _card_says(envelope.get("credential")),
+            "places": {key: named[model].get(context.get(key)) for model, key, _ in _CONTEXT_NAMES
+                       if named[model].get(context.get(key))} | (
+                {"station": context["station"]} if isinstance(context.get("station"), str) else {}),
+        }
+    return entries
+
+
+_CONTEXT_NAMES = ((Fair, "fair_id", "name"), (Batch, "batch_id", "name"), (Employer, "employer_id", "name"),
+                  (Training, "training_id", "title"))
+
+
+def _by_id(model, ids: set, label: str | None = None) -> dict:
+    """Rows of ``model`` by id (``label``: just that column), for the ids of the right type."""
+    kind = int if model is User else str
+    wanted = {i for i in ids if isinstance(i, kind) and not isinstance(i, bool) and (kind is str or 0 < i < 2**31)}
+    if not wanted:
+        return {}
+    rows = db.session.scalars(select(model).where(model.id.in_(wanted)))
+    return {row.id: getattr(row, label) if label else row for row in rows}
+
+
+def _person(user: User | None) -> dict | None:
+    return {"id": user.id, "name": user.name, "role": user.role} if user is not None else None
+
+
+def _card_says(text) -> dict | None:
+    """The name and last 4 characters of the ID number a scanned card carries, signature unchecked
+    (anyone with a phone reads as much off the QR); None for what is not a card."""
+    if not isinstance(text, str):
+        return None
+    try:
+        claims = claims_unverified(text)
+    except (CredentialError, ValueError, IndexError):
+        return None
+    return {"name": claims.display_name, "id_last4": claims.id_last4, "county_code": str(claims.county_code)}
 
 
 def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str | None) -> QuarantinedEvent:
@@ -69,7 +132,7 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
     audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
                  reason=entry.reason)
     db.session.commit()
-    return entry
+    return describe_entries(user, [entry])[0]
 
 
 def reveal_quarantined_id_number(user: User, entry_id: int, reason: str, *, assertion_at) -> str:
@@ -92,7 +155,7 @@ def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEv
     entry = _open_entry(user, entry_id)
     entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = "dismissed", user.id, utcnow(), reason
     db.session.commit()
-    return entry
+    return describe_entries(user, [entry])[0]
 
 
 def _open_entry(user: User, entry_id: int) -> QuarantinedEvent:
