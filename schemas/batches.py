@@ -111,6 +111,8 @@ class BatchSchema(BaseSchema):
     employers = fields.List(fields.Dict())
     team_leaders = fields.List(fields.Dict(), metadata={"description": "[{township, worker_id, name, phone}]"})
     roster = fields.List(fields.Nested(MemberSchema))
+    handed_over = fields.Dict(keys=fields.String(), values=fields.String(),
+                              metadata={"description": "worker id -> the employer they were handed over to"})
     townships = fields.Dict(metadata={"description": "people per township on the roster"})
     needs_team_leader = fields.Dict(metadata={"description": "townships with more than 20 and no leader yet"})
 

@@ -129,4 +129,5 @@ class SiteCodeSchema(BaseSchema):
     site_id = fields.String()
     day = fields.Date()
     code = fields.String(metadata={"description": "LPS1: text, good on this day only"})
+    valid_until = fields.AwareDateTime(metadata={"description": "when the day ends in Beijing and the next day's code takes over"})
     qr_svg = fields.String()

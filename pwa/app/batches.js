@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
+import { CardSheetButton } from './cardsheet.js';
 import { t } from './i18n.js';
 import { CountySelect, Message, errorText, formValues, html, shortTime, useApi, withOffset } from './ui.js';
 
@@ -98,9 +99,10 @@ function BatchPage({ batchId }) {
           ${planned && html`<${LeaderPicker} batch=${batch} township=${township} members=${members}
               current=${leaders[township]?.worker_id} onDone=${reload} />`}
           <ul class="list">${members.map((m) => html`
-            <li data-worker=${m.worker_id}>${m.name}${m.departed ? ` · ${t('已出发', 'departed')}` : ''}
+            <li class="member" data-worker=${m.worker_id}><span>${m.name}${m.departed ? ` · ${t('已出发', 'departed')}` : ''}</span>
               ${planned && html`<${RemoveButton} batchId=${batch.id} member=${m} onDone=${reload} />`}</li>`)}</ul>
         </details>`)}
+      <${CardSheetButton} workerIds=${batch.roster.map((m) => m.worker_id)} title=${batch.name} />
       ${planned ? html`
         <a class="button secondary" href=${`#batches/${batch.id}/scan`}>${t('扫码上车', 'Scan people boarding')}</a>
         <${AddFromFair} batch=${batch} onDone=${reload} />

@@ -98,7 +98,7 @@ export function Camera({ onCode }) {
       ${on && html`<video ref=${video} playsinline muted></video>`}
       ${on && torch !== null && html`<button type="button" class="link" onClick=${toggleTorch}>
         ${torch ? t('关闭手电', 'Torch off') : t('打开手电', 'Torch on')}</button>`}
-      <label class="photo">📷 ${t('或拍照识别', 'Or read a photo')}<input type="file" name="photo" accept="image/*"
+      <label class="photo">${t('或拍照识别', 'Or read a photo')}<input type="file" name="photo" accept="image/*"
         capture="environment" onChange=${fromPhoto} /></label>
       ${problem && html`<p class="message" id="camera-problem">${problem}</p>`}
     </div>`;

@@ -31,7 +31,7 @@ export function retentionChart(canvas, months, shares) {
     type: 'line',
     data: {
       labels: months,
-      datasets: [{ data: shares.map((s) => (s === null ? null : s * 100)), stepped: 'before', borderColor: BLUE,
+      datasets: [{ data: shares.map((s) => (s === null ? null : s * 100)), stepped: 'after', borderColor: BLUE,
         backgroundColor: 'rgba(31, 95, 168, 0.12)', fill: true, pointRadius: 0, spanGaps: false }],
     },
     options: {

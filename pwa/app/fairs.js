@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
+import { CardSheetButton } from './cardsheet.js';
 import { pick, t } from './i18n.js';
 import { CountySelect, Message, errorText, formValues, html, useApi } from './ui.js';
 
@@ -99,6 +100,7 @@ function FairPage({ me, fairId }) {
           （${t('到场', 'came')} ${fair.counts.preregistered_came}）· `}
         ${fair.counts.checked_in !== undefined && html`${t('签到', 'Checked in')} ${fair.counts.checked_in} · `}
         ${t('签意向', 'Signed')} ${fair.counts.workers_with_intent}</p>
+      ${PLANNERS.includes(me.role) && html`<${CardSheetButton} fairId=${fair.id} title=${fair.name} />`}
       <h3>${t('岗位', 'Jobs')}</h3>
       <ul class="list">${fair.postings.map((p) => html`
         <li data-posting=${p.id}><b>${p.title || p.job_type.zh}</b> · ${p.employer.name}

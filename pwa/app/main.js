@@ -19,8 +19,10 @@ import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
 import { ImportsScreen } from './imports.js';
 import { PayoutsScreen } from './payouts.js';
+import { PoliciesScreen } from './policies.js';
 import { ReportsScreen } from './reports.js';
 import { UsersScreen } from './users.js';
+import { MyWorkersScreen, SitesScreen } from './sites.js';
 import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
 import { applyUpdate, watchForUpdates } from './update.js';
@@ -101,8 +103,12 @@ const VIEWS = [
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
   { id: 'payouts', zh: '补贴', en: 'Subsidy', for: office },
+  { id: 'policies', zh: '政策目标', en: 'Policies', for: office },
   { id: 'reports', zh: '统计', en: 'Reports', for: office },
   { id: 'users', zh: '账号', en: 'Accounts', for: office },
+  // an employer's own screens (for the office, behind "more": its morning lists come first)
+  { id: 'sites', zh: '工作地点', en: 'Workplaces', for: (me) => ['employer', 'workstation', 'admin'].includes(me.role) },
+  { id: 'staff', zh: '我的员工', en: 'My workers', for: (me) => me.role === 'employer' },
   { id: 'scan', zh: '扫码', en: 'Scan', for: office },
 ];
 const TABS = 4;  // what fits a 360-pixel-wide phone with room for a thumb; the rest under "more"
@@ -138,6 +144,8 @@ function Screen({ me, engine, route, onScanned }) {
     ${view.id === 'card' && html`<${MyCard} db=${engine.outbox.db} outbox=${engine.outbox} onScanned=${onScanned} />`}
     ${view.id === 'workers' && html`<${Records} workerId=${rest[0]} outbox=${engine.outbox} me=${me} onScanned=${onScanned} />`}
     ${view.id === 'fairs' && html`<${FairsScreen} me=${me} route=${rest} />`}
+    ${view.id === 'sites' && html`<${SitesScreen} me=${me} route=${rest} />`}
+    ${view.id === 'staff' && html`<${MyWorkersScreen} me=${me} />`}
     ${view.id === 'batches' && html`<${BatchesScreen} me=${me} route=${rest}
         scanner=${(batchId) => scanner({ mode: boardingMode(), preset: batchId })} />`}
     ${view.id === 'reviews' && html`<${ReviewsScreen} />`}
@@ -146,6 +154,7 @@ function Screen({ me, engine, route, onScanned }) {
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}
     ${view.id === 'payouts' && html`<${PayoutsScreen} me=${me} />`}
+    ${view.id === 'policies' && html`<${PoliciesScreen} me=${me} route=${rest} />`}
     ${view.id === 'reports' && html`<${ReportsScreen} me=${me} />`}
     ${view.id === 'users' && html`<${UsersScreen} me=${me} />`}
     ${views.length > 1 && html`<${Tabs} views=${views} view=${view} more=${more} setMore=${setMore} />`}`;

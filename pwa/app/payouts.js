@@ -1,6 +1,6 @@
 // Subsidies for the HR bureau: recompute everyone's eligibility as of today, then each payout
-// approved, paid or rejected (with a reason) by the signed-in person; the finance export; and the
-// county targets with how far each county has come.
+// approved, paid or rejected (with a reason) by the signed-in person; the finance export. The
+// county targets, and how far each county has come, are on 政策目标 (policies.js).
 import { useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
@@ -26,8 +26,6 @@ export function PayoutsScreen({ me }) {
   const [status, setStatus] = useState('eligible');
   const [payouts, error, reload] = useApi(`/api/payouts?status=${status}`);
   const [message, setMessage] = useState('');
-  const year = new Date().getFullYear();
-  const [targets] = useApi(`/api/targets?year=${year}`);
   const manages = ['admin', 'county'].includes(me.role);
 
   async function recompute() {
@@ -54,11 +52,7 @@ export function PayoutsScreen({ me }) {
   return html`
     <section class="screen" id="payouts">
       <h2>${t('补贴发放', 'Subsidies')}</h2>
-      ${(targets || []).map((row) => html`<div class="targets" data-county=${row.county_code}>
-        <b>${row.county_name} ${row.year}</b>
-        ${[['transfers', '输转', 'Transfers'], ['arrivals', '到岗', 'Arrivals'], ['stable_3_months', '稳定3个月', 'Stable 3 months']]
-          .map(([key, zh, en]) => html`<p>${t(zh, en)} ${row.actual[key]} / ${row.targets[key]}
-            <progress max=${row.targets[key] || 1} value=${row.actual[key]}></progress></p>`)}</div>`)}
+      <p class="hint"><a class="inline" href="#policies/targets">${t('各县目标和完成情况', "Each county's targets and progress")}</a></p>
       ${manages && html`<button type="button" class="button" id="recompute" onClick=${recompute}>
         ${t('按今天重新核算', 'Recompute as of today')}</button>`}
       <${Message} text=${message || error} id="payouts-message" />

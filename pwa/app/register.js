@@ -82,11 +82,8 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
    * already on this phone (pulled, or registered here). */
   async function registrationWarnings(idNumber, name) {
     const found = [];
-    const age = ageOn(idNumber);
-    if (age < MINIMUM_WORKING_AGE) {
-      found.push(t(`此人未满16周岁（${age}岁）：依法不得录用，登记前请核实。`,
-        `Under 16 (${age}): the law forbids employing them; check before registering.`));
-    }
+    const underAge = underAgeWarning(idNumber);
+    if (underAge) found.push(underAge);
     const masked = maskIdNumber(idNumber);
     const same = (await recordsOf(db, 'worker')).find((w) => w.id_masked === masked && w.name === name);
     if (same) {
@@ -109,16 +106,30 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
       <label>${t('乡镇', 'Township')}<input name="township" defaultValue=${fair.township || ''} /></label>
       <label>${t('村', 'Village')}<input name="village" defaultValue=${fair.village || ''} /></label>
       <label class="check"><input type="checkbox" name="poor_household" /> ${t('建档立卡贫困户', 'Registered poor household')}</label>
-      <details class="notice"><summary>${t('告知书（请念给本人听或给本人看）', 'The notice (read it aloud or show it)')}</summary>
-        <p>${reference ? t(reference.notice.zh, reference.notice.en) : ''}</p></details>
-      <label>${t('告知方式', 'How the notice was given')}<select name="channel" required>
-        <option value="read_aloud">${t('念给本人听', 'Read aloud')}</option>
-        <option value="paper">${t('本人签署纸质同意书', 'Signed on paper')}</option></select></label>
-      <label class="check"><input type="checkbox" name="consent" required /> ${t('本人同意登记', 'The person agrees to be registered')}</label>
+      <${ConsentFields} notice=${reference?.notice} />
       <button type="submit" disabled=${!reference}>${t('登记并签到', 'Register and check in')}</button>
       <button type="button" class="button secondary" onClick=${() => setOpen(false)}>${t('取消', 'Cancel')}</button>
       <${Message} text=${problem} id="register-problem" />
     </form>`;
+}
+
+/** The notice (to read aloud or show), how it was given, and the person's yes: the fair's form
+ * and the office's (records.js) ask the same. */
+export function ConsentFields({ notice }) {
+  return html`
+      <details class="notice"><summary>${t('告知书（请念给本人听或给本人看）', 'The notice (read it aloud or show it)')}</summary>
+        <p>${notice ? t(notice.zh, notice.en) : ''}</p></details>
+      <label>${t('告知方式', 'How the notice was given')}<select name="channel" required>
+        <option value="read_aloud">${t('念给本人听', 'Read aloud')}</option>
+        <option value="paper">${t('本人签署纸质同意书', 'Signed on paper')}</option></select></label>
+      <label class="check"><input type="checkbox" name="consent" required /> ${t('本人同意登记', 'The person agrees to be registered')}</label>`;
+}
+
+/** The warning for a well-formed ID number of someone under 16 (the Labour Law's minimum), or null. */
+export function underAgeWarning(idNumber) {
+  const age = ageOn(idNumber);
+  return age < MINIMUM_WORKING_AGE ? t(`此人未满16周岁（${age}岁）：依法不得录用，登记前请核实。`,
+    `Under 16 (${age}): the law forbids employing them; check before registering.`) : null;
 }
 
 /** The temporary pass, to show or print; and, once the registration has synced, the signed card. */

@@ -21,7 +21,7 @@ const STAGES = {
 const STATUS = { eligible: ['待审批', 'Eligible'], held: ['暂缓：证据待审核', 'Held: evidence to review'],
   review: ['待复核', 'To review'], approved: ['已审批', 'Approved'],
   paid: ['已发放', 'Paid'], rejected: ['已驳回', 'Rejected'] };
-const CURVE_MARKS = [1, 3, 6, 12];
+const CURVE_MONTHS = 12;  // the table shows every month the chart does, up to a year
 
 export function ReportsScreen({ me }) {
   const [by, setBy] = useState('county');
@@ -51,19 +51,22 @@ export function ReportsScreen({ me }) {
           <tr data-key=${g.key.join('/')}><th>${g.label}</th>${stages.map((s) => html`<td>${g[s]}</td>`)}</tr>`)}
           ${funnel && html`<tr class="total"><th>${t('合计', 'Total')}</th>${stages.map((s) => html`<td data-stage=${s}>${funnel.total[s]}</td>`)}</tr>`}
         </tbody></table></div>
+      <p class="hint scroll-hint">${t('表格可左右滑动查看全部阶段。', 'Swipe the table sideways for every stage.')}</p>
       ${funnel && funnel.groups.length > 50 && html`<p class="hint">${t(`只显示人数最多的50组（共${funnel.groups.length}组）。`,
         `The 50 largest of ${funnel.groups.length} groups.`)}</p>`}
 
       <h3>${t('稳岗率', 'Still employed, by month since arrival')}</h3>
       ${curve && html`
-        <p class="hint">${t(`按 ${curve.workers} 名入职人员估计（Kaplan–Meier：刚到岗的人只计入已过的月份）。`,
-          `Estimated from ${curve.workers} onboarded workers (Kaplan–Meier: recent arrivals count for the months they have had).`)}</p>
+        <p class="hint">${t(`按 ${curve.workers} 名入职人员估计。刚到岗的人只计入已过的月份，所以越往后“观察人数”越少；`
+          + '曲线和下表是同一组数字。', `Estimated from ${curve.workers} onboarded workers. Recent arrivals count only for the months`
+          + ' they have had, so fewer are observed later on; the curve and the table are the same numbers.')}</p>
         <${ChartBox} id="retention-chart" label=${t('稳岗率曲线', 'Retention curve')} data=${curve}
           draw=${(canvas, c) => c.retentionChart(canvas, curve.points.map((p) => p.month), curve.points.map((p) => p.survival))} />
-        <table class="numbers" id="retention-table"><thead><tr><th>${t('到达后', 'Since arrival')}</th>
-          ${CURVE_MARKS.map((m) => html`<th>${t(`${m}个月`, `${m} mo.`)}</th>`)}</tr></thead>
-          <tbody><tr><th>${t('仍在岗', 'Employed')}</th>${CURVE_MARKS.map((m) => html`<td data-month=${m}>${percent(curve.points[m]?.survival)}</td>`)}</tr>
-          <tr><th>${t('观察人数', 'Observed')}</th>${CURVE_MARKS.map((m) => html`<td>${curve.points[m]?.at_risk ?? '—'}</td>`)}</tr></tbody></table>`}
+        <div class="table-scroll"><table class="numbers" id="retention-table"><thead><tr><th>${t('满', 'After')}</th>
+          ${marks(curve).map((p) => html`<th>${t(`${p.month}个月`, `${p.month} mo.`)}</th>`)}</tr></thead>
+          <tbody><tr><th>${t('仍在岗', 'Employed')}</th>${marks(curve).map((p) => html`<td data-month=${p.month}>${percent(p.survival)}</td>`)}</tr>
+          <tr><th>${t('观察人数', 'Observed')}</th>${marks(curve).map((p) => html`<td>${p.at_risk ?? '—'}</td>`)}</tr></tbody></table></div>
+        <p class="hint scroll-hint">${t('表格可左右滑动查看各月。', 'Swipe the table sideways for every month.')}</p>`}
 
       <h3>${t('补贴合计', 'Subsidy totals')}</h3>
       <table class="numbers" id="subsidy-totals"><thead><tr><th>${t('政策', 'Policy')}</th><th>${t('状态', 'Status')}</th>
@@ -110,6 +113,11 @@ function ChartBox({ id, label, data, draw }) {
   }, [data, currentLang()]);
   if (failed) return html`<p class="hint">${t('图表暂时无法显示；下表有全部数字。', 'The chart could not load; the table has every number.')}</p>`;
   return html`<div class="chart"><canvas id=${id} role="img" aria-label=${label} ref=${canvas}></canvas></div>`;
+}
+
+/** The curve's months from 1 to a year: the same points the chart draws. */
+function marks(curve) {
+  return curve.points.filter((p) => p.month >= 1 && p.month <= CURVE_MONTHS);
 }
 
 function percent(share) {

@@ -474,6 +474,8 @@ function Board({ db, batchId, version, syncedAt }) {
   const [board, setBoard] = useState(null);
   const [batch, setBatch] = useState(null);
   const [handover, setHandover] = useState({ employer: '', representative: '', message: '' });
+  const [left, setLeft] = useState(new Set());  // arrived, not handed over, but not going with this employer now
+  const [handed, setHanded] = useState({});  // handed over from this phone since the last sync: id -> employer
   useEffect(() => {
     (async () => {
       const found = await db.get('records', ['batch', batchId]);
@@ -485,12 +487,27 @@ function Board({ db, batchId, version, syncedAt }) {
   }, [batchId, version, syncedAt]);
   if (!board) return null;
 
+  // Who may still go: arrived and handed over by no phone (the pulled batch says what the others did).
+  const gone = { ...(batch.handed_over || {}), ...handed };
+  const waiting = batch.roster.filter((m) => board.arrivedIds.includes(m.worker_id) && !gone[m.worker_id]);
+  const chosen = waiting.filter((m) => !left.has(m.worker_id));
+  const employerName = (id) => batch.employers.find((e) => e.id === id)?.name || id;
+  const goneBy = Object.entries(gone).reduce((by, [worker, employer]) => ({ ...by, [employer]: (by[employer] || 0) + 1 }), {});
+  function toggle(workerId) {
+    const next = new Set(left);
+    if (next.has(workerId)) next.delete(workerId); else next.add(workerId);
+    setLeft(next);
+  }
+
   async function handOver(event) {
     event.preventDefault();
     try {
       const done = await apiFetch(`/api/batches/${batchId}/handovers`, { method: 'POST', body: {
-        employer_id: handover.employer, representative: handover.representative, worker_ids: board.arrivedIds } });
-      setHandover({ ...handover, message: t(`已交接 ${done.worker_ids.length} 人。`, `Handed over: ${done.worker_ids.length}.`) });
+        employer_id: handover.employer, representative: handover.representative, worker_ids: chosen.map((m) => m.worker_id) } });
+      setHanded({ ...handed, ...Object.fromEntries(done.worker_ids.map((id) => [id, handover.employer])) });
+      setLeft(new Set());
+      setHandover({ ...handover, message: t(`已交接 ${done.worker_ids.length} 人给${employerName(handover.employer)}。`,
+        `Handed over ${done.worker_ids.length} to ${employerName(handover.employer)}.`) });
     } catch (error) {
       // the server's reasons field by field ("已经交接过"), not only its "correct the fields marked"
       setHandover({ ...handover, message: error.status ? errorText(error) : t('交接需要联网。', 'A hand-over needs the network.') });
@@ -513,15 +530,21 @@ function Board({ db, batchId, version, syncedAt }) {
             : html`<p>${t('全部到齐', 'All here')}</p>`}
         </details>`)}
       ${board.unexpectedPeople.length > 0 && html`<p>${t('非本批次', 'Not on this batch')}：${board.unexpectedPeople.map((p) => p.name).join('、')}</p>`}
-      <form onSubmit=${handOver}>
+      <form onSubmit=${handOver} id="handover">
         <h3>${t('交接给用人单位', 'Hand over to the employer')}</h3>
+        ${Object.keys(goneBy).length > 0 && html`<p class="hint" id="handed-over">${t('已交接', 'Handed over')}：${Object.entries(goneBy)
+          .map(([employer, n]) => `${employerName(employer)} ${n} ${t('人', '')}`).join('；')}</p>`}
+        ${waiting.length > 0 && html`<p class="hint">${t('勾选随这家单位走的人：', 'Tick who goes with this employer:')}</p>
+          <div class="handover-people">${waiting.map((m) => html`<label class="check" data-worker=${m.worker_id}>
+            <input type="checkbox" checked=${!left.has(m.worker_id)} onChange=${() => toggle(m.worker_id)} /> ${m.name}（${m.township || '—'}）</label>`)}</div>`}
         <select required value=${handover.employer} onChange=${(e) => setHandover({ ...handover, employer: e.target.value })}>
           <option value="">${t('— 用人单位 —', '— Employer —')}</option>
           ${batch.employers.map((e) => html`<option value=${e.id}>${e.name}</option>`)}
         </select>
-        <label>${t('接收人', 'Representative')}<input required value=${handover.representative}
+        <label>${t('接收人', 'Representative')}<input name="representative" required value=${handover.representative}
           onInput=${(e) => setHandover({ ...handover, representative: e.target.value })} /></label>
-        <button type="submit" disabled=${!board.arrivedIds.length}>${t(`交接已到的 ${board.arrivedIds.length} 人`, `Hand over the ${board.arrivedIds.length} here`)}</button>
+        <button type="submit" disabled=${!chosen.length}>${chosen.length ? t(`交接所选 ${chosen.length} 人`, `Hand over the ${chosen.length} ticked`)
+          : t('没有待交接的人', 'Nobody left to hand over')}</button>
         <p class="message" role="status">${handover.message}</p>
       </form>
     </div>`;

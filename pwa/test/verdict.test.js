@@ -82,6 +82,9 @@ test('onboarding someone at work at another employer is amber; at this one it is
   assert.equal(judge({ type: 'employer.onboarded', now: NOW, workerId: 'w1', holder, employerId: 'e-mine' }).reason, 'employed_elsewhere');
   assert.equal(judge({ type: 'employer.onboarded', now: NOW, workerId: 'w1', holder: { ...holder, current_employer_id: 'e-mine' },
     employerId: 'e-mine' }).colour, 'green');
+  const unnamed = { id: 'w1', status: 'employed' };  // the server does not tell an employer where an old hand works now
+  assert.equal(judge({ type: 'employer.onboarded', now: NOW, workerId: 'w1', holder: unnamed, employerId: 'e-mine' }).reason,
+    'employed_elsewhere');
 });
 
 test('a refused card is red: recorded for the quarantine, except what is no card at all', () => {

@@ -4,8 +4,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from schemas.base import BaseSchema
+from schemas.base import BaseSchema, ErrorSchema
+from schemas.regions import HotlineInSchema, HotlineSchema
+from server.api.auth import current_user
 from server.domain.regions import consent_notice, program_regions
+from server.services import places
 
 blp = Blueprint("regions", __name__, url_prefix="/api/regions",
                 description="The program's counties (GB/T 2260) and the consent notice")
@@ -18,6 +21,8 @@ class CountySchema(BaseSchema):
     former_code = fields.String(metadata={"description": "the code before 2003, still on older ID numbers"})
     former_name = fields.String()
     workstation_hotline = fields.String(allow_none=True)
+    shown_to_workers = fields.String(metadata={
+        "description": "origin counties: the number workers' records and new cards show (the workstation's, else the program's)"})
 
 
 class SideSchema(BaseSchema):
@@ -53,4 +58,17 @@ class Regions(MethodView):
     def get(self):
         """The origin and destination counties, in Chinese and pinyin."""
         regions = program_regions()
-        return {"origin": regions["origin"], "destination": regions["destination"]}
+        origin = regions["origin"] | {"counties": [
+            c | {"workstation_hotline": places.county_hotline(c["code"]),
+                 "shown_to_workers": places.workstation_hotline(c["code"])} for c in regions["origin"]["counties"]]}
+        return {"origin": origin, "destination": regions["destination"]}
+
+
+@blp.route("/<county_code>/hotline")
+class CountyHotline(MethodView):
+    @blp.arguments(HotlineInSchema)
+    @blp.response(200, HotlineSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="county_not_found: no origin county, or not the user's own")
+    def put(self, data, county_code):
+        """Set the county workstation's number (admins; a county office its own; audited)."""
+        return places.set_hotline(county_code, data["workstation_hotline"], current_user())

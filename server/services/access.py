@@ -44,6 +44,7 @@ PERMISSIONS = {
     "policy.manage": frozenset({"admin"}),
     "target.read": frozenset({"admin", "county", "workstation"}),
     "target.manage": frozenset({"admin"}),  # the city's plan, broken down by county
+    "hotline.manage": frozenset({"admin", "county"}),  # a county office: its own workstation's number only
     "report.read": frozenset({"admin", "county", "workstation"}),
 }
 
@@ -89,6 +90,9 @@ _GREETER_FIELDS = frozenset(
     {"id", "name", "id_masked", "id_last4", "gender", "home", "status", "card_serial"}
 )
 _EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
+# What an employer does not see of someone it employed once who works for another employer now.
+_ELSEWHERE = frozenset({"current_employer", "current_employer_id", "current_employer_name", "employed_since",
+                        "continuous_employment_days", "last_confirmed_on", "milestones"})
 _HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"}, "employer": {"county_code", "county_name", "township"}}
 # Keys in event data that are never answered: ciphertext and index of the ID number.
 SECRET_KEYS = frozenset(PROTECTED_FIELDS)
@@ -291,11 +295,19 @@ def redact(representation: dict, user: User) -> dict:
         shown = {k: v for k, v in representation.items() if k in _GREETER_FIELDS}
     elif user.role == "employer":
         shown = {k: v for k, v in representation.items() if k not in _EMPLOYER_HIDDEN}
+        if _employer_of(representation) not in (None, user.employer_id):  # left, and at work elsewhere now:
+            shown = {k: v for k, v in shown.items() if k not in _ELSEWHERE}  # not where, nor since when
     else:
         return representation
     if "home" in shown:
         shown["home"] = {k: v for k, v in shown["home"].items() if k in _HOME_FOR_ROLE[user.role]}
     return shown
+
+
+def _employer_of(representation: dict) -> str | None:
+    """The current employer a worker representation names, if any."""
+    current = representation.get("current_employer")
+    return current.get("id") if isinstance(current, dict) else representation.get("current_employer_id")
 
 
 def redact_event_data(data: dict, user: User) -> dict:

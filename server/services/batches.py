@@ -119,6 +119,7 @@ def describe_batch(batch: Batch) -> dict:
         "employers": [{"id": e.id, "name": e.name} for e in batch.employers],
         "team_leaders": leaders,
         "roster": [dataclasses.asdict(m) for m in members],
+        "handed_over": handed_over(batch),
         "townships": dict(sorted(townships.items())),
         "needs_team_leader": townships_needing_leader([m.township for m in members], [t["township"] for t in leaders]),
     }
@@ -299,11 +300,11 @@ def hand_over(batch_id: str, user: User, *, employer_id: str, representative: st
     here = arrived | {m.worker_id for m in unexpected}
     absent = [w for w in worker_ids if w not in here]
     if absent:
-        raise InvalidInput({"worker_ids": [f"尚未到站，不能交接： {', '.join(absent)}。 Not arrived: cannot be handed over."]})
-    earlier = {w for h in db.session.scalars(select(Handover).where(Handover.batch_id == batch.id)) for w in h.worker_ids}
+        raise InvalidInput({"worker_ids": [f"尚未到站，不能交接：{_names(absent)}。 Not arrived: cannot be handed over."]})
+    earlier = handed_over(batch)
     twice = [w for w in worker_ids if w in earlier]
     if twice:
-        raise InvalidInput({"worker_ids": [f"已经交接过： {', '.join(twice)}。 Already handed over."]})
+        raise InvalidInput({"worker_ids": [f"已经交接过：{_names(twice)}。 Already handed over: {_names(twice)}."]})
     handover = Handover(batch_id=batch.id, employer_id=employer_id, representative=representative,
                         representative_phone=representative_phone, worker_ids=list(dict.fromkeys(worker_ids)),
                         handed_by=user.id, handed_at=utcnow())
@@ -311,8 +312,21 @@ def hand_over(batch_id: str, user: User, *, employer_id: str, representative: st
     db.session.flush()
     audit.record("batch.handed_over", actor=user, target=f"batch:{batch.id}", employer_id=employer_id,
                  workers=len(handover.worker_ids))
+    _publish(batch)  # the other greeters' phones learn who is gone with whom at their next sync
     db.session.commit()
     return handover
+
+
+def handed_over(batch: Batch) -> dict[str, str]:
+    """Who of the batch has been handed over, and to which employer: worker id -> employer id."""
+    return {worker_id: h.employer_id for h in db.session.scalars(select(Handover).where(Handover.batch_id == batch.id))
+            for worker_id in h.worker_ids}
+
+
+def _names(worker_ids: list[str]) -> str:
+    """People by name (an id only where the record is gone), for a refusal a greeter can act on."""
+    people = _people(worker_ids)
+    return "、".join(people[w][0] if w in people and people[w][0] else w for w in worker_ids)
 
 
 def handovers(batch_id: str, user: User) -> list[Handover]:

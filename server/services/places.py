@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from server.domain.regions import find_county
-from server.errors import InvalidInput
-from server.models import User
-from server.services import access
+from server.domain.regions import county_name, find_county
+from server.errors import InvalidInput, NotFound
+from server.extensions import db
+from server.models import CountyHotline, User
+from server.services import access, audit
 
 
 def origin_county(code: str | None, user: User, field: str) -> str:
@@ -30,6 +31,42 @@ def destination_district(code: str, field: str = "district_code") -> str:
 
 
 def workstation_hotline(county_code: str | None) -> str:
-    """The number a worker from this county calls: the county's workstation, else the program's."""
+    """The number a worker from this county calls: the county's workstation (as the office set it,
+    else as the region data has it), else the program's."""
     county = find_county(county_code) if county_code else None
-    return (county and county.workstation_hotline) or current_app.config["LABORPASS_HOTLINE"]
+    return (county and county_hotline(county.code)) or current_app.config["LABORPASS_HOTLINE"]
+
+
+def county_hotline(county_code: str) -> str | None:
+    """The workstation's own number for a program county (its current code), or ``None``."""
+    row = db.session.get(CountyHotline, county_code)
+    if row is not None:
+        return row.number
+    county = find_county(county_code)
+    return county.workstation_hotline if county else None
+
+
+def set_hotline(county_code: str, number: str | None, user: User) -> dict:
+    """Set (or, with ``None``, clear) an origin county's workstation number: admins for any county,
+    a county office for its own only (another's is answered as not found). Audited with the number
+    it replaces; workers' records and cards printed from now on show it.
+
+    Raises ``Forbidden`` for other roles, ``NotFound`` for a code that is no origin county of the
+    program or not the user's."""
+    access.require(user, "hotline.manage")
+    county = find_county(county_code)
+    if county is None or county.side != "origin" or access.own_county(user) not in (None, county.code):
+        raise NotFound("county")
+    row = db.session.get(CountyHotline, county.code) or CountyHotline(county_code=county.code)
+    before = county_hotline(county.code)
+    row.number, row.set_by = number, user.id
+    db.session.add(row)
+    audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number, before=before)
+    db.session.commit()
+    return describe_hotline(county.code)
+
+
+def describe_hotline(county_code: str) -> dict:
+    """A county's workstation number as the API answers it, with the one workers see."""
+    return {"county_code": county_code, "county_name": county_name(county_code),
+            "workstation_hotline": county_hotline(county_code), "shown_to_workers": workstation_hotline(county_code)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.domain import calendar
@@ -205,6 +205,8 @@ def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
         if args.get(arg):
             query = query.where(column == args[arg])
     if args.get("employer_id"):
+        if user.role == "employer" and args["employer_id"] != user.employer_id:
+            query = query.where(false())  # who moved from it to another employer is not its to know
         query = query.where(Worker.current_employer_id == args["employer_id"])
     for arg, column in (("fair_id", Event.fair_id), ("batch_id", Event.batch_id)):
         if args.get(arg):

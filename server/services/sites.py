@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from server.domain import calendar
 from server.domain.qr import qr_svg
 from server.domain.site_codes import sign_site_code
 from server.errors import InvalidInput, NotFound
@@ -47,7 +48,8 @@ def site_code(site_id: str, user: User, day: dt.date) -> dict:
     _row, private_key = keyring.active_signing_key()
     text = sign_site_code(site.id, day, private_key)
     db.session.commit()
-    return {"site_id": site.id, "day": day, "code": text, "qr_svg": qr_svg(text)}
+    return {"site_id": site.id, "day": day, "code": text, "valid_until": calendar.start_of(day + dt.timedelta(days=1)),
+            "qr_svg": qr_svg(text)}
 
 
 def _scoped(user: User):

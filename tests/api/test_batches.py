@@ -98,9 +98,13 @@ def test_the_board_shows_who_arrived_who_is_missing_and_who_came_unannounced(cli
     hand = {"employer_id": auth.employer_id(), "representative": "闽江纺织 林经理", "worker_ids": thirty[:20]}
     done = client.post(f"{url}/handovers", json=hand, headers=auth.headers("greeter"))
     assert done.status_code == 201 and len(done.json["worker_ids"]) == 20
-    assert client.post(f"{url}/handovers", json=hand, headers=auth.headers("greeter")).status_code == 422  # twice
+    twice = client.post(f"{url}/handovers", json=hand | {"worker_ids": [thirty[0], thirty[20]]}, headers=auth.headers("greeter"))
+    assert twice.status_code == 422 and "已经交接过：工人00。" in twice.json["errors"]["worker_ids"][0]  # by name
     missing = client.post(f"{url}/handovers", json=hand | {"worker_ids": [thirty[28]]}, headers=auth.headers("greeter"))
-    assert missing.status_code == 422 and thirty[28] in missing.json["errors"]["worker_ids"][0]
+    assert missing.status_code == 422 and "工人28" in missing.json["errors"]["worker_ids"][0]
+    # every greeter's phone learns who is gone with whom (a second phone must not offer them again)
+    seen = client.get(url, headers=auth.headers("greeter")).json["handed_over"]
+    assert seen == {worker: auth.employer_id() for worker in thirty[:20]}
     elsewhere = hand | {"employer_id": auth.employer_id("other_employer"), "worker_ids": [thirty[21]]}
     assert client.post(f"{url}/handovers", json=elsewhere, headers=auth.headers("greeter")).status_code == 422
     assert [len(h["worker_ids"]) for h in client.get(f"{url}/handovers", headers=auth.headers()).json] == [20]

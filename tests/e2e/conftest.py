@@ -172,3 +172,10 @@ _SEQS: dict[str, int] = {}
 def _next_seq(device: str) -> int:
     _SEQS[device] = _SEQS.get(device, 0) + 1
     return _SEQS[device]
+
+
+def open_view(page, view):
+    """Tap the screen's tab in the bottom bar, or under "更多" (more) when it is there."""
+    if not page.is_visible(f"nav.tabs a[data-view={view}]"):
+        page.click("#more-button")
+    page.click(f"nav.tabs a[data-view={view}]")

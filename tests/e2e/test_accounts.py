@@ -8,7 +8,7 @@ import pytest
 from server.extensions import db
 from server.models import User
 from tests.conftest import make_id_number
-from tests.e2e.conftest import add_authenticator, register_earlier, signed_in
+from tests.e2e.conftest import add_authenticator, open_view, register_earlier, signed_in
 
 SHOTS = "/tmp/shots"
 GREETER = "福州站 李强"
@@ -19,12 +19,6 @@ def admin_page(page, site, auth):
     os.makedirs(SHOTS, exist_ok=True)
     return signed_in(page, site, auth, "市人社局 管理员", role="admin")
 
-
-def open_view(page, view):
-    """Tap the screen's tab in the bottom bar, or under "more" when it is there."""
-    if not page.is_visible(f"nav.tabs a[data-view={view}]"):
-        page.click("#more-button")
-    page.click(f"nav.tabs a[data-view={view}]")
 
 
 def shot(page, name, at=None):

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from server.extensions import db
 from server.models import Event, Fair, Payout, ReviewDecision, User
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import onboard_reviewed, register_earlier, scan, signed_in, sync
+from tests.e2e.conftest import onboard_reviewed, open_view, register_earlier, scan, signed_in, sync
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -28,12 +28,6 @@ def employer(auth):
     db.session.rollback()
     return employer_id
 
-
-def open_view(page, view):
-    """Tap the screen's tab in the bottom bar, or under "more" when it is there."""
-    if not page.is_visible(f"nav.tabs a[data-view={view}]"):
-        page.click("#more-button")
-    page.click(f"nav.tabs a[data-view={view}]")
 
 
 def register(site, auth, n, township="平襄镇", name=None, poor_household=False) -> dict:
@@ -145,6 +139,9 @@ def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leade
     page.click("#add-from-fair button[type=submit]")
     page.wait_for_selector("#batch[data-roster='22']")
     assert page.is_visible(".warning[data-township=平襄镇]")
+    # each person's 移出 is a thumb's target, apart from the name (the townships are open while planned)
+    name, remove = (page.locator("#batch li.member").first.locator(part).bounding_box() for part in ("span", "button"))
+    assert remove["height"] >= 44 and remove["x"] >= name["x"] + name["width"]
 
     page.click("#roll-call button[type=submit]")  # a departure closes the roster: it asks first
     assert "确认 22 人上车出发、0 人未上车" in page.inner_text("#confirm-departure")
@@ -343,8 +340,9 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     year = dt.datetime.now(TZ).year
     assert http_json("PUT", f"{site}/api/targets/621121/{year}", {"transfers": 3000, "arrivals": 2800,
                      "stable_3_months": 2000}, token=auth.tokens["admin"])[0] == 200
-    open_view(page, "payouts")
-    page.wait_for_selector(".targets[data-county='621121'] >> text=2 / 2000")  # both stayed three months
+    page.goto(f"{site}/#policies/targets")  # where the targets live, with how far the county has come
+    page.wait_for_selector("#targets-table tr[data-county='621121'] td[data-measure=stable_3_months] >> text=2 / 2000")
+    open_view(page, "payouts")  # both stayed three months
     page.click("#recompute")
     page.wait_for_selector("#payouts-message >> text=新增 2 项")
     page.select_option("#payouts select[name=status]", "held")
@@ -398,8 +396,12 @@ def test_the_dashboards_draw_the_funnel_and_the_retention_curve_and_give_the_bul
         page.wait_for_function("""(selector) => { const c = document.querySelector(selector);
             return c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v);
         }""", arg=chart)
-    # one of three left after 10 days; the other two are in month 3, still observed
+    # one of three left after 10 days, one went silent (no confirmation for 35 days: gone in month 1),
+    # one stayed: every month the chart draws is in the table (the month-2 drop too, which the old
+    # table of months 1, 3, 6, 12 hid), and a table wider than the phone says it scrolls
     assert page.inner_text("#retention-table td[data-month='1']") == "66.7%"
+    assert page.inner_text("#retention-table td[data-month='2']") == "33.3%"  # the silent one: gone in month 1
+    assert page.is_visible(".scroll-hint")
     status, risk = http_json("GET", f"{site}/api/at-risk", token=auth.tokens["county"])
     assert page.inner_text("#at-risk-count b") == str(risk["total"]) and risk["total"] >= 1
 

@@ -15,7 +15,7 @@ import pytest
 from server.extensions import db
 from server.models import AuditEntry, User
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import forged, onboard_reviewed, register_earlier, signed_in
+from tests.e2e.conftest import forged, onboard_reviewed, open_view, register_earlier, signed_in
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 SHOTS = "/tmp/shots"
@@ -28,12 +28,6 @@ def shot(page, name, at=None):
         at.evaluate("(e) => e.scrollIntoView({block: 'center'})")
     page.screenshot(path=f"{SHOTS}/review-{name}.png")
 
-
-def open_view(page, view):
-    """Tap the screen's tab in the bottom bar, or under "更多" when it is there."""
-    if not page.is_visible(f"nav.tabs a[data-view={view}]"):
-        page.click("#more-button")
-    page.click(f"nav.tabs a[data-view={view}]")
 
 
 def register(site, auth, n, name) -> dict:

@@ -48,15 +48,15 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     batch = batch_arriving_today(site, token, "通渭—福州 第4批", employer_ids=[employer])
     elsewhere = batch_arriving_today(site, token, "通渭—福州 第5批", employer_ids=[employer])
     cards = []
-    for n in (20, 21, 22, 23):
+    for n in (20, 21, 22, 23, 24):
         worker = register_earlier(site, token, {
             "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
             "home": {"county_code": "621121", "township": "平襄镇"},
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
         cards.append((worker, http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"]))
-    # 20 and 22 (who does not come) on this batch, 21 on the next one, 23 on none
-    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"]]},
-              token=token)
+    # 20, 24 and 22 (who does not come) on this batch, 21 on the next one, 23 on none
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster",
+              {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"], cards[4][0]["id"]]}, token=token)
     http_json("POST", f"{site}/api/batches/{elsewhere['id']}/roster", {"worker_ids": [cards[1][0]["id"]]}, token=token)
     db.session.rollback()
     page.click("#sync-badge button")
@@ -98,15 +98,36 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     # Back from the pocket, it syncs at once (not at the next half-minute tick: 3 s is the bound).
     with page.expect_request(lambda request: "/api/sync/pull" in request.url, timeout=3000):
         page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-    # The hand-over, twice: the second says why it was refused, not only "correct the fields marked".
-    page.select_option("#board form select", employer)
-    page.fill("#board form input", "闽江 人事 林")
-    page.click("#board form button[type=submit]")
-    page.wait_for_selector("#board form .message >> text=已交接 1 人")
-    page.click("#board form button[type=submit]")
-    page.wait_for_selector("#board form .message >> text=已经交接过")
+    # The hand-over, person by person. A second greeter's phone hands 20 over first, before this
+    # phone has pulled it (its pulls fail meanwhile): this one's attempt says why it was refused (by
+    # name), not "correct the fields".
+    page.route("**/api/sync/pull*", lambda route: route.abort())
+    page.fill("#scan input[name=code]", cards[4][1])
+    page.press("#scan input[name=code]", "Enter")
+    page.wait_for_selector(".verdict[data-verdict=green]")
+    dismiss(page)
+    page.wait_for_selector("#sync-badge[data-queued='0']")
+    status, other = http_json("POST", f"{site}/api/batches/{batch['id']}/handovers", {
+        "employer_id": employer, "representative": "闽江 人事 王", "worker_ids": [cards[0][0]["id"]]},
+        token=auth.tokens["greeter"])
+    assert status == 201, other
+    page.wait_for_selector(f"#handover label[data-worker='{cards[4][0]['id']}']")
+    page.uncheck(f"#handover label[data-worker='{cards[4][0]['id']}'] input")  # 24 goes with someone else
+    page.select_option("#handover select", employer)
+    page.fill("#handover input[name=representative]", "闽江 人事 林")
+    page.click("#handover button[type=submit]")
+    page.wait_for_selector("#handover .message >> text=已经交接过：到站20")
+    page.unroute("**/api/sync/pull*")
+    page.click("#sync-badge button")  # now it knows: 20 is gone, only 24 waits
+    page.wait_for_selector(f"#handover label[data-worker='{cards[0][0]['id']}']", state="detached")
+    page.check(f"#handover label[data-worker='{cards[4][0]['id']}'] input")
+    page.click("#handover button[type=submit]")
+    page.wait_for_selector("#handover .message >> text=已交接 1 人给闽江纺织")
+    assert "闽江纺织 2 人" in page.inner_text("#handed-over")
+    assert page.is_disabled("#handover button[type=submit]")  # nobody left: no second hand-over offered
+    page.screenshot(path="/tmp/scan-handover.png", full_page=True)
     db.session.rollback()
-    assert db.session.query(Event).filter_by(type="station.arrived").count() == 3
+    assert db.session.query(Event).filter_by(type="station.arrived").count() == 4
     db.session.rollback()
 
 
@@ -163,7 +184,7 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     page.click("#rejected summary")
     assert "伪造或损坏的卡片" in page.inner_text("#rejected")
     page.select_option("#board select", employer)
-    page.fill("#board input", "闽江纺织 林经理")
+    page.fill("#board input[name=representative]", "闽江纺织 林经理")
     page.click("#board button[type=submit]")
     page.wait_for_selector("#board >> text=已交接 3 人")
     db.session.rollback()

@@ -82,7 +82,9 @@ function warningFor({ type, workerId, holder, batch, batches, employerId }) {
   }
   if (!holder) return null;
   if (type.startsWith('fair.') && AT_WORK_OR_LATER.has(holder.status)) return { reason: 'already_away', status: holder.status };
-  if (type === 'employer.onboarded' && holder.status === 'employed' && holder.current_employer_id
-      && holder.current_employer_id !== employerId) return { reason: 'employed_elsewhere' };
+  // (an employer's phone is not told where someone it employed once works now: employed, not here, is elsewhere)
+  if (type === 'employer.onboarded' && holder.status === 'employed' && holder.current_employer_id !== employerId) {
+    return { reason: 'employed_elsewhere' };
+  }
   return null;
 }

@@ -1,0 +1,30 @@
+"""A program county's workstation number, as the office sets it and the API answers it."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields
+
+from schemas.base import BaseSchema
+from server.domain.phones import PhoneError, parse_hotline
+
+
+class HotlineField(fields.String):
+    """A number a worker can call: a landline with its area code (``0591-87654321``), a mobile, a
+    400/800 line or a service line such as 12333; normalised (``server.domain.phones.parse_hotline``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_hotline(super()._deserialize(value, attr, data, **kwargs))
+        except PhoneError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class HotlineInSchema(BaseSchema):
+    workstation_hotline = HotlineField(required=True, allow_none=True, metadata={
+        "description": "the workstation's number; null: workers see the program's line (LABORPASS_HOTLINE) again"})
+
+
+class HotlineSchema(BaseSchema):
+    county_code = fields.String()
+    county_name = fields.String()
+    workstation_hotline = fields.String(allow_none=True, metadata={"description": "the workstation's own number"})
+    shown_to_workers = fields.String(metadata={"description": "what workers' records and new cards show"})
