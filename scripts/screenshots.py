@@ -37,10 +37,12 @@ SCREENS = {
                ("at-risk", "#at-risk", "#at-risk li"), ("trainings", "#trainings", "#trainings li"),
                ("imports", "#imports", "#upload"), ("payouts", "#payouts", "#payouts"),
                ("reports", "#reports", "#funnel-table tr.total"), ("accounts", "#users", "#accounts"),
-               ("quarantine", "#reviews", "#reviews", "#part-quarantine")],
+               ("quarantine", "#reviews", "#reviews", "#part-quarantine"), ("policies", "#policies", "#policies"),
+               ("targets", "#policies/targets", "#targets-table")],
     "fair_staff": [("scan", "#scan", ".scan")],
     "greeter": [("scan", "#scan", ".scan")],
-    "employer": [("scan", "#scan", ".scan"), ("fairs", "#fairs", "#fairs li")],
+    "employer": [("scan", "#scan", ".scan"), ("fairs", "#fairs", "#fairs li"), ("sites", "#sites", "#sites"),
+                 ("staff", "#staff", "#staff")],
     "worker": [("card", "#card", "#my-card")],
 }
 
@@ -152,7 +154,8 @@ def register_on_the_spot(page, out: Path, lang: str) -> list[Path]:
     page.locator("#register").scroll_into_view_if_needed()
     shots = [_shot(page, out / f"fair_staff-register-{lang}.png")]
     page.fill("#register input[name=name]", "现场登记")
-    page.fill("#register input[name=id_number]", "62112119900601555" + check_character("62112119900601555"))
+    body = "6211211990060155" + ("5" if lang == "zh" else "6")  # one person a language: the second is no duplicate
+    page.fill("#register input[name=id_number]", body + check_character(body))
     page.check("#register input[name=consent]")
     page.click("#register button[type=submit]")
     page.wait_for_selector("#pass img")
