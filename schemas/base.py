@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
+from schemas.messages import bilingual
+
 
 class BaseSchema(Schema):
     """Unknown keys are refused, so a client's typo fails loudly; a NUL character in any value is
@@ -94,12 +96,12 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
     """Marshmallow's nested messages as one level: ``{"home": {"county_code": [...]}}`` ->
     ``{"home.county_code": [...]}``, the way every error of the API names its fields."""
     if isinstance(errors, list):
-        return {prefix or "_schema": [str(m) for m in errors]}
+        return {prefix or "_schema": [bilingual(str(m)) for m in errors]}
     flat: dict[str, list[str]] = {}
     for key, value in errors.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(flatten_errors(value, name))
         else:
-            flat[name] = [str(m) for m in value] if isinstance(value, list) else [str(value)]
+            flat[name] = [bilingual(str(m)) for m in value] if isinstance(value, list) else [bilingual(str(value))]
     return flat

@@ -46,7 +46,8 @@ class AtRiskArgsSchema(BaseSchema):
 
 
 class AtRiskItemSchema(BaseSchema):
-    worker = fields.Dict(metadata={"description": "{id, name, status, phone, current_employer_id, current_employer_name, home}: a greeter gets {id, name, status, home}"})
+    worker = fields.Dict(metadata={"description": "{id, name, status, phone, current_employer_id, "
+                                                  "current_employer_name, home}: a greeter gets {id, name, status, home}"})
     reasons = fields.List(fields.String(), metadata={
         "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, reassigned_twice"})
     last_confirmed_on = fields.Date(allow_none=True)
@@ -129,5 +130,6 @@ class SiteCodeSchema(BaseSchema):
     site_id = fields.String()
     day = fields.Date()
     code = fields.String(metadata={"description": "LPS1: text, good on this day only"})
-    valid_until = fields.AwareDateTime(metadata={"description": "when the day ends in Beijing and the next day's code takes over"})
+    valid_until = fields.AwareDateTime(metadata={
+        "description": "when the day ends in Beijing and the next day's code takes over"})
     qr_svg = fields.String()

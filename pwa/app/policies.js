@@ -94,16 +94,9 @@ function grouped(rows, day) {
   }).sort((a, b) => Number(b.inForce) - Number(a.inForce));  // what pays today first, then what has ended
 }
 
-/** A marshmallow message the server left in English only, in Chinese too ("中文。 English."). */
+/** A field's message in the chosen language (the server words even marshmallow's: schemas/messages.py). */
 function inWords(message) {
-  const text = String(message);
-  const range = text.match(/^Must be greater than or equal to (\d+) and less than or equal to (\d+)\.$/);
-  if (range) return pick(`须在 ${range[1]} 至 ${range[2]} 之间。 ${text}`);
-  const known = {
-    'Missing data for required field.': '必填。', 'Not a valid integer.': '须为整数。', 'Field may not be null.': '必填。',
-    'Shorter than minimum length 1.': '至少填一项。', 'Not a valid date.': '日期无效。', 'Unknown field.': '多余的字段。',
-  };
-  return known[text] ? pick(`${known[text]} ${text}`) : pick(text);
+  return pick(String(message));
 }
 
 /** What became of the last action: saved (green) or refused (red); nothing while there is nothing to say. */

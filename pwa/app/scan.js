@@ -474,7 +474,7 @@ function Board({ db, batchId, version, syncedAt }) {
   const [board, setBoard] = useState(null);
   const [batch, setBatch] = useState(null);
   const [handover, setHandover] = useState({ employer: '', representative: '', message: '' });
-  const [left, setLeft] = useState(new Set());  // arrived, not handed over, but not going with this employer now
+  const [left, setLeft] = useState(new Set());  // ticks the greeter changed: a roster person unticked, a stranger ticked
   const [handed, setHanded] = useState({});  // handed over from this phone since the last sync: id -> employer
   useEffect(() => {
     (async () => {
@@ -489,8 +489,13 @@ function Board({ db, batchId, version, syncedAt }) {
 
   // Who may still go: arrived and handed over by no phone (the pulled batch says what the others did).
   const gone = { ...(batch.handed_over || {}), ...handed };
-  const waiting = batch.roster.filter((m) => board.arrivedIds.includes(m.worker_id) && !gone[m.worker_id]);
-  const chosen = waiting.filter((m) => !left.has(m.worker_id));
+  const strangers = board.unexpectedPeople.filter((p) => p.workerId)  // scanned for this batch, off its roster: may go too
+    .map((p) => ({ worker_id: p.workerId, name: p.name, township: t('非本批', 'not on the batch'), stranger: true }));
+  const waiting = [...batch.roster.filter((m) => board.arrivedIds.includes(m.worker_id)), ...strangers]
+    .filter((m) => !gone[m.worker_id]);
+  // the roster's people go unless unticked; someone off the roster only when ticked
+  const isChosen = (m) => (m.stranger ? left.has(m.worker_id) : !left.has(m.worker_id));
+  const chosen = waiting.filter(isChosen);
   const employerName = (id) => batch.employers.find((e) => e.id === id)?.name || id;
   const goneBy = Object.entries(gone).reduce((by, [worker, employer]) => ({ ...by, [employer]: (by[employer] || 0) + 1 }), {});
   function toggle(workerId) {
@@ -536,7 +541,7 @@ function Board({ db, batchId, version, syncedAt }) {
           .map(([employer, n]) => `${employerName(employer)} ${n} ${t('人', '')}`).join('；')}</p>`}
         ${waiting.length > 0 && html`<p class="hint">${t('勾选随这家单位走的人：', 'Tick who goes with this employer:')}</p>
           <div class="handover-people">${waiting.map((m) => html`<label class="check" data-worker=${m.worker_id}>
-            <input type="checkbox" checked=${!left.has(m.worker_id)} onChange=${() => toggle(m.worker_id)} /> ${m.name}（${m.township || '—'}）</label>`)}</div>`}
+            <input type="checkbox" checked=${isChosen(m)} onChange=${() => toggle(m.worker_id)} /> ${m.name}（${m.township || '—'}）</label>`)}</div>`}
         <select required value=${handover.employer} onChange=${(e) => setHandover({ ...handover, employer: e.target.value })}>
           <option value="">${t('— 用人单位 —', '— Employer —')}</option>
           ${batch.employers.map((e) => html`<option value=${e.id}>${e.name}</option>`)}
@@ -544,7 +549,7 @@ function Board({ db, batchId, version, syncedAt }) {
         <label>${t('接收人', 'Representative')}<input name="representative" required value=${handover.representative}
           onInput=${(e) => setHandover({ ...handover, representative: e.target.value })} /></label>
         <button type="submit" disabled=${!chosen.length}>${chosen.length ? t(`交接所选 ${chosen.length} 人`, `Hand over the ${chosen.length} ticked`)
-          : t('没有待交接的人', 'Nobody left to hand over')}</button>
+          : waiting.length ? t('请勾选要交接的人', 'Tick who goes') : t('没有待交接的人', 'Nobody left to hand over')}</button>
         <p class="message" role="status">${handover.message}</p>
       </form>
     </div>`;

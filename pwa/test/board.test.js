@@ -39,5 +39,5 @@ test('before departure everyone on the roster is expected', () => {
 test('someone found by name or by a temporary pass counts as arrived, not as unexpected', () => {
   const board = boardFor(batch, workers, { 'worker-b': '乙', 'pass-d': '丁', 'worker-x': '戊' });
   assert.deepEqual(board.arrivedIds.sort(), ['b', 'c']);  // d stayed home at the roll-call: not expected
-  assert.deepEqual(board.unexpectedPeople.map((p) => p.name), ['戊']);  // d is on the roster, though not expected
+  assert.deepEqual(board.unexpectedPeople, [{ who: 'worker-x', name: '戊', workerId: 'x' }]);  // d: on the roster, not expected
 });

@@ -32,7 +32,7 @@ export function boardFor(batch, workers, scanned) {
   }
   const unexpected = Object.entries(scanned)
     .filter(([who]) => !onRoster.has(idOf(who)))
-    .map(([who, name]) => ({ who, name }));
+    .map(([who, name]) => ({ who, name, workerId: idOf(who) || null }));
   return {
     expected: expected.length, arrived, missing: missing.length, unexpected: unexpected.length,
     townships: [...townships.values()].sort((a, b) => a.township.localeCompare(b.township, 'zh')),
