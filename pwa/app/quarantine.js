@@ -113,8 +113,8 @@ function Entry({ entry, me, onDecided }) {
       </dl>
       ${envelope.data?.id_number_masked && html`<${Reveal} entry=${entry} />`}
       ${entry.status === 'open' ? html`
-        ${mine && html`<p class="warning-text">${t('这是您本人上传的记录：接受后仍须另一位审核员复核。',
-          'You sent this yourself: once accepted, another reviewer still checks it.')}</p>`}
+        ${mine && html`<p class="warning-text">${t('这是您本人上传或扫描的记录：只能由另一位审核员驳回；接受后也仍须另一位审核员复核。',
+          'You sent or made this scan: only another reviewer may dismiss it, and once accepted another reviewer still checks it.')}</p>`}
         <${Decide} entry=${entry} onDecided=${onDecided} />` : html`
         <p class="settled">${entry.status === 'reapplied' ? t('已接受，记入档案', 'Accepted, recorded') : t('已驳回', 'Dismissed')}
           ${summary.resolver ? ` · ${person(summary.resolver)}` : ''} · ${shortTime(entry.resolved_at)}：${entry.resolution}</p>`}

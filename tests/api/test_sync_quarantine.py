@@ -80,14 +80,19 @@ def test_reapply_still_refused_answers_the_reason_and_stays_open(client, auth):
     assert db.session.get(QuarantinedEvent, entry_id).status == "open"
 
 
-def test_dismiss_needs_a_reason_and_is_recorded(client, auth):
-    push(client, auth, "admin", "a", envelope("fair.checked_in", 1, worker_id="nobody", context={"fair_id": "f"}))
+def test_dismiss_needs_a_reason_a_second_reviewer_and_is_recorded(client, auth):
+    push(client, auth, "workstation", "ws", envelope("fair.checked_in", 1, worker_id="nobody", context={"fair_id": "f"}))
     entry_id = quarantine(client, auth)["items"][0]["id"]
-    assert client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={}, headers=auth.headers()).status_code == 422
+    assert client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={}, headers=auth.headers("county")).status_code == 422
+    # who pushed (or made) a refused scan does not drop it: it may be the evidence of their own attempt
+    own = client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={"reason": "mine"}, headers=auth.headers("workstation"))
+    assert own.status_code == 403 and "另一位审核员" in own.json["message"]
     response = client.post(f"/api/sync/quarantine/{entry_id}/dismiss", json={"reason": "test scan at training"},
-                           headers=auth.headers())
+                           headers=auth.headers("county"))
     assert response.json["status"] == "dismissed" and response.json["resolution"] == "test scan at training"
     assert quarantine(client, auth)["total"] == 0 and quarantine(client, auth, status="dismissed")["total"] == 1
+    [entry] = db.session.query(AuditEntry).filter_by(action="quarantine.dismissed").all()
+    assert (entry.actor_id, entry.target) == (auth.users["county"].id, f"quarantine:{entry_id}")
 
 
 def test_a_quarantined_registration_keeps_the_id_number_encrypted_and_answers_it_masked(client, auth):

@@ -116,7 +116,7 @@ def test_the_quarantine_is_read_dismissed_accepted_corrected_refused_and_reveale
     assert "不在您的工作范围" in reg_text and "longxi（县人社局）" in reg_text
     assert number[:6] + "********" + number[-4:] in reg_text and number not in page.content()
     assert "作废他人的记录，须另一位审核员" in void_entry.inner_text()
-    assert "这是您本人上传的记录" in void_entry.inner_text()
+    assert "这是您本人上传或扫描的记录" in void_entry.inner_text()
     shot(page, "quarantine")
     shot(page, "quarantine-void", void_entry)
     shot(page, "quarantine-registration", registration_entry)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server.domain.credentials import CredentialError, claims_unverified
 from server.domain.evidence import DOUBTS
 from server.domain.id_numbers import mask_from_parts
-from server.errors import Conflict, InvalidInput, NotFound, RuleRefused
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
 from server.models import Batch, Device, Employer, Event, Fair, QuarantinedEvent, ReviewDecision, Training, User, Worker
 from server.models.types import utcnow
@@ -151,9 +151,15 @@ def reveal_quarantined_id_number(user: User, entry_id: int, reason: str, *, asse
 
 
 def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEvent:
-    """Close a quarantined envelope without applying it; the reason is kept."""
+    """Close a quarantined envelope without applying it; the reason is kept, and audited. Not by
+    whoever pushed or made the scan (four eyes: a forged card's scan is evidence, not its maker's to
+    drop)."""
     entry = _open_entry(user, entry_id)
+    scanned_by = entry.envelope.get("scanned_by") if isinstance(entry.envelope, dict) else None
+    if user.id in (entry.user_id, scanned_by):
+        raise Forbidden("您上传或扫描的记录，须由另一位审核员处理。 A scan you pushed or made is for another reviewer to settle.")
     entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = "dismissed", user.id, utcnow(), reason
+    audit.record("quarantine.dismissed", actor=user, target=f"quarantine:{entry.id}", reason=entry.reason)
     db.session.commit()
     return describe_entries(user, [entry])[0]
 
