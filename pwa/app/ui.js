@@ -62,14 +62,19 @@ export function shortTime(iso) {
   return `${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
 }
 
-/** The program's counties (origin and destination), fetched once per page load. */
+/** The program's counties (origin and destination), fetched once per page load: one request for
+ * every screen that asks meanwhile (each gets the answer, however late it mounted), again after a
+ * failure. `false` while it failed (the selects say so), `null` while it is on its way. */
 let regions = null;
 export function useRegions() {
   const [found, setFound] = useState(regions);
   useEffect(() => {
-    if (!regions) apiFetch('/api/regions').then((r) => { regions = r; setFound(r); }).catch(() => {});
+    let live = true;
+    regions ||= apiFetch('/api/regions').catch((error) => { regions = null; throw error; });
+    regions.then((r) => live && setFound(r), () => live && setFound(false));
+    return () => { live = false; };
   }, []);
-  return found;
+  return found instanceof Promise ? null : found;
 }
 
 /** A county to choose, `value` chosen at first; the form reads it when sent (left uncontrolled,
@@ -78,7 +83,8 @@ export function CountySelect({ side, name, value, required = true }) {
   const found = useRegions();
   const counties = found?.[side]?.counties || [];
   return html`<select name=${name} required=${required}>
-    <option value="">${t('— 请选择 —', '— Choose —')}</option>
+    <option value="">${found === false ? t('— 无法加载，请联网后重新打开 —', '— Could not load: reopen online —')
+      : found ? t('— 请选择 —', '— Choose —') : t('正在加载…', 'Loading…')}</option>
     ${counties.map((c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`)}
   </select>`;
 }

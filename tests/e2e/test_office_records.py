@@ -222,3 +222,16 @@ def test_the_id_number_is_corrected_only_once_revealed_and_anothers_number_is_re
     assert page.inner_text("#id-number") == f"621121********{fixed[-4:]}"  # masked again after the change
     assert get(site, auth, f"/api/workers/{worker['id']}")["id_last4"] == fixed[-4:]
     assert get(site, auth, f"/api/workers/{other['id']}")["id_last4"] == others[-4:]
+
+
+def test_a_county_list_that_cannot_load_says_so_and_loads_when_the_page_is_opened_again(county_page, site):
+    """The counties come once per page load for every screen; a failure used to leave the selects
+    silently empty."""
+    page = county_page
+    page.route("**/api/regions", lambda route: route.abort())
+    page.goto(f"{site}/#fairs/new")
+    page.reload()
+    page.wait_for_selector("#plan-fair select[name=county_code] option:has-text('无法加载')", state="attached")
+    page.unroute("**/api/regions")
+    page.reload()
+    page.wait_for_selector("#plan-fair select[name=county_code] option[value='621121']", state="attached")
