@@ -25,6 +25,7 @@ import { UsersScreen } from './users.js';
 import { MyWorkersScreen, SitesScreen } from './sites.js';
 import { referenceData } from './register.js';
 import { currentLang, pick, setLang, t } from './i18n.js';
+import { roleName } from './roles.js';
 import { applyUpdate, watchForUpdates } from './update.js';
 
 const html = htm.bind(h);
@@ -41,11 +42,6 @@ export async function fetchHealth() {
 }
 
 const LABELS = { ok: ['服务正常', 'Online'], down: ['服务异常', 'Server error'], offline: ['离线', 'Offline'], checking: ['检查中…', 'Checking…'] };
-const ROLE_NAMES = {
-  admin: ['管理员', 'administrator'], county: ['县人社局', 'county office'], workstation: ['劳务工作站', 'workstation'],
-  fair_staff: ['招聘会工作人员', 'fair staff'], greeter: ['车站接站', 'station greeter'], employer: ['用人单位', 'employer'],
-  worker: ['务工人员', 'worker'],
-};
 
 /** End the server's session of a sign-out that was made with no network (once it can be reached). */
 async function endSessionLeftOpen(db) {
@@ -267,7 +263,7 @@ function App({ engine }) {
       <button type="button" onClick=${() => applyUpdate(update)}>${t('立即更新', 'Update now')}</button></p>`}
     <section>
       ${me ? html`
-        <p class="who" id="signed-in" data-user=${me.name}><b>${me.display_name || me.name}</b>（${ROLE_NAMES[me.role] ? t(...ROLE_NAMES[me.role]) : me.role}）${healthChip}</p>
+        <p class="who" id="signed-in" data-user=${me.name}><b>${me.display_name || me.name}</b>（${roleName(me.role)}）${healthChip}</p>
         <${SyncBadge} state=${syncState} onSync=${sync} />
         <${RejectedList} db=${engine.outbox.db} version=${syncState.lastSyncAt} />
         <${Screen} me=${me} engine=${engine} route=${route} onScanned=${scanned} />

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
+import { roleName } from './roles.js';
 import { REASONS, reasonText } from './reasons.js';
 import { Message, errorText, html, shortTime, useApi } from './ui.js';
 import { eventName } from './worker.js';
@@ -14,11 +15,6 @@ import { eventName } from './worker.js';
 const STATUSES = [
   ['open', '待处理', 'Open'], ['reapplied', '已接受', 'Accepted'], ['dismissed', '已驳回', 'Dismissed'], ['all', '全部', 'All'],
 ];
-const ROLES = {
-  admin: ['管理员', 'administrator'], county: ['县人社局', 'county office'], workstation: ['劳务工作站', 'workstation'],
-  fair_staff: ['招聘会工作人员', 'fair staff'], greeter: ['车站接站', 'station greeter'], employer: ['用人单位', 'employer'],
-  worker: ['务工人员', 'worker'],
-};
 const PLACES = { fair_id: ['招聘会', 'Fair'], batch_id: ['批次', 'Batch'], station: ['车站', 'Station'],
   employer_id: ['单位', 'Employer'], training_id: ['培训', 'Training'] };
 // A card the server will refuse again however it is corrected: such a scan can only be dismissed.
@@ -29,7 +25,7 @@ const CONTEXT_FIX = { unknown_fair: 'fair_id', unknown_batch: 'batch_id', unknow
 const FIX_LABELS = { fair_id: ['正确的招聘会编号', 'The right fair id'], batch_id: ['正确的批次编号', 'The right batch id'],
   training_id: ['正确的培训编号', 'The right training id'], employer_id: ['正确的单位编号', 'The right employer id'] };
 
-const person = (p) => (p ? `${p.name}（${ROLES[p.role] ? t(...ROLES[p.role]) : p.role}）` : '');
+const person = (p) => (p ? `${p.name}（${roleName(p.role)}）` : '');
 
 /** The server's refusal in words, with what to do when its code is one of the scan reasons. */
 export function refusalText(error) {

@@ -4,11 +4,11 @@
 // has not confirmed this month. The workstation and the admin manage workplaces too, for an
 // employer they choose.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import qrcode from 'qrcode-generator';
 
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { programmeDay } from './lib/calendar.js';
+import { qrSvg, svgDataUrl } from './lib/qr.js';
 import { CountySelect, Message, errorText, formValues, html, useApi, useRegions } from './ui.js';
 import { statusName } from './worker.js';
 
@@ -81,10 +81,7 @@ function AddSite({ me }) {
 
 /** The code as an SVG QR (alphanumeric mode: Base45 is its alphabet; level Q, as a posted sheet gets dirty). */
 function codeImage(text) {
-  const code = qrcode(0, 'Q');
-  code.addData(text, 'Alphanumeric');
-  code.make();
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.createSvgTag({ cellSize: 8, margin: 4, scalable: true }))}`;
+  return svgDataUrl(qrSvg(text, { level: 'Q', alphanumeric: true, cellSize: 8 }));
 }
 
 /** "MM-DD HH:mm" of a time the server wrote with Beijing's offset, whatever zone the phone is in. */

@@ -3,17 +3,13 @@
 // its link and a QR the phone draws; revoking takes a second tap that says what it does; and a
 // worker is invited to register a passkey on their own phone. Everything here needs the network.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import qrcode from 'qrcode-generator';
 
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
+import { qrSvg, svgDataUrl } from './lib/qr.js';
+import { ROLE_NAMES, roleName } from './roles.js';
 import { CountySelect, Message, errorText, formValues, html, shortTime, useApi, useRegions } from './ui.js';
 
-const ROLE_NAMES = {
-  admin: ['管理员', 'Administrator'], county: ['县人社局', 'County office'], workstation: ['劳务工作站', 'Workstation'],
-  fair_staff: ['招聘会工作人员', 'Fair staff'], greeter: ['车站接站', 'Station greeter'], employer: ['用人单位', 'Employer'],
-  worker: ['务工人员', 'Worker'],
-};
 // The roles each manager may enroll (server/services/access.py may_enroll; the server decides
 // again), and the scope each role is enrolled with (services/passkeys.py _check_scope).
 const ENROLLS = {
@@ -25,7 +21,6 @@ const SCOPE = { county: 'county_code', workstation: 'county_code', fair_staff: '
 const INVITES = ['admin', 'county', 'workstation'];  // whoever may reveal an ID number (worker.invite)
 const PER_PAGE = 50;
 
-const roleName = (role) => t(...(ROLE_NAMES[role] || [role, role]));
 
 /** The office's accounts screen: list, create, revoke, and invite a worker. */
 export function UsersScreen({ me }) {
@@ -205,12 +200,7 @@ function InviteWorker({ onIssued }) {
 /** The one-time code, big, with the link that fills it in and that link as a QR code. */
 function CodeSheet({ issued, onDone }) {
   const link = issued.link || `${window.location.origin}/?${new URLSearchParams({ enroll: issued.name, code: issued.code })}`;
-  const qr = useMemo(() => {
-    const code = qrcode(0, 'M');
-    code.addData(link);
-    code.make();
-    return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(code.createSvgTag({ cellSize: 4, margin: 4, scalable: true }))}`;
-  }, [link]);
+  const qr = useMemo(() => svgDataUrl(qrSvg(link, { cellSize: 4 })), [link]);
   const [copied, setCopied] = useState('');
   const sheet = useRef(null);
   useEffect(() => { sheet.current?.scrollIntoView({ block: 'start' }); }, []);  // asked from further down the screen

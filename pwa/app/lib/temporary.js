@@ -2,7 +2,7 @@
 // the phone made, as a QR code the phone draws itself. Nothing is signed (the phone has no key):
 // scanners show it amber, the server flags what is recorded with it, and it is good for 60 days
 // after the registration — the signed card is issued once the registration has synced.
-import qrcode from 'qrcode-generator';
+import { qrSvg } from './qr.js';
 
 const PREFIX = 'LPT1:';
 const PATTERN = /^LPT1:([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})$/;
@@ -20,8 +20,5 @@ export function passWorkerId(text) {
 
 /** The pass as an SVG QR code (alphanumeric mode: capitals, digits and "-:" only). */
 export function passSvg(text) {
-  const code = qrcode(0, 'M');
-  code.addData(text, 'Alphanumeric');
-  code.make();
-  return code.createSvgTag({ cellSize: 6, margin: 4, scalable: true });
+  return qrSvg(text, { alphanumeric: true });
 }
