@@ -20,7 +20,6 @@ def admin_page(page, site, auth):
     return signed_in(page, site, auth, "市人社局 管理员", role="admin")
 
 
-
 def shot(page, name, at=None):
     """What the phone's screen shows (the bottom bar where it stays), scrolled to ``at``."""
     if at:

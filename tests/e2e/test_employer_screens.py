@@ -22,7 +22,6 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 SHOTS = "/tmp/shots"
 
 
-
 def tabs_cut_off(page) -> list[str]:
     """The bottom bar's labels wider than their tab."""
     return page.eval_on_selector_all("nav.tabs a, nav.tabs button",

@@ -29,7 +29,6 @@ def employer(auth):
     return employer_id
 
 
-
 def register(site, auth, n, township="平襄镇", name=None, poor_household=False) -> dict:
     """Registered early in the year (``register_earlier``): the tests replay histories of the last months."""
     return register_earlier(site, auth.tokens["county"], {

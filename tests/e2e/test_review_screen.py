@@ -29,7 +29,6 @@ def shot(page, name, at=None):
     page.screenshot(path=f"{SHOTS}/review-{name}.png")
 
 
-
 def register(site, auth, n, name) -> dict:
     return register_earlier(site, auth.tokens["county"], {
         "name": name, "id_number": make_id_number(sequence=500 + n, birth=dt.date(1990, 4, 1)),
