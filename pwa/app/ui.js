@@ -65,16 +65,22 @@ export function shortTime(iso) {
 /** The program's counties (origin and destination), fetched once per page load: one request for
  * every screen that asks meanwhile (each gets the answer, however late it mounted), again after a
  * failure. `false` while it failed (the selects say so), `null` while it is on its way. */
-let regions = null;
+let regions = null;  // once loaded: a form opened later has its options in its first render
+let loading = null;
 export function useRegions() {
   const [found, setFound] = useState(regions);
   useEffect(() => {
+    if (regions) {  // came while this screen was being drawn
+      setFound(regions);
+      return undefined;
+    }
     let live = true;
-    regions ||= apiFetch('/api/regions').catch((error) => { regions = null; throw error; });
-    regions.then((r) => live && setFound(r), () => live && setFound(false));
+    loading ||= apiFetch('/api/regions').then((r) => { regions = r; return r; })
+      .finally(() => { loading = null; });
+    loading.then((r) => live && setFound(r), () => live && setFound(false));
     return () => { live = false; };
   }, []);
-  return found instanceof Promise ? null : found;
+  return found;
 }
 
 /** A county to choose, `value` chosen at first; the form reads it when sent (left uncontrolled,
@@ -82,7 +88,8 @@ export function useRegions() {
 export function CountySelect({ side, name, value, required = true }) {
   const found = useRegions();
   const counties = found?.[side]?.counties || [];
-  return html`<select name=${name} required=${required}>
+  // drawn anew once the counties come: the chosen one is selected as the options are made
+  return html`<select key=${found ? 'loaded' : 'waiting'} name=${name} required=${required}>
     <option value="">${found === false ? t('— 无法加载，请联网后重新打开 —', '— Could not load: reopen online —')
       : found ? t('— 请选择 —', '— Choose —') : t('正在加载…', 'Loading…')}</option>
     ${counties.map((c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`)}
