@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { apiFetch } from './api.js';
 import { CardSheetButton } from './cardsheet.js';
 import { t } from './i18n.js';
-import { CountySelect, Message, errorText, formValues, html, shortTime, useApi, withOffset } from './ui.js';
+import { AskWhy, CountySelect, Message, done, errorText, formValues, html, shortTime, useApi, withOffset } from './ui.js';
 
 export function BatchesScreen({ me, route, scanner }) {
   if (route[0] === 'new') return html`<${OrganiseBatch} me=${me} />`;
@@ -127,18 +127,19 @@ function LeaderPicker({ batch, township, members, current, onDone }) {
     <${Message} text=${message} />`;
 }
 
+/** Taking someone off the batch: asks why first (the reason stays on their record). */
 function RemoveButton({ batchId, member, onDone }) {
-  async function remove() {
-    const reason = window.prompt(t(`为什么把 ${member.name} 移出本批次？`, `Why is ${member.name} taken off the batch?`));
-    if (!reason) return;
-    try {
-      await apiFetch(`/api/batches/${batchId}/roster/${member.worker_id}`, { method: 'DELETE', body: { reason } });
-      onDone();
-    } catch (error) {
-      window.alert(errorText(error));
-    }
+  const [asking, setAsking] = useState(false);
+  async function remove(reason) {
+    await apiFetch(`/api/batches/${batchId}/roster/${member.worker_id}`, { method: 'DELETE', body: { reason } });
+    setAsking(false);
+    onDone();
   }
-  return html`<button type="button" class="link" onClick=${remove}>${t('移出', 'Remove')}</button>`;
+  if (asking) {
+    return html`<${AskWhy} id="remove-member" question=${t(`为什么把 ${member.name} 移出本批次？`, `Why is ${member.name} taken off the batch?`)}
+      action=${t(`移出 ${member.name}`, `Take ${member.name} off`)} onSubmit=${remove} onCancel=${() => setAsking(false)} />`;
+  }
+  return html`<button type="button" class="link" onClick=${() => setAsking(true)}>${t('移出', 'Remove')}</button>`;
 }
 
 function AddFromFair({ batch, onDone }) {
@@ -148,8 +149,8 @@ function AddFromFair({ batch, onDone }) {
     event.preventDefault();
     try {
       const answer = await apiFetch(`/api/batches/${batch.id}/roster`, { method: 'POST', body: formValues(event.target) });
-      setMessage(t(`新增 ${answer.added.length} 人，已在名单 ${answer.already_on_roster.length} 人。`,
-        `Added ${answer.added.length}; ${answer.already_on_roster.length} on the roster already.`));
+      setMessage(done(t(`新增 ${answer.added.length} 人，已在名单 ${answer.already_on_roster.length} 人。`,
+        `Added ${answer.added.length}; ${answer.already_on_roster.length} on the roster already.`)));
       onDone();
     } catch (error) {
       setMessage(errorText(error));
@@ -186,7 +187,7 @@ function AddPerson({ batch, onDone }) {
     try {
       await apiFetch(`/api/batches/${batch.id}/roster`, { method: 'POST', body: { worker_ids: [worker.id] } });
       setFound(null);
-      setMessage(t(`已加入 ${worker.name}。`, `${worker.name} added.`));
+      setMessage(done(t(`已加入 ${worker.name}。`, `${worker.name} added.`)));
       onDone();
     } catch (error) {
       setMessage(errorText(error));
@@ -224,7 +225,7 @@ function RollCall({ batch, onDone }) {
     setConfirming(false);
     try {
       const answer = await apiFetch(`/api/batches/${batch.id}/depart`, { method: 'POST', body: { absent: [...absent] } });
-      setMessage(t(`已出发 ${answer.departed} 人。`, `${answer.departed} departed.`));
+      setMessage(done(t(`已出发 ${answer.departed} 人。`, `${answer.departed} departed.`)));
       onDone();
     } catch (error) {
       setMessage(errorText(error));

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { whoAmI } from './passkeys.js';
-import { errorText, html } from './ui.js';
+import { Message, done, errorText, html } from './ui.js';
 
 const MOST = 1000;  // schemas/credentials.py CardSheetRequestSchema: worker_ids, 1 to 1000
 const PER_PAGE = 200;  // the most GET /api/workers answers at once
@@ -39,7 +39,7 @@ export function CardSheetButton({ workerIds, fairId, title }) {
       const next = { url: URL.createObjectURL(blob), name: fileName(title), count: ids.length };
       setSheet(next);
       save(next);
-      setMessage(t(`卡片页已生成：${ids.length} 张。`, `The sheet is ready: ${ids.length} cards.`));
+      setMessage(done(t(`卡片页已生成：${ids.length} 张。`, `The sheet is ready: ${ids.length} cards.`)));
     } catch (error) {
       setMessage(error instanceof ApiError ? errorText(error)
         : t('无法取得卡片页，请联网后再试。', 'The sheet could not be fetched: try again online.'));
@@ -57,7 +57,7 @@ export function CardSheetButton({ workerIds, fairId, title }) {
       ${sheet && html`<div class="pair">
         <a class="button" id="card-sheet-save" href=${sheet.url} download=${sheet.name}>${t('保存 PDF', 'Save the PDF')}</a>
         <a class="button secondary" id="card-sheet-open" href=${sheet.url} target="_blank" rel="noopener">${t('打开', 'Open')}</a></div>`}
-      <p class=${sheet ? 'message ok' : 'message'} role="status" id="card-sheet-message">${message}</p>
+      <${Message} text=${message} id="card-sheet-message" />
     </div>`;
 }
 

@@ -9,7 +9,8 @@ import { apiSend } from './api.js';
 import { Outbox, openLocal } from './lib/outbox.js';
 import { SyncEngine } from './lib/sync.js';
 import { DeviceKey } from './lib/devicekey.js';
-import { registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
+import { ceremonyText, registerPasskey, signIn, signOut, whoAmI } from './passkeys.js';
+import { Message, done } from './ui.js';
 import { RejectedList, ScanScreen, SyncBadge, boardingMode, scanModeFor, trainingMode } from './scan.js';
 import { MyCard } from './worker.js';
 import { Records } from './records.js';
@@ -24,7 +25,7 @@ import { ReportsScreen } from './reports.js';
 import { UsersScreen } from './users.js';
 import { MyWorkersScreen, SitesScreen } from './sites.js';
 import { referenceData } from './register.js';
-import { currentLang, pick, setLang, t } from './i18n.js';
+import { currentLang, setLang, t } from './i18n.js';
 import { roleName } from './roles.js';
 import { applyUpdate, watchForUpdates } from './update.js';
 
@@ -66,10 +67,10 @@ function Enroll({ onDone }) {
     setState({ busy: true, message: '' });
     try {
       await registerPasskey(form.get('name'), form.get('code'), form.get('device'));
-      setState({ busy: false, message: t('通行密钥已创建，请登录。', 'Passkey created: sign in now.') });
+      setState({ busy: false, message: done(t('通行密钥已创建，请登录。', 'Passkey created: sign in now.')) });
       onDone();
     } catch (error) {
-      setState({ busy: false, message: pick(error.message) });
+      setState({ busy: false, message: ceremonyText(error) });
     }
   }
   return html`
@@ -79,7 +80,7 @@ function Enroll({ onDone }) {
       <label>${t('注册码', 'Enrollment code')}<input name="code" required autocapitalize="characters" defaultValue=${invited.get('code') || ''} /></label>
       <label>${t('本机名称', "This phone's name")}<input name="device" placeholder=${t('招聘会1号手机', 'Fair phone 1')} /></label>
       <button type="submit" disabled=${state.busy}>${t('创建通行密钥', 'Create a passkey')}</button>
-      <p class="message" role="status">${state.message}</p>
+      <${Message} text=${state.message} />
     </form>`;
 }
 
@@ -235,7 +236,7 @@ function App({ engine }) {
       await engine.outbox.db.put('meta', found, 'me');
       setMe(found);
     } catch (error) {
-      setMessage(pick(error.message));
+      setMessage(ceremonyText(error, true));
     }
   }
   async function doSignOut() {  // works offline too: the queue stays, each scan keeps its scanner's name

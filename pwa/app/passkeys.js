@@ -2,6 +2,8 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 
 import { apiFetch, setCsrfToken } from './api.js';
+import { t } from './i18n.js';
+import { errorText } from './ui.js';
 
 /** Register a passkey on this phone with the name and one-time code an officer gave. */
 export async function registerPasskey(name, code, passkeyName) {
@@ -37,4 +39,22 @@ export async function whoAmI() {
 export async function signOut() {
   await apiFetch('/api/auth/logout', { method: 'POST' });
   setCsrfToken('');
+}
+
+/** Why a ceremony did not finish, in words a person can act on (the browser's own are English and
+ * technical): the server's refusal, no network, cancelled or no passkey here, or a phone that cannot. */
+export function ceremonyText(error, signingIn = false) {
+  if (error.status || error instanceof TypeError) return errorText(error);
+  if (error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') {
+    return t('这台手机上已有此账号的通行密钥：请直接点“登录”。', 'This phone has a passkey for this account already: tap Sign in.');
+  }
+  if (error.name === 'NotAllowedError' || error.name === 'AbortError') {
+    return signingIn
+      ? t('未登录：已取消或超时，或这台手机上还没有通行密钥（请用下面的“首次使用”）。',
+        'Not signed in: cancelled or timed out, or this phone has no passkey yet (use "First time here" below).')
+      : t('未完成：已取消或超时。请再点一次，按手机提示解锁（指纹、面容或锁屏密码）。',
+        'Not done: cancelled or timed out. Tap again and unlock as the phone asks (fingerprint, face or screen lock).');
+  }
+  return t(`这台手机不能使用通行密钥（${error.name}）：请设置锁屏密码后再试，或换一台手机。`,
+    `This phone cannot use a passkey (${error.name}): set a screen lock and try again, or use another phone.`);
 }

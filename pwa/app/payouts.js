@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { t } from './i18n.js';
-import { Message, errorText, html, useApi } from './ui.js';
+import { AskWhy, Message, done, errorText, html, useApi } from './ui.js';
 import { eventName } from './worker.js';
 
 const STATUS = {
@@ -31,22 +31,34 @@ export function PayoutsScreen({ me }) {
   async function recompute() {
     try {
       const counts = await apiFetch('/api/payouts/recompute', { method: 'POST', body: {} });
-      setMessage(t(`新增 ${counts.new} 项，不再符合 ${counts.no_longer_eligible} 项。`,
-        `${counts.new} new, ${counts.no_longer_eligible} no longer eligible.`));
+      setMessage(done(t(`新增 ${counts.new} 项，不再符合 ${counts.no_longer_eligible} 项。`,
+        `${counts.new} new, ${counts.no_longer_eligible} no longer eligible.`)));
       reload();
     } catch (failure) {
       setMessage(errorText(failure));
     }
   }
+  const [rejecting, setRejecting] = useState(null);  // the payout whose reason is being written
   async function act(payout, action) {
-    const reason = action === 'reject' ? window.prompt(t('驳回原因', 'Why is it rejected?')) : undefined;
-    if (action === 'reject' && !reason) return;
+    setMessage('');
+    if (action === 'reject') {
+      setRejecting(payout.id);
+      return;
+    }
     try {
-      await apiFetch(`/api/payouts/${payout.id}/${action}`, { method: 'POST', body: reason ? { reason } : {} });
+      await apiFetch(`/api/payouts/${payout.id}/${action}`, { method: 'POST', body: {} });
+      setMessage(done(action === 'pay' ? t(`已登记发放 ${payout.amount} 元。`, `${payout.amount} yuan marked paid.`)
+        : t(`已审批 ${payout.amount} 元。`, `${payout.amount} yuan approved.`)));
       reload();
     } catch (failure) {
       setMessage(errorText(failure));
     }
+  }
+  async function reject(payout, reason) {
+    await apiFetch(`/api/payouts/${payout.id}/reject`, { method: 'POST', body: { reason } });
+    setRejecting(null);
+    setMessage(done(t(`已驳回 ${payout.amount} 元：${reason}`, `${payout.amount} yuan rejected: ${reason}`)));
+    reload();
   }
 
   return html`
@@ -72,9 +84,12 @@ export function PayoutsScreen({ me }) {
               ${e.reasons.map((r) => t(...(DOUBTS[r] || [r, r]))).join('、')}</p>`)}
             <a href="#reviews">${t('去审核 →', 'Open the review queue →')}</a></div>`}
           <details><summary>${t('依据', 'Evidence')}</summary><ol>${p.explanation.map((line) => html`<li>${line}</li>`)}</ol></details>
-          ${manages && html`<div class="pair">${(ACTIONS[p.status] || []).map((action) => html`
+          ${manages && rejecting !== p.id && html`<div class="pair">${(ACTIONS[p.status] || []).map((action) => html`
             <button type="button" class=${action === 'reject' ? 'secondary' : ''} data-action=${action}
               onClick=${() => act(p, action)}>${t(...ACTION_NAMES[action])}</button>`)}</div>`}
+          ${rejecting === p.id && html`<${AskWhy} id="reject-payout" question=${t('驳回原因（记入发放记录）', 'Why is it rejected? (kept with the payout)')}
+            action=${t(`驳回 ${p.amount} 元`, `Reject ${p.amount} yuan`)} onSubmit=${(reason) => reject(p, reason)}
+            onCancel=${() => setRejecting(null)} />`}
         </li>`)}
         ${payouts && !payouts.length && html`<li>${t('没有此状态的项目。', 'Nothing with this status.')}</li>`}</ul>
     </section>`;

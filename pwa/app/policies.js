@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
-import { errorText, html, useApi } from './ui.js';
+import { Message, done, errorText, html, useApi } from './ui.js';
 
 const PARTS = [['list', '补贴政策', 'Policies'], ['targets', '县级目标', 'Targets'], ['hotlines', '工作站电话', 'Workstation phones']];
 const KIND_NAMES = {
@@ -99,12 +99,6 @@ function inWords(message) {
   return pick(String(message));
 }
 
-/** What became of the last action: saved (green) or refused (red); nothing while there is nothing to say. */
-function Notice({ notice, id }) {
-  if (!notice?.text) return null;
-  return html`<p class=${notice.ok ? 'message ok' : 'message'} role="status" id=${id}>${notice.text}</p>`;
-}
-
 /** A field's name in words: "params.steps.0.1" is the first step's amount. */
 function fieldLabel(key, kind) {
   const step = key.match(/^params\.steps\.(\d+)(?:\.(\d))?/);
@@ -156,7 +150,7 @@ function PolicyList({ me }) {
   const admin = me.role === 'admin';
   return html`
     ${!admin && html`<p class="hint" id="read-only">${t('政策由市人社局管理，此处只读。', 'The city HR bureau sets the policies: read only here.')}</p>`}
-    <${Notice} notice=${notice || { text: error || (!rows ? t('正在加载…', 'Loading…') : '') }} id="policies-message" />
+    <${Message} text=${notice || error || (!rows ? t('正在加载…', 'Loading…') : '')} id="policies-message" />
     <ul class="list">${policies.map(({ code, versions, current, inForce }) => html`
       <li class="policy" data-policy=${code} data-version=${current.version}>
         <b>${t(...(KIND_NAMES[current.kind] || [current.kind, current.kind]))}：${describePolicy(current)}</b>
@@ -172,8 +166,8 @@ function PolicyList({ me }) {
           onClick=${() => { setEditing(code); setNotice(null); }}>${t('新增版本', 'Add a new version')}</button>`}
         ${admin && editing === code && html`<${NewVersion} policy=${versions[0]} counties=${counties}
           onCancel=${() => setEditing(null)}
-          onSaved=${(saved) => { setEditing(null); setNotice({ ok: true, text: t(`已保存：${saved.name} 第${saved.version}版，${saved.effective_from} 起施行。`,
-            `Saved: version ${saved.version} of ${saved.name}, in force from ${saved.effective_from}.`) }); reload(); }} />`}
+          onSaved=${(saved) => { setEditing(null); setNotice(done(t(`已保存：${saved.name} 第${saved.version}版，${saved.effective_from} 起施行。`,
+            `Saved: version ${saved.version} of ${saved.name}, in force from ${saved.effective_from}.`))); reload(); }} />`}
       </li>`)}
       ${rows && !rows.length && html`<li>${t('还没有补贴政策。', 'No policies yet.')}</li>`}</ul>`;
 }
@@ -218,7 +212,7 @@ function NewVersion({ policy, counties, onSaved, onCancel }) {
       onSaved(await apiFetch('/api/policies', { method: 'POST', body: body(event.target) }));
     } catch (error) {
       setErrors(error.errors || {});
-      setNotice({ text: error.status === 422 ? t('未保存：请按标出的提示更正。', 'Not saved: correct what is marked.') : errorText(error) });
+      setNotice(error.status === 422 ? t('未保存：请按标出的提示更正。', 'Not saved: correct what is marked.') : errorText(error));
     } finally {
       setBusy(false);
     }
@@ -255,7 +249,7 @@ function NewVersion({ policy, counties, onSaved, onCancel }) {
         <button type="button" class="secondary" onClick=${onCancel}>${t('取消', 'Cancel')}</button>
         <button type="submit" disabled=${busy}>${busy ? t('正在保存…', 'Saving…') : t('保存新版本', 'Save the version')}</button>
       </div>
-      <${Notice} notice=${notice} id="new-version-message" />
+      <${Message} text=${notice} id="new-version-message" />
     </form>`;
 }
 
@@ -293,14 +287,14 @@ function TargetTable({ me }) {
     try {
       const saved = await apiFetch(`/api/targets/${county.county_code}/${year}`, { method: 'PUT', body });
       setEditing(null);
-      setNotice({ ok: true, text: t(`已保存 ${saved.county_name} ${year} 年目标。`, `Saved the ${year} targets of ${saved.county_name}.`) });
+      setNotice(done(t(`已保存 ${saved.county_name} ${year} 年目标。`, `Saved the ${year} targets of ${saved.county_name}.`)));
       reload();
     } catch (failure) {
       const fields = Object.entries(failure.errors || {}).map(([key, m]) => {
         const label = MEASURES.find(([name]) => name === key);
         return `${label ? t(label[1], label[2]) : key}：${[].concat(m).map(inWords).join(' ')}`;
       });
-      setNotice({ text: [failure.status === 422 ? t('未保存。', 'Not saved.') : errorText(failure), ...fields].join(' ') });
+      setNotice([failure.status === 422 ? t('未保存。', 'Not saved.') : errorText(failure), ...fields].join(' '));
     }
   }
   return html`
@@ -308,7 +302,7 @@ function TargetTable({ me }) {
       ${[thisYear + 1, thisYear, thisYear - 1, thisYear - 2].map((y) => html`<option value=${y} selected=${y === year}>${y}</option>`)}
     </select></label>
     <p class="hint">${t('每格：已完成 / 目标。', 'Each cell: done so far / target.')}${admin ? '' : t(' 目标由市人社局下达。', ' The city sets the targets.')}</p>
-    <${Notice} notice=${notice || { text: error || regionsError }} id="targets-message" />
+    <${Message} text=${notice || error || regionsError} id="targets-message" />
     ${wide && html`<p class="hint scroll-hint" id="targets-scroll-hint">${t('左右滑动查看更多 →', 'Swipe sideways for more →')}</p>`}
     <div class="table-scroll" ref=${box}><table class="numbers targets-table" id="targets-table">
       <thead><tr><th>${t('县', 'County')}</th>${MEASURES.map(([, zh, en]) => html`<th>${t(zh, en)}</th>`)}</tr></thead>
@@ -349,7 +343,7 @@ function Hotlines({ me }) {
     <p class="hint">${t('工人的手机和新打印的卡片显示本县工作站电话；未设置时显示全国人社服务热线。',
       "Workers' phones and newly printed cards show their county workstation's number; unset, the national service line.")}</p>
     ${me.role === 'workstation' && html`<p class="hint" id="read-only">${t('电话由县人社局或市人社局设置。', 'The county or city HR office sets the number.')}</p>`}
-    <${Notice} notice=${notice || { text: error }} id="hotline-message" />
+    <${Message} text=${notice || error} id="hotline-message" />
     <ul class="list hotlines">${counties.map((c) => html`
       <li data-county=${c.code}>
         <b>${c.name}${t('劳务工作站', ' workstation')}</b>
@@ -359,9 +353,9 @@ function Hotlines({ me }) {
         ${may(c.code) && editing !== c.code && html`<button type="button" class="secondary edit-hotline"
           onClick=${() => { setEditing(c.code); setNotice(null); }}>${c.workstation_hotline ? t('修改电话', 'Change the number') : t('设置电话', 'Set the number')}</button>`}
         ${editing === c.code && html`<${HotlineForm} county=${c} onCancel=${() => setEditing(null)}
-          onSaved=${(saved) => { setEditing(null); reload(); setNotice({ ok: true, text: saved.workstation_hotline
+          onSaved=${(saved) => { setEditing(null); reload(); setNotice(done(saved.workstation_hotline
             ? t(`已保存：${saved.county_name}的工人今后看到 ${saved.shown_to_workers}。`, `Saved: workers of ${saved.county_name} now see ${saved.shown_to_workers}.`)
-            : t(`已清除：${saved.county_name}的工人今后看到 ${saved.shown_to_workers}。`, `Cleared: workers of ${saved.county_name} now see ${saved.shown_to_workers}.`) }); }} />`}
+            : t(`已清除：${saved.county_name}的工人今后看到 ${saved.shown_to_workers}。`, `Cleared: workers of ${saved.county_name} now see ${saved.shown_to_workers}.`))); }} />`}
       </li>`)}</ul>`;
 }
 

@@ -9,7 +9,7 @@ import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { roleName } from './roles.js';
 import { REASONS, reasonText } from './reasons.js';
-import { Message, errorText, html, shortTime, useApi } from './ui.js';
+import { Message, done, errorText, html, shortTime, useApi } from './ui.js';
 import { eventName } from './worker.js';
 
 const STATUSES = [
@@ -46,9 +46,9 @@ export function QuarantineList({ onChanged }) {
   const [status, setStatus] = useState('open');
   const [page, error, reload] = useApi(`/api/sync/quarantine?status=${status}&per_page=100`);
   const [me] = useApi('/api/auth/me');
-  const [done, setDone] = useState('');
+  const [decision, setDecision] = useState('');
   function decided(text) {
-    setDone(text);
+    setDecision(done(text));
     reload();
     onChanged();
   }
@@ -58,9 +58,9 @@ export function QuarantineList({ onChanged }) {
       <p class="hint">${t('手机上显示“已记录，待审核”的扫码：服务器未能记入档案，由审核员决定记入或驳回。',
         'Scans the phone showed as "kept for review": the server could not record them; a reviewer records or dismisses each.')}</p>
       <label>${t('状态', 'Status')}<select name="quarantine-status" value=${status}
-          onChange=${(e) => { setDone(''); setStatus(e.target.value); }}>
+          onChange=${(e) => { setDecision(''); setStatus(e.target.value); }}>
         ${STATUSES.map(([value, zh, en]) => html`<option value=${value}>${t(zh, en)}</option>`)}</select></label>
-      <${Message} id="quarantine-message" text=${error || done} />
+      <${Message} id="quarantine-message" text=${error || decision} />
       <ul class="list">${items.map((entry) => html`
         <${Entry} key=${entry.id} entry=${entry} me=${me} onDecided=${decided} />`)}
         ${page && !items.length && html`<li>${status === 'open' ? t('隔离区没有待处理的记录。', 'Nothing waits in quarantine.')

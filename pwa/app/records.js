@@ -13,7 +13,7 @@ import { eventName, statusName } from './worker.js';
 import { pick, t } from './i18n.js';
 import { idNumberProblem, phoneProblem } from './lib/idnumber.js';
 import { ConsentFields, referenceData, underAgeWarning } from './register.js';
-import { CountySelect, Message, errorText, useApi } from './ui.js';
+import { CountySelect, Message, done, errorText, useApi } from './ui.js';
 
 const EDUCATION = [['none', '未上学', 'No schooling'], ['primary', '小学', 'Primary'], ['junior_secondary', '初中', 'Junior secondary'],
   ['senior_secondary', '高中', 'Senior secondary'], ['vocational', '中专/职高/技校', 'Vocational'], ['college', '大专', 'College'],
@@ -50,7 +50,7 @@ export function Records({ workerId, outbox, me, onScanned }) {
       const [record, events] = await Promise.all([apiFetch(`/api/workers/${id}`), apiFetch(`/api/workers/${id}/events`)]);
       setOpen({ record, events, card: null, idNumber: null, notice });
     } catch (error) {
-      setMessage(pick(error.message));
+      setMessage(errorText(error));
     }
   }
 
@@ -68,7 +68,7 @@ export function Records({ workerId, outbox, me, onScanned }) {
           ${STATUSES.map((s) => html`<option value=${s}>${statusName(s)}</option>`)}</select></label>
         <button type="submit">${t('查找', 'Search')}</button>
       </form>`}
-      <p class="message">${message}</p>
+      <${Message} text=${message} />
       ${filters && html`<p class="export" id="export">${t('导出此名单（身份证号已遮盖）', 'Export this list (ID numbers masked)')}：
         <a href=${`/api/workers/export?${new URLSearchParams({ ...filters, format: 'xlsx' })}`} download>Excel</a> ·
         <a href=${`/api/workers/export?${new URLSearchParams({ ...filters, format: 'csv' })}`} download>CSV</a></p>`}
@@ -97,7 +97,7 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
       setOpen({ ...open, card });
       window.print();  // the card alone (styles/app.css: a record with its card prints only the card)
     } catch (error) {
-      setMessage(pick(error.message));
+      setMessage(errorText(error));
     }
   }
 
@@ -109,9 +109,9 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
         apiFetch(`/api/workers/${record.id}`), apiFetch(`/api/workers/${record.id}/events`)]);
       const svg = await response.text();  // the record again: it has a card now, and the timeline says so
       setOpen({ ...open, record: fresh, events, card: URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })) });
-      setMessage(t('已发卡，旧卡作废。', 'Card issued; any earlier card is revoked.'));
+      setMessage(done(t('已发卡，旧卡作废。', 'Card issued; any earlier card is revoked.')));
     } catch (error) {
-      setMessage(pick(error.message));
+      setMessage(errorText(error));
     }
   }
 
@@ -121,7 +121,7 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
       const answer = await apiFetch(`/api/workers/${record.id}/reveal-id`, { method: 'POST', body: { reason } });
       setOpen({ ...open, idNumber: answer.id_number });
     } catch (error) {
-      setMessage(pick(error.message));
+      setMessage(errorText(error));
     }
   }
 
@@ -134,7 +134,7 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
       <p class="details" id="record-details">${t('手机', 'Mobile')}：${record.phone || '—'}
         · ${t('学历', 'Education')}：${educationName(record.education)}
         · ${t('意向工种', 'Wants')}：${(record.desired_jobs || []).join('、') || '—'}</p>
-      ${open.notice && html`<p class="message ok" role="status" id="record-notice">${open.notice}</p>`}
+      ${open.notice && html`<${Message} text=${done(open.notice)} id="record-notice" />`}
       ${CORRECTORS.includes(me.role) && (correcting
     ? html`<${CorrectDetails} record=${record} idNumber=${open.idNumber} onCancel=${() => setCorrecting(false)}
           onSaved=${(fresh, events, notice) => { setCorrecting(false); setOpen({ ...open, record: fresh, events, idNumber: null, notice }); }} />`
@@ -161,7 +161,7 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
       </form>`}
       ${record.status === 'employed' && html`<${Reassign} record=${record} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
       <${Eligibility} workerId=${record.id} />
-      <p class="message" role="status">${message}</p>
+      <${Message} text=${message} />
     </article>`;
 }
 
@@ -182,7 +182,7 @@ function Eligibility({ workerId }) {
  * within 15 days. Queued like a scan (the record changes when the phone has synced). */
 function Reassign({ record, outbox, me, onScanned }) {
   const [employers] = useApi('/api/employers');
-  const [done, setDone] = useState('');
+  const [recorded, setRecorded] = useState('');
   const others = (employers || []).filter((e) => e.id !== record.current_employer?.id);
   async function submit(event) {
     event.preventDefault();
@@ -191,10 +191,10 @@ function Reassign({ record, outbox, me, onScanned }) {
     await outbox.add('employment.reassigned', { workerId: record.id, scannedBy: me.id, context: { employer_id: to.id },
       data: { ...(record.current_employer && { from_employer_id: record.current_employer.id }),
         ...(form.get('reason') && { reason: String(form.get('reason')) }) } });
-    setDone(t(`已记录调往${to.name}，同步后生效。`, `Re-assignment to ${to.name} recorded: it counts once synced.`));
+    setRecorded(done(t(`已记录调往${to.name}，同步后生效。`, `Re-assignment to ${to.name} recorded: it counts once synced.`)));
     onScanned();
   }
-  if (done) return html`<${Message} text=${done} id="reassigned" />`;
+  if (recorded) return html`<${Message} text=${recorded} id="reassigned" />`;
   return html`
     <form id="reassign" onSubmit=${submit}>
       <h3>${t('调岗', 'Re-assign')}</h3>
@@ -252,8 +252,8 @@ function withoutField(errors, input) {
   return left.length === Object.keys(errors).length ? errors : Object.fromEntries(left);
 }
 
-function savedNotice(saved, done) {
-  return [done, ...(saved.warnings || []).map((w) => pick(w.message))].join(' ');
+function savedNotice(saved, what) {
+  return [what, ...(saved.warnings || []).map((w) => pick(w.message))].join(' ');
 }
 
 // The fields the forms below show their server's messages beside; any other is said in the message.

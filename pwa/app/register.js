@@ -10,7 +10,7 @@ import { MINIMUM_WORKING_AGE, ageOn, idNumberProblem, maskIdNumber, phoneProblem
 import { recordsOf } from './lib/sync.js';
 import { PASS_DAYS, passSvg, temporaryPass } from './lib/temporary.js';
 import { seenKey } from './lib/verdict.js';
-import { Message, errorText, html } from './ui.js';
+import { Message, done, errorText, html } from './ui.js';
 
 /** The counties and the consent notice, kept on the phone so the form works offline. */
 export async function referenceData(db) {
@@ -149,7 +149,7 @@ function PassSheet({ registered, onDone }) {
       await apiFetch(`/api/workers/${registered.workerId}/credentials`, { method: 'POST' });
       const response = await fetch(`/api/workers/${registered.workerId}/card.svg`, { credentials: 'same-origin' });
       setCard(URL.createObjectURL(new Blob([await response.text()], { type: 'image/svg+xml' })));
-      setMessage(t('正式卡已签发。', 'The card is issued.'));
+      setMessage(done(t('正式卡已签发。', 'The card is issued.')));
     } catch (error) {
       setMessage(error.status === 404
         ? t('登记还没上传（或此人早已登记）：同步后再试，或在人员中查找。', 'Not synced yet (or registered before): sync and try again, or search the workers.')
@@ -171,6 +171,6 @@ function PassSheet({ registered, onDone }) {
           ${card ? t('正式卡已签发', 'Card issued') : t('签发正式卡', 'Issue the card')}</button>
       </div>
       <button type="button" class="button" id="pass-done" onClick=${onDone}>${t('完成，下一位', 'Done: next person')}</button>
-      <${Message} text=${pick(message)} id="pass-message" />
+      <${Message} text=${message} id="pass-message" />
     </div>`;
 }

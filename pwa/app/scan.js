@@ -11,7 +11,7 @@ import { Camera } from './camera.js';
 import { checkCard, holderOf, judge, readText, seenKey } from './lib/verdict.js';
 import { programmeDay } from './lib/calendar.js';
 import { RegisterOnTheSpot } from './register.js';
-import { Message, errorText } from './ui.js';
+import { Message, done, errorText } from './ui.js';
 import { boardFor } from './lib/board.js';
 import { recordsOf } from './lib/sync.js';
 import { pick, t } from './i18n.js';
@@ -168,8 +168,8 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     const ours = (await recordsOf(db, 'worker'))
       .filter((w) => w.current_employer_id === me.employer_id && w.status === 'employed')
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-    const done = await Promise.all(ours.map((w) => db.get('meta', seenKey('employment.confirmed', month, whoIs(w)))));
-    setRows(ours.map((w, i) => ({ ...w, done: Boolean(done[i]) })));
+    const confirmed = await Promise.all(ours.map((w) => db.get('meta', seenKey('employment.confirmed', month, whoIs(w)))));
+    setRows(ours.map((w, i) => ({ ...w, done: Boolean(confirmed[i]) })));
   }
   useEffect(() => { load(); }, [version, syncedAt]);  // again when a sync brought the roster
   function toggle(id) {
@@ -185,7 +185,7 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
       await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name: worker.name },
         seenKey('employment.confirmed', month, whoIs(worker)));
     }
-    setMessage(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`));
+    setMessage(done(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`)));
     setTicked(new Set());
     await load();
     onScanned();
@@ -507,12 +507,12 @@ function Board({ db, batchId, version, syncedAt }) {
   async function handOver(event) {
     event.preventDefault();
     try {
-      const done = await apiFetch(`/api/batches/${batchId}/handovers`, { method: 'POST', body: {
+      const answer = await apiFetch(`/api/batches/${batchId}/handovers`, { method: 'POST', body: {
         employer_id: handover.employer, representative: handover.representative, worker_ids: chosen.map((m) => m.worker_id) } });
-      setHanded({ ...handed, ...Object.fromEntries(done.worker_ids.map((id) => [id, handover.employer])) });
+      setHanded({ ...handed, ...Object.fromEntries(answer.worker_ids.map((id) => [id, handover.employer])) });
       setLeft(new Set());
-      setHandover({ ...handover, message: t(`已交接 ${done.worker_ids.length} 人给${employerName(handover.employer)}。`,
-        `Handed over ${done.worker_ids.length} to ${employerName(handover.employer)}.`) });
+      setHandover({ ...handover, message: done(t(`已交接 ${answer.worker_ids.length} 人给${employerName(handover.employer)}。`,
+        `Handed over ${answer.worker_ids.length} to ${employerName(handover.employer)}.`)) });
     } catch (error) {
       // the server's reasons field by field ("已经交接过"), not only its "correct the fields marked"
       setHandover({ ...handover, message: error.status ? errorText(error) : t('交接需要联网。', 'A hand-over needs the network.') });
@@ -550,7 +550,7 @@ function Board({ db, batchId, version, syncedAt }) {
           onInput=${(e) => setHandover({ ...handover, representative: e.target.value })} /></label>
         <button type="submit" disabled=${!chosen.length}>${chosen.length ? t(`交接所选 ${chosen.length} 人`, `Hand over the ${chosen.length} ticked`)
           : waiting.length ? t('请勾选要交接的人', 'Tick who goes') : t('没有待交接的人', 'Nobody left to hand over')}</button>
-        <p class="message" role="status">${handover.message}</p>
+        <${Message} text=${handover.message} />
       </form>
     </div>`;
 }
@@ -573,7 +573,8 @@ export function RejectedList({ db, version }) {
 export function SyncBadge({ state, onSync }) {
   const last = state.lastSyncAt ? new Date(state.lastSyncAt).toLocaleString(t('zh-CN', 'en-GB')) : t('从未', 'never');
   return html`
-    <p class="sync ${state.error ? 'error' : ''}" id="sync-badge" data-queued=${state.queued}>
+    <p class="sync ${state.error ? 'error' : ''}" id="sync-badge" data-queued=${state.queued}
+        data-synced-at=${state.lastSyncAt || ''}>
       ${t('待上传', 'Queued')}: <b>${state.queued}</b> · ${t('上次同步', 'Last sync')}: ${last}
       ${state.error && html`<br /><span>${pick(state.error)}</span>`}
       <button type="button" class="link" onClick=${onSync}>${t('立即同步', 'Sync now')}</button>

@@ -37,8 +37,44 @@ export function errorText(error) {
   return [pick(error.message), ...fields].join(' ');
 }
 
+/** What became of the last action, in the colour of a refusal unless it is `done(…)`: saved,
+ * recorded, ready (green). Empty until there is something to say. */
 export function Message({ text, id }) {
-  return html`<p class="message" role="status" id=${id}>${text}</p>`;
+  const ok = Boolean(text?.ok);
+  return html`<p class=${ok ? 'message ok' : 'message'} role="status" id=${id}>${ok ? text.text : text}</p>`;
+}
+
+/** A message that says the action went through. */
+export function done(text) {
+  return { ok: true, text };
+}
+
+/** Why, before an action that needs a reason (a rejection, taking someone off a batch): the reason
+ * is required and nothing is sent until it is given; 取消 leaves everything as it was. `onSubmit`
+ * answers once the action is done, or throws: its refusal then stays beside the form. */
+export function AskWhy({ question, action, onSubmit, onCancel, id }) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+  async function submit(event) {
+    event.preventDefault();
+    setBusy(true);
+    setMessage('');
+    try {
+      await onSubmit(new FormData(event.target).get('reason').trim());
+    } catch (error) {
+      setMessage(errorText(error));
+      setBusy(false);
+    }
+  }
+  return html`
+    <form class="ask-why" id=${id} onSubmit=${submit}>
+      <label>${question}<textarea name="reason" required rows="2" maxlength="500"
+        onInput=${(e) => e.target.setCustomValidity(e.target.value.trim() ? '' : t('请写明原因。', 'Say why.'))} /></label>
+      <div class="pair">
+        <button type="submit" disabled=${busy}>${action}</button>
+        <button type="button" class="secondary" onClick=${onCancel}>${t('取消', 'Cancel')}</button></div>
+      <${Message} text=${message} />
+    </form>`;
 }
 
 /** A form's fields as an object; empty fields left out, so the server's defaults apply. */

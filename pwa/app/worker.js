@@ -6,6 +6,7 @@ import htm from 'htm';
 
 import { Camera } from './camera.js';
 import { t } from './i18n.js';
+import { Message, done } from './ui.js';
 
 const html = htm.bind(h);
 const STATUS = {
@@ -101,7 +102,7 @@ export function MyCard({ db, outbox, onScanned }) {
       return;
     }
     await outbox.add('employment.confirmed', { workerId: kept.record.id, data: { site_code: text } });
-    setConfirmed(t('已记录，联网后确认。', 'Recorded: confirmed when the phone syncs.'));
+    setConfirmed(done(t('已记录，联网后确认。', 'Recorded: confirmed when the phone syncs.')));
     onScanned();
   }
   const svg = kept?.svg;
@@ -120,7 +121,7 @@ export function MyCard({ db, outbox, onScanned }) {
         <h3>${t('在岗确认', 'Confirm I am at work')}</h3>
         <p class="hint">${t('扫描工作地点张贴的当日二维码。', "Scan the day's code posted at your workplace.")}</p>
         <${Camera} onCode=${confirm} />
-        <p class="message" role="status" id="confirmed">${confirmed}</p>`}
+        <${Message} text=${confirmed} id="confirmed" />`}
       ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
       <${MySubsidies} eligibility=${kept.eligibility} />
       ${kept.record.workstation_hotline && html`<p>${t('劳务工作站电话', 'Workstation')}：<a href=${`tel:${kept.record.workstation_hotline}`}

@@ -104,8 +104,15 @@ def dismiss(page):
 
 
 def sync(page):
+    """Tap "sync now" and wait for a round that began after the tap to end with nothing queued: the
+    phone then holds what the server had at the tap (a round already under way when the test changed
+    something may have pulled before the change; the badge's time is when its last round began)."""
+    tapped = page.evaluate("new Date().toISOString()")
     page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    page.wait_for_function("""(tapped) => {
+      const badge = document.querySelector('#sync-badge');
+      return badge && badge.dataset.syncedAt >= tapped && badge.dataset.queued === '0';
+    }""", arg=tapped)
 
 
 def todays_fair(site, token, township="平襄镇", **fields) -> dict:

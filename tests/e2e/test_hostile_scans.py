@@ -7,7 +7,7 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import batch_arriving_today, dismiss, signed_in
+from tests.e2e.conftest import batch_arriving_today, dismiss, signed_in, sync
 from tests.hostile_qr import corpus
 
 
@@ -29,7 +29,7 @@ def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarant
     signed_in(page, site, auth, "福州站 林", role="greeter", station="福州站")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.click("#sync-badge button")
+    sync(page)
     page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
     page.select_option("select[name=pick]", batch["id"])
     title = page.title()
@@ -44,8 +44,7 @@ def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarant
 
     # online, each scan was pushed at once; the server refused exactly what the phone sent
     sent = sum(reason != "malformed" for _label, _text, reason in hostile)
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     page.wait_for_selector(f"#rejected[data-count='{sent}']")
     db.session.rollback()
     assert db.session.query(Event).filter(Event.type == "station.arrived").count() == 0

@@ -116,7 +116,7 @@ def test_planning_a_fair_shows_the_lunar_date_warns_after_the_lantern_festival_a
 def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leader(county_page, site, auth, employer):
     page = county_page
     at = dt.datetime.now(TZ) - dt.timedelta(hours=2)
-    workers = [register(site, auth, n) for n in range(21)] + [register(site, auth, 21, township="义岗镇")]
+    workers = [register(site, auth, n) for n in range(21)] + [register(site, auth, n, township="义岗镇") for n in (21, 22)]
     push(site, auth, "fair_staff", [envelope("fair.intent_signed", w["id"], i + 1, at, {
         "fair_id": "f", "employer_id": employer}) for i, w in enumerate(workers)])
 
@@ -136,8 +136,21 @@ def test_a_batch_from_a_fair_departs_only_once_the_big_township_has_a_team_leade
     page.wait_for_selector("#batch[data-roster='0']")
     page.select_option("#add-from-fair select[name=from_fair_id]", "f")
     page.click("#add-from-fair button[type=submit]")
-    page.wait_for_selector("#batch[data-roster='22']")
+    page.wait_for_selector("#batch[data-roster='23']")
     assert page.is_visible(".warning[data-township=平襄镇]")
+    # one of them is not going after all: 移出 asks why (no browser prompt), and keeps it
+    leaving = page.locator(f"#batch li.member[data-worker='{workers[22]['id']}']")
+    leaving.locator("button").click()
+    page.click("#remove-member button[type=submit]")  # no reason yet: the form asks for one, nothing is sent
+    assert page.evaluate("document.querySelector('#remove-member textarea').validity.valid") is False
+    assert page.get_attribute("#batch", "data-roster") == "23"
+    page.fill("#remove-member textarea", "家中老人生病，改下一批")
+    page.click("#remove-member button[type=submit]")
+    page.wait_for_selector("#batch[data-roster='22']")
+    db.session.rollback()
+    voided = db.session.query(Event).filter_by(type="event.voided", worker_id=workers[22]["id"]).one()
+    assert voided.data["reason"] == "家中老人生病，改下一批" and voided.batch_id == page.get_attribute("#batch", "data-batch")
+    db.session.rollback()  # no read left open: SQLite would hold the server's next write
     # each person's 移出 is a thumb's target, apart from the name (the townships are open while planned)
     name, remove = (page.locator("#batch li.member").first.locator(part).bounding_box() for part in ("span", "button"))
     assert remove["height"] >= 44 and remove["x"] >= name["x"] + name["width"]
@@ -233,7 +246,7 @@ def test_a_training_is_planned_and_its_attendance_scanned(county_page, site, aut
     page.wait_for_selector("#training")
     training_id = page.get_attribute("#training", "data-training")
     page.click("#training a.button")
-    page.click("#sync-badge button")  # the phone pulls the new training (and the key of the new card) to scan offline
+    sync(page)  # the phone pulls the new training (and the key of the new card) to scan offline
     page.wait_for_selector(f".scan select[name=pick] option[value='{training_id}']", state="attached")
     page.fill(".scan input[name=hours]", "8")
     scan(page, card)
@@ -299,7 +312,7 @@ def test_a_person_added_by_name_is_scanned_boarding(county_page, site, auth):
     page.click(f"#add-person [data-worker='{worker['id']}']")
     page.wait_for_selector("#batch[data-roster='1']")
     page.click("#batch a.button.secondary")  # scan people boarding
-    page.click("#sync-badge button")  # the phone pulls the new batch and the new card's key
+    sync(page)  # the phone pulls the new batch and the new card's key
     page.wait_for_selector(f".scan select[name=pick] option[value='{batch['id']}']", state="attached")
     scan(page, card)
     assert "通渭—福州 加开" in scan(page, card, "amber")  # the second time: already scanned, and where
@@ -350,6 +363,21 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     assert held.query_selector("button[data-action=approve]") is None and held.query_selector("a[href='#reviews']")
     held.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/payouts-held.png")
+    # the keyed-in one is not going to be paid: 驳回 asks why on the page, 取消 leaves it as it was
+    held.query_selector("button[data-action=reject]").click()
+    page.click("#reject-payout button.secondary")
+    page.wait_for_selector("#reject-payout", state="detached")
+    held.query_selector("button[data-action=reject]").click()
+    page.click("#reject-payout button[type=submit]")  # no reason: the form asks for one, nothing is sent
+    assert page.evaluate("document.querySelector('#reject-payout textarea').validity.valid") is False
+    page.fill("#reject-payout textarea", "在岗确认为补录，未扫卡")
+    page.click("#reject-payout button[type=submit]")
+    page.wait_for_selector("#payouts-message.ok >> text=已驳回")  # said in green, not in a refusal's red
+    page.wait_for_selector("#payouts li.payout[data-status=held]", state="detached")
+    db.session.rollback()
+    rejected = db.session.query(Payout).filter_by(worker_id=keyed["id"]).one()
+    assert (rejected.status, rejected.history[-1]["reason"]) == ("rejected", "在岗确认为补录，未扫卡")
+    db.session.rollback()
     page.select_option("#payouts select[name=status]", "eligible")
     page.wait_for_selector("#payouts li.payout[data-status=eligible] >> text=3000")
     page.click("#payouts li.payout button[data-action=approve]")

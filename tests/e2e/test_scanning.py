@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     forged,
     register_earlier,
     sign_in,
+    sync,
     todays_fair,
 )
 
@@ -59,7 +60,7 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
               {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"], cards[4][0]["id"]]}, token=token)
     http_json("POST", f"{site}/api/batches/{elsewhere['id']}/roster", {"worker_ids": [cards[1][0]["id"]]}, token=token)
     db.session.rollback()
-    page.click("#sync-badge button")
+    sync(page)
     page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
     page.select_option("select[name=pick]", batch["id"])
     page.evaluate("""() => {  // count the audio contexts the verdicts' tones make
@@ -118,7 +119,7 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     page.click("#handover button[type=submit]")
     page.wait_for_selector("#handover .message >> text=已经交接过：到站20")
     page.unroute("**/api/sync/pull*")
-    page.click("#sync-badge button")  # now it knows: 20 is gone, only 24 waits
+    sync(page)  # now it knows: 20 is gone, only 24 waits
     page.wait_for_selector(f"#handover label[data-worker='{cards[0][0]['id']}']", state="detached")
     page.check(f"#handover label[data-worker='{cards[4][0]['id']}'] input")
     page.click("#handover button[type=submit]")
@@ -152,13 +153,10 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers}, token=token)
     db.session.rollback()
 
-    page.click("#sync-badge button")  # pull: keys, the batch due here
+    sync(page)  # pull: keys, the batch due here
     page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
     page.select_option("select[name=pick]", batch["id"])
-    # The batch may come with a round that began before the cards were made (and the signing key
-    # with the first of them): its roster of three is the last change made, so once the board
-    # shows it, the keys are on the phone too. (Waiting for the batch alone raced on a busy machine.)
-    page.wait_for_selector("#board[data-expected='3']")
+    page.wait_for_selector("#board[data-expected='3']")  # the roster and the keys are on the phone
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # the app is precached
     page.context.set_offline(True)
     for text, colour in [(cards[0], "green"), (cards[1], "green"), (cards[0], "amber"), (forged(cards[0]), "red"),
@@ -226,7 +224,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     page.wait_for_selector("text=通行密钥已创建")
     sign_in(page)
     page.wait_for_selector("#sync-badge[data-queued='0']")
-    page.click("#sync-badge button")  # the signing keys, to check cards on the phone
+    sync(page)  # the signing keys, to check cards on the phone
 
     def scan(action, recorded, tap=True, **fields):
         page.select_option("select[name=pick]", action)
@@ -262,8 +260,7 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     page.wait_for_selector(".verdict[data-verdict=amber] >> text=已取消")
     dismiss(page)
     scan("employment.ended", "离职", reason="homesick")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     db.session.rollback()
     events = {e.type: e for e in db.session.query(Event).filter_by(worker_id=worker["id"])}
     assert events["employer.onboarded"].data["wage"] == 4200 and events["employer.onboarded"].employer_id == employer
@@ -312,8 +309,7 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
     page.select_option("select[name=posting]", job["id"])
     scan()
     page.wait_for_selector("#fair-counts[data-checked='1'][data-signed='1']")
-    page.click("#sync-badge button")
-    page.wait_for_selector("#sync-badge[data-queued='0']")
+    sync(page)
     db.session.rollback()
     status, seen = http_json("GET", f"{site}/api/fairs/{fair['id']}", token=county)
     assert seen["counts"] == {"preregistered": 0, "preregistered_came": 0, "checked_in": 1,

@@ -48,12 +48,13 @@ export class SyncEngine {
     return this.state;
   }
 
+  /** One round. Its time is when it began: what the phone holds is as fresh as that moment. */
   async once() {
+    const at = this.now().toISOString();
     try {
       await this.push();
       await this.pull();
       this.failures = 0;
-      const at = this.now().toISOString();
       await this.outbox.db.put('meta', at, 'lastSyncAt');
       this.state = { ...this.state, lastSyncAt: at, error: null };
     } catch (error) {
