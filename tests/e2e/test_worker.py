@@ -126,3 +126,10 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
     assert "暂未达到补贴条件" in page.inner_text("#my-subsidies")
     assert "本人扫一次工作地点码" in page.inner_text("#progress")
     page.screenshot(path="/tmp/worker-at-work.png", full_page=True)
+    # in the dormitory, no signal, the app reopened: the months, the subsidies and the number stay
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#progress[data-days='100']")
+    assert "暂未达到补贴条件" in page.inner_text("#my-subsidies")
+    assert page.get_attribute("#hotline", "href").startswith("tel:")
