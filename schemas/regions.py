@@ -1,4 +1,5 @@
-"""A program county's workstation number, as the office sets it and the API answers it."""
+"""The program's counties and the consent notice as the API answers them; a county's
+workstation number as the office sets it."""
 from __future__ import annotations
 
 from marshmallow import ValidationError, fields
@@ -28,3 +29,33 @@ class HotlineSchema(BaseSchema):
     county_name = fields.String()
     workstation_hotline = fields.String(allow_none=True, metadata={"description": "the workstation's own number"})
     shown_to_workers = fields.String(metadata={"description": "what workers' records and new cards show"})
+
+
+class CountySchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    pinyin = fields.String()
+    former_code = fields.String(metadata={"description": "the code before 2003, still on older ID numbers"})
+    former_name = fields.String()
+    workstation_hotline = fields.String(allow_none=True)
+    shown_to_workers = fields.String(metadata={
+        "description": "origin counties: the number workers' records and new cards show (the workstation's, else the program's)"})
+
+
+class SideSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    pinyin = fields.String()
+    province = fields.String()
+    counties = fields.List(fields.Nested(CountySchema))
+
+
+class RegionsSchema(BaseSchema):
+    origin = fields.Nested(SideSchema)
+    destination = fields.Nested(SideSchema)
+
+
+class ConsentNoticeSchema(BaseSchema):
+    version = fields.String()
+    zh = fields.String()
+    en = fields.String()

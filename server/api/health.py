@@ -5,25 +5,14 @@ import functools
 from alembic.script import ScriptDirectory
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 from sqlalchemy import text
 
-from schemas.base import BaseSchema
+from schemas.health import HealthSchema, ReadinessSchema
 from server.errors import Unavailable
 from server.extensions import db
 from server.services import keyring
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liveness and readiness for load balancers")
-
-
-class HealthSchema(BaseSchema):
-    status = fields.String()
-    database = fields.String()
-
-
-class ReadinessSchema(HealthSchema):
-    schema = fields.String(metadata={"description": "the database's migration revision (the code's head)"})
-    signing_key = fields.String(metadata={"description": "the active card-signing key's id"})
 
 
 @blp.route("")

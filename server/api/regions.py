@@ -2,46 +2,15 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 
-from schemas.base import BaseSchema, ErrorSchema
-from schemas.regions import HotlineInSchema, HotlineSchema
+from schemas.base import ErrorSchema
+from schemas.regions import ConsentNoticeSchema, HotlineInSchema, HotlineSchema, RegionsSchema
 from server.api.auth import current_user
 from server.domain.regions import consent_notice, program_regions
 from server.services import places
 
 blp = Blueprint("regions", __name__, url_prefix="/api/regions",
                 description="The program's counties (GB/T 2260) and the consent notice")
-
-
-class CountySchema(BaseSchema):
-    code = fields.String()
-    name = fields.String()
-    pinyin = fields.String()
-    former_code = fields.String(metadata={"description": "the code before 2003, still on older ID numbers"})
-    former_name = fields.String()
-    workstation_hotline = fields.String(allow_none=True)
-    shown_to_workers = fields.String(metadata={
-        "description": "origin counties: the number workers' records and new cards show (the workstation's, else the program's)"})
-
-
-class SideSchema(BaseSchema):
-    code = fields.String()
-    name = fields.String()
-    pinyin = fields.String()
-    province = fields.String()
-    counties = fields.List(fields.Nested(CountySchema))
-
-
-class RegionsSchema(BaseSchema):
-    origin = fields.Nested(SideSchema)
-    destination = fields.Nested(SideSchema)
-
-
-class ConsentNoticeSchema(BaseSchema):
-    version = fields.String()
-    zh = fields.String()
-    en = fields.String()
 
 
 @blp.route("/consent-notice")

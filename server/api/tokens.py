@@ -2,34 +2,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
-from schemas.base import ROW_ID, BaseSchema, PlainText
+from schemas.tokens import NewTokenSchema, TokenInSchema, TokenSchema
 from server.api.auth import current_user
 from server.services import auth
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",
                 description="Bearer tokens for scripts and integrations (admins): named, expiring, revocable")
-
-
-class TokenInSchema(BaseSchema):
-    user_id = fields.Integer(required=True, validate=ROW_ID,
-                             metadata={"description": "the user the token acts as (its role and scope)"})
-    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
-    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
-
-
-class TokenSchema(BaseSchema):
-    id = fields.Integer()
-    user_id = fields.Integer()
-    name = fields.String()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
-
-
-class NewTokenSchema(TokenSchema):
-    token = fields.String(metadata={"description": "shown this once; only its hash is kept"})
 
 
 @blp.route("")
