@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, ProgramDate
-from server.services.reports import DIMENSIONS, STAGES
+from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
 
 COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county code has 6 digits.")
 
@@ -18,10 +18,10 @@ class ScopeArgsSchema(BaseSchema):
 
 
 class FunnelArgsSchema(ScopeArgsSchema):
-    by = fields.String(load_default="county", validate=validate.OneOf(tuple(DIMENSIONS)))
+    by = fields.String(load_default="county", validate=validate.OneOf(REPORT_DIMENSIONS))
 
 
-StageCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name, _ in STAGES}, name="StageCounts")
+StageCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name in REPORT_STAGES}, name="StageCounts")
 
 
 class ReportFunnelGroupSchema(StageCountsSchema):

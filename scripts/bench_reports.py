@@ -48,6 +48,8 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "LABORPASS_INSTANCE_DIR": instance})
         with app.app_context():
             flask_migrate.upgrade()
+            subsidies.install_presets()  # as ``laborpass init-db`` does
+            db.session.commit()
             bench(app, args)
 
 

@@ -41,6 +41,7 @@ from server.domain.regions import program_regions  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Employer, Event, Fair, FairEmployer, Worker  # noqa: E402
 from server.models.types import utcnow  # noqa: E402
+from server.services import subsidies  # noqa: E402
 from server.services.events import record_columns  # noqa: E402
 from server.services.registry import _identity_fields  # noqa: E402
 
@@ -69,6 +70,8 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "LABORPASS_INSTANCE_DIR": instance})
         with app.app_context():
             flask_migrate.upgrade()
+            subsidies.install_presets()  # as ``laborpass init-db`` does
+            db.session.commit()
             if db.session.scalar(select(func.count()).select_from(Worker)):
                 raise SystemExit("the database already has workers: give a new one")
             generate(args)

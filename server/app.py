@@ -20,7 +20,7 @@ from server.api.errors import (
 from server.api.json_body import refuse_deep_bodies
 from server.api.limits import install_rate_limits
 from server.cli import register_commands
-from server.config import DefaultConfig, config_from_environment
+from server.config import MIGRATIONS_DIR, DefaultConfig, config_from_environment
 from server.domain import calendar
 from server.errors import DomainError
 from server.extensions import db, migrate, tune_sqlite
@@ -28,8 +28,6 @@ from server.logs import install_request_logging
 from server.services import audit_head, changes
 from server.services.instance_keys import load_or_create_secret
 from server.web import add_security_headers
-
-MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     changes.install(db.session)
     audit_head.install(db.session)
-    migrate.init_app(app, db, directory=MIGRATIONS)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine)

@@ -1,4 +1,4 @@
-"""``laborpass``: the Flask CLI group with the project's own commands."""
+"""The project's own commands of the Flask CLI (``laborpass``: ``server/console.py``), added by ``create_app``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,20 +6,22 @@ from pathlib import Path
 import click
 import flask_migrate
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from server.errors import DomainError
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, audit_head, auth, backups, demo, keyring, passkeys, retention
+from server.services import audit, audit_head, auth, backups, demo, keyring, passkeys, retention, subsidies
 from server.services.events import rebuild_all_records
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create or upgrade the database (migrations) and make sure a signing key exists."""
+    """Create or upgrade the database (migrations), put in the seed's subsidy policies if there are
+    none, and make sure a signing key exists."""
     flask_migrate.upgrade()
+    subsidies.install_presets()
     keyring.active_signing_key()
     db.session.commit()
     click.echo("database ready")
@@ -178,8 +180,3 @@ def register_commands(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
 
-
-def main() -> None:
-    from server.app import create_app
-
-    FlaskGroup(create_app=create_app, help="LaborPass administration.")()

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")  # Alembic's, through Flask-Migrate
 
 
 class DefaultConfig:

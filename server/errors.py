@@ -1,5 +1,11 @@
-"""The one vocabulary of failures: ``DomainError(code, message)``, mapped to HTTP in ``api``."""
+"""The one vocabulary of failures: ``DomainError(code, message)``, mapped to HTTP in ``api``.
+
+Every exception a use case or a view raises is here; the domain's own (``IdNumberError``,
+``CredentialError`` …) are ``ValueError``s of its pure parsers, turned into these at the edge.
+"""
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class DomainError(Exception):
@@ -49,3 +55,98 @@ class InvalidInput(DomainError):
 
 class Unavailable(DomainError):
     status = 503
+
+
+# ---------------------------------------------------------------- the caller
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+    def __init__(self):
+        super().__init__(
+            "unauthorized",
+            "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。"
+            " Sign in, or send a valid token as `Authorization: Bearer <token>`.",
+        )
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+
+    def __init__(self):
+        super().__init__("json_required", "请求须为 JSON。 Send the request as application/json.")
+
+
+class TooDeep(DomainError):
+    status = 400
+
+    def __init__(self, limit: int):
+        super().__init__("json_too_deep", f"请求的 JSON 嵌套超过 {limit} 层。 The JSON is nested more than"
+                                          f" {limit} levels deep.")
+
+
+# ---------------------------------------------------------------- passkeys, cards and backups
+
+
+class PasskeyRefused(DomainError):
+    """Deliberately vague: a failed ceremony says no more than that it failed."""
+
+    status = 400
+
+    def __init__(self, code: str = "passkey_invalid",
+                 message: str = "通行密钥验证失败，请重试。 The passkey check failed: try again."):
+        super().__init__(code, message)
+
+
+class ScanRefused(DomainError):
+    """A scanned code that is not a valid card; ``code`` is one of the credential reasons."""
+
+    status = 422
+
+
+class NoCard(DomainError):
+    status = 404
+
+    def __init__(self):
+        super().__init__("no_card", "尚未发卡，请先发卡。 No card issued yet: issue one first.")
+
+
+class BackupError(DomainError):
+    status = 500
+
+
+# ---------------------------------------------------------------- phones and their pushes
+
+
+class DeviceRefused(DomainError):
+    """The push or sign-in does not come from a phone the caller may use; nothing was kept."""
+
+    status = 403
+
+
+class DeviceClockOff(DomainError):
+    """The phone signed with a time too far from the server's: it corrects its clock and sends again."""
+
+    status = 409
+
+    def __init__(self, now: datetime):
+        super().__init__("device_clock_off", "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
+                                             " The phone's clock is too far off the server's: correct it and sync again.",
+                         server_time=now.isoformat())
+
+
+class BatchTooLarge(DomainError):
+    status = 413
+
+    def __init__(self, count: int, limit: int):
+        super().__init__("batch_too_large", f"一次最多上传 {limit} 条，本次 {count} 条，请分批。"
+                                            f" At most {limit} events a push ({count} sent): split the batch.")
+
+
+class Rejected(Exception):
+    """An envelope refused: it goes to quarantine with ``reason``, under the worker's county when known."""
+
+    def __init__(self, reason: str, message: str, county_code: str | None = None):
+        super().__init__(message)
+        self.reason, self.message, self.county_code = reason, message, county_code

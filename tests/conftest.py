@@ -24,6 +24,7 @@ from server.domain.id_numbers import check_character, parse_id_number
 from server.extensions import db
 from server.logs import JsonFormatter
 from server.models import Batch, Employer, Fair, FairEmployer, Training, User
+from server.services import subsidies
 from server.services.auth import create_token
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -150,6 +151,8 @@ def app(database_url, tmp_path):
         "LABORPASS_INSTANCE_DIR": str(tmp_path / "instance"),
     })
     with app.app_context():
+        subsidies.install_presets()  # what ``laborpass init-db`` puts in (emptied on PostgreSQL above)
+        db.session.commit()
         yield app
         db.session.remove()
         db.engine.dispose()

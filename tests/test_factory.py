@@ -1,7 +1,9 @@
-from sqlalchemy import text
+from sqlalchemy import delete, event, text
 
 from server import create_app
+from server.domain.subsidies import PRESETS
 from server.extensions import db
+from server.models import SubsidyPolicy
 
 
 def test_config_comes_from_test_mapping(app, database_url):
@@ -88,3 +90,24 @@ def test_readiness_needs_the_current_schema_and_a_signing_key(app, client, runne
         db.session.rollback()
         db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
         db.session.commit()
+
+
+def test_init_db_puts_in_the_seed_policies_once_and_reading_them_writes_nothing(client, auth, runner):
+    """The seed's policies come with ``laborpass init-db``; a GET never writes (it used to put them
+    in on the first read, so a GET committed)."""
+    db.session.execute(delete(SubsidyPolicy))
+    db.session.commit()
+    statements = []
+    listen = lambda conn, cursor, statement, *_: statements.append(statement.split()[0].upper())  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        assert client.get("/api/policies", headers=auth.headers("admin")).json == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert statements and not {"INSERT", "UPDATE", "DELETE"} & set(statements)
+    db.session.rollback()
+    for _ in range(2):  # on every deploy: once there are policies, nothing more
+        assert runner.invoke(args=["init-db"]).output.endswith("database ready\n")
+        codes = client.get("/api/policies", headers=auth.headers("admin")).json
+        assert sorted((p["code"], p["version"]) for p in codes) == sorted((p.code, p.version) for p in PRESETS)
+        db.session.rollback()  # the request's session is the test's: end its read before migrating

@@ -10,7 +10,7 @@ import secrets
 
 from flask import current_app, g, request, session
 
-from server.errors import DomainError, Forbidden
+from server.errors import Forbidden, Unauthorized, UnsupportedMediaType
 from server.extensions import db
 from server.models import User
 from server.services.auth import user_for_token
@@ -20,24 +20,6 @@ PUBLIC_ENDPOINTS = frozenset({
     "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify", "auth.Logout",
 })
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class Unauthorized(DomainError):
-    status = 401
-
-    def __init__(self):
-        super().__init__(
-            "unauthorized",
-            "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。"
-            " Sign in, or send a valid token as `Authorization: Bearer <token>`.",
-        )
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-
-    def __init__(self):
-        super().__init__("json_required", "请求须为 JSON。 Send the request as application/json.")
 
 
 def authenticate() -> None:

@@ -12,6 +12,7 @@ from schemas.credentials import (
     ScanVerifyResponseSchema,
 )
 from server.api.auth import current_user
+from server.api.downloads import download
 from server.domain.id_numbers import mask_from_parts
 from server.domain.regions import county_name
 from server.extensions import db
@@ -61,8 +62,7 @@ class CardSheet(MethodView):
     def post(self, data):
         """Cards of many workers on A4 sheets for printing; workers without a valid card get one."""
         pdf = printing.sheet_for(data["worker_ids"], current_user())
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": 'attachment; filename="laborpass-cards.pdf"'})
+        return download(pdf, "pdf", "laborpass-cards")
 
 
 @blp.route("/scan/verify")

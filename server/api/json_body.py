@@ -12,19 +12,11 @@ from itertools import accumulate
 
 from flask import current_app, request
 
-from server.errors import DomainError
+from server.errors import TooDeep
 
 MAX_DEPTH = 32
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BRACKET = re.compile(r"[\[\]{}]")
-
-
-class TooDeep(DomainError):
-    status = 400
-
-    def __init__(self):
-        super().__init__("json_too_deep", f"请求的 JSON 嵌套超过 {MAX_DEPTH} 层。 The JSON is nested more than"
-                                          f" {MAX_DEPTH} levels deep.")
 
 
 def depth(text: str) -> int:
@@ -41,4 +33,4 @@ def refuse_deep_bodies() -> None:
     if not request.is_json or not size or size > current_app.config["MAX_CONTENT_LENGTH"]:
         return
     if depth(request.get_data(cache=True).decode("utf-8", "replace")) > MAX_DEPTH:
-        raise TooDeep()
+        raise TooDeep(MAX_DEPTH)

@@ -4,7 +4,7 @@ import json
 import secrets
 from urllib.parse import urlencode
 
-from flask import current_app, jsonify, session
+from flask import current_app, jsonify, request, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -134,7 +134,8 @@ class LoginVerify(MethodView):
     def post(self, data):
         """Finish signing in, and join the phone whose key signed the same challenge; the session
         starts anew (a new id and CSRF token)."""
-        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"], device=data["device"])
+        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"],
+                                     device=data["device"], address=request.remote_addr)
         session.clear()
         session.permanent = True
         session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),

@@ -13,7 +13,7 @@ from schemas.reports import (
     SubsidyTotalSchema,
 )
 from server.api.auth import current_user
-from server.api.rosters import download, file_formats
+from server.api.downloads import download, file_formats
 from server.domain import calendar
 from server.services import bulletin, reports
 

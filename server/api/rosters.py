@@ -1,27 +1,19 @@
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.rosters import CheckSchema, ExportArgsSchema, ImportSchema, ReportArgsSchema, UploadSchema
 from server.api.auth import current_user, passkey_assertion_at
+from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
 from server.services import exports, imports
 
 blp = Blueprint("rosters", __name__, url_prefix="/api",
                 description="Roster spreadsheets: import with a dry run, export of any filtered list")
 UPLOAD_LIMIT = 24 * 1024 * 1024  # a county's roster as base64: tens of thousands of rows
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
-             "pdf": "application/pdf"}
-
-
-def file_formats(blp, *formats):
-    """Document the 200 answer in every format the ``format`` argument offers."""
-    binary = {"schema": {"type": "string", "format": "binary"}}
-    return blp.doc(responses={"200": {"description": "the file, in the format asked for",
-                                      "content": {MIMETYPES[fmt]: binary for fmt in formats}}})
 
 
 @blp.before_request
@@ -92,8 +84,3 @@ class WorkersExport(MethodView):
                                       assertion_at=passkey_assertion_at())
         return download(body, fmt, f"workers-{calendar.today().isoformat()}")
 
-
-def download(body: bytes, fmt: str, stem: str) -> Response:
-    """A spreadsheet (or a PDF) as an attachment named ``stem.fmt``."""
-    return Response(body, mimetype=MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

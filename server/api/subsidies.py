@@ -19,9 +19,8 @@ from schemas.subsidies import (
     TargetSchema,
 )
 from server.api.auth import current_user
-from server.api.rosters import MIMETYPES, download, file_formats
+from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
-from server.extensions import db
 from server.services import access, exports, subsidies, targets
 
 blp = Blueprint("subsidies", __name__, url_prefix="/api",
@@ -34,9 +33,7 @@ class Policies(MethodView):
     def get(self):
         """Every version of every policy (the seed's are there from the start)."""
         access.require(current_user(), "payout.read")
-        rows = subsidies.policies()
-        db.session.commit()
-        return rows
+        return subsidies.policies()
 
     @blp.arguments(PolicyInSchema)
     @blp.response(201, PolicySchema)
@@ -51,9 +48,7 @@ class Eligibility(MethodView):
     @blp.response(200, EligibilitySchema)
     def get(self, args, worker_id):
         """What the worker is eligible for as of a date, month by month with the evidence."""
-        answer = subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
-        db.session.commit()
-        return answer
+        return subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
 
 
 @blp.route("/payouts")

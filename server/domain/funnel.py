@@ -13,6 +13,10 @@ from server.domain.events import STATUSES
 from server.domain.record import WorkerRecord
 
 LATER_STAGES = (("assigned", "assigned"), ("departed", "departed"), ("arrived", "arrived"), ("onboarded", "employed"))
+# The dashboards' funnel (services/reports.py counts them per group, schemas/reports.py shapes them):
+# its stages in order, and the dimensions it can be grouped by.
+REPORT_STAGES = ("registered", "at_fair", "intent", "departed", "arrived", "onboarded", "month1", "month3", "month6")
+REPORT_DIMENSIONS = ("county", "township", "fair", "employer", "poor_household")
 RETENTION_MARKS = (("employed_1_month", 30), ("employed_3_months", 90), ("employed_6_months", 180))
 
 

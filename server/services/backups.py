@@ -16,12 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from server.errors import DomainError
+from server.errors import BackupError
 from server.extensions import db
-
-
-class BackupError(DomainError):
-    status = 500
 
 
 def backup(target: Path) -> str:

@@ -17,7 +17,7 @@ from server.domain.credentials import (
     verify_credential,
 )
 from server.domain.fallback_codes import new_fallback_code, normalize_fallback_code
-from server.errors import Conflict, DomainError
+from server.errors import Conflict, ScanRefused
 from server.extensions import db
 from server.models import Credential, User, Worker
 from server.models.types import utcnow
@@ -25,12 +25,6 @@ from server.services import access, keyring
 from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.registry import get_worker
-
-
-class ScanRefused(DomainError):
-    """A scanned code that is not a valid card; ``code`` is one of the credential reasons."""
-
-    status = 422
 
 
 def issue_credential(

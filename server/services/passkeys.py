@@ -30,7 +30,7 @@ from webauthn.helpers.structs import (
 )
 
 from server.domain.fallback_codes import ALPHABET
-from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, PasskeyRefused
 from server.extensions import db
 from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
@@ -42,16 +42,6 @@ CODE_LIFETIME = dt.timedelta(minutes=15)
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5
 CODE_LENGTH = 10  # from the look-alike-free alphabet: about 50 bits
-
-
-class PasskeyRefused(DomainError):
-    """Deliberately vague: a failed ceremony says no more than that it failed."""
-
-    status = 400
-
-    def __init__(self, code: str = "passkey_invalid",
-                 message: str = "通行密钥验证失败，请重试。 The passkey check failed: try again."):
-        super().__init__(code, message)
 
 
 # ---------------------------------------------------------------- enrollment codes
@@ -255,8 +245,10 @@ def authentication_options() -> tuple[str, int]:
     return options_to_json(options), challenge.id
 
 
-def authenticate(challenge_id: int | None, credential: dict, *, device: dict | None = None) -> User:
-    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise. With ``device``
+def authenticate(challenge_id: int | None, credential: dict, *, device: dict | None = None,
+                 address: str | None = None) -> User:
+    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise (``address``: where
+    the sign-in came from, for the audit trail). With ``device``
     (its id, key and signature of the same challenge), the user joins that phone, bound to its key
     (``sync.devices.join_on_sign_in``); if the phone's proof fails, no one is signed in."""
     challenge = _consume(challenge_id, "login")
@@ -286,7 +278,7 @@ def authenticate(challenge_id: int | None, credential: dict, *, device: dict | N
     if device is not None:
         join_on_sign_in(user, device_id=device["device_id"], public_key=device["public_key"],
                         signature=device["signature"], challenge=challenge.challenge)
-    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=_address(),
+    audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=address,
                  device=device["device_id"] if device else None)
     db.session.commit()
     return user
@@ -371,12 +363,6 @@ def _own_passkey(user: User, passkey_id: int) -> Passkey:
     if passkey is None or passkey.user_id != user.id:
         raise NotFound("passkey")
     return passkey
-
-
-def _address() -> str | None:
-    from flask import has_request_context, request
-
-    return request.remote_addr if has_request_context() else None
 
 
 def _hash(code: str) -> str:

@@ -3,20 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.errors import DomainError, InvalidInput
+from server.errors import InvalidInput, NoCard
 from server.extensions import db
 from server.models import User, Worker
 from server.services import access
 from server.services.cards import CardFace, card_face, render_sheet
 from server.services.credentials import active_credential, ensure_credentials
 from server.services.registry import view_worker
-
-
-class NoCard(DomainError):
-    status = 404
-
-    def __init__(self):
-        super().__init__("no_card", "尚未发卡，请先发卡。 No card issued yet: issue one first.")
 
 
 def face_for(worker_id: str, user: User) -> CardFace:

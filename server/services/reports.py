@@ -16,6 +16,7 @@ import datetime as dt
 
 from sqlalchemy import Integer, case, cast, func, select
 
+from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
 from server.domain.regions import county_name
 from server.domain.survival import kaplan_meier
 from server.errors import InvalidInput
@@ -23,16 +24,16 @@ from server.extensions import db
 from server.models import Employer, Fair, Payout, User, Worker
 from server.services import access
 
-STAGES = (("registered", Worker.registered_on), ("at_fair", Worker.fair_on), ("intent", Worker.intent_on),
-          ("departed", Worker.departed_on), ("arrived", Worker.arrived_on), ("onboarded", Worker.onboarded_on),
-          ("month1", Worker.month1_on), ("month3", Worker.month3_on), ("month6", Worker.month6_on))
-DIMENSIONS = {
-    "county": (Worker.home_county_code,),
-    "township": (Worker.home_county_code, Worker.home_township),
-    "fair": (Worker.first_fair_id,),
-    "employer": (Worker.counted_employer_id,),
-    "poor_household": (Worker.poor_household,),
-}
+STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.departed_on, Worker.arrived_on,
+                 Worker.onboarded_on, Worker.month1_on, Worker.month3_on, Worker.month6_on)
+STAGES = tuple(zip(REPORT_STAGES, STAGE_COLUMNS, strict=True))
+DIMENSIONS = dict(zip(REPORT_DIMENSIONS, (
+    (Worker.home_county_code,),
+    (Worker.home_county_code, Worker.home_township),
+    (Worker.first_fair_id,),
+    (Worker.counted_employer_id,),
+    (Worker.poor_household,),
+), strict=True))
 CURVE_MONTHS = 24
 
 

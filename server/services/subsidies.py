@@ -36,14 +36,20 @@ UNSETTLED = ("eligible", "held", "review")  # not yet approved: a recompute may 
 
 
 def policies() -> list[SubsidyPolicy]:
-    """Every version of every policy; the seed's policies are put in on first use."""
-    rows = list(db.session.scalars(select(SubsidyPolicy).order_by(SubsidyPolicy.code, SubsidyPolicy.version)))
-    if not rows:
-        rows = [SubsidyPolicy(code=p.code, version=p.version, kind=p.kind, name=p.name, effective_from=p.effective_from,
-                              effective_to=p.effective_to, params=p.params, filters=p.filters) for p in PRESETS]
-        db.session.add_all(rows)
-        db.session.flush()
-    return rows
+    """Every version of every policy (the seed's are put in by ``laborpass init-db``)."""
+    return list(db.session.scalars(select(SubsidyPolicy).order_by(SubsidyPolicy.code, SubsidyPolicy.version)))
+
+
+def install_presets() -> int:
+    """The seed's policies (``domain.subsidies.PRESETS``) into a database that has no policy yet, as
+    ``laborpass init-db`` does on every deploy; how many were put in (0 once there are policies)."""
+    if db.session.scalar(select(SubsidyPolicy.id).limit(1)) is not None:
+        return 0
+    db.session.add_all(SubsidyPolicy(code=p.code, version=p.version, kind=p.kind, name=p.name,
+                                     effective_from=p.effective_from, effective_to=p.effective_to,
+                                     params=p.params, filters=p.filters) for p in PRESETS)
+    db.session.flush()
+    return len(PRESETS)
 
 
 def add_version(data: dict, user: User) -> SubsidyPolicy:

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from server.errors import PasskeyRefused
 from server.extensions import db
 from server.models import AuditEntry, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.services import audit, passkeys
-from server.services.passkeys import PasskeyRefused
 from tests.conftest import USES_POSTGRES
 
 

@@ -59,6 +59,8 @@ def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):
     # POST registered another (key-less) device; the second sign-in joined nothing new.
     assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered", "device.registered",
                        "login.succeeded", "device.registered", "login.succeeded"]
+    logins = db.session.query(AuditEntry).filter_by(action="login.succeeded").all()
+    assert {entry.details.get("address") for entry in logins} == {"127.0.0.1"}  # where the sign-in came from
     phone = page.evaluate("""new Promise(done => { const open = indexedDB.open('laborpass');
         open.onsuccess = () => { const get = open.result.transaction('meta').objectStore('meta').get('device_id');
         get.onsuccess = () => done(get.result); }; })""")

@@ -23,29 +23,11 @@ from server.domain.device_keys import (
     signature_valid,
     time_is_fresh,
 )
-from server.errors import Conflict, DomainError, InvalidInput, NotFound
+from server.errors import Conflict, DeviceClockOff, DeviceRefused, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Device, DeviceUser, User
 from server.models.types import utcnow
 from server.services import access, audit
-
-
-class DeviceRefused(DomainError):
-    """The push or sign-in does not come from a phone the caller may use; nothing was kept."""
-
-    status = 403
-
-
-class DeviceClockOff(DomainError):
-    """The phone signed with a time too far from the server's: it corrects its clock and sends again."""
-
-    status = 409
-
-    def __init__(self, now: dt.datetime):
-        super().__init__("device_clock_off", "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
-                                             " The phone's clock is too far off the server's: correct it and sync again.",
-                         server_time=now.isoformat())
-
 
 NOT_A_MEMBER = ("not_device_member", "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。"
                                      " You have not signed in on this phone, so you cannot sync for it: sign in on"

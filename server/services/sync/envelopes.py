@@ -16,18 +16,10 @@ from server.domain import calendar
 from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts, normalize_id_number
-from server.errors import InvalidInput
+from server.errors import InvalidInput, Rejected
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 
 ENVELOPE = EnvelopeSchema()
-
-
-class Rejected(Exception):
-    """An envelope refused: it goes to quarantine with ``reason``, under the worker's county when known."""
-
-    def __init__(self, reason: str, message: str, county_code: str | None = None):
-        super().__init__(message)
-        self.reason, self.message, self.county_code = reason, message, county_code
 
 
 def envelope_hash(raw: dict) -> str:

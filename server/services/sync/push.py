@@ -24,7 +24,7 @@ from server.domain.events import EventFact
 from server.domain.evidence import standing_flags, time_refusal, vouches_for
 from server.domain.id_numbers import IdNumberError
 from server.domain.lifecycle import REVIEW_FLAGS, counted
-from server.errors import DomainError, Forbidden, InvalidInput
+from server.errors import BatchTooLarge, Forbidden, InvalidInput, Rejected
 from server.extensions import db
 from server.models import (
     Batch,
@@ -43,26 +43,10 @@ from server.services.protection import blind_index
 from server.services.queries import awaiting_review, in_chunks
 from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
 from server.services.sync.devices import PushAuthority, PushProof, push_authority
-from server.services.sync.envelopes import (
-    CardVerifier,
-    Checked,
-    Rejected,
-    check_envelope,
-    describe,
-    quarantine_binding,
-    sealed,
-)
+from server.services.sync.envelopes import CardVerifier, Checked, check_envelope, describe, quarantine_binding, sealed
 from server.services.sync.rules import Scan, first_rejection
 
 RETRIES = 3
-
-
-class BatchTooLarge(DomainError):
-    status = 413
-
-    def __init__(self, count: int):
-        super().__init__("batch_too_large", f"一次最多上传 {MAX_BATCH} 条，本次 {count} 条，请分批。"
-                                            f" At most {MAX_BATCH} events a push ({count} sent): split the batch.")
 
 
 @dataclass
@@ -78,7 +62,7 @@ class PushResult:
 def push(user: User, device_id: str, envelopes: list, *, proof: PushProof | None = None, by_token: bool = False) -> dict:
     """Apply a push; answer one result per envelope, the device's gaps and the server time."""
     if len(envelopes) > MAX_BATCH:
-        raise BatchTooLarge(len(envelopes))
+        raise BatchTooLarge(len(envelopes), MAX_BATCH)
     cards = CardVerifier(keyring.trusted_keys())
     db.session.rollback()  # end the key read: no write lock is held while envelopes and signatures are checked
     checked = [check_envelope(raw) for raw in envelopes]
