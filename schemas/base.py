@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from schemas.messages import bilingual
+from server.domain.reasons import Reason
 
 
 class BaseSchema(Schema):
@@ -85,7 +86,8 @@ ROW_ID = validate.Range(min=1, max=2**31 - 1, error="没有这个编号。 No su
 
 
 class ErrorSchema(BaseSchema):
-    code = fields.String(metadata={"description": "stable reason code, e.g. duplicate_id_number"})
+    code = fields.String(validate=validate.OneOf(list(Reason)), metadata={
+        "description": "stable reason code, e.g. duplicate_id_number (server/domain/reasons.py)"})
     status = fields.Integer()
     message = fields.String(metadata={"description": "what happened and what to do, Chinese then English"})
     errors = fields.Dict(metadata={"description": "field name -> list of messages"})

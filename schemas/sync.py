@@ -11,6 +11,7 @@ from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMome
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.id_numbers import PROTECTED_FIELDS
 from server.domain.lifecycle import END_REASONS
+from server.domain.reasons import SCAN_REFUSALS
 from server.domain.sync_rules import PUSHABLE_TYPES
 from server.domain.temporary_pass import pass_worker_id
 
@@ -189,7 +190,8 @@ class PushProofHeadersSchema(BaseSchema):
 class PushResultSchema(BaseSchema):
     id = fields.String(allow_none=True)
     status = fields.String(validate=validate.OneOf(("accepted", "duplicate", "rejected")))
-    reason = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, validate=validate.OneOf(SCAN_REFUSALS), metadata={
+        "description": "why a rejected event was kept in quarantine instead"})
     message = fields.String(allow_none=True)
     flags = fields.List(fields.String())
     worker_id = fields.String(allow_none=True)
@@ -278,7 +280,7 @@ class QuarantinedEventSchema(BaseSchema):
     device_seq = fields.Integer(allow_none=True)
     user_id = fields.Integer()
     county_code = fields.String(allow_none=True)
-    reason = fields.String()
+    reason = fields.String(validate=validate.OneOf(SCAN_REFUSALS))
     message = fields.String()
     envelope = fields.Method("_envelope", metadata={
         "description": "as the phone sent it, but an ID number only masked (data.id_number_masked)"})

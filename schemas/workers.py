@@ -7,6 +7,7 @@ from server.domain import calendar
 from server.domain.events import STATUSES
 from server.domain.id_numbers import IdNumberError, parse_id_number
 from server.domain.phones import PhoneError, parse_mobile
+from server.domain.reasons import REGISTRATION_WARNINGS
 
 EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational", "college", "university")
 
@@ -95,7 +96,7 @@ class EmployerRefSchema(BaseSchema):
 
 class WarningSchema(BaseSchema):
     field = fields.String()
-    code = fields.String()
+    code = fields.String(validate=validate.OneOf(REGISTRATION_WARNINGS))
     message = fields.String()
 
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.domain.reasons import Reason
+
 
 class DomainError(Exception):
     """A use case refused; ``code`` is a stable lower_snake reason the PWA and scripts rely on."""
 
     status = 400
 
-    def __init__(self, code: str, message: str, **details):
+    def __init__(self, code: Reason, message: str, **details):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -23,15 +25,15 @@ class DomainError(Exception):
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, what: str = "worker"):
-        super().__init__(f"{what}_not_found", f"未找到或无权查看。 No such {what}, or not yours to see.")
+    def __init__(self, what: str = "worker"):  # the code: Reason.<WHAT>_NOT_FOUND
+        super().__init__(Reason(f"{what}_not_found"), f"未找到或无权查看。 No such {what}, or not yours to see.")
 
 
 class Forbidden(DomainError):
     status = 403
 
     def __init__(self, message: str = "您的角色无权执行此操作。 Your role may not do this."):
-        super().__init__("forbidden", message)
+        super().__init__(Reason.FORBIDDEN, message)
 
 
 class Conflict(DomainError):
@@ -49,7 +51,7 @@ class InvalidInput(DomainError):
 
     status = 422
 
-    def __init__(self, errors: dict[str, list[str]], code: str = "validation_failed"):
+    def __init__(self, errors: dict[str, list[str]], code: Reason = Reason.VALIDATION_FAILED):
         super().__init__(code, "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
 
 
@@ -65,7 +67,7 @@ class Unauthorized(DomainError):
 
     def __init__(self):
         super().__init__(
-            "unauthorized",
+            Reason.UNAUTHORIZED,
             "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。"
             " Sign in, or send a valid token as `Authorization: Bearer <token>`.",
         )
@@ -75,14 +77,14 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
     def __init__(self):
-        super().__init__("json_required", "请求须为 JSON。 Send the request as application/json.")
+        super().__init__(Reason.JSON_REQUIRED, "请求须为 JSON。 Send the request as application/json.")
 
 
 class TooDeep(DomainError):
     status = 400
 
     def __init__(self, limit: int):
-        super().__init__("json_too_deep", f"请求的 JSON 嵌套超过 {limit} 层。 The JSON is nested more than"
+        super().__init__(Reason.JSON_TOO_DEEP, f"请求的 JSON 嵌套超过 {limit} 层。 The JSON is nested more than"
                                           f" {limit} levels deep.")
 
 
@@ -94,7 +96,7 @@ class PasskeyRefused(DomainError):
 
     status = 400
 
-    def __init__(self, code: str = "passkey_invalid",
+    def __init__(self, code: Reason = Reason.PASSKEY_INVALID,
                  message: str = "通行密钥验证失败，请重试。 The passkey check failed: try again."):
         super().__init__(code, message)
 
@@ -109,7 +111,7 @@ class NoCard(DomainError):
     status = 404
 
     def __init__(self):
-        super().__init__("no_card", "尚未发卡，请先发卡。 No card issued yet: issue one first.")
+        super().__init__(Reason.NO_CARD, "尚未发卡，请先发卡。 No card issued yet: issue one first.")
 
 
 class BackupError(DomainError):
@@ -131,7 +133,7 @@ class DeviceClockOff(DomainError):
     status = 409
 
     def __init__(self, now: datetime):
-        super().__init__("device_clock_off", "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
+        super().__init__(Reason.DEVICE_CLOCK_OFF, "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
                                              " The phone's clock is too far off the server's: correct it and sync again.",
                          server_time=now.isoformat())
 
@@ -140,7 +142,7 @@ class BatchTooLarge(DomainError):
     status = 413
 
     def __init__(self, count: int, limit: int):
-        super().__init__("batch_too_large", f"一次最多上传 {limit} 条，本次 {count} 条，请分批。"
+        super().__init__(Reason.BATCH_TOO_LARGE, f"一次最多上传 {limit} 条，本次 {count} 条，请分批。"
                                             f" At most {limit} events a push ({count} sent): split the batch.")
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from schemas.base import ErrorSchema, flatten_errors
+from server.domain.reasons import Reason
 from server.errors import DomainError
 
 
@@ -22,7 +23,7 @@ class LaborPassApi(Api):
             errors = {}
             for location_errors in messages.values():
                 errors.update(flatten_errors(location_errors))
-            return error_response(422, "validation_failed",
+            return error_response(422, Reason.VALIDATION_FAILED,
                                   "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
         code = (error.name or "error").lower().replace(" ", "_")
         message = error.description or error.name
@@ -50,7 +51,7 @@ def handle_too_deep(error: RecursionError):
     """A body nested thousands of levels deep: Python's JSON parser (webargs', the envelopes'
     digest) recurses on it. Refused before anything was kept."""
     current_app.logger.warning("request nested too deep for the parser: %s %s", request.method, request.path)
-    return error_response(400, "json_too_deep", "请求的 JSON 嵌套层次过深。 The JSON is nested too deeply.")
+    return error_response(400, Reason.JSON_TOO_DEEP, "请求的 JSON 嵌套层次过深。 The JSON is nested too deeply.")
 
 
 def handle_database_unavailable(error: Exception):
@@ -58,16 +59,16 @@ def handle_database_unavailable(error: Exception):
     request was kept (its transaction is gone), and the client should come back."""
     if _disk_full(error):
         current_app.logger.error("database storage full: %s", _cause(error))
-        response = error_response(503, "storage_full", "服务器存储空间已满，数据未保存，请通知管理员；手机上的记录会保留。"
+        response = error_response(503, Reason.STORAGE_FULL, "服务器存储空间已满，数据未保存，请通知管理员；手机上的记录会保留。"
                                                       " The server's storage is full: nothing was saved. Tell the"
                                                       " administrator; the phone keeps its scans.")
         response.headers["Retry-After"] = "300"
         return response
     current_app.logger.warning("database unavailable: %s", _cause(error))
     if "database is locked" in _cause(error):  # SQLite: another writer held it past the busy timeout
-        response = error_response(503, "database_busy", "数据库繁忙，请稍后重试。 The database is busy: send again shortly.")
+        response = error_response(503, Reason.DATABASE_BUSY, "数据库繁忙，请稍后重试。 The database is busy: send again shortly.")
     else:
-        response = error_response(503, "database_unavailable",
+        response = error_response(503, Reason.DATABASE_UNAVAILABLE,
                                   "数据库暂不可用，请稍后重试。 The database is unavailable: try again shortly.")
     response.headers["Retry-After"] = "5"
     return response
@@ -96,7 +97,7 @@ def handle_unexpected_error(error: Exception):
                                  type(error.orig).__name__, getattr(error.orig, "sqlstate", None), where)
     else:
         current_app.logger.exception("unexpected error", exc_info=error)
-    return error_response(500, "internal_error", "服务器内部错误，请稍后重试。 Internal error: try again later.")
+    return error_response(500, Reason.INTERNAL_ERROR, "服务器内部错误，请稍后重试。 Internal error: try again later.")
 
 
 def error_response(status: int, code: str, message: str, **details):

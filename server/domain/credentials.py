@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from server.domain.base45 import Base45Error, b45decode, b45encode
+from server.domain.reasons import Reason
 
 PREFIX = "LP1:"
 VERSION = 1
@@ -50,19 +51,12 @@ COUNTY_CODES = (100000, 999999)  # a six-digit administrative code
 MAX_TEXT_LENGTH = 400
 EPOCH = dt.date(1970, 1, 1)
 
-MALFORMED = "malformed"
-UNSUPPORTED_VERSION = "unsupported_version"
-UNKNOWN_KEY = "unknown_key"
-BAD_SIGNATURE = "bad_signature"
-REVOKED = "revoked"
-EXPIRED = "expired"
-REASONS = (MALFORMED, UNSUPPORTED_VERSION, UNKNOWN_KEY, BAD_SIGNATURE, REVOKED, EXPIRED)
 
 _KEYS = {1: bytes, 2: int, 3: int, 4: str, 5: str, 6: int}
 
 
 class CredentialError(ValueError):
-    """A QR text that is not a valid card; ``reason`` is one of ``REASONS``."""
+    """A QR text that is not a valid card; ``reason`` is one of ``reasons.CARD_REFUSALS``."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -125,21 +119,21 @@ def decode_claims(payload: bytes) -> CardClaims:
     try:
         data = cbor2.loads(payload, allow_duplicate_keys=False, allow_indefinite=False)
     except (cbor2.CBORDecodeError, ValueError, TypeError) as exc:
-        raise CredentialError(MALFORMED, f"payload is not valid CBOR: {exc}") from None
+        raise CredentialError(Reason.MALFORMED, f"payload is not valid CBOR: {exc}") from None
     if not isinstance(data, dict) or set(data) != set(_KEYS):
-        raise CredentialError(MALFORMED, "payload does not have the LP1 fields")
+        raise CredentialError(Reason.MALFORMED, "payload does not have the LP1 fields")
     for key, kind in _KEYS.items():
         if type(data[key]) is not kind:
-            raise CredentialError(MALFORMED, f"payload field {key} has the wrong type")
+            raise CredentialError(Reason.MALFORMED, f"payload field {key} has the wrong type")
     if cbor2.dumps(data, canonical=True) != payload:
-        raise CredentialError(MALFORMED, "payload is not deterministically encoded")
+        raise CredentialError(Reason.MALFORMED, "payload is not deterministically encoded")
     if len(data[1]) != SERIAL_LENGTH or len(data[4].encode()) > NAME_BUDGET or len(data[5]) != 4:
-        raise CredentialError(MALFORMED, "payload field out of range")
+        raise CredentialError(Reason.MALFORMED, "payload field out of range")
     if not (0 <= data[2] <= LAST_DAY and 0 <= data[3] <= LAST_DAY and COUNTY_CODES[0] <= data[6] <= COUNTY_CODES[1]):
-        raise CredentialError(MALFORMED, "payload number out of range: days since 1970 up to 2099, a six-digit county")
+        raise CredentialError(Reason.MALFORMED, "payload number out of range: days since 1970 up to 2099, a six-digit county")
     issued, expires = EPOCH + dt.timedelta(days=data[2]), EPOCH + dt.timedelta(days=data[3])
     if expires < issued:
-        raise CredentialError(MALFORMED, "card expires before it was issued")
+        raise CredentialError(Reason.MALFORMED, "card expires before it was issued")
     return CardClaims(data[1], issued, expires, data[4], data[5], data[6])
 
 
@@ -160,7 +154,7 @@ def verify_credential(
     payload, signer = open_signed(text, PREFIX, trusted_keys)
     claims = decode_claims(payload)
     if today > claims.expires_on:
-        raise CredentialError(EXPIRED, f"card expired on {claims.expires_on.isoformat()}")
+        raise CredentialError(Reason.EXPIRED, f"card expired on {claims.expires_on.isoformat()}")
     return claims, signer
 
 
@@ -172,12 +166,12 @@ def open_signed(text: str, prefix: str, trusted_keys: Iterable[TrustedKey]) -> t
     body, signature = envelope[:-SIGNATURE_LENGTH], envelope[-SIGNATURE_LENGTH:]
     candidates = [key for key in trusted_keys if key.kid == kid]
     if not candidates:
-        raise CredentialError(UNKNOWN_KEY, f"signed by unknown key {kid.hex()}")
+        raise CredentialError(Reason.UNKNOWN_KEY, f"signed by unknown key {kid.hex()}")
     signer = next((key for key in candidates if _is_signed_by(key, body, signature)), None)
     if signer is None:
-        raise CredentialError(BAD_SIGNATURE, "signature does not match the data")
+        raise CredentialError(Reason.BAD_SIGNATURE, "signature does not match the data")
     if signer.status == "revoked":
-        raise CredentialError(REVOKED, "the key that signed this has been withdrawn")
+        raise CredentialError(Reason.REVOKED, "the key that signed this has been withdrawn")
     return body[1 + KID_LENGTH:], signer
 
 
@@ -193,15 +187,15 @@ def _envelope(text: str, prefix: str) -> bytes:
     """version ‖ kid ‖ payload ‖ signature, of a text that has the shape of a signed code."""
     text = text.strip()
     if not text.startswith(prefix) or len(text) > MAX_TEXT_LENGTH:
-        raise CredentialError(MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
+        raise CredentialError(Reason.MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
     try:
         envelope = b45decode(text[len(prefix):])
     except Base45Error as exc:
-        raise CredentialError(MALFORMED, f"not a LaborPass code: {exc}") from None
+        raise CredentialError(Reason.MALFORMED, f"not a LaborPass code: {exc}") from None
     if len(envelope) < 1 + KID_LENGTH + 1 + SIGNATURE_LENGTH:
-        raise CredentialError(MALFORMED, "the code's data is truncated")
+        raise CredentialError(Reason.MALFORMED, "the code's data is truncated")
     if envelope[0] != VERSION:
-        raise CredentialError(UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
+        raise CredentialError(Reason.UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
     return envelope
 
 

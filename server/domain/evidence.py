@@ -23,6 +23,7 @@ import datetime as dt
 
 from server.domain import calendar
 from server.domain.lifecycle import REVIEW_FLAGS
+from server.domain.reasons import Reason
 
 LATE = "late"
 KEYED = "keyed"
@@ -31,9 +32,6 @@ PAYING_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
 CLOCK_LEEWAY = dt.timedelta(minutes=10)
 
 # Rejections of a scan whose time cannot be.
-BEFORE_PROGRAMME = "before_programme"
-BEFORE_REGISTRATION = "before_registration"
-IN_THE_FUTURE = "in_the_future"
 
 DOUBT_NAMES = {
     LATE: ("补录超期", "recorded late"),
@@ -57,15 +55,15 @@ def time_refusal(type: str, occurred_at: dt.datetime, speaks_of: dt.date, *, rec
     """Why a scan's time cannot be (a reason code and a message), or None. ``speaks_of``: its
     ``vouches_for`` day."""
     if occurred_at > received_at + CLOCK_LEEWAY:
-        return IN_THE_FUTURE, (f"记录时间 {occurred_at.isoformat()} 晚于服务器收到的时间：请校准手机时间后重新扫描。"
+        return Reason.IN_THE_FUTURE, (f"记录时间 {occurred_at.isoformat()} 晚于服务器收到的时间：请校准手机时间后重新扫描。"
                                " The scan's time is after the server received it: set the phone's clock and scan again.")
     if speaks_of < programme_start:
-        return BEFORE_PROGRAMME, (f"记录的日期 {speaks_of.isoformat()} 早于项目开始（{programme_start.isoformat()}）。"
+        return Reason.BEFORE_PROGRAMME, (f"记录的日期 {speaks_of.isoformat()} 早于项目开始（{programme_start.isoformat()}）。"
                                   f" The scan speaks of a day before the programme began ({programme_start.isoformat()}).")
     if type == "worker.registered" or registered_at is None:
         return None
     if occurred_at < registered_at - CLOCK_LEEWAY or speaks_of < calendar.day_of(registered_at):
-        return BEFORE_REGISTRATION, (f"记录的时间早于此人登记的时间（{calendar.day_of(registered_at).isoformat()}）。"
+        return Reason.BEFORE_REGISTRATION, (f"记录的时间早于此人登记的时间（{calendar.day_of(registered_at).isoformat()}）。"
                                      " The scan speaks of a time before this person was registered"
                                      f" ({calendar.day_of(registered_at).isoformat()}).")
     return None

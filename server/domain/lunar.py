@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lunardate import LunarDate
 
+from server.domain.reasons import Reason
+
 MONTHS = ("正月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "冬月", "腊月")
 _TENS = ("初", "十", "廿", "三")
 _UNITS = ("十", "一", "二", "三", "四", "五", "六", "七", "八", "九")
@@ -60,7 +62,7 @@ def fair_timing_warning(date: dt.date) -> dict | None:
         return None
     opens, closes = recruiting_window(lunar.year)
     return {
-        "field": "date", "code": "after_departures",
+        "field": "date", "code": Reason.AFTER_DEPARTURES,
         "message": f"{date.isoformat()} 是{lunar.text}，已过正月十五：多数务工人员已经外出，在家的多不愿远行。"
                    f"建议在 {opens.isoformat()}（腊月初一）至 {closes.isoformat()}（正月十五）之间举办。"
                    f" {date.isoformat()} is after the 15th of the first lunar month: most workers have left by then."

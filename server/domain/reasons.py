@@ -45,12 +45,15 @@ class Reason(StrEnum):
     BEFORE_PROGRAMME = "before_programme"
     BEFORE_REGISTRATION = "before_registration"
     STALE_SITE_CODE = "stale_site_code"
+    # ---- a card's ten-character fallback code, typed in: no card has it (never a push's reason)
+    UNKNOWN_CODE = "unknown_code"
 
-    # ---- a registration's warnings (it is kept; someone should look)
+    # ---- a registration's and a fair's warnings (it is kept; someone should look)
     UNKNOWN_COUNTY = "unknown_county"
     UNKNOWN_REGION = "unknown_region"
     COUNTY_OUTSIDE_PROGRAM = "county_outside_program"
     OLD_NOTICE = "old_notice"
+    AFTER_DEPARTURES = "after_departures"  # a fair after the 15th of the first lunar month (domain.lunar)
 
     # ---- the caller and the request
     UNAUTHORIZED = "unauthorized"
@@ -131,3 +134,6 @@ CARD_REFUSALS = (Reason.MALFORMED, Reason.UNSUPPORTED_VERSION, Reason.UNKNOWN_KE
 # Why a pushed scan was not kept as a fact (a push's result, a quarantine entry): the enum's first
 # groups, from the card's reasons to the workplace code's.
 SCAN_REFUSALS = tuple(list(Reason)[:list(Reason).index(Reason.STALE_SITE_CODE) + 1])
+# What a registration is kept with but someone should look at (``warnings`` of a new worker).
+REGISTRATION_WARNINGS = (Reason.UNKNOWN_COUNTY, Reason.UNKNOWN_REGION, Reason.COUNTY_OUTSIDE_PROGRAM,
+                         Reason.OLD_NOTICE, Reason.UNDER_16)

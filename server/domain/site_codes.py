@@ -19,10 +19,10 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from server.domain.base45 import b45encode
-from server.domain.credentials import EPOCH, MALFORMED, VERSION, CredentialError, TrustedKey, key_id, open_signed
+from server.domain.credentials import EPOCH, VERSION, CredentialError, TrustedKey, key_id, open_signed
+from server.domain.reasons import Reason
 
 PREFIX = "LPS1:"
-STALE = "stale_site_code"
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def verify_site_code(text: str, trusted_keys: Iterable[TrustedKey], *, on: dt.da
             raise ValueError
         claim = SiteClaim(str(uuid.UUID(bytes=data[1])), EPOCH + dt.timedelta(days=data[2]))
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError):
-        raise CredentialError(MALFORMED, "not a LaborPass workplace code") from None
+        raise CredentialError(Reason.MALFORMED, "not a LaborPass workplace code") from None
     if claim.day != on:
-        raise CredentialError(STALE, f"此码是 {claim.day.isoformat()} 的，不是当天的。"
+        raise CredentialError(Reason.STALE_SITE_CODE, f"此码是 {claim.day.isoformat()} 的，不是当天的。"
                                      f" This is the code of {claim.day.isoformat()}, not of the day of the scan.")
     return claim

@@ -7,30 +7,8 @@ from collections.abc import Iterable
 from server.domain.events import EventFact
 from server.domain.lifecycle import review_flags
 
-# Reason codes of a rejected event (kept in quarantine with the envelope).
-INVALID_ENVELOPE = "invalid_envelope"
-ID_CONFLICT = "id_conflict"
-DEVICE_BLOCKED = "device_blocked"
-UNKNOWN_SCANNER = "unknown_scanner"  # the scan names someone who never used the phone
-SCANNER_REVOKED = "scanner_revoked"  # the scan is by someone whose access was taken away since
-FORBIDDEN_TYPE = "forbidden_type"
-OUT_OF_SCOPE = "out_of_scope"
-UNKNOWN_WORKER = "unknown_worker"
-UNKNOWN_EMPLOYER = "unknown_employer"
-UNKNOWN_FAIR = "unknown_fair"
-UNKNOWN_POSTING = "unknown_posting"
-UNKNOWN_BATCH = "unknown_batch"
-UNKNOWN_TRAINING = "unknown_training"
-UNKNOWN_SITE = "unknown_site"
-WRONG_SITE = "wrong_site"  # a workplace of another employer than the worker's
-UNKNOWN_EVENT = "unknown_event"
-UNDER_16 = "under_16"
-TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
-CARD_REQUIRED = "card_required"  # a bare worker id where the scan needs the card (services.access.ID_ALONE)
-KEYED_ONBOARDING = "keyed_onboarding"  # an employer's onboarding by id alone: a reviewer decides
-VOID_NEEDS_REVIEW = "void_needs_review"  # a void of someone else's scan: another reviewer decides
+# Why an event is rejected: ``domain.reasons.Reason`` (the scans' group).
 MINIMUM_WORKING_AGE = 16
-# ...plus the credential reasons: malformed, unsupported_version, unknown_key, bad_signature, revoked, expired.
 
 # Flags on an accepted event: a fact worth a reviewer's eye.
 REPEAT = "repeat"

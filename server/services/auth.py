@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import select
 
+from server.domain.reasons import Reason
 from server.errors import DomainError, NotFound
 from server.extensions import db
 from server.models import ApiToken, User
@@ -68,7 +69,7 @@ def user_for_token(token: str) -> User | None:
 def find_user(name: str) -> User:
     user = db.session.scalar(select(User).where(User.name == name))
     if user is None:
-        raise DomainError("user_not_found", f"no user named {name!r}")
+        raise DomainError(Reason.USER_NOT_FOUND, f"no user named {name!r}")
     return user
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from server.domain.reasons import Reason
 from server.errors import BackupError
 from server.extensions import db
 
@@ -60,7 +61,7 @@ def _check_sqlite(path: Path) -> None:
             verdict, tables = str(error), set()
     connection.close()
     if verdict != "ok" or not {"alembic_version", "events", "workers"} <= tables:
-        raise BackupError("backup_corrupt", f"{path} 不是完好的 LaborPass 数据库（{verdict}）。"
+        raise BackupError(Reason.BACKUP_CORRUPT, f"{path} 不是完好的 LaborPass 数据库（{verdict}）。"
                                             f" {path} is not an intact LaborPass database ({verdict}).")
 
 
@@ -71,8 +72,8 @@ def _libpq(url) -> str:
 
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError("tool_missing", f"找不到 {command[0]}：请安装 PostgreSQL 客户端。"
+        raise BackupError(Reason.TOOL_MISSING, f"找不到 {command[0]}：请安装 PostgreSQL 客户端。"
                                           f" {command[0]} not found: install the PostgreSQL client.")
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode != 0:
-        raise BackupError("backup_failed", f"{command[0]} 失败。 {command[0]} failed: {finished.stderr.strip()[-500:]}")
+        raise BackupError(Reason.BACKUP_FAILED, f"{command[0]} 失败。 {command[0]} failed: {finished.stderr.strip()[-500:]}")

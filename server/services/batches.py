@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from server.domain import calendar
 from server.domain.batches import Member, arrival_board, townships_needing_leader
+from server.domain.reasons import Reason
 from server.errors import InvalidInput, NotFound, RuleRefused
 from server.extensions import db
 from server.models import Batch, BatchEmployer, Employer, Event, Handover, TeamLeader, User, Worker
@@ -240,7 +241,7 @@ def depart(batch_id: str, user: User, *, absent: list[str] = (), at: dt.datetime
     lacking = townships_needing_leader([m.township for m in present], leaders)
     if lacking:
         named = "、".join(f"{t}（{n}人）" for t, n in lacking.items())
-        raise RuleRefused("team_leader_required",
+        raise RuleRefused(Reason.TEAM_LEADER_REQUIRED,
                           f"{named}超过20人，出发前须指定同行领队。"
                           f" More than 20 people from {', '.join(lacking)} travel: name a team leader who travels with"
                           " them before the batch departs.", townships=lacking)
@@ -258,7 +259,7 @@ def depart(batch_id: str, user: User, *, absent: list[str] = (), at: dt.datetime
 
 def _planned(batch: Batch) -> Batch:
     if batch.status != "planned":
-        raise RuleRefused("batch_departed", "该批次已出发，名单不能再改。 This batch has left: its roster is closed.")
+        raise RuleRefused(Reason.BATCH_DEPARTED, "该批次已出发，名单不能再改。 This batch has left: its roster is closed.")
     return batch
 
 

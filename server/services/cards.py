@@ -23,6 +23,7 @@ from reportlab.pdfgen import canvas
 from server.domain.fallback_codes import format_fallback_code
 from server.domain.id_numbers import mask_from_parts
 from server.domain.qr import QrSymbol, make_qr
+from server.domain.reasons import Reason
 from server.domain.regions import county_name
 from server.errors import Unavailable
 from server.models import Credential, Worker
@@ -166,7 +167,7 @@ def card_font_path() -> str:
         if Path(candidate).is_file():
             return candidate
     raise Unavailable(
-        "card_font_missing",
+        Reason.CARD_FONT_MISSING,
         "No font with Chinese characters is installed: run scripts/run as root, or"
         " `apt-get install fonts-wqy-microhei`, or set LABORPASS_CARD_FONT.",
     )

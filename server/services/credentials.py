@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from server.domain import calendar
 from server.domain.credentials import (
-    REVOKED,
     CardClaims,
     CredentialError,
     shorten_display_name,
@@ -17,6 +16,7 @@ from server.domain.credentials import (
     verify_credential,
 )
 from server.domain.fallback_codes import new_fallback_code, normalize_fallback_code
+from server.domain.reasons import Reason
 from server.errors import Conflict, ScanRefused
 from server.extensions import db
 from server.models import Credential, User, Worker
@@ -40,7 +40,7 @@ def issue_credential(
         earlier = db.session.scalar(select(Credential).where(Credential.idempotency_key == idempotency_key))
         if earlier is not None:
             if earlier.worker_id != worker.id:
-                raise Conflict("idempotency_key_reused", "Idempotency-Key was already used for another worker.")
+                raise Conflict(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key was already used for another worker.")
             return earlier
     credential = _issue(worker, actor, idempotency_key, today or calendar.today())
     db.session.commit()
@@ -82,15 +82,15 @@ def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None
     else:
         code = normalize_fallback_code(fallback_code or "")
         if code is None:
-            raise ScanRefused("malformed", "备用码有误，请核对卡上的10位字符。"
+            raise ScanRefused(Reason.MALFORMED, "备用码有误，请核对卡上的10位字符。"
                                            " The code is mistyped: check the 10 characters on the card.")
         credential = db.session.scalar(select(Credential).where(Credential.fallback_code == code))
         if credential is None:
-            raise ScanRefused("unknown_code", "没有此备用码的卡。 No card has this code.")
+            raise ScanRefused(Reason.UNKNOWN_CODE, "没有此备用码的卡。 No card has this code.")
         if credential.expires_on < today:
-            raise ScanRefused("expired", f"card expired on {credential.expires_on.isoformat()}")
+            raise ScanRefused(Reason.EXPIRED, f"card expired on {credential.expires_on.isoformat()}")
     if credential is None or credential.revoked_at is not None:
-        raise ScanRefused(REVOKED, "此卡已挂失或作废，请补发新卡。 This card was revoked: issue a new one.")
+        raise ScanRefused(Reason.REVOKED, "此卡已挂失或作废，请补发新卡。 This card was revoked: issue a new one.")
     return credential
 
 

@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from server.config import MIGRATIONS_DIR
+from server.domain.reasons import Reason
 from server.errors import Unavailable
 from server.extensions import db
 from server.services import keyring
@@ -23,12 +24,12 @@ def readiness() -> dict:
     database_answers()
     current, head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar(), _head_revision()
     if current != head:
-        raise Unavailable("schema_not_current", f"数据库结构为 {current}，程序需要 {head}：请运行 laborpass init-db。"
+        raise Unavailable(Reason.SCHEMA_NOT_CURRENT, f"数据库结构为 {current}，程序需要 {head}：请运行 laborpass init-db。"
                                                 f" The database schema is {current}, the code needs {head}: "
                                                 "run laborpass init-db.", retry_after=30)
     key = keyring.usable_signing_key()
     if key is None:
-        raise Unavailable("no_signing_key", "没有可用的签名密钥：请运行 laborpass init-db。"
+        raise Unavailable(Reason.NO_SIGNING_KEY, "没有可用的签名密钥：请运行 laborpass init-db。"
                                             " No card-signing key at hand: run laborpass init-db.", retry_after=30)
     return {"status": "ok", "database": "ok", "schema": current, "signing_key": key.kid}
 
@@ -38,7 +39,7 @@ def database_answers() -> None:
         db.session.execute(text("SELECT 1"))
     except Exception:
         db.session.rollback()
-        raise Unavailable("database_unavailable", "数据库暂不可用。 The database is unreachable.",
+        raise Unavailable(Reason.DATABASE_UNAVAILABLE, "数据库暂不可用。 The database is unreachable.",
                           retry_after=5) from None
 
 

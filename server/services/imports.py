@@ -25,6 +25,7 @@ from schemas.base import flatten_errors
 from schemas.workers import WorkerInSchema
 from server.domain import calendar
 from server.domain.id_numbers import IdNumberError
+from server.domain.reasons import Reason
 from server.domain.regions import consent_notice
 from server.domain.roster_files import REQUIRED, UnreadableFile, mask_id_text, read_table, registration_payload, suggest_mapping
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -101,7 +102,7 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     now, so a worker registered since the dry run is reported, not doubled."""
     job = _open(get_import(import_id, user))
     if job.status != "checked":
-        raise Conflict("not_checked", "请先检查（试导入）。 Check the file first (the dry run), then apply.")
+        raise Conflict(Reason.NOT_CHECKED, "请先检查（试导入）。 Check the file first (the dry run), then apply.")
     job.status, job.imported_rows = "applying", 0
     db.session.commit()
     results = list(_check_rows(job, user, today or calendar.today()))
@@ -132,7 +133,7 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
 
 def _open(job: RosterImport) -> RosterImport:
     if job.status in ("applying", "applied"):
-        raise Conflict("import_applied", "此文件已导入。 This file was imported already: upload it again to re-check.")
+        raise Conflict(Reason.IMPORT_APPLIED, "此文件已导入。 This file was imported already: upload it again to re-check.")
     return job
 
 

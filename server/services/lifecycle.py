@@ -14,6 +14,7 @@ from server.domain.lifecycle import (
     REASSIGNMENTS_AT_RISK,
     risk_reasons,
 )
+from server.domain.reasons import Reason
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Event, ReviewDecision, User, Worker
@@ -52,7 +53,7 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
         raise NotFound("review")
     event, worker = row
     if db.session.get(ReviewDecision, event.id):
-        raise Conflict("already_decided", "这条记录已处理。 This one was already decided.")
+        raise Conflict(Reason.ALREADY_DECIDED, "这条记录已处理。 This one was already decided.")
     if user.id in (event.actor_id, event.pushed_by):  # four eyes: what pays is never its maker's to clear
         raise Forbidden("不能审核自己记录的事项，请由另一位审核员处理。"
                         " You recorded this yourself: another reviewer decides it.")

@@ -30,6 +30,7 @@ from webauthn.helpers.structs import (
 )
 
 from server.domain.fallback_codes import ALPHABET
+from server.domain.reasons import Reason
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, PasskeyRefused
 from server.extensions import db
 from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
@@ -92,7 +93,7 @@ def invite_worker(issuer: User, worker_id: str, *, replace_passkeys: bool = Fals
     active = list(db.session.scalars(select(Passkey).where(Passkey.user_id == existing.id,
                                                            Passkey.revoked_at.is_(None)))) if existing else []
     if active and not replace_passkeys:
-        raise Conflict("worker_has_passkey", "此务工人员已有通行密钥；如手机丢失，请先撤销其密钥再邀请。"
+        raise Conflict(Reason.WORKER_HAS_PASSKEY, "此务工人员已有通行密钥；如手机丢失，请先撤销其密钥再邀请。"
                                              " This worker has a passkey already: if the phone was lost, revoke it"
                                              " (replace_passkeys) and invite again.")
     for passkey in active:
@@ -113,7 +114,7 @@ def _enroll(issuer: User | None, *, name: str, role: str, county_code: str | Non
         db.session.add(user)
         db.session.flush()
     elif (user.role, user.county_code, user.employer_id) != (role, county_code, employer_id) or not user.active:
-        raise DomainError("user_exists", f"用户 {name} 已存在且角色不同或已停用。"
+        raise DomainError(Reason.USER_EXISTS, f"用户 {name} 已存在且角色不同或已停用。"
                                          f" A user {name} exists with another role or scope, or was revoked.")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     now = utcnow()
@@ -164,7 +165,7 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
                                                             EnrollmentCode.used_at.is_(None)).values(used_at=utcnow()))
     if spent.rowcount != 1:
         db.session.rollback()
-        raise PasskeyRefused("enrollment_used", "注册码已用过。 This enrollment code was already used.")
+        raise PasskeyRefused(Reason.ENROLLMENT_USED, "注册码已用过。 This enrollment code was already used.")
     db.session.add(passkey)
     db.session.flush()
     user = db.session.get(User, enrollment.user_id)
@@ -183,7 +184,7 @@ def revoke_access(admin: User, user_id: int) -> User:
     if user is None:
         raise NotFound("user")
     if user.id == admin.id:
-        raise Conflict("cannot_revoke_self", "不能撤销自己的权限：请另一位管理员操作。 "
+        raise Conflict(Reason.CANNOT_REVOKE_SELF, "不能撤销自己的权限：请另一位管理员操作。 "
                                              "You cannot revoke your own access: ask another admin.")
     now = utcnow()
     user.active = False
@@ -316,7 +317,7 @@ def _redeem(name: str, code: str) -> EnrollmentCode:
     enrollment = user and db.session.scalar(
         select(EnrollmentCode).where(EnrollmentCode.user_id == user.id, EnrollmentCode.used_at.is_(None))
         .order_by(EnrollmentCode.id.desc()))
-    refusal = PasskeyRefused("enrollment_invalid", "姓名或注册码不正确，或已过期。 Name or code is wrong or expired.")
+    refusal = PasskeyRefused(Reason.ENROLLMENT_INVALID, "姓名或注册码不正确，或已过期。 Name or code is wrong or expired.")
     if not enrollment or enrollment.expires_at <= utcnow() or enrollment.attempts >= MAX_CODE_ATTEMPTS:
         raise refusal
     if not secrets.compare_digest(_hash(code.strip().upper().replace("-", "")), enrollment.code_hash):

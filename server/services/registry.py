@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.domain import calendar
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
+from server.domain.reasons import Reason
 from server.domain.record import WorkerRecord
 from server.domain.regions import consent_notice, county_name, describe_region, find_county
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
@@ -72,11 +73,11 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
     home, warnings = _checked_home(data["home"])
     unknown = [w for w in warnings if w["code"] == "unknown_county"]
     if unknown and access.own_county(actor):  # a typo, most likely: say so rather than "not your county"
-        raise InvalidInput({"home.county_code": [unknown[0]["message"]]}, code="unknown_county")
+        raise InvalidInput({"home.county_code": [unknown[0]["message"]]}, code=Reason.UNKNOWN_COUNTY)
     access.require_county(actor, home["county_code"])
     resident = parse_id_number(data["id_number"], today=today)
     if data["consent"]["notice_version"] != consent_notice()["version"]:
-        warnings = warnings + [{"field": "consent.notice_version", "code": "old_notice",
+        warnings = warnings + [{"field": "consent.notice_version", "code": Reason.OLD_NOTICE,
                                 "message": "此告知书不是最新版本。 The notice shown was not the current version."}]
     return Registration(data, home, resident, warnings + _identity_warnings(resident, today))
 
@@ -305,7 +306,7 @@ def _refuse_duplicate(resident: ResidentId) -> None:
     existing = find_worker_id_by_bidx(blind_index(resident.number))
     if existing:
         raise Conflict(
-            "duplicate_id_number",
+            Reason.DUPLICATE_ID_NUMBER,
             "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the existing record.",
             worker_id=existing,
         )
@@ -315,13 +316,13 @@ def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:
     warnings = []
     if not describe_region(resident.region_code).is_known:
         warnings.append({
-            "field": "id_number", "code": "unknown_region",
+            "field": "id_number", "code": Reason.UNKNOWN_REGION,
             "message": f"身份证前六位 {resident.region_code} 不在全国行政区划表中，请核对。"
                        f" The region {resident.region_code} is in no period of the national table: check the number.",
         })
     if age_on(resident.birth_date, today) < MINIMUM_WORKING_AGE:  # the Labour Law's minimum
         warnings.append({
-            "field": "id_number", "code": "under_16",
+            "field": "id_number", "code": Reason.UNDER_16,
             "message": "未满16周岁，不得安排就业。 Under 16: may not be placed in a job.",
         })
     return warnings
@@ -339,7 +340,7 @@ def _checked_home(home: dict) -> tuple[dict, list[dict]]:
             f"{code} 不是有效的县级行政区划代码。 {code} is not a county code of any province."
         ]})
     if region.is_known:
-        return home, [{"field": "home.county_code", "code": "county_outside_program",
+        return home, [{"field": "home.county_code", "code": Reason.COUNTY_OUTSIDE_PROGRAM,
                        "message": f"{region.county}不是本项目的输出县。 {region.county} is not a program county."}]
-    return home, [{"field": "home.county_code", "code": "unknown_county",
+    return home, [{"field": "home.county_code", "code": Reason.UNKNOWN_COUNTY,
                    "message": f"{code} 不在全国行政区划表中，请核对。 {code} is not in the national table: check it."}]

@@ -20,6 +20,7 @@ from server.domain import calendar
 from server.domain.evidence import describe_doubts
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
+from server.domain.reasons import Reason
 from server.domain.regions import county_name
 from server.domain.stability import restore, spells
 from server.domain.subsidies import PRESETS, Profile, employer_items, months_needed, stable_at, worker_items
@@ -163,7 +164,7 @@ def _reconcile(found: dict, user: User, as_of: dt.date, *, only_county: str | No
                 status = "held" if item.held else "eligible"
                 values |= {"status": status, "history": row.history + [_step(status, None, now, "evidence returned")]}
         if values["status"] in ("eligible", "held") and values["status"] != ("held" if item.held else "eligible"):
-            status, why = ("held", "evidence in doubt") if item.held else ("eligible", "the evidence was reviewed")
+            status, why = (Reason.HELD, "evidence in doubt") if item.held else ("eligible", "the evidence was reviewed")
             values |= {"status": status, "history": values["history"] + [_step(status, None, now, why)]}
         if any(values[c] != getattr(row, c) for c in _KEPT):
             changed.append({"id": row.id, **values})
@@ -202,11 +203,11 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
         raise NotFound("payout")
     allowed, target = STEPS[action]
     if payout.status == "held" and action != "reject":
-        raise Conflict("held", "此项依据的证据待审核，审核员确认或作废每一条后重新计算，才能批准或发放。"
+        raise Conflict(Reason.HELD, "此项依据的证据待审核，审核员确认或作废每一条后重新计算，才能批准或发放。"
                                " This payout rests on evidence awaiting review: it can be approved or paid once a"
                                " reviewer has accepted or voided each piece (see held_for) and it is recomputed.")
     if payout.status not in allowed:
-        raise Conflict("wrong_status", f"此项目前为“{payout.status}”，不能{action}。"
+        raise Conflict(Reason.WRONG_STATUS, f"此项目前为“{payout.status}”，不能{action}。"
                                        f" A payout that is {payout.status} cannot be {action}d here.")
     if action == "reject" and not reason:
         raise InvalidInput({"reason": ["请说明驳回原因。 Say why it is rejected."]})

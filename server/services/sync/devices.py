@@ -23,13 +23,14 @@ from server.domain.device_keys import (
     signature_valid,
     time_is_fresh,
 )
+from server.domain.reasons import Reason
 from server.errors import Conflict, DeviceClockOff, DeviceRefused, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Device, DeviceUser, User
 from server.models.types import utcnow
 from server.services import access, audit
 
-NOT_A_MEMBER = ("not_device_member", "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。"
+NOT_A_MEMBER = (Reason.NOT_DEVICE_MEMBER, "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。"
                                      " You have not signed in on this phone, so you cannot sync for it: sign in on"
                                      " the phone itself with your passkey, then sync.")
 
@@ -68,7 +69,7 @@ def register_device(user: User, device_id: str, *, name: str | None = None, mode
         raise DeviceRefused(*NOT_A_MEMBER)
     if public_key and public_key != device.public_key:
         # A known phone gets its key only from a passkey sign-in on it (``join_on_sign_in``).
-        raise Conflict("device_key_conflict", "这台手机已登记，其密钥须在手机上登录时登记。"
+        raise Conflict(Reason.DEVICE_KEY_CONFLICT, "这台手机已登记，其密钥须在手机上登录时登记。"
                                               " This phone is registered: its key is given by signing in on it.")
     device.name, device.mode = name or device.name, mode or device.mode
     db.session.commit()
@@ -83,14 +84,14 @@ def join_on_sign_in(user: User, *, device_id: str, public_key: str | None, signa
     message = join_message(device_id, challenge)
     device = db.session.get(Device, device_id)
     if device is not None and device.blocked_at is not None:
-        raise DeviceRefused("device_blocked", "这台手机已被停用，不能在上面登录。请联系管理员。"
+        raise DeviceRefused(Reason.DEVICE_BLOCKED, "这台手机已被停用，不能在上面登录。请联系管理员。"
                                               " This phone was blocked: no one signs in on it. Ask an administrator.")
     key = device.public_key if device is not None and device.public_key else public_key
     _check_key(key, required=True)
     if not signature_valid(key, message, signature):
         audit.record("device.join_refused", actor=user, target=f"device:{device_id}", reason="bad signature")
         db.session.commit()
-        raise DeviceRefused("device_signature_invalid", "这台手机的签名不对，无法登录到这台手机。"
+        raise DeviceRefused(Reason.DEVICE_SIGNATURE_INVALID, "这台手机的签名不对，无法登录到这台手机。"
                                                         " This phone's signature does not check: cannot sign in on it.")
     if device is None:
         device = _new_device(user, device_id, public_key=key, bound=True)
@@ -135,7 +136,7 @@ def _check_key(public_key: str | None, *, required: bool = False) -> None:
     except DeviceKeyError:
         raise InvalidInput({"public_key": ["须为 ECDSA P-256 公钥（SPKI，base64url）。"
                                            " Must be an ECDSA P-256 public key (SPKI, base64url)."]},
-                           code="device_key_invalid") from None
+                           code=Reason.DEVICE_KEY_INVALID) from None
 
 
 # ---------------------------------------------------------------- a push's authority
@@ -163,13 +164,13 @@ def push_authority(user: User, device_id: str, proof: PushProof, *, by_token: bo
     signed = False
     if device.public_key:
         if by_token or proof.signature is None or proof.time_ms is None:
-            raise DeviceRefused("device_signature_required", "这台手机的上传须由手机本身签名：请在手机上的应用里同步。"
+            raise DeviceRefused(Reason.DEVICE_SIGNATURE_REQUIRED, "这台手机的上传须由手机本身签名：请在手机上的应用里同步。"
                                                              " This phone signs its pushes: sync from the app on the phone.")
         now = utcnow()
         if not time_is_fresh(proof.time_ms, now):
             raise DeviceClockOff(now)
         if not signature_valid(device.public_key, push_message(device_id, proof.time_ms, proof.body), proof.signature):
-            raise DeviceRefused("device_signature_invalid", "上传的签名不对，未保存任何记录。"
+            raise DeviceRefused(Reason.DEVICE_SIGNATURE_INVALID, "上传的签名不对，未保存任何记录。"
                                                             " The push's signature does not check: nothing was kept.")
         signed = True
     vouched = {user.id: user} | (bound_members(device_id) if signed else {})

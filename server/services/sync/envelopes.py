@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from schemas.base import flatten_errors
 from schemas.sync import SERVER_FIELDS, EnvelopeSchema
 from server.domain import calendar
-from server.domain import sync_rules as reasons
 from server.domain.credentials import CredentialError, verify_credential
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts, normalize_id_number
+from server.domain.reasons import Reason
 from server.errors import InvalidInput, Rejected
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 
@@ -42,13 +42,13 @@ class Checked:
 
 def check_envelope(raw) -> Checked:
     if not isinstance(raw, dict):
-        return Checked(raw, None, invalid=Rejected(reasons.INVALID_ENVELOPE, "an event must be a JSON object"))
+        return Checked(raw, None, invalid=Rejected(Reason.INVALID_ENVELOPE, "an event must be a JSON object"))
     event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
     checked = Checked(raw, event_id, envelope_hash(raw))
     try:
         checked.envelope = ENVELOPE.load(raw)
     except ValidationError as exc:
-        checked.invalid = Rejected(reasons.INVALID_ENVELOPE, describe(exc.messages))
+        checked.invalid = Rejected(Reason.INVALID_ENVELOPE, describe(exc.messages))
     return checked
 
 

@@ -6,6 +6,7 @@ import base64
 from sqlalchemy import and_, case, select
 
 from server.domain.id_numbers import mask_from_parts
+from server.domain.reasons import Reason
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Batch, Change, Credential, Event, Fair, SigningKey, Training, User, Worker
@@ -59,7 +60,7 @@ def decode_cursor(cursor: str) -> int:
         return int(text_value[len(CURSOR_PREFIX):])
     except ValueError:
         raise InvalidInput({"cursor": ["游标无效，请从头同步。 Not a cursor from this server: pull again without one."]},
-                           code="invalid_cursor") from None
+                           code=Reason.INVALID_CURSOR) from None
 
 
 def describe_changes(rows: list, user: User) -> list[dict]:

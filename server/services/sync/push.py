@@ -17,13 +17,13 @@ from sqlalchemy import Row, bindparam, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from schemas.sync import MAX_BATCH
-from server.domain import calendar
-from server.domain import sync_rules as reasons
+from server.domain import calendar, sync_rules
 from server.domain.credentials import CredentialError
 from server.domain.events import EventFact
 from server.domain.evidence import standing_flags, time_refusal, vouches_for
 from server.domain.id_numbers import IdNumberError
 from server.domain.lifecycle import REVIEW_FLAGS, counted
+from server.domain.reasons import Reason
 from server.errors import BatchTooLarge, Forbidden, InvalidInput, Rejected
 from server.extensions import db
 from server.models import (
@@ -215,13 +215,13 @@ class PushApplier:
         envelope = checked.envelope
         other = self.stored_seqs.get(envelope["device_seq"])
         if other and other != envelope["id"]:
-            raise Rejected(reasons.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
+            raise Rejected(Reason.ID_CONFLICT, f"device_seq {envelope['device_seq']} was already used by event {other}")
         if self.device.blocked_at and not self.reviewer:
-            raise Rejected(reasons.DEVICE_BLOCKED, f"this device was blocked: {self.device.blocked_reason}")
+            raise Rejected(Reason.DEVICE_BLOCKED, f"this device was blocked: {self.device.blocked_reason}")
         scanner = self._scanner(envelope)
         authority = self.reviewer or scanner
         if not access.may_record(authority, envelope["type"]):
-            raise Rejected(reasons.FORBIDDEN_TYPE, f"role {authority.role} may not record {envelope['type']}")
+            raise Rejected(Reason.FORBIDDEN_TYPE, f"role {authority.role} may not record {envelope['type']}")
         if envelope["type"] == "worker.registered":
             day = calendar.day_of(envelope["occurred_at"])
             refusal = time_refusal("worker.registered", envelope["occurred_at"], day, received_at=self.now,
@@ -232,9 +232,9 @@ class PushApplier:
         else:
             worker = self._worker(envelope)
             self._check(envelope, worker, authority, scanner)
-            flags = reasons.event_flags(envelope["type"], envelope["context"], self.facts[worker.id])
+            flags = sync_rules.event_flags(envelope["type"], envelope["context"], self.facts[worker.id])
             if "temporary_pass" in envelope:
-                flags.append(reasons.TEMPORARY_PASS)
+                flags.append(sync_rules.TEMPORARY_PASS)
             data = envelope["data"]
             flags += standing_flags(envelope["type"], received_on=self.today, late_days=self.late_days,
                                     vouches_for=vouches_for(envelope["type"], calendar.day_of(envelope["occurred_at"]), data),
@@ -249,13 +249,13 @@ class PushApplier:
         if event_id in self.seen:
             earlier_digest, worker_id = self.seen[event_id]
             if earlier_digest != digest:
-                raise Rejected(reasons.ID_CONFLICT, "this id was sent earlier in the batch with other content")
+                raise Rejected(Reason.ID_CONFLICT, "this id was sent earlier in the batch with other content")
             return PushResult(event_id, "duplicate", worker_id=worker_id)
         stored = self.stored.get(event_id)
         if stored is None:
             return None
         if stored.envelope_hash != digest:
-            raise Rejected(reasons.ID_CONFLICT, "an event with this id and other content is already stored")
+            raise Rejected(Reason.ID_CONFLICT, "an event with this id and other content is already stored")
         return PushResult(event_id, "duplicate", flags=list(stored.flags or []), worker_id=stored.worker_id)
 
     # -- who made the scan: on a shared phone, not always who pushes it
@@ -264,13 +264,13 @@ class PushApplier:
         scanner_id = envelope.get("scanned_by", self.user.id)
         scanner = self.vouched.get(scanner_id)
         if scanner is None:
-            raise Rejected(reasons.UNKNOWN_SCANNER, f"这条记录写明由用户 {scanner_id} 扫描，但无法证明：只有在这台手机上"
+            raise Rejected(Reason.UNKNOWN_SCANNER, f"这条记录写明由用户 {scanner_id} 扫描，但无法证明：只有在这台手机上"
                            "用通行密钥登录过的人，且由手机签名的上传，才能记在他人名下。"
                            f" The scan names user {scanner_id} as its maker, which this push cannot prove: a scan"
                            " counts as someone else's only on a push the phone signed, for people who signed in"
                            " on that phone with their passkey." + ("" if self.signed else " This push was not signed."))
         if not scanner.active and not self.reviewer:
-            raise Rejected(reasons.SCANNER_REVOKED, f"the access of {scanner.name}, who made this scan, was revoked:"
+            raise Rejected(Reason.SCANNER_REVOKED, f"the access of {scanner.name}, who made this scan, was revoked:"
                            " a reviewer decides whether it stands")
         return scanner
 
@@ -283,9 +283,9 @@ class PushApplier:
             worker_id = self.aliases.get(envelope["worker_id"]) or envelope["worker_id"]
         worker = self._load_worker(worker_id)
         if worker is None:
-            raise Rejected(reasons.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
+            raise Rejected(Reason.UNKNOWN_WORKER, f"no worker {envelope.get('worker_id')}: register the worker first")
         if worker.erased_at is not None:
-            raise Rejected(reasons.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
+            raise Rejected(Reason.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
                            " This person's record was erased under the retention rule: register them again.")
         return worker
 
@@ -295,9 +295,9 @@ class PushApplier:
             raise Rejected(claims.reason, claims.message)
         credential = self.credentials.get(claims.serial.hex()) or db.session.get(Credential, claims.serial.hex())
         if credential is None:
-            raise Rejected("revoked", "this card is not on record: issue a new one")
+            raise Rejected(Reason.REVOKED, "this card is not on record: issue a new one")
         if credential.revoked_at is not None and credential.revoked_at <= occurred_at:
-            raise Rejected("revoked", "this card was revoked before the scan: issue a new one")
+            raise Rejected(Reason.REVOKED, "this card was revoked before the scan: issue a new one")
         return credential.worker_id
 
     def _load_worker(self, worker_id: str) -> Row | NewWorker | None:
@@ -315,11 +315,11 @@ class PushApplier:
             registration = check_registration(envelope["data"], authority, today=self.today)
         except Forbidden as exc:  # filed under the person's home county: the number is theirs to guard
             home = envelope["data"].get("home") if isinstance(envelope["data"].get("home"), dict) else {}
-            raise Rejected(reasons.OUT_OF_SCOPE, exc.message, home.get("county_code")) from None
+            raise Rejected(Reason.OUT_OF_SCOPE, exc.message, home.get("county_code")) from None
         except InvalidInput as exc:
-            raise Rejected(reasons.INVALID_ENVELOPE, describe(exc.details["errors"])) from None
+            raise Rejected(Reason.INVALID_ENVELOPE, describe(exc.details["errors"])) from None
         except IdNumberError as exc:
-            raise Rejected(reasons.INVALID_ENVELOPE, exc.message) from None
+            raise Rejected(Reason.INVALID_ENVELOPE, exc.message) from None
         bidx = registration.id_number_bidx
         existing = self.by_bidx.get(bidx)  # prefetched, and the batch's own registrations
         if existing:
@@ -332,7 +332,7 @@ class PushApplier:
                 self.aliases[device_made_id] = existing
             # The same person again: the first registration stands; what this clerk typed is kept.
             data = {key: envelope["data"].get(key) for key in PROFILE_FIELDS} | {"duplicate_of": existing}
-            return self._load_worker(existing), [reasons.DUPLICATE_PERSON], data
+            return self._load_worker(existing), [sync_rules.DUPLICATE_PERSON], data
         worker_id = envelope.get("worker_id")
         if worker_id in self.workers or worker_id in self.aliases:  # both prefetched for every id the batch names
             worker_id = None  # the device's id is taken: the result tells the device the real one

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from server.domain.credentials import CredentialError, claims_unverified
 from server.domain.evidence import DOUBTS
 from server.domain.id_numbers import mask_from_parts
+from server.domain.reasons import Reason
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
 from server.models import Batch, Device, Employer, Event, Fair, QuarantinedEvent, ReviewDecision, Training, User, Worker
@@ -169,5 +170,5 @@ def _open_entry(user: User, entry_id: int) -> QuarantinedEvent:
     if entry is None:
         raise NotFound("quarantine_entry")
     if entry.status != "open":
-        raise Conflict("already_resolved", f"这条记录已处理（{entry.status}）。 This entry was already {entry.status}.")
+        raise Conflict(Reason.ALREADY_RESOLVED, f"这条记录已处理（{entry.status}）。 This entry was already {entry.status}.")
     return entry

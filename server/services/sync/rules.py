@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
-from server.domain import calendar
-from server.domain import sync_rules as reasons
+from server.domain import calendar, sync_rules
 from server.domain.credentials import CredentialError
 from server.domain.events import EventFact
 from server.domain.evidence import time_refusal, vouches_for
 from server.domain.id_numbers import age_on
+from server.domain.reasons import Reason
 from server.domain.site_codes import verify_site_code
 from server.domain.sync_rules import assigned_batch, missing_context
 from server.domain.temporary_pass import TEMPORARY_PASS_DAYS, pass_still_good
@@ -81,7 +81,7 @@ def employer_scans_for_itself(scan: Scan, known: Known) -> None:
 def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
     if access.acts_for_self(scan.authority) and (
             scan.worker.id != scan.authority.worker_id or not scan.data.get("site_code") or scan.type != "employment.confirmed"):
-        return Rejection(reasons.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗。"
+        return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗。"
                          " A worker confirms only their own work, with the workplace code.")
     return None
 
@@ -98,9 +98,9 @@ def workplace_code_is_the_employers(scan: Scan, known: Known) -> Rejection | Non
         return Rejection(exc.reason, exc.message)
     site = known.row(WorkSite, claim.site_id)
     if site is None:
-        return Rejection(reasons.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.")
+        return Rejection(Reason.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.")
     if known.current_employer(scan.earlier) != site.employer_id:
-        return Rejection(reasons.WRONG_SITE, "这不是该务工人员所在企业的工作地点。"
+        return Rejection(Reason.WRONG_SITE, "这不是该务工人员所在企业的工作地点。"
                          " This workplace is not of the worker's current employer.")
     scan.context["employer_id"] = site.employer_id
     return None
@@ -118,41 +118,41 @@ def staff(rule):
 def context_is_complete(scan: Scan, known: Known) -> Rejection | None:
     missing = missing_context(scan.type, scan.context)
     if missing:
-        return Rejection(reasons.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {scan.type}")
+        return Rejection(Reason.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {scan.type}")
     return None
 
 
 @staff
 def fair_is_known(scan: Scan, known: Known) -> Rejection | None:
     """A fair scan names a fair on record, an employer taking part in it and one of its jobs there."""
-    if scan.type not in reasons.FAIR_TYPES:
+    if scan.type not in sync_rules.FAIR_TYPES:
         return None
     fair = known.row(Fair, scan.context["fair_id"])
     if fair is None:
-        return Rejection(reasons.UNKNOWN_FAIR, f"no fair {scan.context['fair_id']}: pull the fairs again")
+        return Rejection(Reason.UNKNOWN_FAIR, f"no fair {scan.context['fair_id']}: pull the fairs again")
     if scan.type == "fair.intent_signed":
         employer_id = scan.context["employer_id"]
         if known.row(FairEmployer, (fair.id, employer_id)) is None:
-            return Rejection(reasons.UNKNOWN_EMPLOYER, f"employer {employer_id} is not at the fair {fair.name}")
+            return Rejection(Reason.UNKNOWN_EMPLOYER, f"employer {employer_id} is not at the fair {fair.name}")
         posting_id = scan.data.get("posting_id")
         posting = known.row(Posting, posting_id) if posting_id else None
         if posting_id and (posting is None or (posting.fair_id, posting.employer_id) != (fair.id, employer_id)):
-            return Rejection(reasons.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair")
+            return Rejection(Reason.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair")
     return None
 
 
 @staff
 def batch_is_known(scan: Scan, known: Known) -> Rejection | None:
     batch_id = scan.context.get("batch_id")
-    if batch_id and scan.type not in reasons.FAIR_TYPES and known.row(Batch, batch_id) is None:
-        return Rejection(reasons.UNKNOWN_BATCH, f"no batch {batch_id}: pull the batches again")
+    if batch_id and scan.type not in sync_rules.FAIR_TYPES and known.row(Batch, batch_id) is None:
+        return Rejection(Reason.UNKNOWN_BATCH, f"no batch {batch_id}: pull the batches again")
     return None
 
 
 @staff
 def training_is_known(scan: Scan, known: Known) -> Rejection | None:
     if scan.type == "training.attended" and known.row(Training, scan.context["training_id"]) is None:
-        return Rejection(reasons.UNKNOWN_TRAINING, f"no training {scan.context['training_id']}: pull again")
+        return Rejection(Reason.UNKNOWN_TRAINING, f"no training {scan.context['training_id']}: pull again")
     return None
 
 
@@ -163,12 +163,12 @@ def in_scope(scan: Scan, known: Known) -> Rejection | None:
     current = known.current_employer(scan.counted) if access.own_employer(scan.authority) else None
     if access.scan_refusal(scan.authority, where_county(scan, known), scan.type, scan.context, scan.counted,
                            current_employer=current):
-        return Rejection(reasons.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.")
+        return Rejection(Reason.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.")
     return None
 
 
 def where_county(scan: Scan, known: Known) -> str:
-    if scan.type in reasons.FAIR_TYPES:
+    if scan.type in sync_rules.FAIR_TYPES:
         return known.row(Fair, scan.context["fair_id"]).county_code
     if scan.context.get("batch_id"):
         return known.row(Batch, scan.context["batch_id"]).origin_county_code
@@ -181,7 +181,7 @@ def where_county(scan: Scan, known: Known) -> str:
 def employer_is_known(scan: Scan, known: Known) -> Rejection | None:
     employer_id = scan.context.get("employer_id")
     if employer_id and known.row(Employer, employer_id) is None:
-        return Rejection(reasons.UNKNOWN_EMPLOYER, f"no employer {employer_id}")
+        return Rejection(Reason.UNKNOWN_EMPLOYER, f"no employer {employer_id}")
     return None
 
 
@@ -195,11 +195,11 @@ def named_by_card_or_a_trusted_id(scan: Scan, known: Known) -> Rejection | None:
     if needs == "scope" and access.own_county(scan.authority) not in (None, scan.county):
         needs = None  # next door's people come to a fair too, but with their card: an id alone is not proof
     if needs == "review":
-        return Rejection(reasons.KEYED_ONBOARDING, "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
+        return Rejection(Reason.KEYED_ONBOARDING, "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
                          " An onboarding keyed in by id waits for a reviewer (the county's workstation):"
                          " it counts for nothing until accepted. Scan the worker's card instead.")
     if needs is None or (needs == "roster" and not on_a_roster_due_here(scan, known)):
-        return Rejection(reasons.CARD_REQUIRED, "请扫描此人的卡（或临时凭证）：只凭编号不能记录。"
+        return Rejection(Reason.CARD_REQUIRED, "请扫描此人的卡（或临时凭证）：只凭编号不能记录。"
                          " Scan this person's card (or temporary pass): an id alone cannot record this.")
     return None
 
@@ -214,8 +214,8 @@ def on_a_roster_due_here(scan: Scan, known: Known) -> bool:
 @staff
 def of_working_age(scan: Scan, known: Known) -> Rejection | None:
     age = age_on(scan.worker.birth_date, calendar.day_of(scan.occurred_at)) if scan.type == "employer.onboarded" else None
-    if age is not None and age < reasons.MINIMUM_WORKING_AGE:
-        return Rejection(reasons.UNDER_16, "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing this person.")
+    if age is not None and age < sync_rules.MINIMUM_WORKING_AGE:
+        return Rejection(Reason.UNDER_16, "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing this person.")
     return None
 
 
@@ -227,11 +227,11 @@ def voids_one_of_the_workers_events(scan: Scan, known: Known) -> Rejection | Non
         return None
     target = next((f for f in scan.earlier if f.id == scan.data["event_id"]), None)
     if target is None:
-        return Rejection(reasons.UNKNOWN_EVENT, f"event {scan.data['event_id']} is not one of this worker's")
+        return Rejection(Reason.UNKNOWN_EVENT, f"event {scan.data['event_id']} is not one of this worker's")
     if target.actor_id in (None, scan.scanner.id):
         return None
     if known.reviewer is None or known.reviewer.id == scan.scanner.id:
-        return Rejection(reasons.VOID_NEEDS_REVIEW, "作废他人的记录须经另一位审核员：已交审核。"
+        return Rejection(Reason.VOID_NEEDS_REVIEW, "作废他人的记录须经另一位审核员：已交审核。"
                          " Voiding someone else's scan needs another reviewer: it waits in quarantine for one.")
     return None
 
@@ -239,7 +239,7 @@ def voids_one_of_the_workers_events(scan: Scan, known: Known) -> Rejection | Non
 @staff
 def correction_can_be_checked_offline(scan: Scan, known: Known) -> Rejection | None:
     if scan.type == "worker.updated" and {"id_number", "home"} & set(scan.data):
-        return Rejection(reasons.INVALID_ENVELOPE, "ID number and home corrections need the online check:"
+        return Rejection(Reason.INVALID_ENVELOPE, "ID number and home corrections need the online check:"
                          " use PATCH /api/workers/{id}")
     return None
 
@@ -251,7 +251,7 @@ def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
         return None
     registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"), default=None)
     if registered is None or not (pass_still_good(registered, scan.occurred_at) and pass_still_good(registered, known.now)):
-        return Rejection(reasons.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
+        return Rejection(Reason.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
                          f" A temporary pass is good for {TEMPORARY_PASS_DAYS} days after registration: use the card.")
     return None
 
@@ -259,7 +259,7 @@ def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
 def registered_at(earlier: list[EventFact]) -> dt.datetime | None:
     """When the record was made: its registration, not a later one of the same person (a duplicate,
     whose time a phone may say anything about)."""
-    kept = [f for f in earlier if f.type == "worker.registered" and reasons.DUPLICATE_PERSON not in f.flags]
+    kept = [f for f in earlier if f.type == "worker.registered" and sync_rules.DUPLICATE_PERSON not in f.flags]
     return min((f.occurred_at for f in kept), default=None)
 
 
