@@ -1,17 +1,16 @@
 """The audit trail as the admins browse it."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from schemas.base import ROW_ID, BaseSchema
+from schemas.paging import PageArgsSchema, page_of
 
 
-class AuditQueryArgsSchema(BaseSchema):
+class AuditQueryArgsSchema(PageArgsSchema.sized(100, 1000)):
     action = fields.String()
     target = fields.String()
     actor_id = fields.Integer(validate=ROW_ID)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class AuditEntrySchema(BaseSchema):
@@ -25,6 +24,4 @@ class AuditEntrySchema(BaseSchema):
     hash = fields.String()
 
 
-class AuditPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(AuditEntrySchema))
-    total = fields.Integer()
+AuditPageSchema = page_of(AuditEntrySchema, "AuditPageSchema")

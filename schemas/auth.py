@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, PlainText
+from schemas.paging import PageArgsSchema, page_of
 from schemas.sync import DeviceProofSchema
 from server.models.user import ROLES
 
@@ -92,11 +93,9 @@ class RecordViewSchema(BaseSchema):
     by_role = fields.String()
 
 
-class UserQueryArgsSchema(BaseSchema):
+class UserQueryArgsSchema(PageArgsSchema):
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean(metadata={"description": "true: only those who may sign in; false: only the revoked"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class UserSummarySchema(BaseSchema):
@@ -116,8 +115,4 @@ class UserSummarySchema(BaseSchema):
     may_revoke = fields.Boolean(metadata={"description": "whether the one asking may revoke this account now"})
 
 
-class UserPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(UserSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+UserPageSchema = page_of(UserSummarySchema, "UserPageSchema")

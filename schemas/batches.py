@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, PlainText, ProgramDate, ProgramMoment
+from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import MobileField
 
 _STATION = PlainText(validate=validate.Length(min=1, max=100))
@@ -128,21 +129,15 @@ class BatchSummarySchema(BaseSchema):
     status = fields.String()
 
 
-class BatchPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(BatchSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+BatchPageSchema = page_of(BatchSummarySchema, "BatchPageSchema")
 
 
-class BatchQueryArgsSchema(BaseSchema):
+class BatchQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(("planned", "departed")))
     destination_station = _STATION
     origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
     date_from = ProgramDate(data_key="from")
     date_to = ProgramDate(data_key="to")
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class RosterAnswerSchema(BaseSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.base import BaseSchema, FairDate, PlainText, ProgramDate
+from schemas.paging import PageArgsSchema, page_of
 from server.domain.job_types import job_types
 
 _COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$", error="六位县级代码。 A six-digit county code."))
@@ -154,19 +155,13 @@ class FairSummarySchema(BaseSchema):
     checked_in = fields.Integer()
 
 
-class FairPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(FairSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+FairPageSchema = page_of(FairSummarySchema, "FairPageSchema")
 
 
-class FairQueryArgsSchema(BaseSchema):
+class FairQueryArgsSchema(PageArgsSchema):
     county_code = _COUNTY
     date_from = ProgramDate(data_key="from")
     date_to = ProgramDate(data_key="to")
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class FairEmployerInSchema(BaseSchema):

@@ -4,14 +4,13 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, PlainText, ProgramDate
+from schemas.paging import PageArgsSchema, page_of
 from server.domain.evidence import DOUBTS
 
 
-class ReviewArgsSchema(BaseSchema):
+class ReviewArgsSchema(PageArgsSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")))
     reason = fields.String(validate=validate.OneOf(DOUBTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ReviewDecisionInSchema(BaseSchema):
@@ -33,16 +32,10 @@ class ReviewItemSchema(BaseSchema):
     decision = fields.Dict(allow_none=True, metadata={"description": "{outcome, note, decided_by, decided_at}"})
 
 
-class ReviewPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(ReviewItemSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+ReviewPageSchema = page_of(ReviewItemSchema, "ReviewPageSchema")
 
 
-class AtRiskArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+AtRiskArgsSchema = PageArgsSchema.sized(100, 500)
 
 
 class AtRiskItemSchema(BaseSchema):
@@ -55,11 +48,7 @@ class AtRiskItemSchema(BaseSchema):
     employment_ended_on = fields.Date(allow_none=True)
 
 
-class AtRiskPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(AtRiskItemSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+AtRiskPageSchema = page_of(AtRiskItemSchema, "AtRiskPageSchema")
 
 
 class TrainingInSchema(BaseSchema):
@@ -94,16 +83,7 @@ class TrainingSchema(TrainingSummarySchema):
     attendees = fields.List(fields.Dict(), metadata={"description": "[{worker_id, name, hours, completed}]"})
 
 
-class TrainingPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(TrainingSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-
-
-class PageArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+TrainingPageSchema = page_of(TrainingSummarySchema, "TrainingPageSchema")
 
 
 class SiteInSchema(BaseSchema):

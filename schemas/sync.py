@@ -8,6 +8,7 @@ import unicodedata
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMoment
+from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.id_numbers import PROTECTED_FIELDS
 from server.domain.lifecycle import END_REASONS
@@ -265,12 +266,10 @@ class ReapplySchema(BaseSchema):
     note = PlainText(validate=validate.Length(max=500), load_default=None)
 
 
-class QuarantineQueryArgsSchema(BaseSchema):
+class QuarantineQueryArgsSchema(PageArgsSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
     reason = fields.String(validate=[validate.Length(max=40), _no_control_characters])
     device_id = fields.String(**DEVICE_ID)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class QuarantinedEventSchema(BaseSchema):
@@ -323,6 +322,4 @@ def _without_protected(envelope: dict) -> dict:
 QuarantinedEventSchema._envelope = lambda self, entry: _without_protected(entry.envelope)
 
 
-class QuarantinePageSchema(BaseSchema):
-    items = fields.List(fields.Nested(QuarantinedEventSchema))
-    total = fields.Integer()
+QuarantinePageSchema = page_of(QuarantinedEventSchema, "QuarantinePageSchema")

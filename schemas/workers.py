@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.base import BaseSchema, PlainText
+from schemas.paging import PageArgsSchema, page_of
 from server.domain import calendar
 from server.domain.events import STATUSES
 from server.domain.id_numbers import IdNumberError, parse_id_number
@@ -134,14 +135,10 @@ class WorkerSavedSchema(WorkerSchema):
     warnings = fields.List(fields.Nested(WarningSchema))
 
 
-class WorkerPageSchema(BaseSchema):
-    items = fields.List(fields.Nested(WorkerSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+WorkerPageSchema = page_of(WorkerSchema, "WorkerPageSchema")
 
 
-class WorkerQueryArgsSchema(BaseSchema):
+class WorkerQueryArgsSchema(PageArgsSchema):
     q = fields.String(metadata={"description": "part of the name, or the last 4 characters of the ID number"})
     id_last4 = fields.String(validate=validate.Regexp(r"^\d{3}[\dXx]$"))
     county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
@@ -149,8 +146,6 @@ class WorkerQueryArgsSchema(BaseSchema):
     employer_id = fields.String()
     fair_id = fields.String()
     batch_id = fields.String()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class IdNumberSearchSchema(BaseSchema):

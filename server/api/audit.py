@@ -16,5 +16,4 @@ class AuditEntries(MethodView):
     @blp.response(200, AuditPageSchema)
     def get(self, args):
         """Browse the audit trail, newest first (admins)."""
-        items, total = audit.list_entries(current_user(), args)
-        return {"items": items, "total": total}
+        return audit.list_entries(current_user(), args)

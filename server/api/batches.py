@@ -33,8 +33,7 @@ class Batches(MethodView):
     @blp.response(200, BatchPageSchema)
     def get(self, args):
         """Batches in your scope (a greeter: those due at its station), latest departure first."""
-        items, total = batches.list_batches(current_user(), args)
-        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+        return batches.list_batches(current_user(), args)
 
     @blp.arguments(BatchInSchema)
     @blp.response(201, BatchSchema)

@@ -60,10 +60,9 @@ class Fairs(MethodView):
     @blp.response(200, FairPageSchema)
     def get(self, args):
         """Fairs in your scope (county staff: their county's; employers: those they take part in), newest first."""
-        items, total = fairs.list_fairs(current_user(), args)
-        checked_in = fairs.checked_in_counts([f.id for f in items])
-        return {"items": [fairs.summarize_fair(f, checked_in.get(f.id, 0)) for f in items], "total": total,
-                "page": args["page"], "per_page": args["per_page"]}
+        page = fairs.list_fairs(current_user(), args)
+        checked_in = fairs.checked_in_counts([f.id for f in page.items])
+        return page.with_items([fairs.summarize_fair(f, checked_in.get(f.id, 0)) for f in page.items])
 
     @blp.arguments(FairInSchema)
     @blp.response(201, FairSchema)

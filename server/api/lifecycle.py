@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 from schemas.lifecycle import (
     AtRiskArgsSchema,
     AtRiskPageSchema,
-    PageArgsSchema,
     ReviewArgsSchema,
     ReviewDecisionInSchema,
     ReviewPageSchema,
@@ -18,6 +17,7 @@ from schemas.lifecycle import (
     TrainingPageSchema,
     TrainingSchema,
 )
+from schemas.paging import PageArgsSchema
 from server.api.auth import current_user
 from server.domain import calendar
 from server.domain.evidence import DOUBTS
@@ -35,9 +35,8 @@ class Reviews(MethodView):
     def get(self, args):
         """Accepted facts that need a reviewer's eye: onboarded without arrival, a second employer, an
         arrival for two batches, an employment scan after the end. Open ones, newest first."""
-        rows, total = lifecycle.list_reviews(current_user(), args)
-        return {"items": [_review(*row) for row in rows], "total": total, "page": args["page"],
-                "per_page": args["per_page"]}
+        page = lifecycle.list_reviews(current_user(), args)
+        return page.with_items([_review(*row) for row in page.items])
 
 
 @blp.route("/reviews/<event_id>")
@@ -57,9 +56,8 @@ class AtRisk(MethodView):
     def get(self, args):
         """The morning list: workers in your scope at risk of leaving, and why."""
         user = current_user()
-        found, total = lifecycle.at_risk(user, args)
-        return {"items": lifecycle.describe_at_risk(found, user),
-                "total": total, "page": args["page"], "per_page": args["per_page"]}
+        page = lifecycle.at_risk(user, args)
+        return page.with_items(lifecycle.describe_at_risk(page.items, user))
 
 
 @blp.route("/trainings")
@@ -68,8 +66,7 @@ class Trainings(MethodView):
     @blp.response(200, TrainingPageSchema)
     def get(self, args):
         """Training sessions (county staff: their county's), latest first."""
-        items, total = trainings.list_trainings(current_user(), args)
-        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+        return trainings.list_trainings(current_user(), args)
 
     @blp.arguments(TrainingInSchema)
     @blp.response(201, TrainingSchema)

@@ -75,9 +75,7 @@ class Users(MethodView):
     def get(self, args):
         """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
         officer's its own county's county, workstation and fair staff."""
-        items, total = passkeys.list_users(current_user(), role=args.get("role"), active=args.get("active"),
-                                           page=args["page"], per_page=args["per_page"])
-        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+        return passkeys.list_users(current_user(), args)
 
 
 @blp.route("/users/<int(max=2147483647):user_id>/revoke")

@@ -66,8 +66,7 @@ class Quarantine(MethodView):
     @blp.response(200, QuarantinePageSchema)
     def get(self, args):
         """Envelopes the server could not apply (admins: all; county staff: their county's)."""
-        items, total = sync.list_quarantine(current_user(), args)
-        return {"items": items, "total": total}
+        return sync.list_quarantine(current_user(), args)
 
 
 @blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/reapply")

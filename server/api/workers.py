@@ -20,6 +20,7 @@ from server.api.auth import current_user, passkey_assertion_at
 from server.extensions import db
 from server.models import Event, User, Worker
 from server.services import access, registry
+from server.services.queries import Page
 
 blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
 
@@ -31,9 +32,8 @@ class Workers(MethodView):
     def get(self, args):
         """Search workers in your scope (name, last 4 of ID, county, status, employer, fair, batch)."""
         user = current_user()
-        items, total = registry.search_workers(user, args)
-        return {"items": [present(w, user) for w in items], "total": total,
-                "page": args["page"], "per_page": args["per_page"]}
+        page = registry.search_workers(user, args)
+        return page.with_items([present(w, user) for w in page.items])
 
     @blp.arguments(WorkerInSchema)
     @blp.response(201, WorkerSavedSchema)
@@ -74,7 +74,7 @@ class WorkerSearch(MethodView):
         """Find a worker by full ID number (in the body, never a URL); the search is audited."""
         user = current_user()
         items = registry.find_by_id_number(data["id_number"], user)
-        return {"items": [present(w, user) for w in items], "total": len(items), "page": 1, "per_page": 1}
+        return Page([present(w, user) for w in items], total=len(items), page=1, per_page=1)  # one person at most
 
 
 @blp.route("/<worker_id>/reveal-id")

@@ -17,7 +17,7 @@ from server.extensions import db
 from server.models import AuditEntry, User
 from server.models.types import utcnow
 from server.services import access, audit_head
-from server.services.queries import hold_ordering_lock, paginate
+from server.services.queries import Page, hold_ordering_lock, paginate
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_357_002
@@ -36,14 +36,14 @@ def record(action: str, *, actor: User | None = None, target: str | None = None,
     return entry
 
 
-def list_entries(user: User, args: dict) -> tuple[list[AuditEntry], int]:
+def list_entries(user: User, args: dict) -> Page:
     """Entries newest first, filtered by action, target or actor (admins only)."""
     access.require(user, "audit.read")
     query = select(AuditEntry)
     for arg in ("action", "target", "actor_id"):
         if args.get(arg) is not None:
             query = query.where(getattr(AuditEntry, arg) == args[arg])
-    return paginate(query.order_by(AuditEntry.id.desc()), args.get("page", 1), args.get("per_page", 100))
+    return paginate(query.order_by(AuditEntry.id.desc()), args)
 
 
 def entry_hash(entry: AuditEntry, previous: str) -> str:

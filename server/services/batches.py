@@ -23,7 +23,7 @@ from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.fairs import get_fair
-from server.services.queries import not_voided, paginate
+from server.services.queries import Page, not_voided, paginate
 from server.services.registry import get_worker
 
 BATCH_FIELDS = ("name", "origin_county_code", "departure_station", "departs_at", "train_number", "carriages",
@@ -73,7 +73,7 @@ def get_batch(batch_id: str, user: User) -> Batch:
     return batch
 
 
-def list_batches(user: User, args: dict) -> tuple[list[Batch], int]:
+def list_batches(user: User, args: dict) -> Page:
     """Batches in scope (a greeter: those due at its station), the next departure first."""
     access.require(user, "batch.read")
     query = access.scope_batches(select(Batch), user)
@@ -85,7 +85,7 @@ def list_batches(user: User, args: dict) -> tuple[list[Batch], int]:
         query = query.where(Batch.expected_arrival_at >= calendar.start_of(args["date_from"]))  # Beijing's days
     if args.get("date_to"):
         query = query.where(Batch.departs_at < calendar.start_of(args["date_to"] + dt.timedelta(days=1)))
-    return paginate(query.order_by(Batch.departs_at.desc()), args.get("page", 1), args.get("per_page", 50))
+    return paginate(query.order_by(Batch.departs_at.desc()), args)
 
 
 def _check_times(departs_at: dt.datetime, arrives_at: dt.datetime) -> None:

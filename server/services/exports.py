@@ -34,7 +34,7 @@ def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | Non
     if reveal:
         access.require(user, "id.reveal")
         require_fresh_passkey(assertion_at, "导出身份证号|export with ID numbers")
-    workers, total = search_workers(user, args | {"page": 1, "per_page": MAX_ROWS})
+    workers = search_workers(user, args | {"page": 1, "per_page": MAX_ROWS}).items
     employers = dict(db.session.execute(select(Employer.id, Employer.name)).all())
     table = [_headings(user)] + [_row(w, user, employers, reveal) for w in workers]
     audit.record("workers.exported", actor=user, role=user.role, rows=len(workers), format=fmt, with_id_numbers=reveal,

@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Worker
 from server.services import access, audit, places
 from server.services.changes import stage_change
-from server.services.queries import not_voided, paginate
+from server.services.queries import Page, not_voided, paginate
 
 FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at", "ends_at", "organiser",
                "note")
@@ -78,7 +78,7 @@ def get_fair(fair_id: str, user: User) -> Fair:
     return fair
 
 
-def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
+def list_fairs(user: User, args: dict) -> Page:
     """Fairs in ``user``'s scope, the coming ones first, then the past ones newest first."""
     access.require(user, "fair.read")
     query = access.scope_fairs(select(Fair), user)
@@ -88,7 +88,7 @@ def list_fairs(user: User, args: dict) -> tuple[list[Fair], int]:
         query = query.where(Fair.date >= args["date_from"])
     if args.get("date_to"):
         query = query.where(Fair.date <= args["date_to"])
-    return paginate(query.order_by(Fair.date.desc(), Fair.starts_at), args.get("page", 1), args.get("per_page", 50))
+    return paginate(query.order_by(Fair.date.desc(), Fair.starts_at), args)
 
 
 def list_employers(user: User) -> list[Employer]:

@@ -21,11 +21,12 @@ from server.models import Employer, Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import record_event, refold_worker
-from server.services.queries import review_flagged
+from server.services.queries import Page, paginate, review_flagged
 
 
-def list_reviews(user: User, args: dict) -> tuple[list[tuple[Event, Worker, ReviewDecision | None]], int]:
-    """Flagged events about workers in ``user``'s scope; open ones unless ``status`` says otherwise."""
+def list_reviews(user: User, args: dict) -> Page:
+    """Flagged events about workers in ``user``'s scope, as (event, worker, decision or None) rows;
+    open ones unless ``status`` says otherwise."""
     access.require(user, "review.decide")
     query = (select(Event, Worker, ReviewDecision).join(Worker, Worker.id == Event.worker_id)
              .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(review_flagged(flags=DOUBTS)))
@@ -37,10 +38,7 @@ def list_reviews(user: User, args: dict) -> tuple[list[tuple[Event, Worker, Revi
         query = query.where(ReviewDecision.event_id.is_not(None))
     if args.get("reason"):
         query = query.where(func.cast(Event.flags, db.String).contains(f'"{args["reason"]}"'))
-    page, per_page = args.get("page", 1), args.get("per_page", 50)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.order_by(Event.recorded_at.desc()).offset((page - 1) * per_page).limit(per_page))
-    return [tuple(row) for row in rows], total
+    return paginate(query.order_by(Event.recorded_at.desc()), args, rows=True)
 
 
 def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision:
@@ -71,9 +69,9 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     return decision
 
 
-def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[list[tuple[Worker, list[str]]], int]:
-    """Workers in scope at risk of leaving, with why: no confirmation for 35 days, ended within
-    30 days of arrival, re-assigned twice. The ones unseen the longest first."""
+def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
+    """Workers in scope at risk of leaving, with why, as (worker, reasons): no confirmation for 35
+    days, ended within 30 days of arrival, re-assigned twice. The ones unseen the longest first."""
     access.require(user, "worker.read")
     today = today or calendar.today()
     moved = Worker.reassignments
@@ -107,7 +105,7 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> tuple[li
     found = [(worker, reasons) for worker, reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
     found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
     left_total = sum(1 for worker, _ in found if worker.status == "ended")
-    return found[(page - 1) * per_page: page * per_page], employed_total + left_total
+    return Page(found[(page - 1) * per_page: page * per_page], employed_total + left_total, page, per_page)
 
 
 _DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")

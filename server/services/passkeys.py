@@ -36,7 +36,7 @@ from server.extensions import db
 from server.models import ApiToken, Device, DeviceUser, Employer, EnrollmentCode, Passkey, User, WebAuthnChallenge
 from server.models.types import utcnow
 from server.services import access, audit
-from server.services.queries import paginate
+from server.services.queries import Page, paginate
 from server.services.sync.devices import join_on_sign_in
 
 CODE_LIFETIME = dt.timedelta(minutes=15)
@@ -205,8 +205,7 @@ def _own_devices(user: User):
     return select(DeviceUser.device_id).where(DeviceUser.user_id == user.id, DeviceUser.device_id.not_in(others))
 
 
-def list_users(viewer: User, *, role: str | None = None, active: bool | None = None, page: int = 1,
-               per_page: int = 50) -> tuple[list[dict], int]:
+def list_users(viewer: User, args: dict) -> Page:
     """The accounts ``viewer`` manages, newest first, and how many there are in all pages.
 
     Exactly those ``viewer`` may enroll or revoke: an admin everyone; a county officer its own
@@ -215,11 +214,12 @@ def list_users(viewer: User, *, role: str | None = None, active: bool | None = N
     ``viewer`` may revoke it; never an enrollment code, a passkey's key, or an ID number.
     """
     query = access.scope_users(select(User), viewer)
-    if role:
-        query = query.where(User.role == role)
-    if active is not None:
-        query = query.where(User.active.is_(active))
-    users, total = paginate(query.order_by(User.created_at.desc(), User.id.desc()), page, per_page)
+    if args.get("role"):
+        query = query.where(User.role == args["role"])
+    if args.get("active") is not None:
+        query = query.where(User.active.is_(args["active"]))
+    page = paginate(query.order_by(User.created_at.desc(), User.id.desc()), args)
+    users = page.items
     ids = [user.id for user in users]
     usable = select(Passkey.user_id, func.count(), func.max(Passkey.last_used_at)).where(
         Passkey.user_id.in_(ids), Passkey.revoked_at.is_(None), Passkey.locked_at.is_(None)).group_by(Passkey.user_id)
@@ -227,11 +227,12 @@ def list_users(viewer: User, *, role: str | None = None, active: bool | None = N
     employers = dict(db.session.execute(select(Employer.id, Employer.name).where(
         Employer.id.in_({user.employer_id for user in users if user.employer_id}))).all())
     may_revoke = viewer.role in access.PERMISSIONS["users.manage"]
-    return [{"id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
-             "station": user.station, "employer_id": user.employer_id, "employer_name": employers.get(user.employer_id),
-             "active": user.active, "created_at": user.created_at, "passkeys": passkeys.get(user.id, (0, None))[0],
-             "last_sign_in_at": passkeys.get(user.id, (0, None))[1],
-             "may_revoke": may_revoke and user.active and user.id != viewer.id} for user in users], total
+    return page.with_items([{
+        "id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
+        "station": user.station, "employer_id": user.employer_id, "employer_name": employers.get(user.employer_id),
+        "active": user.active, "created_at": user.created_at, "passkeys": passkeys.get(user.id, (0, None))[0],
+        "last_sign_in_at": passkeys.get(user.id, (0, None))[1],
+        "may_revoke": may_revoke and user.active and user.id != viewer.id} for user in users])
 
 
 # ---------------------------------------------------------------- sign-in

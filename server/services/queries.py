@@ -2,6 +2,9 @@
 voided events out, and the events waiting for a reviewer."""
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
@@ -10,10 +13,28 @@ from server.extensions import db
 from server.models import Event, ReviewDecision
 
 
-def paginate(query, page: int, per_page: int) -> tuple[list, int]:
-    """One page of ``query`` (already ordered) and the number of rows in all pages."""
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, and how many there are in all pages (``schemas.paging.page_of`` shapes it)."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    def with_items(self, items: list) -> Page:
+        """The same page holding ``items`` instead (what a view or a service made of them)."""
+        return dataclasses.replace(self, items=items)
+
+
+def paginate(query, args: dict, *, rows: bool = False) -> Page:
+    """The page ``args`` ask for (``page``, ``per_page``: ``schemas.paging.PageArgsSchema``) of
+    ``query``, already ordered: its first entity, or whole rows (``rows``) when it selects several."""
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))), total
+    window = query.offset((page - 1) * per_page).limit(per_page)
+    items = [tuple(row) for row in db.session.execute(window)] if rows else list(db.session.scalars(window))
+    return Page(items, total, page, per_page)
 
 
 def in_chunks(model, column, ids, size: int = 900):

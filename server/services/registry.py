@@ -21,7 +21,7 @@ from server.services import access, audit
 from server.services.events import build_event, project, publish_worker, record_event, to_fact
 from server.services.places import workstation_hotline
 from server.services.protection import blind_index, decrypt_field, encrypt_field
-from server.services.queries import paginate
+from server.services.queries import Page, paginate
 from server.services.trainings import completed_trainings
 
 REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
@@ -193,7 +193,7 @@ def record_views(user: User) -> list[dict]:
              "by_name": e.name, "by_role": e.role} for e in entries]
 
 
-def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
+def search_workers(user: User, args: dict) -> Page:
     """Workers in ``user``'s scope matching the filters, a page at a time, newest first."""
     access.require(user, "worker.read")
     query = access.scope_workers(select(Worker), user)
@@ -212,7 +212,7 @@ def search_workers(user: User, args: dict) -> tuple[list[Worker], int]:
     for arg, column in (("fair_id", Event.fair_id), ("batch_id", Event.batch_id)):
         if args.get(arg):
             query = query.where(Worker.id.in_(select(Event.worker_id).where(column == args[arg])))
-    return paginate(query.order_by(Worker.created_at.desc(), Worker.id), args.get("page", 1), args.get("per_page", 50))
+    return paginate(query.order_by(Worker.created_at.desc(), Worker.id), args)
 
 
 def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None) -> str:

@@ -8,7 +8,7 @@ from server.extensions import db
 from server.models import Event, Training, User, Worker
 from server.services import access, audit, places
 from server.services.changes import stage_change
-from server.services.queries import not_voided, paginate
+from server.services.queries import Page, not_voided, paginate
 
 TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on", "capacity", "hours")
 
@@ -35,10 +35,10 @@ def get_training(training_id: str, user: User) -> Training:
     return training
 
 
-def list_trainings(user: User, args: dict) -> tuple[list[Training], int]:
+def list_trainings(user: User, args: dict) -> Page:
     access.require(user, "training.read")
     query = access.scope_trainings(select(Training), user).order_by(Training.starts_on.desc())
-    return paginate(query, args.get("page", 1), args.get("per_page", 50))
+    return paginate(query, args)
 
 
 def describe_training(training: Training, user: User) -> dict:

@@ -14,14 +14,14 @@ from server.models import Batch, Device, Employer, Event, Fair, QuarantinedEvent
 from server.models.types import utcnow
 from server.services import access, audit, keyring
 from server.services.events import refold_worker
-from server.services.queries import paginate
+from server.services.queries import Page, paginate
 from server.services.registry import require_fresh_passkey
 from server.services.sync.devices import PushAuthority, bound_members
 from server.services.sync.envelopes import CardVerifier, check_envelope, quarantine_binding, unsealed
 from server.services.sync.push import PushApplier
 
 
-def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int]:
+def list_quarantine(user: User, args: dict) -> Page:
     """Quarantined envelopes in ``user``'s scope (admins: all; county staff: their county's)."""
     query = access.scope_quarantine(select(QuarantinedEvent), user)
     if args.get("status", "open") != "all":
@@ -29,8 +29,8 @@ def list_quarantine(user: User, args: dict) -> tuple[list[QuarantinedEvent], int
     for arg in ("reason", "device_id"):
         if args.get(arg):
             query = query.where(getattr(QuarantinedEvent, arg) == args[arg])
-    items, total = paginate(query.order_by(QuarantinedEvent.id.desc()), args.get("page", 1), args.get("per_page", 50))
-    return describe_entries(user, items), total
+    page = paginate(query.order_by(QuarantinedEvent.id.desc()), args)
+    return page.with_items(describe_entries(user, page.items))
 
 
 def describe_entries(user: User, entries: list[QuarantinedEvent]) -> list[QuarantinedEvent]:
