@@ -17,7 +17,6 @@ from schemas.workers import (
     WorkerSchema,
 )
 from server.api.auth import current_user, passkey_assertion_at
-from server.extensions import db
 from server.models import Event, User, Worker
 from server.services import access, registry
 from server.services.queries import Page
@@ -103,7 +102,7 @@ def present(worker: Worker, user: User) -> dict:
 
 
 def present_event(event: Event, user: User) -> dict:
-    actor = db.session.get(User, event.actor_id) if event.actor_id else None
+    actor = event.actor
     return {
         "id": event.id, "seq": event.seq, "type": event.type,
         "occurred_at": event.local_occurred_at, "recorded_at": event.recorded_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
@@ -28,6 +28,8 @@ class Event(db.Model):
     device_seq: Mapped[int | None] = mapped_column(BigInteger)  # 1, 2, 3… per device: gaps show loss
     envelope_hash: Mapped[str | None] = mapped_column(String(64))  # what the device sent, to tell replays
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who scanned or typed it
+    # Loaded only where asked for (``selectinload``): read unasked, it raises rather than query once an event.
+    actor = relationship("User", foreign_keys=[actor_id], viewonly=True, lazy="raise")
     pushed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who synced it, on a shared phone
     fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36), index=True)

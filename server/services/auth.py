@@ -13,6 +13,7 @@ from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.unit_of_work import use_case
 
 TOKEN_PREFIX = "lp_"
 
@@ -26,6 +27,7 @@ def create_token(user: User, name: str, *, days: int | None = 365) -> str:
     return token
 
 
+@use_case
 def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple[ApiToken, str]:
     """An admin makes a token for a script or integration acting as ``user_id``; shown once, audited."""
     access.require(admin, "users.manage")
@@ -35,7 +37,6 @@ def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple
     token = create_token(user, name, days=days)
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
     audit.record("token.created", actor=admin, target=f"token:{row.id}", user_id=user.id, name=name)
-    db.session.commit()
     return row, token
 
 
@@ -44,6 +45,7 @@ def list_tokens(admin: User) -> list[ApiToken]:
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id)))
 
 
+@use_case
 def revoke_token(admin: User, token_id: int) -> ApiToken:
     access.require(admin, "users.manage")
     row = db.session.get(ApiToken, token_id)
@@ -52,7 +54,6 @@ def revoke_token(admin: User, token_id: int) -> ApiToken:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         audit.record("token.revoked", actor=admin, target=f"token:{row.id}")
-        db.session.commit()
     return row
 
 

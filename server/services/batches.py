@@ -25,6 +25,7 @@ from server.services.events import record_event
 from server.services.fairs import get_fair
 from server.services.queries import Page, not_voided, paginate
 from server.services.registry import get_worker
+from server.services.unit_of_work import use_case
 
 BATCH_FIELDS = ("name", "origin_county_code", "departure_station", "departs_at", "train_number", "carriages",
                 "destination_station", "expected_arrival_at", "note")
@@ -34,6 +35,7 @@ ARRIVAL_LEEWAY = dt.timedelta(hours=12)  # a scan at the station this long befor
 # ---------------------------------------------------------------- batches
 
 
+@use_case
 def create_batch(data: dict, user: User) -> Batch:
     access.require(user, "batch.manage")
     county_code = places.origin_county(data.get("origin_county_code") or user.county_code, user, "origin_county_code")
@@ -44,10 +46,10 @@ def create_batch(data: dict, user: User) -> Batch:
     _add_employers(batch, data.get("employer_ids") or [])
     audit.record("batch.created", actor=user, target=f"batch:{batch.id}", name=batch.name)
     _publish(batch)
-    db.session.commit()
     return batch
 
 
+@use_case
 def update_batch(batch_id: str, changes: dict, user: User) -> Batch:
     access.require(user, "batch.manage")
     batch = get_batch(batch_id, user)
@@ -61,7 +63,6 @@ def update_batch(batch_id: str, changes: dict, user: User) -> Batch:
     _add_employers(batch, changes.get("employer_ids") or [])
     audit.record("batch.updated", actor=user, target=f"batch:{batch.id}", fields=sorted(changes))
     _publish(batch)
-    db.session.commit()
     return batch
 
 
@@ -152,6 +153,7 @@ def roster(batch: Batch) -> list[Member]:
                   key=lambda m: (m.township or "", m.name or ""))
 
 
+@use_case
 def add_to_roster(batch_id: str, user: User, *, worker_ids: list[str] = (), from_fair_id: str | None = None,
                   employer_id: str | None = None) -> dict:
     """Put workers on the batch (by id, or everyone who signed an intention at a fair and is on no
@@ -183,10 +185,10 @@ def add_to_roster(batch_id: str, user: User, *, worker_ids: list[str] = (), from
     if added:
         audit.record("batch.roster_added", actor=user, target=f"batch:{batch.id}", workers=len(added))
         _publish(batch)
-    db.session.commit()
     return {"added": [w.id for w in added], "already_on_roster": [w.id for w in workers if w.id in already]}
 
 
+@use_case
 def remove_from_roster(batch_id: str, worker_id: str, reason: str, user: User) -> None:
     """Take a worker off a batch that has not left: their assignment is voided, with the reason."""
     access.require(user, "batch.manage")
@@ -201,9 +203,9 @@ def remove_from_roster(batch_id: str, worker_id: str, reason: str, user: User) -
                  data={"event_id": assignment.id, "reason": reason})
     audit.record("batch.roster_removed", actor=user, target=f"batch:{batch.id}", worker_id=worker_id)
     _publish(batch)
-    db.session.commit()
 
 
+@use_case
 def name_team_leader(batch_id: str, township: str, worker_id: str, user: User) -> TeamLeader:
     """The worker from ``township`` who travels with its people; they must be on the batch."""
     access.require(user, "batch.manage")
@@ -219,10 +221,10 @@ def name_team_leader(batch_id: str, township: str, worker_id: str, user: User) -
     audit.record("batch.team_leader_named", actor=user, target=f"batch:{batch.id}", township=township,
                  worker_id=worker_id)
     _publish(batch)
-    db.session.commit()
     return leader
 
 
+@use_case
 def depart(batch_id: str, user: User, *, absent: list[str] = (), at: dt.datetime | None = None) -> dict:
     """The roll-call at the origin station: everyone on the roster left, but ``absent``.
 
@@ -253,7 +255,6 @@ def depart(batch_id: str, user: User, *, absent: list[str] = (), at: dt.datetime
     batch.status, batch.departed_at = "departed", at
     audit.record("batch.departed", actor=user, target=f"batch:{batch.id}", departed=len(present), absent=len(absent))
     _publish(batch)
-    db.session.commit()
     return {"departed": len(present), "absent": list(absent)}
 
 
@@ -290,6 +291,7 @@ def _arrivals(batch: Batch, members: list[Member]) -> tuple[set[str], list[Membe
     return {w for w, _ in arrivals if w in on_roster}, unexpected
 
 
+@use_case
 def hand_over(batch_id: str, user: User, *, employer_id: str, representative: str, worker_ids: list[str],
               representative_phone: str | None = None) -> Handover:
     """A group taken from the station by an employer's representative: one record of who, when, whom."""
@@ -314,7 +316,6 @@ def hand_over(batch_id: str, user: User, *, employer_id: str, representative: st
     audit.record("batch.handed_over", actor=user, target=f"batch:{batch.id}", employer_id=employer_id,
                  workers=len(handover.worker_ids))
     _publish(batch)  # the other greeters' phones learn who is gone with whom at their next sync
-    db.session.commit()
     return handover
 
 

@@ -25,8 +25,10 @@ from server.services import access, keyring
 from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.registry import get_worker
+from server.services.unit_of_work import use_case
 
 
+@use_case
 def issue_credential(
     worker_id: str, actor: User, *, idempotency_key: str | None = None, today: dt.date | None = None
 ) -> Credential:
@@ -43,7 +45,6 @@ def issue_credential(
                 raise Conflict(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key was already used for another worker.")
             return earlier
     credential = _issue(worker, actor, idempotency_key, today or calendar.today())
-    db.session.commit()
     return credential
 
 
@@ -54,6 +55,7 @@ def active_credential(worker: Worker) -> Credential | None:
     )
 
 
+@use_case
 def ensure_credentials(workers: list[Worker], actor: User, *, today: dt.date | None = None) -> list[Credential]:
     """Each worker's valid card, issuing one for those without (printing a fair's sheet)."""
     access.require(actor, "card.issue")
@@ -64,7 +66,6 @@ def ensure_credentials(workers: list[Worker], actor: User, *, today: dt.date | N
         if credential is None or credential.expires_on < today:
             credential = _issue(worker, actor, None, today)
         credentials.append(credential)
-    db.session.commit()
     return credentials
 
 

@@ -17,6 +17,7 @@ from server.models import Employer, User
 from server.services.credentials import ensure_credentials
 from server.services.events import record_event
 from server.services.registry import register_worker
+from server.services.unit_of_work import use_case
 
 EMPLOYERS = ("福州闽江纺织有限公司", "福清融侨电子科技有限公司", "长乐海峡食品有限公司")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
@@ -25,6 +26,7 @@ TOWNSHIPS = ("平襄镇", "马营镇", "义岗川镇", "首阳镇", "会川镇",
 STATION = "福州站"
 
 
+@use_case
 def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
     """Fill an empty database; a database that has users is left alone."""
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -43,7 +45,7 @@ def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
         User(name="minjiang-hr", role="employer", employer_id=employers[0].id),
     ]
     db.session.add_all(users)
-    db.session.commit()
+    db.session.commit()  # the demo: its people, then their events
 
     counties = program_regions()["origin"]["counties"]
     registered = []
@@ -59,7 +61,6 @@ def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
         employer = employers[i % len(employers)]
         record_event(worker, "employer.onboarded", actor=admin, occurred_at=arrived + dt.timedelta(hours=5),
                      context={"employer_id": employer.id}, data={"start_date": arrived.date().isoformat()})
-    db.session.commit()
     return (f"demo data: {len(employers)} employers, {len(users)} users "
             f"({', '.join(u.name for u in users)}), {len(registered)} workers")
 

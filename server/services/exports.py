@@ -21,12 +21,14 @@ from server.models import Employer, User, Worker
 from server.services import access, audit
 from server.services.protection import decrypt_field
 from server.services.registry import require_fresh_passkey, search_workers
+from server.services.unit_of_work import use_case
 
 MAX_ROWS = 100_000
 STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向", "assigned": "已编入批次",
                 "departed": "已出发", "arrived": "已到达", "employed": "在岗", "ended": "已离职"}
 
 
+@use_case
 def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | None = None,
                    assertion_at: dt.datetime | None = None) -> bytes:
     """Every worker in scope matching ``args``, as ``xlsx`` or ``csv`` bytes."""
@@ -39,7 +41,6 @@ def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | Non
     table = [_headings(user)] + [_row(w, user, employers, reveal) for w in workers]
     audit.record("workers.exported", actor=user, role=user.role, rows=len(workers), format=fmt, with_id_numbers=reveal,
                  reason=reveal_reason, filters={k: str(v) for k, v in args.items() if k not in ("page", "per_page")})
-    db.session.commit()
     return table_bytes(table, fmt)
 
 

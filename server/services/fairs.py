@@ -16,6 +16,7 @@ from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Wo
 from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
+from server.services.unit_of_work import use_case
 
 FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at", "ends_at", "organiser",
                "note")
@@ -26,6 +27,7 @@ POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage
 # ---------------------------------------------------------------- fairs
 
 
+@use_case
 def create_fair(data: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
     county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
@@ -36,10 +38,10 @@ def create_fair(data: dict, user: User) -> Fair:
         _add_employer(fair, employer_id, "employer_ids")
     audit.record("fair.created", actor=user, target=f"fair:{fair.id}", name=fair.name, date=fair.date.isoformat())
     _publish(fair)
-    db.session.commit()
     return fair
 
 
+@use_case
 def update_fair(fair_id: str, changes: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
     fair = get_fair(fair_id, user)
@@ -55,17 +57,16 @@ def update_fair(fair_id: str, changes: dict, user: User) -> Fair:
         _add_employer(fair, employer_id, "employer_ids")
     audit.record("fair.updated", actor=user, target=f"fair:{fair.id}", fields=sorted(changes))
     _publish(fair)
-    db.session.commit()
     return fair
 
 
+@use_case
 def add_employer(fair_id: str, employer_id: str, user: User) -> Fair:
     access.require(user, "fair.manage")
     fair = get_fair(fair_id, user)
     _add_employer(fair, employer_id, "employer_id")
     audit.record("fair.employer_added", actor=user, target=f"fair:{fair.id}", employer_id=employer_id)
     _publish(fair)
-    db.session.commit()
     return fair
 
 
@@ -115,6 +116,7 @@ def _publish(fair: Fair) -> None:
 # ---------------------------------------------------------------- postings
 
 
+@use_case
 def add_posting(fair_id: str, data: dict, user: User) -> Posting:
     """A job an employer brings; employers post their own, county staff for any employer taking part."""
     access.require(user, "posting.manage")
@@ -131,10 +133,10 @@ def add_posting(fair_id: str, data: dict, user: User) -> Posting:
     audit.record("posting.created", actor=user, target=f"posting:{posting.id}", fair_id=fair.id,
                  employer_id=employer_id, job_type=posting.job_type)
     _publish(fair)
-    db.session.commit()
     return posting
 
 
+@use_case
 def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> Posting:
     access.require(user, "posting.manage")
     fair = get_fair(fair_id, user)
@@ -155,7 +157,6 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
             setattr(posting, key, changes[key])
     audit.record("posting.updated", actor=user, target=f"posting:{posting.id}", fields=sorted(changes))
     _publish(fair)
-    db.session.commit()
     return posting
 
 

@@ -37,6 +37,7 @@ from server.services.events import build_event, publish_worker
 from server.services.protection import decrypt_field, encrypt_field
 from server.services.queries import not_voided
 from server.services.registry import Registration, build_registration, check_registration
+from server.services.unit_of_work import use_case
 
 CHUNK = 500  # rows committed together while applying: the progress moves, the lock is let go
 
@@ -51,6 +52,7 @@ class Checked:
     worker_id: str | None = None  # registered already: a pre-registration lists this worker
 
 
+@use_case
 def upload(filename: str, content_base64: str, user: User) -> RosterImport:
     access.require(user, "worker.import")
     try:
@@ -64,7 +66,6 @@ def upload(filename: str, content_base64: str, user: User) -> RosterImport:
                        file_enc=encrypt_field(import_id, "roster_file", content_base64), mapping=suggest_mapping(headings))
     db.session.add(job)
     audit.record("import.uploaded", actor=user, target=f"import:{job.id}", filename=filename, rows=len(rows))
-    db.session.commit()
     return job
 
 
@@ -76,6 +77,7 @@ def get_import(import_id: str, user: User) -> RosterImport:
     return job
 
 
+@use_case
 def check(import_id: str, user: User, *, mapping: dict, county_code: str | None, consent_on_paper: bool,
           fair_id: str | None = None, today: dt.date | None = None) -> RosterImport:
     """The dry run: every row checked, every problem kept; nothing registered."""
@@ -93,10 +95,10 @@ def check(import_id: str, user: User, *, mapping: dict, county_code: str | None,
     _report(job, list(_check_rows(job, user, today or calendar.today())))
     job.status = "checked"
     audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows, problems=job.problem_rows)
-    db.session.commit()
     return job
 
 
+@use_case
 def apply(import_id: str, user: User, *, today: dt.date | None = None) -> RosterImport:
     """Register the rows that pass, ``CHUNK`` at a time (the job shows the progress); checked again
     now, so a worker registered since the dry run is reported, not doubled."""
@@ -104,7 +106,7 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     if job.status != "checked":
         raise Conflict(Reason.NOT_CHECKED, "请先检查（试导入）。 Check the file first (the dry run), then apply.")
     job.status, job.imported_rows = "applying", 0
-    db.session.commit()
+    db.session.commit()  # "applying" is seen at once
     results = list(_check_rows(job, user, today or calendar.today()))
     good = [r for r in results if r.registration and not r.problems]
     fair_id = job.fair_id
@@ -122,12 +124,11 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
                 db.session.add(build_event(worker_id, "fair.preregistered", actor=user,
                                            context={"fair_id": fair_id}, data={"import_id": job.id}))
         job.imported_rows = min(start + CHUNK, len(good))
-        db.session.commit()
+        db.session.commit()  # each chunk's progress is seen
     _report(job, results)
     job.status, job.finished_at = "applied", utcnow()
     audit.record("import.applied", actor=user, target=f"import:{job.id}", imported=job.imported_rows,
                  problems=job.problem_rows)
-    db.session.commit()
     return job
 
 

@@ -22,6 +22,7 @@ from server.models.types import utcnow
 from server.services import access, audit
 from server.services.events import record_event, refold_worker
 from server.services.queries import Page, paginate, review_flagged
+from server.services.unit_of_work import use_case
 
 
 def list_reviews(user: User, args: dict) -> Page:
@@ -41,6 +42,7 @@ def list_reviews(user: User, args: dict) -> Page:
     return paginate(query.order_by(Event.recorded_at.desc()), args, rows=True)
 
 
+@use_case
 def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision:
     """Settle a flagged event: it stands (``accepted``) or is cancelled (``voided``: an
     ``event.voided`` is recorded, and the record re-folds without it)."""
@@ -65,7 +67,6 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     else:
         refold_worker(worker)  # accepted evidence counts toward payouts from the next recompute
     audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id, outcome=outcome)
-    db.session.commit()
     return decision
 
 

@@ -38,6 +38,7 @@ from server.models.types import utcnow
 from server.services import access, audit
 from server.services.queries import Page, paginate
 from server.services.sync.devices import join_on_sign_in
+from server.services.unit_of_work import use_case
 
 CODE_LIFETIME = dt.timedelta(minutes=15)
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
@@ -48,6 +49,7 @@ CODE_LENGTH = 10  # from the look-alike-free alphabet: about 50 bits
 # ---------------------------------------------------------------- enrollment codes
 
 
+@use_case
 def create_enrollment(issuer: User | None, *, name: str, role: str, county_code: str | None = None,
                       employer_id: str | None = None, station: str | None = None) -> tuple[EnrollmentCode, str]:
     """A new person with a fixed role and scope, and the one-time code that lets them register a passkey.
@@ -79,6 +81,7 @@ def _check_scope(role: str, county_code: str | None, employer_id: str | None, st
         raise InvalidInput(errors)
 
 
+@use_case
 def invite_worker(issuer: User, worker_id: str, *, replace_passkeys: bool = False) -> tuple[EnrollmentCode, str, User]:
     """A one-time code with which a worker registers a passkey on their own phone, to see their
     own record and card. The worker's account is made on the first invitation. A worker who has a
@@ -123,10 +126,10 @@ def _enroll(issuer: User | None, *, name: str, role: str, county_code: str | Non
     db.session.add(enrollment)
     db.session.flush()
     audit.record("enrollment.issued", actor=issuer, target=f"user:{user.id}", role=role, county_code=county_code)
-    db.session.commit()
     return enrollment, code
 
 
+@use_case
 def registration_options(name: str, code: str) -> tuple[str, int]:
     """Options for ``navigator.credentials.create`` and the challenge id, for a valid name and code."""
     enrollment = _redeem(name, code)
@@ -142,10 +145,10 @@ def registration_options(name: str, code: str) -> tuple[str, int]:
         exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in existing],
     )
     challenge = _store_challenge(options.challenge, "register", enrollment_id=enrollment.id)
-    db.session.commit()
     return options_to_json(options), challenge.id
 
 
+@use_case
 def register_passkey(challenge_id: int | None, credential: dict, *, name: str | None = None) -> Passkey:
     """Verify the browser's new credential and keep it; the enrollment code is spent."""
     challenge = _consume(challenge_id, "register")
@@ -171,10 +174,10 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
     user = db.session.get(User, enrollment.user_id)
     audit.record("enrollment.used", actor=user, target=f"user:{user.id}")
     audit.record("passkey.registered", actor=user, target=f"passkey:{passkey.id}")
-    db.session.commit()
     return passkey
 
 
+@use_case
 def revoke_access(admin: User, user_id: int) -> User:
     """Take a person's access away entirely: sign-in, tokens, passkeys. The phones only they used
     are blocked; on a phone shared with others, their queued scans are quarantined when pushed
@@ -195,7 +198,6 @@ def revoke_access(admin: User, user_id: int) -> User:
     for device in db.session.scalars(select(Device).where(Device.blocked_at.is_(None), Device.id.in_(_own_devices(user)))):
         device.blocked_at, device.blocked_reason = now, f"access of {user.name} revoked"
     audit.record("user.access_revoked", actor=admin, target=f"user:{user.id}", role=user.role)
-    db.session.commit()
     return user
 
 
@@ -238,15 +240,16 @@ def list_users(viewer: User, args: dict) -> Page:
 # ---------------------------------------------------------------- sign-in
 
 
+@use_case
 def authentication_options() -> tuple[str, int]:
     """Options for ``navigator.credentials.get``: any passkey of this site (the phone shows whose)."""
     options = generate_authentication_options(rp_id=current_app.config["LABORPASS_RP_ID"],
                                               user_verification=UserVerificationRequirement.REQUIRED)
     challenge = _store_challenge(options.challenge, "login")
-    db.session.commit()
     return options_to_json(options), challenge.id
 
 
+@use_case
 def authenticate(challenge_id: int | None, credential: dict, *, device: dict | None = None,
                  address: str | None = None) -> User:
     """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise (``address``: where
@@ -271,7 +274,7 @@ def authenticate(challenge_id: int | None, credential: dict, *, device: dict | N
             passkey.locked_at = utcnow()
             audit.record("passkey.locked", actor=user, target=f"passkey:{passkey.id}",
                          reason="sign counter went back: the passkey may have been copied")
-            db.session.commit()
+            db.session.commit()  # kept though refused: a copied passkey stays locked
         _fail("login.failed", user.id, exc)
     except WebAuthnException as exc:
         _fail("login.failed", user.id, exc)
@@ -282,7 +285,6 @@ def authenticate(challenge_id: int | None, credential: dict, *, device: dict | N
                         signature=device["signature"], challenge=challenge.challenge)
     audit.record("login.succeeded", actor=user, target=f"passkey:{passkey.id}", address=address,
                  device=device["device_id"] if device else None)
-    db.session.commit()
     return user
 
 
@@ -293,19 +295,19 @@ def list_passkeys(user: User) -> list[Passkey]:
     return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)))
 
 
+@use_case
 def rename_passkey(user: User, passkey_id: int, name: str) -> Passkey:
     passkey = _own_passkey(user, passkey_id)
     passkey.name = name
-    db.session.commit()
     return passkey
 
 
+@use_case
 def revoke_passkey(user: User, passkey_id: int) -> Passkey:
     passkey = _own_passkey(user, passkey_id)
     if passkey.revoked_at is None:
         passkey.revoked_at = utcnow()
         audit.record("passkey.revoked", actor=user, target=f"passkey:{passkey.id}")
-        db.session.commit()
     return passkey
 
 
@@ -324,7 +326,7 @@ def _redeem(name: str, code: str) -> EnrollmentCode:
     if not secrets.compare_digest(_hash(code.strip().upper().replace("-", "")), enrollment.code_hash):
         enrollment.attempts += 1
         audit.record("enrollment.failed", target=f"user:{user.id}", attempts=enrollment.attempts)
-        db.session.commit()
+        db.session.commit()  # kept though refused: the attempt counts toward the limit
         raise refusal
     return enrollment
 
@@ -337,6 +339,7 @@ def _store_challenge(challenge: bytes, purpose: str, *, enrollment_id: int | Non
     return row
 
 
+@use_case
 def _consume(challenge_id: int | None, purpose: str) -> WebAuthnChallenge:
     """Spend the challenge atomically: a second use, another purpose or an old one is refused."""
     if challenge_id is None:
@@ -349,14 +352,14 @@ def _consume(challenge_id: int | None, purpose: str) -> WebAuthnChallenge:
     if spent.rowcount != 1:
         db.session.rollback()
         raise PasskeyRefused()
-    db.session.commit()  # spent even if what follows fails: a challenge is never tried twice
+    # spent even if what follows fails: a challenge is never tried twice
     return db.session.get(WebAuthnChallenge, challenge_id)
 
 
 def _fail(action: str, user_id: int | None, reason) -> None:
     current_app.logger.info("passkey ceremony failed: %s", reason)
     audit.record(action, target=f"user:{user_id}" if user_id else None, reason=str(reason)[:200])
-    db.session.commit()
+    db.session.commit()  # kept though refused: the failed ceremony is audited
     raise PasskeyRefused()
 
 

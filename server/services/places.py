@@ -9,6 +9,7 @@ from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import CountyHotline, User
 from server.services import access, audit
+from server.services.unit_of_work import use_case
 
 
 def origin_county(code: str | None, user: User, field: str) -> str:
@@ -46,6 +47,7 @@ def county_hotline(county_code: str) -> str | None:
     return county.workstation_hotline if county else None
 
 
+@use_case
 def set_hotline(county_code: str, number: str | None, user: User) -> dict:
     """Set (or, with ``None``, clear) an origin county's workstation number: admins for any county,
     a county office for its own only (another's is answered as not found). Audited with the number
@@ -62,7 +64,6 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
     row.number, row.set_by = number, user.id
     db.session.add(row)
     audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number, before=before)
-    db.session.commit()
     return describe_hotline(county.code)
 
 

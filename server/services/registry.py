@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from server.domain import calendar
 from server.domain.id_numbers import ResidentId, age_on, mask_from_parts, parse_id_number
@@ -23,11 +24,13 @@ from server.services.places import workstation_hotline
 from server.services.protection import blind_index, decrypt_field, encrypt_field
 from server.services.queries import Page, paginate
 from server.services.trainings import completed_trainings
+from server.services.unit_of_work import use_case
 
 REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
 
 
+@use_case
 def register_worker(data: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
     """Register a person; answer the new worker and warnings for the clerk.
 
@@ -49,7 +52,6 @@ def register_worker(data: dict, actor: User, *, today: dt.date | None = None) ->
         _refuse_duplicate(registration.resident)  # registered concurrently by someone else
         raise
     publish_worker(worker)
-    db.session.commit()
     return worker, registration.warnings
 
 
@@ -106,6 +108,7 @@ def find_worker_id_by_bidx(id_number_bidx: str) -> str | None:
     return db.session.scalar(select(Worker.id).where(Worker.id_number_bidx == id_number_bidx))
 
 
+@use_case
 def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
     """Correct a worker's details, recorded as a ``worker.updated`` event with what changed."""
     today = today or calendar.today()
@@ -126,7 +129,6 @@ def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date 
             warnings += _identity_warnings(resident, today)
     if diff:
         record_event(worker, "worker.updated", actor=actor, data=diff)
-        db.session.commit()
     return worker, warnings
 
 
@@ -145,7 +147,7 @@ def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
     worker = get_worker(worker_id, user)
     if not access.acts_for_self(user):
         audit.record("record.viewed", actor=user, target=f"worker:{worker.id}", role=user.role, what=what)
-        db.session.commit()
+        db.session.commit()  # the look is audited at once, whatever the use case goes on to do
     return worker
 
 
@@ -164,6 +166,7 @@ def require_fresh_passkey(assertion_at: dt.datetime | None, then: str) -> None:
         raise Forbidden(f"请先用通行密钥重新验证身份，再{zh}。 Confirm with your passkey first (sign in again), then {en}.")
 
 
+@use_case
 def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
     """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited. It holds
     the full ID number, so like a reveal it needs a passkey sign-in minutes old."""
@@ -171,7 +174,6 @@ def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
     require_fresh_passkey(assertion_at, "导出|export")
     events = db.session.scalars(select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)).all()
     audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
-    db.session.commit()
     return {
         "record": describe_worker(worker) | {"id_number": decrypt_field(worker.id, "id_number", worker.id_number_enc)},
         "events": [{"id": e.id, "type": e.type, "occurred_at": e.local_occurred_at.isoformat(), "context": e.context,
@@ -215,6 +217,7 @@ def search_workers(user: User, args: dict) -> Page:
     return paginate(query.order_by(Worker.created_at.desc(), Worker.id), args)
 
 
+@use_case
 def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None) -> str:
     """The full ID number, for an officer who signed in with a passkey minutes ago and says why.
 
@@ -226,25 +229,25 @@ def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: d
     require_fresh_passkey(assertion_at, "查看|reveal")
     number = decrypt_field(worker.id, "id_number", worker.id_number_enc)
     audit.record("id.revealed", actor=user, target=f"worker:{worker.id}", role=user.role, reason=reason)
-    db.session.commit()
     return number
 
 
+@use_case
 def find_by_id_number(id_number: str, user: User) -> list[Worker]:
     """The worker with this ID number, if in ``user``'s scope; the search is an audit entry."""
     access.require(user, "worker.read")
     bidx = blind_index(parse_id_number(id_number, today=calendar.today()).number)
     found = db.session.scalars(access.scope_workers(select(Worker), user).where(Worker.id_number_bidx == bidx)).all()
     audit.record("id.searched", actor=user, target=f"worker:{found[0].id}" if found else None, role=user.role)
-    db.session.commit()
     return list(found)
 
 
 def worker_timeline(worker_id: str, user: User) -> list[Event]:
-    """The worker's events newest first, as far as ``user`` may see them."""
+    """The worker's events newest first, as far as ``user`` may see them, with who recorded each."""
     view_worker(worker_id, user, "timeline")
     events = db.session.scalars(
-        select(Event).where(Event.worker_id == worker_id).order_by(Event.occurred_at.desc(), Event.seq.desc())
+        select(Event).where(Event.worker_id == worker_id).options(selectinload(Event.actor))
+        .order_by(Event.occurred_at.desc(), Event.seq.desc())
     ).all()
     return [event for event in events if access.can_see_event(event, user)]
 

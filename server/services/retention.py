@@ -22,6 +22,7 @@ from server.models.types import utcnow
 from server.services import audit
 from server.services.changes import stage_change
 from server.services.events import refold_worker
+from server.services.unit_of_work import use_case
 
 
 @dataclass
@@ -40,6 +41,7 @@ class RetentionReport:
                 f"quarantine entries removed: {self.quarantine_entries}"]
 
 
+@use_case
 def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool = False,
                     actor: User | None = None) -> RetentionReport:
     """Erase every worker with no activity for ``years`` years; with ``dry_run`` only count them."""
@@ -63,7 +65,6 @@ def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool =
     db.session.execute(delete(QuarantinedEvent).where(old_quarantine))
     audit.record("retention.applied", actor=actor, years=years, cutoff=cutoff.isoformat(), workers=report.workers,
                  events=report.events, quarantine_entries=report.quarantine_entries)
-    db.session.commit()
     return report
 
 

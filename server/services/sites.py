@@ -12,8 +12,10 @@ from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, User, WorkSite
 from server.services import access, audit, keyring, places
+from server.services.unit_of_work import use_case
 
 
+@use_case
 def create_site(data: dict, user: User) -> WorkSite:
     access.require(user, "site.manage")
     employer_id = access.own_employer(user) or data.get("employer_id")
@@ -25,7 +27,6 @@ def create_site(data: dict, user: User) -> WorkSite:
     db.session.add(site)
     db.session.flush()
     audit.record("site.created", actor=user, target=f"site:{site.id}", employer_id=employer_id)
-    db.session.commit()
     return site
 
 
@@ -42,12 +43,12 @@ def get_site(site_id: str, user: User) -> WorkSite:
     return site
 
 
+@use_case
 def site_code(site_id: str, user: User, day: dt.date) -> dict:
     """The code to post at the site on ``day``: its text and a QR (SVG) to show or print."""
     site = get_site(site_id, user)
     _row, private_key = keyring.active_signing_key()
     text = sign_site_code(site.id, day, private_key)
-    db.session.commit()
     return {"site_id": site.id, "day": day, "code": text, "valid_until": calendar.start_of(day + dt.timedelta(days=1)),
             "qr_svg": qr_svg(text)}
 

@@ -29,6 +29,7 @@ from server.extensions import db
 from server.models import Employer, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.unit_of_work import use_case
 
 # A payout sent back to review (its evidence gone) is approved only once a recompute finds it eligible again.
 STEPS = {"approve": ({"eligible"}, "approved"), "pay": ({"approved"}, "paid"),
@@ -53,6 +54,7 @@ def install_presets() -> int:
     return len(PRESETS)
 
 
+@use_case
 def add_version(data: dict, user: User) -> SubsidyPolicy:
     """An admin's edit: a new version of the policy ``code`` (or its first), audited. Versions are
     never changed: what was computed under one stays explainable."""
@@ -65,7 +67,6 @@ def add_version(data: dict, user: User) -> SubsidyPolicy:
     db.session.flush()
     audit.record("policy.versioned", actor=user, target=f"policy:{row.code}", version=row.version,
                  effective_from=row.effective_from.isoformat(), params=row.params, filters=row.filters)
-    db.session.commit()
     return row
 
 
@@ -84,6 +85,7 @@ def eligibility(worker_id: str, user: User, as_of: dt.date) -> dict:
     return {"worker_id": worker.id, "as_of": as_of, "items": [_item(i) | {"status": ledger.get(i.key)} for i in items]}
 
 
+@use_case
 def recompute(user: User, as_of: dt.date) -> dict:
     """Everyone's eligibility as of ``as_of`` (today or a day before: a month not yet worked is
     not reached), reconciled with the ledger; answers the counts. County staff reconcile their
@@ -186,7 +188,6 @@ def _reconcile(found: dict, user: User, as_of: dt.date, *, only_county: str | No
             {c: bindparam(f"b_{c}") for c in (*_KEPT, "computed_at")}),
             [{f"b_{k}": v for k, v in row.items()} | {"b_computed_at": now} for row in changed])
     audit.record("payouts.recomputed", actor=user, target="payouts", **counts)
-    db.session.commit()
     return {"new": counts["new"], "unchanged": counts["unchanged"], "no_longer_eligible": counts["no_longer_eligible"]}
 
 
@@ -194,6 +195,7 @@ _KEPT = ("status", "flags", "history", "explanation", "amount", "reached_on", "p
          "held_for")  # what a recompute may change
 
 
+@use_case
 def step(payout_id: int, action: str, user: User, reason: str | None = None) -> Payout:
     """approve, pay or reject a payout (a reason for a rejection), by a named user, recorded."""
     access.require(user, "payout.manage")
@@ -215,7 +217,6 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     payout.history = payout.history + [_step(target, user.id, utcnow(), reason)]
     audit.record(f"payout.{target}", actor=user, target=f"payout:{payout.id}", key=payout.key, amount=payout.amount,
                  reason=reason)
-    db.session.commit()
     return payout
 
 

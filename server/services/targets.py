@@ -13,10 +13,12 @@ from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Target, User, Worker
 from server.services import access, audit, places
+from server.services.unit_of_work import use_case
 
 MEASURES = ("transfers", "arrivals", "stable_3_months")
 
 
+@use_case
 def set_target(county_code: str, year: int, data: dict, user: User) -> dict:
     access.require(user, "target.manage")
     county_code = places.origin_county(county_code, user, "county_code")
@@ -26,7 +28,6 @@ def set_target(county_code: str, year: int, data: dict, user: User) -> dict:
     target.set_by = user.id
     db.session.add(target)
     audit.record("target.set", actor=user, target=f"target:{county_code}:{year}", **{k: data[k] for k in MEASURES})
-    db.session.commit()
     return progress(user, year, county_code)[0]
 
 

@@ -9,10 +9,12 @@ from server.models import Event, Training, User, Worker
 from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
+from server.services.unit_of_work import use_case
 
 TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on", "capacity", "hours")
 
 
+@use_case
 def create_training(data: dict, user: User) -> Training:
     access.require(user, "training.manage")
     county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
@@ -23,7 +25,6 @@ def create_training(data: dict, user: User) -> Training:
     db.session.flush()
     audit.record("training.created", actor=user, target=f"training:{training.id}", title=training.title)
     stage_change(db.session, "training", training.id, county_code=training.county_code)
-    db.session.commit()
     return training
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import event
 
 from server.extensions import db
 from server.models import Worker
@@ -227,6 +228,32 @@ def test_timeline_is_newest_first_with_who_where_device_and_when(client, auth, r
     assert arrived["device_id"] == "phone-7" and arrived["context"] == {"station": "福州站"}
     assert arrived["actor"] == {"id": auth.users["greeter"].id, "name": "greeter", "role": "greeter"}
     assert client.get("/api/workers/nope/events", headers=auth.headers()).status_code == 404
+
+
+
+def test_the_timeline_costs_the_same_statements_however_many_events_and_actors(client, auth, register):
+    worker = db.session.get(Worker, register(on=None)["id"])
+    db.session.commit()
+
+    def statements() -> int:
+        sent = []
+        count = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/api/workers/{worker.id}/events", headers=auth.headers()).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        db.session.rollback()
+        return sum(not statement.startswith("BEGIN") for statement in sent)
+
+    one = statements()
+    for n, who in enumerate(("greeter", "fair_staff", "county", "workstation", "employer") * 2):
+        record_event(db.session.merge(worker), "station.arrived", actor=auth.users[who], context={"station": "福州站"},
+                     occurred_at=dt.datetime(2026, 3, 1, 8, n, tzinfo=dt.UTC), device_id=f"phone-{n}")
+    db.session.commit()
+    eleven = client.get(f"/api/workers/{worker.id}/events", headers=auth.headers()).json
+    assert len(eleven) == 11 and len({e["actor"]["id"] for e in eleven}) == 6
+    assert statements() == one  # one query for the events, one for all who recorded them
 
 
 def test_registration_needs_the_workers_recorded_consent(client, auth):

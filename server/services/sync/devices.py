@@ -29,6 +29,7 @@ from server.extensions import db
 from server.models import Device, DeviceUser, User
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.unit_of_work import use_case
 
 NOT_A_MEMBER = (Reason.NOT_DEVICE_MEMBER, "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。"
                                      " You have not signed in on this phone, so you cannot sync for it: sign in on"
@@ -59,6 +60,7 @@ class PushAuthority:
 # ---------------------------------------------------------------- registering and joining
 
 
+@use_case
 def register_device(user: User, device_id: str, *, name: str | None = None, mode: str | None = None,
                     public_key: str | None = None) -> Device:
     """``POST /api/devices``: a phone never seen becomes ``user``'s, with its key if it sends one;
@@ -72,7 +74,6 @@ def register_device(user: User, device_id: str, *, name: str | None = None, mode
         raise Conflict(Reason.DEVICE_KEY_CONFLICT, "这台手机已登记，其密钥须在手机上登录时登记。"
                                               " This phone is registered: its key is given by signing in on it.")
     device.name, device.mode = name or device.name, mode or device.mode
-    db.session.commit()
     return device
 
 
@@ -90,7 +91,7 @@ def join_on_sign_in(user: User, *, device_id: str, public_key: str | None, signa
     _check_key(key, required=True)
     if not signature_valid(key, message, signature):
         audit.record("device.join_refused", actor=user, target=f"device:{device_id}", reason="bad signature")
-        db.session.commit()
+        db.session.commit()  # kept though refused: the refused join is audited
         raise DeviceRefused(Reason.DEVICE_SIGNATURE_INVALID, "这台手机的签名不对，无法登录到这台手机。"
                                                         " This phone's signature does not check: cannot sign in on it.")
     if device is None:
@@ -203,11 +204,11 @@ def list_devices(user: User) -> list[Device]:
     return list(db.session.scalars(query))
 
 
+@use_case
 def block_device(user: User, device_id: str, reason: str) -> Device:
     access.require(user, "users.manage")
     device = db.session.get(Device, device_id) if device_id.isprintable() else None  # (PostgreSQL refuses NUL)
     if device is None:
         raise NotFound("device")
     device.blocked_at, device.blocked_reason = utcnow(), reason
-    db.session.commit()
     return device

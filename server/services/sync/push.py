@@ -73,7 +73,7 @@ def push(user: User, device_id: str, envelopes: list, *, proof: PushProof | None
             results = PushApplier(authority, cards).run(checked)
             authority.device.last_push_at = utcnow()
             missing = missing_ranges(device_id)
-            db.session.commit()
+            db.session.commit()  # a push's own unit of work, retried whole on a conflict
             return {"results": results, "missing": missing, "server_time": utcnow()}
         except (IntegrityError, OperationalError) as error:
             # Another request stored one of these ids first: go again, it will answer duplicate.

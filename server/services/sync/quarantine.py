@@ -19,6 +19,7 @@ from server.services.registry import require_fresh_passkey
 from server.services.sync.devices import PushAuthority, bound_members
 from server.services.sync.envelopes import CardVerifier, check_envelope, quarantine_binding, unsealed
 from server.services.sync.push import PushApplier
+from server.services.unit_of_work import use_case
 
 
 def list_quarantine(user: User, args: dict) -> Page:
@@ -93,6 +94,7 @@ def _card_says(text) -> dict | None:
     return {"name": claims.display_name, "id_last4": claims.id_last4, "county_code": str(claims.county_code)}
 
 
+@use_case
 def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str | None) -> QuarantinedEvent:
     """Apply a quarantined envelope again, with corrections, under the reviewer's authority.
 
@@ -132,10 +134,10 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
             refold_worker(db.session.get(Worker, result.worker_id))
     audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
                  reason=entry.reason)
-    db.session.commit()
     return describe_entries(user, [entry])[0]
 
 
+@use_case
 def reveal_quarantined_id_number(user: User, entry_id: int, reason: str, *, assertion_at) -> str:
     """The full ID number a quarantined registration carried, by the reveal rule: a role that may
     reveal, a passkey sign-in minutes old, a reason; audited like a worker's reveal."""
@@ -147,10 +149,10 @@ def reveal_quarantined_id_number(user: User, entry_id: int, reason: str, *, asse
     require_fresh_passkey(assertion_at, "查看|reveal")
     number = unsealed(entry.envelope, quarantine_binding(entry.device_id, entry.event_id))["data"]["id_number"]
     audit.record("id.revealed", actor=user, target=f"quarantine:{entry.id}", role=user.role, reason=reason)
-    db.session.commit()
     return number
 
 
+@use_case
 def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEvent:
     """Close a quarantined envelope without applying it; the reason is kept, and audited. Not by
     whoever pushed or made the scan (four eyes: a forged card's scan is evidence, not its maker's to
@@ -161,7 +163,6 @@ def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEv
         raise Forbidden("您上传或扫描的记录，须由另一位审核员处理。 A scan you pushed or made is for another reviewer to settle.")
     entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = "dismissed", user.id, utcnow(), reason
     audit.record("quarantine.dismissed", actor=user, target=f"quarantine:{entry.id}", reason=entry.reason)
-    db.session.commit()
     return describe_entries(user, [entry])[0]
 
 
