@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import api as api_package
 from server import web
-from server.api.auth import authenticate
+from server.api.caller import authenticate
 from server.api.errors import (
     LaborPassApi,
     handle_database_unavailable,

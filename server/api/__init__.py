@@ -4,25 +4,30 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from server.api import (
+    at_risk,
     audit,
+    auth,
     batches,
     cards,
     fairs,
     health,
+    imports,
     keys,
-    lifecycle,
-    passkeys,
+    payouts,
+    policies,
     regions,
     reports,
-    rosters,
-    subsidies,
+    reviews,
+    sites,
     sync,
+    targets,
     tokens,
+    trainings,
     workers,
 )
 
-MODULES = (health, keys, regions, rosters, workers, fairs, batches, lifecycle, subsidies, reports, cards, sync, passkeys,
-           tokens, audit)
+MODULES = (health, keys, regions, imports, workers, fairs, batches, reviews, at_risk, trainings, sites, policies, payouts,
+           targets, reports, cards, sync, auth, tokens, audit)
 
 
 def register_blueprints(api: Api) -> None:

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.audit import AuditPageSchema, AuditQueryArgsSchema
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.services import audit
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="The append-only audit trail (admins)")

@@ -1,74 +1,211 @@
-"""Who is calling: a Bearer token, or the session a passkey sign-in started.
-
-Changes made with the session cookie must also carry the session's CSRF token in
-``X-CSRF-Token``, be JSON, and come from our own origin.
-"""
 from __future__ import annotations
 
-import datetime as dt
+import json
 import secrets
+from urllib.parse import urlencode
 
-from flask import current_app, g, request, session
+from flask import current_app, jsonify, request, session
+from flask.views import MethodView
+from flask_smorest import Blueprint
 
-from server.errors import Forbidden, Unauthorized, UnsupportedMediaType
+from schemas.auth import (
+    CredentialResponseSchema,
+    EnrollmentInSchema,
+    EnrollmentSchema,
+    MeSchema,
+    PasskeyPatchSchema,
+    PasskeySchema,
+    RecordViewSchema,
+    RegistrationStartSchema,
+    SignInSchema,
+    UserPageSchema,
+    UserQueryArgsSchema,
+    UserStatusSchema,
+    WorkerInvitationInSchema,
+)
+from schemas.base import ErrorSchema
+from server.api.caller import current_user, passkey_assertion_at
+from server.domain.qr import qr_svg
 from server.extensions import db
-from server.models import User
-from server.services.auth import user_for_token
+from server.models import Employer, Worker
+from server.models.types import utcnow
+from server.services import passkeys, registry
 
-PUBLIC_ENDPOINTS = frozenset({
-    "health.Health", "health.Ready", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
-    "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify", "auth.Logout",
-})
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def authenticate() -> None:
-    """``before_request`` hook: set ``g.user`` or refuse (401, 403 or 415)."""
-    if not request.path.startswith("/api/") or request.endpoint is None:
-        return
-    if request.method not in SAFE_METHODS:
-        _refuse_cross_site()
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    g.by_token = scheme.lower() == "bearer" and bool(token.strip())  # a script: it acts as itself alone
-    user = user_for_token(token.strip()) if g.by_token else _session_user()
-    if user is None:
-        raise Unauthorized()
-    # Detached with its columns loaded, and the read ended: on SQLite every transaction holds
-    # the write lock, and a request should not hold it while it does other work.
-    db.session.expunge(user)
-    db.session.rollback()
-    g.user = user
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description=(
+    "Staff sign in with passkeys. An admin (or a county officer) enrolls a named person: the code "
+    "lets that person register a passkey and nothing else; then they sign in with it."))
 
 
-def current_user() -> User:
-    return g.user
+@blp.route("/enrollments")
+class Enrollments(MethodView):
+    @blp.arguments(EnrollmentInSchema)
+    @blp.response(201, EnrollmentSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="not yours to enroll")
+    def post(self, data):
+        """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
+        enrollment, code = passkeys.create_enrollment(current_user(), **data)
+        return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
+                "link": _invitation_link(data["name"], code), "expires_at": enrollment.expires_at,
+                "qr_svg": qr_svg(code)}
 
 
-def passkey_assertion_at() -> dt.datetime | None:
-    """When this session last signed in with a passkey (a Bearer token never did): what a reveal,
-    an export with ID numbers or a worker's own export asks to be minutes old."""
-    assertion = session.get("assertion_at")
-    return dt.datetime.fromisoformat(assertion) if assertion else None
+@blp.route("/worker-invitations")
+class WorkerInvitations(MethodView):
+    @blp.arguments(WorkerInvitationInSchema)
+    @blp.response(201, EnrollmentSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="only roles that may reveal an ID number invite")
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`worker_has_passkey`: the worker already has a passkey; send `replace_passkeys` to revoke it first"))
+    def post(self, data):
+        """A one-time link and QR with which a worker registers a passkey on their own phone (a lost
+        phone's passkey revoked first, audited, when ``replace_passkeys``)."""
+        enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"],
+                                                        replace_passkeys=data["replace_passkeys"])
+        link = _invitation_link(user.name, code)
+        return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
+                "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
 
 
-def _session_user() -> User | None:
-    if "user_id" not in session:
-        return None
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get("X-CSRF-Token", "")
-        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-            raise Forbidden("缺少或错误的 CSRF 令牌。 Missing or wrong X-CSRF-Token header.")
-    user = db.session.get(User, session["user_id"])
-    return user if user is not None and user.active else None
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(UserQueryArgsSchema, location="query")
+    @blp.response(200, UserPageSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="only an admin or a county officer manages accounts")
+    def get(self, args):
+        """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
+        officer's its own county's county, workstation and fair staff."""
+        return passkeys.list_users(current_user(), args)
 
 
-def _refuse_cross_site() -> None:
-    """Changes come as JSON from our own pages (or from scripts, which send no Origin)."""
-    if request.mimetype != "application/json" and request.content_length:
-        raise UnsupportedMediaType()
-    origin = request.headers.get("Origin")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-            origin and origin != current_app.config["LABORPASS_ORIGIN"] and origin != request.host_url.rstrip("/")):
-        raise Forbidden("拒绝来自其他网站的请求。 Requests from other sites are refused.")
+@blp.route("/users/<int(max=2147483647):user_id>/revoke")
+class UserRevoke(MethodView):
+    @blp.response(200, UserStatusSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="your own access: another admin must revoke it")
+    def post(self, user_id):
+        """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are blocked."""
+        user = passkeys.revoke_access(current_user(), user_id)
+        return {"id": user.id, "name": user.name, "active": user.active}
+
+
+@blp.route("/register/options")
+class RegisterOptions(MethodView):
+    @blp.arguments(RegistrationStartSchema)
+    @blp.response(200, description="PublicKeyCredentialCreationOptions as JSON")
+    @blp.alt_response(400, schema=ErrorSchema, description="name or code wrong, expired or used up")
+    def post(self, data):
+        """Start registering a passkey with your name and enrollment code."""
+        options, challenge_id = passkeys.registration_options(data["name"], data["code"])
+        session["webauthn_challenge"] = challenge_id
+        return json.loads(options)
+
+
+@blp.route("/register/verify")
+class RegisterVerify(MethodView):
+    @blp.arguments(CredentialResponseSchema)
+    @blp.response(201, PasskeySchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
+    def post(self, data):
+        """Finish registering: the new passkey is kept; sign in with it next."""
+        return passkeys.register_passkey(session.pop("webauthn_challenge", None), data["credential"], name=data["name"])
+
+
+@blp.route("/login/options")
+class LoginOptions(MethodView):
+    @blp.response(200, description="PublicKeyCredentialRequestOptions as JSON")
+    def post(self):
+        """Start signing in: any passkey of this site; the phone lets you pick whose."""
+        options, challenge_id = passkeys.authentication_options()
+        session["webauthn_challenge"] = challenge_id
+        return json.loads(options)
+
+
+@blp.route("/login/verify")
+class LoginVerify(MethodView):
+    @blp.arguments(SignInSchema)
+    @blp.response(200, MeSchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
+    @blp.alt_response(403, schema=ErrorSchema, description=(
+        "`device_signature_invalid` (the phone's key did not sign this challenge), `not_device_member`"
+        " (a phone without a key yet, used by others) or `device_blocked`: not signed in"))
+    @blp.alt_response(422, schema=ErrorSchema, description="`device_key_invalid`: not an ECDSA P-256 public key")
+    def post(self, data):
+        """Finish signing in, and join the phone whose key signed the same challenge; the session
+        starts anew (a new id and CSRF token)."""
+        user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"],
+                                     device=data["device"], address=request.remote_addr)
+        session.clear()
+        session.permanent = True
+        session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
+                       assertion_at=utcnow().isoformat())
+        return _me(user)
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self):
+        """Sign out on this device (queued scans stay on the device)."""
+        session.clear()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Who is signed in, and the CSRF token for changes made with the session cookie."""
+        return _me(current_user())
+
+
+@blp.route("/me/record-views")
+class MyRecordViews(MethodView):
+    @blp.response(200, RecordViewSchema(many=True))
+    def get(self):
+        """For a worker: who looked at my record, when, and why (for reveals)."""
+        return registry.record_views(current_user())
+
+
+@blp.route("/me/export")
+class MyExport(MethodView):
+    @blp.response(200, description="the worker's whole record as JSON: record, events, who looked")
+    @blp.alt_response(403, schema=ErrorSchema, description="not a worker, or no passkey sign-in in the last 5 minutes")
+    def get(self):
+        """For a worker: a copy of everything kept about me (including my full ID number), after a
+        fresh passkey sign-in."""
+        return jsonify(registry.export_own_record(current_user(), assertion_at=passkey_assertion_at()))
+
+
+@blp.route("/passkeys")
+class Passkeys(MethodView):
+    @blp.response(200, PasskeySchema(many=True))
+    def get(self):
+        """Your passkeys."""
+        return passkeys.list_passkeys(current_user())
+
+
+@blp.route("/passkeys/<int(max=2147483647):passkey_id>")
+class PasskeyById(MethodView):
+    @blp.arguments(PasskeyPatchSchema)
+    @blp.response(200, PasskeySchema)
+    def patch(self, data, passkey_id):
+        """Name one of your passkeys."""
+        return passkeys.rename_passkey(current_user(), passkey_id, data["name"])
+
+    @blp.response(200, PasskeySchema)
+    def delete(self, passkey_id):
+        """Revoke one of your passkeys: it no longer signs in."""
+        return passkeys.revoke_passkey(current_user(), passkey_id)
+
+
+def _invitation_link(name: str, code: str) -> str:
+    """The app's address with the name and code filled in (the sign-in page reads them)."""
+    return f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': name, 'code': code})}"
+
+
+def _me(user) -> dict:
+    employer = db.session.get(Employer, user.employer_id) if user.employer_id else None
+    worker = db.session.get(Worker, user.worker_id) if user.worker_id else None
+    return {"id": user.id, "name": user.name, "display_name": worker.name if worker else user.name,
+            "role": user.role, "county_code": user.county_code,
+            "employer_id": user.employer_id, "employer_name": employer.name if employer else None,
+            "station": user.station, "csrf_token": session.get("csrf", "")}

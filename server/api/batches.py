@@ -20,7 +20,7 @@ from schemas.batches import (
     RosterRemoveSchema,
     TeamLeaderInSchema,
 )
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.services import batches
 
 blp = Blueprint("batches", __name__, url_prefix="/api/batches",

@@ -11,7 +11,7 @@ from schemas.credentials import (
     ScanVerifyRequestSchema,
     ScanVerifyResponseSchema,
 )
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.api.downloads import download
 from server.domain.id_numbers import mask_from_parts
 from server.domain.regions import county_name

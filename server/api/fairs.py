@@ -19,7 +19,7 @@ from schemas.fairs import (
     PostingPatchSchema,
     PostingSchema,
 )
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.domain.job_types import job_types
 from server.domain.lunar import fair_timing_warning
 from server.services import fairs

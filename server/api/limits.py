@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 
 
 def by_caller() -> str:
-    """The person the request was authenticated as (``api.auth`` ran before the view), whatever
+    """The person the request was authenticated as (``api.caller`` ran before the view), whatever
     token, session or spelling of the header they came with; else the address. One officer's
     limit is not everyone's, and a second token or ``BEARER`` instead of ``Bearer`` is no fresh count."""
     user = g.get("user")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.regions import ConsentNoticeSchema, HotlineInSchema, HotlineSchema, RegionsSchema
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.domain.regions import consent_notice, program_regions
 from server.services import places
 

@@ -12,7 +12,7 @@ from schemas.reports import (
     SubsidyTotalsArgsSchema,
     SubsidyTotalSchema,
 )
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.api.downloads import download, file_formats
 from server.domain import calendar
 from server.services import bulletin, reports

@@ -21,7 +21,7 @@ from schemas.sync import (
     ReasonSchema,
 )
 from schemas.workers import RevealedSchema, RevealSchema
-from server.api.auth import current_user, passkey_assertion_at
+from server.api.caller import current_user, passkey_assertion_at
 from server.services import sync
 
 blp = Blueprint("sync", __name__, url_prefix="/api", description=(

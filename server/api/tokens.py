@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.tokens import NewTokenSchema, TokenInSchema, TokenSchema
-from server.api.auth import current_user
+from server.api.caller import current_user
 from server.services import auth
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",

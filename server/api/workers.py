@@ -5,6 +5,8 @@ from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.events import EventSchema
+from schemas.rosters import ExportArgsSchema
+from schemas.subsidies import AsOfSchema, EligibilitySchema
 from schemas.workers import (
     IdNumberSearchSchema,
     RevealedSchema,
@@ -16,9 +18,11 @@ from schemas.workers import (
     WorkerSavedSchema,
     WorkerSchema,
 )
-from server.api.auth import current_user, passkey_assertion_at
+from server.api.caller import current_user, passkey_assertion_at
+from server.api.downloads import MIMETYPES, download, file_formats
+from server.domain import calendar
 from server.models import Event, User, Worker
-from server.services import access, registry
+from server.services import access, exports, registry, subsidies
 from server.services.queries import Page
 
 blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
@@ -95,6 +99,28 @@ class WorkerEvents(MethodView):
         """The worker's timeline, newest first: what, when, who, where and on which device."""
         user = current_user()
         return [present_event(e, user) for e in registry.worker_timeline(worker_id, user)]
+
+
+@blp.route("/export")
+class WorkersExport(MethodView):
+    @blp.arguments(ExportArgsSchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    @file_formats(blp, "xlsx", "csv")
+    def get(self, args):
+        """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason`` (audited)."""
+        fmt = args.pop("format")
+        body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
+                                      assertion_at=passkey_assertion_at())
+        return download(body, fmt, f"workers-{calendar.today().isoformat()}")
+
+
+@blp.route("/<worker_id>/eligibility")
+class Eligibility(MethodView):
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.response(200, EligibilitySchema)
+    def get(self, args, worker_id):
+        """What the worker is eligible for as of a date, month by month with the evidence."""
+        return subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
 
 
 def present(worker: Worker, user: User) -> dict:

@@ -5,14 +5,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
-from schemas.rosters import CheckSchema, ExportArgsSchema, ImportSchema, ReportArgsSchema, UploadSchema
-from server.api.auth import current_user, passkey_assertion_at
+from schemas.rosters import CheckSchema, ImportSchema, ReportArgsSchema, UploadSchema
+from server.api.caller import current_user
 from server.api.downloads import MIMETYPES, download, file_formats
-from server.domain import calendar
 from server.services import exports, imports
 
-blp = Blueprint("rosters", __name__, url_prefix="/api",
-                description="Roster spreadsheets: import with a dry run, export of any filtered list")
+blp = Blueprint("imports", __name__, url_prefix="/api/imports",
+                description="Spreadsheets of people to register: upload, a dry run, apply, the report of bad rows")
 UPLOAD_LIMIT = 24 * 1024 * 1024  # a county's roster as base64: tens of thousands of rows
 
 
@@ -22,7 +21,7 @@ def _room_for_a_roster():
         request.max_content_length = UPLOAD_LIMIT
 
 
-@blp.route("/imports")
+@blp.route("")
 class Imports(MethodView):
     @blp.arguments(UploadSchema)
     @blp.response(201, ImportSchema)
@@ -32,7 +31,7 @@ class Imports(MethodView):
         return imports.upload(data["filename"], data["content_base64"], current_user())
 
 
-@blp.route("/imports/<import_id>")
+@blp.route("/<import_id>")
 class ImportById(MethodView):
     @blp.response(200, ImportSchema)
     def get(self, import_id):
@@ -40,7 +39,7 @@ class ImportById(MethodView):
         return imports.get_import(import_id, current_user())
 
 
-@blp.route("/imports/<import_id>/check")
+@blp.route("/<import_id>/check")
 class ImportCheck(MethodView):
     @blp.arguments(CheckSchema)
     @blp.response(200, ImportSchema)
@@ -50,7 +49,7 @@ class ImportCheck(MethodView):
                              consent_on_paper=data["consent_on_paper"], fair_id=data.get("fair_id"))
 
 
-@blp.route("/imports/<import_id>/apply")
+@blp.route("/<import_id>/apply")
 class ImportApply(MethodView):
     @blp.response(200, ImportSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="not_checked, or import_applied")
@@ -59,7 +58,7 @@ class ImportApply(MethodView):
         return imports.apply(import_id, current_user())
 
 
-@blp.route("/imports/<import_id>/report")
+@blp.route("/<import_id>/report")
 class ImportReport(MethodView):
     @blp.arguments(ReportArgsSchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
@@ -70,17 +69,3 @@ class ImportReport(MethodView):
         table = imports.report_rows(job)
         body = exports.table_bytes(table, args["format"])
         return download(body, args["format"], f"import-report-{job.id[:8]}")
-
-
-@blp.route("/workers/export")
-class WorkersExport(MethodView):
-    @blp.arguments(ExportArgsSchema, location="query")
-    @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
-    @file_formats(blp, "xlsx", "csv")
-    def get(self, args):
-        """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason`` (audited)."""
-        fmt = args.pop("format")
-        body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
-                                      assertion_at=passkey_assertion_at())
-        return download(body, fmt, f"workers-{calendar.today().isoformat()}")
-

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.base import ErrorSchema
+from schemas.subsidies import AsOfSchema, PayoutArgsSchema, PayoutExportArgsSchema, PayoutSchema, RecomputedSchema, StepSchema
+from server.api.caller import current_user
+from server.api.downloads import MIMETYPES, download, file_formats
+from server.domain import calendar
+from server.services import exports, subsidies
+
+blp = Blueprint("payouts", __name__, url_prefix="/api/payouts",
+                description="The payout ledger: recomputed from the evidence, approved, paid or rejected, exported for finance")
+
+
+@blp.route("")
+class Payouts(MethodView):
+    @blp.arguments(PayoutArgsSchema, location="query")
+    @blp.response(200, PayoutSchema(many=True))
+    def get(self, args):
+        """The ledger (a county sees its own workers')."""
+        return subsidies.list_payouts(current_user(), args)
+
+
+@blp.route("/export")
+class PayoutsExport(MethodView):
+    @blp.arguments(PayoutExportArgsSchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
+    @file_formats(blp, "xlsx", "csv")
+    def get(self, args):
+        """The ledger for finance as XLSX or CSV, with totals per county, per employer and per policy."""
+        fmt = args.pop("format")
+        body = exports.table_bytes(subsidies.finance_table(current_user(), args), fmt, sheet="补贴发放")
+        return download(body, fmt, f"payouts-{calendar.today().isoformat()}")
+
+
+@blp.route("/recompute")
+class Recompute(MethodView):
+    @blp.arguments(AsOfSchema)
+    @blp.response(200, RecomputedSchema)
+    def post(self, data):
+        """Everyone's eligibility as of a date, reconciled with the ledger: new milestones become
+        eligible payouts; nothing is paid twice; an unpaid payout no longer supported returns to review."""
+        return subsidies.recompute(current_user(), data.get("as_of") or calendar.today())
+
+
+@blp.route("/<int(max=2147483647):payout_id>/<any(approve, pay, reject):action>")
+class Step(MethodView):
+    @blp.arguments(StepSchema)
+    @blp.response(200, PayoutSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="wrong_status: not a step from where the payout is")
+    def post(self, data, payout_id, action):
+        """eligible → approved → paid, or rejected with a reason; by the signed-in user, recorded."""
+        return subsidies.step(payout_id, action, current_user(), data.get("reason"))
