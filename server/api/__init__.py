@@ -9,15 +9,20 @@ from server.api import (
     auth,
     batches,
     cards,
+    devices,
+    employers,
     fairs,
     health,
     imports,
+    job_types,
     keys,
+    lunar,
     payouts,
     policies,
     regions,
     reports,
     reviews,
+    scan,
     sites,
     sync,
     targets,
@@ -26,8 +31,8 @@ from server.api import (
     workers,
 )
 
-MODULES = (health, keys, regions, imports, workers, fairs, batches, reviews, at_risk, trainings, sites, policies, payouts,
-           targets, reports, cards, sync, auth, tokens, audit)
+MODULES = (health, keys, regions, imports, workers, job_types, employers, lunar, fairs, batches, reviews, at_risk,
+           trainings, sites, policies, payouts, targets, reports, cards, scan, sync, devices, auth, tokens, audit)
 
 
 def register_blueprints(api: Api) -> None:

@@ -5,56 +5,24 @@ from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
 from schemas.fairs import (
-    EmployerSchema,
     FairEmployerInSchema,
     FairInSchema,
     FairPageSchema,
     FairPatchSchema,
     FairQueryArgsSchema,
     FairSchema,
-    JobTypeSchema,
-    LunarAnswerSchema,
-    LunarArgsSchema,
     PostingInSchema,
     PostingPatchSchema,
     PostingSchema,
 )
 from server.api.caller import current_user
-from server.domain.job_types import job_types
-from server.domain.lunar import fair_timing_warning
 from server.services import fairs
 
-blp = Blueprint("fairs", __name__, url_prefix="/api",
+blp = Blueprint("fairs", __name__, url_prefix="/api/fairs",
                 description="Recruitment fairs in the origin's townships: employers, jobs, check-ins and what came of them")
 
 
-@blp.route("/job-types")
-class JobTypes(MethodView):
-    @blp.response(200, JobTypeSchema(many=True))
-    def get(self):
-        """The shared catalogue of job types a posting names."""
-        return list(job_types().values())
-
-
-@blp.route("/employers")
-class Employers(MethodView):
-    @blp.response(200, EmployerSchema(many=True))
-    def get(self):
-        """The employers in the program, to invite to a fair or receive a batch (an employer sees itself)."""
-        return fairs.list_employers(current_user())
-
-
-@blp.route("/lunar")
-class Lunar(MethodView):
-    @blp.arguments(LunarArgsSchema, location="query")
-    @blp.response(200, LunarAnswerSchema)
-    def get(self, args):
-        """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the fair form)."""
-        warning = fair_timing_warning(args["date"])
-        return {"date": args["date"], **fairs.lunar_fields(args["date"]), "warnings": [warning] if warning else []}
-
-
-@blp.route("/fairs")
+@blp.route("")
 class Fairs(MethodView):
     @blp.arguments(FairQueryArgsSchema, location="query")
     @blp.response(200, FairPageSchema)
@@ -73,7 +41,7 @@ class Fairs(MethodView):
         return fairs.describe_fair(fairs.create_fair(data, user), user)
 
 
-@blp.route("/fairs/<fair_id>")
+@blp.route("/<fair_id>")
 class FairById(MethodView):
     @blp.response(200, FairSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="no such fair in your scope")
@@ -92,7 +60,7 @@ class FairById(MethodView):
         return fairs.describe_fair(fairs.update_fair(fair_id, changes, user), user)
 
 
-@blp.route("/fairs/<fair_id>/employers")
+@blp.route("/<fair_id>/employers")
 class FairEmployers(MethodView):
     @blp.arguments(FairEmployerInSchema)
     @blp.response(200, FairSchema)
@@ -102,7 +70,7 @@ class FairEmployers(MethodView):
         return fairs.describe_fair(fairs.add_employer(fair_id, data["employer_id"], user), user)
 
 
-@blp.route("/fairs/<fair_id>/postings")
+@blp.route("/<fair_id>/postings")
 class Postings(MethodView):
     @blp.arguments(PostingInSchema)
     @blp.response(201, PostingSchema)
@@ -111,7 +79,7 @@ class Postings(MethodView):
         return fairs.describe_posting(fairs.add_posting(fair_id, data, current_user()))
 
 
-@blp.route("/fairs/<fair_id>/postings/<posting_id>")
+@blp.route("/<fair_id>/postings/<posting_id>")
 class PostingById(MethodView):
     @blp.arguments(PostingPatchSchema)
     @blp.response(200, PostingSchema)

@@ -7,8 +7,6 @@ from flask_smorest import Blueprint
 from schemas.base import ErrorSchema
 from schemas.sync import (
     MAX_BATCH,
-    DeviceInSchema,
-    DeviceSchema,
     PullArgsSchema,
     PullResponseSchema,
     PushProofHeadersSchema,
@@ -24,13 +22,13 @@ from schemas.workers import RevealedSchema, RevealSchema
 from server.api.caller import current_user, passkey_assertion_at
 from server.services import sync
 
-blp = Blueprint("sync", __name__, url_prefix="/api", description=(
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description=(
     "Offline devices push what they recorded and pull what they need. Push: each envelope is "
     "applied on its own and answered in order (accepted, duplicate or rejected with a reason); "
     "rejected ones are kept in quarantine. Pull: an opaque cursor that never skips a change."))
 
 
-@blp.route("/sync/push")
+@blp.route("/push")
 class SyncPush(MethodView):
     @blp.arguments(PushRequestSchema)
     @blp.arguments(PushProofHeadersSchema, location="headers")
@@ -48,7 +46,7 @@ class SyncPush(MethodView):
         return sync.push(current_user(), body["device_id"], body["events"], proof=proof, by_token=g.by_token)
 
 
-@blp.route("/sync/pull")
+@blp.route("/pull")
 class SyncPull(MethodView):
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResponseSchema)
@@ -60,7 +58,7 @@ class SyncPull(MethodView):
         return jsonify(sync.pull(current_user(), args["device_id"], args["cursor"], args["limit"]))
 
 
-@blp.route("/sync/quarantine")
+@blp.route("/quarantine")
 class Quarantine(MethodView):
     @blp.arguments(QuarantineQueryArgsSchema, location="query")
     @blp.response(200, QuarantinePageSchema)
@@ -69,7 +67,7 @@ class Quarantine(MethodView):
         return sync.list_quarantine(current_user(), args)
 
 
-@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/reapply")
+@blp.route("/quarantine/<int(max=2147483647):entry_id>/reapply")
 class QuarantineReapply(MethodView):
     @blp.arguments(ReapplySchema)
     @blp.response(200, QuarantinedEventSchema)
@@ -80,7 +78,7 @@ class QuarantineReapply(MethodView):
         return sync.reapply_quarantined(current_user(), entry_id, body["corrections"], body["note"])
 
 
-@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/reveal-id")
+@blp.route("/quarantine/<int(max=2147483647):entry_id>/reveal-id")
 class QuarantineRevealId(MethodView):
     @blp.arguments(RevealSchema)
     @blp.response(200, RevealedSchema)
@@ -92,7 +90,7 @@ class QuarantineRevealId(MethodView):
                                                                assertion_at=passkey_assertion_at())}
 
 
-@blp.route("/sync/quarantine/<int(max=2147483647):entry_id>/dismiss")
+@blp.route("/quarantine/<int(max=2147483647):entry_id>/dismiss")
 class QuarantineDismiss(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, QuarantinedEventSchema)
@@ -102,30 +100,3 @@ class QuarantineDismiss(MethodView):
         return sync.dismiss_quarantined(current_user(), entry_id, body["reason"])
 
 
-@blp.route("/devices")
-class Devices(MethodView):
-    @blp.response(200, DeviceSchema(many=True))
-    def get(self):
-        """Your devices (admins: every device)."""
-        return sync.list_devices(current_user())
-
-    @blp.arguments(DeviceInSchema)
-    @blp.response(200, DeviceSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description=(
-        "`not_device_member`: the phone is known and you never signed in on it (join it by signing in on it)"))
-    @blp.alt_response(409, schema=ErrorSchema, description=(
-        "`device_key_conflict`: a known phone is given its key only by a passkey sign-in on it"))
-    def post(self, body):
-        """Register a phone never seen (the UUID it made once, and its public key) as yours; a member
-        may rename it. Repeating it is harmless."""
-        return sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"],
-                                    public_key=body["public_key"])
-
-
-@blp.route("/devices/<device_id>/block")
-class DeviceBlock(MethodView):
-    @blp.arguments(ReasonSchema)
-    @blp.response(200, DeviceSchema)
-    def post(self, body, device_id):
-        """Block a device (admins): its later pushes are quarantined as device_blocked."""
-        return sync.block_device(current_user(), device_id, body["reason"])

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
+from schemas.credentials import CredentialSchema
 from schemas.events import EventSchema
 from schemas.rosters import ExportArgsSchema
 from schemas.subsidies import AsOfSchema, EligibilitySchema
@@ -22,7 +24,7 @@ from server.api.caller import current_user, passkey_assertion_at
 from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
 from server.models import Event, User, Worker
-from server.services import access, exports, registry, subsidies
+from server.services import access, cards, credentials, exports, printing, registry, subsidies
 from server.services.queries import Page
 
 blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
@@ -121,6 +123,38 @@ class Eligibility(MethodView):
     def get(self, args, worker_id):
         """What the worker is eligible for as of a date, month by month with the evidence."""
         return subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
+
+
+@blp.route("/<worker_id>/credentials")
+class WorkerCredentials(MethodView):
+    @blp.response(201, CredentialSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                          "description": "repeat a request safely: the same key answers the same card"}])
+    def post(self, worker_id):
+        """Issue a new signed card; the worker's previous card is revoked."""
+        key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
+        return credentials.issue_credential(worker_id, current_user(), idempotency_key=key)
+
+
+@blp.route("/<worker_id>/card.svg")
+class WorkerCardSvg(MethodView):
+    @blp.response(200, content_type="image/svg+xml", description="the card, 85.6 × 54 mm")
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker, or no card issued yet")
+    def get(self, worker_id):
+        """The worker's card as SVG."""
+        face = printing.face_for(worker_id, current_user())
+        return Response(cards.render_svg(face), mimetype="image/svg+xml")
+
+
+@blp.route("/<worker_id>/card.png")
+class WorkerCardPng(MethodView):
+    @blp.response(200, content_type="image/png", description="the card at 300 dpi")
+    @blp.alt_response(404, schema=ErrorSchema, description="no such worker, or no card issued yet")
+    def get(self, worker_id):
+        """The worker's card as PNG (300 dpi)."""
+        face = printing.face_for(worker_id, current_user())
+        return Response(cards.render_png(face), mimetype="image/png")
 
 
 def present(worker: Worker, user: User) -> dict:
