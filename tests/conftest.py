@@ -189,20 +189,6 @@ class Auth:
         db.session.add_all(self.users.values())
         db.session.flush()
         self.tokens = {key: create_token(user, "test") for key, user in self.users.items()}
-        # A fair in Tongwei with both employers, for scans that name a fair (context fair_id "f").
-        db.session.add(Fair(id="f", name="通渭县春季招聘会", county_code="621121", township="平襄镇", venue="平襄镇广场",
-                            date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16), organiser="通渭县人社局"))
-        db.session.flush()
-        db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id) for e in self.employers.values())
-        # A batch from Tongwei due at 福州站 (context batch_id "b").
-        db.session.add(Batch(id="b", name="通渭—福州 第1批", origin_county_code="621121", departure_station="定西北站",
-                             departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC), train_number="D2702",
-                             destination_station="福州站",
-                             expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
-        # A training in Tongwei (context training_id "t").
-        db.session.add(Training(id="t", title="电子装配岗前培训", skill="electronics_assembly", provider="通渭县职教中心",
-                                place="平襄镇", county_code="621121", starts_on=dt.date(2026, 1, 10),
-                                ends_on=dt.date(2026, 1, 12), capacity=40, hours=16))
         db.session.commit()
 
     def headers(self, who: str = "admin") -> dict:
@@ -215,6 +201,44 @@ class Auth:
 @pytest.fixture
 def auth(app):
     return Auth()
+
+
+# The programme's places a test's scans name: asked for by the tests (or modules) that name them.
+@pytest.fixture
+def fair(auth) -> str:
+    """A fair in Tongwei with both employers, for scans that name a fair (context fair_id "f")."""
+    db.session.add(Fair(id="f", name="通渭县春季招聘会", county_code="621121", township="平襄镇", venue="平襄镇广场",
+                        date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16), organiser="通渭县人社局"))
+    db.session.flush()
+    db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id) for e in auth.employers.values())
+    db.session.commit()
+    return "f"
+
+
+@pytest.fixture
+def batch(auth) -> str:
+    """A batch from Tongwei due at 福州站 (context batch_id "b")."""
+    db.session.add(Batch(id="b", name="通渭—福州 第1批", origin_county_code="621121", departure_station="定西北站",
+                         departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC), train_number="D2702",
+                         destination_station="福州站", expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
+    db.session.commit()
+    return "b"
+
+
+@pytest.fixture
+def training(auth) -> str:
+    """A training in Tongwei (context training_id "t")."""
+    db.session.add(Training(id="t", title="电子装配岗前培训", skill="electronics_assembly", provider="通渭县职教中心",
+                            place="平襄镇", county_code="621121", starts_on=dt.date(2026, 1, 10),
+                            ends_on=dt.date(2026, 1, 12), capacity=40, hours=16))
+    db.session.commit()
+    return "t"
+
+
+@pytest.fixture
+def programme(fair, batch, training) -> tuple[str, str, str]:
+    """The fair, the batch and the training together, for modules whose scans name all three."""
+    return fair, batch, training
 
 
 def make_id_number(region: str = "621121", birth: dt.date = dt.date(1985, 3, 7), sequence: int = 123) -> str:

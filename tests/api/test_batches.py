@@ -9,6 +9,8 @@ from server.services.auth import create_token
 from tests.api.sync_helpers import TZ, envelope, push, statuses
 from tests.api.test_sync_pull import pull_all
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 DEPARTS = dt.datetime(2026, 2, 8, 8, 30, tzinfo=TZ)
 TRAIN = {"name": "通渭—福州 2026年第1批", "departure_station": "定西北站", "departs_at": DEPARTS.isoformat(),
          "train_number": "D2702", "carriages": "5、6号车厢", "destination_station": "福州站",

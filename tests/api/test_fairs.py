@@ -8,6 +8,8 @@ from server.models import AuditEntry
 from tests.api.sync_helpers import TZ, envelope, onboard_reviewed, push, statuses, void_reviewed
 from tests.api.test_sync_pull import ids, pull_all
 
+pytestmark = pytest.mark.usefixtures("batch")  # its scans name the batch "b"
+
 SPRING = {"name": "通渭县2027年春风行动招聘会", "county_code": "621121", "township": "平襄镇", "village": "西关村",
           "venue": "平襄镇文化广场", "date": "2027-02-05", "starts_at": "09:00", "ends_at": "16:00",
           "organiser": "通渭县人力资源和社会保障局"}

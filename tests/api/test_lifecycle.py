@@ -5,6 +5,8 @@ import pytest
 
 from tests.api.sync_helpers import envelope, push, statuses
 
+pytestmark = pytest.mark.usefixtures("batch")  # its scans name the batch "b"
+
 NOW = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
 
 

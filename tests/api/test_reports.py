@@ -17,6 +17,8 @@ from server.services.events import to_fact
 from tests.api.sync_helpers import envelope, push
 from tests.conftest import REGISTERED_AT
 
+pytestmark = pytest.mark.usefixtures("fair", "batch")  # its scans name the fair "f", the batch "b"
+
 TZ = dt.timezone(dt.timedelta(hours=8))
 DAY0 = dt.date.today() - dt.timedelta(days=210)
 AS_OF = DAY0 + dt.timedelta(days=200)

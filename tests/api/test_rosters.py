@@ -12,6 +12,8 @@ from server.models import AuditEntry, Event, RosterImport, Worker
 from tests.api.sync_helpers import envelope, push
 from tests.conftest import make_id_number, person
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 HEADINGS = ["序号", "姓名", "身份证号码", "手机号", "户籍县代码", "乡镇", "村", "是否建档立卡", "文化程度"]
 MAPPING = {"name": "姓名", "id_number": "身份证号码", "phone": "手机号", "county_code": "户籍县代码",
            "township": "乡镇", "village": "村", "poor_household": "是否建档立卡", "education": "文化程度"}

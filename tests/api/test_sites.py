@@ -8,6 +8,8 @@ from server.models import User
 from server.services.auth import create_token
 from tests.api.sync_helpers import envelope, onboard_reviewed, statuses
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 TZ = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.datetime.now(TZ).replace(microsecond=0)
 SITE = {"name": "闽江纺织 长乐二厂", "address": "长乐区航城街道", "district_code": "350112"}

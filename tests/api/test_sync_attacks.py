@@ -33,6 +33,8 @@ from tests.api.sync_helpers import T0, TZ, envelope, push, statuses, void_review
 from tests.conftest import person
 from tests.phones import Phone, b64url, p1363
 
+pytestmark = pytest.mark.usefixtures("fair", "batch", "training")  # its scans name the fair "f", the batch "b", the training "t"
+
 P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 

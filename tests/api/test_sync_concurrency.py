@@ -1,8 +1,10 @@
+
 """Eight devices pushing at once while another device pulls without pause: no push fails with
 "database is locked", and the puller's cursor never passes a change that committed late."""
 import threading
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -10,6 +12,8 @@ from server.models import Worker
 from server.services.events import rebuild_all_records
 from tests.api.sync_helpers import envelope
 from tests.conftest import http_json, person
+
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
 
 WRITERS, PUSHES, PER_PUSH = 8, 6, 5
 

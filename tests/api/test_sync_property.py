@@ -18,6 +18,8 @@ from server.models import Event, Worker
 from server.services.events import to_fact
 from tests.api.sync_helpers import TZ, envelope
 
+pytestmark = pytest.mark.usefixtures("fair", "batch", "training")  # its scans name the fair "f", the batch "b", the training "t"
+
 SCANS = [
     ("fair.checked_in", {"fair_id": "f"}),
     ("fair.intent_signed", {"fair_id": "f", "employer_id": None}),

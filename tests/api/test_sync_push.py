@@ -9,6 +9,8 @@ from server.models import Event, QuarantinedEvent, Worker, WorkerAlias
 from tests.api.sync_helpers import T0, TZ, envelope, push, statuses
 from tests.conftest import make_id_number, person
 
+pytestmark = pytest.mark.usefixtures("fair", "batch")  # its scans name the fair "f", the batch "b"
+
 # SQL statements of one push of 50 fair check-ins of known workers, from a phone the server knows:
 # 22 on SQLite, 20 on PostgreSQL (2026-12); a statement per event would add 50.
 PUSH_OF_50_BUDGET = 30

@@ -1,11 +1,14 @@
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditEntry, QuarantinedEvent, Worker
 from server.services.protection import decrypt_field
 from tests.api.sync_helpers import envelope, push, statuses
+
+pytestmark = pytest.mark.usefixtures("fair", "batch")  # its scans name the fair "f", the batch "b"
 
 
 def quarantine(client, auth, who="admin", **args):

@@ -15,6 +15,8 @@ from server.services.auth import create_token
 from tests.api.sync_helpers import T0, envelope, push, statuses, void_reviewed
 from tests.phones import Phone
 
+pytestmark = pytest.mark.usefixtures("fair", "batch")  # its scans name the fair "f", the batch "b"
+
 
 @pytest.fixture
 def officer_phone(app, auth):

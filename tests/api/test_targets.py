@@ -1,12 +1,16 @@
+
 """County targets per year: set by the city (admins), read by the county, and progress that equals
 an independent count in plain SQL on the same data."""
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
 
 from server.extensions import db
 from tests.api.sync_helpers import envelope, push
 from tests.api.test_subsidies import DAY0, at, employed
+
+pytestmark = pytest.mark.usefixtures("batch")  # its scans name the batch "b"
 
 YEAR = (DAY0 + dt.timedelta(days=90)).year  # every event below falls in this year
 

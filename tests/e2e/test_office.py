@@ -13,6 +13,8 @@ from server.models import Event, Fair, Payout, ReviewDecision, User
 from tests.conftest import http_json, make_id_number
 from tests.e2e.conftest import onboard_reviewed, open_view, register_earlier, scan, signed_in, sync
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 

@@ -17,6 +17,8 @@ from server.models import AuditEntry, User
 from tests.conftest import http_json, make_id_number
 from tests.e2e.conftest import forged, onboard_reviewed, open_view, register_earlier, signed_in
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 TZ = dt.timezone(dt.timedelta(hours=8))
 SHOTS = "/tmp/shots"
 

@@ -12,6 +12,8 @@ from server.services.retention import apply_retention
 from tests.api.sync_helpers import TZ, envelope, push
 from tests.conftest import person
 
+pytestmark = pytest.mark.usefixtures("fair")  # its scans name the fair "f"
+
 LONG_AGO = dt.datetime(2019, 3, 1, 9, 0, tzinfo=TZ)
 
 

@@ -13,6 +13,8 @@ from server.services import access
 from server.services.sync import rules
 from server.services.sync.rules import Scan
 
+pytestmark = pytest.mark.usefixtures("fair", "batch", "training")  # its scans name the fair "f", the batch "b", the training "t"
+
 TZ = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=TZ)
 
