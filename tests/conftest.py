@@ -89,6 +89,8 @@ def migrated_database(tmp_path_factory):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LABORPASS_INSTANCE_DIR": str(instance)})
     with app.app_context():
         flask_migrate.upgrade()
+        subsidies.install_presets()  # as ``laborpass init-db`` does: each SQLite test's copy has them
+        db.session.commit()
         db.engine.dispose()  # SQLite folds its WAL into the file when the last connection closes
     return url
 

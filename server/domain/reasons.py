@@ -133,7 +133,8 @@ CARD_REFUSALS = (Reason.MALFORMED, Reason.UNSUPPORTED_VERSION, Reason.UNKNOWN_KE
                  Reason.REVOKED, Reason.EXPIRED)
 # Why a pushed scan was not kept as a fact (a push's result, a quarantine entry): the enum's first
 # groups, from the card's reasons to the workplace code's.
-SCAN_REFUSALS = tuple(list(Reason)[:list(Reason).index(Reason.STALE_SITE_CODE) + 1])
+_ORDER = list(Reason)
+SCAN_REFUSALS = tuple(_ORDER[:_ORDER.index(Reason.STALE_SITE_CODE) + 1])
 # What a registration is kept with but someone should look at (``warnings`` of a new worker).
 REGISTRATION_WARNINGS = (Reason.UNKNOWN_COUNTY, Reason.UNKNOWN_REGION, Reason.COUNTY_OUTSIDE_PROGRAM,
                          Reason.OLD_NOTICE, Reason.UNDER_16)

@@ -2,8 +2,7 @@
 voided events out, and the events waiting for a reviewer."""
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ class Page:
 
     def with_items(self, items: list) -> Page:
         """The same page holding ``items`` instead (what a view or a service made of them)."""
-        return dataclasses.replace(self, items=items)
+        return replace(self, items=items)
 
 
 def paginate(query, args: dict, *, rows: bool = False) -> Page:
