@@ -124,9 +124,10 @@ export function useRegions() {
 export function CountySelect({ side, name, value, required = true }) {
   const found = useRegions();
   const counties = found?.[side]?.counties || [];
-  // drawn anew once the counties come: the chosen one is selected as the options are made
+  // drawn anew once the counties come: the chosen one is selected as the options are made. Until
+  // then (or when they cannot come) the chosen one stands, so a form that keeps it can still be sent.
   return html`<select key=${found ? 'loaded' : 'waiting'} name=${name} required=${required}>
-    <option value="">${found === false ? t('— 无法加载，请联网后重新打开 —', '— Could not load: reopen online —')
+    <option value=${found ? '' : value || ''}>${found === false ? t('— 无法加载，请联网后重新打开 —', '— Could not load: reopen online —')
       : found ? t('— 请选择 —', '— Choose —') : t('正在加载…', 'Loading…')}</option>
     ${counties.map((c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`)}
   </select>`;

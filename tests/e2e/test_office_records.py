@@ -235,3 +235,24 @@ def test_a_county_list_that_cannot_load_says_so_and_loads_when_the_page_is_opene
     page.unroute("**/api/regions")
     page.reload()
     page.wait_for_selector("#plan-fair select[name=county_code] option[value='621121']", state="attached")
+
+
+def test_a_correction_sent_while_the_county_list_is_still_coming_keeps_the_county(county_page, site, auth):
+    """The home county's select is required: while its list was coming it held no county, and the
+    browser refused the form in a bubble a quick clerk never saw, so the correction went nowhere."""
+    page = county_page
+    worker = new_worker(site, auth, 2, name="快手")
+    held = []
+    page.route("**/api/regions", lambda route: held.append(route))  # the list comes only at the end
+    page.goto(f"{site}/#workers/{worker['id']}")
+    page.reload()  # the counties come once per page load
+    page.wait_for_selector(f"#record[data-worker='{worker['id']}']")
+    page.click("#correct-open")
+    page.wait_for_selector("#correct select[name=county_code] option:has-text('正在加载')", state="attached")
+    page.fill("#correct input[name=phone]", "139 0000 1111")
+    page.click("#correct button[type=submit]")
+    page.wait_for_selector("#record .timeline >> text=信息更正")
+    record = get(site, auth, f"/api/workers/{worker['id']}")
+    assert (record["phone"], record["home"]["county_code"]) == ("13900001111", "621121")
+    for route in held:
+        route.continue_()
