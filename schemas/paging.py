@@ -1,5 +1,7 @@
 """One way to page a list: ``PageArgsSchema`` takes ``?page=&per_page=``, ``page_of`` shapes the
-answer ``{items, total, page, per_page}`` from a ``services.queries.Page``."""
+answer ``{items, total, page, per_page}`` from a ``services.queries.Page``. The one list older than
+the envelope (``GET /api/payouts``, a bare array its clients read) says the same three numbers in
+headers: ``page_headers``, documented as ``PAGE_HEADERS``."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -27,3 +29,15 @@ def page_of(item: type[Schema], name: str) -> type[BaseSchema]:
         "page": fields.Integer(),
         "per_page": fields.Integer(),
     }, name=name)
+
+
+PAGE_HEADERS = {
+    "X-Total-Count": {"description": "how many in all pages", "schema": {"type": "integer"}},
+    "X-Page": {"description": "which page this is, from 1", "schema": {"type": "integer"}},
+    "X-Per-Page": {"description": "how many a page holds at most", "schema": {"type": "integer"}},
+}
+
+
+def page_headers(page) -> dict[str, str]:
+    """A ``services.queries.Page``'s numbers as the headers of a bare array's answer."""
+    return {"X-Total-Count": str(page.total), "X-Page": str(page.page), "X-Per-Page": str(page.per_page)}

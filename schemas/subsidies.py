@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.base import BaseSchema, PlainText, ProgramDate
+from schemas.paging import PageArgsSchema
 from server.domain.subsidies import KINDS
 
 
@@ -129,6 +130,10 @@ class PayoutArgsSchema(BaseSchema):
     policy_code = fields.String()
     worker_id = fields.String()
     employer_id = fields.String()
+
+
+class PayoutPageArgsSchema(PayoutArgsSchema, PageArgsSchema.sized(500, 1000)):
+    """The ledger's filters and its page: long pages, as finance reads it in long runs."""
 
 
 class PayoutExportArgsSchema(PayoutArgsSchema):

@@ -29,7 +29,7 @@ export async function apiSend(path, { method = 'GET', body, raw, headers: extra 
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  return { status: response.status, body: data };
+  return { status: response.status, body: data, headers: response.headers };
 }
 
 /** Send a JSON request to our own API; answer the decoded body or throw ApiError. */
@@ -37,4 +37,13 @@ export async function apiFetch(path, options) {
   const { status, body } = await apiSend(path, options);
   if (status < 200 || status >= 300) throw new ApiError(status, body);
   return body;
+}
+
+/** A page of a list the server answers as a bare array, its numbers in headers (GET /api/payouts):
+ * the same `{items, total, page, per_page}` the other lists answer in their body. */
+export async function apiFetchPage(path) {
+  const { status, body, headers } = await apiSend(path);
+  if (status < 200 || status >= 300) throw new ApiError(status, body);
+  const number = (name) => Number(headers.get(name));
+  return { items: body, total: number('X-Total-Count'), page: number('X-Page'), per_page: number('X-Per-Page') };
 }

@@ -1,11 +1,11 @@
 // Subsidies for the HR bureau: recompute everyone's eligibility as of today, then each payout
 // approved, paid or rejected (with a reason) by the signed-in person; the finance export. The
 // county targets, and how far each county has come, are on 政策目标 (policies.js).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
-import { apiFetch } from './api.js';
+import { apiFetch, apiFetchPage } from './api.js';
 import { t } from './i18n.js';
-import { AskWhy, Message, done, errorText, html, useApi } from './ui.js';
+import { AskWhy, Message, Pager, done, errorText, html, useApi } from './ui.js';
 import { eventName } from './worker.js';
 
 const STATUS = {
@@ -21,10 +21,15 @@ const DOUBTS = {
   arrived_for_two_batches: ['两个批次', 'two batches'], after_leaving: ['离职后', 'after leaving'],
 };
 const ACTION_NAMES = { approve: ['审批', 'Approve'], pay: ['发放', 'Mark paid'], reject: ['驳回', 'Reject'] };
+const PER_PAGE = 50;  // a phone's screenful or few; the ledger may hold a hundred thousand
 
 export function PayoutsScreen({ me }) {
   const [status, setStatus] = useState('eligible');
-  const [payouts, error, reload] = useApi(`/api/payouts?status=${status}`);
+  const [page, setPage] = useState(1);
+  const [found, error, reload] = useApi(`/api/payouts?status=${status}&per_page=${PER_PAGE}&page=${page}`, apiFetchPage);
+  const payouts = found?.items;
+  // the last one of the last page approved, paid or rejected: the page before, not an empty one
+  useEffect(() => { if (found && !payouts.length && page > 1) setPage(Math.max(1, Math.ceil(found.total / PER_PAGE))); }, [found]);
   const [message, setMessage] = useState('');
   const manages = ['admin', 'county'].includes(me.role);
 
@@ -68,7 +73,7 @@ export function PayoutsScreen({ me }) {
       ${manages && html`<button type="button" class="button" id="recompute" onClick=${recompute}>
         ${t('按今天重新核算', 'Recompute as of today')}</button>`}
       <${Message} text=${message || error} id="payouts-message" />
-      <select name="status" value=${status} onChange=${(e) => setStatus(e.target.value)}>
+      <select name="status" value=${status} onChange=${(e) => { setStatus(e.target.value); setPage(1); }}>
         ${Object.entries(STATUS).map(([code, name]) => html`<option value=${code}>${t(...name)}</option>`)}</select>
       <p class="export">${t('导出（含合计）', 'Export with totals')}：
         <a href=${`/api/payouts/export?status=${status}&format=xlsx`} download>Excel</a> ·
@@ -92,5 +97,7 @@ export function PayoutsScreen({ me }) {
             onCancel=${() => setRejecting(null)} />`}
         </li>`)}
         ${payouts && !payouts.length && html`<li>${t('没有此状态的项目。', 'Nothing with this status.')}</li>`}</ul>
+      ${found && found.total > 0 && html`<p class="hint" id="payouts-count">${t(`共 ${found.total} 项`, `${found.total} in all`)}</p>`}
+      <${Pager} found=${found} page=${page} setPage=${setPage} id="payouts-pager" />
     </section>`;
 }

@@ -9,9 +9,10 @@ import { pick, t } from './i18n.js';
 
 export const html = htm.bind(h);
 
-/** `[data, error, reload]` of a GET; these screens are the office's and need the network. An
- * answer for a path the screen has left (a filter changed meanwhile) is dropped, not shown. */
-export function useApi(path) {
+/** `[data, error, reload]` of a GET (`fetcher`: `apiFetchPage` for a list paged in headers); these
+ * screens are the office's and need the network. An answer for a path the screen has left (a
+ * filter changed meanwhile) is dropped, not shown. */
+export function useApi(path, fetcher = apiFetch) {
   const [state, setState] = useState({ data: null, error: '' });
   const current = useRef(path);
   current.current = path;
@@ -19,7 +20,7 @@ export function useApi(path) {
     if (!path) return;
     let next;
     try {
-      next = { data: await apiFetch(path), error: '' };
+      next = { data: await fetcher(path), error: '' };
     } catch (error) {
       next = { data: null, error: errorText(error) };
     }
@@ -27,6 +28,15 @@ export function useApi(path) {
   }
   useEffect(() => { load(); }, [path]);
   return [state.data, state.error, load];
+}
+
+/** Previous and next under a paged list (`found`: `{total, per_page}`), and where one is; none for one page. */
+export function Pager({ found, page, setPage, id }) {
+  const pages = found ? Math.max(1, Math.ceil(found.total / found.per_page)) : 1;
+  return pages > 1 && html`<div class="pair pager" id=${id}>
+    <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t('上一页', 'Previous')}</button>
+    <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>
+      ${t(`下一页（${page}/${pages}）`, `Next (${page}/${pages})`)}</button></div>`;
 }
 
 /** The server's refusal in the chosen language, with what each named field needs. */

@@ -8,7 +8,7 @@ import { apiFetch } from './api.js';
 import { t } from './i18n.js';
 import { qrSvg, svgDataUrl } from './lib/qr.js';
 import { ROLE_NAMES, roleName } from './roles.js';
-import { CountySelect, Message, errorText, formValues, html, shortTime, useApi, useRegions } from './ui.js';
+import { CountySelect, Message, Pager, errorText, formValues, html, shortTime, useApi, useRegions } from './ui.js';
 
 // The roles each manager may enroll (server/services/access.py may_enroll; the server decides
 // again), and the scope each role is enrolled with (services/passkeys.py _check_scope).
@@ -51,7 +51,6 @@ function AccountList() {
   const [found, error, reload] = useApi(`/api/auth/users?${query}`);
   const regions = useRegions();
   const countyName = (code) => (regions?.origin?.counties || []).find((c) => c.code === code)?.name || code;
-  const pages = found ? Math.max(1, Math.ceil(found.total / PER_PAGE)) : 1;
   return html`
     <div class="accounts" id="accounts">
       <h3>${t('已有账号', 'Accounts')}${found && html` <span class="hint">（${t(`共 ${found.total} 个`, `${found.total} in all`)}）</span>`}</h3>
@@ -62,10 +61,7 @@ function AccountList() {
       ${found && found.items.length === 0 && html`<p class="hint">${t('没有符合条件的账号。', 'No account matches.')}</p>`}
       <ul class="list">${(found?.items || []).map((user) => html`
         <${AccountRow} key=${user.id} user=${user} countyName=${countyName} onChanged=${reload} />`)}</ul>
-      ${pages > 1 && html`<div class="pair">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t('上一页', 'Previous')}</button>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>
-          ${t(`下一页（${page}/${pages}）`, `Next (${page}/${pages})`)}</button></div>`}
+      <${Pager} found=${found} page=${page} setPage=${setPage} />
     </div>`;
 }
 

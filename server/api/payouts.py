@@ -4,7 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import ErrorSchema
-from schemas.subsidies import AsOfSchema, PayoutArgsSchema, PayoutExportArgsSchema, PayoutSchema, RecomputedSchema, StepSchema
+from schemas.paging import PAGE_HEADERS, page_headers
+from schemas.subsidies import AsOfSchema, PayoutExportArgsSchema, PayoutPageArgsSchema, PayoutSchema, RecomputedSchema, StepSchema
 from server.api.caller import current_user
 from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
@@ -16,11 +17,12 @@ blp = Blueprint("payouts", __name__, url_prefix="/api/payouts",
 
 @blp.route("")
 class Payouts(MethodView):
-    @blp.arguments(PayoutArgsSchema, location="query")
-    @blp.response(200, PayoutSchema(many=True))
+    @blp.arguments(PayoutPageArgsSchema, location="query")
+    @blp.response(200, PayoutSchema(many=True), headers=PAGE_HEADERS)
     def get(self, args):
-        """The ledger (a county sees its own workers')."""
-        return subsidies.list_payouts(current_user(), args)
+        """The ledger (a county sees its own workers'), a page at a time: how many there are in the headers."""
+        page = subsidies.payouts_page(current_user(), args)
+        return page.items, 200, page_headers(page)
 
 
 @blp.route("/export")

@@ -29,6 +29,7 @@ from server.extensions import db
 from server.models import Employer, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.queries import Page, paginate
 from server.services.unit_of_work import use_case
 
 # A payout sent back to review (its evidence gone) is approved only once a recompute finds it eligible again.
@@ -220,7 +221,18 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     return payout
 
 
-def list_payouts(user: User, args: dict) -> list[Payout]:
+def payouts_page(user: User, args: dict) -> Page:
+    """The page of the ledger ``args`` ask for (filters as ``payouts_of``; ``page``, ``per_page``)."""
+    return paginate(_payouts_query(user, args), args)
+
+
+def payouts_of(user: User, args: dict) -> list[Payout]:
+    """The whole of the ledger the user may read, by status, policy, worker or employer: a county's
+    own workers' payouts; oldest milestone first."""
+    return list(db.session.scalars(_payouts_query(user, args)))
+
+
+def _payouts_query(user: User, args: dict):
     access.require(user, "payout.read")
     query = select(Payout).order_by(Payout.reached_on, Payout.id)
     if own := access.own_county(user):
@@ -228,14 +240,14 @@ def list_payouts(user: User, args: dict) -> list[Payout]:
     for column in ("status", "policy_code", "worker_id", "employer_id"):
         if args.get(column):
             query = query.where(getattr(Payout, column) == args[column])
-    return list(db.session.scalars(query))
+    return query
 
 
 def finance_table(user: User, args: dict) -> list[list]:
     """The ledger for finance: one row per payout (who, masked ID, policy, amount, status), then
     the totals per county, per employer and per policy; then, apart and in no total, the payouts
     held for doubtful evidence, each with the evidence a reviewer must settle."""
-    rows = list_payouts(user, args)
+    rows = payouts_of(user, args)
     workers = {w.id: w for w in db.session.scalars(select(Worker).where(
         Worker.id.in_([p.worker_id for p in rows if p.worker_id])))} if rows else {}
     employers = {e.id: e.name for e in db.session.scalars(select(Employer))}

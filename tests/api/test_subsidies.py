@@ -150,6 +150,25 @@ def test_the_ledger_pays_a_milestone_once_step_by_step_and_flags_what_later_evid
     assert client.get("/api/payouts", headers=auth.headers("other_county")).json == []
 
 
+def test_the_ledger_comes_a_page_at_a_time_and_a_county_counts_only_its_own(client, auth, register):
+    workers = [employed(client, auth, register, n) for n in range(3)]
+    county = auth.headers("county")
+    assert client.post("/api/payouts/recompute", json={}, headers=county).json["new"] == 3
+    whole = client.get("/api/payouts", headers=county)  # long pages by default: the ledger as it was
+    assert sorted(p["worker_id"] for p in whole.json) == sorted(workers)
+    assert (whole.headers["X-Total-Count"], whole.headers["X-Page"], whole.headers["X-Per-Page"]) == ("3", "1", "500")
+    pages = [client.get(f"/api/payouts?per_page=2&page={n}", headers=county) for n in (1, 2, 3)]
+    assert [len(p.json) for p in pages] == [2, 1, 0] and {p.headers["X-Total-Count"] for p in pages} == {"3"}
+    assert [p["id"] for page in pages for p in page.json] == [p["id"] for p in whole.json]  # in order, none twice
+    mine = client.get(f"/api/payouts?worker_id={workers[0]}&per_page=1", headers=county)
+    assert [p["worker_id"] for p in mine.json] == [workers[0]] and mine.headers["X-Total-Count"] == "1"
+    theirs = client.get("/api/payouts", headers=auth.headers("other_county"))
+    assert theirs.json == [] and theirs.headers["X-Total-Count"] == "0"  # not even how many another county has
+    for bad in ("per_page=1001", "per_page=0", "page=0"):
+        refused = client.get(f"/api/payouts?{bad}", headers=county)
+        assert refused.status_code == 422 and set(refused.json["errors"]) <= {"page", "per_page"}, bad
+
+
 def test_policies_ship_with_the_seeds_and_only_admins_add_versions(client, auth):
     listed = client.get("/api/policies", headers=auth.headers("county")).json
     assert {(p["code"], p["version"]) for p in listed} == {

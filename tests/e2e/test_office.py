@@ -399,6 +399,33 @@ def test_the_county_recomputes_subsidies_and_approves_and_pays_one(county_page, 
     page.wait_for_selector("#eligibility[data-items='1'] >> text=3000")
 
 
+def test_the_ledger_comes_fifty_at_a_time_and_the_last_one_settled_turns_back_a_page(county_page, site, auth):
+    """A programme's ledger holds a hundred thousand payouts: the screen asks for a page of fifty,
+    says how many there are, and pages; a page emptied by approving goes back to the one before."""
+    page = county_page
+    reached = dt.datetime.now(TZ).date() - dt.timedelta(days=5)
+    db.session.add_all([Payout(key=f"paging-{n}", policy_code="one_time_transport", policy_version=1,
+                               county_code="621121", amount=100 + n, reached_on=reached, explanation=["分页"])
+                        for n in range(51)] + [  # and one of another county's, in no count of this one
+        Payout(key="paging-other", policy_code="one_time_transport", policy_version=1, county_code="621122",
+               amount=999, reached_on=reached, explanation=["别县"])])
+    db.session.commit()
+    open_view(page, "payouts")
+    page.wait_for_selector("#payouts-count >> text=共 51 项")
+    assert len(page.query_selector_all("#payouts li.payout")) == 50
+    page.click("#payouts-pager button:has-text('下一页（1/2）')")
+    page.wait_for_selector("#payouts li.payout >> text=150 元")  # the 51st, alone on the second page
+    assert len(page.query_selector_all("#payouts li.payout")) == 1
+    page.screenshot(path="/tmp/shots/payouts-page-2.png", full_page=True)
+    page.click("#payouts li.payout button[data-action=approve]")
+    page.wait_for_selector("#payouts-message.ok >> text=已审批 150 元")
+    # page 2 comes back empty (50 in all), then the screen turns back to page 1: whole, no pager
+    page.wait_for_function("() => document.querySelectorAll('#payouts li.payout').length === 50")
+    assert "共 50 项" in page.inner_text("#payouts-count")
+    assert page.query_selector("#payouts-pager") is None
+    assert "999" not in page.inner_text("#payouts")
+
+
 def test_the_dashboards_draw_the_funnel_and_the_retention_curve_and_give_the_bulletin(county_page, site, auth, employer):
     page = county_page
     day0 = dt.datetime.now(TZ) - dt.timedelta(days=95)
