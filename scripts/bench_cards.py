@@ -22,7 +22,7 @@ from server.models import User  # noqa: E402
 from server.services import cards, printing  # noqa: E402
 from server.services.credentials import ensure_credentials  # noqa: E402
 from server.services.demo import numbered_person  # noqa: E402
-from server.services.registry import register_worker  # noqa: E402
+from server.services.registration import register_worker  # noqa: E402
 
 
 def timed(label: str, count: int, action):

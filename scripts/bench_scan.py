@@ -36,9 +36,9 @@ from server.models import Batch, Event, User  # noqa: E402
 from server.services.changes import stage_change  # noqa: E402
 from server.services.credentials import ensure_credentials  # noqa: E402
 from server.services.demo import numbered_person  # noqa: E402
+from server.services.enrollment import create_enrollment  # noqa: E402
 from server.services.events import record_event  # noqa: E402
-from server.services.passkeys import create_enrollment  # noqa: E402
-from server.services.registry import register_worker  # noqa: E402
+from server.services.registration import register_worker  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator  # noqa: E402
 from tests.e2e.fake_camera import write_y4m  # noqa: E402
 

@@ -38,7 +38,7 @@ from server.services import keyring  # noqa: E402
 from server.services.auth import create_token  # noqa: E402
 from server.services.credentials import ensure_credentials  # noqa: E402
 from server.services.demo import numbered_person  # noqa: E402
-from server.services.registry import register_worker  # noqa: E402
+from server.services.registration import register_worker  # noqa: E402
 
 BATCH = 500
 TZ = dt.timezone(dt.timedelta(hours=8))

@@ -5,7 +5,7 @@ counties, employers, fairs, and their events with the drop-off of the real progr
 leave, go silent, miss a month's check or move to another employer).
 
 Every worker's row is the projection of its generated events by the server's own code
-(``services.events.record_columns``: the fold and the report columns), and its ID number is
+(``services.events.folded_columns``: the fold and the report columns), and its ID number is
 encrypted and blind-indexed as a registration would; only the writing is bulk (Core inserts,
 no change-log rows for device pulls, no batch rows: the reports read neither).
 
@@ -42,8 +42,8 @@ from server.extensions import db  # noqa: E402
 from server.models import Employer, Event, Fair, FairEmployer, Worker  # noqa: E402
 from server.models.types import utcnow  # noqa: E402
 from server.services import subsidies  # noqa: E402
-from server.services.events import record_columns  # noqa: E402
-from server.services.registry import _identity_fields  # noqa: E402
+from server.services.events import folded_columns  # noqa: E402
+from server.services.registration import identity_fields  # noqa: E402
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 CHUNK = 5000
@@ -142,7 +142,7 @@ class Program:
         if fair:
             self.journey(events, fair, day)
         facts = events.facts()
-        worker = {"id": worker_id, **record_columns(facts), "created_at": utcnow(), "updated_at": utcnow()}
+        worker = {"id": worker_id, **folded_columns(facts), "created_at": utcnow(), "updated_at": utcnow()}
         return worker, events.rows
 
     def journey(self, events: Events, fair, day: dt.date) -> None:
@@ -204,7 +204,7 @@ class Program:
         return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)), "phone": f"139{i:08d}",
                 "home": {"county_code": county, "township": township, "village": None},
                 "poor_household": rng.random() < 0.35, "skills": [], "desired_jobs": [], "education": None,
-                "consent": {"notice_version": "2026-1", "channel": "paper"}, **_identity_fields(worker_id, resident)}
+                "consent": {"notice_version": "2026-1", "channel": "paper"}, **identity_fields(worker_id, resident)}
 
 
 class Events:

@@ -24,8 +24,8 @@ from server.domain.id_numbers import check_character  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Employer, User, Worker  # noqa: E402
 from server.services import batches, demo, fairs, trainings  # noqa: E402
+from server.services.enrollment import create_enrollment, invite_worker  # noqa: E402
 from server.services.events import record_event  # noqa: E402
-from server.services.passkeys import create_enrollment, invite_worker  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, add_authenticator  # noqa: E402
 
 TZ = dt.timezone(dt.timedelta(hours=8))

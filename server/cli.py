@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from server.errors import DomainError
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, audit_head, auth, backups, demo, keyring, passkeys, retention, subsidies
+from server.services import audit, audit_head, auth, backups, demo, enrollment, keyring, retention, subsidies
 from server.services.events import rebuild_all_records
 
 
@@ -85,7 +85,7 @@ def create_token_command(user_name, label, days):
 @with_appcontext
 def enroll_command(name, role, county_code, employer_id, station):
     """Print a one-time code (15 minutes) with which NAME registers a passkey in the app."""
-    _enrollment, code = passkeys.create_enrollment(None, name=name, role=role, county_code=county_code,
+    _enrollment, code = enrollment.create_enrollment(None, name=name, role=role, county_code=county_code,
                                                    employer_id=employer_id, station=station)
     click.echo(code)
 

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from server.extensions import db
 from server.models import User
-from server.services import passkeys
+from server.services import enrollment
 
 ORIGIN, RP_ID = "http://localhost:5000", "localhost"
 
@@ -98,7 +98,7 @@ class Phone:
 
     def enroll(self, user: User) -> None:
         """The person registers a passkey on this phone with a one-time code (as an officer gives it)."""
-        _, code = passkeys._enroll(None, name=user.name, role=user.role, county_code=user.county_code,
+        _, code = enrollment._enroll(None, name=user.name, role=user.role, county_code=user.county_code,
                                    employer_id=user.employer_id, station=user.station, worker_id=user.worker_id)
         options = self.client.post("/api/auth/register/options", json={"name": user.name, "code": code})
         assert options.status_code == 200, options.json

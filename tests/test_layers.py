@@ -43,9 +43,9 @@ API = SERVICES.parent / "api"
 # failure must not take back, or is a long job's own progress.
 COMMITS_OF_THEIR_OWN = {
     ("passkeys.py", "authenticate"),  # a copied passkey stays locked; the sign counter moves on
-    ("passkeys.py", "_redeem"),  # a wrong enrollment code counts toward the limit
+    ("enrollment.py", "redeem"),  # a wrong enrollment code counts toward the limit
     ("passkeys.py", "_fail"),  # a failed ceremony is audited
-    ("registry.py", "view_worker"),  # who looked at a record, audited at once
+    ("workers.py", "view_worker"),  # who looked at a record, audited at once
     ("sync/devices.py", "join_on_sign_in"),  # a refused join is audited
     ("sync/push.py", "push"),  # a push's own transaction, retried whole on a conflict
     ("imports.py", "apply"),  # a long import's progress, chunk by chunk

@@ -29,7 +29,7 @@ from server.domain.qr import qr_svg
 from server.extensions import db
 from server.models import Employer, Worker
 from server.models.types import utcnow
-from server.services import passkeys, registry
+from server.services import accounts, enrollment, passkeys, privacy
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description=(
     "Staff sign in with passkeys. An admin (or a county officer) enrolls a named person: the code "
@@ -43,9 +43,9 @@ class Enrollments(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="not yours to enroll")
     def post(self, data):
         """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
-        enrollment, code = passkeys.create_enrollment(current_user(), **data)
-        return {"user_id": enrollment.user_id, "name": data["name"], "role": data["role"], "code": code,
-                "link": _invitation_link(data["name"], code), "expires_at": enrollment.expires_at,
+        opened, code = enrollment.create_enrollment(current_user(), **data)
+        return {"user_id": opened.user_id, "name": data["name"], "role": data["role"], "code": code,
+                "link": _invitation_link(data["name"], code), "expires_at": opened.expires_at,
                 "qr_svg": qr_svg(code)}
 
 
@@ -60,11 +60,11 @@ class WorkerInvitations(MethodView):
     def post(self, data):
         """A one-time link and QR with which a worker registers a passkey on their own phone (a lost
         phone's passkey revoked first, audited, when ``replace_passkeys``)."""
-        enrollment, code, user = passkeys.invite_worker(current_user(), data["worker_id"],
-                                                        replace_passkeys=data["replace_passkeys"])
+        opened, code, user = enrollment.invite_worker(current_user(), data["worker_id"],
+                                                      replace_passkeys=data["replace_passkeys"])
         link = _invitation_link(user.name, code)
         return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
-                "expires_at": enrollment.expires_at, "qr_svg": qr_svg(link)}
+                "expires_at": opened.expires_at, "qr_svg": qr_svg(link)}
 
 
 @blp.route("/users")
@@ -75,7 +75,7 @@ class Users(MethodView):
     def get(self, args):
         """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
         officer's its own county's county, workstation and fair staff."""
-        return passkeys.list_users(current_user(), args)
+        return accounts.list_users(current_user(), args)
 
 
 @blp.route("/users/<int(max=2147483647):user_id>/revoke")
@@ -84,7 +84,7 @@ class UserRevoke(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="your own access: another admin must revoke it")
     def post(self, user_id):
         """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are blocked."""
-        user = passkeys.revoke_access(current_user(), user_id)
+        user = accounts.revoke_access(current_user(), user_id)
         return {"id": user.id, "name": user.name, "active": user.active}
 
 
@@ -162,7 +162,7 @@ class MyRecordViews(MethodView):
     @blp.response(200, RecordViewSchema(many=True))
     def get(self):
         """For a worker: who looked at my record, when, and why (for reveals)."""
-        return registry.record_views(current_user())
+        return privacy.record_views(current_user())
 
 
 @blp.route("/me/export")
@@ -172,7 +172,7 @@ class MyExport(MethodView):
     def get(self):
         """For a worker: a copy of everything kept about me (including my full ID number), after a
         fresh passkey sign-in."""
-        return jsonify(registry.export_own_record(current_user(), assertion_at=passkey_assertion_at()))
+        return jsonify(privacy.export_own_record(current_user(), assertion_at=passkey_assertion_at()))
 
 
 @blp.route("/passkeys")

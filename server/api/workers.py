@@ -24,7 +24,7 @@ from server.api.caller import current_user, passkey_assertion_at
 from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
 from server.models import Event, User, Worker
-from server.services import access, cards, credentials, exports, printing, registry, subsidies
+from server.services import access, cards, credentials, exports, printing, privacy, registration, subsidies, workers
 from server.services.queries import Page
 
 blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
@@ -37,7 +37,7 @@ class Workers(MethodView):
     def get(self, args):
         """Search workers in your scope (name, last 4 of ID, county, status, employer, fair, batch)."""
         user = current_user()
-        page = registry.search_workers(user, args)
+        page = workers.search_workers(user, args)
         return page.with_items([present(w, user) for w in page.items])
 
     @blp.arguments(WorkerInSchema)
@@ -47,7 +47,7 @@ class Workers(MethodView):
     def post(self, data):
         """Register a worker; gender and birth date come from the ID number."""
         user = current_user()
-        worker, warnings = registry.register_worker(data, user)
+        worker, warnings = registration.register_worker(data, user)
         return present(worker, user) | {"warnings": warnings}
 
 
@@ -58,7 +58,7 @@ class WorkerById(MethodView):
     def get(self, worker_id):
         """One worker's real-name record."""
         user = current_user()
-        return present(registry.view_worker(worker_id, user), user)
+        return present(workers.view_worker(worker_id, user), user)
 
     @blp.arguments(WorkerPatchSchema)
     @blp.response(200, WorkerSavedSchema)
@@ -67,7 +67,7 @@ class WorkerById(MethodView):
     def patch(self, changes, worker_id):
         """Correct a worker's details; recorded as a worker.updated event."""
         user = current_user()
-        worker, warnings = registry.update_worker(worker_id, changes, user)
+        worker, warnings = registration.update_worker(worker_id, changes, user)
         return present(worker, user) | {"warnings": warnings}
 
 
@@ -78,7 +78,7 @@ class WorkerSearch(MethodView):
     def post(self, data):
         """Find a worker by full ID number (in the body, never a URL); the search is audited."""
         user = current_user()
-        items = registry.find_by_id_number(data["id_number"], user)
+        items = privacy.find_by_id_number(data["id_number"], user)
         return Page([present(w, user) for w in items], total=len(items), page=1, per_page=1)  # one person at most
 
 
@@ -89,7 +89,7 @@ class WorkerRevealId(MethodView):
     @blp.alt_response(403, schema=ErrorSchema, description="role may not, or no passkey sign-in in the last 5 minutes")
     def post(self, data, worker_id):
         """The full ID number, with a stated reason, after a fresh passkey sign-in; audited."""
-        number = registry.reveal_id_number(worker_id, current_user(), data["reason"], assertion_at=passkey_assertion_at())
+        number = privacy.reveal_id_number(worker_id, current_user(), data["reason"], assertion_at=passkey_assertion_at())
         return {"id_number": number}
 
 
@@ -100,7 +100,7 @@ class WorkerEvents(MethodView):
     def get(self, worker_id):
         """The worker's timeline, newest first: what, when, who, where and on which device."""
         user = current_user()
-        return [present_event(e, user) for e in registry.worker_timeline(worker_id, user)]
+        return [present_event(e, user) for e in workers.worker_timeline(worker_id, user)]
 
 
 @blp.route("/export")
@@ -158,7 +158,7 @@ class WorkerCardPng(MethodView):
 
 
 def present(worker: Worker, user: User) -> dict:
-    return access.redact(registry.describe_worker(worker), user)
+    return access.redact(workers.describe_worker(worker), user)
 
 
 def present_event(event: Event, user: User) -> dict:

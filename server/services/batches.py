@@ -24,8 +24,8 @@ from server.services.changes import stage_change
 from server.services.events import record_event
 from server.services.fairs import get_fair
 from server.services.queries import Page, not_voided, paginate
-from server.services.registry import get_worker
 from server.services.unit_of_work import use_case
+from server.services.workers import get_worker
 
 BATCH_FIELDS = ("name", "origin_county_code", "departure_station", "departs_at", "train_number", "carriages",
                 "destination_station", "expected_arrival_at", "note")

@@ -24,8 +24,8 @@ from server.models.types import utcnow
 from server.services import access, keyring
 from server.services.changes import stage_change
 from server.services.events import record_event
-from server.services.registry import get_worker
 from server.services.unit_of_work import use_case
+from server.services.workers import get_worker
 
 
 @use_case

@@ -16,7 +16,7 @@ from server.extensions import db
 from server.models import Employer, User
 from server.services.credentials import ensure_credentials
 from server.services.events import record_event
-from server.services.registry import register_worker
+from server.services.registration import register_worker
 from server.services.unit_of_work import use_case
 
 EMPLOYERS = ("福州闽江纺织有限公司", "福清融侨电子科技有限公司", "长乐海峡食品有限公司")

@@ -1,4 +1,8 @@
-"""Appending events and keeping each worker's record equal to the fold of its events."""
+"""Appending events and keeping each worker's record equal to the fold of its events.
+
+One verb, fold (``domain.record.fold``: events → record): ``fold_record`` folds with this
+deployment's settings, ``folded_columns`` is the worker row it makes, ``fold_onto`` writes it on a
+row, and ``refold`` folds a worker's whole log again."""
 from __future__ import annotations
 
 import datetime as dt
@@ -58,14 +62,14 @@ def record_event(worker: Worker, type: str, **kwargs) -> Event:
     event = build_event(worker.id, type, **kwargs)
     db.session.add(event)
     db.session.flush()
-    refold_worker(worker)
+    refold(worker)
     return event
 
 
-def refold_worker(worker: Worker) -> None:
+def refold(worker: Worker) -> None:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
     previous_county = worker.home_county_code
-    project(worker, [to_fact(row) for row in db.session.execute(fact_rows(Event.worker_id == worker.id))])
+    fold_onto(worker, [to_fact(row) for row in db.session.execute(fact_rows(Event.worker_id == worker.id))])
     publish_worker(worker, previous_county)
 
 
@@ -79,7 +83,7 @@ def fact_rows(*where):
             .outerjoin(User, User.id == Event.actor_id).where(*where))
 
 
-def fold_facts(facts) -> WorkerRecord:
+def fold_record(facts) -> WorkerRecord:
     """``domain.record.fold`` with this deployment's re-assignment gap (``LABORPASS_REASSIGNMENT_GAP_DAYS``)."""
     return fold(facts, gap_days=_gap_days())
 
@@ -117,20 +121,20 @@ def to_fact(event, *, actor_role: str | None = None) -> EventFact:
     )
 
 
-def project(worker: Worker, facts: list[EventFact]) -> dict:
+def fold_onto(worker: Worker, facts: list[EventFact]) -> dict:
     """Write the record folded from ``facts`` onto the worker's row; answer the columns that changed."""
-    changed = {key: value for key, value in record_columns(facts).items() if getattr(worker, key) != value}
+    changed = {key: value for key, value in folded_columns(facts).items() if getattr(worker, key) != value}
     for key, value in changed.items():
         setattr(worker, key, value)
     return changed
 
 
-def record_columns(facts: list[EventFact]) -> dict:
+def folded_columns(facts: list[EventFact]) -> dict:
     """The worker's columns: the folded record and what reports count (``domain.progress``)."""
-    return {**projection(fold_facts(facts)), **progress(facts, gap_days=_gap_days())}
+    return {**_columns_of(fold_record(facts)), **progress(facts, gap_days=_gap_days())}
 
 
-def projection(record: WorkerRecord) -> dict:
+def _columns_of(record: WorkerRecord) -> dict:
     """The worker's columns as the record has them."""
     profile = record.profile
     home = profile.get("home", {})
@@ -169,7 +173,7 @@ def rebuild_all_records(*, check_only: bool = False) -> list[str]:
     differing = []
     for worker in db.session.scalars(select(Worker).order_by(Worker.id)):
         before = _snapshot(worker)
-        refold_worker(worker)
+        refold(worker)
         if _snapshot(worker) != before:
             differing.append(worker.id)
     if check_only:

@@ -19,9 +19,10 @@ from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Employer, User, Worker
 from server.services import access, audit
+from server.services.privacy import require_fresh_passkey
 from server.services.protection import decrypt_field
-from server.services.registry import require_fresh_passkey, search_workers
 from server.services.unit_of_work import use_case
+from server.services.workers import search_workers
 
 MAX_ROWS = 100_000
 STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向", "assigned": "已编入批次",

@@ -36,7 +36,7 @@ from server.services import access, audit, fairs
 from server.services.events import build_event, publish_worker
 from server.services.protection import decrypt_field, encrypt_field
 from server.services.queries import not_voided
-from server.services.registry import Registration, build_registration, check_registration
+from server.services.registration import Registration, build_registration, check_registration
 from server.services.unit_of_work import use_case
 
 CHUNK = 500  # rows committed together while applying: the progress moves, the lock is let go

@@ -20,7 +20,7 @@ from server.extensions import db
 from server.models import Employer, Event, ReviewDecision, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
-from server.services.events import record_event, refold_worker
+from server.services.events import record_event, refold
 from server.services.queries import Page, paginate, review_flagged
 from server.services.unit_of_work import use_case
 
@@ -65,7 +65,7 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     if outcome == "voided":
         record_event(worker, "event.voided", actor=user, data={"event_id": event.id, "reason": note})
     else:
-        refold_worker(worker)  # accepted evidence counts toward payouts from the next recompute
+        refold(worker)  # accepted evidence counts toward payouts from the next recompute
     audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id, outcome=outcome)
     return decision
 

@@ -9,7 +9,7 @@ from server.models import User, Worker
 from server.services import access
 from server.services.cards import CardFace, card_face, render_sheet
 from server.services.credentials import active_credential, ensure_credentials
-from server.services.registry import view_worker
+from server.services.workers import view_worker
 
 
 def face_for(worker_id: str, user: User) -> CardFace:

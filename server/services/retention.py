@@ -21,7 +21,7 @@ from server.models import ApiToken, Credential, Event, Passkey, QuarantinedEvent
 from server.models.types import utcnow
 from server.services import audit
 from server.services.changes import stage_change
-from server.services.events import refold_worker
+from server.services.events import refold
 from server.services.unit_of_work import use_case
 
 
@@ -86,7 +86,7 @@ def erase_worker(worker: Worker, *, actor: User | None = None) -> int:
         db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                            .values(revoked_at=now))
     db.session.flush()
-    refold_worker(worker)  # the record now folds from the redacted events: no name, no ID number
+    refold(worker)  # the record now folds from the redacted events: no name, no ID number
     worker.erased_at = now
     stage_change(db.session, "worker", worker.id, op="delete", county_code=worker.home_county_code)
     audit.record("worker.erased", actor=actor, target=f"worker:{worker.id}", events=len(events))

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from server.errors import PasskeyRefused
 from server.extensions import db
 from server.models import AuditEntry, EnrollmentCode, Passkey, User, WebAuthnChallenge
-from server.services import audit, passkeys
+from server.services import audit, enrollment, passkeys
 from tests.conftest import USES_POSTGRES
 
 
@@ -80,7 +80,7 @@ def test_an_expired_code_is_refused(client, auth):
 
 
 def test_challenges_are_single_use_and_bound_to_their_purpose(app, auth):
-    code = passkeys.create_enrollment(auth.users["admin"], name="王芳", role="fair_staff", county_code="621121")[1]
+    code = enrollment.create_enrollment(auth.users["admin"], name="王芳", role="fair_staff", county_code="621121")[1]
     _, register_id = passkeys.registration_options("王芳", code)
     with pytest.raises(PasskeyRefused):
         passkeys._consume(register_id, "login")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import DatabaseError
 
 from server.extensions import db
 from server.models import AuditEntry, Credential, Event, QuarantinedEvent, User, Worker
-from server.services.passkeys import invite_worker
+from server.services.enrollment import invite_worker
 from server.services.retention import apply_retention
 from tests.api.sync_helpers import TZ, envelope, push
 from tests.conftest import person

@@ -28,7 +28,7 @@ def upgrade():
 
 def _refold():
     from server.models import Worker  # the current models read the tables as they are at this revision
-    from server.services.events import fact_rows, record_columns, to_fact
+    from server.services.events import fact_rows, folded_columns, to_fact
 
     connection = op.get_bind()
     facts = {}
@@ -36,7 +36,7 @@ def _refold():
         facts.setdefault(row.worker_id, []).append(to_fact(row))
     workers = Worker.__table__
     for worker_id, worker_facts in facts.items():
-        columns = record_columns(worker_facts)
+        columns = folded_columns(worker_facts)
         connection.execute(workers.update().where(workers.c.id == worker_id).values(
             {key: value for key, value in columns.items() if key in workers.c}))
 

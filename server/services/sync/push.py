@@ -38,10 +38,10 @@ from server.models import (
 from server.models.types import utcnow
 from server.services import access, keyring
 from server.services.changes import stage_change
-from server.services.events import build_event, fact_rows, fold_facts, publish_worker_change, record_columns, to_fact
+from server.services.events import build_event, fact_rows, fold_record, folded_columns, publish_worker_change, to_fact
 from server.services.protection import blind_index
 from server.services.queries import awaiting_review, in_chunks
-from server.services.registry import PROFILE_FIELDS, check_registration, registration_event
+from server.services.registration import PROFILE_FIELDS, check_registration, registration_event
 from server.services.sync.devices import PushAuthority, PushProof, push_authority
 from server.services.sync.envelopes import CardVerifier, Checked, check_envelope, describe, quarantine_binding, sealed
 from server.services.sync.rules import Scan, first_rejection
@@ -138,7 +138,7 @@ class PushApplier:
         return self.rows[(model, key)]
 
     def current_employer(self, facts: list[EventFact]) -> str | None:
-        return fold_facts(facts).current_employer_id
+        return fold_record(facts).current_employer_id
 
     def awaiting_review(self, worker_id: str) -> set[str]:
         """Ids of events with a review flag that no reviewer has decided yet, among the worker's
@@ -396,7 +396,7 @@ class PushApplier:
     def save(self) -> None:
         """Insert what was accepted and quarantined, then re-fold every worker it touched."""
         db.session.add_all(self.quarantine)
-        records = {worker_id: record_columns(self.facts[worker_id])
+        records = {worker_id: folded_columns(self.facts[worker_id])
                    for worker_id in dict.fromkeys(e.worker_id for e in self.events)}
         if self.new_workers:  # Core executemany, as for the events: before them, which refer to the workers
             db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in self.new_workers])

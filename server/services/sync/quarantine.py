@@ -13,9 +13,9 @@ from server.extensions import db
 from server.models import Batch, Device, Employer, Event, Fair, QuarantinedEvent, ReviewDecision, Training, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit, keyring
-from server.services.events import refold_worker
+from server.services.events import refold
+from server.services.privacy import require_fresh_passkey
 from server.services.queries import Page, paginate
-from server.services.registry import require_fresh_passkey
 from server.services.sync.devices import PushAuthority, bound_members
 from server.services.sync.envelopes import CardVerifier, check_envelope, quarantine_binding, unsealed
 from server.services.sync.push import PushApplier
@@ -131,7 +131,7 @@ def reapply_quarantined(user: User, entry_id: int, corrections: dict, note: str 
             db.session.add(ReviewDecision(event_id=result.id, outcome="accepted", note=entry.resolution,
                                           decided_by=user.id))
             db.session.flush()
-            refold_worker(db.session.get(Worker, result.worker_id))
+            refold(db.session.get(Worker, result.worker_id))
     audit.record("quarantine.reapplied", actor=user, target=f"worker:{result.worker_id}", entry=entry.id,
                  reason=entry.reason)
     return describe_entries(user, [entry])[0]
