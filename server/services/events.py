@@ -1,25 +1,34 @@
 """Appending events and keeping each worker's record equal to the fold of its events.
 
-One verb, fold (``domain.record.fold``: events → record): ``fold_record`` folds with this
-deployment's settings, ``folded_columns`` is the worker row it makes, ``fold_onto`` writes it on a
-row, and ``refold`` folds a worker's whole log again."""
+One way in: ``append`` inserts events and writes the records they fold to, for a registration at
+the office, a clerk's correction, a roster import and a phone's push alike (``record_event`` is
+one event about one worker). One verb, fold (``domain.record.fold``: events → record):
+``fold_record`` folds with this deployment's settings, ``folded_columns`` is the worker row it
+makes, ``fold_onto`` writes it on a row, and ``refold`` folds a worker's whole log again (after a
+review or a redaction changed how its events count)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain.events import EVENT_TYPES, EventFact
 from server.domain.progress import progress
 from server.domain.record import WorkerRecord, fold
 from server.extensions import db
-from server.models import Event, ReviewDecision, User, Worker
+from server.models import Batch, Event, ReviewDecision, User, Worker
 from server.models.event import device_time
 from server.models.types import new_uuid, utcnow
 from server.services.changes import stage_change
 
 CONTEXT_COLUMNS = ("fair_id", "batch_id", "employer_id")
+
+# What a write reads of a worker and the fold writes: every column but the timestamps.
+WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
+_EVENT_COLUMNS = [c.key for c in Event.__table__.columns if c.key != "seq"]
 
 
 def build_event(
@@ -58,19 +67,90 @@ def build_event(
 
 
 def record_event(worker: Worker, type: str, **kwargs) -> Event:
-    """Append an event for an existing worker and re-fold the worker's record."""
+    """Append one event about an existing worker (``append``); ``worker`` then holds its new record."""
     event = build_event(worker.id, type, **kwargs)
-    db.session.add(event)
-    db.session.flush()
-    refold(worker)
+    db.session.flush()  # the worker's own pending changes first: what follows reads and writes its row
+    stored = next(worker_rows([worker.id], lock=True))._mapping  # as a push would: no fold of a stale log
+    actor = kwargs.get("actor")
+    facts = facts_of([worker.id])[worker.id] + [to_fact(event, actor_role=actor.role if actor else None)]
+    for key, value in append([event], {worker.id: facts}, {worker.id: stored})[worker.id].items():
+        set_committed_value(worker, key, value)  # as the row now is: nothing left to flush
+    db.session.expire(worker, ["updated_at"])
     return event
+
+
+def append(events: list[Event], facts: Mapping[str, list], stored: Mapping[str, Mapping | None]) -> dict[str, dict]:
+    """Insert ``events`` and write the record of each worker they are about as ``facts[worker]``
+    fold (its earlier events' facts and these events'): a worker ``stored`` has no row for is
+    inserted, one it has (the columns as they are) gets the columns that changed. Then stage what
+    phones pull: the workers, a phone's own events, a batch whose people changed. A statement or
+    two per kind of row, however many events; each event learns its ``seq``. Answers each worker's
+    folded columns."""
+    records = {worker_id: folded_columns(facts[worker_id]) for worker_id in dict.fromkeys(e.worker_id for e in events)}
+    new = [worker_id for worker_id in records if stored.get(worker_id) is None]
+    if new:  # before the events, which refer to the workers
+        db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in new])
+    if events:  # Core executemany, each seq back by RETURNING (the ORM would insert row by row)
+        table = Event.__table__
+        inserted = dict(db.session.execute(table.insert().returning(table.c.id, table.c.seq),  # in any order
+                                           [{key: getattr(event, key) for key in _EVENT_COLUMNS} for event in events]).all())
+        for event in events:
+            event.seq = inserted[event.id]
+    changes: dict[tuple, list[dict]] = {}
+    for worker_id, record in records.items():
+        before = stored.get(worker_id)
+        changed = {k: v for k, v in record.items() if before[k] != v} if before is not None else record
+        if before is not None and changed:
+            changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
+        if changed:
+            publish_worker_change(worker_id, record["home_county_code"], before and before["home_county_code"])
+    for rows in changes.values():
+        _update_workers(rows)
+    for event in events:
+        if event.device_id:  # a phone's own events go back to it (and to no one else)
+            stage_change(db.session, "event", event.id, device_id=event.device_id)
+    for batch_id in {e.batch_id for e in events if e.type in ("batch.assigned", "batch.departed")}:
+        if batch := db.session.get(Batch, batch_id):  # its roster changed: phones pull it again
+            stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
+    return records
+
+
+def _update_workers(rows: list[dict]) -> None:
+    """One executemany for workers whose same columns changed (the ORM would send an UPDATE per
+    worker on SQLite)."""
+    columns = [key for key in rows[0] if key != "id"]
+    statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
+                 .values({key: bindparam("b_" + key) for key in columns}))
+    db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
+
+
+def facts_of(worker_ids: Iterable[str]) -> dict[str, list[EventFact]]:
+    """Each worker's events as the fold reads them (``fact_rows``), a query per 900 workers."""
+    ids = list(dict.fromkeys(worker_ids))
+    facts: dict[str, list[EventFact]] = {worker_id: [] for worker_id in ids}
+    for start in range(0, len(ids), 900):
+        for row in db.session.execute(fact_rows(Event.worker_id.in_(ids[start:start + 900]))):
+            facts[row.worker_id].append(to_fact(row))
+    return facts
+
+
+def worker_rows(worker_ids: Iterable[str], *, lock: bool = False):
+    """The workers' rows (``WORKER_COLUMNS``: what ``append`` compares with, as ``row._mapping``),
+    in id order, a query per 900. ``lock``: each locked until the commit (PostgreSQL; SQLite's
+    write lock already serialises writers), in id order so that two writers wait for each other,
+    never in a deadlock — two writers folding one worker at once would each write a record missing
+    the other's event."""
+    ids = sorted(set(worker_ids))
+    for start in range(0, len(ids), 900):
+        query = select(*WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900])).order_by(Worker.id)
+        yield from db.session.execute(query.with_for_update(key_share=True) if lock else query)
 
 
 def refold(worker: Worker) -> None:
     """Recompute the record from all of the worker's events (tens of rows: cheap, always right)."""
     previous_county = worker.home_county_code
-    fold_onto(worker, [to_fact(row) for row in db.session.execute(fact_rows(Event.worker_id == worker.id))])
-    publish_worker(worker, previous_county)
+    fold_onto(worker, facts_of([worker.id])[worker.id])
+    publish_worker_change(worker.id, worker.home_county_code, previous_county)
 
 
 def fact_rows(*where):
@@ -92,13 +172,8 @@ def _gap_days() -> int:
     return int(current_app.config["LABORPASS_REASSIGNMENT_GAP_DAYS"])
 
 
-def publish_worker(worker: Worker, previous_county: str | None = None) -> None:
-    """Let devices pull the worker's new state; a county it left gets a deletion."""
-    publish_worker_change(worker.id, worker.home_county_code, previous_county)
-
-
 def publish_worker_change(worker_id: str, county: str, previous_county: str | None = None) -> None:
-    """``publish_worker`` for a worker known by its id and home county."""
+    """Let devices pull the worker's new state; a county it left gets a deletion."""
     if previous_county and previous_county != county:
         stage_change(db.session, "worker", worker_id, op="delete", county_code=previous_county)
     stage_change(db.session, "worker", worker_id, county_code=county)

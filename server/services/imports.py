@@ -33,10 +33,10 @@ from server.extensions import db
 from server.models import Event, RosterImport, User, Worker
 from server.models.types import new_uuid, utcnow
 from server.services import access, audit, fairs
-from server.services.events import build_event, publish_worker
+from server.services.events import append, build_event, facts_of, to_fact, worker_rows
 from server.services.protection import decrypt_field, encrypt_field
 from server.services.queries import not_voided
-from server.services.registration import Registration, build_registration, check_registration
+from server.services.registration import Registration, check_registration, registration_event
 from server.services.unit_of_work import use_case
 
 CHUNK = 500  # rows committed together while applying: the progress moves, the lock is let go
@@ -111,18 +111,21 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     good = [r for r in results if r.registration and not r.problems]
     fair_id = job.fair_id
     for start in range(0, len(good), CHUNK):
-        for result in good[start:start + CHUNK]:
-            worker_id = result.worker_id
-            if worker_id is None:
-                worker, event = build_registration(result.registration, user)
-                db.session.add(worker)
-                db.session.flush()
-                db.session.add(event)
-                publish_worker(worker)
-                worker_id = worker.id
+        chunk = good[start:start + CHUNK]
+        registered = [r.worker_id for r in chunk if r.worker_id]
+        facts = facts_of(registered)
+        stored = {row.id: row._mapping for row in worker_rows(registered, lock=True)}
+        events = []
+        for result in chunk:
+            if result.worker_id is None:
+                events.append(registration_event(result.registration, user))
+                facts[events[-1].worker_id] = []
             if fair_id:
-                db.session.add(build_event(worker_id, "fair.preregistered", actor=user,
-                                           context={"fair_id": fair_id}, data={"import_id": job.id}))
+                events.append(build_event(result.worker_id or events[-1].worker_id, "fair.preregistered", actor=user,
+                                          context={"fair_id": fair_id}, data={"import_id": job.id}))
+        for event in events:
+            facts[event.worker_id].append(to_fact(event, actor_role=user.role))
+        append(events, facts, stored)
         job.imported_rows = min(start + CHUNK, len(good))
         db.session.commit()  # each chunk's progress is seen
     _report(job, results)

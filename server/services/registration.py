@@ -18,7 +18,7 @@ from server.extensions import db
 from server.models import Event, User, Worker
 from server.models.types import new_uuid
 from server.services import access
-from server.services.events import build_event, fold_onto, publish_worker, record_event, to_fact
+from server.services.events import append, build_event, record_event, to_fact
 from server.services.protection import blind_index, encrypt_field
 from server.services.unit_of_work import use_case
 from server.services.workers import describe_profile, get_worker
@@ -37,18 +37,14 @@ def register_worker(data: dict, actor: User, *, today: dt.date | None = None) ->
     today = today or calendar.today()
     registration = check_registration(data, actor, today=today)
     _refuse_duplicate(registration.resident)
-    worker, event = build_registration(registration, actor)
+    event = registration_event(registration, actor)
     try:
         with db.session.begin_nested():
-            db.session.add(worker)
-            db.session.flush()
-            db.session.add(event)
-            db.session.flush()
+            append([event], {event.worker_id: [to_fact(event, actor_role=actor.role)]}, {})
     except IntegrityError:
         _refuse_duplicate(registration.resident)  # registered concurrently by someone else
         raise
-    publish_worker(worker)
-    return worker, registration.warnings
+    return db.session.get(Worker, event.worker_id), registration.warnings
 
 
 @dataclass(frozen=True)
@@ -78,15 +74,6 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
         warnings = warnings + [{"field": "consent.notice_version", "code": Reason.OLD_NOTICE,
                                 "message": "此告知书不是最新版本。 The notice shown was not the current version."}]
     return Registration(data, home, resident, warnings + _identity_warnings(resident, today))
-
-
-def build_registration(registration: Registration, actor: User, *, worker_id: str | None = None,
-                       **event_fields) -> tuple[Worker, Event]:
-    """The new worker (its record folded from its first event) and that ``worker.registered`` event, unsaved."""
-    event = registration_event(registration, actor, worker_id=worker_id, **event_fields)
-    worker = Worker(id=event.worker_id)
-    fold_onto(worker, [to_fact(event)])
-    return worker, event
 
 
 def registration_event(registration: Registration, actor: User | None, *, worker_id: str | None = None,

@@ -6,9 +6,11 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AuditEntry, Event, RosterImport, Worker
+from server.models import AuditEntry, Change, Event, RosterImport, Worker
+from server.services.events import rebuild_all_records
 from tests.api.sync_helpers import envelope, push
 from tests.conftest import make_id_number, person
 
@@ -100,6 +102,11 @@ def test_a_fair_pre_registration_list_registers_newcomers_and_lists_everyone_onc
     listed = db.session.query(Event.worker_id).filter_by(type="fair.preregistered", fair_id="f").all()
     assert len(listed) == 3 and {known["id"], listed_before["id"]} <= {w for (w,) in listed}
     assert other["id"] not in {w for (w,) in listed}
+    # each record is what its events fold to (the listing is an event of the record too), and the
+    # newcomer is staged for the county's phones
+    assert rebuild_all_records(check_only=True) == []
+    newcomer = db.session.scalar(select(Worker.id).where(Worker.name == "工人00001"))
+    assert db.session.scalar(select(Change.position).where(Change.kind == "worker", Change.entity_id == newcomer))
 
     again = upload_and_check(client, auth, spreadsheet(rows), fair_id="f")
     assert again["valid_rows"] == 0

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import Row, bindparam, select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from schemas.sync import MAX_BATCH
@@ -27,7 +27,6 @@ from server.domain.reasons import Reason
 from server.errors import BatchTooLarge, Forbidden, InvalidInput, Rejected
 from server.extensions import db
 from server.models import (
-    Batch,
     Credential,
     Event,
     QuarantinedEvent,
@@ -37,8 +36,7 @@ from server.models import (
 )
 from server.models.types import utcnow
 from server.services import access, keyring
-from server.services.changes import stage_change
-from server.services.events import build_event, fact_rows, fold_record, folded_columns, publish_worker_change, to_fact
+from server.services.events import append, build_event, facts_of, fold_record, to_fact, worker_rows
 from server.services.protection import blind_index
 from server.services.queries import awaiting_review, in_chunks
 from server.services.registration import PROFILE_FIELDS, check_registration, registration_event
@@ -180,13 +178,10 @@ class PushApplier:
         worker_ids |= {e["worker_id"] for e in envelopes if isinstance(e.get("worker_id"), str)}
         self.aliases.update({a.alias_id: a.worker_id for a in in_chunks(WorkerAlias, WorkerAlias.alias_id, worker_ids)})
         worker_ids |= set(self.aliases.values())
-        for worker in _worker_rows(worker_ids):
-            self.workers[worker.id], self.facts[worker.id] = worker, []
+        # Locked until the push commits: it re-folds them from the events it reads now.
+        self.workers.update((worker.id, worker) for worker in worker_rows(worker_ids, lock=True))
         self.by_bidx.update(self._registered_already(envelopes))
-        worker_ids = list(self.workers)
-        for start in range(0, len(worker_ids), 900):
-            for row in db.session.execute(fact_rows(Event.worker_id.in_(worker_ids[start:start + 900]))):
-                self.facts[row.worker_id].append(to_fact(row))
+        self.facts.update(facts_of(self.workers))
 
     def _registered_already(self, envelopes: list[dict]) -> dict[str, str]:
         """Blind index -> worker id of the people the batch's registrations name who are on record."""
@@ -302,12 +297,11 @@ class PushApplier:
 
     def _load_worker(self, worker_id: str) -> Row | NewWorker | None:
         if worker_id not in self.workers:
-            worker = next(_worker_rows([worker_id]), None)
+            worker = next(worker_rows([worker_id], lock=True), None)
             if worker is None:
                 return None
             self.workers[worker_id] = worker
-            stored = db.session.execute(fact_rows(Event.worker_id == worker_id))
-            self.facts[worker_id] = [to_fact(row) for row in stored]
+            self.facts.update(facts_of([worker_id]))
         return self.workers[worker_id]
 
     def _register(self, envelope: dict, authority: User) -> tuple[Row | NewWorker, list[str], dict]:
@@ -394,36 +388,11 @@ class PushApplier:
             self.open_quarantine[event_id] = entry
 
     def save(self) -> None:
-        """Insert what was accepted and quarantined, then re-fold every worker it touched."""
+        """Keep what was quarantined; append what was accepted (``events.append``: the same way as
+        the office's, its records written for every worker it touched)."""
         db.session.add_all(self.quarantine)
-        records = {worker_id: folded_columns(self.facts[worker_id])
-                   for worker_id in dict.fromkeys(e.worker_id for e in self.events)}
-        if self.new_workers:  # Core executemany, as for the events: before them, which refer to the workers
-            db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in self.new_workers])
-        if self.events:  # Core executemany: the ORM would insert row by row to learn each seq
-            columns = [c.key for c in Event.__table__.columns if c.key != "seq"]
-            db.session.execute(Event.__table__.insert(), [{k: getattr(e, k) for k in columns} for e in self.events])
-        changes: dict[tuple, list[dict]] = {}
-        published = []
-        for worker_id, record in records.items():
-            worker = self.workers[worker_id]
-            if isinstance(worker, NewWorker):
-                published.append((worker_id, record["home_county_code"], None))
-                continue
-            stored = worker._mapping
-            changed = {k: v for k, v in record.items() if stored[k] != v}
-            if changed:
-                changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
-                published.append((worker_id, record["home_county_code"], worker.home_county_code))
-        for rows in changes.values():
-            _update_workers(rows)
-        for worker_id, county, previous_county in published:
-            publish_worker_change(worker_id, county, previous_county)
-        for event in self.events:
-            stage_change(db.session, "event", event.id, device_id=event.device_id)
-        for batch_id in {e.batch_id for e in self.events if e.type in ("batch.assigned", "batch.departed")}:
-            batch = self.row(Batch, batch_id)  # its roster changed: phones pull it again
-            stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
+        append(self.events, self.facts, {worker_id: None if isinstance(worker, NewWorker) else worker._mapping
+                                         for worker_id, worker in self.workers.items()})
 
 
 @dataclass(frozen=True)
@@ -434,29 +403,3 @@ class NewWorker:
     home_county_code: str
     birth_date: dt.date
     erased_at: None = None
-
-
-# What the push reads of a worker: what the fold writes, and erased_at (every column but the timestamps).
-_WORKER_COLUMNS = [c for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
-
-
-def _worker_rows(ids):
-    """The workers, locked until the push commits (PostgreSQL; SQLite's write lock already
-    serialises pushes), in id order so that two pushes wait for each other, never in a deadlock: a
-    push re-folds a worker from the events it reads after this, and two pushes folding one worker
-    at once would each write a record missing the other's event."""
-    ids = sorted(ids)
-    for start in range(0, len(ids), 900):
-        yield from db.session.execute(select(*_WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900]))
-                                      .order_by(Worker.id).with_for_update(key_share=True))
-
-
-def _update_workers(rows: list[dict]) -> None:
-    """One executemany for workers whose same columns changed (the ORM would send an UPDATE per
-    worker on SQLite)."""
-    columns = [key for key in rows[0] if key != "id"]
-    statement = (Worker.__table__.update().where(Worker.id == bindparam("b_id"))
-                 .values({key: bindparam("b_" + key) for key in columns}))
-    db.session.execute(statement, [{"b_" + k: v for k, v in row.items()} for row in rows])
-
-
