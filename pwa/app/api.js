@@ -47,3 +47,14 @@ export async function apiFetchPage(path) {
   const number = (name) => Number(headers.get(name));
   return { items: body, total: number('X-Total-Count'), page: number('X-Page'), per_page: number('X-Per-Page') };
 }
+
+/** Ask the server whether it and its database are up: 'ok', 'down' or 'offline'. */
+export async function fetchHealth() {
+  try {
+    const response = await fetch('/api/health', { headers: { Accept: 'application/json' } });
+    const body = await response.json().catch(() => null);  // a captive portal answers 200 with a page
+    return response.ok && body?.status === 'ok' && body?.database === 'ok' ? 'ok' : 'down';
+  } catch {
+    return 'offline';
+  }
+}

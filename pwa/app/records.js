@@ -24,7 +24,7 @@ const STATUSES = ['registered', 'at_fair', 'intent', 'assigned', 'departed', 'ar
 
 const html = htm.bind(h);
 
-export function Records({ workerId, outbox, me, onScanned }) {
+export function Records({ workerId, outbox, me }) {
   const [found, setFound] = useState(null);
   const [filters, setFilters] = useState(null);
   const [open, setOpen] = useState(null);
@@ -76,11 +76,11 @@ export function Records({ workerId, outbox, me, onScanned }) {
         <li><button type="button" class="link" data-worker=${w.id} onClick=${() => show(w.id)}>
           ${w.name} ${w.id_masked} · ${w.home?.township || ''} · ${statusName(w.status)}</button></li>`)}
         ${found.length === 0 && html`<li>${t('没有找到', 'Nobody found')}</li>`}</ul>`}
-      ${open && html`<${Record} key=${open.record.id} open=${open} setOpen=${setOpen} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
+      ${open && html`<${Record} key=${open.record.id} open=${open} setOpen=${setOpen} outbox=${outbox} me=${me} />`}
     </section>`;
 }
 
-function Record({ open, setOpen, outbox, me, onScanned }) {
+function Record({ open, setOpen, outbox, me }) {
   const { record } = open;
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState('');
@@ -159,7 +159,7 @@ function Record({ open, setOpen, outbox, me, onScanned }) {
           <input name="reason" required minlength="2" value=${reason} onInput=${(e) => setReason(e.target.value)} /></label>
         <button type="submit" id="reveal">${t('查看', 'Reveal')}</button>
       </form>`}
-      ${record.status === 'employed' && html`<${Reassign} record=${record} outbox=${outbox} me=${me} onScanned=${onScanned} />`}
+      ${record.status === 'employed' && html`<${Reassign} record=${record} outbox=${outbox} me=${me} />`}
       <${Eligibility} workerId=${record.id} />
       <${Message} text=${message} />
     </article>`;
@@ -180,7 +180,7 @@ function Eligibility({ workerId }) {
 
 /** Someone who cannot cope moves to another employer: continuity is kept when the new job starts
  * within 15 days. Queued like a scan (the record changes when the phone has synced). */
-function Reassign({ record, outbox, me, onScanned }) {
+function Reassign({ record, outbox, me }) {
   const [employers] = useApi('/api/employers');
   const [recorded, setRecorded] = useState('');
   const others = (employers || []).filter((e) => e.id !== record.current_employer?.id);
@@ -192,7 +192,6 @@ function Reassign({ record, outbox, me, onScanned }) {
       data: { ...(record.current_employer && { from_employer_id: record.current_employer.id }),
         ...(form.get('reason') && { reason: String(form.get('reason')) }) } });
     setRecorded(done(t(`已记录调往${to.name}，同步后生效。`, `Re-assignment to ${to.name} recorded: it counts once synced.`)));
-    onScanned();
   }
   if (recorded) return html`<${Message} text=${recorded} id="reassigned" />`;
   return html`

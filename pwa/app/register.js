@@ -7,9 +7,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
 import { MINIMUM_WORKING_AGE, ageOn, idNumberProblem, maskIdNumber, phoneProblem } from './lib/idnumber.js';
-import { recordsOf } from './lib/sync.js';
+import { recordsOf } from './lib/cache.js';
 import { PASS_DAYS, passSvg, temporaryPass } from './lib/temporary.js';
-import { seenKey } from './lib/verdict.js';
+import { seenKey, seenMark } from './lib/verdict.js';
 import { Message, done, errorText, html } from './ui.js';
 
 /** The counties and the consent notice, kept on the phone so the form works offline. */
@@ -23,7 +23,7 @@ export async function referenceData(db) {
   }
 }
 
-export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
+export function RegisterOnTheSpot({ db, outbox, fair, me }) {
   const [open, setOpen] = useState(false);
   const [reference, setReference] = useState(undefined);
   const [problem, setProblem] = useState('');
@@ -65,17 +65,15 @@ export function RegisterOnTheSpot({ db, outbox, fair, me, onScanned }) {
       poor_household: form.get('poor_household') === 'on',
       consent: { notice_version: reference.notice.version, channel: value('channel'), agreed: true },
     };
-    await outbox.add('worker.registered', { workerId, data, scannedBy: me.id });
-    await outbox.add('fair.checked_in', { workerId, context: { fair_id: fair.id }, scannedBy: me.id });
     const pass = temporaryPass(workerId);
     const kept = { workerId, pass, name: data.name, idMasked: maskIdNumber(idNumber), at: new Date().toLocaleString(t('zh-CN', 'en-GB')) };
-    await db.put('meta', kept, `pass:${workerId}`);  // this phone names the pass when it is scanned again
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name: data.name, where: fair.name },
-      seenKey('fair.checked_in', fair.id, `pass-${workerId}`));
+    await outbox.add('worker.registered', { workerId, data, scannedBy: me.id,
+      marks: [[`pass:${workerId}`, kept]] });  // this phone names the pass when it is scanned again
+    await outbox.add('fair.checked_in', { workerId, context: { fair_id: fair.id }, scannedBy: me.id,
+      marks: [[seenKey('fair.checked_in', fair.id, `pass-${workerId}`), seenMark(data.name, fair.name)]] });
     setProblem('');
     setWarned('');
     setRegistered(kept);
-    onScanned();
   }
 
   /** What the clerk must know before registering: under 16; someone of this name and ID number

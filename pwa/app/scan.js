@@ -8,12 +8,13 @@ import htm from 'htm';
 
 import { apiFetch } from './api.js';
 import { Camera } from './camera.js';
-import { checkCard, holderOf, judge, readText, seenKey } from './lib/verdict.js';
+import { checkCard, holderOf, judge, readText, seenKey, seenMark } from './lib/verdict.js';
 import { programmeDay } from './lib/calendar.js';
 import { RegisterOnTheSpot } from './register.js';
-import { Message, done, errorText } from './ui.js';
+import { Message, done, errorText, useStore } from './ui.js';
 import { boardFor } from './lib/board.js';
-import { recordsOf } from './lib/sync.js';
+import { recordsOf } from './lib/cache.js';
+import { store } from './phone.js';
 import { pick, t } from './i18n.js';
 import { reasonText } from './reasons.js';
 import { eventName, statusName } from './worker.js';
@@ -75,10 +76,10 @@ function TrainingFields({ extras, setExtras }) {
 }
 
 /** At a fair: check people in, or record the job they want (employer and posting of this fair). */
-function FairFields({ picked, db, extras, setExtras, version, engine, me, onScanned }) {
+function FairFields({ picked, db, extras, setExtras, engine, me }) {
   const [fair, setFair] = useState(null);
   const [counts, setCounts] = useState(null);
-  const [registrations, setRegistrations] = useState(0);  // one registered on the spot counts as checked in here
+  const { changes } = useStore(store);  // a scan or a registration on the spot (checked in here too), a sync
   useEffect(() => { db.get('records', ['fair', picked]).then((row) => setFair(row?.data || null)); }, [picked]);
   useEffect(() => {
     (async () => {
@@ -88,7 +89,7 @@ function FairFields({ picked, db, extras, setExtras, version, engine, me, onScan
       try { all = (await apiFetch(`/api/fairs/${picked}`)).counts; } catch { all = null; }  // offline: this phone's only
       setCounts({ checked: Object.keys(checked).length, signed: Object.keys(signed).length, all });
     })();
-  }, [picked, version, registrations]);  // again after each scan or registration
+  }, [picked, changes]);
   const set = (key) => (event) => setExtras({ ...extras, [key]: event.target.value, ...(key === 'employer_id' && { posting_id: '' }) });
   const postings = (fair?.postings || []).filter((p) => p.employer_id === extras.employer_id);
   return html`
@@ -110,8 +111,7 @@ function FairFields({ picked, db, extras, setExtras, version, engine, me, onScan
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}${t('元', ' yuan')}</option>`)}
       </select></label>`}
     ${fair && (extras.action || 'fair.checked_in') === 'fair.checked_in' && html`<${RegisterOnTheSpot} db=${db}
-        outbox=${engine.outbox} fair=${fair} me=${me}
-        onScanned=${() => { setRegistrations((n) => n + 1); onScanned(); }} />`}`;
+        outbox=${engine.outbox} fair=${fair} me=${me} />`}`;
 }
 
 function employmentData(picked, extras) {
@@ -124,7 +124,7 @@ function employmentData(picked, extras) {
 }
 
 /** The fields an employer fills once for a run of scans: the job, start date and wage; or why people leave. */
-function EmploymentFields({ picked, db, extras, setExtras, version, syncedAt, engine, me, onScanned }) {
+function EmploymentFields({ picked, db, extras, setExtras, engine, me }) {
   const [postings, setPostings] = useState([]);
   useEffect(() => {
     recordsOf(db, 'fair').then((fairs) => setPostings(fairs.flatMap((f) => f.postings.map((p) => ({ ...p, fair: f.name })))));
@@ -151,15 +151,14 @@ function EmploymentFields({ picked, db, extras, setExtras, version, syncedAt, en
         onInput=${set('text')} required /></label>`}`;
   }
   if (picked === 'employment.confirmed') {
-    return html`<${RosterTicks} db=${db} outbox=${engine.outbox} me=${me} onScanned=${onScanned} version=${version}
-        syncedAt=${syncedAt} />`;
+    return html`<${RosterTicks} db=${db} outbox=${engine.outbox} me=${me} />`;
   }
   return null;
 }
 
 /** The monthly confirmation without a scan: the employer ticks who is at work this month (its
  * workers as pulled, so it works offline); one employment.confirmed each. */
-function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
+function RosterTicks({ db, outbox, me }) {
   const month = programmeDay().slice(0, 7);
   const [rows, setRows] = useState([]);
   const [ticked, setTicked] = useState(new Set());
@@ -171,7 +170,8 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     const confirmed = await Promise.all(ours.map((w) => db.get('meta', seenKey('employment.confirmed', month, whoIs(w)))));
     setRows(ours.map((w, i) => ({ ...w, done: Boolean(confirmed[i]) })));
   }
-  useEffect(() => { load(); }, [version, syncedAt]);  // again when a sync brought the roster
+  const { changes } = useStore(store);
+  useEffect(() => { load(); }, [changes]);  // again when a sync brought the roster
   function toggle(id) {
     const next = new Set(ticked);
     if (next.has(id)) next.delete(id); else next.add(id);
@@ -180,15 +180,13 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
   async function confirm(event) {
     event.preventDefault();
     for (const id of ticked) {
-      await outbox.add('employment.confirmed', { workerId: id, data: { month }, scannedBy: me.id });
       const worker = rows.find((w) => w.id === id);
-      await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name: worker.name },
-        seenKey('employment.confirmed', month, whoIs(worker)));
+      await outbox.add('employment.confirmed', { workerId: id, data: { month }, scannedBy: me.id,
+        marks: [[seenKey('employment.confirmed', month, whoIs(worker)), seenMark(worker.name)]] });
     }
     setMessage(done(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`)));
     setTicked(new Set());
     await load();
-    onScanned();
   }
   if (!rows.length) return null;
   return html`
@@ -203,7 +201,7 @@ function RosterTicks({ db, outbox, me, onScanned, version, syncedAt }) {
     </form>`;
 }
 
-export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), preset = '' }) {
+export function ScanScreen({ me, engine, mode = scanModeFor(me), preset = '' }) {
   const { db } = engine.outbox;
   const [choices, setChoices] = useState([]);
   const [picked, setPicked] = useState(() => preset || localStorage.getItem(`laborpass.${mode.pick}`) || '');
@@ -214,9 +212,10 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
   const pulled = useRef({ at: undefined, workers: null });  // the pulled workers, read again after each sync
   const ready = picked && !mode.incomplete?.(extras, picked);
 
+  const { lastSyncAt } = useStore(store);
   useEffect(() => {
     mode.choices(db).then(setChoices);
-  }, [engine.state.lastSyncAt]);
+  }, [lastSyncAt]);
   useEffect(() => { input.current?.focus(); }, [verdict, picked]);
 
   function choose(event) {
@@ -270,7 +269,6 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
       return;
     }
     signal(result.colour);
-    onScanned();
     setTimeout(() => setVerdict((current) => (current === result ? null : current)), 2500);
   }
 
@@ -334,8 +332,9 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     const said = worded(found, { type, data, name, how, checkId });
     if (!found.record) return said;
     const commit = async () => {
-      await engine.outbox.add(type, { ...entry, context, data, scannedBy: me.id });
-      if (key && !refusal) await remember(key, name);
+      const where = choices.find((c) => c.id === picked)?.name || me.station || '';
+      await engine.outbox.add(type, { ...entry, context, data, scannedBy: me.id,
+        marks: key && !refusal ? [[key, seenMark(name, where)]] : [] });
       return said;
     };
     if (!found.tap) return commit();
@@ -390,11 +389,6 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
     return pulled.current.workers;
   }
 
-  async function remember(key, name) {
-    const where = choices.find((c) => c.id === picked)?.name || me.station || '';
-    await db.put('meta', { at: new Date().toLocaleTimeString('zh-CN'), ms: Date.now(), name, where }, key);
-  }
-
   return html`
     <section class="scan">
       <h2>${t(...mode.title)}</h2>
@@ -405,7 +399,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         </select>
       </label>
       ${mode.Extras && picked && html`<${mode.Extras} picked=${picked} db=${db} extras=${extras} setExtras=${setExtras}
-          version=${verdict} syncedAt=${engine.state.lastSyncAt} engine=${engine} me=${me} onScanned=${onScanned} />`}
+          engine=${engine} me=${me} />`}
       ${ready && html`<${Camera} onCode=${record} />`}
       <form id="scan" onSubmit=${submit}>
         <label>${t('扫码或输入卡号', 'Scan or type the card code')}
@@ -415,8 +409,7 @@ export function ScanScreen({ me, engine, onScanned, mode = scanModeFor(me), pres
         <button type="submit" disabled=${!ready}>${t('确认', 'Record')}</button>
       </form>
       ${ready && html`<${FindByName} db=${db} onPick=${async (worker) => show(await failureShown(() => byName(worker)))} />`}
-      ${mode.type(picked, extras) === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} version=${verdict}
-          syncedAt=${engine.state.lastSyncAt} />`}
+      ${mode.type(picked, extras) === 'station.arrived' && picked && html`<${Board} db=${db} batchId=${picked} />`}
       ${verdict && !verdict.confirm && html`<div class="verdict ${verdict.colour}" role="alert" data-verdict=${verdict.colour}
           onClick=${() => setVerdict(null)}>
         ${verdict.colour !== 'red' && html`<div class="photo" aria-hidden="true"></div>`}
@@ -470,12 +463,13 @@ export async function scannedHere(db, type, contextId) {
   return Object.fromEntries(keys.map((key, i) => [key.slice(prefix.length), values[i].name]));
 }
 
-function Board({ db, batchId, version, syncedAt }) {
+function Board({ db, batchId }) {
   const [board, setBoard] = useState(null);
   const [batch, setBatch] = useState(null);
   const [handover, setHandover] = useState({ employer: '', representative: '', message: '' });
   const [left, setLeft] = useState(new Set());  // ticks the greeter changed: a roster person unticked, a stranger ticked
   const [handed, setHanded] = useState({});  // handed over from this phone since the last sync: id -> employer
+  const { changes } = useStore(store);  // an arrival scanned, a sync
   useEffect(() => {
     (async () => {
       const found = await db.get('records', ['batch', batchId]);
@@ -484,7 +478,7 @@ function Board({ db, batchId, version, syncedAt }) {
       setBatch(found.data);
       setBoard(boardFor(found.data, workers, await scannedHere(db, 'station.arrived', batchId)));
     })();
-  }, [batchId, version, syncedAt]);
+  }, [batchId, changes]);
   if (!board) return null;
 
   // Who may still go: arrived and handed over by no phone (the pulled batch says what the others did).
@@ -556,9 +550,10 @@ function Board({ db, batchId, version, syncedAt }) {
 }
 
 /** Scans the server refused, with its reason in plain words and what to do; they wait in its quarantine. */
-export function RejectedList({ db, version }) {
+export function RejectedList({ db }) {
   const [rows, setRows] = useState([]);
-  useEffect(() => { db.getAll('rejected').then(setRows); }, [version]);
+  const { changes } = useStore(store);  // a sync settles what the server refused
+  useEffect(() => { db.getAll('rejected').then(setRows); }, [changes]);
   if (!rows.length) return null;
   return html`
     <details class="rejected" id="rejected" data-count=${rows.length}>

@@ -1,5 +1,5 @@
-// What the office screens share: loading from the API, errors in words a person can act on,
-// form values, and times with the phone's own offset.
+// What the screens share: following the phone's store, loading from the API, errors in words a
+// person can act on, form values, and times with the phone's own offset.
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
@@ -8,6 +8,16 @@ import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
 
 export const html = htm.bind(h);
+
+/** The store's state, the component drawn again at each of its changes (lib/store.js). */
+export function useStore(store) {
+  const [state, setState] = useState(store.get());
+  useEffect(() => {
+    setState(store.get());  // what changed between the first drawing and now
+    return store.subscribe(setState);
+  }, [store]);
+  return state;
+}
 
 /** `[data, error, reload]` of a GET (`fetcher`: `apiFetchPage` for a list paged in headers); these
  * screens are the office's and need the network. An answer for a path the screen has left (a

@@ -91,7 +91,7 @@ function MySubsidies({ eligibility }) {
     </div>`;
 }
 
-export function MyCard({ db, outbox, onScanned }) {
+export function MyCard({ db, outbox }) {
   const [kept, setKept] = useState(undefined);
   const [full, setFull] = useState(false);
   const [confirmed, setConfirmed] = useState('');
@@ -103,7 +103,6 @@ export function MyCard({ db, outbox, onScanned }) {
     }
     await outbox.add('employment.confirmed', { workerId: kept.record.id, data: { site_code: text } });
     setConfirmed(done(t('已记录，联网后确认。', 'Recorded: confirmed when the phone syncs.')));
-    onScanned();
   }
   const svg = kept?.svg;
   const src = useMemo(() => svg && URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })), [svg]);  // one per card, not per render

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { DeviceKey } from '../app/lib/devicekey.js';
-import { Outbox, openLocal } from '../app/lib/outbox.js';
+import { PullCache } from '../app/lib/cache.js';
+import { openLocal } from '../app/lib/db.js';
+import { Outbox } from '../app/lib/outbox.js';
 import { SyncEngine } from '../app/lib/sync.js';
 
 let databases = 0;
@@ -57,7 +59,7 @@ test('the engine signs the text it sends, and signs again at the server\'s time 
     const { events } = JSON.parse(raw);
     return { status: 200, body: { results: events.map((e) => ({ id: e.id, status: 'accepted' })), server_time: '2026-01-01T02:00:00Z' } };
   };
-  const state = await new SyncEngine({ outbox, send, key }).syncNow();
+  const state = await new SyncEngine({ outbox, cache: new PullCache(outbox.db), send, key }).syncNow();
   assert.deepEqual([state.error, state.queued, sent.length], [null, 0, 2]);
   assert.equal(sent[1].headers['X-Device-Time'], String(Date.parse('2026-01-01T02:00:00Z')));
   const digest = Buffer.from(await sha256(sent[1].raw)).toString('base64url');
@@ -71,6 +73,6 @@ test('a refused push says what the server said, and keeps the queue', async () =
   await outbox.add('station.arrived', { credential: 'LP1:1' });
   const message = '您没有在这台手机上登录过，不能替它同步。 You have not signed in on this phone.';
   const send = async () => ({ status: 403, body: { code: 'not_device_member', message } });
-  const state = await new SyncEngine({ outbox, send, key: new DeviceKey(db) }).syncNow();
+  const state = await new SyncEngine({ outbox, cache: new PullCache(outbox.db), send, key: new DeviceKey(db) }).syncNow();
   assert.deepEqual([state.error, state.queued], [message, 1]);
 });

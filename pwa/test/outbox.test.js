@@ -4,8 +4,11 @@ import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { Outbox, localIso, openLocal } from '../app/lib/outbox.js';
-import { OFFLINE, SyncEngine, recordsOf } from '../app/lib/sync.js';
+import { PullCache, recordsOf } from '../app/lib/cache.js';
+import { openLocal } from '../app/lib/db.js';
+import { Outbox, localIso } from '../app/lib/outbox.js';
+import { Store } from '../app/lib/store.js';
+import { OFFLINE, SyncEngine } from '../app/lib/sync.js';
 
 let databases = 0;
 const fresh = async () => new Outbox(await openLocal(`test-${(databases += 1)}`));
@@ -63,7 +66,7 @@ test('the engine keeps everything through failures and backs off; then pushes al
         { kind: 'batch', id: 'b', op: 'upsert', data: { name: '第1批' } }], cursor: 'c1', more: true } }
       : { status: 200, body: { changes: [{ kind: 'worker', id: 'w1', op: 'delete', data: null }], cursor: 'c2', more: false } };
   };
-  const engine = new SyncEngine({ outbox, send });
+  const engine = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send });
   let state = await engine.syncNow();
   assert.equal(state.queued, 3);
   assert.ok(state.error);
@@ -81,7 +84,7 @@ test('the engine keeps everything through failures and backs off; then pushes al
 test('a server that answers 503 keeps the events queued', async () => {
   const outbox = await fresh();
   await outbox.add('station.arrived', { credential: 'LP1:1' });
-  const engine = new SyncEngine({ outbox, send: async () => ({ status: 503, body: { code: 'database_busy' } }) });
+  const engine = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: async () => ({ status: 503, body: { code: 'database_busy' } }) });
   const state = await engine.syncNow();
   assert.equal(state.queued, 1);
   assert.match(state.error, /503/);
@@ -102,7 +105,7 @@ test('the engine sends one push at a time: asked again meanwhile, it goes once m
     pushes += 1;
     return { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })) } };
   };
-  const engine = new SyncEngine({ outbox, send });
+  const engine = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send });
   const runs = await Promise.all([engine.syncNow(), engine.syncNow(), engine.syncNow()]);
   assert.equal(most, 1);  // never two requests at once
   assert.equal(pushes, 1);  // the second run found the queue empty
@@ -112,24 +115,48 @@ test('the engine sends one push at a time: asked again meanwhile, it goes once m
 test('no network is said in words, and the last sync is remembered across a reload', async () => {
   const outbox = await fresh();
   await outbox.add('station.arrived', { credential: 'LP1:1' });
-  const offline = new SyncEngine({ outbox, send: async () => { throw new TypeError('Failed to fetch'); } });
+  const offline = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: async () => { throw new TypeError('Failed to fetch'); } });
   const state = await offline.syncNow();
   assert.equal(state.error, OFFLINE);  // not the browser's "Failed to fetch"
   assert.ok(!state.error.includes('Failed to fetch'));
-  const online = new SyncEngine({ outbox, send: async (path, { body }) => (path === '/api/sync/push'
+  const online = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: async (path, { body }) => (path === '/api/sync/push'
     ? { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'accepted' })) } }
     : { status: 200, body: { changes: [], cursor: 'c', more: false } }), now: () => new Date('2026-12-02T01:30:00Z') });
   await online.syncNow();
-  const reloaded = new SyncEngine({ outbox, send: offline.send });  // the page opened again, offline
+  const reloaded = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: offline.send });  // the page opened again, offline
   assert.equal(reloaded.state.lastSyncAt, null);
-  assert.deepEqual(await reloaded.restore(), { queued: 0, lastSyncAt: '2026-12-02T01:30:00.000Z', error: null });
+  const { queued, lastSyncAt, error } = await reloaded.restore();
+  assert.deepEqual({ queued, lastSyncAt, error }, { queued: 0, lastSyncAt: '2026-12-02T01:30:00.000Z', error: null });
+});
+
+test('a scan and its seen mark are kept together, and the store hears of every change the screens show', async () => {
+  const store = new Store();
+  const heard = [];
+  store.subscribe((state) => heard.push({ queued: state.queued, changes: state.changes }));
+  const outbox = new Outbox(await openLocal(`test-${(databases += 1)}`), store);
+  const key = 'seen:fair.checked_in:f:serial-1';
+  await outbox.add('fair.checked_in', { credential: 'LP1:X', context: { fair_id: 'f' }, marks: [[key, { name: '甲' }]] });
+  assert.deepEqual(await outbox.db.get('meta', key), { name: '甲' });
+  // a mark that cannot be written takes its scan with it: no scan the phone forgot it made
+  await assert.rejects(outbox.add('fair.checked_in', { credential: 'LP1:Y', marks: [[undefined, { name: '乙' }]] }));
+  assert.equal(await outbox.count(), 1);
+  const send = async (path, { body }) => (path === '/api/sync/push'
+    ? { status: 200, body: { results: body.events.map((e) => ({ id: e.id, status: 'rejected', reason: 'revoked' })) } }
+    : { status: 200, body: { changes: [{ kind: 'fair', id: 'f', op: 'upsert', data: { name: '春季招聘会' } }], cursor: 'c', more: false } });
+  const engine = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send, store });
+  await engine.syncNow();
+  assert.equal(engine.state, store.get());
+  assert.deepEqual([store.get().queued, store.get().error, (await outbox.rejected()).length], [0, null, 1]);
+  assert.ok(store.get().lastSyncAt);
+  // queued, settled (the rejected list changed), the round's end (it pulled a fair): each moved `changes`
+  assert.deepEqual(heard, [{ queued: 1, changes: 1 }, { queued: 0, changes: 2 }, { queued: 0, changes: 3 }]);
 });
 
 test('a push too big for the server is sent in halves; an answer that settles nothing ends the round', async () => {
   const outbox = await fresh();
   for (let i = 0; i < 5; i += 1) await outbox.add('station.arrived', { credential: `LP1:${i}` });
   const sizes = [];
-  const halving = new SyncEngine({ outbox, send: async (path, { body }) => {
+  const halving = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: async (path, { body }) => {
     if (path !== '/api/sync/push') return { status: 200, body: { changes: [], cursor: 'c', more: false } };
     sizes.push(body.events.length);
     if (body.events.length > 2) return { status: 413, body: { code: 'request_entity_too_large' } };
@@ -139,7 +166,7 @@ test('a push too big for the server is sent in halves; an answer that settles no
   assert.deepEqual(sizes, [5, 3, 2, 2, 1]);  // 5 refused, 3 refused, then 2 at a time
   await outbox.add('station.arrived', { credential: 'LP1:9' });
   let pushes = 0;
-  const confused = new SyncEngine({ outbox, send: async (path) => {
+  const confused = new SyncEngine({ outbox, cache: new PullCache(outbox.db), send: async (path) => {
     if (path !== '/api/sync/push') return { status: 200, body: { changes: [], cursor: 'c', more: false } };
     pushes += 1;
     return { status: 200, body: { results: [{ id: 'someone-else', status: 'accepted' }] } };

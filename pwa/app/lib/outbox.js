@@ -1,21 +1,8 @@
 // The outbox: every scan and form becomes an event envelope written to IndexedDB first, then
 // shown as done. An envelope leaves only when the server answered accepted or duplicate; a
 // rejected one moves to the "rejected" list with the server's reason. Survives closed tabs,
-// killed browsers and reboots, for days.
-import { openDB } from 'idb';
-
-const VERSION = 1;
-
-export async function openLocal(name = 'laborpass') {
-  return openDB(name, VERSION, {
-    upgrade(db) {
-      db.createObjectStore('meta');
-      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('seq', 'device_seq', { unique: true });
-      db.createObjectStore('rejected', { keyPath: 'id' });
-      db.createObjectStore('records', { keyPath: ['kind', 'id'] }).createIndex('kind', 'kind');
-    },
-  });
-}
+// killed browsers and reboots, for days. It keeps to its stores of the phone's database (db.js):
+// outbox, rejected, and its own counters in meta.
 
 /** ISO 8601 in the phone's own time zone, with its offset: what the server keeps as occurred_at. */
 export function localIso(date) {
@@ -27,8 +14,10 @@ export function localIso(date) {
 }
 
 export class Outbox {
-  constructor(db) {
+  /** `store` (a Store) hears of every scan queued and every answer settled. */
+  constructor(db, store = null) {
     this.db = db;
+    this.store = store;
   }
 
   /** This phone's id, made once and kept. */
@@ -43,20 +32,31 @@ export class Outbox {
     return id;
   }
 
-  /** Record a scan or form now; answers the envelope. The sequence number and the envelope are
-   * written in one transaction, so a crash leaves neither a gap nor a double. */
-  async add(type, { workerId, credential, temporaryPass, context = {}, data = {}, scannedBy, at = new Date() } = {}) {
+  /** Record a scan or form now; answers the envelope. The sequence number, the envelope and its
+   * `marks` (`[key, value]` pairs in meta: the card seen here for this, the pass made here) are
+   * written in one transaction, so a crash leaves neither a gap, a double, nor a scan the phone
+   * forgot it made. */
+  async add(type, { workerId, credential, temporaryPass, context = {}, data = {}, scannedBy, at = new Date(),
+    marks = [] } = {}) {
     const tx = this.db.transaction(['meta', 'outbox'], 'readwrite');
     const meta = tx.objectStore('meta');
-    const seq = ((await meta.get('next_seq')) || 1);
-    await meta.put(seq + 1, 'next_seq');
-    const envelope = { id: crypto.randomUUID(), type, occurred_at: localIso(at), device_seq: seq, context, data };
+    const envelope = { id: crypto.randomUUID(), type, occurred_at: localIso(at), device_seq: 0, context, data };
     if (workerId) envelope.worker_id = workerId;
     if (credential) envelope.credential = credential;
     if (temporaryPass) envelope.temporary_pass = temporaryPass;
     if (scannedBy) envelope.scanned_by = scannedBy;
-    await tx.objectStore('outbox').put(envelope);
+    try {
+      envelope.device_seq = ((await meta.get('next_seq')) || 1);
+      await meta.put(envelope.device_seq + 1, 'next_seq');
+      await tx.objectStore('outbox').put(envelope);
+      for (const [key, value] of marks) await meta.put(value, key);
+    } catch (error) {  // a write refused: none of them stays (a transaction left alone would commit the others)
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
     await tx.done;
+    await this.told();
     return envelope;
   }
 
@@ -68,6 +68,11 @@ export class Outbox {
 
   async count() {
     return this.db.count('outbox');
+  }
+
+  /** Tell the store how many wait now: the phone's data changed. */
+  async told() {
+    this.store?.changed({ queued: await this.count() });
   }
 
   async rejected() {
@@ -99,5 +104,6 @@ export class Outbox {
       }
     }
     await tx.done;
+    await this.told();
   }
 }

@@ -1,6 +1,8 @@
 // The sync engine: pushes the outbox when the network lets it, pulls this phone's scope, and
 // backs off on failure. No "offline mode" to switch: it simply tries, and keeps everything
 // until the server has it.
+import { Store } from './store.js';
+
 const BATCH = 500;
 const RETRY_STATUSES = new Set([401, 403, 408, 409, 413, 425, 429, 500, 502, 503, 504]);
 
@@ -8,11 +10,16 @@ export const OFFLINE = '没有网络：记录都保存在本机，联网后自�
 
 export class SyncEngine {
   /** `send(path, {method, body, raw, headers})` answers `{status, body}` and throws on a network
-   * failure; `key` (a DeviceKey) signs each push, so the server takes it as this phone's. */
-  constructor({ outbox, send, key = null, now = () => new Date() }) {
-    Object.assign(this, { outbox, send, key, now });
+   * failure; `key` (a DeviceKey) signs each push, so the server takes it as this phone's; the
+   * pull writes into `cache` (a PullCache); `store` (a Store) holds the state screens show. */
+  constructor({ outbox, cache, send, key = null, store = new Store(), now = () => new Date() }) {
+    Object.assign(this, { outbox, cache, send, key, store, now });
     this.failures = 0;
-    this.state = { queued: 0, lastSyncAt: null, error: null };
+  }
+
+  /** `{queued, lastSyncAt, error, changes}`, as the store has it. */
+  get state() {
+    return this.store.get();
   }
 
   /** Milliseconds to wait before the next try: 2 s doubling to 5 minutes. */
@@ -43,26 +50,26 @@ export class SyncEngine {
 
   /** What the phone knew when it was last open: when it last synced (kept across reloads). */
   async restore() {
-    this.state = { ...this.state, lastSyncAt: (await this.outbox.db.get('meta', 'lastSyncAt')) || null,
-      queued: await this.outbox.count() };
+    this.store.set({ lastSyncAt: await this.cache.lastSyncAt(), queued: await this.outbox.count() });
     return this.state;
   }
 
   /** One round. Its time is when it began: what the phone holds is as fresh as that moment. */
   async once() {
     const at = this.now().toISOString();
+    let outcome;
     try {
       await this.push();
       await this.pull();
       this.failures = 0;
-      await this.outbox.db.put('meta', at, 'lastSyncAt');
-      this.state = { ...this.state, lastSyncAt: at, error: null };
+      await this.cache.synced(at);
+      outcome = { lastSyncAt: at, error: null };
     } catch (error) {
       this.failures += 1;  // fetch rejects with a TypeError when there is no network: say so in words
-      this.state = { ...this.state, error: error instanceof TypeError ? OFFLINE : error.message };
+      outcome = { error: error instanceof TypeError ? OFFLINE : error.message };
     }
     this.nextTry = Date.now() + this.backoff();
-    this.state.queued = await this.outbox.count();
+    this.store.changed({ ...outcome, queued: await this.outbox.count() });  // what it pulled and settled
     return this.state;
   }
 
@@ -106,26 +113,14 @@ export class SyncEngine {
 
   async pull() {
     const deviceId = await this.outbox.deviceId();
-    const { db } = this.outbox;
-    let cursor = (await db.get('meta', 'cursor')) || '';
+    let cursor = await this.cache.cursor();
     for (;;) {
       const query = new URLSearchParams({ device_id: deviceId, cursor, limit: '1000' });
       const answer = await this.send(`/api/sync/pull?${query}`, { method: 'GET' });
       if (answer.status !== 200) throw new Error(`拉取失败（${answer.status}）。 Pull failed.`);
-      const tx = db.transaction(['records', 'meta'], 'readwrite');
-      for (const change of answer.body.changes) {
-        if (change.op === 'delete') tx.objectStore('records').delete([change.kind, change.id]);
-        else tx.objectStore('records').put({ kind: change.kind, id: change.id, data: change.data });
-      }
       cursor = answer.body.cursor;
-      tx.objectStore('meta').put(cursor, 'cursor');
-      await tx.done;
+      await this.cache.apply(answer.body.changes, cursor);
       if (!answer.body.more) return;
     }
   }
-}
-
-/** Everything pulled of one kind (workers, keys, revocations, batches, fairs). */
-export async function recordsOf(db, kind) {
-  return (await db.getAllFromIndex('records', 'kind', kind)).map((row) => row.data);
 }

@@ -39,6 +39,11 @@ export function seenKey(type, scope, who) {
   return `seen:${type}:${scope}:${who}`;
 }
 
+/** What a seen key keeps: when (the clerk's clock, and in ms), whom, and where (the fair or batch, the station). */
+export function seenMark(name, where = '', at = new Date()) {
+  return { at: at.toLocaleTimeString('zh-CN'), ms: at.getTime(), name, where };
+}
+
 /** Is a scan a repeat of `earlier` (what the phone kept under its seen key, or null)? Check-in,
  * arrival, boarding, training and the monthly confirmation count once in their scope; a change of
  * employment (confirmed by a tap) is a repeat only within a minute — a second one later is real. */
