@@ -10,7 +10,8 @@ from server.models.user import ROLES
 
 class EnrollmentInSchema(BaseSchema):
     name = PlainText(required=True, validate=validate.Length(min=1, max=100))
-    role = fields.String(required=True, validate=validate.OneOf([r for r in ROLES if r != "worker"]))
+    role = fields.String(required=True,
+                         validate=validate.OneOf([r for r in ROLES if r != "worker"]))
     county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"), load_default=None)
     employer_id = fields.String(load_default=None)
     station = PlainText(validate=validate.Length(max=100), load_default=None)
@@ -18,7 +19,8 @@ class EnrollmentInSchema(BaseSchema):
 
 class EnrollmentSchema(BaseSchema):
     user_id = fields.Integer()
-    link = fields.String(metadata={"description": "opens the app with name and code filled in (/?enroll=…&code=…)"})
+    link = fields.String(metadata={"description": "opens the app with name and code filled in "
+                                                  "(/?enroll=…&code=…)"})
     name = fields.String()
     role = fields.String()
     code = fields.String(metadata={"description": "shown once; only its hash is kept"})
@@ -63,19 +65,24 @@ class PasskeyPatchSchema(BaseSchema):
 class MeSchema(BaseSchema):
     id = fields.Integer()
     name = fields.String(metadata={"description": "the account's handle"})
-    display_name = fields.String(metadata={"description": "what to call them: a worker's own name, else the handle"})
+    display_name = fields.String(metadata={"description": "what to call them: a worker's own name,"
+                                                          " else the handle"})
     role = fields.String()
     county_code = fields.String(allow_none=True)
     employer_id = fields.String(allow_none=True)
-    employer_name = fields.String(allow_none=True, metadata={"description": "an employer's HR officer: their employer"})
+    employer_name = fields.String(allow_none=True,
+                                  metadata={"description": "an employer's HR officer: their "
+                                                           "employer"})
     station = fields.String(allow_none=True)
-    csrf_token = fields.String(metadata={"description": "send as X-CSRF-Token with every change made with the cookie"})
+    csrf_token = fields.String(metadata={"description": "send as X-CSRF-Token with every change "
+                                                        "made with the cookie"})
 
 
 class WorkerInvitationInSchema(BaseSchema):
     worker_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     replace_passkeys = fields.Boolean(load_default=False, metadata={
-        "description": "the worker lost their phone: revoke the passkeys they have (audited), then invite"})
+        "description": "the worker lost their phone: revoke the passkeys they have (audited), "
+                       "then invite"})
 
 
 class UserStatusSchema(BaseSchema):
@@ -95,7 +102,8 @@ class RecordViewSchema(BaseSchema):
 
 class UserQueryArgsSchema(PageArgsSchema):
     role = fields.String(validate=validate.OneOf(ROLES))
-    active = fields.Boolean(metadata={"description": "true: only those who may sign in; false: only the revoked"})
+    active = fields.Boolean(metadata={"description": "true: only those who may sign in; false: "
+                                                     "only the revoked"})
 
 
 class UserSummarySchema(BaseSchema):
@@ -110,9 +118,11 @@ class UserSummarySchema(BaseSchema):
     employer_name = fields.String(allow_none=True)
     active = fields.Boolean(metadata={"description": "false: access revoked"})
     created_at = fields.DateTime()
-    passkeys = fields.Integer(metadata={"description": "passkeys that still sign in (neither revoked nor locked)"})
+    passkeys = fields.Integer(metadata={"description": "passkeys that still sign in (neither "
+                                                       "revoked nor locked)"})
     last_sign_in_at = fields.DateTime(allow_none=True)
-    may_revoke = fields.Boolean(metadata={"description": "whether the one asking may revoke this account now"})
+    may_revoke = fields.Boolean(metadata={"description": "whether the one asking may revoke this "
+                                                         "account now"})
 
 
 UserPageSchema = page_of(UserSummarySchema, "UserPageSchema")

@@ -18,31 +18,38 @@ class BaseSchema(Schema):
         unknown = RAISE
         ordered = True
 
-    NUL_CHECKED_ELSEWHERE: tuple[str, ...] = ()  # a scanned text, answered with the card's own reason
+    # a scanned text, answered with the card's own reason
+    NUL_CHECKED_ELSEWHERE: tuple[str, ...] = ()
 
     @pre_load
     def _no_nul(self, data, **kwargs):
         if isinstance(data, Mapping):
             found = [key for key in data if key not in self.NUL_CHECKED_ELSEWHERE
-                     and _has_nul(data.getlist(key) if hasattr(data, "getlist") else data.get(key))]
+                     and _has_nul(data.getlist(key) if hasattr(data, "getlist")
+                                  else data.get(key))]
             if found:
-                raise ValidationError({key: ["含有空字符（\\0）。 Contains a NUL character."] for key in found})
+                raise ValidationError({key: ["含有空字符（\\0）。 Contains a NUL character."]
+                                       for key in found})
         return data
 
 
 def _has_nul(value) -> bool:
     """In a text value, or a list of them. Nested objects are their own schemas' to check (and a
-    push's envelopes are checked one by one: one bad envelope is quarantined, not the whole push)."""
+    push's envelopes are checked one by one: one bad envelope is quarantined, not the whole push).
+    """
     if isinstance(value, str):
         return "\x00" in value
-    return isinstance(value, list | tuple) and any(isinstance(v, str) and "\x00" in v for v in value)
+    return isinstance(value, list | tuple) and any(isinstance(v, str) and "\x00" in v
+                                                   for v in value)
 
 
 class PlainText(fields.String):
     """Text a clerk typed: trimmed, NFC-normalised, no control or direction-override characters."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        text = unicodedata.normalize(
+            "NFC", super()._deserialize(value, attr, data, **kwargs)
+        ).strip()
         if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
             raise ValidationError("含有不可见的控制字符。 Contains invisible control characters.")
         return text
@@ -57,13 +64,15 @@ class ProgramDate(fields.Date):
     def __init__(self, **kwargs):
         first, last = self.FIRST.isoformat(), self.LAST.isoformat()
         kwargs.setdefault("validate", validate.Range(
-            self.FIRST, self.LAST, error=f"日期须在 {first} 至 {last} 之间。 A date from {first} to {last}."))
+            self.FIRST, self.LAST,
+            error=f"日期须在 {first} 至 {last} 之间。 A date from {first} to {last}."))
         super().__init__(**kwargs)
 
 
 class FairDate(ProgramDate):
-    """A fair's day: its recruiting window (腊月初一 to the next 正月十五) must lie within the lunar
-    tables, which end with 2099: the last lunar year they hold a whole window for begins in 2098."""
+    """A fair's day: its recruiting window (腊月初一 to the next 正月十五) must lie within the
+    lunar tables, which end with 2099: the last lunar year they hold a whole window for begins in
+    2098."""
 
     LAST = dt.date(2098, 12, 31)
 
@@ -76,7 +85,8 @@ class ProgramMoment(fields.AwareDateTime):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(
-            self.FIRST, self.LAST, error="时间须在 2000 至 2099 年之间。 A time between 2000 and 2099."))
+            self.FIRST, self.LAST,
+            error="时间须在 2000 至 2099 年之间。 A time between 2000 and 2099."))
         super().__init__(**kwargs)
 
 
@@ -89,9 +99,11 @@ class ErrorSchema(BaseSchema):
     code = fields.String(validate=validate.OneOf(list(Reason)), metadata={
         "description": "stable reason code, e.g. duplicate_id_number (server/domain/reasons.py)"})
     status = fields.Integer()
-    message = fields.String(metadata={"description": "what happened and what to do, Chinese then English"})
+    message = fields.String(metadata={"description": "what happened and what to do, Chinese then "
+                                                     "English"})
     errors = fields.Dict(metadata={"description": "field name -> list of messages"})
-    worker_id = fields.String(metadata={"description": "the existing worker, for duplicate_id_number"})
+    worker_id = fields.String(metadata={"description": "the existing worker, for "
+                                                       "duplicate_id_number"})
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
@@ -105,5 +117,9 @@ def flatten_errors(errors, prefix: str = "") -> dict[str, list[str]]:
         if isinstance(value, dict):
             flat.update(flatten_errors(value, name))
         else:
-            flat[name] = [bilingual(str(m)) for m in value] if isinstance(value, list) else [bilingual(str(value))]
+            flat[name] = (
+                [bilingual(str(m)) for m in value]
+                if isinstance(value, list)
+                else [bilingual(str(value))]
+            )
     return flat

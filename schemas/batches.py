@@ -14,14 +14,18 @@ class BatchInSchema(BaseSchema):
     name = PlainText(required=True, validate=validate.Length(min=1, max=200),
                      metadata={"example": "通渭—福州 2027年第1批"})
     origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
-    departure_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "定西北站"})
+    departure_station = PlainText(required=True, validate=validate.Length(min=1, max=100),
+                                  metadata={"example": "定西北站"})
     departs_at = ProgramMoment(required=True)
-    train_number = PlainText(required=True, validate=validate.Length(min=1, max=20), metadata={"example": "D2702"})
+    train_number = PlainText(required=True, validate=validate.Length(min=1, max=20),
+                             metadata={"example": "D2702"})
     carriages = PlainText(validate=validate.Length(max=100), metadata={"example": "5、6号车厢"})
-    destination_station = PlainText(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "福州站"})
+    destination_station = PlainText(required=True, validate=validate.Length(min=1, max=100),
+                                    metadata={"example": "福州站"})
     expected_arrival_at = ProgramMoment(required=True)
     note = PlainText(validate=validate.Length(max=2000))
-    employer_ids = fields.List(fields.String(), load_default=list, metadata={"description": "the employers receiving"})
+    employer_ids = fields.List(fields.String(), load_default=list,
+                               metadata={"description": "the employers receiving"})
 
 
 class BatchPatchSchema(BatchInSchema):
@@ -31,8 +35,10 @@ class BatchPatchSchema(BatchInSchema):
 
 class RosterInSchema(BaseSchema):
     worker_ids = fields.List(fields.String(), load_default=list)
-    from_fair_id = fields.String(metadata={"description": "add who signed an intention at this fair and is on no batch since"})
-    employer_id = fields.String(metadata={"description": "with from_fair_id: only the intentions for this employer"})
+    from_fair_id = fields.String(metadata={"description": "add who signed an intention at this "
+                                                          "fair and is on no batch since"})
+    employer_id = fields.String(metadata={"description": "with from_fair_id: only the intentions "
+                                                         "for this employer"})
 
 
 class RosterRemoveSchema(BaseSchema):
@@ -45,7 +51,8 @@ class TeamLeaderInSchema(BaseSchema):
 
 
 class DepartInSchema(BaseSchema):
-    absent = fields.List(fields.String(), load_default=list, metadata={"description": "who did not board: the exceptions"})
+    absent = fields.List(fields.String(), load_default=list,
+                         metadata={"description": "who did not board: the exceptions"})
     departed_at = ProgramMoment()
 
 
@@ -71,7 +78,8 @@ class PersonSchema(BaseSchema):
     worker_id = fields.String()
     name = fields.String(allow_none=True)
     township = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True, metadata={"description": "to call someone missing at the station"})
+    phone = fields.String(allow_none=True,
+                          metadata={"description": "to call someone missing at the station"})
 
 
 class MemberSchema(PersonSchema):
@@ -90,7 +98,8 @@ class BoardSchema(BaseSchema):
     expected = fields.Integer()
     arrived = fields.Integer()
     missing = fields.Integer()
-    unexpected = fields.Integer(metadata={"description": "arrived for this batch but not on its roster"})
+    unexpected = fields.Integer(metadata={"description": "arrived for this batch but not on its "
+                                                         "roster"})
     townships = fields.List(fields.Nested(TownshipBoardSchema))
     missing_people = fields.List(fields.Nested(PersonSchema))
     unexpected_people = fields.List(fields.Nested(PersonSchema))
@@ -110,12 +119,15 @@ class BatchSchema(BaseSchema):
     status = fields.String(metadata={"description": "planned | departed"})
     departed_at = fields.AwareDateTime(allow_none=True)
     employers = fields.List(fields.Dict())
-    team_leaders = fields.List(fields.Dict(), metadata={"description": "[{township, worker_id, name, phone}]"})
+    team_leaders = fields.List(fields.Dict(),
+                               metadata={"description": "[{township, worker_id, name, phone}]"})
     roster = fields.List(fields.Nested(MemberSchema))
     handed_over = fields.Dict(keys=fields.String(), values=fields.String(),
-                              metadata={"description": "worker id -> the employer they were handed over to"})
+                              metadata={"description": "worker id -> the employer they were "
+                                                       "handed over to"})
     townships = fields.Dict(metadata={"description": "people per township on the roster"})
-    needs_team_leader = fields.Dict(metadata={"description": "townships with more than 20 and no leader yet"})
+    needs_team_leader = fields.Dict(metadata={"description": "townships with more than 20 and no "
+                                                             "leader yet"})
 
 
 class BatchSummarySchema(BaseSchema):

@@ -15,14 +15,18 @@ class CredentialSchema(BaseSchema):
 
 
 class ScanVerifyRequestSchema(BaseSchema):
-    NUL_CHECKED_ELSEWHERE = ("qr", "fallback_code")  # a hostile text is answered "malformed", as a phone would
-    qr = fields.String(validate=validate.Length(max=4096), metadata={"description": "the scanned text"})
-    fallback_code = fields.String(validate=validate.Length(max=40), metadata={"description": "keyed in"})
+    # a hostile text is answered "malformed", as a phone would
+    NUL_CHECKED_ELSEWHERE = ("qr", "fallback_code")
+    qr = fields.String(validate=validate.Length(max=4096),
+                       metadata={"description": "the scanned text"})
+    fallback_code = fields.String(validate=validate.Length(max=40),
+                                  metadata={"description": "keyed in"})
 
     @validates_schema
     def _one_of(self, data, **kwargs):
         if ("qr" in data) == ("fallback_code" in data):
-            raise ValidationError("请提供 qr 或 fallback_code 之一。 Send either qr or fallback_code.")
+            raise ValidationError("请提供 qr 或 fallback_code 之一。 Send either qr or "
+                                  "fallback_code.")
 
 
 class CardHolderSchema(BaseSchema):
@@ -42,7 +46,8 @@ class ScanVerifyResponseSchema(BaseSchema):
 
 
 class KeySchema(BaseSchema):
-    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public key)"})
+    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public "
+                                                 "key)"})
     alg = fields.String(dump_default="Ed25519")
     public_key = fields.String(metadata={"description": "base64url of the raw 32-byte key"})
     status = fields.String(validate=validate.OneOf(("active", "verify_only", "revoked")))
@@ -53,4 +58,5 @@ class KeysSchema(BaseSchema):
 
 
 class CardSheetRequestSchema(BaseSchema):
-    worker_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=1000))
+    worker_ids = fields.List(fields.String(), required=True,
+                             validate=validate.Length(min=1, max=1000))

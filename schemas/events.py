@@ -12,12 +12,14 @@ class ActorSchema(BaseSchema):
 
 
 class EventSchema(BaseSchema):
-    """One entry of a worker's timeline: what, when (device and server clocks), who, where, which device."""
+    """One entry of a worker's timeline: what, when (device and server clocks), who, where, which
+    device."""
 
     id = fields.String()
     seq = fields.Integer()
     type = fields.String()
-    occurred_at = fields.DateTime(metadata={"description": "device clock, with the device's offset"})
+    occurred_at = fields.DateTime(metadata={"description": "device clock, with the device's "
+                                                           "offset"})
     recorded_at = fields.DateTime(metadata={"description": "server clock, UTC"})
     device_id = fields.String(allow_none=True)
     actor = fields.Nested(ActorSchema, allow_none=True)

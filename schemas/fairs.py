@@ -7,7 +7,8 @@ from schemas.base import BaseSchema, FairDate, PlainText, ProgramDate
 from schemas.paging import PageArgsSchema, page_of
 from server.domain.job_types import job_types
 
-_COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$", error="六位县级代码。 A six-digit county code."))
+_COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$",
+                                                 error="六位县级代码。 A six-digit county code."))
 WAGE_BASES = ("fixed", "piece_rate")
 
 
@@ -23,12 +24,14 @@ class FairInSchema(BaseSchema):
     organiser = PlainText(required=True, validate=validate.Length(min=1, max=200))
     note = PlainText(validate=validate.Length(max=2000))
     employer_ids = fields.List(fields.String(), load_default=list,
-                               metadata={"description": "the employers taking part (more can be added later)"})
+                               metadata={"description": "the employers taking part (more can be "
+                                                        "added later)"})
 
     @validates_schema
     def _hours(self, data, **kwargs):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("结束时间须晚于开始时间。 The fair must end after it starts.", "ends_at")
+            raise ValidationError("结束时间须晚于开始时间。 The fair must end after it starts.",
+                                  "ends_at")
 
 
 class FairPatchSchema(FairInSchema):
@@ -39,9 +42,12 @@ class FairPatchSchema(FairInSchema):
 
 
 class PostingInSchema(BaseSchema):
-    employer_id = fields.String(metadata={"description": "an employer taking part; an employer's own users omit it"})
+    employer_id = fields.String(metadata={"description": "an employer taking part; an employer's "
+                                                         "own users omit it"})
     job_type = fields.String(required=True, validate=validate.OneOf(
-        list(job_types()), error="不在工种目录中（见 /api/job-types）。 Not in the job-type catalogue (see /api/job-types)."))
+        list(job_types()),
+        error="不在工种目录中（见 /api/job-types）。 Not in the job-type catalogue (see "
+              "/api/job-types)."))
     title = PlainText(validate=validate.Length(max=100))
     openings = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
     wage_min = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000),
@@ -59,7 +65,8 @@ class PostingInSchema(BaseSchema):
     @validates_schema
     def _wages(self, data, **kwargs):
         if "wage_min" in data and "wage_max" in data and data["wage_max"] < data["wage_min"]:
-            raise ValidationError("最高工资不能低于最低工资。 The top of the wage range is below its bottom.", "wage_max")
+            raise ValidationError("最高工资不能低于最低工资。 The top of the wage range is below "
+                                  "its bottom.", "wage_max")
 
 
 class PostingPatchSchema(PostingInSchema):
@@ -94,7 +101,8 @@ class PostingSchema(BaseSchema):
     district_code = fields.String()
     district_name = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    intentions = fields.Integer(metadata={"description": "workers who signed an intention for this job"})
+    intentions = fields.Integer(metadata={"description": "workers who signed an intention for "
+                                                         "this job"})
 
 
 class LunarSchema(BaseSchema):
@@ -106,20 +114,24 @@ class LunarSchema(BaseSchema):
 
 
 class FunnelSchema(BaseSchema):
-    attended = fields.Integer(metadata={"description": "people checked in (or signing) at the fair"})
+    attended = fields.Integer(metadata={"description": "people checked in (or signing) at the "
+                                                       "fair"})
     intent = fields.Integer(metadata={"description": "of them, who signed a job intention here"})
     assigned = fields.Integer(metadata={"description": "put on a transfer batch after the fair"})
     departed = fields.Integer()
     arrived = fields.Integer()
     onboarded = fields.Integer()
-    employed_1_month = fields.Integer(metadata={"description": "employed without a break for 30 days or more"})
+    employed_1_month = fields.Integer(metadata={"description": "employed without a break for 30 "
+                                                               "days or more"})
     employed_3_months = fields.Integer(metadata={"description": "90 days or more"})
     employed_6_months = fields.Integer(metadata={"description": "180 days or more"})
 
 
 class FairSchema(BaseSchema):
     id = fields.String()
-    funnel = fields.Nested(FunnelSchema, metadata={"description": "first: how many of who came are still at work"})
+    funnel = fields.Nested(FunnelSchema,
+                           metadata={"description": "first: how many of who came are still at "
+                                                    "work"})
     name = fields.String()
     county_code = fields.String()
     county_name = fields.String(allow_none=True)
@@ -134,9 +146,12 @@ class FairSchema(BaseSchema):
     note = fields.String(allow_none=True)
     employers = fields.List(fields.Dict(), metadata={"description": "[{id, name}]"})
     postings = fields.List(fields.Nested(PostingSchema))
-    counts = fields.Dict(metadata={"description": "live: preregistered, preregistered_came, checked_in, "
+    counts = fields.Dict(metadata={"description": "live: preregistered, preregistered_came, "
+                                                  "checked_in, "
                                                      "intentions (events), workers_with_intent"})
-    warnings = fields.List(fields.Dict(), metadata={"description": "e.g. after_departures: planned after 正月十五"})
+    warnings = fields.List(fields.Dict(),
+                           metadata={"description": "e.g. after_departures: planned after "
+                                                    "正月十五"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

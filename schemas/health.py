@@ -12,5 +12,6 @@ class HealthSchema(BaseSchema):
 
 
 class ReadinessSchema(HealthSchema):
-    schema = fields.String(metadata={"description": "the database's migration revision (the code's head)"})
+    schema = fields.String(metadata={"description": "the database's migration revision (the "
+                                                    "code's head)"})
     signing_key = fields.String(metadata={"description": "the active card-signing key's id"})

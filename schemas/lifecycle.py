@@ -9,13 +9,16 @@ from server.domain.evidence import DOUBTS
 
 
 class ReviewArgsSchema(PageArgsSchema):
-    status = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")))
+    status = fields.String(load_default="open",
+                           validate=validate.OneOf(("open", "decided", "all")))
     reason = fields.String(validate=validate.OneOf(DOUBTS))
 
 
 class ReviewDecisionInSchema(BaseSchema):
-    outcome = fields.String(required=True, validate=validate.OneOf(("accepted", "voided")), metadata={
-        "description": "accepted: the fact stands; voided: it is cancelled and the record re-folds without it"})
+    outcome = fields.String(required=True, validate=validate.OneOf(("accepted", "voided")),
+                            metadata={
+        "description": "accepted: the fact stands; voided: it is cancelled and the record "
+                       "re-folds without it"})
     note = PlainText(required=True, validate=validate.Length(min=1, max=500))
 
 
@@ -29,7 +32,8 @@ class ReviewItemSchema(BaseSchema):
     device_id = fields.String(allow_none=True)
     actor_id = fields.Integer(allow_none=True)
     worker = fields.Dict(metadata={"description": "{id, name, status}"})
-    decision = fields.Dict(allow_none=True, metadata={"description": "{outcome, note, decided_by, decided_at}"})
+    decision = fields.Dict(allow_none=True,
+                           metadata={"description": "{outcome, note, decided_by, decided_at}"})
 
 
 ReviewPageSchema = page_of(ReviewItemSchema, "ReviewPageSchema")
@@ -40,9 +44,11 @@ AtRiskArgsSchema = PageArgsSchema.sized(100, 500)
 
 class AtRiskItemSchema(BaseSchema):
     worker = fields.Dict(metadata={"description": "{id, name, status, phone, current_employer_id, "
-                                                  "current_employer_name, home}: a greeter gets {id, name, status, home}"})
+                                                  "current_employer_name, home}: a greeter gets "
+                                                  "{id, name, status, home}"})
     reasons = fields.List(fields.String(), metadata={
-        "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, reassigned_twice"})
+        "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, "
+                       "reassigned_twice"})
     last_confirmed_on = fields.Date(allow_none=True)
     employed_since = fields.Date(allow_none=True)
     employment_ended_on = fields.Date(allow_none=True)
@@ -61,7 +67,8 @@ class TrainingInSchema(BaseSchema):
     ends_on = ProgramDate(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
     hours = fields.Float(load_default=0, validate=validate.Range(min=0, max=2000),
-                         metadata={"description": "hours of attendance that complete it (0: attending completes it)"})
+                         metadata={"description": "hours of attendance that complete it (0: "
+                                                  "attending completes it)"})
 
 
 class TrainingSummarySchema(BaseSchema):
@@ -80,7 +87,8 @@ class TrainingSummarySchema(BaseSchema):
 class TrainingSchema(TrainingSummarySchema):
     attended = fields.Integer()
     completed = fields.Integer()
-    attendees = fields.List(fields.Dict(), metadata={"description": "[{worker_id, name, hours, completed}]"})
+    attendees = fields.List(fields.Dict(),
+                            metadata={"description": "[{worker_id, name, hours, completed}]"})
 
 
 TrainingPageSchema = page_of(TrainingSummarySchema, "TrainingPageSchema")
@@ -88,7 +96,8 @@ TrainingPageSchema = page_of(TrainingSummarySchema, "TrainingPageSchema")
 
 class SiteInSchema(BaseSchema):
     employer_id = fields.String(metadata={"description": "an employer's own users omit it"})
-    name = PlainText(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "闽江纺织 长乐二厂"})
+    name = PlainText(required=True, validate=validate.Length(min=1, max=200),
+                     metadata={"example": "闽江纺织 长乐二厂"})
     address = PlainText(required=True, validate=validate.Length(min=1, max=300))
     district_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
 

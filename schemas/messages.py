@@ -1,6 +1,6 @@
-"""Marshmallow's own messages in Chinese first, as every other message of the API is ("中文。 English."):
-the phones show the half in the user's language (pwa/app/i18n.js ``pick``), so an HR clerk never
-meets "Missing data for required field." alone."""
+"""Marshmallow's own messages in Chinese first, as every other message of the API is ("中文。
+English."): the phones show the half in the user's language (pwa/app/i18n.js ``pick``), so an HR
+clerk never meets "Missing data for required field." alone."""
 from __future__ import annotations
 
 import re
@@ -28,7 +28,8 @@ _FIXED = {
     "Not a valid naive datetime.": "时间不应带时区。",
 }
 _PATTERNS = [
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"), "须在 {0} 至 {1} 之间。"),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     "须在 {0} 至 {1} 之间。"),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "不能小于 {0}。"),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), "不能大于 {0}。"),
     (re.compile(r"^Must be greater than (\S+)\.$"), "须大于 {0}。"),
@@ -44,7 +45,8 @@ _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def bilingual(message: str) -> str:
-    """``message`` as "中文。 English." when it is one of marshmallow's; ours (Chinese already) as is."""
+    """``message`` as "中文。 English." when it is one of marshmallow's; ours (Chinese already) as
+    is."""
     if _CHINESE.search(message):
         return message
     if message in _FIXED:

@@ -16,9 +16,11 @@ class PageArgsSchema(BaseSchema):
 
     @classmethod
     def sized(cls, per_page: int, most: int) -> type[PageArgsSchema]:
-        """The same with longer pages, for the lists read in long runs (the at-risk list, the audit trail)."""
+        """The same with longer pages, for the lists read in long runs (the at-risk list, the audit
+        trail)."""
         return type(f"PageArgs{per_page}Schema", (cls,), {
-            "per_page": fields.Integer(load_default=per_page, validate=validate.Range(min=1, max=most))})
+            "per_page": fields.Integer(load_default=per_page,
+                                       validate=validate.Range(min=1, max=most))})
 
 
 def page_of(item: type[Schema], name: str) -> type[BaseSchema]:
@@ -40,4 +42,5 @@ PAGE_HEADERS = {
 
 def page_headers(page) -> dict[str, str]:
     """A ``services.queries.Page``'s numbers as the headers of a bare array's answer."""
-    return {"X-Total-Count": str(page.total), "X-Page": str(page.page), "X-Per-Page": str(page.per_page)}
+    return {"X-Total-Count": str(page.total), "X-Page": str(page.page),
+            "X-Per-Page": str(page.per_page)}

@@ -10,7 +10,8 @@ from server.domain.phones import PhoneError, parse_hotline
 
 class HotlineField(fields.String):
     """A number a worker can call: a landline with its area code (``0591-87654321``), a mobile, a
-    400/800 line or a service line such as 12333; normalised (``server.domain.phones.parse_hotline``)."""
+    400/800 line or a service line such as 12333; normalised
+    (``server.domain.phones.parse_hotline``)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
@@ -21,25 +22,30 @@ class HotlineField(fields.String):
 
 class HotlineInSchema(BaseSchema):
     workstation_hotline = HotlineField(required=True, allow_none=True, metadata={
-        "description": "the workstation's number; null: workers see the program's line (LABORPASS_HOTLINE) again"})
+        "description": "the workstation's number; null: workers see the program's line "
+                       "(LABORPASS_HOTLINE) again"})
 
 
 class HotlineSchema(BaseSchema):
     county_code = fields.String()
     county_name = fields.String()
-    workstation_hotline = fields.String(allow_none=True, metadata={"description": "the workstation's own number"})
-    shown_to_workers = fields.String(metadata={"description": "what workers' records and new cards show"})
+    workstation_hotline = fields.String(allow_none=True,
+                                        metadata={"description": "the workstation's own number"})
+    shown_to_workers = fields.String(metadata={"description": "what workers' records and new "
+                                                              "cards show"})
 
 
 class CountySchema(BaseSchema):
     code = fields.String()
     name = fields.String()
     pinyin = fields.String()
-    former_code = fields.String(metadata={"description": "the code before 2003, still on older ID numbers"})
+    former_code = fields.String(metadata={"description": "the code before 2003, still on older ID "
+                                                         "numbers"})
     former_name = fields.String()
     workstation_hotline = fields.String(allow_none=True)
     shown_to_workers = fields.String(metadata={
-        "description": "origin counties: the number workers' records and new cards show (the workstation's, else the program's)"})
+        "description": "origin counties: the number workers' records and new cards show (the "
+                       "workstation's, else the program's)"})
 
 
 class SideSchema(BaseSchema):

@@ -10,9 +10,12 @@ COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county c
 
 
 class ScopeArgsSchema(BaseSchema):
-    county = fields.String(validate=COUNTY, metadata={"description": "one origin county (a county's staff: their own)"})
+    county = fields.String(validate=COUNTY,
+                           metadata={"description": "one origin county (a county's staff: their "
+                                                    "own)"})
     poor_household = fields.Boolean()
-    from_ = ProgramDate(data_key="from", metadata={"description": "people registered on or after this day"})
+    from_ = ProgramDate(data_key="from",
+                        metadata={"description": "people registered on or after this day"})
     to = ProgramDate(metadata={"description": "people registered on or before this day"})
     as_of = ProgramDate(metadata={"description": "the day the counts are for (default: today)"})
 
@@ -21,18 +24,21 @@ class FunnelArgsSchema(ScopeArgsSchema):
     by = fields.String(load_default="county", validate=validate.OneOf(REPORT_DIMENSIONS))
 
 
-StageCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name in REPORT_STAGES}, name="StageCounts")
+StageCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name in REPORT_STAGES},
+                                         name="StageCounts")
 
 
 class ReportFunnelGroupSchema(StageCountsSchema):
-    key = fields.List(fields.Raw(allow_none=True), metadata={"description": "the group's value(s) of the dimension"})
+    key = fields.List(fields.Raw(allow_none=True),
+                      metadata={"description": "the group's value(s) of the dimension"})
     label = fields.String()
 
 
 class ReportFunnelSchema(BaseSchema):
     by = fields.String()
     as_of = fields.Date()
-    stages = fields.List(fields.String(), metadata={"description": "the stages in order: registered … month6"})
+    stages = fields.List(fields.String(),
+                         metadata={"description": "the stages in order: registered … month6"})
     groups = fields.List(fields.Nested(ReportFunnelGroupSchema))
     total = fields.Nested(StageCountsSchema)
 
@@ -40,13 +46,15 @@ class ReportFunnelSchema(BaseSchema):
 class CurvePointSchema(BaseSchema):
     month = fields.Integer()
     survival = fields.Float(allow_none=True, metadata={
-        "description": "estimated share still employed at the start of the month; null once nobody is observed"})
+        "description": "estimated share still employed at the start of the month; null once "
+                       "nobody is observed"})
     at_risk, ended, censored = fields.Integer(), fields.Integer(), fields.Integer()
 
 
 class RetentionSchema(BaseSchema):
     as_of = fields.Date()
-    workers = fields.Integer(metadata={"description": "onboarded workers the curve is estimated from"})
+    workers = fields.Integer(metadata={"description": "onboarded workers the curve is estimated "
+                                                      "from"})
     points = fields.List(fields.Nested(CurvePointSchema))
 
 

@@ -18,10 +18,13 @@ def _count():
 
 class MilestoneParams(BaseSchema):
     steps = fields.List(fields.List(fields.Integer(validate=validate.Range(min=1, max=10_000_000)),
-                                    validate=validate.Length(equal=2)), required=True, validate=validate.Length(min=1),
+                                    validate=validate.Length(equal=2)), required=True,
+                        validate=validate.Length(min=1),
                         metadata={"description": "[[months, yuan], …]"})
-    two_party = fields.Boolean(metadata={"description": "each month needs the employer's evidence and the worker's "
-                                                        "own (workplace code) or a workstation's follow-up"})
+    two_party = fields.Boolean(metadata={"description": "each month needs the employer's evidence "
+                                                        "and the worker's "
+                                                        "own (workplace code) or a workstation's "
+                                                        "follow-up"})
 
 
 class MonthlyParams(BaseSchema):
@@ -49,7 +52,8 @@ class FiltersSchema(BaseSchema):
 
 class PolicyInSchema(BaseSchema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{3,60}$"), metadata={
-        "description": "an existing code makes a new version of that policy; a new code a new policy"})
+        "description": "an existing code makes a new version of that policy; a new code a new "
+                       "policy"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     name = PlainText(required=True, validate=validate.Length(min=1, max=200))
     effective_from = ProgramDate(required=True)
@@ -63,7 +67,8 @@ class PolicyInSchema(BaseSchema):
         if errors:
             raise ValidationError(errors, "params")
         if data["effective_to"] and data["effective_to"] < data["effective_from"]:
-            raise ValidationError("结束日期早于开始日期。 effective_to is before effective_from.", "effective_to")
+            raise ValidationError("结束日期早于开始日期。 effective_to is before effective_from.",
+                                  "effective_to")
 
 
 class PolicySchema(PolicyInSchema):
@@ -74,18 +79,22 @@ class PolicySchema(PolicyInSchema):
 
 
 class AsOfSchema(BaseSchema):
-    as_of = ProgramDate(metadata={"description": "the day eligibility is computed for (default: today)"})
+    as_of = ProgramDate(metadata={"description": "the day eligibility is computed for (default: "
+                                                 "today)"})
 
 
 class ItemSchema(BaseSchema):
-    key = fields.String(metadata={"description": "policy, subject, spell and milestone: never paid twice"})
+    key = fields.String(metadata={"description": "policy, subject, spell and milestone: never "
+                                                 "paid twice"})
     policy_code = fields.String()
     policy_version = fields.Integer()
     amount = fields.Integer(metadata={"description": "yuan"})
     reached_on = fields.Date()
-    explanation = fields.List(fields.String(), metadata={"description": "month by month, the evidence"})
+    explanation = fields.List(fields.String(),
+                              metadata={"description": "month by month, the evidence"})
     held_for = fields.List(fields.Nested(lambda: DoubtfulEvidenceSchema()), metadata={
-        "description": "the doubtful evidence it rests on: non-empty, it is held until a reviewer settles each"})
+        "description": "the doubtful evidence it rests on: non-empty, it is held until a reviewer "
+                       "settles each"})
 
 
 class DoubtfulEvidenceSchema(BaseSchema):
@@ -93,12 +102,14 @@ class DoubtfulEvidenceSchema(BaseSchema):
     type = fields.String()
     day = fields.String(metadata={"format": "date", "description": "the day it speaks of"})
     reasons = fields.List(fields.String(), metadata={
-        "description": "late | keyed | onboarded_without_arrival | second_employer | arrived_for_two_batches | after_leaving"})
+        "description": "late | keyed | onboarded_without_arrival | second_employer | "
+                       "arrived_for_two_batches | after_leaving"})
 
 
 class EligibleItemSchema(ItemSchema):
     status = fields.String(allow_none=True, metadata={
-        "description": "the ledger's: eligible, held, approved, paid, rejected; null until the next recompute"})
+        "description": "the ledger's: eligible, held, approved, paid, rejected; null until the "
+                       "next recompute"})
 
 
 class EligibilitySchema(BaseSchema):
@@ -118,15 +129,18 @@ class PayoutSchema(ItemSchema):
     worker_id = fields.String(allow_none=True)
     employer_id = fields.String(allow_none=True)
     county_code = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "eligible | held (doubtful evidence: see held_for) | approved | "
+    status = fields.String(metadata={"description": "eligible | held (doubtful evidence: see "
+                                                    "held_for) | approved | "
                                                     "paid | rejected | review"})
-    flags = fields.List(fields.String(), metadata={"description": "no_longer_eligible: later evidence removed it"})
+    flags = fields.List(fields.String(),
+                        metadata={"description": "no_longer_eligible: later evidence removed it"})
     history = fields.List(fields.Dict(), metadata={"description": "[{status, by, at, reason}]"})
     computed_at = fields.AwareDateTime()
 
 
 class PayoutArgsSchema(BaseSchema):
-    status = fields.String(validate=validate.OneOf(("eligible", "held", "approved", "paid", "rejected", "review")))
+    status = fields.String(validate=validate.OneOf(("eligible", "held", "approved", "paid",
+                                                    "rejected", "review")))
     policy_code = fields.String()
     worker_id = fields.String()
     employer_id = fields.String()
@@ -156,7 +170,8 @@ class TargetSchema(BaseSchema):
     year = fields.Integer()
     targets = fields.Nested(TargetInSchema)
     actual = fields.Nested(TargetInSchema, metadata={
-        "description": "people who first departed, first arrived, first reached 3 confirmed months in the year"})
+        "description": "people who first departed, first arrived, first reached 3 confirmed "
+                       "months in the year"})
 
 
 class StepSchema(BaseSchema):

@@ -5,7 +5,15 @@ import datetime as dt
 import functools
 import unicodedata
 
-from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.paging import PageArgsSchema, page_of
@@ -26,7 +34,8 @@ def _no_control_characters(text: str) -> None:
 
 DEVICE_ID = {"validate": [validate.Length(min=1, max=100), _no_control_characters],
              "metadata": {"description": "the UUID the phone made once"}}
-SERVER_FIELDS = ("seq", "recorded_at", "actor", "actor_id", "received_at", "status", "reason", "flags")
+SERVER_FIELDS = ("seq", "recorded_at", "actor", "actor_id", "received_at", "status", "reason",
+                 "flags")
 _ID = fields.String(validate=validate.Length(min=1, max=100))
 
 
@@ -43,12 +52,14 @@ class OnboardedDataSchema(NoteSchema):
     start_date = ProgramDate()
     posting_id = fields.String(validate=validate.Length(max=100))
     job_type = PlainText(validate=validate.Length(max=100))
-    wage = fields.Integer(validate=validate.Range(min=0, max=100_000), metadata={"description": "yuan a month"})
+    wage = fields.Integer(validate=validate.Range(min=0, max=100_000),
+                          metadata={"description": "yuan a month"})
     housing = fields.Boolean()
 
 
 class ConfirmedDataSchema(NoteSchema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-04"})
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+                          metadata={"example": "2026-04"})
     site_code = fields.String(validate=validate.Length(min=1, max=400), metadata={
         "description": "the workplace code (LPS1:) the worker's own phone scanned that day"})
 
@@ -61,13 +72,16 @@ class ReassignedDataSchema(NoteSchema):
 class EndedDataSchema(NoteSchema):
     end_date = ProgramDate()
     reason = fields.String(required=True, validate=validate.OneOf(list(END_REASONS)), metadata={
-        "description": "pay, climate, food, homesick, family, health, dismissed, contract_ended, other"})
-    text = PlainText(validate=validate.Length(max=500), metadata={"description": "what happened; required for other"})
+        "description": "pay, climate, food, homesick, family, health, dismissed, contract_ended, "
+                       "other"})
+    text = PlainText(validate=validate.Length(max=500),
+                     metadata={"description": "what happened; required for other"})
 
     @validates_schema
     def _other_says_what(self, data, **kwargs):
         if data.get("reason") == "other" and not data.get("text"):
-            raise ValidationError("原因为“其他”时请说明。 Say what happened when the reason is other.", "text")
+            raise ValidationError("原因为“其他”时请说明。 Say what happened when the reason is "
+                                  "other.", "text")
 
 
 class TrainingDataSchema(NoteSchema):
@@ -108,18 +122,25 @@ class EnvelopeSchema(BaseSchema):
     """One scan or form, as the device recorded it. ``seq``, ``recorded_at`` and the actor are
     the server's to set: if a device sends them they are ignored."""
 
-    NUL_CHECKED_ELSEWHERE = ("credential", "temporary_pass")  # quarantined with the card's own reason
+    # quarantined with the card's own reason
+    NUL_CHECKED_ELSEWHERE = ("credential", "temporary_pass")
 
-    id = fields.UUID(required=True, metadata={"description": "made by the device: the idempotency key"})
+    id = fields.UUID(required=True,
+                     metadata={"description": "made by the device: the idempotency key"})
     type = fields.String(required=True, validate=validate.OneOf(PUSHABLE_TYPES))
-    occurred_at = ProgramMoment(required=True, metadata={"description": "device clock, ISO 8601 with offset (2000–2099)"})
+    occurred_at = ProgramMoment(required=True,
+                                metadata={"description": "device clock, ISO 8601 with offset "
+                                                         "(2000–2099)"})
     device_seq = fields.Integer(required=True, validate=validate.Range(min=1, max=2**53))
-    credential = fields.String(validate=validate.Length(min=1, max=400), metadata={"description": "scanned LP1: text"})
+    credential = fields.String(validate=validate.Length(min=1, max=400),
+                               metadata={"description": "scanned LP1: text"})
     worker_id = _ID
     temporary_pass = fields.String(validate=validate.Length(min=1, max=60), metadata={
-        "description": "the scanned LPT1: text of an on-the-spot registration's temporary pass; worker_id names the same worker"})
+        "description": "the scanned LPT1: text of an on-the-spot registration's temporary pass; "
+                       "worker_id names the same worker"})
     scanned_by = fields.Integer(validate=ROW_ID, metadata={
-        "description": "the user who made the scan, on a phone several people share (default: who pushes)"})
+        "description": "the user who made the scan, on a phone several people share (default: who "
+                       "pushes)"})
     context = fields.Nested(ContextSchema, load_default=dict)
     data = fields.Dict(load_default=dict)
 
@@ -136,9 +157,13 @@ class EnvelopeSchema(BaseSchema):
             if "credential" in envelope:
                 raise ValidationError("a registration carries no credential", "credential")
         elif ("credential" in envelope) == ("worker_id" in envelope):
-            raise ValidationError("send either credential (the scanned card) or worker_id", "worker_id")
-        if "temporary_pass" in envelope and pass_worker_id(envelope["temporary_pass"]) != envelope.get("worker_id"):
-            raise ValidationError("not a temporary pass, or not the pass of worker_id", "temporary_pass")
+            raise ValidationError("send either credential (the scanned card) or worker_id",
+                                  "worker_id")
+        if "temporary_pass" in envelope and pass_worker_id(
+            envelope["temporary_pass"]
+        ) != envelope.get("worker_id"):
+            raise ValidationError("not a temporary pass, or not the pass of worker_id",
+                                  "temporary_pass")
 
     @post_load
     def _typed(self, envelope, **kwargs):
@@ -170,19 +195,25 @@ def jsonable(value):
 class PushRequestSchema(BaseSchema):
     device_id = fields.String(required=True, **DEVICE_ID)
     events = fields.List(fields.Raw(), required=True, metadata={
-        "description": f"at most {MAX_BATCH} envelopes (see EnvelopeSchema); each is checked on its own"})
+        "description": f"at most {MAX_BATCH} envelopes (see EnvelopeSchema); each is checked on "
+                       "its own"})
 
     class Meta:
         unknown = EXCLUDE
 
 
 class PushProofHeadersSchema(BaseSchema):
-    """The phone's signature of a push (``server.domain.device_keys``): required once the phone has a key."""
+    """The phone's signature of a push (``server.domain.device_keys``): required once the phone has
+    a key."""
 
-    time = fields.Integer(data_key="X-Device-Time", validate=validate.Range(min=0, max=2**53), metadata={
-        "description": "the phone's signing time, milliseconds since 1970 (within 10 minutes of the server's)"})
-    signature = fields.String(data_key="X-Device-Signature", validate=validate.Length(min=1, max=200), metadata={
-        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-PUSH1\\n" device_id "\\n" time "\\n" base64url(SHA-256(body))'})
+    time = fields.Integer(data_key="X-Device-Time", validate=validate.Range(min=0, max=2**53),
+                          metadata={
+        "description": "the phone's signing time, milliseconds since 1970 (within 10 minutes of "
+                       "the server's)"})
+    signature = fields.String(data_key="X-Device-Signature",
+                              validate=validate.Length(min=1, max=200), metadata={
+        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-PUSH1\\n" device_id "\\n" time "\\n" '
+                       'base64url(SHA-256(body))'})
 
     class Meta:
         unknown = EXCLUDE  # every other header
@@ -199,15 +230,18 @@ class PushResultSchema(BaseSchema):
 
 
 class PushResponseSchema(BaseSchema):
-    results = fields.List(fields.Nested(PushResultSchema), metadata={"description": "one per event, in order"})
+    results = fields.List(fields.Nested(PushResultSchema),
+                          metadata={"description": "one per event, in order"})
     missing = fields.List(fields.List(fields.Integer()), metadata={
-        "description": "[from, to] ranges of device_seq the server has never received from this device"})
+        "description": "[from, to] ranges of device_seq the server has never received from this "
+                       "device"})
     server_time = fields.AwareDateTime()
 
 
 class PullArgsSchema(BaseSchema):
     device_id = fields.String(required=True, **DEVICE_ID)
-    cursor = fields.String(load_default="", metadata={"description": "opaque; empty for a full copy"})
+    cursor = fields.String(load_default="",
+                           metadata={"description": "opaque; empty for a full copy"})
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 
@@ -228,8 +262,10 @@ class DeviceInSchema(BaseSchema):
     device_id = fields.String(required=True, **DEVICE_ID)
     name = PlainText(validate=validate.Length(max=100), load_default=None)
     mode = fields.String(validate=validate.Length(max=40), load_default=None)
-    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
-        "description": "the phone's ECDSA P-256 public key, SPKI DER in base64url; its pushes must be signed by it"})
+    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400),
+                               metadata={
+        "description": "the phone's ECDSA P-256 public key, SPKI DER in base64url; its pushes "
+                       "must be signed by it"})
 
 
 class DeviceProofSchema(BaseSchema):
@@ -237,10 +273,12 @@ class DeviceProofSchema(BaseSchema):
     person to the phone (``server.domain.device_keys``)."""
 
     device_id = fields.String(required=True, **DEVICE_ID)
-    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400), metadata={
+    public_key = fields.String(load_default=None, validate=validate.Length(min=1, max=400),
+                               metadata={
         "description": "SPKI DER, base64url: needed when the phone is new to the server"})
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
-        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-JOIN1\\n" device_id "\\n" the challenge (base64url)'})
+        "description": 'base64url ECDSA P-256 (r ‖ s) of "LP-JOIN1\\n" device_id "\\n" the '
+                       'challenge (base64url)'})
 
 
 class DeviceSchema(BaseSchema):
@@ -262,12 +300,14 @@ class ReasonSchema(BaseSchema):
 
 class ReapplySchema(BaseSchema):
     corrections = fields.Dict(load_default=dict, metadata={
-        "description": "envelope fields to replace before applying again (e.g. context, worker_id)"})
+        "description": "envelope fields to replace before applying again (e.g. context, "
+                       "worker_id)"})
     note = PlainText(validate=validate.Length(max=500), load_default=None)
 
 
 class QuarantineQueryArgsSchema(PageArgsSchema):
-    status = fields.String(load_default="open", validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
+    status = fields.String(load_default="open",
+                           validate=validate.OneOf(("open", "reapplied", "dismissed", "all")))
     reason = fields.String(validate=[validate.Length(max=40), _no_control_characters])
     device_id = fields.String(**DEVICE_ID)
 
@@ -282,7 +322,8 @@ class QuarantinedEventSchema(BaseSchema):
     reason = fields.String(validate=validate.OneOf(SCAN_REFUSALS))
     message = fields.String()
     envelope = fields.Method("_envelope", metadata={
-        "description": "as the phone sent it, but an ID number only masked (data.id_number_masked)"})
+        "description": "as the phone sent it, but an ID number only masked "
+                       "(data.id_number_masked)"})
     received_at = fields.DateTime()
     times_received = fields.Integer()
     status = fields.String()
@@ -301,15 +342,21 @@ class QuarantinePersonSchema(BaseSchema):
 
 
 class QuarantineSummarySchema(BaseSchema):
-    pushed_by = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={"description": "whose push it was"})
+    pushed_by = fields.Nested(QuarantinePersonSchema, allow_none=True,
+                              metadata={"description": "whose push it was"})
     scanner = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={
-        "description": "the user the phone named as scanner (scanned_by), when not the pusher: a claim, checked on re-apply"})
-    resolver = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={"description": "who settled it"})
+        "description": "the user the phone named as scanner (scanned_by), when not the pusher: a "
+                       "claim, checked on re-apply"})
+    resolver = fields.Nested(QuarantinePersonSchema, allow_none=True,
+                             metadata={"description": "who settled it"})
     worker = fields.Dict(allow_none=True, metadata={
-        "description": "{id, name, id_masked} of the worker the envelope names by id, when yours to see"})
+        "description": "{id, name, id_masked} of the worker the envelope names by id, when yours "
+                       "to see"})
     card = fields.Dict(allow_none=True, metadata={
-        "description": "{name, id_last4, county_code} as the scanned card says, its signature unchecked"})
-    places = fields.Dict(metadata={"description": "names of the context's fair, batch, employer, training; the station"})
+        "description": "{name, id_last4, county_code} as the scanned card says, its signature "
+                       "unchecked"})
+    places = fields.Dict(metadata={"description": "names of the context's fair, batch, employer, "
+                                                  "training; the station"})
 
 
 def _without_protected(envelope: dict) -> dict:

@@ -8,7 +8,8 @@ from schemas.base import ROW_ID, BaseSchema, PlainText
 
 class TokenInSchema(BaseSchema):
     user_id = fields.Integer(required=True, validate=ROW_ID,
-                             metadata={"description": "the user the token acts as (its role and scope)"})
+                             metadata={"description": "the user the token acts as (its role and "
+                                                      "scope)"})
     name = PlainText(required=True, validate=validate.Length(min=1, max=100))
     days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
 

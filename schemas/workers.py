@@ -10,7 +10,8 @@ from server.domain.id_numbers import IdNumberError, parse_id_number
 from server.domain.phones import PhoneError, parse_mobile
 from server.domain.reasons import REGISTRATION_WARNINGS
 
-EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational", "college", "university")
+EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational",
+                    "college", "university")
 
 
 class IdNumberField(fields.String):
@@ -18,7 +19,9 @@ class IdNumberField(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return parse_id_number(super()._deserialize(value, attr, data, **kwargs), today=calendar.today()).number
+            return parse_id_number(
+                super()._deserialize(value, attr, data, **kwargs), today=calendar.today()
+            ).number
         except IdNumberError as exc:
             raise ValidationError(exc.message) from None
 
@@ -32,11 +35,13 @@ class MobileField(fields.String):
 
 
 _NAME = validate.Length(min=1, max=50, error="姓名需1–50个字。 A name has 1 to 50 characters.")
-_TAGS = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20),
-                    load_default=list)
+_TAGS = fields.List(PlainText(validate=validate.Length(min=1, max=40)),
+                    validate=validate.Length(max=20), load_default=list)
 
 
-_COUNTY_CODE = validate.Regexp(r"^\d{6}$", error="县级代码为6位数字，如 621121。 A county code has 6 digits, e.g. 621121.")
+_COUNTY_CODE = validate.Regexp(r"^\d{6}$",
+                               error="县级代码为6位数字，如 621121。 A county code has 6 digits, "
+                                     "e.g. 621121.")
 
 
 class HomeSchema(BaseSchema):
@@ -55,9 +60,11 @@ class ConsentSchema(BaseSchema):
     """The worker's separate consent to processing of sensitive information (PIPL art. 29)."""
 
     notice_version = fields.String(required=True, validate=validate.Length(min=1, max=20),
-                                   metadata={"description": "the version of GET /api/consent-notice shown"})
+                                   metadata={"description": "the version of GET "
+                                                            "/api/consent-notice shown"})
     channel = fields.String(required=True, validate=validate.OneOf(("paper", "app", "read_aloud")),
-                            metadata={"description": "signed on paper, tapped in the app, or read aloud to the worker"})
+                            metadata={"description": "signed on paper, tapped in the app, or read "
+                                                     "aloud to the worker"})
     agreed = fields.Boolean(required=True, validate=validate.Equal(
         True, error="须经本人同意方可登记。 Registration needs the worker's consent."))
 
@@ -71,7 +78,8 @@ class WorkerInSchema(BaseSchema):
     poor_household = fields.Boolean(load_default=False)
     skills = _TAGS
     desired_jobs = _TAGS
-    education = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(EDUCATION_LEVELS))
+    education = fields.String(allow_none=True, load_default=None,
+                              validate=validate.OneOf(EDUCATION_LEVELS))
 
 
 class WorkerPatchSchema(BaseSchema):
@@ -80,8 +88,10 @@ class WorkerPatchSchema(BaseSchema):
     phone = MobileField(allow_none=True)
     home = fields.Nested(HomePatchSchema)
     poor_household = fields.Boolean()
-    skills = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
-    desired_jobs = fields.List(PlainText(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
+    skills = fields.List(PlainText(validate=validate.Length(min=1, max=40)),
+                         validate=validate.Length(max=20))
+    desired_jobs = fields.List(PlainText(validate=validate.Length(min=1, max=40)),
+                               validate=validate.Length(max=20))
     education = fields.String(allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
 
     @validates_schema
@@ -122,10 +132,12 @@ class WorkerSchema(BaseSchema):
     current_employer = fields.Nested(EmployerRefSchema, allow_none=True)
     employed_since = fields.Date(allow_none=True)
     continuous_employment_days = fields.Integer()
-    workstation_hotline = fields.String(metadata={"description": "the number the worker calls: the home county's workstation"})
+    workstation_hotline = fields.String(metadata={"description": "the number the worker calls: "
+                                                                 "the home county's workstation"})
     last_confirmed_on = fields.Date(allow_none=True)
     card_serial = fields.String(allow_none=True)
-    trainings = fields.List(fields.Dict(), metadata={"description": "[{id, title, skill, hours, completed}]"})
+    trainings = fields.List(fields.Dict(),
+                            metadata={"description": "[{id, title, skill, hours, completed}]"})
     event_count = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -139,7 +151,8 @@ WorkerPageSchema = page_of(WorkerSchema, "WorkerPageSchema")
 
 
 class WorkerQueryArgsSchema(PageArgsSchema):
-    q = fields.String(metadata={"description": "part of the name, or the last 4 characters of the ID number"})
+    q = fields.String(metadata={"description": "part of the name, or the last 4 characters of the "
+                                               "ID number"})
     id_last4 = fields.String(validate=validate.Regexp(r"^\d{3}[\dXx]$"))
     county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -154,7 +167,8 @@ class IdNumberSearchSchema(BaseSchema):
 
 class RevealSchema(BaseSchema):
     reason = PlainText(required=True, validate=validate.Length(min=2, max=500),
-                       metadata={"description": "why the full number is needed, kept in the audit trail"})
+                       metadata={"description": "why the full number is needed, kept in the audit "
+                                                "trail"})
 
 
 class RevealedSchema(BaseSchema):

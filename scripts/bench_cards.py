@@ -38,20 +38,24 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=500)
     count = parser.parse_args().cards
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app({"LABORPASS_INSTANCE_DIR": scratch, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.db"})
+        app = create_app({"LABORPASS_INSTANCE_DIR": scratch,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.db"})
         with app.app_context():
             flask_migrate.upgrade()
             admin = User(name="bench", role="admin")
             db.session.add(admin)
             db.session.commit()
             workers = timed(f"register {count} workers", count,
-                            lambda: [register_worker(numbered_person(i), admin)[0] for i in range(count)])
+                            lambda: [register_worker(numbered_person(i), admin)[0]
+                                     for i in range(count)])
             timed(f"issue {count} cards", count, lambda: ensure_credentials(workers, admin))
             ids = [w.id for w in workers]
             faces = [printing.face_for(i, admin) for i in ids]
             timed(f"render {count} SVG cards", count, lambda: [cards.render_svg(f) for f in faces])
-            timed(f"render {count} PNG cards (300 dpi)", count, lambda: [cards.render_png(f) for f in faces])
-            pdf = timed(f"A4 PDF sheet of {count} cards", count, lambda: printing.sheet_for(ids, admin))
+            timed(f"render {count} PNG cards (300 dpi)", count,
+                  lambda: [cards.render_png(f) for f in faces])
+            pdf = timed(f"A4 PDF sheet of {count} cards", count,
+                        lambda: printing.sheet_for(ids, admin))
             print(f"PDF: {len(pdf) / 1024:.0f} KiB, {-(-count // 10)} pages")
 
 

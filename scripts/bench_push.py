@@ -8,7 +8,8 @@ without a key, and as the app pushes, from a phone whose key signs each push (th
 on it with a passkey; what the server adds is one ECDSA P-256 check and the phone's members).
 What load_test measures under contention starts from these figures. Asserts nothing.
 
-    .venv/bin/python scripts/bench_push.py [--database sqlite|postgres|both] [--pushes 60] [--registrations 0.1]
+    .venv/bin/python scripts/bench_push.py [--database sqlite|postgres|both] [--pushes 60]
+                                           [--registrations 0.1]
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.phones: a phone with its key and passkeys
+# tests.phones: a phone with its key and passkeys
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 from deployment import Deployment, check_in, registration  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
@@ -39,18 +41,24 @@ def run(database: str, pushes: int, registrations: float) -> None:
     site = Deployment(database, name="laborpass_bench_push")
     try:
         site.cli("create-user", "tongwei-fair", "--role", "fair_staff", "--county", "621121")
-        staff = {"Authorization": "Bearer " + site.cli("create-token", "tongwei-fair").strip().splitlines()[-1]}
-        app = create_app({"SQLALCHEMY_DATABASE_URI": site.url, "LABORPASS_INSTANCE_DIR": str(site.folder),
+        staff = {
+            "Authorization": "Bearer "
+            + site.cli("create-token", "tongwei-fair").strip().splitlines()[-1]
+        }
+        app = create_app({"SQLALCHEMY_DATABASE_URI": site.url,
+                          "LABORPASS_INSTANCE_DIR": str(site.folder),
                           "LABORPASS_LOG_LEVEL": "WARNING"})
         client = app.test_client()
         fair, workers = prepare(client, {"Authorization": f"Bearer {site.token}"})
         statements = [0]
         with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", lambda *args: statements.__setitem__(0, statements[0] + 1))
+            event.listen(db.engine, "before_cursor_execute",
+                         lambda *args: statements.__setitem__(0, statements[0] + 1))
             signed = SignedPhone(app, "bench-signed-phone")
             signed.sign_in(db.session.scalar(db.select(User).where(User.name == "tongwei-fair")))
         medians = {}
-        variants = (("Bearer token, phone without a key", bearer(client, staff)), ("signed by the phone", signed.push))
+        variants = (("Bearer token, phone without a key", bearer(client, staff)),
+                    ("signed by the phone", signed.push))
         for n, (label, send) in enumerate(variants):
             phone = Phone(send, fair, workers, registrations, numbers_from=1_000_000 * (n + 1))
             for _ in range(5):  # warm: caches, prepared statements
@@ -61,7 +69,8 @@ def run(database: str, pushes: int, registrations: float) -> None:
             cpu = (time.process_time() - cpu) / pushes
             p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
             medians[label] = statistics.median(times)
-            print(f"{database}: push of {SIZE} events ({registrations:.0%} registrations), {pushes} pushes, {label}:"
+            print(f"{database}: push of {SIZE} events ({registrations:.0%} registrations), "
+                  f"{pushes} pushes, {label}:"
                   f" median {medians[label] * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms,"
                   f" CPU {cpu * 1000:.0f} ms, {statements[0] / pushes:.0f} SQL statements a push")
         first, second = medians.values()
@@ -73,14 +82,17 @@ def run(database: str, pushes: int, registrations: float) -> None:
 
 def prepare(client, admin: dict) -> tuple[str, list[str]]:
     response = client.post("/api/fairs", headers=admin, json={
-        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇", "venue": "平襄镇广场",
-        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"})
+        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇",
+        "venue": "平襄镇广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00",
+        "organiser": "通渭县人社局"})
     assert response.status_code == 201, response.json
     fair, workers = response.json["id"], []
     for start in range(0, 5000, 500):
         events = [registration(n + 1, n) for n in range(start, start + 500)]
         workers.extend(event["worker_id"] for event in events)
-        response = client.post("/api/sync/push", headers=admin, json={"device_id": "setup", "events": events})
+        response = client.post("/api/sync/push", headers=admin,
+                               json={"device_id": "setup", "events": events})
         assert response.status_code == 200, response.json
     return fair, workers
 
@@ -101,7 +113,8 @@ def signature_check_ms(phone: SignedPhone, times: int = 2000) -> float:
 
 
 class Phone:
-    def __init__(self, send, fair: str, workers: list[str], registrations: float, numbers_from: int):
+    def __init__(self, send, fair: str, workers: list[str], registrations: float,
+                 numbers_from: int):
         self.send, self.fair, self.workers, self.numbers_from = send, fair, workers, numbers_from
         self.registrations, self.seq, self.random = registrations, 0, random.Random(1)
 
@@ -116,7 +129,9 @@ class Phone:
         started = time.perf_counter()
         response = self.send(*events)
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200 and {r["status"] for r in response.json["results"]} == {"accepted"}
+        assert response.status_code == 200 and {r["status"] for r in response.json["results"]} == {
+            "accepted"
+        }
         return elapsed
 
 
@@ -124,7 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--pushes", type=int, default=60)
-    parser.add_argument("--registrations", type=float, default=0.1, help="share of registrations among the events")
+    parser.add_argument("--registrations", type=float, default=0.1,
+                        help="share of registrations among the events")
     args = parser.parse_args()
     for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
         run(database, args.pushes, args.registrations)

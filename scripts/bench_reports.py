@@ -45,7 +45,8 @@ def main() -> None:
     parser.add_argument("--no-recompute", action="store_true", help="leave the ledger alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "LABORPASS_INSTANCE_DIR": instance})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url,
+                          "LABORPASS_INSTANCE_DIR": instance})
         with app.app_context():
             flask_migrate.upgrade()
             subsidies.install_presets()  # as ``laborpass init-db`` does
@@ -59,7 +60,8 @@ def bench(app, args) -> None:
     workers = db.session.scalar(select(func.count()).select_from(Worker))
     events = db.session.scalar(select(func.max(Event.seq)))
     today = dt.datetime.now(CHINA).date()
-    print(f"{dialect}: {workers:,} workers, {events:,} events; as of {today}; median of {RUNS} runs (first run)")
+    print(f"{dialect}: {workers:,} workers, {events:,} events; as of {today}; median of {RUNS} "
+          "runs (first run)")
     admin, county = _users()
     admin_id = admin.id
     client = app.test_client()
@@ -69,12 +71,15 @@ def bench(app, args) -> None:
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     requests = [("admin", f"/api/reports/funnel?by={by}") for by in
                 ("county", "township", "fair", "employer", "poor_household")]
-    requests += [("county", "/api/reports/funnel?by=township"), ("admin", "/api/reports/retention"),
+    requests += [("county", "/api/reports/funnel?by=township"),
+                 ("admin", "/api/reports/retention"),
                  ("county", "/api/reports/retention"), ("admin", "/api/reports/subsidies"),
-                 ("admin", f"/api/targets?year={today.year}"), ("county", "/api/at-risk?per_page=100"),
-                 ("admin", "/api/at-risk?per_page=100"),
-                 ("county", f"/api/reports/bulletin?county={COUNTY}&month={last_month}&format=pdf"),
-                 ("county", f"/api/reports/bulletin?county={COUNTY}&month={last_month}&format=xlsx")]
+                 ("admin", f"/api/targets?year={today.year}"),
+                 ("county", "/api/at-risk?per_page=100"), ("admin", "/api/at-risk?per_page=100"),
+                 ("county",
+                  f"/api/reports/bulletin?county={COUNTY}&month={last_month}&format=pdf"),
+                 ("county",
+                  f"/api/reports/bulletin?county={COUNTY}&month={last_month}&format=xlsx")]
     print(f"\n{'dashboard request':68} {'median':>8} {'first':>8}  goal < {goal:.0f} s")
     for who, url in requests:
         times = []
@@ -83,7 +88,8 @@ def bench(app, args) -> None:
             response = client.get(url, headers=headers[who])
             times.append(time.perf_counter() - started)
             if response.status_code != 200:
-                raise SystemExit(f"{url}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+                raise SystemExit(f"{url}: {response.status_code} "
+                                 f"{response.get_data(as_text=True)[:300]}")
             db.session.remove()
         print(_line(f"{who:7} GET {url}", times, goal))
 
@@ -96,39 +102,48 @@ def bench(app, args) -> None:
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.json
         db.session.remove()
-    print(f"\n{'one worker eligibility with explanation (20 workers)':68} {_ms(statistics.median(times))} "
+    print(f"\n{'one worker eligibility with explanation (20 workers)':68} "
+          f"{_ms(statistics.median(times))} "
           f"{_ms(max(times))}  (max) goal < 50 ms {'ok' if max(times) < 0.05 else 'MISSED'}")
 
     started = time.perf_counter()
     found = subsidies.everyone_eligible(today)
     seconds = time.perf_counter() - started
-    print(f"{'everyone eligible as of today (items computed)':68} {seconds:7.1f} s  {len(found):,} items, "
+    print(f"{'everyone eligible as of today (items computed)':68} {seconds:7.1f} s  "
+          f"{len(found):,} items, "
           f"goal < 60 s {'ok' if seconds < 60 else 'MISSED'}")
     db.session.remove()
     if not args.no_recompute:
         for run in ("first", "again"):
             started = time.perf_counter()
             counts = subsidies.recompute(db.session.get(User, admin_id), today)
-            print(f"{'recompute into the ledger (' + run + ')':68} {time.perf_counter() - started:7.1f} s  {counts}")
+            print(f"{'recompute into the ledger (' + run + ')':68} "
+                  f"{time.perf_counter() - started:7.1f} s  {counts}")
             db.session.remove()
-        print(f"payouts in the ledger: {db.session.scalar(select(func.count()).select_from(Payout)):,}")
+        print("payouts in the ledger: "
+              f"{db.session.scalar(select(func.count()).select_from(Payout)):,}")
 
 
 def _users() -> tuple[User, User]:
-    admin = db.session.scalar(select(User).where(User.name == "bench-admin")) or User(name="bench-admin", role="admin")
+    admin = db.session.scalar(select(User).where(User.name == "bench-admin")) or User(
+        name="bench-admin", role="admin"
+    )
     county = db.session.scalar(select(User).where(User.name == "bench-county")) or User(
         name="bench-county", role="county", county_code=COUNTY)
     db.session.add_all([admin, county])
     year = dt.datetime.now(CHINA).year
     if db.session.get(Target, (COUNTY, year)) is None:
-        db.session.add(Target(county_code=COUNTY, year=year, transfers=10_000, arrivals=9_000, stable_3_months=6_000))
+        db.session.add(Target(county_code=COUNTY, year=year, transfers=10_000, arrivals=9_000,
+                              stable_3_months=6_000))
     db.session.commit()
     return admin, county
 
 
 def _line(label: str, times: list[float], goal: float) -> str:
     median = statistics.median(times)
-    return f"{label[:68]:68} {median:7.2f}s {times[0]:7.2f}s  {'ok' if median < goal else 'MISSED'}"
+    return (
+        f"{label[:68]:68} {median:7.2f}s {times[0]:7.2f}s  {'ok' if median < goal else 'MISSED'}"
+    )
 
 
 def _ms(seconds: float) -> str:

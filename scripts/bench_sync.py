@@ -51,24 +51,30 @@ def main() -> None:
     parser.add_argument("--pull-workers", type=int, default=50_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        config = {"LABORPASS_INSTANCE_DIR": scratch, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.db"}
+        config = {"LABORPASS_INSTANCE_DIR": scratch,
+                  "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.db"}
         app = create_app(config)
         with app.app_context():
             flask_migrate.upgrade()
             token, cards = seed(args.workers)
-            print(f"SQLite (WAL), {os.cpu_count()} cores; {args.workers} workers with cards; batches of {BATCH} scans")
+            print(f"SQLite (WAL), {os.cpu_count()} cores; {args.workers} workers with cards; "
+                  f"batches of {BATCH} scans")
             with gunicorn(config, workers=2) as base:
                 one = push_clients(base, token, cards, clients=1, batches=args.batches)
                 print(f"push, 1 client:   {one:8.0f} events/s accepted")
-                eight = push_clients(base, token, cards, clients=8, batches=max(1, args.batches // 2))
+                eight = push_clients(base, token, cards, clients=8,
+                                     batches=max(1, args.batches // 2))
                 print(f"push, 8 clients:  {eight:8.0f} events/s accepted   (gunicorn, 2 workers)")
             ceiling = raw_ceiling(cards)
-            print(f"raw ceiling:      {ceiling:8.0f} events/s   (verify + Core executemany insert, one process)")
-            print(f"API / ceiling:    {one / ceiling:8.0%} with 1 client, {eight / ceiling:.0%} with 8")
+            print(f"raw ceiling:      {ceiling:8.0f} events/s   (verify + Core executemany insert,"
+                  " one process)")
+            print(f"API / ceiling:    {one / ceiling:8.0%} with 1 client, {eight / ceiling:.0%} "
+                  "with 8")
             seed_pull_scope(args.pull_workers)
             with gunicorn(config, workers=2) as base:
                 seconds, count = pull_everything(base, token)
-            print(f"pull:             {seconds:8.2f} s for a full copy of {count} workers (limit 5000 a page)")
+            print(f"pull:             {seconds:8.2f} s for a full copy of {count} workers (limit "
+                  "5000 a page)")
 
 
 def seed(count: int) -> tuple[str, list[str]]:
@@ -94,7 +100,8 @@ def batches_for(cards: list[str], device: str, count: int, offset: int) -> list[
             card = cards[(offset + b * BATCH + i) % len(cards)]
             at = dt.datetime(2026, 3, 1, 8, tzinfo=TZ) + dt.timedelta(seconds=offset + seq)
             events.append({"id": str(uuid.uuid4()), "type": "station.arrived", "device_seq": seq,
-                           "occurred_at": at.isoformat(), "credential": card, "context": {"station": "福州站"}})
+                           "occurred_at": at.isoformat(), "credential": card,
+                           "context": {"station": "福州站"}})
         out.append({"device_id": device, "events": events})
     return out
 
@@ -129,10 +136,14 @@ def raw_ceiling(cards: list[str]) -> float:
         rows = []
         for e in body["events"]:
             claims, _ = verify_credential(e["credential"], keys, today=dt.date(2026, 3, 1))
-            rows.append({"id": e["id"], "type": e["type"], "worker_id": worker_of(claims.serial.hex()),
-                         "occurred_at": dt.datetime.fromisoformat(e["occurred_at"]), "occurred_offset_minutes": 480,
-                         "recorded_at": dt.datetime.now(dt.UTC), "device_id": "ceiling", "device_seq": e["device_seq"],
-                         "context": e["context"], "data": {}, "raw_code": e["credential"], "flags": []})
+            rows.append({"id": e["id"], "type": e["type"],
+                         "worker_id": worker_of(claims.serial.hex()),
+                         "occurred_at": dt.datetime.fromisoformat(e["occurred_at"]),
+                         "occurred_offset_minutes": 480,
+                         "recorded_at": dt.datetime.now(dt.UTC), "device_id": "ceiling",
+                         "device_seq": e["device_seq"],
+                         "context": e["context"], "data": {}, "raw_code": e["credential"],
+                         "flags": []})
         db.session.execute(insert(Event), rows)
         db.session.commit()
     return sum(len(b["events"]) for b in envelopes) / (time.perf_counter() - started)
@@ -160,14 +171,18 @@ def seed_pull_scope(count: int) -> None:
         for i in range(start, min(count, start + 5000)):
             worker_id = str(uuid.uuid4())
             position += 1
-            workers.append({"id": worker_id, "id_number_enc": "v1:bench", "id_number_bidx": f"bench-{i}",
-                            "id_last4": f"{i % 10000:04d}", "id_region_code": "621121", "name": "李建国",
-                            "gender": "male", "birth_date": dt.date(1980, 1, 1), "home_county_code": "621121",
-                            "home_township": "平襄镇", "poor_household": False, "skills": [], "desired_jobs": [],
-                            "status": "registered", "milestones": {}, "event_count": 1, "created_at": now,
-                            "updated_at": now})
-            changes.append({"kind": "worker", "entity_id": worker_id, "county_code": "621121", "op": "upsert",
-                            "position": position, "changed_at": now})
+            workers.append({"id": worker_id, "id_number_enc": "v1:bench",
+                            "id_number_bidx": f"bench-{i}",
+                            "id_last4": f"{i % 10000:04d}", "id_region_code": "621121",
+                            "name": "李建国",
+                            "gender": "male", "birth_date": dt.date(1980, 1, 1),
+                            "home_county_code": "621121",
+                            "home_township": "平襄镇", "poor_household": False, "skills": [],
+                            "desired_jobs": [],
+                            "status": "registered", "milestones": {}, "event_count": 1,
+                            "created_at": now, "updated_at": now})
+            changes.append({"kind": "worker", "entity_id": worker_id, "county_code": "621121",
+                            "op": "upsert", "position": position, "changed_at": now})
         db.session.execute(insert(Worker), workers)
         db.session.execute(insert(Change), changes)
         db.session.commit()
@@ -176,7 +191,8 @@ def seed_pull_scope(count: int) -> None:
 def pull_everything(base: str, token: str) -> tuple[float, int]:
     started, cursor, workers = time.perf_counter(), "", 0
     while True:
-        status, body = request("GET", f"{base}/api/sync/pull?device_id=bench-puller&limit=5000&cursor={cursor}",
+        status, body = request("GET",
+                               f"{base}/api/sync/pull?device_id=bench-puller&limit=5000&cursor={cursor}",
                                None, token)
         if status != 200:
             raise SystemExit(f"pull failed: {status} {body}")

@@ -29,37 +29,44 @@ def main(out: str) -> None:
     claims = CardClaims(bytes.fromhex("0123456789abcdef"), TODAY - dt.timedelta(days=30),
                         TODAY + dt.timedelta(days=1065), "张秀英", "123X", 621121)
     good = sign_credential(claims, active)
-    expired = CardClaims(bytes.fromhex("00000000000000ff"), dt.date(2020, 1, 1), dt.date(2023, 1, 1), "欧阳建国强", "0017",
-                         622424)
+    expired = CardClaims(bytes.fromhex("00000000000000ff"), dt.date(2020, 1, 1),
+                         dt.date(2023, 1, 1), "欧阳建国强", "0017", 622424)
     envelope = bytearray(b45decode(good[4:]))
     envelope[-10] ^= 0x01  # one bit of the signature
     flipped = "LP1:" + b45encode(bytes(envelope))
     cases = [
-        {"name": "valid", "text": good, "claims": {"serial": "0123456789abcdef", "issuedOn": "2026-10-26",
-                                                    "expiresOn": "2029-10-25", "name": "张秀英", "idLast4": "123X",
-                                                    "county": "621121"}},
+        {"name": "valid", "text": good,
+         "claims": {"serial": "0123456789abcdef", "issuedOn": "2026-10-26",
+                                                    "expiresOn": "2029-10-25", "name": "张秀英",
+                    "idLast4": "123X", "county": "621121"}},
         {"name": "expired", "text": sign_credential(expired, active), "reason": "expired"},
-        {"name": "revoked serial", "text": good, "revoked": ["0123456789abcdef"], "reason": "revoked"},
+        {"name": "revoked serial", "text": good, "revoked": ["0123456789abcdef"],
+         "reason": "revoked"},
         {"name": "withdrawn key", "text": sign_credential(claims, withdrawn), "reason": "revoked"},
-        {"name": "unknown key", "text": sign_credential(claims, stranger), "reason": "unknown_key"},
+        {"name": "unknown key", "text": sign_credential(claims, stranger),
+         "reason": "unknown_key"},
         {"name": "forged", "text": flipped, "reason": "bad_signature"},
         {"name": "no prefix", "text": good[4:], "reason": "malformed"},
         {"name": "not base45", "text": "LP1:abc", "reason": "malformed"},
         # signed with the genuine key, yet outside what a card may hold: the server refuses each
         # (tests/domain/test_credentials.py), and so must the phone
         {"name": "name over 18 bytes", "reason": "malformed",
-         "text": sign_credential(dataclasses.replace(claims, display_name="欧阳建国强丽华"), active)},
+         "text": sign_credential(dataclasses.replace(claims, display_name="欧阳建国强丽华"),
+                                 active)},
         {"name": "issued before 1970", "reason": "malformed",
-         "text": sign_credential(dataclasses.replace(claims, issued_on=dt.date(1969, 12, 1)), active)},
+         "text": sign_credential(dataclasses.replace(claims, issued_on=dt.date(1969, 12, 1)),
+                                 active)},
         {"name": "county not six digits", "reason": "malformed",
          "text": sign_credential(dataclasses.replace(claims, county_code=62), active)},
         {"name": "expires after 2099", "reason": "malformed",
-         "text": sign_credential(dataclasses.replace(claims, expires_on=dt.date(2100, 1, 1)), active)},
+         "text": sign_credential(dataclasses.replace(claims, expires_on=dt.date(2100, 1, 1)),
+                                 active)},
     ]
     codes = [new_fallback_code() for _ in range(20)]
     swapped = [c[:3] + c[4] + c[3] + c[5:] for c in codes if c[3] != c[4]]
     mistyped = [c[:6] + ALPHABET[(ALPHABET.index(c[6]) + 1) % 31] + c[7:] for c in codes]
-    fixture = {"today": TODAY.isoformat(), "keys": [key_entry(active, "active"), key_entry(withdrawn, "revoked")],
+    fixture = {"today": TODAY.isoformat(),
+               "keys": [key_entry(active, "active"), key_entry(withdrawn, "revoked")],
                "cases": cases, "fallback": {"valid": codes, "invalid": swapped + mistyped}}
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(fixture, handle, ensure_ascii=False, indent=1)

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from server.domain.id_numbers import check_character  # noqa: E402
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
-POSTGRES_SERVER = os.environ.get("LABORPASS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get("LABORPASS_TEST_POSTGRES_URL",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 class Deployment:
@@ -36,7 +37,8 @@ class Deployment:
             self.url = f"sqlite:///{self.folder / 'laborpass.db'}"
         else:
             self.url = _fresh_postgres_database(name)
-        self.env = os.environ | {"DATABASE_URL": self.url, "LABORPASS_INSTANCE_DIR": str(self.folder),
+        self.env = os.environ | {"DATABASE_URL": self.url,
+                                 "LABORPASS_INSTANCE_DIR": str(self.folder),
                                  "LABORPASS_LOG_LEVEL": "WARNING"}
         self.cli("init-db")
         self.cli("create-user", "admin", "--role", "admin")
@@ -54,7 +56,8 @@ class Deployment:
 
     def start(self) -> None:
         self.server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(self.workers), "-b",
+             f"127.0.0.1:{self.port}",
              "--timeout", "120", "--log-level", "warning", "server:create_app()"],
             cwd=ROOT, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=open(self.folder / "gunicorn.log", "ab"))  # noqa: SIM115 (the child keeps it)
@@ -68,7 +71,9 @@ class Deployment:
         raise RuntimeError("gunicorn did not become ready")
 
     def worker_pids(self) -> list[int]:
-        found = subprocess.run(["pgrep", "-P", str(self.server.pid)], capture_output=True, text=True).stdout
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.server.pid)], capture_output=True, text=True
+        ).stdout
         return [int(pid) for pid in found.split()]
 
     def kill_one_worker(self) -> int:
@@ -95,8 +100,11 @@ class Deployment:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
+def http_json(
+    method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60
+) -> tuple[int, dict]:
+    request = urllib.request.Request(url, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Content-Type": "application/json"})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
@@ -112,23 +120,31 @@ def http_json(method: str, url: str, body=None, *, token: str | None = None, tim
 
 def person(n: int) -> dict:
     """A valid registration: a Tongwei ID number made distinct by ``n``."""
-    first17 = f"621121{dt.date(1975, 1, 1) + dt.timedelta(days=n // 900):%Y%m%d}{n % 900 + 100:03d}"
-    return {"name": f"务工{n}", "id_number": first17 + check_character(first17), "phone": f"13{n % 10**9:09d}",
-            "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"}, "poor_household": n % 3 == 0,
+    first17 = (
+        f"621121{dt.date(1975, 1, 1) + dt.timedelta(days=n // 900):%Y%m%d}{n % 900 + 100:03d}"
+    )
+    return {"name": f"务工{n}", "id_number": first17 + check_character(first17),
+            "phone": f"13{n % 10**9:09d}",
+            "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"},
+            "poor_household": n % 3 == 0,
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}
 
 
 def registration(seq: int, n: int, worker_id: str | None = None, **data) -> dict:
-    """A phone's envelope registering person ``n`` now (``data`` replaces fields of ``person(n)``)."""
+    """A phone's envelope registering person ``n`` now (``data`` replaces fields of ``person(n)``).
+    """
     return {"id": str(uuid.uuid4()), "type": "worker.registered", "device_seq": seq,
-            "worker_id": worker_id or str(uuid.uuid4()), "occurred_at": dt.datetime.now(CHINA).isoformat(),
+            "worker_id": worker_id or str(uuid.uuid4()),
+            "occurred_at": dt.datetime.now(CHINA).isoformat(),
             "context": {}, "data": person(n) | data}
 
 
 def check_in(seq: int, worker_id: str, fair_id: str) -> dict:
     """A phone's envelope checking a worker in at a fair now."""
-    return {"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": seq, "worker_id": worker_id,
-            "occurred_at": dt.datetime.now(CHINA).isoformat(), "context": {"fair_id": fair_id}, "data": {}}
+    return {"id": str(uuid.uuid4()), "type": "fair.checked_in", "device_seq": seq,
+            "worker_id": worker_id,
+            "occurred_at": dt.datetime.now(CHINA).isoformat(), "context": {"fair_id": fair_id},
+            "data": {}}
 
 
 def _fresh_postgres_database(name: str) -> str:
@@ -139,7 +155,9 @@ def _fresh_postgres_database(name: str) -> str:
 def _drop_postgres_database(name: str, create: bool = False) -> None:
     import psycopg
 
-    with psycopg.connect(POSTGRES_SERVER.replace("postgresql+psycopg", "postgresql"), autocommit=True) as connection:
+    with psycopg.connect(
+        POSTGRES_SERVER.replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if create:
             connection.execute(f"CREATE DATABASE {name}")

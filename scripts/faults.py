@@ -41,7 +41,8 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 class Phone(threading.Thread):
     """A device with an outbox: registrations, each followed by a check-in at the fair."""
 
-    def __init__(self, number: int, site: Deployment, fair_id: str, people: int, first_person: int):
+    def __init__(self, number: int, site: Deployment, fair_id: str, people: int,
+                 first_person: int):
         super().__init__(daemon=True)
         self.site, self.device = site, f"phone-{number}"
         self.outbox, seq = [], 0
@@ -64,7 +65,8 @@ class Phone(threading.Thread):
             batch = self.outbox[: random.randint(1, 50)]
             try:
                 status, body = http_json("POST", f"{self.site.base}/api/sync/push",
-                                         {"device_id": self.device, "events": batch}, token=self.site.token, timeout=30)
+                                         {"device_id": self.device, "events": batch},
+                                         token=self.site.token, timeout=30)
             except OSError:
                 self.answers["connection error"] += 1
                 time.sleep(0.2)
@@ -73,7 +75,8 @@ class Phone(threading.Thread):
             if status != 200:
                 time.sleep(min(float(_retry_after(body)), 1.0))
                 continue
-            done = {result["id"] for result in body["results"] if result["status"] in ("accepted", "duplicate")}
+            done = {result["id"] for result in body["results"]
+                    if result["status"] in ("accepted", "duplicate")}
             self.answers["events answered duplicate (stored before the answer was lost)"] += sum(
                 result["status"] == "duplicate" for result in body["results"])
             rejected = [result for result in body["results"] if result["status"] == "rejected"]
@@ -88,8 +91,10 @@ def _retry_after(body: dict) -> int:
 
 def prepare(site: Deployment, phones: int, people: int) -> list[Phone]:
     status, fair = http_json("POST", f"{site.base}/api/fairs", {
-        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇", "venue": "平襄镇广场",
-        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00", "organiser": "通渭县人社局"},
+        "name": "通渭县春季招聘会", "county_code": "621121", "township": "平襄镇",
+        "venue": "平襄镇广场",
+        "date": dt.date.today().isoformat(), "starts_at": "09:00", "ends_at": "16:00",
+        "organiser": "通渭县人社局"},
         token=site.token)
     assert status == 201, fair
     return [Phone(n, site, fair["id"], people, n * people) for n in range(phones)]
@@ -108,7 +113,8 @@ def verify(site: Deployment, devices: list[Phone], started: float) -> bool:
     print(f"  took {time.monotonic() - started:.1f} s")
     left = sum(len(phone.outbox) for phone in devices)
     ok = sent == stored and check.startswith("0 record(s)") and left == 0
-    print("  OK: every event exactly once, every record a fresh fold" if ok else f"  FAILED ({left} still queued)")
+    print("  OK: every event exactly once, every record a fresh fold" if ok
+          else f"  FAILED ({left} still queued)")
     return ok
 
 
@@ -117,8 +123,10 @@ def stored_event_ids(site: Deployment) -> set[str]:
 
     engine = create_engine(site.url)
     with engine.connect() as connection:
-        ids = set(connection.execute(text("SELECT id FROM events WHERE type <> 'card.issued'")).scalars())
-        duplicates = connection.execute(text("SELECT count(*) - count(DISTINCT id) FROM events")).scalar()
+        ids = set(connection.execute(text("SELECT id FROM events WHERE type <> "
+                                          "'card.issued'")).scalars())
+        duplicates = connection.execute(text("SELECT count(*) - count(DISTINCT id) FROM "
+                                             "events")).scalar()
     engine.dispose()
     assert duplicates == 0
     return ids
@@ -158,7 +166,8 @@ def db_down(args) -> bool:
     for phone in phones:
         phone.start()
     time.sleep(1.0)
-    subprocess.run(["pg_ctlcluster", args.cluster_version, "main", "stop", "-m", "fast"], check=True)
+    subprocess.run(["pg_ctlcluster", args.cluster_version, "main", "stop", "-m", "fast"],
+                   check=True)
     print(f"PostgreSQL stopped for {args.seconds} s during pushes")
     down_until = time.monotonic() + args.seconds
     seen = collections.Counter()
@@ -176,14 +185,21 @@ def db_down(args) -> bool:
 
 def probe(site: Deployment) -> tuple | str:
     """An empty push: (status, code, Retry-After)."""
-    request = urllib.request.Request(f"{site.base}/api/sync/push", method="POST",
-                                     data=json.dumps({"device_id": "probe", "events": []}).encode(),
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {site.token}"})
+    request = urllib.request.Request(
+        f"{site.base}/api/sync/push",
+        method="POST",
+        data=json.dumps({"device_id": "probe", "events": []}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {site.token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, None, None
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}").get("code"), error.headers.get("Retry-After")
+        return (
+            error.code,
+            json.loads(error.read() or b"{}").get("code"),
+            error.headers.get("Retry-After"),
+        )
     except OSError as error:
         return type(error).__name__
 
@@ -215,12 +231,15 @@ def disk_full(args) -> bool:
         acknowledged = set().union(*(phone.sent for phone in phones)) - {
             event["id"] for phone in phones for event in phone.outbox}
         kept = {row[0] for row in stored}
-        print(f"SQLite on an 8 MB tmpfs, 2 phones pushing for up to 60 s ({time.monotonic() - started:.0f} s)")
+        print("SQLite on an 8 MB tmpfs, 2 phones pushing for up to 60 s "
+              f"({time.monotonic() - started:.0f} s)")
         print(f"  push answers: {dict(sorted(answers.items(), key=str))}; a push now: {after}")
-        print(f"  acknowledged events: {len(acknowledged)}, of them in the database: {len(acknowledged & kept)}")
+        print(f"  acknowledged events: {len(acknowledged)}, of them in the database: "
+              f"{len(acknowledged & kept)}")
         print(f"  PRAGMA integrity_check: {integrity}")
         ok = integrity == "ok" and acknowledged <= kept and after[:2] == (503, "storage_full")
-        print("  OK: every acknowledged push kept, the file intact, a clear 503" if ok else "  FAILED")
+        print("  OK: every acknowledged push kept, the file intact, a clear 503" if ok
+              else "  FAILED")
         return ok
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)

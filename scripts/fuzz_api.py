@@ -19,16 +19,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=200, help="examples per operation and mode")
+    parser.add_argument("--examples", type=int, default=200,
+                        help="examples per operation and mode")
     parser.add_argument("-k", dest="keyword", help="only these roles (a pytest -k expression)")
     args = parser.parse_args()
-    env = os.environ | {"LABORPASS_FUZZ_EXAMPLES": str(args.examples), "LABORPASS_FUZZ_RANDOM": "1"}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/api/test_fuzz.py"]
+    env = os.environ | {"LABORPASS_FUZZ_EXAMPLES": str(args.examples),
+                        "LABORPASS_FUZZ_RANDOM": "1"}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               "tests/api/test_fuzz.py"]
     if args.keyword:
         command += ["-k", args.keyword]
     started = time.monotonic()
     code = subprocess.call(command, cwd=ROOT, env=env)
-    print(f"fuzzed with {args.examples} examples per operation and mode in {time.monotonic() - started:.0f} s")
+    print(f"fuzzed with {args.examples} examples per operation and mode in "
+          f"{time.monotonic() - started:.0f} s")
     return code
 
 

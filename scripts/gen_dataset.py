@@ -9,8 +9,10 @@ Every worker's row is the projection of its generated events by the server's own
 encrypted and blind-indexed as a registration would; only the writing is bulk (Core inserts,
 no change-log rows for device pulls, no batch rows: the reports read neither).
 
-    .venv/bin/python scripts/gen_dataset.py --database-url sqlite:////tmp/program.db [--workers 1000000]
-    .venv/bin/python scripts/gen_dataset.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python scripts/gen_dataset.py --database-url sqlite:////tmp/program.db \\
+        [--workers 1000000]
+    .venv/bin/python scripts/gen_dataset.py \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 The database must be new (the script runs the migrations); a PostgreSQL database is created when
 missing. Deterministic for a given ``--seed``.
@@ -47,10 +49,12 @@ from server.services.registration import identity_fields  # noqa: E402
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 CHUNK = 5000
-TOWNSHIPS = ("城关镇", "平襄镇", "马营镇", "义岗镇", "华家岭镇", "陇川镇", "碧玉镇", "常家河镇", "襄南镇", "李店镇",
-             "寺子川乡", "鸡川镇")
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-            "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+TOWNSHIPS = ("城关镇", "平襄镇", "马营镇", "义岗镇", "华家岭镇", "陇川镇", "碧玉镇", "常家河镇",
+             "襄南镇", "李店镇", "寺子川乡", "鸡川镇")
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+            "叶程苏魏吕丁任沈姚卢姜"
+            "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+            "戴莫孔向汤")
 GIVEN = "建国秀英玉兰桂芳志强海燕春梅永红丽娟小龙金花文静明亮德胜淑珍红霞国庆晓东子豪俊杰欣怡家乐"
 JOB_DRAW = 0.55  # of fair-goers sign an intention
 
@@ -62,12 +66,14 @@ def main() -> None:
     parser.add_argument("--employers", type=int, default=300)
     parser.add_argument("--fairs", type=int, default=2000)
     parser.add_argument("--since", type=dt.date.fromisoformat, default=dt.date(2023, 1, 1))
-    parser.add_argument("--until", type=dt.date.fromisoformat, default=dt.datetime.now(CHINA).date())
+    parser.add_argument("--until", type=dt.date.fromisoformat,
+                        default=dt.datetime.now(CHINA).date())
     parser.add_argument("--seed", type=int, default=2017)
     args = parser.parse_args()
     _create_postgres_database(args.database_url)
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "LABORPASS_INSTANCE_DIR": instance})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url,
+                          "LABORPASS_INSTANCE_DIR": instance})
         with app.app_context():
             flask_migrate.upgrade()
             subsidies.install_presets()  # as ``laborpass init-db`` does
@@ -93,7 +99,8 @@ def generate(args) -> None:
         db.session.commit()
         done = first + len(workers)
         elapsed = time.perf_counter() - started
-        print(f"\r{done:>9,} workers, {sum(counts.values()):>11,} events, {elapsed:7.0f} s", end="", flush=True)
+        print(f"\r{done:>9,} workers, {sum(counts.values()):>11,} events, {elapsed:7.0f} s",
+              end="", flush=True)
     print()
     for type, count in counts.most_common():
         print(f"  {type:24} {count:>11,}")
@@ -101,15 +108,18 @@ def generate(args) -> None:
     # the planner's statistics (and PostgreSQL's visibility map, for index-only scans), as a live
     # database would have them from autovacuum
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql"
+                                else "ANALYZE"))
 
 
 class Program:
-    def __init__(self, rng: random.Random, employers: int, fairs: int, since: dt.date, until: dt.date):
+    def __init__(self, rng: random.Random, employers: int, fairs: int, since: dt.date,
+                 until: dt.date):
         self.rng, self.since, self.until = rng, since, until
         self.counties = [c["code"] for c in program_regions()["origin"]["counties"]]
         self.employers = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(employers)]
-        db.session.execute(insert(Employer), [{"id": e, "name": f"福州用工企业{n + 1:03d}", "created_at": utcnow()}
+        db.session.execute(insert(Employer),
+                           [{"id": e, "name": f"福州用工企业{n + 1:03d}", "created_at": utcnow()}
                                               for n, e in enumerate(self.employers)])
         span = (until - since).days
         self.fairs: dict[str, list] = {c: [] for c in self.counties}
@@ -117,9 +127,14 @@ class Program:
         for n in range(fairs):
             county, township = rng.choice(self.counties), rng.choice(TOWNSHIPS)
             day = since + dt.timedelta(days=rng.randrange(span - 30))
-            fair_id, hiring = str(uuid.UUID(int=rng.getrandbits(128))), rng.sample(self.employers, rng.randint(3, 12))
-            rows.append({"id": fair_id, "name": f"{township}招聘会 {n + 1}", "county_code": county, "township": township,
-                         "venue": f"{township}广场", "date": day, "starts_at": dt.time(9), "ends_at": dt.time(16),
+            fair_id, hiring = (
+                str(uuid.UUID(int=rng.getrandbits(128))),
+                rng.sample(self.employers, rng.randint(3, 12)),
+            )
+            rows.append({"id": fair_id, "name": f"{township}招聘会 {n + 1}", "county_code": county,
+                         "township": township,
+                         "venue": f"{township}广场", "date": day, "starts_at": dt.time(9),
+                         "ends_at": dt.time(16),
                          "organiser": "县人社局", "created_at": utcnow(), "updated_at": utcnow()})
             links += [{"fair_id": fair_id, "employer_id": e, "added_at": utcnow()} for e in hiring]
             self.fairs[county].append((fair_id, day, township, hiring))
@@ -131,7 +146,11 @@ class Program:
         county = rng.choice(self.counties)
         events = Events(worker_id, rng, self.until)
         fair = rng.choice(self.fairs[county]) if rng.random() < 0.88 else None
-        day = fair[1] if fair else self.since + dt.timedelta(days=rng.randrange((self.until - self.since).days))
+        day = (
+            fair[1]
+            if fair
+            else self.since + dt.timedelta(days=rng.randrange((self.until - self.since).days))
+        )
         township = fair[2] if fair and rng.random() < 0.7 else rng.choice(TOWNSHIPS)
         profile = self.profile(i, worker_id, county, township)
         events.add("worker.registered", day, data=profile)
@@ -142,7 +161,8 @@ class Program:
         if fair:
             self.journey(events, fair, day)
         facts = events.facts()
-        worker = {"id": worker_id, **folded_columns(facts), "created_at": utcnow(), "updated_at": utcnow()}
+        worker = {"id": worker_id, **folded_columns(facts), "created_at": utcnow(),
+                  "updated_at": utcnow()}
         return worker, events.rows
 
     def journey(self, events: Events, fair, day: dt.date) -> None:
@@ -156,17 +176,20 @@ class Program:
         if rng.random() > JOB_DRAW:
             return
         employer = rng.choice(hiring)
-        events.add("fair.intent_signed", day, context={"fair_id": fair_id, "employer_id": employer})
+        events.add("fair.intent_signed", day,
+                   context={"fair_id": fair_id, "employer_id": employer})
         if rng.random() > 0.75:
             return
         batch, leaves = f"batch-{fair_id[:8]}", day + dt.timedelta(days=rng.randint(7, 20))
-        events.add("batch.assigned", day + dt.timedelta(days=rng.randint(1, 5)), context={"batch_id": batch})
+        events.add("batch.assigned", day + dt.timedelta(days=rng.randint(1, 5)),
+                   context={"batch_id": batch})
         if rng.random() > 0.9:
             return
         events.add("batch.departed", leaves, context={"batch_id": batch})
         if rng.random() > 0.97:
             return
-        events.add("station.arrived", leaves + dt.timedelta(days=2), context={"batch_id": batch, "station": "福州站"})
+        events.add("station.arrived", leaves + dt.timedelta(days=2),
+                   context={"batch_id": batch, "station": "福州站"})
         if rng.random() > 0.95:
             return
         self.employment(events, employer, leaves + dt.timedelta(days=2))
@@ -194,41 +217,68 @@ class Program:
                                data={"start_date": check.isoformat()})
         if end < self.until and rng.random() < 0.7:  # the rest go silent: no end is ever scanned
             events.add("employment.ended", end, context={"employer_id": employer},
-                       data={"end_date": end.isoformat(), "reason": rng.choice(["pay", "food", "homesick", "family", "climate"])})
+                       data={"end_date": end.isoformat(),
+                             "reason": rng.choice(["pay", "food", "homesick", "family",
+                                                   "climate"])})
 
     def profile(self, i: int, worker_id: str, county: str, township: str) -> dict:
         rng = self.rng
-        born = dt.date(1966, 1, 1) + dt.timedelta(days=i % 12000)  # with the sequence: unique for 12M people
+        # with the sequence: unique for 12M people
+        born = dt.date(1966, 1, 1) + dt.timedelta(days=i % 12000)
         first17 = f"{county}{born:%Y%m%d}{i // 12000 % 1000:03d}"
         resident = parse_id_number(first17 + check_character(first17), today=self.until)
-        return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)), "phone": f"139{i:08d}",
+        return {"name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+                "phone": f"139{i:08d}",
                 "home": {"county_code": county, "township": township, "village": None},
-                "poor_household": rng.random() < 0.35, "skills": [], "desired_jobs": [], "education": None,
-                "consent": {"notice_version": "2026-1", "channel": "paper"}, **identity_fields(worker_id, resident)}
+                "poor_household": rng.random() < 0.35, "skills": [], "desired_jobs": [],
+                "education": None,
+                "consent": {"notice_version": "2026-1", "channel": "paper"},
+                **identity_fields(worker_id, resident)}
 
 
 class Events:
     """One worker's generated events, as table rows and as the fold's facts."""
 
     def __init__(self, worker_id: str, rng: random.Random, until: dt.date):
-        self.worker_id, self.rng, self.until, self.rows, self.county = worker_id, rng, until, [], None
+        self.worker_id, self.rng, self.until, self.rows, self.county = (
+            worker_id,
+            rng,
+            until,
+            [],
+            None,
+        )
 
-    def add(self, type: str, day: dt.date, *, context: dict | None = None, data: dict | None = None) -> None:
+    def add(
+        self, type: str, day: dt.date, *, context: dict | None = None, data: dict | None = None
+    ) -> None:
         if day > self.until:
             return
-        at = dt.datetime.combine(day, dt.time(8), CHINA) + dt.timedelta(minutes=self.rng.randrange(600))
+        at = dt.datetime.combine(day, dt.time(8), CHINA) + dt.timedelta(
+            minutes=self.rng.randrange(600)
+        )
         context = context or {}
         if type == "worker.registered":
             self.county = data["home"]["county_code"]
-        self.rows.append({"id": str(uuid.UUID(int=self.rng.getrandbits(128))), "type": type,
-                          "worker_id": self.worker_id, "occurred_at": at, "occurred_offset_minutes": 480,
-                          "recorded_at": at + dt.timedelta(minutes=self.rng.randrange(3 * 24 * 60)),
-                          "fair_id": context.get("fair_id"), "batch_id": context.get("batch_id"),
-                          "employer_id": context.get("employer_id"), "context": context, "data": data or {},
-                          "flags": []})
+        self.rows.append(
+            {
+                "id": str(uuid.UUID(int=self.rng.getrandbits(128))),
+                "type": type,
+                "worker_id": self.worker_id,
+                "occurred_at": at,
+                "occurred_offset_minutes": 480,
+                "recorded_at": at + dt.timedelta(minutes=self.rng.randrange(3 * 24 * 60)),
+                "fair_id": context.get("fair_id"),
+                "batch_id": context.get("batch_id"),
+                "employer_id": context.get("employer_id"),
+                "context": context,
+                "data": data or {},
+                "flags": [],
+            }
+        )
 
     def facts(self) -> list[EventFact]:
-        return [EventFact(r["id"], r["type"], r["occurred_at"], r["recorded_at"], r["context"], r["data"])
+        return [EventFact(r["id"], r["type"], r["occurred_at"], r["recorded_at"], r["context"],
+                          r["data"])
                 for r in self.rows]
 
 
@@ -238,7 +288,8 @@ def _create_postgres_database(url: str) -> None:
         return
     engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}):
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": parsed.database}):
             connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     engine.dispose()
 

@@ -34,22 +34,29 @@ def main() -> None:
         url = f"http://localhost:{server.server_port}/"
         report = Path(scratch) / "report.json"
         subprocess.run([str(ROOT / "pwa" / "node_modules" / ".bin" / "lighthouse"), url, "--quiet",
-                        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={report}",
+                        f"--only-categories={','.join(CATEGORIES)}", "--output=json",
+                        f"--output-path={report}",
                         f"--locale={'zh' if args.lang == 'zh' else 'en'}", "--form-factor=mobile",
                         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
-                        "--disable-background-networking --disable-component-update --disable-sync"],
+                        "--disable-background-networking --disable-component-update "
+                        "--disable-sync"],
                        check=True, env=os.environ | {"CHROME_PATH": CHROMIUM})
         result = json.loads(report.read_text())
         server.shutdown()
     for category in CATEGORIES:
         print(f"{category:15} {round(100 * result['categories'][category]['score'])}")
     for audit in result["audits"].values():
-        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary":
+        if (
+            audit.get("score") is not None
+            and audit["score"] < 1
+            and audit.get("scoreDisplayMode") == "binary"
+        ):
             print(f"  not passed: {audit['id']}: {audit['title']}")
             for item in (audit.get("details") or {}).get("items", [])[:5]:
                 print(f"    {item.get('description') or item.get('url') or item}")
     timings = {key: result["audits"][key]["displayValue"] for key in
-               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                "cumulative-layout-shift")}
     print("  " + ", ".join(f"{key} {value}" for key, value in timings.items()))
 
 

@@ -31,7 +31,8 @@ from server.web import add_security_headers
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, static_folder=None)  # templates/: our Swagger UI page, without inline script
+    # templates/: our Swagger UI page, without inline script
+    app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # keep the schemas' field order; sorting big pulls costs time
     app.config.from_object(DefaultConfig)
     app.config.update(config_from_environment())
@@ -83,7 +84,8 @@ def _load_instance(app: Flask) -> None:
 
 
 _SPEC = {
-    "info": {"description": "Real-name labor-transfer system. Sign in, or send `Authorization: Bearer <token>`."},
+    "info": {"description": "Real-name labor-transfer system. Sign in, or send `Authorization: "
+                            "Bearer <token>`."},
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearerAuth": []}],
 }

@@ -1,4 +1,6 @@
-"""The project's own commands of the Flask CLI (``laborpass``: ``server/console.py``), added by ``create_app``."""
+"""The project's own commands of the Flask CLI (``laborpass``: ``server/console.py``), added by
+``create_app``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +13,17 @@ from flask.cli import with_appcontext
 from server.errors import DomainError
 from server.extensions import db
 from server.models import ROLES, Employer, User
-from server.services import audit, audit_head, auth, backups, demo, enrollment, keyring, retention, subsidies
+from server.services import (
+    audit,
+    audit_head,
+    auth,
+    backups,
+    demo,
+    enrollment,
+    keyring,
+    retention,
+    subsidies,
+)
 from server.services.events import rebuild_all_records
 
 
@@ -58,7 +70,8 @@ def create_user_command(name, role, county_code, employer_id, station):
         raise click.UsageError(f"--county is required for role {role}")
     if role == "employer" and not (employer_id and db.session.get(Employer, employer_id)):
         raise click.UsageError("--employer must name an existing employer id for role employer")
-    user = User(name=name, role=role, county_code=county_code, employer_id=employer_id, station=station)
+    user = User(name=name, role=role, county_code=county_code, employer_id=employer_id,
+                station=station)
     db.session.add(user)
     db.session.commit()
     click.echo(user.id)
@@ -85,7 +98,8 @@ def create_token_command(user_name, label, days):
 @with_appcontext
 def enroll_command(name, role, county_code, employer_id, station):
     """Print a one-time code (15 minutes) with which NAME registers a passkey in the app."""
-    _enrollment, code = enrollment.create_enrollment(None, name=name, role=role, county_code=county_code,
+    _enrollment, code = enrollment.create_enrollment(None, name=name, role=role,
+                                                     county_code=county_code,
                                                    employer_id=employer_id, station=station)
     click.echo(code)
 
@@ -97,7 +111,8 @@ def audit_group():
 
 @audit_group.command("verify")
 @click.option("--head", "head_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="a signed head to check against: a head file, or a log holding head lines (the longest"
+              help="a signed head to check against: a head file, or a log holding head lines (the "
+                   "longest"
                    " is taken); default: the instance folder's audit-head.json")
 @with_appcontext
 def audit_verify_command(head_file):
@@ -110,10 +125,11 @@ def audit_verify_command(head_file):
         raise SystemExit(1)
     problem = audit_head.check(db.session, head, broken) if head else None
     if broken is not None or problem:
-        click.echo("; ".join(filter(None, [f"audit chain broken at entry {broken}" if broken is not None else None,
-                                           problem])))
+        click.echo("; ".join(filter(None, [f"audit chain broken at entry {broken}"
+                                           if broken is not None else None, problem])))
         raise SystemExit(1)
-    click.echo("audit chain intact" + (f" ({head['count']} entries, as its signed head says)" if head else
+    click.echo("audit chain intact" + (f" ({head['count']} entries, as its signed head says)"
+                                       if head else
                                        " (no signed head found: a cut tail would go unseen)"))
 
 
@@ -131,14 +147,16 @@ def rebuild_records_command(check):
 
 
 @click.command("retention")
-@click.option("--years", type=click.IntRange(min=1), help="years without activity (default LABORPASS_RETENTION_YEARS)")
+@click.option("--years", type=click.IntRange(min=1),
+              help="years without activity (default LABORPASS_RETENTION_YEARS)")
 @click.option("--dry-run", is_flag=True, help="count who and what would be erased; change nothing")
 @with_appcontext
 def retention_command(years, dry_run):
     """Erase the personal data of workers with no activity for N years; statistics stay."""
     years = years or int(current_app.config["LABORPASS_RETENTION_YEARS"])
     report = retention.apply_retention(years, dry_run=dry_run)
-    click.echo(("dry run, nothing changed: " if dry_run else "erased: ") + "; ".join(report.lines()))
+    click.echo(("dry run, nothing changed:"
+                " " if dry_run else "erased: ") + "; ".join(report.lines()))
 
 
 @click.command("backup")
@@ -158,16 +176,19 @@ def backup_command(target):
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @with_appcontext
 def restore_command(source, yes):
-    """Replace the database's content by the backup SOURCE. Stop the app first; then run init-db."""
+    """Replace the database's content by the backup SOURCE. Stop the app first; then run init-db.
+    """
     if not yes:
-        click.confirm(f"Replace everything in {db.engine.url.render_as_string()} by {source}?", abort=True)
+        click.confirm(f"Replace everything in {db.engine.url.render_as_string()} by {source}?",
+                      abort=True)
     try:
         click.echo(backups.restore(source))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     before = audit_head.set_aside_after_restore(db.session)
     if before:
-        click.echo(f"the audit head of before the restore ({before['count']} entries) was set aside in the instance"
+        click.echo(f"the audit head of before the restore ({before['count']} entries) was set "
+                   "aside in the instance"
                    " folder; the restored trail's head is the one to verify against now")
 
 

@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")  # Alembic's, through Flask-Migrate
+# Alembic's, through Flask-Migrate
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 
 class DefaultConfig:
@@ -45,9 +46,11 @@ class DefaultConfig:
     LABORPASS_PWA_DIR = str(PROJECT_ROOT / "pwa" / "dist")
     LABORPASS_MAX_SHEET_CARDS = 1000
     # The retention rule: a person with no activity on their record for this many years is erased
-    # (``laborpass retention``). Five years covers the subsidy audits that look back at a placement.
+    # (``laborpass retention``). Five years covers the subsidy audits that look back at a
+    # placement.
     LABORPASS_RETENTION_YEARS = 5
-    # A new job starting at most this many days after the last one ended keeps the employment going.
+    # A new job starting at most this many days after the last one ended keeps the employment
+    # going.
     LABORPASS_REASSIGNMENT_GAP_DAYS = 15
     # The programme's calendar: every date is the day in this zone (server/domain/calendar.py).
     LABORPASS_TIMEZONE = "Asia/Shanghai"

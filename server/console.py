@@ -1,4 +1,6 @@
-"""``laborpass``: the console entry point, the Flask CLI group over ``create_app`` (commands: ``server/cli.py``)."""
+"""``laborpass``: the console entry point, the Flask CLI group over ``create_app`` (commands:
+``server/cli.py``)."""
+
 from __future__ import annotations
 
 from flask.cli import FlaskGroup

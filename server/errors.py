@@ -26,7 +26,8 @@ class NotFound(DomainError):
     status = 404
 
     def __init__(self, what: str = "worker"):  # the code: Reason.<WHAT>_NOT_FOUND
-        super().__init__(Reason(f"{what}_not_found"), f"未找到或无权查看。 No such {what}, or not yours to see.")
+        super().__init__(Reason(f"{what}_not_found"),
+                         f"未找到或无权查看。 No such {what}, or not yours to see.")
 
 
 class Forbidden(DomainError):
@@ -52,7 +53,8 @@ class InvalidInput(DomainError):
     status = 422
 
     def __init__(self, errors: dict[str, list[str]], code: Reason = Reason.VALIDATION_FAILED):
-        super().__init__(code, "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
+        super().__init__(code, "请更正标出的字段。 Correct the fields named in errors.",
+                         errors=errors)
 
 
 class Unavailable(DomainError):
@@ -77,14 +79,16 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
     def __init__(self):
-        super().__init__(Reason.JSON_REQUIRED, "请求须为 JSON。 Send the request as application/json.")
+        super().__init__(Reason.JSON_REQUIRED,
+                         "请求须为 JSON。 Send the request as application/json.")
 
 
 class TooDeep(DomainError):
     status = 400
 
     def __init__(self, limit: int):
-        super().__init__(Reason.JSON_TOO_DEEP, f"请求的 JSON 嵌套超过 {limit} 层。 The JSON is nested more than"
+        super().__init__(Reason.JSON_TOO_DEEP,
+                         f"请求的 JSON 嵌套超过 {limit} 层。 The JSON is nested more than"
                                           f" {limit} levels deep.")
 
 
@@ -111,7 +115,8 @@ class NoCard(DomainError):
     status = 404
 
     def __init__(self):
-        super().__init__(Reason.NO_CARD, "尚未发卡，请先发卡。 No card issued yet: issue one first.")
+        super().__init__(Reason.NO_CARD,
+                         "尚未发卡，请先发卡。 No card issued yet: issue one first.")
 
 
 class BackupError(DomainError):
@@ -128,13 +133,16 @@ class DeviceRefused(DomainError):
 
 
 class DeviceClockOff(DomainError):
-    """The phone signed with a time too far from the server's: it corrects its clock and sends again."""
+    """The phone signed with a time too far from the server's: it corrects its clock and sends
+    again."""
 
     status = 409
 
     def __init__(self, now: datetime):
-        super().__init__(Reason.DEVICE_CLOCK_OFF, "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
-                                             " The phone's clock is too far off the server's: correct it and sync again.",
+        super().__init__(Reason.DEVICE_CLOCK_OFF,
+                         "手机时间与服务器相差太大，已按服务器时间校正，请重新同步。"
+                                             " The phone's clock is too far off the server's: "
+                                             "correct it and sync again.",
                          server_time=now.isoformat())
 
 
@@ -142,12 +150,15 @@ class BatchTooLarge(DomainError):
     status = 413
 
     def __init__(self, count: int, limit: int):
-        super().__init__(Reason.BATCH_TOO_LARGE, f"一次最多上传 {limit} 条，本次 {count} 条，请分批。"
-                                            f" At most {limit} events a push ({count} sent): split the batch.")
+        super().__init__(Reason.BATCH_TOO_LARGE,
+                         f"一次最多上传 {limit} 条，本次 {count} 条，请分批。"
+                                            f" At most {limit} events a push ({count} sent): "
+                                            "split the batch.")
 
 
 class Rejected(Exception):
-    """An envelope refused: it goes to quarantine with ``reason``, under the worker's county when known."""
+    """An envelope refused: it goes to quarantine with ``reason``, under the worker's county when
+    known."""
 
     def __init__(self, reason: str, message: str, county_code: str | None = None):
         super().__init__(message)

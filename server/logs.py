@@ -22,8 +22,14 @@ _FIELDS = ("request_id", "method", "path", "status", "ms", "user_id", "role", "a
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
-                "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        line = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         if has_request_context() and "request_id" in g:
             line["request_id"] = g.request_id
         line.update({name: getattr(record, name) for name in _FIELDS if hasattr(record, name)})
@@ -49,8 +55,20 @@ def install_request_logging(app: Flask) -> None:
     def _finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         user = g.get("user")
-        app.logger.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
-            "user_id": getattr(user, "id", None), "role": getattr(user, "role", None)})
+        app.logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round(
+                    (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1
+                ),
+                "user_id": getattr(user, "id", None),
+                "role": getattr(user, "role", None),
+            },
+        )
         return response

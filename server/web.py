@@ -10,7 +10,8 @@ blp = Blueprint("web", __name__)
 
 NOT_BUILT = (
     "<!doctype html><meta charset=utf-8><title>LaborPass</title>"
-    "<p>PWA 尚未构建：请运行 <code>scripts/run</code>。 The PWA is not built: run <code>scripts/run</code>."
+    "<p>PWA 尚未构建：请运行 <code>scripts/run</code>。 The PWA is not built: run "
+    "<code>scripts/run</code>."
 )
 
 
@@ -34,11 +35,12 @@ def asset(path: str):
 
 
 CONTENT_SECURITY_POLICY = "; ".join((
-    # wasm-unsafe-eval lets the QR decoder's WebAssembly run (our own file); no inline or eval'd script.
-    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "manifest-src 'self'",
-    "connect-src 'self'",
-    "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'", "object-src 'none'",
-    "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+    # wasm-unsafe-eval lets the QR decoder's WebAssembly run (our own file); no inline or eval'd
+    # script.
+    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+    "manifest-src 'self'", "connect-src 'self'",
+    "img-src 'self' data: blob:", "media-src 'self' blob:", "style-src 'self'",
+    "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
 ))
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

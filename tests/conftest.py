@@ -32,11 +32,13 @@ USES_POSTGRES = POSTGRES_URL.startswith("postgresql")
 
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-SECRET = re.compile(r"lp_[A-Za-z0-9_-]{20,}|Bearer [A-Za-z0-9]")  # a token (server.services.auth.TOKEN_PREFIX)
+# a token (server.services.auth.TOKEN_PREFIX)
+SECRET = re.compile(r"lp_[A-Za-z0-9_-]{20,}|Bearer [A-Za-z0-9]")
 
 
 def has_id_number(text: str) -> bool:
-    """A valid resident ID number in ``text`` (not any 18 digits: a fuzzer's id in a path is none)."""
+    """A valid resident ID number in ``text`` (not any 18 digits: a fuzzer's id in a path is none).
+    """
     for candidate in ID_NUMBER.findall(text):
         try:
             parse_id_number(candidate, today=dt.date.today())
@@ -49,7 +51,8 @@ def has_id_number(text: str) -> bool:
 class _LogCollector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)
-        self.setFormatter(JsonFormatter())  # the lines as production writes them, request fields included
+        # the lines as production writes them, request fields included
+        self.setFormatter(JsonFormatter())
         self.lines: list[str] = []
 
     def emit(self, record):
@@ -86,10 +89,12 @@ def migrated_database(tmp_path_factory):
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'template.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LABORPASS_INSTANCE_DIR": str(instance)})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "LABORPASS_INSTANCE_DIR": str(instance)})
     with app.app_context():
         flask_migrate.upgrade()
-        subsidies.install_presets()  # as ``laborpass init-db`` does: each SQLite test's copy has them
+        # as ``laborpass init-db`` does: each SQLite test's copy has them
+        subsidies.install_presets()
         db.session.commit()
         db.engine.dispose()  # SQLite folds its WAL into the file when the last connection closes
     return url
@@ -101,13 +106,17 @@ def database_url(migrated_database, tmp_path):
         engine = create_engine(migrated_database)
         with engine.begin() as connection:
             tables = connection.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> "
+                "'alembic_version'"
             )).scalars().all()
             sequences = connection.execute(text(
-                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")).scalars().all()
-            if connection.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
-                # Emptied as TRUNCATE … RESTART IDENTITY would, in a quarter of its time on tables this
-                # small: no triggers (the append-only ones included), no foreign-key checks while deleting.
+                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = "
+                "'public'")).scalars().all()
+            if connection.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = "
+                                       "current_user")).scalar():
+                # Emptied as TRUNCATE … RESTART IDENTITY would, in a quarter of its time on tables
+                # this small: no triggers (the append-only ones included), no foreign-key checks
+                # while deleting.
                 connection.execute(text("SET LOCAL session_replication_role = replica"))
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))
@@ -153,7 +162,8 @@ def app(database_url, tmp_path):
         "LABORPASS_INSTANCE_DIR": str(tmp_path / "instance"),
     })
     with app.app_context():
-        subsidies.install_presets()  # what ``laborpass init-db`` puts in (emptied on PostgreSQL above)
+        # what ``laborpass init-db`` puts in (emptied on PostgreSQL above)
+        subsidies.install_presets()
         db.session.commit()
         yield app
         db.session.remove()
@@ -209,10 +219,13 @@ def auth(app):
 @pytest.fixture
 def fair(auth) -> str:
     """A fair in Tongwei with both employers, for scans that name a fair (context fair_id "f")."""
-    db.session.add(Fair(id="f", name="通渭县春季招聘会", county_code="621121", township="平襄镇", venue="平襄镇广场",
-                        date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16), organiser="通渭县人社局"))
+    db.session.add(Fair(id="f", name="通渭县春季招聘会", county_code="621121", township="平襄镇",
+                        venue="平襄镇广场",
+                        date=dt.date(2026, 2, 1), starts_at=dt.time(9), ends_at=dt.time(16),
+                        organiser="通渭县人社局"))
     db.session.flush()
-    db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id) for e in auth.employers.values())
+    db.session.add_all(FairEmployer(fair_id="f", employer_id=e.id)
+                       for e in auth.employers.values())
     db.session.commit()
     return "f"
 
@@ -220,9 +233,12 @@ def fair(auth) -> str:
 @pytest.fixture
 def batch(auth) -> str:
     """A batch from Tongwei due at 福州站 (context batch_id "b")."""
-    db.session.add(Batch(id="b", name="通渭—福州 第1批", origin_county_code="621121", departure_station="定西北站",
-                         departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC), train_number="D2702",
-                         destination_station="福州站", expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
+    db.session.add(Batch(id="b", name="通渭—福州 第1批", origin_county_code="621121",
+                         departure_station="定西北站",
+                         departs_at=dt.datetime(2026, 2, 10, 8, tzinfo=dt.UTC),
+                         train_number="D2702",
+                         destination_station="福州站",
+                         expected_arrival_at=dt.datetime(2026, 2, 11, 6, tzinfo=dt.UTC)))
     db.session.commit()
     return "b"
 
@@ -230,7 +246,8 @@ def batch(auth) -> str:
 @pytest.fixture
 def training(auth) -> str:
     """A training in Tongwei (context training_id "t")."""
-    db.session.add(Training(id="t", title="电子装配岗前培训", skill="electronics_assembly", provider="通渭县职教中心",
+    db.session.add(Training(id="t", title="电子装配岗前培训", skill="electronics_assembly",
+                            provider="通渭县职教中心",
                             place="平襄镇", county_code="621121", starts_on=dt.date(2026, 1, 10),
                             ends_on=dt.date(2026, 1, 12), capacity=40, hours=16))
     db.session.commit()
@@ -243,7 +260,9 @@ def programme(fair, batch, training) -> tuple[str, str, str]:
     return fair, batch, training
 
 
-def make_id_number(region: str = "621121", birth: dt.date = dt.date(1985, 3, 7), sequence: int = 123) -> str:
+def make_id_number(
+    region: str = "621121", birth: dt.date = dt.date(1985, 3, 7), sequence: int = 123
+) -> str:
     first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
 
@@ -252,7 +271,8 @@ def person(n: int = 0, **overrides) -> dict:
     """A valid registration payload; ``n`` makes the ID number and phone distinct."""
     payload = {
         "name": "张秀英",
-        "id_number": make_id_number(sequence=n % 1000, birth=dt.date(1980, 1, 1) + dt.timedelta(days=n // 1000)),
+        "id_number": make_id_number(sequence=n % 1000,
+                                    birth=dt.date(1980, 1, 1) + dt.timedelta(days=n // 1000)),
         "phone": f"139{n:08d}",
         "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"},
         "poor_household": True,
@@ -269,12 +289,15 @@ def register(client, auth):
     """``register(n=0, as_="admin", on=REGISTERED_AT, **overrides)`` -> the created worker's JSON.
 
     The office registers the person at ``on`` (the clock travels there for the request): a scan
-    before a registration is refused, and tests replay histories that begin early in 2026. ``on=None``:
-    now."""
+    before a registration is refused, and tests replay histories that begin early in 2026.
+    ``on=None``: now."""
 
-    def _register(n: int = 0, as_: str = "admin", on: dt.datetime | None = REGISTERED_AT, **overrides) -> dict:
+    def _register(
+        n: int = 0, as_: str = "admin", on: dt.datetime | None = REGISTERED_AT, **overrides
+    ) -> dict:
         with time_machine.travel(on, tick=True) if on else contextlib.nullcontext():
-            response = client.post("/api/workers", json=person(n, **overrides), headers=auth.headers(as_))
+            response = client.post("/api/workers", json=person(n, **overrides),
+                                   headers=auth.headers(as_))
         assert response.status_code == 201, response.json
         return response.json
 
@@ -325,9 +348,12 @@ def live_server(app):
     address.quiet()
 
 
-def http_json(method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:
+def http_json(
+    method: str, url: str, body=None, *, token: str | None = None, timeout: float = 60
+) -> tuple[int, dict]:
     """A JSON request over real HTTP (stdlib only): answers the status and the decoded body."""
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
+    request = urllib.request.Request(url, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
                                      headers={"Content-Type": "application/json"})
     if token:
         request.add_header("Authorization", f"Bearer {token}")

@@ -1,7 +1,7 @@
-"""Phones for API tests: a passkey as an authenticator keeps it, and a phone's own key, both written
-from the WebAuthn and WebCrypto specifications (not from the server's code), so that the server's
-real checks (py_webauthn, ``domain.device_keys``) are what each test exercises. The browser tests
-do the same with Chromium's virtual authenticator and WebCrypto."""
+"""Phones for API tests: a passkey as an authenticator keeps it, and a phone's own key, both
+written from the WebAuthn and WebCrypto specifications (not from the server's code), so that the
+server's real checks (py_webauthn, ``domain.device_keys``) are what each test exercises. The
+browser tests do the same with Chromium's virtual authenticator and WebCrypto."""
 from __future__ import annotations
 
 import base64
@@ -47,31 +47,48 @@ class SoftPasskey:
         self.user_handle = b""
 
     def _client_data(self, kind: str, challenge: str) -> bytes:
-        return json.dumps({"type": kind, "challenge": challenge, "origin": ORIGIN, "crossOrigin": False}).encode()
+        return json.dumps(
+            {"type": kind, "challenge": challenge, "origin": ORIGIN, "crossOrigin": False}
+        ).encode()
 
     def _auth_data(self, flags: int, attested: bytes = b"") -> bytes:
         self.sign_count += 1
-        return hashlib.sha256(RP_ID.encode()).digest() + bytes([flags]) + struct.pack(">I", self.sign_count) + attested
+        return (
+            hashlib.sha256(RP_ID.encode()).digest()
+            + bytes([flags])
+            + struct.pack(">I", self.sign_count)
+            + attested
+        )
 
     def create(self, options: dict) -> dict:
         self.user_handle = unb64url(options["user"]["id"])
         numbers = self.key.public_key().public_numbers()
-        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
-        attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose
-        auth_data = self._auth_data(0x45, attested)  # user present, verified, attested credential data
+        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
+                            -3: numbers.y.to_bytes(32, "big")})
+        attested = (
+            bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose
+        )
+        # user present, verified, attested credential data
+        auth_data = self._auth_data(0x45, attested)
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
-        return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id), "type": "public-key",
-                "response": {"clientDataJSON": b64url(self._client_data("webauthn.create", options["challenge"])),
+        return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id),
+                "type": "public-key",
+                "response": {"clientDataJSON": b64url(self._client_data("webauthn.create",
+                                                                        options["challenge"])),
                              "attestationObject": b64url(attestation), "transports": ["internal"]},
                 "clientExtensionResults": {}}
 
     def get(self, options: dict) -> dict:
         client_data = self._client_data("webauthn.get", options["challenge"])
         auth_data = self._auth_data(0x05)  # user present, verified
-        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
-        return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id), "type": "public-key",
-                "response": {"clientDataJSON": b64url(client_data), "authenticatorData": b64url(auth_data),
-                             "signature": b64url(signature), "userHandle": b64url(self.user_handle)},
+        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(),
+                                  ec.ECDSA(hashes.SHA256()))
+        return {"id": b64url(self.credential_id), "rawId": b64url(self.credential_id),
+                "type": "public-key",
+                "response": {"clientDataJSON": b64url(client_data),
+                             "authenticatorData": b64url(auth_data),
+                             "signature": b64url(signature),
+                             "userHandle": b64url(self.user_handle)},
                 "clientExtensionResults": {}}
 
 
@@ -97,23 +114,33 @@ class Phone:
         return {"device_id": self.device_id, "public_key": self.public_key, "signature": signature}
 
     def enroll(self, user: User) -> None:
-        """The person registers a passkey on this phone with a one-time code (as an officer gives it)."""
-        _, code = enrollment._enroll(None, name=user.name, role=user.role, county_code=user.county_code,
-                                   employer_id=user.employer_id, station=user.station, worker_id=user.worker_id)
-        options = self.client.post("/api/auth/register/options", json={"name": user.name, "code": code})
+        """The person registers a passkey on this phone with a one-time code (as an officer gives
+        it)."""
+        _, code = enrollment._enroll(None, name=user.name, role=user.role,
+                                     county_code=user.county_code,
+                                   employer_id=user.employer_id, station=user.station,
+                                     worker_id=user.worker_id)
+        options = self.client.post("/api/auth/register/options",
+                                   json={"name": user.name, "code": code})
         assert options.status_code == 200, options.json
         passkey = self.passkeys.setdefault(user.name, SoftPasskey())
-        done = self.client.post("/api/auth/register/verify", json={"credential": passkey.create(options.json)})
+        done = self.client.post("/api/auth/register/verify",
+                                json={"credential": passkey.create(options.json)})
         assert done.status_code == 201, done.json
 
     def sign_in(self, user: User, *, proof=True, expect: int = 200, **proof_options):
-        """Sign in with the person's passkey; with the phone's signature of the challenge unless ``proof`` is False."""
+        """Sign in with the person's passkey; with the phone's signature of the challenge unless
+        ``proof`` is False."""
         if user.name not in self.passkeys:
             self.enroll(db.session.get(User, user.id))
         options = self.client.post("/api/auth/login/options").json
         body = {"credential": self.passkeys[user.name].get(options)}
         if proof:
-            body["device"] = self.join_proof(options["challenge"], **proof_options) if proof is True else proof(options)
+            body["device"] = (
+                self.join_proof(options["challenge"], **proof_options)
+                if proof is True
+                else proof(options)
+            )
         response = self.client.post("/api/auth/login/verify", json=body)
         assert response.status_code == expect, response.json
         if expect == 200:
@@ -121,16 +148,23 @@ class Phone:
         return response
 
     def sign_out(self) -> None:
-        assert self.client.post("/api/auth/logout", headers={"X-CSRF-Token": self.csrf}).status_code == 204
+        assert (
+            self.client.post("/api/auth/logout", headers={"X-CSRF-Token": self.csrf}).status_code
+            == 204
+        )
         self.csrf = ""
 
     def push(self, *events, signed=True, key=None, time_ms=None, headers=None, device_id=None):
-        """A push as the app sends it: the body's exact text signed by the phone (unless ``signed`` is False)."""
-        body = json.dumps({"device_id": device_id or self.device_id, "events": list(events)}).encode()
+        """A push as the app sends it: the body's exact text signed by the phone (unless ``signed``
+        is False)."""
+        body = json.dumps(
+            {"device_id": device_id or self.device_id, "events": list(events)}
+        ).encode()
         sent = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf} | (headers or {})
         if signed:
             at = time_ms if time_ms is not None else int(time.time() * 1000) + self.clock_offset_ms
             digest = b64url(hashlib.sha256(body).digest())
             message = f"LP-PUSH1\n{device_id or self.device_id}\n{at}\n{digest}".encode()
-            sent |= {"X-Device-Time": str(at), "X-Device-Signature": p1363(key or self.key, message)}
+            sent |= {"X-Device-Time": str(at),
+                     "X-Device-Signature": p1363(key or self.key, message)}
         return self.client.post("/api/sync/push", data=body, headers=sent)

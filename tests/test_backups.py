@@ -17,16 +17,19 @@ PUSHES, PER_PUSH = 30, 20
 
 
 @pytest.mark.slow
-def test_a_backup_taken_during_pushes_restores_to_a_consistent_database(app, auth, live_server, runner, tmp_path):
+def test_a_backup_taken_during_pushes_restores_to_a_consistent_database(app, auth, live_server,
+                                                                        runner, tmp_path):
     batches = [{"device_id": "backup-phone", "events": [
         envelope("worker.registered", n * PER_PUSH + i + 1, worker_id=str(uuid.uuid4()),
-                 data=person(40_000 + n * PER_PUSH + i)) for i in range(PER_PUSH)]} for n in range(PUSHES)]
+                 data=person(40_000 + n * PER_PUSH + i)) for i in range(PER_PUSH)]}
+                 for n in range(PUSHES)]
     some_pushed = threading.Event()
     answers = []
 
     def push_all():
         for n, batch in enumerate(batches):
-            answers.append(http_json("POST", f"{live_server}/api/sync/push", batch, token=auth.tokens["admin"]))
+            answers.append(http_json("POST", f"{live_server}/api/sync/push", batch,
+                                     token=auth.tokens["admin"]))
             if n == 2:
                 some_pushed.set()
 
@@ -44,20 +47,27 @@ def test_a_backup_taken_during_pushes_restores_to_a_consistent_database(app, aut
             assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         copy.close()
 
-    db.session.rollback()  # the app is stopped for a restore: nothing of ours may hold the database
+    # the app is stopped for a restore: nothing of ours may hold the database
+    db.session.rollback()
     live_server.quiet()
     restored = runner.invoke(args=["restore", "--yes", str(target)])
     assert restored.exit_code == 0, restored.output
     db.session.remove()
     in_backup = count_events()
-    assert 3 * PER_PUSH <= in_backup < PUSHES * PER_PUSH and in_backup % PER_PUSH == 0  # whole pushes only
-    assert runner.invoke(args=["rebuild-records", "--check"]).output.startswith("0 record(s) differ")
+    # whole pushes only
+    assert 3 * PER_PUSH <= in_backup < PUSHES * PER_PUSH and in_backup % PER_PUSH == 0
+    assert runner.invoke(args=["rebuild-records", "--check"]).output.startswith("0 record(s) "
+                                                                                "differ")
     assert runner.invoke(args=["audit", "verify"]).output.startswith("audit chain intact")
 
     db.session.remove()
-    again = [http_json("POST", f"{live_server}/api/sync/push", batch, token=auth.tokens["admin"]) for batch in batches]
+    again = [http_json("POST", f"{live_server}/api/sync/push", batch, token=auth.tokens["admin"])
+             for batch in batches]
     results = [result["status"] for _, body in again for result in body["results"]]
-    assert results.count("duplicate") == in_backup and results.count("accepted") == PUSHES * PER_PUSH - in_backup
+    assert (
+        results.count("duplicate") == in_backup
+        and results.count("accepted") == PUSHES * PER_PUSH - in_backup
+    )
     assert count_events() == PUSHES * PER_PUSH
 
 

@@ -5,7 +5,8 @@ from server.models import ApiToken, Employer, User
 def test_create_employer_user_and_token_then_use_the_token(runner, client):
     employer_id = runner.invoke(args=["create-employer", "福清融侨电子"]).output.strip()
     assert db.session.get(Employer, employer_id).name == "福清融侨电子"
-    result = runner.invoke(args=["create-user", "rq-hr", "--role", "employer", "--employer", employer_id])
+    result = runner.invoke(args=["create-user", "rq-hr", "--role", "employer", "--employer",
+                                 employer_id])
     assert result.exit_code == 0, result.output
     token = runner.invoke(args=["create-token", "rq-hr"]).output.strip()
     assert token.startswith("lp_")
@@ -17,7 +18,8 @@ def test_create_employer_user_and_token_then_use_the_token(runner, client):
 def test_create_user_refuses_a_scoped_role_without_its_scope(runner):
     result = runner.invoke(args=["create-user", "someone", "--role", "county"])
     assert result.exit_code != 0 and "--county" in result.output
-    result = runner.invoke(args=["create-user", "someone", "--role", "employer", "--employer", "nope"])
+    result = runner.invoke(args=["create-user", "someone", "--role", "employer", "--employer",
+                                 "nope"])
     assert result.exit_code != 0
     assert db.session.query(User).count() == 0
 

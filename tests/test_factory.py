@@ -25,7 +25,8 @@ def test_openapi_documents_every_route_with_schemas(client):
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.")
     for path in ("/api/workers", "/api/workers/{worker_id}", "/api/workers/{worker_id}/events",
-                 "/api/workers/{worker_id}/credentials", "/api/scan/verify", "/api/keys", "/api/cards/sheet"):
+                 "/api/workers/{worker_id}/credentials", "/api/scan/verify", "/api/keys",
+                 "/api/cards/sheet"):
         assert path in spec["paths"], path
     post = spec["paths"]["/api/workers"]["post"]
     assert "requestBody" in post and {"201", "409", "422"} <= set(post["responses"])
@@ -57,17 +58,23 @@ def test_unreachable_database_answers_503_with_retry_after(tmp_path, auth, clien
 
 
 def test_security_headers_on_html_json_and_assets(client, auth):
-    for path, headers in (("/", {}), ("/api/workers", auth.headers()), ("/manifest.webmanifest", {}),
-                          ("/api/docs", {})):
+    for path, headers in (("/", {}), ("/api/workers", auth.headers()),
+                          ("/manifest.webmanifest", {}), ("/api/docs", {})):
         response = client.get(path, headers=headers)
         csp = response.headers["Content-Security-Policy"]
-        assert "script-src 'self' 'wasm-unsafe-eval';" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+        assert (
+            "script-src 'self' 'wasm-unsafe-eval';" in csp
+            and "unsafe-inline" not in csp
+            and "object-src 'none'" in csp
+        )
         assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "camera=(self)" in response.headers["Permissions-Policy"]
         response.close()
-    assert client.get("/api/workers", headers=auth.headers()).headers["Cache-Control"] == "no-store"
+    assert (
+        client.get("/api/workers", headers=auth.headers()).headers["Cache-Control"] == "no-store"
+    )
     assert "<script>" not in client.get("/api/docs").get_data(as_text=True)
 
 
@@ -75,16 +82,26 @@ def test_readiness_needs_the_current_schema_and_a_signing_key(app, client, runne
     response = client.get("/api/health/ready")
     assert response.status_code == 503 and response.json["code"] == "no_signing_key"
     assert response.headers["Retry-After"] == "30"
-    db.session.rollback()  # the test's session shares the app context: end its read before migrating
+    # the test's session shares the app context: end its read before migrating
+    db.session.rollback()
     assert runner.invoke(args=["init-db"]).output.endswith("database ready\n")
     ready = client.get("/api/health/ready")
     head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert ready.status_code == 200 and ready.json["schema"] == head and len(ready.json["signing_key"]) == 8
-    db.session.execute(text("UPDATE alembic_version SET version_num = '0001'"))  # code deployed, init-db not run
+    assert (
+        ready.status_code == 200
+        and ready.json["schema"] == head
+        and len(ready.json["signing_key"]) == 8
+    )
+    # code deployed, init-db not run
+    db.session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     db.session.commit()
     try:
         stale = client.get("/api/health/ready")
-        assert stale.status_code == 503 and stale.json["code"] == "schema_not_current" and "0001" in stale.json["message"]
+        assert (
+            stale.status_code == 503
+            and stale.json["code"] == "schema_not_current"
+            and "0001" in stale.json["message"]
+        )
         assert client.get("/api/health").status_code == 200  # alive all the same: no restart loop
     finally:  # PostgreSQL's schema outlives the test
         db.session.rollback()
@@ -92,13 +109,18 @@ def test_readiness_needs_the_current_schema_and_a_signing_key(app, client, runne
         db.session.commit()
 
 
-def test_init_db_puts_in_the_seed_policies_once_and_reading_them_writes_nothing(client, auth, runner):
+def test_init_db_puts_in_the_seed_policies_once_and_reading_them_writes_nothing(
+    client, auth, runner
+):
     """The seed's policies come with ``laborpass init-db``; a GET never writes (it used to put them
     in on the first read, so a GET committed)."""
     db.session.execute(delete(SubsidyPolicy))
     db.session.commit()
     statements = []
-    listen = lambda conn, cursor, statement, *_: statements.append(statement.split()[0].upper())  # noqa: E731
+
+    def listen(conn, cursor, statement, *_):
+        statements.append(statement.split()[0].upper())
+
     event.listen(db.engine, "before_cursor_execute", listen)
     try:
         assert client.get("/api/policies", headers=auth.headers("admin")).json == []
@@ -109,5 +131,6 @@ def test_init_db_puts_in_the_seed_policies_once_and_reading_them_writes_nothing(
     for _ in range(2):  # on every deploy: once there are policies, nothing more
         assert runner.invoke(args=["init-db"]).output.endswith("database ready\n")
         codes = client.get("/api/policies", headers=auth.headers("admin")).json
-        assert sorted((p["code"], p["version"]) for p in codes) == sorted((p.code, p.version) for p in PRESETS)
+        assert sorted((p["code"], p["version"]) for p in codes) == sorted((p.code, p.version)
+                                                                          for p in PRESETS)
         db.session.rollback()  # the request's session is the test's: end its read before migrating

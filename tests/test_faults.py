@@ -40,14 +40,18 @@ def test_a_full_disk_answers_503_and_leaves_the_database_intact(app, auth, clien
     push = registrations(300)
     refused = client.post("/api/sync/push", json=push, headers=auth.headers())
     assert refused.status_code == 503 and refused.json["code"] == "storage_full"
-    assert refused.headers["Retry-After"] == "300" and "nothing was saved" in refused.json["message"]
+    assert (
+        refused.headers["Retry-After"] == "300" and "nothing was saved" in refused.json["message"]
+    )
     assert count_events() == 0
     assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
 
     event.remove(db.engine, "connect", cap)
     db.engine.dispose()  # the administrator made room
     accepted = client.post("/api/sync/push", json=push, headers=auth.headers())
-    assert accepted.status_code == 200 and {r["status"] for r in accepted.json["results"]} == {"accepted"}
+    assert accepted.status_code == 200 and {r["status"] for r in accepted.json["results"]} == {
+        "accepted"
+    }
     assert count_events() == 300
 
 
@@ -111,7 +115,8 @@ class Cable:
 def test_pushes_while_the_database_is_unreachable_answer_503_and_lose_nothing(app, auth, tmp_path):
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     cable = Cable(url.host, url.port or 5432)
-    proxied = create_app({"TESTING": True, "LABORPASS_INSTANCE_DIR": app.config["LABORPASS_INSTANCE_DIR"],
+    proxied = create_app({"TESTING": True,
+                          "LABORPASS_INSTANCE_DIR": app.config["LABORPASS_INSTANCE_DIR"],
                           "SQLALCHEMY_DATABASE_URI": url.set(host="127.0.0.1", port=cable.port)
                           .render_as_string(hide_password=False)})
     client = proxied.test_client()
@@ -128,7 +133,9 @@ def test_pushes_while_the_database_is_unreachable_answer_503_and_lose_nothing(ap
         assert count_events() == 5  # (read past the cable) nothing of the refused pushes
         cable.plugged = True
         back = client.post("/api/sync/push", json=push, headers=auth.headers())
-        assert back.status_code == 200 and {r["status"] for r in back.json["results"]} == {"accepted"}
+        assert back.status_code == 200 and {r["status"] for r in back.json["results"]} == {
+            "accepted"
+        }
         assert count_events() == 205
     finally:
         with proxied.app_context():

@@ -7,7 +7,8 @@ import ast
 from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parent.parent / "server" / "services"
-REQUEST_BOUND = {"request", "session", "g", "has_request_context", "make_response", "abort", "jsonify"}
+REQUEST_BOUND = {"request", "session", "g", "has_request_context", "make_response", "abort",
+                 "jsonify"}
 
 
 def flask_names_used(source: str) -> set[str]:
@@ -17,13 +18,18 @@ def flask_names_used(source: str) -> set[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask.globals"):
             names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flask":
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "flask"
+        ):
             names.add(node.attr)
     return names
 
 
 def test_the_checker_sees_deferred_and_dotted_uses_of_the_request():
-    deferred = "def address():\n    from flask import has_request_context, request\n    return request.remote_addr\n"
+    deferred = ("def address():\n    from flask import has_request_context, request\n"
+                "    return request.remote_addr\n")
     dotted = "import flask\n\ndef who():\n    return flask.session['user_id']\n"
     assert flask_names_used(deferred) == {"has_request_context", "request"}
     assert flask_names_used(dotted) == {"session"}
@@ -59,8 +65,16 @@ def commits(source: str) -> list[str]:
 
     def visit(node, function):
         for child in ast.iter_child_nodes(node):
-            name = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "commit":
+            name = (
+                child.name
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                else function
+            )
+            if (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Attribute)
+                and child.func.attr == "commit"
+            ):
                 found.append(function)
             visit(child, name)
 
@@ -69,7 +83,9 @@ def commits(source: str) -> list[str]:
 
 
 def test_the_checker_sees_a_commit_in_a_nested_function():
-    source = "def outer():\n    def inner():\n        db.session.commit()\n    db.session.commit()\n"
+    source = (
+        "def outer():\n    def inner():\n        db.session.commit()\n    db.session.commit()\n"
+    )
     assert sorted(commits(source)) == ["inner", "outer"]
 
 
@@ -77,5 +93,6 @@ def test_use_cases_commit_in_one_place_and_views_never():
     in_views = {path.name: commits(path.read_text(encoding="utf-8")) for path in API.glob("*.py")}
     assert {name: found for name, found in in_views.items() if found} == {}
     of_their_own = {(str(path.relative_to(SERVICES)), function) for path in SERVICES.rglob("*.py")
-                    if path.name != "unit_of_work.py" for function in commits(path.read_text(encoding="utf-8"))}
+                    if path.name != "unit_of_work.py"
+                    for function in commits(path.read_text(encoding="utf-8"))}
     assert of_their_own == COMMITS_OF_THEIR_OWN

@@ -17,7 +17,8 @@ SOURCES = sorted(p for folder in ("server", "schemas") for p in (ROOT / folder).
 # What carries a code: the exceptions of server/errors.py, a refused scan's ``Rejection``, a card's
 # ``CredentialError`` and the API's own error answers.
 # (``Forbidden`` takes a message only: its code is fixed.)
-CARRIERS = {"DomainError", "Conflict", "RuleRefused", "Unavailable", "PasskeyRefused", "ScanRefused",
+CARRIERS = {"DomainError", "Conflict", "RuleRefused", "Unavailable", "PasskeyRefused",
+            "ScanRefused",
             "DeviceRefused", "BackupError", "Rejected", "Rejection", "CredentialError"}
 
 
@@ -39,13 +40,15 @@ def codes_written_as_text(source: str) -> list[str]:
         if isinstance(node, ast.Dict):
             candidates += [v for k, v in zip(node.keys, node.values, strict=True)
                            if isinstance(k, ast.Constant) and k.value == "code"]
-        found += [c.value for c in candidates if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+        found += [c.value for c in candidates if isinstance(c, ast.Constant)
+                  and isinstance(c.value, str)]
     return found
 
 
 def members_named(source: str) -> set[str]:
     return {node.attr for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Reason"}
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "Reason"}
 
 
 def not_found_subjects(source: str) -> set[str]:
@@ -55,9 +58,11 @@ def not_found_subjects(source: str) -> set[str]:
 
 
 def test_the_checks_see_a_code_written_as_text_and_a_member_that_does_not_exist():
-    source = ('raise Conflict("already_decided", "x")\nraise Forbidden("只有本人。 Only the worker.")\n'
+    source = ('raise Conflict("already_decided", "x")\nraise Forbidden("只有本人。 Only the '
+              'worker.")\n'
               'raise RuleRefused(Reason.HELD, "y")\n'
-              'error_response(503, "storage_full", "z")\nwarnings.append({"field": "f", "code": "old_notice"})\n'
+              'error_response(503, "storage_full", "z")\nwarnings.append({"field": "f", "code": '
+              '"old_notice"})\n'
               'raise NotFound("batch")\nReason.NO_SUCH_THING\n')
     assert codes_written_as_text(source) == ["already_decided", "storage_full", "old_notice"]
     assert members_named(source) == {"HELD", "NO_SUCH_THING"}
@@ -70,7 +75,8 @@ def sources() -> dict[str, str]:
 
 
 def test_every_code_is_raised_as_a_member_of_the_enum(sources):
-    spelt = {path: codes for path, text in sources.items() if (codes := codes_written_as_text(text))}
+    spelt = {path: codes for path,
+             text in sources.items() if (codes := codes_written_as_text(text))}
     assert spelt == {}
     named = set().union(*(members_named(text) for text in sources.values()))
     assert named - set(Reason.__members__) == set()
@@ -80,8 +86,10 @@ def test_every_code_is_raised_as_a_member_of_the_enum(sources):
 
 
 def test_every_member_is_something_the_server_can_send(sources):
-    named = set().union(*(members_named(text) for text in sources.values() if "domain/reasons.py" not in text))
-    named |= {Reason(f"{what}_not_found").name for text in sources.values() for what in not_found_subjects(text)}
+    named = set().union(*(members_named(text) for text in sources.values()
+                          if "domain/reasons.py" not in text))
+    named |= {Reason(f"{what}_not_found").name for text in sources.values()
+              for what in not_found_subjects(text)}
     # The API's answers to a bad request, an unknown URL or method, a body too large and too many
     # requests are Werkzeug's own names (server/api/errors.py: handle_http_exception).
     http = {exceptions.BadRequest, exceptions.NotFound, exceptions.MethodNotAllowed,
@@ -93,7 +101,11 @@ def test_every_member_is_something_the_server_can_send(sources):
 def test_the_openapi_document_lists_the_codes(client):
     schemas = client.get("/api/openapi.json").json["components"]["schemas"]
     assert schemas["Error"]["properties"]["code"]["enum"] == [r.value for r in Reason]
-    assert schemas["PushResult"]["properties"]["reason"]["enum"] == [r.value for r in SCAN_REFUSALS] + [None]
-    assert schemas["QuarantinedEvent"]["properties"]["reason"]["enum"] == [r.value for r in SCAN_REFUSALS]
-    assert schemas["Warning"]["properties"]["code"]["enum"] == [r.value for r in REGISTRATION_WARNINGS]
+    assert schemas["PushResult"]["properties"]["reason"]["enum"] == [
+        r.value for r in SCAN_REFUSALS
+    ] + [None]
+    assert schemas["QuarantinedEvent"]["properties"]["reason"]["enum"] == [r.value
+                                                                           for r in SCAN_REFUSALS]
+    assert schemas["Warning"]["properties"]["code"]["enum"] == [r.value
+                                                                for r in REGISTRATION_WARNINGS]
     assert set(CARD_REFUSALS) <= set(SCAN_REFUSALS) and Reason.VOID_NEEDS_REVIEW in SCAN_REFUSALS

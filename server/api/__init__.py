@@ -31,8 +31,10 @@ from server.api import (
     workers,
 )
 
-MODULES = (health, keys, regions, imports, workers, job_types, employers, lunar, fairs, batches, reviews, at_risk,
-           trainings, sites, policies, payouts, targets, reports, cards, scan, sync, devices, auth, tokens, audit)
+MODULES = (health, keys, regions, imports, workers, job_types, employers, lunar, fairs, batches,
+           reviews, at_risk,
+           trainings, sites, policies, payouts, targets, reports, cards, scan, sync, devices, auth,
+           tokens, audit)
 
 
 def register_blueprints(api: Api) -> None:

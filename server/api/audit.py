@@ -7,7 +7,8 @@ from schemas.audit import AuditPageSchema, AuditQueryArgsSchema
 from server.api.caller import current_user
 from server.services import audit
 
-blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="The append-only audit trail (admins)")
+blp = Blueprint("audit", __name__, url_prefix="/api/audit",
+                description="The append-only audit trail (admins)")
 
 
 @blp.route("")

@@ -44,7 +44,8 @@ class Enrollments(MethodView):
     def post(self, data):
         """Enroll a person with a fixed role and scope; answers the one-time code (15 minutes)."""
         opened, code = enrollment.create_enrollment(current_user(), **data)
-        return {"user_id": opened.user_id, "name": data["name"], "role": data["role"], "code": code,
+        return {"user_id": opened.user_id, "name": data["name"], "role": data["role"],
+                "code": code,
                 "link": _invitation_link(data["name"], code), "expires_at": opened.expires_at,
                 "qr_svg": qr_svg(code)}
 
@@ -53,25 +54,28 @@ class Enrollments(MethodView):
 class WorkerInvitations(MethodView):
     @blp.arguments(WorkerInvitationInSchema)
     @blp.response(201, EnrollmentSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="only roles that may reveal an ID number invite")
+    @blp.alt_response(403, schema=ErrorSchema,
+                      description="only roles that may reveal an ID number invite")
     @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
     @blp.alt_response(409, schema=ErrorSchema, description=(
-        "`worker_has_passkey`: the worker already has a passkey; send `replace_passkeys` to revoke it first"))
+        "`worker_has_passkey`: the worker already has a passkey; send `replace_passkeys` to "
+        "revoke it first"))
     def post(self, data):
-        """A one-time link and QR with which a worker registers a passkey on their own phone (a lost
-        phone's passkey revoked first, audited, when ``replace_passkeys``)."""
+        """A one-time link and QR with which a worker registers a passkey on their own phone (a
+        lost phone's passkey revoked first, audited, when ``replace_passkeys``)."""
         opened, code, user = enrollment.invite_worker(current_user(), data["worker_id"],
                                                       replace_passkeys=data["replace_passkeys"])
         link = _invitation_link(user.name, code)
-        return {"user_id": user.id, "name": user.name, "role": "worker", "code": code, "link": link,
-                "expires_at": opened.expires_at, "qr_svg": qr_svg(link)}
+        return {"user_id": user.id, "name": user.name, "role": "worker", "code": code,
+                "link": link, "expires_at": opened.expires_at, "qr_svg": qr_svg(link)}
 
 
 @blp.route("/users")
 class Users(MethodView):
     @blp.arguments(UserQueryArgsSchema, location="query")
     @blp.response(200, UserPageSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="only an admin or a county officer manages accounts")
+    @blp.alt_response(403, schema=ErrorSchema,
+                      description="only an admin or a county officer manages accounts")
     def get(self, args):
         """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
         officer's its own county's county, workstation and fair staff."""
@@ -81,9 +85,11 @@ class Users(MethodView):
 @blp.route("/users/<int(max=2147483647):user_id>/revoke")
 class UserRevoke(MethodView):
     @blp.response(200, UserStatusSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="your own access: another admin must revoke it")
+    @blp.alt_response(409, schema=ErrorSchema,
+                      description="your own access: another admin must revoke it")
     def post(self, user_id):
-        """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are blocked."""
+        """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are
+        blocked."""
         user = accounts.revoke_access(current_user(), user_id)
         return {"id": user.id, "name": user.name, "active": user.active}
 
@@ -92,7 +98,8 @@ class UserRevoke(MethodView):
 class RegisterOptions(MethodView):
     @blp.arguments(RegistrationStartSchema)
     @blp.response(200, description="PublicKeyCredentialCreationOptions as JSON")
-    @blp.alt_response(400, schema=ErrorSchema, description="name or code wrong, expired or used up")
+    @blp.alt_response(400, schema=ErrorSchema,
+                      description="name or code wrong, expired or used up")
     def post(self, data):
         """Start registering a passkey with your name and enrollment code."""
         options, challenge_id = passkeys.registration_options(data["name"], data["code"])
@@ -107,7 +114,8 @@ class RegisterVerify(MethodView):
     @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
     def post(self, data):
         """Finish registering: the new passkey is kept; sign in with it next."""
-        return passkeys.register_passkey(session.pop("webauthn_challenge", None), data["credential"], name=data["name"])
+        return passkeys.register_passkey(session.pop("webauthn_challenge", None),
+                                         data["credential"], name=data["name"])
 
 
 @blp.route("/login/options")
@@ -126,9 +134,11 @@ class LoginVerify(MethodView):
     @blp.response(200, MeSchema)
     @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
     @blp.alt_response(403, schema=ErrorSchema, description=(
-        "`device_signature_invalid` (the phone's key did not sign this challenge), `not_device_member`"
+        "`device_signature_invalid` (the phone's key did not sign this challenge), "
+        "`not_device_member`"
         " (a phone without a key yet, used by others) or `device_blocked`: not signed in"))
-    @blp.alt_response(422, schema=ErrorSchema, description="`device_key_invalid`: not an ECDSA P-256 public key")
+    @blp.alt_response(422, schema=ErrorSchema,
+                      description="`device_key_invalid`: not an ECDSA P-256 public key")
     def post(self, data):
         """Finish signing in, and join the phone whose key signed the same challenge; the session
         starts anew (a new id and CSRF token)."""
@@ -136,8 +146,8 @@ class LoginVerify(MethodView):
                                      device=data["device"], address=request.remote_addr)
         session.clear()
         session.permanent = True
-        session.update(user_id=user.id, sid=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
-                       assertion_at=utcnow().isoformat())
+        session.update(user_id=user.id, sid=secrets.token_urlsafe(32),
+                       csrf=secrets.token_urlsafe(32), assertion_at=utcnow().isoformat())
         return _me(user)
 
 
@@ -168,11 +178,13 @@ class MyRecordViews(MethodView):
 @blp.route("/me/export")
 class MyExport(MethodView):
     @blp.response(200, description="the worker's whole record as JSON: record, events, who looked")
-    @blp.alt_response(403, schema=ErrorSchema, description="not a worker, or no passkey sign-in in the last 5 minutes")
+    @blp.alt_response(403, schema=ErrorSchema,
+                      description="not a worker, or no passkey sign-in in the last 5 minutes")
     def get(self):
         """For a worker: a copy of everything kept about me (including my full ID number), after a
         fresh passkey sign-in."""
-        return jsonify(privacy.export_own_record(current_user(), assertion_at=passkey_assertion_at()))
+        return jsonify(privacy.export_own_record(current_user(),
+                                                 assertion_at=passkey_assertion_at()))
 
 
 @blp.route("/passkeys")

@@ -24,7 +24,8 @@ from server.api.caller import current_user
 from server.services import batches
 
 blp = Blueprint("batches", __name__, url_prefix="/api/batches",
-                description="Transfer batches: roster, team leaders, departure, the arrival board and the hand-over")
+                description="Transfer batches: roster, team leaders, departure, the arrival board "
+                            "and the hand-over")
 
 
 @blp.route("")
@@ -61,11 +62,14 @@ class BatchById(MethodView):
 class Roster(MethodView):
     @blp.arguments(RosterInSchema)
     @blp.response(200, RosterAnswerSchema)
-    @blp.alt_response(422, schema=ErrorSchema, description="batch_departed, or workers outside your scope")
+    @blp.alt_response(422, schema=ErrorSchema,
+                      description="batch_departed, or workers outside your scope")
     def post(self, data, batch_id):
-        """Put workers on the batch: by id, or all who signed an intention at a fair (``batch.assigned`` each)."""
+        """Put workers on the batch: by id, or all who signed an intention at a fair
+        (``batch.assigned`` each)."""
         return batches.add_to_roster(batch_id, current_user(), worker_ids=data["worker_ids"],
-                                     from_fair_id=data.get("from_fair_id"), employer_id=data.get("employer_id"))
+                                     from_fair_id=data.get("from_fair_id"),
+                                     employer_id=data.get("employer_id"))
 
 
 @blp.route("/<batch_id>/roster/<worker_id>")
@@ -73,7 +77,8 @@ class RosterMember(MethodView):
     @blp.arguments(RosterRemoveSchema)
     @blp.response(204)
     def delete(self, data, batch_id, worker_id):
-        """Take a worker off a batch that has not left (the assignment is voided, with the reason)."""
+        """Take a worker off a batch that has not left (the assignment is voided, with the reason).
+        """
         batches.remove_from_roster(batch_id, worker_id, data["reason"], current_user())
 
 
@@ -93,17 +98,20 @@ class Depart(MethodView):
     @blp.arguments(DepartInSchema)
     @blp.response(200, DepartAnswerSchema)
     @blp.alt_response(422, schema=ErrorSchema,
-                      description="team_leader_required: more than 20 from a township and no leader travelling")
+                      description="team_leader_required: more than 20 from a township and no "
+                                  "leader travelling")
     def post(self, data, batch_id):
         """The roll-call: all on the roster departed but ``absent``."""
-        return batches.depart(batch_id, current_user(), absent=data["absent"], at=data.get("departed_at"))
+        return batches.depart(batch_id, current_user(), absent=data["absent"],
+                              at=data.get("departed_at"))
 
 
 @blp.route("/<batch_id>/board")
 class Board(MethodView):
     @blp.response(200, BoardSchema)
     def get(self, batch_id):
-        """The arrival board: expected / arrived / missing / unexpected, by township with its team leader."""
+        """The arrival board: expected / arrived / missing / unexpected, by township with its team
+        leader."""
         return batches.board(batch_id, current_user())
 
 

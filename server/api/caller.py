@@ -16,8 +16,10 @@ from server.models import User
 from server.services.auth import user_for_token
 
 PUBLIC_ENDPOINTS = frozenset({
-    "health.Health", "health.Ready", "keys.Keys", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
-    "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify", "auth.Logout",
+    "health.Health", "health.Ready", "keys.Keys", "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+    "auth.RegisterOptions", "auth.RegisterVerify", "auth.LoginOptions", "auth.LoginVerify",
+    "auth.Logout",
 })
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -31,7 +33,8 @@ def authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    g.by_token = scheme.lower() == "bearer" and bool(token.strip())  # a script: it acts as itself alone
+    # a script: it acts as itself alone
+    g.by_token = scheme.lower() == "bearer" and bool(token.strip())
     user = user_for_token(token.strip()) if g.by_token else _session_user()
     if user is None:
         raise Unauthorized()
@@ -70,5 +73,6 @@ def _refuse_cross_site() -> None:
         raise UnsupportedMediaType()
     origin = request.headers.get("Origin")
     if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-            origin and origin != current_app.config["LABORPASS_ORIGIN"] and origin != request.host_url.rstrip("/")):
+            origin and origin != current_app.config["LABORPASS_ORIGIN"]
+            and origin != request.host_url.rstrip("/")):
         raise Forbidden("拒绝来自其他网站的请求。 Requests from other sites are refused.")

@@ -22,14 +22,15 @@ class Devices(MethodView):
     @blp.arguments(DeviceInSchema)
     @blp.response(200, DeviceSchema)
     @blp.alt_response(403, schema=ErrorSchema, description=(
-        "`not_device_member`: the phone is known and you never signed in on it (join it by signing in on it)"))
+        "`not_device_member`: the phone is known and you never signed in on it (join it by "
+        "signing in on it)"))
     @blp.alt_response(409, schema=ErrorSchema, description=(
         "`device_key_conflict`: a known phone is given its key only by a passkey sign-in on it"))
     def post(self, body):
-        """Register a phone never seen (the UUID it made once, and its public key) as yours; a member
-        may rename it. Repeating it is harmless."""
-        return sync.register_device(current_user(), body["device_id"], name=body["name"], mode=body["mode"],
-                                    public_key=body["public_key"])
+        """Register a phone never seen (the UUID it made once, and its public key) as yours; a
+        member may rename it. Repeating it is harmless."""
+        return sync.register_device(current_user(), body["device_id"], name=body["name"],
+                                    mode=body["mode"], public_key=body["public_key"])
 
 
 @blp.route("/<device_id>/block")

@@ -1,10 +1,12 @@
-"""Files as answers: spreadsheets and PDFs as attachments, and their formats in the OpenAPI document."""
+"""Files as answers: spreadsheets and PDFs as attachments, and their formats in the OpenAPI
+document."""
+
 from __future__ import annotations
 
 from flask import Response
 
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
-             "pdf": "application/pdf"}
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv", "pdf": "application/pdf"}
 
 
 def file_formats(blp, *formats):

@@ -17,18 +17,22 @@ class LaborPassApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
-        """Webargs' 422 and every other HTTP error in our shape (smorest's own uses an int code)."""
+        """Webargs' 422 and every other HTTP error in our shape (smorest's own uses an int code).
+        """
         if error.code == 422:
             messages = getattr(error, "data", {}).get("messages", {})
             errors = {}
             for location_errors in messages.values():
                 errors.update(flatten_errors(location_errors))
             return error_response(422, Reason.VALIDATION_FAILED,
-                                  "请更正标出的字段。 Correct the fields named in errors.", errors=errors)
+                                  "请更正标出的字段。 Correct the fields named in errors.",
+                                  errors=errors)
         code = (error.name or "error").lower().replace(" ", "_")
         message = error.description or error.name
         if error.code == 413:
-            limit = (request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]) // 2**20
+            limit = (
+                request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+            ) // 2**20
             message = f"内容太大，上限 {limit} MB。 Too large: the limit is {limit} MB."
         response = error_response(error.code or 500, code, message)
         for name, value in getattr(error, "data", {}).get("headers", {}).items():
@@ -50,8 +54,10 @@ def handle_domain_error(error: DomainError):
 def handle_too_deep(error: RecursionError):
     """A body nested thousands of levels deep: Python's JSON parser (webargs', the envelopes'
     digest) recurses on it. Refused before anything was kept."""
-    current_app.logger.warning("request nested too deep for the parser: %s %s", request.method, request.path)
-    return error_response(400, Reason.JSON_TOO_DEEP, "请求的 JSON 嵌套层次过深。 The JSON is nested too deeply.")
+    current_app.logger.warning("request nested too deep for the parser: %s %s", request.method,
+                               request.path)
+    return error_response(400, Reason.JSON_TOO_DEEP,
+                          "请求的 JSON 嵌套层次过深。 The JSON is nested too deeply.")
 
 
 def handle_database_unavailable(error: Exception):
@@ -59,17 +65,24 @@ def handle_database_unavailable(error: Exception):
     request was kept (its transaction is gone), and the client should come back."""
     if _disk_full(error):
         current_app.logger.error("database storage full: %s", _cause(error))
-        response = error_response(503, Reason.STORAGE_FULL, "服务器存储空间已满，数据未保存，请通知管理员；手机上的记录会保留。"
-                                                      " The server's storage is full: nothing was saved. Tell the"
+        response = error_response(503, Reason.STORAGE_FULL,
+                                  "服务器存储空间已满，数据未保存，请通知管理员；"
+                                  "手机上的记录会保留。"
+                                                      " The server's storage is full: nothing was "
+                                                      "saved. Tell the"
                                                       " administrator; the phone keeps its scans.")
         response.headers["Retry-After"] = "300"
         return response
     current_app.logger.warning("database unavailable: %s", _cause(error))
-    if "database is locked" in _cause(error):  # SQLite: another writer held it past the busy timeout
-        response = error_response(503, Reason.DATABASE_BUSY, "数据库繁忙，请稍后重试。 The database is busy: send again shortly.")
+    # SQLite: another writer held it past the busy timeout
+    if "database is locked" in _cause(error):
+        response = error_response(503, Reason.DATABASE_BUSY,
+                                  "数据库繁忙，请稍后重试。 The database is busy: send again "
+                                  "shortly.")
     else:
         response = error_response(503, Reason.DATABASE_UNAVAILABLE,
-                                  "数据库暂不可用，请稍后重试。 The database is unavailable: try again shortly.")
+                                  "数据库暂不可用，请稍后重试。 The database is unavailable: try "
+                                  "again shortly.")
     response.headers["Retry-After"] = "5"
     return response
 
@@ -78,12 +91,17 @@ def _cause(error: Exception) -> str:
     """The driver's own words, first line: never SQLAlchemy's text, which quotes the statement's
     parameters (names, phone numbers)."""
     cause = getattr(error, "orig", None) or error
-    return f"{cause.__class__.__name__}: {str(cause).strip().splitlines()[0] if str(cause).strip() else ''}"
+    said = str(cause).strip()
+    return f"{cause.__class__.__name__}: {said.splitlines()[0] if said else ''}"
 
 
 def _disk_full(error: Exception) -> bool:
     text = _cause(error).lower()
-    return "database or disk is full" in text or "no space left on device" in text or "disk full" in text
+    return (
+        "database or disk is full" in text
+        or "no space left on device" in text
+        or "disk full" in text
+    )
 
 
 def handle_unexpected_error(error: Exception):
@@ -93,11 +111,14 @@ def handle_unexpected_error(error: Exception):
         # The driver's text quotes values (PostgreSQL: "Key (name)=(…) already exists"): log where
         # it happened and what kind of error it was, not what it says.
         where = "".join(traceback.format_tb(error.__traceback__))
-        current_app.logger.error("unexpected database error %s/%s (SQLSTATE %s)\n%s", type(error).__name__,
-                                 type(error.orig).__name__, getattr(error.orig, "sqlstate", None), where)
+        current_app.logger.error("unexpected database error %s/%s (SQLSTATE %s)\n%s",
+                                 type(error).__name__,
+                                 type(error.orig).__name__, getattr(error.orig, "sqlstate", None),
+                                 where)
     else:
         current_app.logger.exception("unexpected error", exc_info=error)
-    return error_response(500, Reason.INTERNAL_ERROR, "服务器内部错误，请稍后重试。 Internal error: try again later.")
+    return error_response(500, Reason.INTERNAL_ERROR,
+                          "服务器内部错误，请稍后重试。 Internal error: try again later.")
 
 
 def error_response(status: int, code: str, message: str, **details):

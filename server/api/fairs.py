@@ -19,7 +19,8 @@ from server.api.caller import current_user
 from server.services import fairs
 
 blp = Blueprint("fairs", __name__, url_prefix="/api/fairs",
-                description="Recruitment fairs in the origin's townships: employers, jobs, check-ins and what came of them")
+                description="Recruitment fairs in the origin's townships: employers, jobs, "
+                            "check-ins and what came of them")
 
 
 @blp.route("")
@@ -27,10 +28,12 @@ class Fairs(MethodView):
     @blp.arguments(FairQueryArgsSchema, location="query")
     @blp.response(200, FairPageSchema)
     def get(self, args):
-        """Fairs in your scope (county staff: their county's; employers: those they take part in), newest first."""
+        """Fairs in your scope (county staff: their county's; employers: those they take part in),
+        newest first."""
         page = fairs.list_fairs(current_user(), args)
         checked_in = fairs.checked_in_counts([f.id for f in page.items])
-        return page.with_items([fairs.summarize_fair(f, checked_in.get(f.id, 0)) for f in page.items])
+        return page.with_items([fairs.summarize_fair(f, checked_in.get(f.id, 0))
+                                for f in page.items])
 
     @blp.arguments(FairInSchema)
     @blp.response(201, FairSchema)
@@ -46,8 +49,9 @@ class FairById(MethodView):
     @blp.response(200, FairSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="no such fair in your scope")
     def get(self, fair_id):
-        """A fair's page: the funnel first (attended → intention → batch → departed → arrived → onboarded →
-        still employed at 1, 3 and 6 months), then its employers, jobs and live counts."""
+        """A fair's page: the funnel first (attended → intention → batch → departed → arrived →
+        onboarded → still employed at 1, 3 and 6 months), then its employers, jobs and live counts.
+        """
         user = current_user()
         return fairs.describe_fair(fairs.get_fair(fair_id, user), user)
 
@@ -75,7 +79,8 @@ class Postings(MethodView):
     @blp.arguments(PostingInSchema)
     @blp.response(201, PostingSchema)
     def post(self, data, fair_id):
-        """A job an employer brings: type, openings, wage range and basis, hours, housing, food, district."""
+        """A job an employer brings: type, openings, wage range and basis, hours, housing, food,
+        district."""
         return fairs.describe_posting(fairs.add_posting(fair_id, data, current_user()))
 
 
@@ -85,4 +90,5 @@ class PostingById(MethodView):
     @blp.response(200, PostingSchema)
     def patch(self, changes, fair_id, posting_id):
         """Correct a job posting (an employer only its own)."""
-        return fairs.describe_posting(fairs.update_posting(fair_id, posting_id, changes, current_user()))
+        return fairs.describe_posting(fairs.update_posting(fair_id, posting_id, changes,
+                                                           current_user()))

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from schemas.health import HealthSchema, ReadinessSchema
 from server.services import health
 
-blp = Blueprint("health", __name__, url_prefix="/api/health", description="Liveness and readiness for load balancers")
+blp = Blueprint("health", __name__, url_prefix="/api/health",
+                description="Liveness and readiness for load balancers")
 
 
 @blp.route("")
@@ -22,9 +23,10 @@ class Health(MethodView):
 class Ready(MethodView):
     @blp.doc(security=[])
     @blp.response(200, ReadinessSchema)
-    @blp.alt_response(503, schema=ReadinessSchema, description="not ready: the reason is in `code`")
+    @blp.alt_response(503, schema=ReadinessSchema,
+                      description="not ready: the reason is in `code`")
     def get(self):
-        """May this process take traffic? The database answers, its schema is the code's (``laborpass
-        init-db`` ran after the deploy) and a card-signing key is at hand. 503 with ``Retry-After``
-        otherwise: a deploy whose migrations have not run gets no traffic."""
+        """May this process take traffic? The database answers, its schema is the code's
+        (``laborpass init-db`` ran after the deploy) and a card-signing key is at hand. 503 with
+        ``Retry-After`` otherwise: a deploy whose migrations have not run gets no traffic."""
         return health.readiness()

@@ -11,7 +11,8 @@ from server.api.downloads import MIMETYPES, download, file_formats
 from server.services import exports, imports
 
 blp = Blueprint("imports", __name__, url_prefix="/api/imports",
-                description="Spreadsheets of people to register: upload, a dry run, apply, the report of bad rows")
+                description="Spreadsheets of people to register: upload, a dry run, apply, the "
+                            "report of bad rows")
 UPLOAD_LIMIT = 24 * 1024 * 1024  # a county's roster as base64: tens of thousands of rows
 
 
@@ -27,7 +28,8 @@ class Imports(MethodView):
     @blp.response(201, ImportSchema)
     @blp.alt_response(422, schema=ErrorSchema, description="not a readable .xlsx or .csv")
     def post(self, data):
-        """Upload a roster (XLSX or CSV, UTF-8 or GBK) as base64; answers its headings and a suggested mapping."""
+        """Upload a roster (XLSX or CSV, UTF-8 or GBK) as base64; answers its headings and a
+        suggested mapping."""
         return imports.upload(data["filename"], data["content_base64"], current_user())
 
 
@@ -45,8 +47,10 @@ class ImportCheck(MethodView):
     @blp.response(200, ImportSchema)
     def post(self, data, import_id):
         """The dry run with a column mapping: every row checked, nothing registered."""
-        return imports.check(import_id, current_user(), mapping=data["mapping"], county_code=data.get("county_code"),
-                             consent_on_paper=data["consent_on_paper"], fair_id=data.get("fair_id"))
+        return imports.check(import_id, current_user(), mapping=data["mapping"],
+                             county_code=data.get("county_code"),
+                             consent_on_paper=data["consent_on_paper"],
+                             fair_id=data.get("fair_id"))
 
 
 @blp.route("/<import_id>/apply")

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from schemas.credentials import KeysSchema
 from server.services import keyring
 
-blp = Blueprint("keys", __name__, url_prefix="/api/keys", description="Public keys scanners verify cards with")
+blp = Blueprint("keys", __name__, url_prefix="/api/keys",
+                description="Public keys scanners verify cards with")
 
 
 @blp.route("")
@@ -15,5 +16,6 @@ class Keys(MethodView):
     @blp.response(200, KeysSchema)
     def get(self):
         """The card-signing public keys and their status (no sign-in needed: they are public)."""
-        return {"keys": [{"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key, "status": k.status}
+        return {"keys": [{"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key,
+                          "status": k.status}
                          for k in keyring.list_keys()]}

@@ -8,7 +8,8 @@ from server.domain.lunar import fair_timing_warning
 from server.services import fairs
 
 blp = Blueprint("lunar", __name__, url_prefix="/api/lunar",
-                description="The lunar calendar: a date's day, and the warning for a fair after 正月十五")
+                description="The lunar calendar: a date's day, and the warning for a fair after "
+                            "正月十五")
 
 
 @blp.route("")
@@ -16,6 +17,8 @@ class Lunar(MethodView):
     @blp.arguments(LunarArgsSchema, location="query")
     @blp.response(200, LunarAnswerSchema)
     def get(self, args):
-        """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the fair form)."""
+        """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the
+        fair form)."""
         warning = fair_timing_warning(args["date"])
-        return {"date": args["date"], **fairs.lunar_fields(args["date"]), "warnings": [warning] if warning else []}
+        return {"date": args["date"], **fairs.lunar_fields(args["date"]),
+                "warnings": [warning] if warning else []}

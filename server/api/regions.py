@@ -29,7 +29,8 @@ class Regions(MethodView):
         regions = program_regions()
         origin = regions["origin"] | {"counties": [
             c | {"workstation_hotline": places.county_hotline(c["code"]),
-                 "shown_to_workers": places.workstation_hotline(c["code"])} for c in regions["origin"]["counties"]]}
+                 "shown_to_workers": places.workstation_hotline(c["code"])}
+                 for c in regions["origin"]["counties"]]}
         return {"origin": origin, "destination": regions["destination"]}
 
 
@@ -37,7 +38,8 @@ class Regions(MethodView):
 class CountyHotline(MethodView):
     @blp.arguments(HotlineInSchema)
     @blp.response(200, HotlineSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="county_not_found: no origin county, or not the user's own")
+    @blp.alt_response(404, schema=ErrorSchema,
+                      description="county_not_found: no origin county, or not the user's own")
     def put(self, data, county_code):
         """Set the county workstation's number (admins; a county office its own; audited)."""
         return places.set_hotline(county_code, data["workstation_hotline"], current_user())

@@ -18,7 +18,8 @@ from server.domain import calendar
 from server.services import bulletin, reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports",
-                description="The dashboards: funnels, the retention curve, subsidy totals; the monthly bulletin")
+                description="The dashboards: funnels, the retention curve, subsidy totals; the "
+                            "monthly bulletin")
 
 
 @blp.route("/funnel")
@@ -26,8 +27,8 @@ class Funnel(MethodView):
     @blp.arguments(FunnelArgsSchema, location="query")
     @blp.response(200, ReportFunnelSchema)
     def get(self, args):
-        """How many reached each stage (fair … 6 confirmed months), per county, township, first fair,
-        employer or poor-household flag."""
+        """How many reached each stage (fair … 6 confirmed months), per county, township, first
+        fair, employer or poor-household flag."""
         return reports.funnel(current_user(), args, args.get("as_of") or calendar.today())
 
 
@@ -60,4 +61,5 @@ class MonthlyBulletin(MethodView):
         targets, retention, subsidies, the townships."""
         report = bulletin.bulletin(current_user(), args["county"], args["month"])
         fmt = args["format"]
-        return download(bulletin.as_pdf(report) if fmt == "pdf" else bulletin.as_xlsx(report), fmt, report.stem)
+        return download(bulletin.as_pdf(report) if fmt == "pdf" else bulletin.as_xlsx(report), fmt,
+                        report.stem)

@@ -10,7 +10,8 @@ from server.models.event import device_time
 from server.services import lifecycle
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/reviews",
-                description="The review queue: accepted facts that need a reviewer's eye, and the decisions")
+                description="The review queue: accepted facts that need a reviewer's eye, and the "
+                            "decisions")
 
 
 @blp.route("")
@@ -18,8 +19,8 @@ class Reviews(MethodView):
     @blp.arguments(ReviewArgsSchema, location="query")
     @blp.response(200, ReviewPageSchema)
     def get(self, args):
-        """Accepted facts that need a reviewer's eye: onboarded without arrival, a second employer, an
-        arrival for two batches, an employment scan after the end. Open ones, newest first."""
+        """Accepted facts that need a reviewer's eye: onboarded without arrival, a second employer,
+        an arrival for two batches, an employment scan after the end. Open ones, newest first."""
         page = lifecycle.list_reviews(current_user(), args)
         return page.with_items([_review(*row) for row in page.items])
 
@@ -36,10 +37,13 @@ class ReviewById(MethodView):
 
 def _review(event, worker, decision) -> dict:
     return {
-        "event_id": event.id, "type": event.type, "reasons": [f for f in event.flags or [] if f in DOUBTS],
+        "event_id": event.id, "type": event.type,
+        "reasons": [f for f in event.flags or [] if f in DOUBTS],
         "occurred_at": device_time(event.occurred_at, event.occurred_offset_minutes).isoformat(),
         "recorded_at": event.recorded_at, "context": event.context, "device_id": event.device_id,
-        "actor_id": event.actor_id, "worker": {"id": worker.id, "name": worker.name, "status": worker.status},
-        "decision": {"outcome": decision.outcome, "note": decision.note, "decided_by": decision.decided_by,
+        "actor_id": event.actor_id,
+        "worker": {"id": worker.id, "name": worker.name, "status": worker.status},
+        "decision": {"outcome": decision.outcome, "note": decision.note,
+                     "decided_by": decision.decided_by,
                      "decided_at": decision.decided_at.isoformat()} if decision else None,
     }

@@ -20,7 +20,8 @@ blp = Blueprint("scan", __name__, url_prefix="/api/scan",
 class ScanVerify(MethodView):
     @blp.arguments(ScanVerifyRequestSchema)
     @blp.response(200, ScanVerifyResponseSchema)
-    @blp.alt_response(422, schema=ErrorSchema, description="malformed, unsupported_version, unknown_key, "
+    @blp.alt_response(422, schema=ErrorSchema,
+                      description="malformed, unsupported_version, unknown_key, "
                       "bad_signature, revoked, expired (QR) or unknown_code (fallback code)")
     def post(self, data):
         """Check a scanned QR text or a keyed-in fallback code; answer whose card it is."""
@@ -31,5 +32,6 @@ class ScanVerify(MethodView):
                        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
                        "home_county_code": worker.home_county_code,
                        "home_county_name": county_name(worker.home_county_code)},
-            "serial": credential.serial, "issued_on": credential.issued_on, "expires_on": credential.expires_on,
+            "serial": credential.serial, "issued_on": credential.issued_on,
+            "expires_on": credential.expires_on,
         }

@@ -9,7 +9,8 @@ from server.domain import calendar
 from server.services import sites
 
 blp = Blueprint("sites", __name__, url_prefix="/api/sites",
-                description="Workplaces, and the day's workplace code workers confirm they are at work with")
+                description="Workplaces, and the day's workplace code workers confirm they are at "
+                            "work with")
 
 
 @blp.route("")
@@ -31,7 +32,8 @@ class SiteCode(MethodView):
     @blp.arguments(SiteCodeArgsSchema, location="query")
     @blp.response(200, SiteCodeSchema)
     def get(self, args, site_id):
-        """The day's workplace code (LPS1:) and its QR: show it on a screen at the gate, or print it. Workers
-        scan it with their own phone to confirm they are at work; it verifies offline and is good that day only."""
+        """The day's workplace code (LPS1:) and its QR: show it on a screen at the gate, or print
+        it. Workers scan it with their own phone to confirm they are at work; it verifies offline
+        and is good that day only."""
         day = args.get("date") or calendar.today()
         return sites.site_code(site_id, current_user(), day)

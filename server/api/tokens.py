@@ -8,7 +8,8 @@ from server.api.caller import current_user
 from server.services import auth
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",
-                description="Bearer tokens for scripts and integrations (admins): named, expiring, revocable")
+                description="Bearer tokens for scripts and integrations (admins): named, expiring,"
+                            " revocable")
 
 
 @blp.route("")

@@ -23,7 +23,8 @@ class Trainings(MethodView):
     @blp.arguments(TrainingInSchema)
     @blp.response(201, TrainingSchema)
     def post(self, data):
-        """Plan a training: title, skill, provider, place, dates, capacity, hours that complete it."""
+        """Plan a training: title, skill, provider, place, dates, capacity, hours that complete it.
+        """
         user = current_user()
         return trainings.describe_training(trainings.create_training(data, user), user)
 

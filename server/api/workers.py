@@ -24,10 +24,21 @@ from server.api.caller import current_user, passkey_assertion_at
 from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
 from server.models import Event, User, Worker
-from server.services import access, cards, credentials, exports, printing, privacy, registration, subsidies, workers
+from server.services import (
+    access,
+    cards,
+    credentials,
+    exports,
+    printing,
+    privacy,
+    registration,
+    subsidies,
+    workers,
+)
 from server.services.queries import Page
 
-blp = Blueprint("workers", __name__, url_prefix="/api/workers", description="The real-name worker registry")
+blp = Blueprint("workers", __name__, url_prefix="/api/workers",
+                description="The real-name worker registry")
 
 
 @blp.route("")
@@ -35,7 +46,8 @@ class Workers(MethodView):
     @blp.arguments(WorkerQueryArgsSchema, location="query")
     @blp.response(200, WorkerPageSchema)
     def get(self, args):
-        """Search workers in your scope (name, last 4 of ID, county, status, employer, fair, batch)."""
+        """Search workers in your scope (name, last 4 of ID, county, status, employer, fair,
+        batch)."""
         user = current_user()
         page = workers.search_workers(user, args)
         return page.with_items([present(w, user) for w in page.items])
@@ -43,7 +55,8 @@ class Workers(MethodView):
     @blp.arguments(WorkerInSchema)
     @blp.response(201, WorkerSavedSchema)
     @blp.alt_response(403, schema=ErrorSchema, description="outside your role or county")
-    @blp.alt_response(409, schema=ErrorSchema, description="duplicate_id_number, with the existing worker_id")
+    @blp.alt_response(409, schema=ErrorSchema,
+                      description="duplicate_id_number, with the existing worker_id")
     def post(self, data):
         """Register a worker; gender and birth date come from the ID number."""
         user = current_user()
@@ -79,17 +92,20 @@ class WorkerSearch(MethodView):
         """Find a worker by full ID number (in the body, never a URL); the search is audited."""
         user = current_user()
         items = privacy.find_by_id_number(data["id_number"], user)
-        return Page([present(w, user) for w in items], total=len(items), page=1, per_page=1)  # one person at most
+        # one person at most
+        return Page([present(w, user) for w in items], total=len(items), page=1, per_page=1)
 
 
 @blp.route("/<worker_id>/reveal-id")
 class WorkerRevealId(MethodView):
     @blp.arguments(RevealSchema)
     @blp.response(200, RevealedSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="role may not, or no passkey sign-in in the last 5 minutes")
+    @blp.alt_response(403, schema=ErrorSchema,
+                      description="role may not, or no passkey sign-in in the last 5 minutes")
     def post(self, data, worker_id):
         """The full ID number, with a stated reason, after a fresh passkey sign-in; audited."""
-        number = privacy.reveal_id_number(worker_id, current_user(), data["reason"], assertion_at=passkey_assertion_at())
+        number = privacy.reveal_id_number(worker_id, current_user(), data["reason"],
+                                          assertion_at=passkey_assertion_at())
         return {"id_number": number}
 
 
@@ -109,9 +125,11 @@ class WorkersExport(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
     @file_formats(blp, "xlsx", "csv")
     def get(self, args):
-        """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason`` (audited)."""
+        """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason``
+        (audited)."""
         fmt = args.pop("format")
-        body = exports.export_workers(current_user(), args, fmt, reveal_reason=args.pop("reveal_reason", None),
+        body = exports.export_workers(current_user(), args, fmt,
+                                      reveal_reason=args.pop("reveal_reason", None),
                                       assertion_at=passkey_assertion_at())
         return download(body, fmt, f"workers-{calendar.today().isoformat()}")
 
@@ -122,15 +140,18 @@ class Eligibility(MethodView):
     @blp.response(200, EligibilitySchema)
     def get(self, args, worker_id):
         """What the worker is eligible for as of a date, month by month with the evidence."""
-        return subsidies.eligibility(worker_id, current_user(), args.get("as_of") or calendar.today())
+        return subsidies.eligibility(worker_id, current_user(),
+                                     args.get("as_of") or calendar.today())
 
 
 @blp.route("/<worker_id>/credentials")
 class WorkerCredentials(MethodView):
     @blp.response(201, CredentialSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="no such worker in your scope")
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
-                          "description": "repeat a request safely: the same key answers the same card"}])
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                          "schema": {"type": "string"},
+                          "description": "repeat a request safely: the same key answers the same "
+                                         "card"}])
     def post(self, worker_id):
         """Issue a new signed card; the worker's previous card is revoked."""
         key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
@@ -168,5 +189,6 @@ def present_event(event: Event, user: User) -> dict:
         "occurred_at": event.local_occurred_at, "recorded_at": event.recorded_at,
         "device_id": event.device_id,
         "actor": {"id": actor.id, "name": actor.name, "role": actor.role} if actor else None,
-        "context": event.context, "data": access.redact_event_data(event.data, user), "flags": event.flags,
+        "context": event.context, "data": access.redact_event_data(event.data, user),
+        "flags": event.flags,
     }

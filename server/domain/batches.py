@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-TEAM_LEADER_THRESHOLD = 20  # more than this many from one township: a team leader travels with them
+# more than this many from one township: a team leader travels with them
+TEAM_LEADER_THRESHOLD = 20
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,19 @@ class Member:
     departed: bool = False
 
 
-def townships_needing_leader(townships: Iterable[str | None], leaders: Iterable[str]) -> dict[str, int]:
-    """Townships with more than the threshold on the batch and no team leader: township -> people."""
+def townships_needing_leader(
+    townships: Iterable[str | None], leaders: Iterable[str]
+) -> dict[str, int]:
+    """Townships with more than the threshold on the batch and no team leader: township -> people.
+    """
     counts = Counter(t or "" for t in townships)
     named = set(leaders)
-    return {t: n for t, n in sorted(counts.items()) if n > TEAM_LEADER_THRESHOLD and t not in named}
+    return {t: n for t,
+            n in sorted(counts.items()) if n > TEAM_LEADER_THRESHOLD and t not in named}
 
 
-def arrival_board(roster: list[Member], arrived_ids: set[str], unexpected: list[Member], *, departed: bool,
-                  leaders: dict[str, dict]) -> dict:
+def arrival_board(roster: list[Member], arrived_ids: set[str], unexpected: list[Member], *,
+                  departed: bool, leaders: dict[str, dict]) -> dict:
     """Expected, arrived, missing and unexpected, in total and by township with its team leader.
 
     Once the batch has departed, those absent at the roll-call are no longer expected."""
@@ -60,4 +65,5 @@ def arrival_board(roster: list[Member], arrived_ids: set[str], unexpected: list[
 
 
 def _person(member: Member) -> dict:
-    return {"worker_id": member.worker_id, "name": member.name, "township": member.township, "phone": member.phone}
+    return {"worker_id": member.worker_id, "name": member.name, "township": member.township,
+            "phone": member.phone}

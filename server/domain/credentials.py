@@ -129,8 +129,11 @@ def decode_claims(payload: bytes) -> CardClaims:
         raise CredentialError(Reason.MALFORMED, "payload is not deterministically encoded")
     if len(data[1]) != SERIAL_LENGTH or len(data[4].encode()) > NAME_BUDGET or len(data[5]) != 4:
         raise CredentialError(Reason.MALFORMED, "payload field out of range")
-    if not (0 <= data[2] <= LAST_DAY and 0 <= data[3] <= LAST_DAY and COUNTY_CODES[0] <= data[6] <= COUNTY_CODES[1]):
-        raise CredentialError(Reason.MALFORMED, "payload number out of range: days since 1970 up to 2099, a six-digit county")
+    if not (0 <= data[2] <= LAST_DAY and 0 <= data[3] <= LAST_DAY
+            and COUNTY_CODES[0] <= data[6] <= COUNTY_CODES[1]):
+        raise CredentialError(Reason.MALFORMED,
+                              "payload number out of range: days since 1970 up to 2099, a "
+                              "six-digit county")
     issued, expires = EPOCH + dt.timedelta(days=data[2]), EPOCH + dt.timedelta(days=data[3])
     if expires < issued:
         raise CredentialError(Reason.MALFORMED, "card expires before it was issued")
@@ -158,9 +161,11 @@ def verify_credential(
     return claims, signer
 
 
-def open_signed(text: str, prefix: str, trusted_keys: Iterable[TrustedKey]) -> tuple[bytes, TrustedKey]:
-    """The payload of a signed text (``prefix`` + Base45 of version ‖ kid ‖ payload ‖ signature) and the
-    trusted key that signed it; ``CredentialError`` for anything else."""
+def open_signed(
+    text: str, prefix: str, trusted_keys: Iterable[TrustedKey]
+) -> tuple[bytes, TrustedKey]:
+    """The payload of a signed text (``prefix`` + Base45 of version ‖ kid ‖ payload ‖ signature)
+    and the trusted key that signed it; ``CredentialError`` for anything else."""
     envelope = _envelope(text, prefix)
     kid = envelope[1:1 + KID_LENGTH]
     body, signature = envelope[:-SIGNATURE_LENGTH], envelope[-SIGNATURE_LENGTH:]
@@ -187,7 +192,8 @@ def _envelope(text: str, prefix: str) -> bytes:
     """version ‖ kid ‖ payload ‖ signature, of a text that has the shape of a signed code."""
     text = text.strip()
     if not text.startswith(prefix) or len(text) > MAX_TEXT_LENGTH:
-        raise CredentialError(Reason.MALFORMED, f"not a LaborPass code (no {prefix} prefix or too long)")
+        raise CredentialError(Reason.MALFORMED,
+                              f"not a LaborPass code (no {prefix} prefix or too long)")
     try:
         envelope = b45decode(text[len(prefix):])
     except Base45Error as exc:
@@ -195,7 +201,8 @@ def _envelope(text: str, prefix: str) -> bytes:
     if len(envelope) < 1 + KID_LENGTH + 1 + SIGNATURE_LENGTH:
         raise CredentialError(Reason.MALFORMED, "the code's data is truncated")
     if envelope[0] != VERSION:
-        raise CredentialError(Reason.UNSUPPORTED_VERSION, f"format version {envelope[0]} is not supported")
+        raise CredentialError(Reason.UNSUPPORTED_VERSION,
+                              f"format version {envelope[0]} is not supported")
     return envelope
 
 

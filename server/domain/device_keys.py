@@ -6,8 +6,8 @@ WebCrypto signs in IEEE P1363 form (``r ‖ s``, 32 bytes each, base64url on the
 one of two texts, each starting with its purpose so that a signature for one is never good for
 the other:
 
-    join  = "LP-JOIN1\\n" device_id "\\n" webauthn_challenge        at a passkey sign-in on the phone
-    push  = "LP-PUSH1\\n" device_id "\\n" time_ms "\\n" body_sha256  every push (headers X-Device-*)
+    join = "LP-JOIN1\\n" device_id "\\n" webauthn_challenge        (a passkey sign-in on the phone)
+    push = "LP-PUSH1\\n" device_id "\\n" time_ms "\\n" body_sha256  (every push: X-Device-*)
 
 ``body_sha256`` is the base64url SHA-256 of the request body's bytes as sent; ``time_ms`` the
 phone's clock (corrected by the server time it last saw) in milliseconds since 1970, within
@@ -70,7 +70,8 @@ def push_message(device_id: str, time_ms: int, body: bytes) -> bytes:
 
 
 def signature_valid(spki: str, message: bytes, signature: str) -> bool:
-    """Did the key ``spki`` sign ``message``? (``signature`` base64url of WebCrypto's ``r ‖ s``.)"""
+    """Did the key ``spki`` sign ``message``? (``signature`` base64url of WebCrypto's ``r ‖ s``.)
+    """
     try:
         raw = b64url_decode(signature)
         key = load_public_key(spki)

@@ -11,7 +11,8 @@ EVENT_TYPES = (
     "worker.updated",
     "credential.issued",
     "credential.revoked",
-    "fair.preregistered",  # on a county's list for a fair ahead of the day: made by a roster import only
+    # on a county's list for a fair ahead of the day: made by a roster import only
+    "fair.preregistered",
     "fair.checked_in",
     "fair.intent_signed",
     "batch.assigned",
@@ -27,7 +28,8 @@ EVENT_TYPES = (
 
 # The record's status ladder, in program order. ``ended`` closes a cycle; any stage event
 # after it starts the next one (a worker may come back to a fair next spring).
-STATUSES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed", "ended")
+STATUSES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed",
+            "ended")
 STAGE_OF_TYPE = {
     "worker.registered": "registered",
     "fair.checked_in": "at_fair",

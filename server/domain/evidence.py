@@ -1,4 +1,5 @@
-"""The standing of the evidence that pays: when a scan may be kept, and when it counts toward money.
+"""The standing of the evidence that pays: when a scan may be kept, and when it counts toward
+money.
 
 Subsidy fraud looks like employment that exists only on paper: an employer's onboarding dated
 200 days back and a row of monthly confirmations sent the same afternoon. So a scan that pays —
@@ -28,7 +29,8 @@ from server.domain.reasons import Reason
 LATE = "late"
 KEYED = "keyed"
 DOUBTS = (*REVIEW_FLAGS, LATE, KEYED)  # what makes evidence doubtful until a reviewer accepts it
-PAYING_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned")
+PAYING_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
+                "employment.reassigned")
 CLOCK_LEEWAY = dt.timedelta(minutes=10)
 
 # Rejections of a scan whose time cannot be.
@@ -44,35 +46,51 @@ DOUBT_NAMES = {
 
 
 def vouches_for(type: str, day: dt.date, data: dict) -> dt.date:
-    """The day a scan speaks of: its own day, or an onboarding's (re-assignment's) start day when earlier."""
-    start = data.get("start_date") if type in ("employer.onboarded", "employment.reassigned") else None
+    """The day a scan speaks of: its own day, or an onboarding's (re-assignment's) start day when
+    earlier."""
+    start = (
+        data.get("start_date") if type in ("employer.onboarded", "employment.reassigned") else None
+    )
     start = dt.date.fromisoformat(start) if isinstance(start, str) else start
     return min(day, start) if start else day
 
 
-def time_refusal(type: str, occurred_at: dt.datetime, speaks_of: dt.date, *, received_at: dt.datetime,
-                 programme_start: dt.date, registered_at: dt.datetime | None) -> tuple[str, str] | None:
+def time_refusal(
+    type: str,
+    occurred_at: dt.datetime,
+    speaks_of: dt.date,
+    *,
+    received_at: dt.datetime,
+    programme_start: dt.date,
+    registered_at: dt.datetime | None,
+) -> tuple[str, str] | None:
     """Why a scan's time cannot be (a reason code and a message), or None. ``speaks_of``: its
     ``vouches_for`` day."""
     if occurred_at > received_at + CLOCK_LEEWAY:
-        return Reason.IN_THE_FUTURE, (f"记录时间 {occurred_at.isoformat()} 晚于服务器收到的时间：请校准手机时间后重新扫描。"
-                               " The scan's time is after the server received it: set the phone's clock and scan again.")
+        return Reason.IN_THE_FUTURE, (f"记录时间 {occurred_at.isoformat()} 晚于服务器收到的时间："
+                                      "请校准手机时间后重新扫描。"
+                               " The scan's time is after the server received it: set the phone's "
+                               "clock and scan again.")
     if speaks_of < programme_start:
-        return Reason.BEFORE_PROGRAMME, (f"记录的日期 {speaks_of.isoformat()} 早于项目开始（{programme_start.isoformat()}）。"
-                                  f" The scan speaks of a day before the programme began ({programme_start.isoformat()}).")
+        return Reason.BEFORE_PROGRAMME, (f"记录的日期 {speaks_of.isoformat()} "
+                                         f"早于项目开始（{programme_start.isoformat()}）。"
+                                  " The scan speaks of a day before the programme began "
+                                  f"({programme_start.isoformat()}).")
     if type == "worker.registered" or registered_at is None:
         return None
     if occurred_at < registered_at - CLOCK_LEEWAY or speaks_of < calendar.day_of(registered_at):
-        return Reason.BEFORE_REGISTRATION, (f"记录的时间早于此人登记的时间（{calendar.day_of(registered_at).isoformat()}）。"
+        return Reason.BEFORE_REGISTRATION, ("记录的时间早于此人登记的时间"
+                                            f"（{calendar.day_of(registered_at).isoformat()}）。"
                                      " The scan speaks of a time before this person was registered"
                                      f" ({calendar.day_of(registered_at).isoformat()}).")
     return None
 
 
-def standing_flags(type: str, *, vouches_for: dt.date, received_on: dt.date, late_days: int, by_card: bool,
-                   by_the_worker: bool) -> list[str]:
+def standing_flags(type: str, *, vouches_for: dt.date, received_on: dt.date, late_days: int,
+                   by_card: bool, by_the_worker: bool) -> list[str]:
     """``late`` and ``keyed`` for a paying scan (see the module's docstring); [] for other types.
-    ``vouches_for``: the day the scan speaks of (an onboarding's start day when earlier than the scan)."""
+    ``vouches_for``: the day the scan speaks of (an onboarding's start day when earlier than the
+    scan)."""
     if type not in PAYING_TYPES:
         return []
     flags = []

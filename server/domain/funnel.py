@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from server.domain.events import STATUSES
 from server.domain.record import WorkerRecord
 
-LATER_STAGES = (("assigned", "assigned"), ("departed", "departed"), ("arrived", "arrived"), ("onboarded", "employed"))
-# The dashboards' funnel (services/reports.py counts them per group, schemas/reports.py shapes them):
-# its stages in order, and the dimensions it can be grouped by.
-REPORT_STAGES = ("registered", "at_fair", "intent", "departed", "arrived", "onboarded", "month1", "month3", "month6")
+LATER_STAGES = (("assigned", "assigned"), ("departed", "departed"), ("arrived", "arrived"),
+                ("onboarded", "employed"))
+# The dashboards' funnel (services/reports.py counts them per group, schemas/reports.py shapes
+# them): its stages in order, and the dimensions it can be grouped by.
+REPORT_STAGES = ("registered", "at_fair", "intent", "departed", "arrived", "onboarded", "month1",
+                 "month3", "month6")
 REPORT_DIMENSIONS = ("county", "township", "fair", "employer", "poor_household")
 RETENTION_MARKS = (("employed_1_month", 30), ("employed_3_months", 90), ("employed_6_months", 180))
 
@@ -31,8 +33,8 @@ class Progress:
     employment_ended_on: dt.date | None = None
 
     def reached(self, stage: str, since: dt.date) -> bool:
-        """Reached ``stage`` or one past it on or after ``since``: who departed was on a batch, even
-        when the assignment reached the server after the departure scan."""
+        """Reached ``stage`` or one past it on or after ``since``: who departed was on a batch,
+        even when the assignment reached the server after the departure scan."""
         later = STATUSES[STATUSES.index(stage):]
         return any(self.milestones.get(s, "") >= since.isoformat() for s in later)
 

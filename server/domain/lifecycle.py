@@ -10,7 +10,8 @@ from server.domain.record import fold
 
 # Why an employment ended: the program's own list (pay, climate and food decided who stayed).
 END_REASONS = {
-    "pay": "工资待遇", "climate": "气候不适应", "food": "饮食不习惯", "homesick": "想家", "family": "家庭原因",
+    "pay": "工资待遇", "climate": "气候不适应", "food": "饮食不习惯", "homesick": "想家",
+    "family": "家庭原因",
     "health": "身体原因", "dismissed": "被辞退", "contract_ended": "合同期满", "other": "其他",
 }
 
@@ -33,7 +34,10 @@ def review_flags(type: str, context: dict, earlier: Iterable[EventFact]) -> list
     earlier = list(earlier)
     flags = []
     if type == "station.arrived" and context.get("batch_id"):
-        other = {e.context.get("batch_id") for e in earlier if e.type == "station.arrived"} - {None, context["batch_id"]}
+        other = {e.context.get("batch_id") for e in earlier if e.type == "station.arrived"} - {
+            None,
+            context["batch_id"],
+        }
         if other:
             flags.append(TWO_BATCHES)
     if type != "employer.onboarded" and type not in _EMPLOYMENT_SCANS:
@@ -42,14 +46,17 @@ def review_flags(type: str, context: dict, earlier: Iterable[EventFact]) -> list
     if type == "employer.onboarded":
         if not any(e.type == "station.arrived" for e in earlier):
             flags.append(NO_ARRIVAL)
-        if record.status == "employed" and record.current_employer_id not in (None, context.get("employer_id")):
+        if record.status == "employed" and record.current_employer_id not in (None,
+                                                                              context.get("employer_id")):
             flags.append(SECOND_EMPLOYER)
     elif record.status == "ended":
         flags.append(AFTER_LEAVING)
     return flags
 
 
-def counted(facts: Iterable[EventFact], awaiting_review: set[str] = frozenset()) -> list[EventFact]:
+def counted(
+    facts: Iterable[EventFact], awaiting_review: set[str] = frozenset()
+) -> list[EventFact]:
     """The events that give a scanner scope: neither voided nor among ``awaiting_review`` (the
     ids of events with a review flag that no reviewer has decided)."""
     facts = list(facts)
@@ -57,12 +64,24 @@ def counted(facts: Iterable[EventFact], awaiting_review: set[str] = frozenset())
     return [f for f in facts if f.id not in voided and f.id not in awaiting_review]
 
 
-def risk_reasons(*, status: str, today: dt.date, employed_since: dt.date | None, last_confirmed_on: dt.date | None,
-                 employment_ended_on: dt.date | None, arrived_on: dt.date | None, reassignments: int) -> list[str]:
+def risk_reasons(
+    *,
+    status: str,
+    today: dt.date,
+    employed_since: dt.date | None,
+    last_confirmed_on: dt.date | None,
+    employment_ended_on: dt.date | None,
+    arrived_on: dt.date | None,
+    reassignments: int,
+) -> list[str]:
     """Why a worker is on the at-risk list (empty: not at risk)."""
     reasons = []
     if status == "employed":
-        last_seen = max(d for d in (last_confirmed_on, employed_since) if d) if (last_confirmed_on or employed_since) else None
+        last_seen = (
+            max(d for d in (last_confirmed_on, employed_since) if d)
+            if (last_confirmed_on or employed_since)
+            else None
+        )
         if last_seen and (today - last_seen).days > NO_CONFIRMATION_DAYS:
             reasons.append("no_confirmation_35_days")
         if reassignments >= REASSIGNMENTS_AT_RISK:

@@ -14,7 +14,8 @@ from lunardate import LunarDate
 
 from server.domain.reasons import Reason
 
-MONTHS = ("正月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "冬月", "腊月")
+MONTHS = ("正月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "冬月",
+          "腊月")
 _TENS = ("初", "十", "廿", "三")
 _UNITS = ("十", "一", "二", "三", "四", "五", "六", "七", "八", "九")
 LAST_DEPARTURE_DAY = (1, 15)  # 正月十五
@@ -50,7 +51,8 @@ def lunar_day(date: dt.date) -> LunarDay:
 
 
 def recruiting_window(lunar_year: int) -> tuple[dt.date, dt.date]:
-    """The solar dates of 腊月初一 of ``lunar_year`` and 正月十五 of the next: when workers are home."""
+    """The solar dates of 腊月初一 of ``lunar_year`` and 正月十五 of the next: when workers are
+    home."""
     return (LunarDate(lunar_year, *WINDOW_OPENS).to_solar_date(),
             LunarDate(lunar_year + 1, *LAST_DEPARTURE_DAY).to_solar_date())
 
@@ -63,9 +65,13 @@ def fair_timing_warning(date: dt.date) -> dict | None:
     opens, closes = recruiting_window(lunar.year)
     return {
         "field": "date", "code": Reason.AFTER_DEPARTURES,
-        "message": f"{date.isoformat()} 是{lunar.text}，已过正月十五：多数务工人员已经外出，在家的多不愿远行。"
-                   f"建议在 {opens.isoformat()}（腊月初一）至 {closes.isoformat()}（正月十五）之间举办。"
-                   f" {date.isoformat()} is after the 15th of the first lunar month: most workers have left by then."
-                   f" Hold it between {opens.isoformat()} and {closes.isoformat()}, when they are home.",
+        "message": f"{date.isoformat()} 是{lunar.text}，已过正月十五：多数务工人员已经外出，"
+                   "在家的多不愿远行。"
+                   f"建议在 {opens.isoformat()}（腊月初一）至 {closes.isoformat()}（正月十五）"
+                   "之间举办。"
+                   f" {date.isoformat()} is after the 15th of the first lunar month: most workers "
+                   "have left by then."
+                   f" Hold it between {opens.isoformat()} and {closes.isoformat()}, when they are "
+                   "home.",
         "window": {"opens": opens.isoformat(), "closes": closes.isoformat()},
     }

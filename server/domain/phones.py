@@ -1,4 +1,6 @@
-"""Mainland China phone numbers: mobiles (11 digits starting 13–19) and the lines a worker calls."""
+"""Mainland China phone numbers: mobiles (11 digits starting 13–19) and the lines a worker calls.
+"""
+
 from __future__ import annotations
 
 import re
@@ -52,5 +54,6 @@ def parse_hotline(text: str) -> str:
             return f"{number[:area]}-{number[area:]}"
     raise PhoneError(
         "电话应为带区号的座机（如 0591-87654321）、11位手机号或 12333 这样的服务热线。"
-        " Give a landline with its area code (e.g. 0591-87654321), an 11-digit mobile or a service line such as 12333."
+        " Give a landline with its area code (e.g. 0591-87654321), an 11-digit mobile or a "
+        "service line such as 12333."
     )

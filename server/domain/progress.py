@@ -32,8 +32,8 @@ STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": 
                  "assigned": "assigned_on", "departed": "departed_on", "arrived": "arrived_on",
                  "employed": "onboarded_on"}
 MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
-ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
-                     "employment.ended")
+ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
+                     "employment.reassigned", "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
            "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells")
 _FAR = dt.date(9999, 1, 1)
@@ -43,7 +43,8 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     """The report columns of one worker (see the module's docstring); voided events left out."""
     facts = list(facts)
     voided = {f.data.get("event_id") for f in facts if f.type == "event.voided"}
-    facts = sorted((f for f in facts if f.id not in voided and f.type != "event.voided"), key=lambda f: f.sort_key)
+    facts = sorted((f for f in facts if f.id not in voided and f.type != "event.voided"),
+                   key=lambda f: f.sort_key)
     found = dict.fromkeys(COLUMNS)
     reached: dict[str, dt.date] = {}
     for fact in facts:
@@ -63,7 +64,8 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     found["spells"] = [stored(s) for s in worked] or None
     if worked:
         found["spell_ended_on"] = worked[0].end
-        found["spell_silent_on"] = worked[0].next_check_due()  # unseen at work from then, unless evidence comes
+        # unseen at work from then, unless evidence comes
+        found["spell_silent_on"] = worked[0].next_check_due()
         for k, column in MONTH_COLUMNS.items():
             days = [s.confirmed_on(k) for s in worked if s.confirmed_months(_FAR) >= k]
             found[column] = min(days) if days else None
@@ -71,10 +73,13 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
 
 
 def compact(fact: EventFact) -> list:
-    """An event as ``stability_facts`` keeps it: what the stability and subsidy rules read, nothing more."""
+    """An event as ``stability_facts`` keeps it: what the stability and subsidy rules read, nothing
+    more."""
     return [fact.id, fact.type, fact.occurred_at.isoformat(), fact.recorded_at.isoformat(),
-            fact.context.get("employer_id"), fact.data.get("start_date") or fact.data.get("end_date"),
-            bool(fact.data.get("site_code")), list(doubts(fact.flags, accepted=fact.accepted)), fact.actor_role]
+            fact.context.get("employer_id"),
+            fact.data.get("start_date") or fact.data.get("end_date"),
+            bool(fact.data.get("site_code")), list(doubts(fact.flags, accepted=fact.accepted)),
+            fact.actor_role]
 
 
 def expand(row: list) -> EventFact:
@@ -85,8 +90,10 @@ def expand(row: list) -> EventFact:
         data["end_date" if type == "employment.ended" else "start_date"] = day
     if site_code:
         data["site_code"] = True
-    return EventFact(id, type, dt.datetime.fromisoformat(occurred_at), dt.datetime.fromisoformat(recorded_at),
-                     {"employer_id": employer_id} if employer_id else {}, data, tuple(doubtful), False, actor_role)
+    return EventFact(id, type, dt.datetime.fromisoformat(occurred_at),
+                     dt.datetime.fromisoformat(recorded_at),
+                     {"employer_id": employer_id} if employer_id else {}, data, tuple(doubtful),
+                     False, actor_role)
 
 
 def _counted_employer(facts: list[EventFact]) -> str | None:

@@ -43,7 +43,8 @@ def make_qr(text: str) -> QrSymbol:
 
 
 def qr_svg(text: str) -> str:
-    """``text`` as an SVG QR to show on a screen or print (enrollment codes, links, workplace codes)."""
+    """``text`` as an SVG QR to show on a screen or print (enrollment codes, links, workplace
+    codes)."""
     out = io.BytesIO()
     qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage).save(out)
     return out.getvalue().decode()

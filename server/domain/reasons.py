@@ -37,10 +37,14 @@ class Reason(StrEnum):
     UNKNOWN_EVENT = "unknown_event"
     UNDER_16 = "under_16"
     TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
-    CARD_REQUIRED = "card_required"  # a bare worker id where the scan needs the card (services.access.ID_ALONE)
-    KEYED_ONBOARDING = "keyed_onboarding"  # an employer's onboarding by id alone: a reviewer decides
-    VOID_NEEDS_REVIEW = "void_needs_review"  # a void of someone else's scan: another reviewer decides
-    # ... when the scan says it happened (domain.evidence), and a workplace code's day (domain.site_codes)
+    # a bare worker id where the scan needs the card (services.access.ID_ALONE)
+    CARD_REQUIRED = "card_required"
+    # an employer's onboarding by id alone: a reviewer decides
+    KEYED_ONBOARDING = "keyed_onboarding"
+    # a void of someone else's scan: another reviewer decides
+    VOID_NEEDS_REVIEW = "void_needs_review"
+    # ... when the scan says it happened (domain.evidence), and a workplace code's day
+    # (domain.site_codes)
     IN_THE_FUTURE = "in_the_future"
     BEFORE_PROGRAMME = "before_programme"
     BEFORE_REGISTRATION = "before_registration"
@@ -53,7 +57,8 @@ class Reason(StrEnum):
     UNKNOWN_REGION = "unknown_region"
     COUNTY_OUTSIDE_PROGRAM = "county_outside_program"
     OLD_NOTICE = "old_notice"
-    AFTER_DEPARTURES = "after_departures"  # a fair after the 15th of the first lunar month (domain.lunar)
+    # a fair after the 15th of the first lunar month (domain.lunar)
+    AFTER_DEPARTURES = "after_departures"
 
     # ---- the caller and the request
     UNAUTHORIZED = "unauthorized"
@@ -129,12 +134,12 @@ class Reason(StrEnum):
     TOOL_MISSING = "tool_missing"
 
 
-CARD_REFUSALS = (Reason.MALFORMED, Reason.UNSUPPORTED_VERSION, Reason.UNKNOWN_KEY, Reason.BAD_SIGNATURE,
-                 Reason.REVOKED, Reason.EXPIRED)
+CARD_REFUSALS = (Reason.MALFORMED, Reason.UNSUPPORTED_VERSION, Reason.UNKNOWN_KEY,
+                 Reason.BAD_SIGNATURE, Reason.REVOKED, Reason.EXPIRED)
 # Why a pushed scan was not kept as a fact (a push's result, a quarantine entry): the enum's first
 # groups, from the card's reasons to the workplace code's.
 _ORDER = list(Reason)
 SCAN_REFUSALS = tuple(_ORDER[:_ORDER.index(Reason.STALE_SITE_CODE) + 1])
 # What a registration is kept with but someone should look at (``warnings`` of a new worker).
-REGISTRATION_WARNINGS = (Reason.UNKNOWN_COUNTY, Reason.UNKNOWN_REGION, Reason.COUNTY_OUTSIDE_PROGRAM,
-                         Reason.OLD_NOTICE, Reason.UNDER_16)
+REGISTRATION_WARNINGS = (Reason.UNKNOWN_COUNTY, Reason.UNKNOWN_REGION,
+                         Reason.COUNTY_OUTSIDE_PROGRAM, Reason.OLD_NOTICE, Reason.UNDER_16)

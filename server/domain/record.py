@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from server.domain.events import STAGE_OF_TYPE, STATUSES, EventFact
 
-REASSIGNMENT_GAP_DAYS = 15  # a new job within this many days keeps the employment count going (the default)
+# a new job within this many days keeps the employment count going (the default)
+REASSIGNMENT_GAP_DAYS = 15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +51,9 @@ def fold(events: Iterable[EventFact], *, gap_days: int = REASSIGNMENT_GAP_DAYS) 
     return record
 
 
-def apply_event(record: WorkerRecord, event: EventFact, *, gap_days: int = REASSIGNMENT_GAP_DAYS) -> WorkerRecord:
+def apply_event(
+    record: WorkerRecord, event: EventFact, *, gap_days: int = REASSIGNMENT_GAP_DAYS
+) -> WorkerRecord:
     """The record after one more event (the newest so far)."""
     changes = {"last_event_key": event.sort_key, "event_count": record.event_count + 1}
     changes.update(_PROFILE_STEPS.get(event.type, _no_change)(record, event))
@@ -66,7 +69,9 @@ def _no_change(record: WorkerRecord, event: EventFact) -> dict:
 def _registered(record: WorkerRecord, event: EventFact) -> dict:
     # A second registration of the same person adds nothing: the first one stands, even when the
     # second is dated before it (an offline phone's, synced later: its data names the first).
-    return {} if record.profile or event.data.get("duplicate_of") else {"profile": dict(event.data)}
+    return (
+        {} if record.profile or event.data.get("duplicate_of") else {"profile": dict(event.data)}
+    )
 
 
 def _updated(record: WorkerRecord, event: EventFact) -> dict:
@@ -85,7 +90,8 @@ def _credential_revoked(record: WorkerRecord, event: EventFact) -> dict:
 def _trained(record: WorkerRecord, event: EventFact) -> dict:
     training_id = event.context.get("training_id")
     hours = float(event.data.get("hours") or 0)
-    return {"trainings": {**record.trainings, training_id: record.trainings.get(training_id, 0) + hours}}
+    return {"trainings": {**record.trainings,
+                          training_id: record.trainings.get(training_id, 0) + hours}}
 
 
 _PROFILE_STEPS = {
@@ -120,7 +126,8 @@ def _employment_step(record: WorkerRecord, event: EventFact, gap_days: int) -> d
             "employment_ended_on": None,
         }
     if event.type == "employment.ended" and record.status == "employed":
-        return {"current_employer_id": None, "employment_ended_on": _date(event.data.get("end_date")) or event.day}
+        return {"current_employer_id": None,
+                "employment_ended_on": _date(event.data.get("end_date")) or event.day}
     if event.type == "employment.confirmed":
         return {"last_confirmed_on": event.day}
     return {}

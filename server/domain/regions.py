@@ -62,7 +62,8 @@ def find_county(code: str) -> County | None:
     return program_counties().get(code)
 
 
-@functools.lru_cache(maxsize=8192)  # a few thousand codes exist; each look-up walks the table's tree
+# a few thousand codes exist; each look-up walks the table's tree
+@functools.lru_cache(maxsize=8192)
 def describe_region(code: str) -> RegionInfo:
     """Look a six-digit code up in the national table of all periods."""
     province = county = None
@@ -75,7 +76,8 @@ def describe_region(code: str) -> RegionInfo:
 
 
 def county_name(code: str) -> str:
-    """A display name for a county code: the program's name, else the national one, else the code."""
+    """A display name for a county code: the program's name, else the national one, else the code.
+    """
     county = find_county(code)
     if county:
         return county.name
@@ -85,4 +87,6 @@ def county_name(code: str) -> str:
 @functools.cache
 def consent_notice() -> dict:
     """The notice a worker reads before consenting: its version, in Chinese and English."""
-    return json.loads(resources.files("server").joinpath("data/consent_notice.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("server").joinpath("data/consent_notice.json").read_text("utf-8")
+    )

@@ -12,7 +12,8 @@ import datetime as dt
 
 PROFILE_TYPES = ("worker.registered", "worker.updated")
 # What a profile event keeps: the statistical fields, nothing that names or reaches a person.
-KEPT_PROFILE_FIELDS = ("gender", "poor_household", "skills", "desired_jobs", "education", "consent", "duplicate_of")
+KEPT_PROFILE_FIELDS = ("gender", "poor_household", "skills", "desired_jobs", "education",
+                       "consent", "duplicate_of")
 KEPT_HOME_FIELDS = ("county_code", "township")
 # Free text anywhere may name someone: it goes from every event.
 FREE_TEXT_FIELDS = ("note", "text", "reason_text")
@@ -36,7 +37,8 @@ def redact(event_type: str, data: dict) -> dict:
     if event_type in PROFILE_TYPES:
         kept = {key: data[key] for key in KEPT_PROFILE_FIELDS if key in data}
         if isinstance(data.get("home"), dict):
-            kept["home"] = {key: data["home"][key] for key in KEPT_HOME_FIELDS if key in data["home"]}
+            kept["home"] = {key: data["home"][key] for key in KEPT_HOME_FIELDS
+                            if key in data["home"]}
         if data.get("birth_date"):
             kept["birth_year"] = int(str(data["birth_date"])[:4])
         return kept

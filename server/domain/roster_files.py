@@ -23,8 +23,10 @@ HEADINGS = {
     "education": ("文化程度", "学历", "education"),
 }
 REQUIRED = ("name", "id_number")
-EDUCATION = {"无": "none", "文盲": "none", "小学": "primary", "初中": "junior_secondary", "高中": "senior_secondary",
-             "中专": "vocational", "职高": "vocational", "技校": "vocational", "大专": "college", "本科": "university"}
+EDUCATION = {"无": "none", "文盲": "none", "小学": "primary", "初中": "junior_secondary",
+             "高中": "senior_secondary",
+             "中专": "vocational", "职高": "vocational", "技校": "vocational", "大专": "college",
+             "本科": "university"}
 _YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 _NO = {"否", "n", "no", "false", "0", ""}
 _LIST = re.compile(r"[、,，;；/\s]+")
@@ -51,7 +53,8 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
     elif filename.lower().endswith(".csv"):
         rows = _csv_rows(_decode(content))
     else:
-        raise UnreadableFile("只能导入 .xlsx 或 .csv 文件。 Only .xlsx and .csv files can be imported.")
+        raise UnreadableFile("只能导入 .xlsx 或 .csv 文件。 Only .xlsx and .csv files can be "
+                             "imported.")
     rows = [[cell.strip() for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
     if not rows:
@@ -68,14 +71,16 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):
-            if any(value is not None for value in row):  # formatted but empty rows (often to row 1048576) don't count
+            # formatted but empty rows (often to row 1048576) don't count
+            if any(value is not None for value in row):
                 rows.append([_cell_text(value) for value in row[:MAX_COLUMNS]])
                 _refuse_too_many(rows)
         workbook.close()
     except UnreadableFile:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx workbook.") from exc
+        raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx "
+                             "workbook.") from exc
     return rows
 
 
@@ -86,9 +91,11 @@ def _refuse_zip_bomb(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx workbook.") from exc
+        raise UnreadableFile("无法读取此 Excel 文件。 This is not a readable .xlsx "
+                             "workbook.") from exc
     if unpacked > MAX_UNPACKED:
-        raise UnreadableFile(f"此 Excel 文件解压后达 {unpacked // 2**20} MB，超过上限 {MAX_UNPACKED // 2**20} MB。"
+        raise UnreadableFile(f"此 Excel 文件解压后达 {unpacked // 2**20} MB，超过上限 "
+                             f"{MAX_UNPACKED // 2**20} MB。"
                              f" This workbook unpacks to {unpacked // 2**20} MB, over the limit of"
                              f" {MAX_UNPACKED // 2**20} MB.")
 
@@ -110,20 +117,23 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 def _refuse_too_many(rows: list) -> None:
     if len(rows) > MAX_ROWS + 1:
-        raise UnreadableFile(f"超过 {MAX_ROWS} 行：请分成几个文件导入。 More than {MAX_ROWS} rows: split the file.")
+        raise UnreadableFile(f"超过 {MAX_ROWS} 行：请分成几个文件导入。 More than {MAX_ROWS} rows:"
+                             " split the file.")
 
 
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # an ID number typed as a number: its last digits may be lost already
+        # an ID number typed as a number: its last digits may be lost already
+        return str(int(value))
     return str(value)
 
 
 def _decode(content: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"), else GB 18030:
-    what Chinese Excel writes as "CSV". Bytes with NULs in them are no text file in any of those."""
+    what Chinese Excel writes as "CSV". Bytes with NULs in them are no text file in any of those.
+    """
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return content.decode("utf-16")
@@ -135,7 +145,8 @@ def _decode(content: bytes) -> str:
                 return content.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    raise UnreadableFile("无法识别文件编码（请用 UTF-8 或 GBK）。 Unknown text encoding: save as UTF-8 or GBK.")
+    raise UnreadableFile("无法识别文件编码（请用 UTF-8 或 GBK）。 Unknown text encoding: save as "
+                         "UTF-8 or GBK.")
 
 
 def suggest_mapping(headings: list[str]) -> dict[str, str]:
@@ -156,7 +167,8 @@ def registration_payload(row: dict[str, str], mapping: dict[str, str], defaults:
     def cell(field: str) -> str:
         return row.get(mapping[field], "") if field in mapping else ""
 
-    payload = {"name": cell("name"), "id_number": cell("id_number"), "phone": cell("phone") or None,
+    payload = {"name": cell("name"), "id_number": cell("id_number"),
+               "phone": cell("phone") or None,
                "home": {"county_code": cell("county_code") or defaults.get("county_code") or "",
                         "township": cell("township") or None, "village": cell("village") or None},
                "consent": defaults["consent"]}

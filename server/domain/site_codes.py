@@ -19,7 +19,14 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from server.domain.base45 import b45encode
-from server.domain.credentials import EPOCH, VERSION, CredentialError, TrustedKey, key_id, open_signed
+from server.domain.credentials import (
+    EPOCH,
+    VERSION,
+    CredentialError,
+    TrustedKey,
+    key_id,
+    open_signed,
+)
 from server.domain.reasons import Reason
 
 PREFIX = "LPS1:"
@@ -38,17 +45,21 @@ def sign_site_code(site_id: str, day: dt.date, private_key: Ed25519PrivateKey) -
 
 
 def verify_site_code(text: str, trusted_keys: Iterable[TrustedKey], *, on: dt.date) -> SiteClaim:
-    """The site whose code this is; ``CredentialError`` if it is not genuine or not ``on``'s code."""
+    """The site whose code this is; ``CredentialError`` if it is not genuine or not ``on``'s code.
+    """
     payload, _signer = open_signed(text, PREFIX, trusted_keys)
     try:
         data = cbor2.loads(payload, allow_duplicate_keys=False, allow_indefinite=False)
-        if (not isinstance(data, dict) or set(data) != {1, 2} or type(data[1]) is not bytes or type(data[2]) is not int
+        if (not isinstance(data, dict) or set(data) != {1, 2} or type(data[1]) is not bytes
+            or type(data[2]) is not int
                 or cbor2.dumps(data, canonical=True) != payload):
             raise ValueError
         claim = SiteClaim(str(uuid.UUID(bytes=data[1])), EPOCH + dt.timedelta(days=data[2]))
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError):
         raise CredentialError(Reason.MALFORMED, "not a LaborPass workplace code") from None
     if claim.day != on:
-        raise CredentialError(Reason.STALE_SITE_CODE, f"此码是 {claim.day.isoformat()} 的，不是当天的。"
-                                     f" This is the code of {claim.day.isoformat()}, not of the day of the scan.")
+        raise CredentialError(Reason.STALE_SITE_CODE,
+                              f"此码是 {claim.day.isoformat()} 的，不是当天的。"
+                                     f" This is the code of {claim.day.isoformat()}, not of the "
+                                     "day of the scan.")
     return claim

@@ -41,7 +41,8 @@ EVIDENCE_KINDS = {
     "employment.reassigned": ("调岗", "re-assignment"),
     "station.arrived": ("到站", "arrival"),
 }
-WORKER_SIDE = ("worker", "workstation")  # two-party evidence: the worker's own, or the county's follow-up
+# two-party evidence: the worker's own, or the county's follow-up
+WORKER_SIDE = ("worker", "workstation")
 STARTS = ("employer.onboarded", "employment.reassigned")  # what starts a spell, or carries it on
 
 
@@ -101,7 +102,8 @@ class Spell:
         return self.evidence[i] if i < len(self.evidence) else None
 
     def confirmed_on(self, k: int) -> dt.date:
-        """The day months 1…k were all complete and confirmed (for k up to ``confirmed_months``)."""
+        """The day months 1…k were all complete and confirmed (for k up to ``confirmed_months``).
+        """
         return self._confirmed_days[k - 1]
 
     def confirmed_months(self, as_of: dt.date) -> int:
@@ -136,14 +138,17 @@ class Spell:
         start day within the gap) joined two jobs into one spell."""
         doubtful, missing, day = [], [], self.start
         reached = self.confirmed_on(k)
-        doubtful += [e for e in self.evidence if e.type in STARTS and e.day <= reached and e.doubts]
+        doubtful += [e for e in self.evidence if e.type in STARTS and e.day <= reached
+                     and e.doubts]
         for j in range(1, k + 1):
             month_end = self.month_end(j)
             if two_party:  # both sides within the month itself
                 month = [e for e in self.evidence if self.month_end(j - 1) <= e.day < month_end]
-                sides = ([e for e in month if e.party not in WORKER_SIDE], [e for e in month if e.party in WORKER_SIDE])
+                sides = ([e for e in month if e.party not in WORKER_SIDE],
+                         [e for e in month if e.party in WORKER_SIDE])
             else:  # any evidence dated at most 35 days before the month's end
-                sides = ([e for e in self.evidence if e.day >= month_end - dt.timedelta(days=EVIDENCE_DAYS)],)
+                sides = ([e for e in self.evidence
+                          if e.day >= month_end - dt.timedelta(days=EVIDENCE_DAYS)],)
             for side in sides:
                 sound = next((e for e in side if not e.doubts), None)
                 if sound is not None:
@@ -174,10 +179,12 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
         if fact.type in ("employer.onboarded", "employment.reassigned"):
             start = _date(fact.data.get("start_date")) or fact.day
             employer = fact.context.get("employer_id")
-            if current and current.end is None:  # still employed: a move, or a second onboarding (flagged for review)
+            # still employed: a move, or a second onboarding (flagged for review)
+            if current and current.end is None:
                 current.employer_id = employer
             elif current and (start - current.end).days <= gap_days:
-                current.end, current.employer_id = None, employer  # back to work soon enough: the spell goes on
+                # back to work soon enough: the spell goes on
+                current.end, current.employer_id = None, employer
             else:
                 found.append(current := Spell(len(found) + 1, start, employer))
             current.evidence.append(evidence_of(fact))
@@ -191,17 +198,21 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
 
 
 def stored(spell: Spell) -> list:
-    """A spell as the record keeps it (JSON): exact for any day on or after the worker's last event,
-    when ``spells(facts, as_of)`` would find the very same spells."""
-    return [spell.number, spell.start.isoformat(), spell.end.isoformat() if spell.end else None, spell.employer_id,
-            [[e.day.isoformat(), e.type, e.event_id, e.site_code, list(e.doubts), e.party] for e in spell.evidence]]
+    """A spell as the record keeps it (JSON): exact for any day on or after the worker's last
+    event, when ``spells(facts, as_of)`` would find the very same spells."""
+    return [spell.number, spell.start.isoformat(), spell.end.isoformat() if spell.end else None,
+            spell.employer_id,
+            [[e.day.isoformat(), e.type, e.event_id, e.site_code, list(e.doubts), e.party]
+             for e in spell.evidence]]
 
 
 def restore(row: list) -> Spell:
     """The inverse of ``stored``."""
     number, start, end, employer_id, evidence = row
-    return Spell(number, dt.date.fromisoformat(start), employer_id, dt.date.fromisoformat(end) if end else None,
-                 [Evidence(dt.date.fromisoformat(day), type, event_id, site_code, tuple(doubts), party)
+    return Spell(number, dt.date.fromisoformat(start), employer_id,
+                 dt.date.fromisoformat(end) if end else None,
+                 [Evidence(dt.date.fromisoformat(day), type, event_id, site_code, tuple(doubts),
+                           party)
                   for day, type, event_id, site_code, doubts, party in evidence])
 
 
@@ -211,7 +222,8 @@ def explain(spell: Spell, as_of: dt.date) -> list[str]:
     if spell.end:
         lines.append(f"{spell.end.isoformat()} 离职。 Ended on {spell.end.isoformat()}.")
     elif due := spell.next_check_due():
-        lines.append(f"下次确认须在 {due.isoformat()} 之前。 Next confirmation due by {due.isoformat()}.")
+        lines.append(f"下次确认须在 {due.isoformat()} 之前。 Next confirmation due by "
+                     f"{due.isoformat()}.")
     return lines
 
 
@@ -226,7 +238,8 @@ def month_lines(spell: Spell, as_of: dt.date, months: int) -> list[str]:
             lines.append(f"第{k}个月（{span}）由 {proof.describe()} 确认。 Month {k} confirmed.")
         else:
             lines.append(f"第{k}个月（{span}）未确认：超过 {EVIDENCE_DAYS} 天没有在岗证据。"
-                         f" Month {k} unconfirmed: no evidence of work for more than {EVIDENCE_DAYS} days.")
+                         f" Month {k} unconfirmed: no evidence of work for more than "
+                         f"{EVIDENCE_DAYS} days.")
     return lines
 
 
@@ -235,7 +248,13 @@ def evidence_of(fact: EventFact) -> Evidence:
     worker's own scan of the workplace code (an employer's phone that sends one is the employer's
     word still) or a workstation's follow-up."""
     site_code = bool(fact.data.get("site_code")) and fact.actor_role == "worker"
-    party = "worker" if site_code else "workstation" if fact.actor_role == "workstation" else "employer"
+    party = (
+        "worker"
+        if site_code
+        else "workstation"
+        if fact.actor_role == "workstation"
+        else "employer"
+    )
     return Evidence(fact.day, fact.type, fact.id, site_code=site_code,
                     doubts=standing_rules.doubts(fact.flags, accepted=fact.accepted), party=party)
 

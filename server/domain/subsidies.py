@@ -50,7 +50,8 @@ class Policy:
     filters: dict = field(default_factory=dict)
 
     def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (self.effective_to is None
+                                               or day <= self.effective_to)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,14 @@ class Item:
 
 
 def version_in_force(policies: Iterable[Policy], code: str, day: dt.date) -> Policy | None:
-    return next((p for p in sorted(policies, key=lambda p: -p.version) if p.code == code and p.in_force(day)), None)
+    return next(
+        (
+            p
+            for p in sorted(policies, key=lambda p: -p.version)
+            if p.code == code and p.in_force(day)
+        ),
+        None,
+    )
 
 
 def months_needed(policy: Policy) -> int:
@@ -92,8 +100,8 @@ def months_needed(policy: Policy) -> int:
 
 def worker_items(policies: list[Policy], worker_id: str, profile: Profile, facts: list[EventFact],
                  as_of: dt.date, *, found_spells: list[Spell] | None = None) -> list[Item]:
-    """Everything the worker is eligible for as of ``as_of``, under every policy in force when it was
-    reached (``found_spells``: ``spells(facts, as_of)``, when the caller has them already)."""
+    """Everything the worker is eligible for as of ``as_of``, under every policy in force when it
+    was reached (``found_spells``: ``spells(facts, as_of)``, when the caller has them already)."""
     found_spells = spells(facts, as_of) if found_spells is None else found_spells
     items: list[Item] = []
     for code in dict.fromkeys(p.code for p in policies):
@@ -107,7 +115,9 @@ def worker_items(policies: list[Policy], worker_id: str, profile: Profile, facts
     return items
 
 
-def employer_items(policies: list[Policy], stable_workers: dict[str, int], as_of: dt.date) -> list[Item]:
+def employer_items(
+    policies: list[Policy], stable_workers: dict[str, int], as_of: dt.date
+) -> list[Item]:
     """Employer rewards as of ``as_of``: ``stable_workers`` is, per employer, how many of the
     program's workers it employs now with at least the policy's ``stable_months`` (see
     ``stable_at``)."""
@@ -121,23 +131,29 @@ def employer_items(policies: list[Policy], stable_workers: dict[str, int], as_of
             blocks = 0 if count <= threshold else 1 + (count - threshold - 1) // step
             for block in range(1, blocks + 1):
                 needed = threshold + 1 + (block - 1) * step
-                items.append(Item(f"{code}:employer:{employer_id}:block{block}", code, policy.version,
-                                  f"employer:{employer_id}", amount, as_of, (
+                items.append(Item(f"{code}:employer:{employer_id}:block{block}", code,
+                                  policy.version, f"employer:{employer_id}", amount, as_of, (
                                       f"稳定用工 {count} 人（第{block}档：超过 {needed - 1} 人）。"
-                                      f" {count} workers stably employed (block {block}: more than {needed - 1}).",)))
+                                      f" {count} workers stably employed (block {block}: more "
+                                      f"than {needed - 1}).",)))
     return items
 
 
 def stable_at(found_spells: list[Spell], as_of: dt.date, stable_months: int) -> str | None:
     """The employer a worker counts for in employer rewards as of ``as_of`` (``found_spells``: the
-    worker's ``spells`` as of that day): the current spell's employer, once it has ``stable_months``
-    months confirmed on sound evidence (``Spell.standing``: a worker on doubtful evidence counts
-    once a reviewer has settled it); else None. One employer at a time."""
+    worker's ``spells`` as of that day): the current spell's employer, once it has
+    ``stable_months`` months confirmed on sound evidence (``Spell.standing``: a worker on doubtful
+    evidence counts once a reviewer has settled it); else None. One employer at a time."""
     current = found_spells[-1] if found_spells else None
-    if current is None or current.end is not None or current.confirmed_months(as_of) < stable_months:
+    if (
+        current is None
+        or current.end is not None
+        or current.confirmed_months(as_of) < stable_months
+    ):
         return None
     sound_on = current.standing(stable_months).sound_on
-    taken_on = [e for e in current.evidence if e.type in STARTS and e.day <= as_of][-1:]  # what made it this employer's
+    # what made it this employer's
+    taken_on = [e for e in current.evidence if e.type in STARTS and e.day <= as_of][-1:]
     if sound_on is None or sound_on > as_of or any(e.doubts for e in taken_on):
         return None
     return current.employer_id
@@ -162,7 +178,8 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
         wanted = [(months, f"m{months}") for months in sorted(steps) if months <= confirmed]
     else:
         base = min(v.params["after_months"] for v in versions)
-        last = min(confirmed, max(v.params["after_months"] + v.params["max_months"] for v in versions))
+        last = min(confirmed,
+                   max(v.params["after_months"] + v.params["max_months"] for v in versions))
         wanted = [(k, f"month{k}") for k in range(base + 1, last + 1)]
     items, lines = [], None
     for months, milestone in wanted:
@@ -174,16 +191,24 @@ def _spell_items(versions, kind, worker_id, profile, spell: Spell, as_of) -> lis
             amount = dict(map(tuple, policy.params["steps"])).get(months)
         else:
             in_range = months <= policy.params["after_months"] + policy.params["max_months"]
-            amount = policy.params["amount"] if in_range and months > policy.params["after_months"] else None
+            amount = (
+                policy.params["amount"]
+                if in_range and months > policy.params["after_months"]
+                else None
+            )
         if not amount:
             continue
         standing = spell.standing(months, two_party=bool(policy.params.get("two_party")))
         if standing.missing:
-            continue  # a two-party policy without the worker's side in some month: not reached under it
-        lines = lines or month_lines(spell, as_of, wanted[-1][0])  # the explanation, once, when something is due
-        items.append(Item(f"{code}:worker:{worker_id}:spell{spell.number}:{milestone}", code, policy.version,
+            # a two-party policy without the worker's side in some month: not reached under it
+            continue
+        # the explanation, once, when something is due
+        lines = lines or month_lines(spell, as_of, wanted[-1][0])
+        items.append(Item(f"{code}:worker:{worker_id}:spell{spell.number}:{milestone}", code,
+                          policy.version,
                           f"worker:{worker_id}", amount, standing.sound_on or reached,
-                          tuple(lines[:months]) + held_lines(standing.doubtful), standing.doubtful))
+                          tuple(lines[:months]) + held_lines(standing.doubtful),
+                          standing.doubtful))
     return items
 
 
@@ -195,7 +220,8 @@ def held_lines(doubtful: tuple[Evidence, ...]) -> tuple[str, ...]:
 
 def _arrival_items(versions, worker_id, profile, facts, as_of) -> list[Item]:
     voided = {f.data.get("event_id") for f in facts if f.type == "event.voided"}
-    arrivals = sorted((f for f in facts if f.type == "station.arrived" and f.day <= as_of and f.id not in voided),
+    arrivals = sorted((f for f in facts if f.type == "station.arrived" and f.day <= as_of
+                       and f.id not in voided),
                       key=lambda f: f.sort_key)
     if not arrivals:
         return []
@@ -205,24 +231,30 @@ def _arrival_items(versions, worker_id, profile, facts, as_of) -> list[Item]:
         return []
     proof = evidence_of(first)
     doubtful = (proof,) if proof.doubts else ()
-    return [Item(f"{policy.code}:worker:{worker_id}:arrival1", policy.code, policy.version, f"worker:{worker_id}",
-                 policy.params["amount"], first.day,
-                 (f"{first.day.isoformat()} 到站扫码。 Arrived on {first.day.isoformat()}.", *held_lines(doubtful)),
+    return [Item(f"{policy.code}:worker:{worker_id}:arrival1", policy.code, policy.version,
+                 f"worker:{worker_id}", policy.params["amount"], first.day,
+                 (f"{first.day.isoformat()} 到站扫码。 Arrived on {first.day.isoformat()}.",
+                  *held_lines(doubtful)),
                  doubtful)]
 
 
 # The seed's real policies (Fuzhou), shipped as presets; an admin edits them as new versions.
 DINGXI = ("621102", "621121", "621122", "621123", "621124", "621125", "621126")
 PRESETS = (
-    Policy("fz-2018-monthly", 1, "monthly", "2018年千岗计划稳岗补贴（满3个月后每月600元，最多6个月）",
+    Policy("fz-2018-monthly", 1, "monthly",
+           "2018年千岗计划稳岗补贴（满3个月后每月600元，最多6个月）",
            dt.date(2018, 1, 1), dt.date(2018, 12, 31),
-           {"after_months": 3, "amount": 600, "max_months": 6}, {"poor_household": True, "counties": list(DINGXI)}),
+           {"after_months": 3, "amount": 600, "max_months": 6},
+           {"poor_household": True, "counties": list(DINGXI)}),
     # Two-party evidence: each month the employer's confirmation and the worker's own scan of the
     # workplace code (or a workstation's follow-up). An admin may turn it off in a new version.
     Policy("fz-2019-stable", 1, "milestone",
-           "2019年首次来榕稳定就业补贴（满3个月3000元，满6个月再9000元；每月须企业确认并本人扫码或工作站回访）",
+           "2019年首次来榕稳定就业补贴（满3个月3000元，满6个月再9000元；"
+           "每月须企业确认并本人扫码或工作站回访）",
            dt.date(2019, 1, 1), None, {"steps": [[3, 3000], [6, 9000]], "two_party": True},
            {"poor_household": True, "first_time": True, "counties": list(DINGXI)}),
-    Policy("fz-employer-reward", 1, "employer_reward", "吸纳定西劳动力企业奖励（超过50人10万元，每增50人再10万元）",
-           dt.date(2017, 1, 1), None, {"threshold": 50, "step": 50, "amount": 100_000, "stable_months": 3}),
+    Policy("fz-employer-reward", 1, "employer_reward",
+           "吸纳定西劳动力企业奖励（超过50人10万元，每增50人再10万元）",
+           dt.date(2017, 1, 1), None,
+           {"threshold": 50, "step": 50, "amount": 100_000, "stable_months": 3}),
 )

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CurvePoint:
     month: int
-    survival: float | None  # the estimated share still employed at the start of the month; None: nobody observed
-    # this long yet (after the last censoring there is nothing to estimate from; after everyone left it is 0)
+    # the estimated share still employed at the start of the month; None: nobody observed
+    survival: float | None
+    # this long yet (after the last censoring there is nothing to estimate from; after everyone
+    # left it is 0)
     at_risk: int  # workers observed at the start of the month
     ended: int  # employments that ended during the month
     censored: int  # workers whose observation stops during the month, still employed
@@ -35,7 +37,8 @@ def kaplan_meier(counts: Iterable[tuple[int, bool, int]], months: int) -> list[C
         (ended if did_end else censored)[month] += n
     curve, survival, at_risk = [], 1.0, total
     for month in range(months + 1):
-        curve.append(CurvePoint(month, survival if at_risk or not survival else None, at_risk, ended[month], censored[month]))
+        curve.append(CurvePoint(month, survival if at_risk or not survival else None, at_risk,
+                                ended[month], censored[month]))
         if at_risk:
             survival *= 1 - ended[month] / at_risk
         at_risk -= ended[month] + censored[month]

@@ -14,14 +14,16 @@ MINIMUM_WORKING_AGE = 16
 REPEAT = "repeat"
 DUPLICATE_PERSON = "duplicate_person"
 UNEXPECTED_ARRIVAL = "unexpected_arrival"
-TEMPORARY_PASS = "temporary_pass"  # the scan was of an unsigned temporary pass: someone checked the ID card
+# the scan was of an unsigned temporary pass: someone checked the ID card
+TEMPORARY_PASS = "temporary_pass"
 
 # What a device may send (credential.* are made by the server only); who may record each:
 # ``services.access.RECORDABLE_BY``.
 PUSHABLE_TYPES = (
-    "worker.registered", "worker.updated", "fair.checked_in", "fair.intent_signed", "batch.assigned",
-    "batch.departed", "station.arrived", "employer.onboarded", "employment.confirmed", "employment.reassigned",
-    "employment.ended", "training.attended", "event.voided",
+    "worker.registered", "worker.updated", "fair.checked_in", "fair.intent_signed",
+    "batch.assigned",
+    "batch.departed", "station.arrived", "employer.onboarded", "employment.confirmed",
+    "employment.reassigned", "employment.ended", "training.attended", "event.voided",
 )
 FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
 
@@ -59,7 +61,8 @@ def is_repeat(type: str, context: dict, earlier: Iterable[EventFact]) -> bool:
     if type not in _REPEAT_KEYS:
         return False
     keys = _REPEAT_KEYS[type]
-    return any(e.type == type and all(e.context.get(k) == context.get(k) for k in keys) for e in earlier)
+    return any(e.type == type and all(e.context.get(k) == context.get(k) for k in keys)
+               for e in earlier)
 
 
 def event_flags(type: str, context: dict, earlier: list[EventFact]) -> list[str]:
@@ -68,13 +71,16 @@ def event_flags(type: str, context: dict, earlier: list[EventFact]) -> list[str]
     flags = []
     if is_repeat(type, context, earlier):
         flags.append(REPEAT)
-    flags += review_flags(type, context, earlier)  # onboarded without arrival, a second employer, …
-    if type == "station.arrived" and (not context.get("batch_id") or context["batch_id"] != assigned_batch(earlier)):
+    # onboarded without arrival, a second employer, …
+    flags += review_flags(type, context, earlier)
+    if type == "station.arrived" and (not context.get("batch_id")
+                                      or context["batch_id"] != assigned_batch(earlier)):
         flags.append(UNEXPECTED_ARRIVAL)  # on no batch, or on another one than the roster says
     return flags
 
 
 def assigned_batch(earlier: list[EventFact]) -> str | None:
     """The batch the worker's latest assignment names, if any."""
-    assignments = sorted((e for e in earlier if e.type == "batch.assigned"), key=lambda e: e.sort_key)
+    assignments = sorted((e for e in earlier if e.type == "batch.assigned"),
+                         key=lambda e: e.sort_key)
     return assignments[-1].context.get("batch_id") if assignments else None

@@ -17,20 +17,26 @@ class Event(db.Model):
         Index("uq_events_device_seq", "device_id", "device_seq", unique=True),
     )
 
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # server order, pull cursor
-    id: Mapped[str] = mapped_column(String(36), unique=True)  # made by the client: the idempotency key
+    # server order, pull cursor
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    # made by the client: the idempotency key
+    id: Mapped[str] = mapped_column(String(36), unique=True)
     type: Mapped[str] = mapped_column(String(40), index=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # device clock, stored in UTC
     occurred_offset_minutes: Mapped[int] = mapped_column(default=0)  # the device's UTC offset
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     device_id: Mapped[str | None] = mapped_column(String(100))
-    device_seq: Mapped[int | None] = mapped_column(BigInteger)  # 1, 2, 3… per device: gaps show loss
-    envelope_hash: Mapped[str | None] = mapped_column(String(64))  # what the device sent, to tell replays
+    # 1, 2, 3… per device: gaps show loss
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # what the device sent, to tell replays
+    envelope_hash: Mapped[str | None] = mapped_column(String(64))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who scanned or typed it
-    # Loaded only where asked for (``selectinload``): read unasked, it raises rather than query once an event.
+    # Loaded only where asked for (``selectinload``): read unasked, it raises rather than query
+    # once an event.
     actor = relationship("User", foreign_keys=[actor_id], viewonly=True, lazy="raise")
-    pushed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who synced it, on a shared phone
+    # who synced it, on a shared phone
+    pushed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     fair_id: Mapped[str | None] = mapped_column(String(36), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
     employer_id: Mapped[str | None] = mapped_column(String(36), index=True)

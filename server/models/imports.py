@@ -15,18 +15,22 @@ class RosterImport(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     filename: Mapped[str] = mapped_column(String(200))
-    file_enc: Mapped[str] = mapped_column(Text)  # the upload holds ID numbers: AES-GCM like every other copy
+    # the upload holds ID numbers: AES-GCM like every other copy
+    file_enc: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(12), default="uploaded")  # uploaded | checked | applying | applied
+    # uploaded | checked | applying | applied
+    status: Mapped[str] = mapped_column(String(12), default="uploaded")
     headings: Mapped[list] = mapped_column(JSON)
     mapping: Mapped[dict | None] = mapped_column(JSON)
     defaults: Mapped[dict | None] = mapped_column(JSON)
     total_rows: Mapped[int] = mapped_column(default=0)
     valid_rows: Mapped[int] = mapped_column(default=0)
     problem_rows: Mapped[int] = mapped_column(default=0)
-    imported_rows: Mapped[int] = mapped_column(default=0)  # the progress of an apply, then its result
-    problems: Mapped[list | None] = mapped_column(JSON)  # [{row, name, id_masked, field, code, message}]
+    # the progress of an apply, then its result
+    imported_rows: Mapped[int] = mapped_column(default=0)
+    # [{row, name, id_masked, field, code, message}]
+    problems: Mapped[list | None] = mapped_column(JSON)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     @property

@@ -1,4 +1,6 @@
-"""Subsidy policies (each edit a new version) and the payout ledger (one row per milestone, ever)."""
+"""Subsidy policies (each edit a new version) and the payout ledger (one row per milestone, ever).
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,15 +30,16 @@ class SubsidyPolicy(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def rule(self) -> Policy:
-        return Policy(self.code, self.version, self.kind, self.name, self.effective_from, self.effective_to,
-                      self.params, self.filters or {})
+        return Policy(self.code, self.version, self.kind, self.name, self.effective_from,
+                      self.effective_to, self.params, self.filters or {})
 
 
 class Payout(db.Model):
     """A milestone someone became eligible for: eligible (or held, on doubtful evidence, until a
     reviewer settles it) → approved → paid, or rejected; back to
     review when later evidence removes the eligibility of an unpaid one; a paid one is flagged,
-    never reversed. ``key`` (policy, subject, spell, milestone) is unique: nothing is paid twice."""
+    never reversed. ``key`` (policy, subject, spell, milestone) is unique: nothing is paid twice.
+    """
 
     __tablename__ = "payouts"
     __table_args__ = (Index("ix_payouts_status_county", "status", "county_code"),)
@@ -47,7 +50,8 @@ class Payout(db.Model):
     policy_version: Mapped[int]
     worker_id: Mapped[str | None] = mapped_column(String(36), index=True)
     employer_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    county_code: Mapped[str | None] = mapped_column(String(6))  # the worker's home county: scope and totals
+    # the worker's home county: scope and totals
+    county_code: Mapped[str | None] = mapped_column(String(6))
     amount: Mapped[int]
     reached_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="eligible")
@@ -55,8 +59,10 @@ class Payout(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     # held: the doubtful evidence it rests on, [{event_id, type, day, reasons}] (domain.evidence)
     held_for: Mapped[list] = mapped_column(JSON, default=list)
-    history: Mapped[list] = mapped_column(JSON, default=list)  # [{status, by, at, reason}]: each step by a named user
-    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # the last recompute that changed it
+    # [{status, by, at, reason}]: each step by a named user
+    history: Mapped[list] = mapped_column(JSON, default=list)
+    # the last recompute that changed it
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Target(db.Model):

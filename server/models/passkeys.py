@@ -37,7 +37,8 @@ class Passkey(db.Model):
     name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # sign counter went back: a copy?
+    # sign counter went back: a copy?
+    locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -1,4 +1,6 @@
-"""The program's own things: recruitment fairs with their employers and jobs, and transfer batches."""
+"""The program's own things: recruitment fairs with their employers and jobs, and transfer batches.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,15 +33,18 @@ class Fair(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    employers: Mapped[list[Employer]] = relationship(secondary="fair_employers", order_by=Employer.name)
-    postings: Mapped[list[Posting]] = relationship(back_populates="fair", order_by="Posting.created_at")
+    employers: Mapped[list[Employer]] = relationship(secondary="fair_employers",
+                                                     order_by=Employer.name)
+    postings: Mapped[list[Posting]] = relationship(back_populates="fair",
+                                                   order_by="Posting.created_at")
 
 
 class FairEmployer(db.Model):
     __tablename__ = "fair_employers"
 
     fair_id: Mapped[str] = mapped_column(ForeignKey("fairs.id"), primary_key=True)
-    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), primary_key=True, index=True)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), primary_key=True,
+                                             index=True)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -61,7 +66,8 @@ class Posting(db.Model):
     hours: Mapped[str] = mapped_column(String(100))
     housing: Mapped[bool] = mapped_column()
     food: Mapped[bool] = mapped_column()
-    district_code: Mapped[str] = mapped_column(String(6))  # where the work is, in the destination city
+    # where the work is, in the destination city
+    district_code: Mapped[str] = mapped_column(String(6))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -94,7 +100,8 @@ class Batch(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    employers: Mapped[list[Employer]] = relationship(secondary="batch_employers", order_by=Employer.name)
+    employers: Mapped[list[Employer]] = relationship(secondary="batch_employers",
+                                                     order_by=Employer.name)
     team_leaders: Mapped[list[TeamLeader]] = relationship(order_by="TeamLeader.township")
 
 
@@ -102,7 +109,8 @@ class BatchEmployer(db.Model):
     __tablename__ = "batch_employers"
 
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
-    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), primary_key=True, index=True)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employers.id"), primary_key=True,
+                                             index=True)
 
 
 class TeamLeader(db.Model):

@@ -1,4 +1,6 @@
-"""What the office may change about a program county; the counties themselves are the region data."""
+"""What the office may change about a program county; the counties themselves are the region data.
+"""
+
 from __future__ import annotations
 
 import datetime as dt

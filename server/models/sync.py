@@ -56,7 +56,8 @@ class QuarantinedEvent(db.Model):
     device_id: Mapped[str] = mapped_column(String(100))
     device_seq: Mapped[int | None] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    county_code: Mapped[str | None] = mapped_column(String(6), index=True)  # the worker's, when known
+    # the worker's, when known
+    county_code: Mapped[str | None] = mapped_column(String(6), index=True)
     reason: Mapped[str] = mapped_column(String(40), index=True)
     message: Mapped[str] = mapped_column(Text)
     envelope: Mapped[dict] = mapped_column(JSON)
@@ -84,13 +85,16 @@ class Change(db.Model):
     so a puller never passes a change that commits later (see services/changes.py)."""
 
     __tablename__ = "changes"
-    __table_args__ = (UniqueConstraint("kind", "entity_id", "county_code", name="uq_changes_entity"),)
+    __table_args__ = (UniqueConstraint("kind", "entity_id", "county_code",
+                                       name="uq_changes_entity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[str] = mapped_column(String(100))
-    county_code: Mapped[str] = mapped_column(String(6), default="")  # audience of county-scoped roles
-    device_id: Mapped[str | None] = mapped_column(String(100), index=True)  # for a device's own events
+    # audience of county-scoped roles
+    county_code: Mapped[str] = mapped_column(String(6), default="")
+    # for a device's own events
+    device_id: Mapped[str | None] = mapped_column(String(100), index=True)
     op: Mapped[str] = mapped_column(String(8), default="upsert")
     position: Mapped[int] = mapped_column(BigInteger, index=True, unique=True)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -31,7 +31,8 @@ class User(db.Model):
     station: Mapped[str | None] = mapped_column(String(100))
     worker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    webauthn_handle: Mapped[str | None] = mapped_column(String(100), index=True, unique=True)  # random, not the id
+    # random, not the id
+    webauthn_handle: Mapped[str | None] = mapped_column(String(100), index=True, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     employer: Mapped[Employer | None] = relationship()

@@ -9,7 +9,17 @@ from sqlalchemy import and_, false, or_, select, true
 
 from server.domain.id_numbers import PROTECTED_FIELDS
 from server.errors import Forbidden
-from server.models import Batch, Change, Event, Fair, FairEmployer, QuarantinedEvent, Training, User, Worker
+from server.models import (
+    Batch,
+    Change,
+    Event,
+    Fair,
+    FairEmployer,
+    QuarantinedEvent,
+    Training,
+    User,
+    Worker,
+)
 from server.services.queries import awaiting_review, not_voided
 
 STAFF = frozenset({"admin", "county", "workstation", "fair_staff", "greeter", "employer"})
@@ -24,7 +34,8 @@ PERMISSIONS = {
     "scan.verify": STAFF,
     "id.reveal": frozenset({"admin", "county", "workstation"}),
     "audit.read": frozenset({"admin"}),
-    "worker.invite": frozenset({"admin", "county", "workstation"}),  # whoever may reveal: the invitee's export holds the number
+    # whoever may reveal: the invitee's export holds the number
+    "worker.invite": frozenset({"admin", "county", "workstation"}),
     "users.manage": frozenset({"admin"}),  # tokens for others, revoking a person, blocking devices
     "fair.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "fair.manage": frozenset({"admin", "county", "workstation"}),
@@ -39,12 +50,15 @@ PERMISSIONS = {
     "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "training.manage": frozenset({"admin", "county", "workstation"}),
     "payout.read": frozenset({"admin", "county", "workstation"}),
-    "eligibility.read": frozenset({"admin", "county", "workstation", "worker"}),  # a worker: their own (scope_workers)
-    "payout.manage": frozenset({"admin", "county"}),  # recompute, approve, pay, reject: the HR bureau's finance
+    # a worker: their own (scope_workers)
+    "eligibility.read": frozenset({"admin", "county", "workstation", "worker"}),
+    # recompute, approve, pay, reject: the HR bureau's finance
+    "payout.manage": frozenset({"admin", "county"}),
     "policy.manage": frozenset({"admin"}),
     "target.read": frozenset({"admin", "county", "workstation"}),
     "target.manage": frozenset({"admin"}),  # the city's plan, broken down by county
-    "hotline.manage": frozenset({"admin", "county"}),  # a county office: its own workstation's number only
+    # a county office: its own workstation's number only
+    "hotline.manage": frozenset({"admin", "county"}),
     "report.read": frozenset({"admin", "county", "workstation"}),
 }
 
@@ -60,7 +74,8 @@ RECORDABLE_BY = {
     "batch.departed": _OFFICE,
     "station.arrived": _OFFICE | {"greeter"},
     "employer.onboarded": frozenset({"admin", "employer", "workstation"}),
-    "employment.confirmed": frozenset({"admin", "employer", "workstation", "worker"}),  # a worker: by a workplace code
+    # a worker: by a workplace code
+    "employment.confirmed": frozenset({"admin", "employer", "workstation", "worker"}),
     "employment.reassigned": _OFFICE,
     "employment.ended": frozenset({"admin", "employer", "workstation"}),
     "training.attended": _OFFICE | {"employer"},
@@ -72,16 +87,19 @@ RECORDABLE_BY = {
 # nothing, so an id alone is taken only where the worker is already the scanner's to act for:
 #   scope   the worker is in the role's scope, which no event widens (county staff: their own
 #           county's people, wherever the scan happened)
-#   own     an employer's own worker (an onboarding of theirs that counts; the scope rule checks it)
+#   own     an employer's own worker (an onboarding of theirs that counts; the scope rule
+#           checks it)
 #   self    a worker, for themselves (with the workplace code of the day)
 #   roster  a greeter: someone on a batch due at its station
-#   review  kept for a reviewer (quarantine ``keyed_onboarding``): nothing counts, no scope, until accepted
+#   review  kept for a reviewer (quarantine ``keyed_onboarding``): nothing counts, no scope,
+#           until accepted
 # A role or type not listed needs the card (quarantine ``card_required``).
 ID_ALONE = {
-    **{role: {type: "scope" for type, roles in RECORDABLE_BY.items() if role in roles} for role in _ORIGIN},
+    **{role: {type: "scope" for type, roles in RECORDABLE_BY.items() if role in roles}
+       for role in _ORIGIN},
     "greeter": {"station.arrived": "roster"},
-    "employer": {"employer.onboarded": "review", "employment.confirmed": "own", "employment.ended": "own",
-                 "training.attended": "own"},
+    "employer": {"employer.onboarded": "review", "employment.confirmed": "own",
+                 "employment.ended": "own", "training.attended": "own"},
     "worker": {"employment.confirmed": "self"},
 }
 
@@ -91,9 +109,11 @@ _GREETER_FIELDS = frozenset(
 )
 _EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
 # What an employer does not see of someone it employed once who works for another employer now.
-_ELSEWHERE = frozenset({"current_employer", "current_employer_id", "current_employer_name", "employed_since",
+_ELSEWHERE = frozenset({"current_employer", "current_employer_id", "current_employer_name",
+                        "employed_since",
                         "continuous_employment_days", "last_confirmed_on", "milestones"})
-_HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"}, "employer": {"county_code", "county_name", "township"}}
+_HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"},
+                  "employer": {"county_code", "county_name", "township"}}
 # Keys in event data that are never answered: ciphertext and index of the ID number.
 SECRET_KEYS = frozenset(PROTECTED_FIELDS)
 
@@ -115,7 +135,8 @@ def id_alone(user: User, type: str) -> str | None:
 
 
 def own_county(user: User) -> str | None:
-    """The county a county-scoped role acts for (its lists hold that county's only); else ``None``."""
+    """The county a county-scoped role acts for (its lists hold that county's only); else ``None``.
+    """
     return user.county_code if user.role in COUNTY_SCOPED else None
 
 
@@ -129,7 +150,11 @@ def may_enroll(issuer: User | None, role: str, county_code: str | None) -> bool:
     county's county, workstation and fair staff."""
     if issuer is None or issuer.role == "admin":
         return True
-    return issuer.role == "county" and role in STAFF_A_COUNTY_MAY_ENROLL and county_code == issuer.county_code
+    return (
+        issuer.role == "county"
+        and role in STAFF_A_COUNTY_MAY_ENROLL
+        and county_code == issuer.county_code
+    )
 
 
 def scope_users(query, viewer: User):
@@ -140,8 +165,10 @@ def scope_users(query, viewer: User):
     if viewer.role == "county":
         if not viewer.county_code:
             return query.where(false())
-        return query.where(User.role.in_(STAFF_A_COUNTY_MAY_ENROLL), User.county_code == viewer.county_code)
-    raise Forbidden("只有管理员和县级用户可以管理账号。 Only an admin or a county officer manages accounts.")
+        return query.where(User.role.in_(STAFF_A_COUNTY_MAY_ENROLL),
+                           User.county_code == viewer.county_code)
+    raise Forbidden("只有管理员和县级用户可以管理账号。 Only an admin or a county officer manages "
+                    "accounts.")
 
 
 def own_employer(user: User) -> str | None:
@@ -156,7 +183,9 @@ def acts_for_self(user: User) -> bool:
 
 def greets_batch(user: User, batch: Batch) -> bool:
     """Is ``batch`` due at the station ``user`` greets at?"""
-    return user.role == "greeter" and bool(user.station) and batch.destination_station == user.station
+    return (
+        user.role == "greeter" and bool(user.station) and batch.destination_station == user.station
+    )
 
 
 def sees_every_device(user: User) -> bool:
@@ -181,13 +210,20 @@ def scope_workers(query, user: User):
     if user.role in COUNTY_SCOPED:
         return query.where(Worker.home_county_code == user.county_code)
     if user.role == "employer":
-        onboarded = counted_events(Event.type == "employer.onboarded", Event.employer_id == user.employer_id)
+        onboarded = counted_events(Event.type == "employer.onboarded",
+                                   Event.employer_id == user.employer_id)
         return query.where(Worker.id.in_(onboarded))
     if user.role == "greeter":
         # The rosters of batches due at the station, and whoever was met there.
-        due = counted_events(Event.type == "batch.assigned", Event.batch_id.in_(scope_batches(select(Batch.id), user)))
-        met = counted_events(Event.type == "station.arrived", Event.context["station"].as_string() == user.station)
-        return query.where(Worker.id.in_(due) | Worker.id.in_(met)) if user.station else query.where(false())
+        due = counted_events(Event.type == "batch.assigned",
+                             Event.batch_id.in_(scope_batches(select(Batch.id), user)))
+        met = counted_events(Event.type == "station.arrived",
+                             Event.context["station"].as_string() == user.station)
+        return (
+            query.where(Worker.id.in_(due) | Worker.id.in_(met))
+            if user.station
+            else query.where(false())
+        )
     if user.role == "worker":
         return query.where(Worker.id == user.worker_id)
     return query.where(false())
@@ -217,7 +253,11 @@ def scope_fairs(query, user: User):
     if user.role in COUNTY_SCOPED:
         return query.where(Fair.county_code == user.county_code)
     if user.role == "employer":
-        return query.where(Fair.id.in_(select(FairEmployer.fair_id).where(FairEmployer.employer_id == user.employer_id)))
+        return query.where(
+            Fair.id.in_(
+                select(FairEmployer.fair_id).where(FairEmployer.employer_id == user.employer_id)
+            )
+        )
     return query.where(false())
 
 
@@ -245,9 +285,10 @@ def scope_trainings(query, user: User):
 
 def pullable_changes(user: User, device_id: str | None):
     """The change-log rows a device of ``user`` receives: keys and revocations for every scanner,
-    the fairs, batches and trainings in scope (with employers, jobs, rosters), the workers in scope (county roles by the
-    county the change was for, so a worker who moved away arrives as a deletion), and the
-    device's own events (``device_id``: a device ``user`` is a member of, else ``None``)."""
+    the fairs, batches and trainings in scope (with employers, jobs, rosters), the workers in scope
+    (county roles by the county the change was for, so a worker who moved away arrives as a
+    deletion), and the device's own events (``device_id``: a device ``user`` is a member of, else
+    ``None``)."""
     if user.role == "admin":
         workers = fairs = batches = trainings = true()
     elif user.role in COUNTY_SCOPED:
@@ -260,7 +301,8 @@ def pullable_changes(user: User, device_id: str | None):
     public = Change.kind.in_(("key", "revocation")) if user.role in STAFF else false()
     return or_(public, and_(Change.kind == "worker", workers), and_(Change.kind == "fair", fairs),
                and_(Change.kind == "batch", batches), and_(Change.kind == "training", trainings),
-               and_(Change.kind == "event", Change.device_id == device_id) if device_id else false())
+               and_(Change.kind == "event", Change.device_id == device_id) if device_id
+               else false())
 
 
 def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier: list, *,
@@ -282,10 +324,13 @@ def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier
             return "out_of_scope"
         if type == "employer.onboarded":
             return None
-        ours = any(e.type == "employer.onboarded" and e.context.get("employer_id") == user.employer_id for e in earlier)
+        ours = any(e.type == "employer.onboarded"
+                   and e.context.get("employer_id") == user.employer_id for e in earlier)
         return None if ours and current_employer in (None, user.employer_id) else "out_of_scope"
     if user.role == "greeter":
-        return None if not user.station or context.get("station") == user.station else "out_of_scope"
+        return (
+            None if not user.station or context.get("station") == user.station else "out_of_scope"
+        )
     return "out_of_scope"
 
 
@@ -295,8 +340,10 @@ def redact(representation: dict, user: User) -> dict:
         shown = {k: v for k, v in representation.items() if k in _GREETER_FIELDS}
     elif user.role == "employer":
         shown = {k: v for k, v in representation.items() if k not in _EMPLOYER_HIDDEN}
-        if _employer_of(representation) not in (None, user.employer_id):  # left, and at work elsewhere now:
-            shown = {k: v for k, v in shown.items() if k not in _ELSEWHERE}  # not where, nor since when
+        # left, and at work elsewhere now:
+        if _employer_of(representation) not in (None, user.employer_id):
+            # not where, nor since when
+            shown = {k: v for k, v in shown.items() if k not in _ELSEWHERE}
     else:
         return representation
     if "home" in shown:
@@ -307,7 +354,11 @@ def redact(representation: dict, user: User) -> dict:
 def _employer_of(representation: dict) -> str | None:
     """The current employer a worker representation names, if any."""
     current = representation.get("current_employer")
-    return current.get("id") if isinstance(current, dict) else representation.get("current_employer_id")
+    return (
+        current.get("id")
+        if isinstance(current, dict)
+        else representation.get("current_employer_id")
+    )
 
 
 def redact_event_data(data: dict, user: User) -> dict:

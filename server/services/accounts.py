@@ -30,16 +30,21 @@ def list_users(viewer: User, args: dict) -> Page:
     page = paginate(query.order_by(User.created_at.desc(), User.id.desc()), args)
     users = page.items
     ids = [user.id for user in users]
-    usable = select(Passkey.user_id, func.count(), func.max(Passkey.last_used_at)).where(
-        Passkey.user_id.in_(ids), Passkey.revoked_at.is_(None), Passkey.locked_at.is_(None)).group_by(Passkey.user_id)
+    usable = (
+        select(Passkey.user_id, func.count(), func.max(Passkey.last_used_at))
+        .where(Passkey.user_id.in_(ids), Passkey.revoked_at.is_(None), Passkey.locked_at.is_(None))
+        .group_by(Passkey.user_id)
+    )
     passkeys = {user_id: (count, last) for user_id, count, last in db.session.execute(usable)}
     employers = dict(db.session.execute(select(Employer.id, Employer.name).where(
         Employer.id.in_({user.employer_id for user in users if user.employer_id}))).all())
     may_revoke = viewer.role in access.PERMISSIONS["users.manage"]
     return page.with_items([{
         "id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
-        "station": user.station, "employer_id": user.employer_id, "employer_name": employers.get(user.employer_id),
-        "active": user.active, "created_at": user.created_at, "passkeys": passkeys.get(user.id, (0, None))[0],
+        "station": user.station, "employer_id": user.employer_id,
+        "employer_name": employers.get(user.employer_id),
+        "active": user.active, "created_at": user.created_at,
+        "passkeys": passkeys.get(user.id, (0, None))[0],
         "last_sign_in_at": passkeys.get(user.id, (0, None))[1],
         "may_revoke": may_revoke and user.active and user.id != viewer.id} for user in users])
 
@@ -55,14 +60,18 @@ def revoke_access(admin: User, user_id: int) -> User:
         raise NotFound("user")
     if user.id == admin.id:
         raise Conflict(Reason.CANNOT_REVOKE_SELF, "不能撤销自己的权限：请另一位管理员操作。 "
-                                             "You cannot revoke your own access: ask another admin.")
+                                             "You cannot revoke your own access: ask another "
+                                             "admin.")
     now = utcnow()
     user.active = False
-    for row in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None))):
+    for row in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id,
+                                                        Passkey.revoked_at.is_(None))):
         row.revoked_at = now
-    for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+    for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                         ApiToken.revoked_at.is_(None))):
         row.revoked_at = now
-    for device in db.session.scalars(select(Device).where(Device.blocked_at.is_(None), Device.id.in_(_own_devices(user)))):
+    for device in db.session.scalars(select(Device).where(Device.blocked_at.is_(None),
+                                                          Device.id.in_(_own_devices(user)))):
         device.blocked_at, device.blocked_reason = now, f"access of {user.name} revoked"
     audit.record("user.access_revoked", actor=admin, target=f"user:{user.id}", role=user.role)
     return user
@@ -71,4 +80,5 @@ def revoke_access(admin: User, user_id: int) -> User:
 def _own_devices(user: User):
     """The ids of the devices ``user`` has used that nobody else has."""
     others = select(DeviceUser.device_id).where(DeviceUser.user_id != user.id)
-    return select(DeviceUser.device_id).where(DeviceUser.user_id == user.id, DeviceUser.device_id.not_in(others))
+    return select(DeviceUser.device_id).where(DeviceUser.user_id == user.id,
+                                              DeviceUser.device_id.not_in(others))

@@ -23,12 +23,17 @@ GENESIS = "0" * 64
 _LOCK_KEY = 7_357_002
 
 
-def record(action: str, *, actor: User | None = None, target: str | None = None, **details) -> AuditEntry:
+def record(
+    action: str, *, actor: User | None = None, target: str | None = None, **details
+) -> AuditEntry:
     """Append an entry in the current transaction (it lasts if the transaction commits)."""
     hold_ordering_lock(db.session, _LOCK_KEY)
-    previous = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    entry = AuditEntry(at=utcnow(), actor_id=actor.id if actor else None, action=action, target=target,
-                       details=details, prev_hash=previous)
+    previous = (
+        db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+        or GENESIS
+    )
+    entry = AuditEntry(at=utcnow(), actor_id=actor.id if actor else None, action=action,
+                       target=target, details=details, prev_hash=previous)
     entry.hash = entry_hash(entry, previous)
     db.session.add(entry)
     db.session.flush()
@@ -47,8 +52,10 @@ def list_entries(user: User, args: dict) -> Page:
 
 
 def entry_hash(entry: AuditEntry, previous: str) -> str:
-    content = json.dumps({"at": entry.at.isoformat(), "actor_id": entry.actor_id, "action": entry.action,
-                          "target": entry.target, "details": entry.details}, sort_keys=True, ensure_ascii=False)
+    content = json.dumps({"at": entry.at.isoformat(), "actor_id": entry.actor_id,
+                          "action": entry.action,
+                          "target": entry.target, "details": entry.details}, sort_keys=True,
+                         ensure_ascii=False)
     return hashlib.sha256((previous + content).encode()).hexdigest()
 
 

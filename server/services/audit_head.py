@@ -57,7 +57,8 @@ def _forget(session: Session, previous_transaction) -> None:
 def _publish_after_commit(session: Session) -> None:
     if not session.info.pop(_APPENDED, None) or not has_app_context():
         return
-    with Session(bind=session.get_bind()) as reader:  # the committed state; the session itself is mid-commit
+    # the committed state; the session itself is mid-commit
+    with Session(bind=session.get_bind()) as reader:
         head = current_head(reader)
     if head is not None:
         publish(signed(head))
@@ -65,10 +66,14 @@ def _publish_after_commit(session: Session) -> None:
 
 def current_head(session: Session) -> dict | None:
     """The chain's head as the table holds it: entries, and the last one's id and hash."""
-    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
     if last is None:
         return None
-    count = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= last.id))
+    count = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= last.id)
+    )
     return {"count": count, "last_id": last.id, "hash": last.hash}
 
 
@@ -100,8 +105,9 @@ def publish(head: dict) -> None:
 
 def set_aside_after_restore(session: Session) -> dict | None:
     """A restore rolls the table back to the backup's: the head of before would name the entries
-    since as a cut tail. It is kept aside (``audit-head.before-restore-<time>.json``) and logged, and
-    the restored table's head is the one to verify against from now on. Answers the head set aside."""
+    since as a cut tail. It is kept aside (``audit-head.before-restore-<time>.json``) and logged,
+    and the restored table's head is the one to verify against from now on. Answers the head set
+    aside."""
     path = _instance() / HEAD_FILE
     before = read_head(path)
     if before is not None:
@@ -141,14 +147,22 @@ def check(session: Session, head: dict, broken_at: int | None) -> str | None:
     the chain itself breaks (``audit.verify_chain``), already found."""
     if not signature_holds(head):
         return "the head's signature does not hold: it was not made with this instance's key"
-    count = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= head["last_id"]))
+    count = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= head["last_id"])
+    )
     at_head = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == head["last_id"]))
     if at_head is None or count < head["count"]:
-        return (f"the tail was cut: the head signed {head['count']} entries ending at entry {head['last_id']};"
-                f" the table holds {count} entries up to it" + ("" if at_head else ", and not that entry"))
+        return (f"the tail was cut: the head signed {head['count']} entries ending at entry "
+                f"{head['last_id']};"
+                f" the table holds {count} entries up to it" + ("" if at_head
+                                                                else ", and not that entry"))
     if at_head != head["hash"] or count != head["count"]:
         return f"entry {head['last_id']} is not the one the head signed"
-    return None if broken_at is None or broken_at > head["last_id"] else f"the chain breaks at entry {broken_at}"
+    return (
+        None
+        if broken_at is None or broken_at > head["last_id"]
+        else f"the chain breaks at entry {broken_at}"
+    )
 
 
 def _signed_bytes(head: dict) -> bytes:
@@ -156,7 +170,9 @@ def _signed_bytes(head: dict) -> bytes:
 
 
 def _key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(load_or_create_secret(_instance() / "keys" / "audit-head.key"))
+    return Ed25519PrivateKey.from_private_bytes(
+        load_or_create_secret(_instance() / "keys" / "audit-head.key")
+    )
 
 
 def _instance() -> Path:

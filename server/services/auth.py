@@ -29,14 +29,16 @@ def create_token(user: User, name: str, *, days: int | None = 365) -> str:
 
 @use_case
 def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple[ApiToken, str]:
-    """An admin makes a token for a script or integration acting as ``user_id``; shown once, audited."""
+    """An admin makes a token for a script or integration acting as ``user_id``; shown once,
+    audited."""
     access.require(admin, "users.manage")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("user")
     token = create_token(user, name, days=days)
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    audit.record("token.created", actor=admin, target=f"token:{row.id}", user_id=user.id, name=name)
+    audit.record("token.created", actor=admin, target=f"token:{row.id}", user_id=user.id,
+                 name=name)
     return row, token
 
 

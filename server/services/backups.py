@@ -47,8 +47,8 @@ def restore(source: Path) -> str:
         db.engine.dispose()
         return f"database restored from {source}"
     db.engine.dispose()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={_libpq(url)}",
-          str(source)])
+    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+          f"--dbname={_libpq(url)}", str(source)])
     return f"database restored from {source} (pg_restore --clean)"
 
 
@@ -56,13 +56,17 @@ def _check_sqlite(path: Path) -> None:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         try:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {row[0]
+                      for row in connection.execute("SELECT name FROM sqlite_master WHERE type = "
+                                                    "'table'")}
         except sqlite3.DatabaseError as error:
             verdict, tables = str(error), set()
     connection.close()
     if verdict != "ok" or not {"alembic_version", "events", "workers"} <= tables:
-        raise BackupError(Reason.BACKUP_CORRUPT, f"{path} 不是完好的 LaborPass 数据库（{verdict}）。"
-                                            f" {path} is not an intact LaborPass database ({verdict}).")
+        raise BackupError(Reason.BACKUP_CORRUPT,
+                          f"{path} 不是完好的 LaborPass 数据库（{verdict}）。"
+                                            f" {path} is not an intact LaborPass database "
+                                            f"({verdict}).")
 
 
 def _libpq(url) -> str:
@@ -73,7 +77,10 @@ def _libpq(url) -> str:
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(Reason.TOOL_MISSING, f"找不到 {command[0]}：请安装 PostgreSQL 客户端。"
-                                          f" {command[0]} not found: install the PostgreSQL client.")
+                                          f" {command[0]} not found: install the PostgreSQL "
+                                          "client.")
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode != 0:
-        raise BackupError(Reason.BACKUP_FAILED, f"{command[0]} 失败。 {command[0]} failed: {finished.stderr.strip()[-500:]}")
+        raise BackupError(Reason.BACKUP_FAILED,
+                          f"{command[0]} 失败。 {command[0]} failed: "
+                          f"{finished.stderr.strip()[-500:]}")

@@ -70,12 +70,13 @@ def card_face(worker: Worker, credential: Credential) -> CardFace:
         lines=(
             TextLine("务工实名卡 LaborPass", 3.0, 5.8, 3.4, 80.0, bold=True),
             TextLine(worker.name, TEXT_X, 17.0, 6.0, right, bold=True),
-            TextLine(mask_from_parts(worker.id_region_code, worker.id_last4), TEXT_X, 24.0, 3.1, right),
+            TextLine(mask_from_parts(worker.id_region_code, worker.id_last4), TEXT_X, 24.0, 3.1,
+                     right),
             TextLine(f"户籍 {county_name(worker.home_county_code)}", TEXT_X, 30.5, 3.1, right),
             TextLine(f"有效期至 {credential.expires_on.isoformat()}", TEXT_X, 36.5, 2.8, right),
             TextLine(f"服务热线 {hotline}", TEXT_X, 44.0, 3.1, right, bold=True),
-            TextLine(format_fallback_code(credential.fallback_code), QR_X + QR_SIZE / 2, 51.0, 3.4, QR_SIZE,
-                     anchor="middle"),
+            TextLine(format_fallback_code(credential.fallback_code), QR_X + QR_SIZE / 2, 51.0, 3.4,
+                     QR_SIZE, anchor="middle"),
         ),
     )
 
@@ -91,7 +92,8 @@ def render_svg(face: CardFace) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}mm" height="{CARD_HEIGHT}mm" '
         f'viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}" font-family="{SVG_FONTS}">'
-        f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" rx="3" fill="#fff" stroke="#999" stroke-width="0.2"/>'
+        f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" rx="3" fill="#fff" stroke="#999" '
+        'stroke-width="0.2"/>'
         f'<path transform="translate({QR_X} {QR_Y}) scale({module})" fill="#000" d="{runs}"/>'
         f"{texts}</svg>"
     )
@@ -99,7 +101,8 @@ def render_svg(face: CardFace) -> str:
 
 def render_png(face: CardFace) -> bytes:
     scale = DPI / 25.4
-    image = Image.new("L", (round(CARD_WIDTH * scale), round(CARD_HEIGHT * scale)), 255)  # greyscale: small, fast
+    # greyscale: small, fast
+    image = Image.new("L", (round(CARD_WIDTH * scale), round(CARD_HEIGHT * scale)), 255)
     draw = ImageDraw.Draw(image)
     module = round(QR_SIZE * scale / face.qr.size)  # whole pixels per module keep the QR sharp
     for y, x, n in face.qr.dark_runs():
@@ -130,7 +133,8 @@ def render_sheet(faces: list[CardFace], *, title: str = "LaborPass cards") -> by
         if index and index % per_page == 0:
             pdf.showPage()
         column, row = index % SHEET_COLUMNS, (index % per_page) // SHEET_COLUMNS
-        _draw_pdf_card(pdf, face, font, SHEET_MARGIN_X + column * CARD_WIDTH, SHEET_MARGIN_Y + row * CARD_HEIGHT)
+        _draw_pdf_card(pdf, face, font, SHEET_MARGIN_X + column * CARD_WIDTH,
+                       SHEET_MARGIN_Y + row * CARD_HEIGHT)
     pdf.showPage()
     pdf.save()
     return out.getvalue()
@@ -181,7 +185,8 @@ def _png_font(path: str, size: int) -> ImageFont.FreeTypeFont:
 @functools.cache
 def _register_pdf_font(path: str) -> str:
     name = "LaborPassCardFont"
-    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(name, path))
+    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0) if path.endswith(".ttc")
+                            else TTFont(name, path))
     return name
 
 

@@ -52,15 +52,19 @@ def _assign_positions(session: Session) -> None:
     hold_ordering_lock(session, _LOCK_KEY)
     position = session.scalar(select(func.coalesce(func.max(Change.position), 0)))
     now = utcnow()
-    rows = [{"kind": kind, "entity_id": entity_id, "county_code": county, "op": op, "position": position + offset,
-             "device_id": device_id, "changed_at": now}
-            for offset, ((kind, entity_id, county), (op, device_id)) in enumerate(staged.items(), start=1)]
+    rows = [{"kind": kind, "entity_id": entity_id, "county_code": county, "op": op,
+             "position": position + offset, "device_id": device_id, "changed_at": now}
+            for offset,
+            ((kind, entity_id, county), (op, device_id)) in enumerate(staged.items(), start=1)]
     # One upsert: a thing changed before gets its row moved to the new position. New positions
     # are all above the old maximum: no clash with the ones they replace.
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(Change.__table__)
+    insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )(Change.__table__)
     statement = insert.on_conflict_do_update(
         index_elements=["kind", "entity_id", "county_code"],
-        set_={column: insert.excluded[column] for column in ("op", "position", "device_id", "changed_at")})
+        set_={column: insert.excluded[column]
+              for column in ("op", "position", "device_id", "changed_at")})
     for chunk in _chunks(rows, 500):
         session.execute(statement, chunk)
 

@@ -30,7 +30,8 @@ from server.services.workers import get_worker
 
 @use_case
 def issue_credential(
-    worker_id: str, actor: User, *, idempotency_key: str | None = None, today: dt.date | None = None
+    worker_id: str, actor: User, *, idempotency_key: str | None = None,
+    today: dt.date | None = None
 ) -> Credential:
     """Sign a new card for the worker and revoke the card it replaces.
 
@@ -39,10 +40,13 @@ def issue_credential(
     access.require(actor, "card.issue")
     worker = get_worker(worker_id, actor)
     if idempotency_key:
-        earlier = db.session.scalar(select(Credential).where(Credential.idempotency_key == idempotency_key))
+        earlier = db.session.scalar(
+            select(Credential).where(Credential.idempotency_key == idempotency_key)
+        )
         if earlier is not None:
             if earlier.worker_id != worker.id:
-                raise Conflict(Reason.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key was already used for another worker.")
+                raise Conflict(Reason.IDEMPOTENCY_KEY_REUSED,
+                               "Idempotency-Key was already used for another worker.")
             return earlier
     credential = _issue(worker, actor, idempotency_key, today or calendar.today())
     return credential
@@ -50,13 +54,16 @@ def issue_credential(
 
 def active_credential(worker: Worker) -> Credential | None:
     return db.session.scalar(
-        select(Credential).where(Credential.worker_id == worker.id, Credential.revoked_at.is_(None))
+        select(Credential).where(Credential.worker_id == worker.id,
+                                 Credential.revoked_at.is_(None))
         .order_by(Credential.issued_at.desc())
     )
 
 
 @use_case
-def ensure_credentials(workers: list[Worker], actor: User, *, today: dt.date | None = None) -> list[Credential]:
+def ensure_credentials(
+    workers: list[Worker], actor: User, *, today: dt.date | None = None
+) -> list[Credential]:
     """Each worker's valid card, issuing one for those without (printing a fair's sheet)."""
     access.require(actor, "card.issue")
     today = today or calendar.today()
@@ -84,25 +91,30 @@ def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None
         code = normalize_fallback_code(fallback_code or "")
         if code is None:
             raise ScanRefused(Reason.MALFORMED, "备用码有误，请核对卡上的10位字符。"
-                                           " The code is mistyped: check the 10 characters on the card.")
+                                           " The code is mistyped: check the 10 characters on the "
+                                           "card.")
         credential = db.session.scalar(select(Credential).where(Credential.fallback_code == code))
         if credential is None:
             raise ScanRefused(Reason.UNKNOWN_CODE, "没有此备用码的卡。 No card has this code.")
         if credential.expires_on < today:
-            raise ScanRefused(Reason.EXPIRED, f"card expired on {credential.expires_on.isoformat()}")
+            raise ScanRefused(Reason.EXPIRED,
+                              f"card expired on {credential.expires_on.isoformat()}")
     if credential is None or credential.revoked_at is not None:
-        raise ScanRefused(Reason.REVOKED, "此卡已挂失或作废，请补发新卡。 This card was revoked: issue a new one.")
+        raise ScanRefused(Reason.REVOKED,
+                          "此卡已挂失或作废，请补发新卡。 This card was revoked: issue a new one.")
     return credential
 
 
 def _issue(worker: Worker, actor: User, idempotency_key: str | None, today: dt.date) -> Credential:
     now = utcnow()
     for previous in db.session.scalars(
-        select(Credential).where(Credential.worker_id == worker.id, Credential.revoked_at.is_(None))
+        select(Credential).where(Credential.worker_id == worker.id,
+                                 Credential.revoked_at.is_(None))
     ):
         previous.revoked_at, previous.revoked_reason = now, "replaced"
         stage_change(db.session, "revocation", previous.serial)
-        record_event(worker, "credential.revoked", actor=actor, data={"serial": previous.serial, "reason": "replaced"})
+        record_event(worker, "credential.revoked", actor=actor,
+                     data={"serial": previous.serial, "reason": "replaced"})
     key, private_key = keyring.active_signing_key()
     claims = CardClaims(
         serial=secrets.token_bytes(8),
@@ -127,12 +139,16 @@ def _issue(worker: Worker, actor: User, idempotency_key: str | None, today: dt.d
     db.session.add(credential)
     db.session.flush()
     record_event(worker, "credential.issued", actor=actor,
-                 data={"serial": credential.serial, "kid": key.kid, "expires_on": claims.expires_on.isoformat()})
+                 data={"serial": credential.serial, "kid": key.kid,
+                       "expires_on": claims.expires_on.isoformat()})
     return credential
 
 
 def _unused_fallback_code() -> str:
     while True:
         code = new_fallback_code()
-        if db.session.scalar(select(Credential.serial).where(Credential.fallback_code == code)) is None:
+        if (
+            db.session.scalar(select(Credential.serial).where(Credential.fallback_code == code))
+            is None
+        ):
             return code

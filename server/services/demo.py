@@ -21,7 +21,8 @@ from server.services.unit_of_work import use_case
 
 EMPLOYERS = ("福州闽江纺织有限公司", "福清融侨电子科技有限公司", "长乐海峡食品有限公司")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
-GIVEN = ("建国", "秀英", "志强", "桂兰", "永红", "海燕", "小军", "丽娟", "明", "芳", "伟", "娜", "强", "霞", "春生", "玉梅")
+GIVEN = ("建国", "秀英", "志强", "桂兰", "永红", "海燕", "小军", "丽娟", "明", "芳", "伟", "娜",
+         "强", "霞", "春生", "玉梅")
 TOWNSHIPS = ("平襄镇", "马营镇", "义岗川镇", "首阳镇", "会川镇", "新寺镇", "梅川镇")
 STATION = "福州站"
 
@@ -57,10 +58,13 @@ def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
     for i, worker in enumerate(registered[: workers // 2]):
         arrived = today - dt.timedelta(days=20 + 7 * i)
-        record_event(worker, "station.arrived", actor=users[4], occurred_at=arrived, context={"station": STATION})
+        record_event(worker, "station.arrived", actor=users[4], occurred_at=arrived,
+                     context={"station": STATION})
         employer = employers[i % len(employers)]
-        record_event(worker, "employer.onboarded", actor=admin, occurred_at=arrived + dt.timedelta(hours=5),
-                     context={"employer_id": employer.id}, data={"start_date": arrived.date().isoformat()})
+        record_event(worker, "employer.onboarded", actor=admin,
+                     occurred_at=arrived + dt.timedelta(hours=5),
+                     context={"employer_id": employer.id},
+                     data={"start_date": arrived.date().isoformat()})
     return (f"demo data: {len(employers)} employers, {len(users)} users "
             f"({', '.join(u.name for u in users)}), {len(registered)} workers")
 
@@ -74,7 +78,8 @@ def _demo_person(rng: random.Random, county: dict, index: int) -> dict:
         "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "id_number": first17 + check_character(first17),
         "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}",
-        "home": {"county_code": county["code"], "township": rng.choice(TOWNSHIPS), "village": f"{rng.randrange(1, 12)}村"},
+        "home": {"county_code": county["code"], "township": rng.choice(TOWNSHIPS),
+                 "village": f"{rng.randrange(1, 12)}村"},
         "poor_household": rng.random() < 0.6,
         "skills": rng.sample(["缝纫", "电焊", "厨师", "装配", "叉车"], k=rng.randrange(0, 3)),
         "desired_jobs": rng.sample(["纺织工", "电子装配工", "食品加工工", "保安"], k=1),
@@ -84,9 +89,10 @@ def _demo_person(rng: random.Random, county: dict, index: int) -> dict:
 
 
 def numbered_person(i: int) -> dict:
-    """Registration data for the i-th of many distinct Tongwei people (benchmarks: valid, unique)."""
+    """Registration data for the i-th of many distinct Tongwei people (benchmarks: valid, unique).
+    """
     first17 = f"621121{dt.date(1966, 1, 1) + dt.timedelta(days=i % 13000):%Y%m%d}{i // 13000:03d}"
     return {"name": "张秀英", "id_number": first17 + check_character(first17), "phone": None,
-            "home": {"county_code": "621121", "township": "平襄镇", "village": None}, "poor_household": False,
-            "skills": [], "desired_jobs": [], "education": None,
+            "home": {"county_code": "621121", "township": "平襄镇", "village": None},
+            "poor_household": False, "skills": [], "desired_jobs": [], "education": None,
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}

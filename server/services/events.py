@@ -67,43 +67,58 @@ def build_event(
 
 
 def record_event(worker: Worker, type: str, **kwargs) -> Event:
-    """Append one event about an existing worker (``append``); ``worker`` then holds its new record."""
+    """Append one event about an existing worker (``append``); ``worker`` then holds its new
+    record."""
     event = build_event(worker.id, type, **kwargs)
-    db.session.flush()  # the worker's own pending changes first: what follows reads and writes its row
-    stored = next(worker_rows([worker.id], lock=True))._mapping  # as a push would: no fold of a stale log
+    # the worker's own pending changes first: what follows reads and writes its row
+    db.session.flush()
+    # as a push would: no fold of a stale log
+    stored = next(worker_rows([worker.id], lock=True))._mapping
     actor = kwargs.get("actor")
-    facts = facts_of([worker.id])[worker.id] + [to_fact(event, actor_role=actor.role if actor else None)]
+    facts = facts_of([worker.id])[worker.id] + [to_fact(event,
+                                                        actor_role=actor.role if actor else None)]
     for key, value in append([event], {worker.id: facts}, {worker.id: stored})[worker.id].items():
         set_committed_value(worker, key, value)  # as the row now is: nothing left to flush
     db.session.expire(worker, ["updated_at"])
     return event
 
 
-def append(events: list[Event], facts: Mapping[str, list], stored: Mapping[str, Mapping | None]) -> dict[str, dict]:
+def append(
+    events: list[Event], facts: Mapping[str, list], stored: Mapping[str, Mapping | None]
+) -> dict[str, dict]:
     """Insert ``events`` and write the record of each worker they are about as ``facts[worker]``
     fold (its earlier events' facts and these events'): a worker ``stored`` has no row for is
     inserted, one it has (the columns as they are) gets the columns that changed. Then stage what
     phones pull: the workers, a phone's own events, a batch whose people changed. A statement or
     two per kind of row, however many events; each event learns its ``seq``. Answers each worker's
     folded columns."""
-    records = {worker_id: folded_columns(facts[worker_id]) for worker_id in dict.fromkeys(e.worker_id for e in events)}
+    records = {worker_id: folded_columns(facts[worker_id])
+               for worker_id in dict.fromkeys(e.worker_id for e in events)}
     new = [worker_id for worker_id in records if stored.get(worker_id) is None]
     if new:  # before the events, which refer to the workers
         db.session.execute(Worker.__table__.insert(), [{"id": w, **records[w]} for w in new])
     if events:  # Core executemany, each seq back by RETURNING (the ORM would insert row by row)
         table = Event.__table__
-        inserted = dict(db.session.execute(table.insert().returning(table.c.id, table.c.seq),  # in any order
-                                           [{key: getattr(event, key) for key in _EVENT_COLUMNS} for event in events]).all())
+        # in any order
+        inserted = dict(
+            db.session.execute(
+                table.insert().returning(table.c.id, table.c.seq),
+                [{key: getattr(event, key) for key in _EVENT_COLUMNS} for event in events],
+            ).all()
+        )
         for event in events:
             event.seq = inserted[event.id]
     changes: dict[tuple, list[dict]] = {}
     for worker_id, record in records.items():
         before = stored.get(worker_id)
-        changed = {k: v for k, v in record.items() if before[k] != v} if before is not None else record
+        changed = (
+            {k: v for k, v in record.items() if before[k] != v} if before is not None else record
+        )
         if before is not None and changed:
             changes.setdefault(tuple(sorted(changed)), []).append({"id": worker_id, **changed})
         if changed:
-            publish_worker_change(worker_id, record["home_county_code"], before and before["home_county_code"])
+            publish_worker_change(worker_id, record["home_county_code"],
+                                  before and before["home_county_code"])
     for rows in changes.values():
         _update_workers(rows)
     for event in events:
@@ -142,7 +157,11 @@ def worker_rows(worker_ids: Iterable[str], *, lock: bool = False):
     the other's event."""
     ids = sorted(set(worker_ids))
     for start in range(0, len(ids), 900):
-        query = select(*WORKER_COLUMNS).where(Worker.id.in_(ids[start:start + 900])).order_by(Worker.id)
+        query = (
+            select(*WORKER_COLUMNS)
+            .where(Worker.id.in_(ids[start : start + 900]))
+            .order_by(Worker.id)
+        )
         yield from db.session.execute(query.with_for_update(key_share=True) if lock else query)
 
 
@@ -156,15 +175,18 @@ def refold(worker: Worker) -> None:
 def fact_rows(*where):
     """The events ``where`` says, with what their facts need beyond the row: the scanner's role
     (two-party evidence) and whether a reviewer accepted the event (its doubts then cleared)."""
-    accepted = exists().where(ReviewDecision.event_id == Event.id, ReviewDecision.outcome == "accepted")
-    return (select(Event.worker_id, Event.id, Event.type, Event.occurred_at, Event.occurred_offset_minutes,
-                   Event.recorded_at, Event.context, Event.data, Event.flags, Event.actor_id, User.role.label("actor_role"),
-                   accepted.label("accepted"))
+    accepted = exists().where(ReviewDecision.event_id == Event.id,
+                              ReviewDecision.outcome == "accepted")
+    return (select(Event.worker_id, Event.id, Event.type, Event.occurred_at,
+                   Event.occurred_offset_minutes,
+                   Event.recorded_at, Event.context, Event.data, Event.flags, Event.actor_id,
+                   User.role.label("actor_role"), accepted.label("accepted"))
             .outerjoin(User, User.id == Event.actor_id).where(*where))
 
 
 def fold_record(facts) -> WorkerRecord:
-    """``domain.record.fold`` with this deployment's re-assignment gap (``LABORPASS_REASSIGNMENT_GAP_DAYS``)."""
+    """``domain.record.fold`` with this deployment's re-assignment gap
+    (``LABORPASS_REASSIGNMENT_GAP_DAYS``)."""
     return fold(facts, gap_days=_gap_days())
 
 
@@ -180,8 +202,8 @@ def publish_worker_change(worker_id: str, county: str, previous_county: str | No
 
 
 def to_fact(event, *, actor_role: str | None = None) -> EventFact:
-    """The fold's view of an ``Event``, or of a ``fact_rows`` row (which knows the scanner's role and
-    whether a reviewer accepted it; for an ``Event``, ``actor_role`` says the first)."""
+    """The fold's view of an ``Event``, or of a ``fact_rows`` row (which knows the scanner's role
+    and whether a reviewer accepted it; for an ``Event``, ``actor_role`` says the first)."""
     return EventFact(
         id=event.id,
         type=event.type,
@@ -197,8 +219,10 @@ def to_fact(event, *, actor_role: str | None = None) -> EventFact:
 
 
 def fold_onto(worker: Worker, facts: list[EventFact]) -> dict:
-    """Write the record folded from ``facts`` onto the worker's row; answer the columns that changed."""
-    changed = {key: value for key, value in folded_columns(facts).items() if getattr(worker, key) != value}
+    """Write the record folded from ``facts`` onto the worker's row; answer the columns that
+    changed."""
+    changed = {key: value for key,
+               value in folded_columns(facts).items() if getattr(worker, key) != value}
     for key, value in changed.items():
         setattr(worker, key, value)
     return changed
@@ -220,9 +244,10 @@ def _columns_of(record: WorkerRecord) -> dict:
         "id_last4": profile.get("id_last4"),
         "id_region_code": profile.get("id_region_code"),
         "gender": profile.get("gender"),
-        "birth_date": dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date") else None,
-        "birth_year": int(profile["birth_date"][:4]) if profile.get("birth_date") else profile.get("birth_year"),
-        "phone": profile.get("phone"),
+        "birth_date": dt.date.fromisoformat(profile["birth_date"]) if profile.get("birth_date")
+        else None,
+        "birth_year": int(profile["birth_date"][:4]) if profile.get("birth_date")
+        else profile.get("birth_year"), "phone": profile.get("phone"),
         "home_county_code": home.get("county_code"),
         "home_township": home.get("township"),
         "home_village": home.get("village"),
@@ -257,5 +282,6 @@ def rebuild_all_records(*, check_only: bool = False) -> list[str]:
 
 
 def _snapshot(worker: Worker) -> dict:
-    columns = [c.key for c in Worker.__table__.columns if c.key not in ("created_at", "updated_at")]
+    columns = [c.key for c in Worker.__table__.columns
+               if c.key not in ("created_at", "updated_at")]
     return {key: getattr(worker, key) for key in columns}

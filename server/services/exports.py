@@ -25,7 +25,8 @@ from server.services.unit_of_work import use_case
 from server.services.workers import search_workers
 
 MAX_ROWS = 100_000
-STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向", "assigned": "已编入批次",
+STATUS_NAMES = {"registered": "已登记", "at_fair": "已参加招聘会", "intent": "已签意向",
+                "assigned": "已编入批次",
                 "departed": "已出发", "arrived": "已到达", "employed": "在岗", "ended": "已离职"}
 
 
@@ -40,8 +41,10 @@ def export_workers(user: User, args: dict, fmt: str, *, reveal_reason: str | Non
     workers = search_workers(user, args | {"page": 1, "per_page": MAX_ROWS}).items
     employers = dict(db.session.execute(select(Employer.id, Employer.name)).all())
     table = [_headings(user)] + [_row(w, user, employers, reveal) for w in workers]
-    audit.record("workers.exported", actor=user, role=user.role, rows=len(workers), format=fmt, with_id_numbers=reveal,
-                 reason=reveal_reason, filters={k: str(v) for k, v in args.items() if k not in ("page", "per_page")})
+    audit.record("workers.exported", actor=user, role=user.role, rows=len(workers), format=fmt,
+                 with_id_numbers=reveal,
+                 reason=reveal_reason,
+                 filters={k: str(v) for k, v in args.items() if k not in ("page", "per_page")})
     return table_bytes(table, fmt)
 
 
@@ -51,8 +54,8 @@ def table_bytes(table: list[list], fmt: str, sheet: str = "务工人员") -> byt
 
 
 def _headings(user: User) -> list[str]:
-    headings = ["姓名", "身份证号", "性别", "出生年份", "手机", "户籍县", "乡镇", "村", "建档立卡", "状态", "用工企业",
-                "入职日期", "最近确认"]
+    headings = ["姓名", "身份证号", "性别", "出生年份", "手机", "户籍县", "乡镇", "村", "建档立卡",
+                "状态", "用工企业", "入职日期", "最近确认"]
     return [h for h in headings if _shown(h, user)]
 
 
@@ -60,10 +63,14 @@ def _row(worker: Worker, user: User, employers: dict, reveal: bool) -> list:
     id_number = (decrypt_field(worker.id, "id_number", worker.id_number_enc) if reveal
                  else mask_from_parts(worker.id_region_code, worker.id_last4))
     values = {
-        "姓名": worker.name, "身份证号": id_number, "性别": {"male": "男", "female": "女"}.get(worker.gender, ""),
-        "出生年份": worker.birth_year, "手机": worker.phone, "户籍县": county_name(worker.home_county_code),
-        "乡镇": worker.home_township, "村": worker.home_village, "建档立卡": "是" if worker.poor_household else "否",
-        "状态": STATUS_NAMES.get(worker.status, worker.status), "用工企业": employers.get(worker.current_employer_id, ""),
+        "姓名": worker.name, "身份证号": id_number,
+        "性别": {"male": "男", "female": "女"}.get(worker.gender, ""),
+        "出生年份": worker.birth_year, "手机": worker.phone,
+        "户籍县": county_name(worker.home_county_code),
+        "乡镇": worker.home_township, "村": worker.home_village,
+        "建档立卡": "是" if worker.poor_household else "否",
+        "状态": STATUS_NAMES.get(worker.status, worker.status),
+        "用工企业": employers.get(worker.current_employer_id, ""),
         "入职日期": worker.employed_since, "最近确认": worker.last_confirmed_on,
     }
     return [values[h] for h in _headings(user)]
@@ -72,9 +79,12 @@ def _row(worker: Worker, user: User, employers: dict, reveal: bool) -> list:
 # Each column as the field of the worker representation it shows, so that ``access.redact`` decides
 # the columns exactly as it decides the screens' fields.
 _FIELD_OF_HEADING = {
-    "姓名": "name", "身份证号": "id_masked", "性别": "gender", "出生年份": "birth_date", "手机": "phone",
-    "户籍县": "home.county_code", "乡镇": "home.township", "村": "home.village", "建档立卡": "poor_household",
-    "状态": "status", "用工企业": "current_employer_id", "入职日期": "employed_since", "最近确认": "last_confirmed_on",
+    "姓名": "name", "身份证号": "id_masked", "性别": "gender", "出生年份": "birth_date",
+    "手机": "phone",
+    "户籍县": "home.county_code", "乡镇": "home.township", "村": "home.village",
+    "建档立卡": "poor_household",
+    "状态": "status", "用工企业": "current_employer_id", "入职日期": "employed_since",
+    "最近确认": "last_confirmed_on",
 }
 
 
@@ -98,7 +108,9 @@ def _xlsx(table: list[list], name: str) -> bytes:
 
 def _csv(table: list[list]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows([["" if v is None else "'" + v if _formula_like(v) else v for v in row] for row in table])
+    csv.writer(out).writerows(
+        [["" if v is None else "'" + v if _formula_like(v) else v for v in row] for row in table]
+    )
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese right
 
 

@@ -18,10 +18,10 @@ from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
 from server.services.unit_of_work import use_case
 
-FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at", "ends_at", "organiser",
-               "note")
-POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage_basis", "hours", "housing", "food",
-                  "district_code", "note")
+FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at",
+               "ends_at", "organiser", "note")
+POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage_basis", "hours",
+                  "housing", "food", "district_code", "note")
 
 
 # ---------------------------------------------------------------- fairs
@@ -30,13 +30,16 @@ POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage
 @use_case
 def create_fair(data: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
-    county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
-    fair = Fair(**{k: data.get(k) for k in FAIR_FIELDS} | {"county_code": county_code}, created_by=user.id)
+    county_code = places.origin_county(data.get("county_code") or user.county_code, user,
+                                       "county_code")
+    fair = Fair(**{k: data.get(k) for k in FAIR_FIELDS} | {"county_code": county_code},
+                created_by=user.id)
     db.session.add(fair)
     db.session.flush()
     for employer_id in dict.fromkeys(data.get("employer_ids") or []):
         _add_employer(fair, employer_id, "employer_ids")
-    audit.record("fair.created", actor=user, target=f"fair:{fair.id}", name=fair.name, date=fair.date.isoformat())
+    audit.record("fair.created", actor=user, target=f"fair:{fair.id}", name=fair.name,
+                 date=fair.date.isoformat())
     _publish(fair)
     return fair
 
@@ -46,10 +49,12 @@ def update_fair(fair_id: str, changes: dict, user: User) -> Fair:
     access.require(user, "fair.manage")
     fair = get_fair(fair_id, user)
     if "county_code" in changes:
-        changes = changes | {"county_code": places.origin_county(changes["county_code"], user, "county_code")}
+        changes = changes | {"county_code": places.origin_county(changes["county_code"], user,
+                                                                 "county_code")}
     merged = {k: changes.get(k, getattr(fair, k)) for k in ("starts_at", "ends_at")}
     if merged["ends_at"] <= merged["starts_at"]:
-        raise InvalidInput({"ends_at": ["结束时间须晚于开始时间。 The fair must end after it starts."]})
+        raise InvalidInput({"ends_at": ["结束时间须晚于开始时间。 The fair must end after it "
+                                        "starts."]})
     for key in FAIR_FIELDS:
         if key in changes:
             setattr(fair, key, changes[key])
@@ -65,7 +70,8 @@ def add_employer(fair_id: str, employer_id: str, user: User) -> Fair:
     access.require(user, "fair.manage")
     fair = get_fair(fair_id, user)
     _add_employer(fair, employer_id, "employer_id")
-    audit.record("fair.employer_added", actor=user, target=f"fair:{fair.id}", employer_id=employer_id)
+    audit.record("fair.employer_added", actor=user, target=f"fair:{fair.id}",
+                 employer_id=employer_id)
     _publish(fair)
     return fair
 
@@ -102,7 +108,8 @@ def list_employers(user: User) -> list[Employer]:
 
 def _add_employer(fair: Fair, employer_id: str, field: str) -> None:
     if db.session.get(Employer, employer_id) is None:
-        raise InvalidInput({field: [f"没有编号为 {employer_id} 的用工企业。 No employer {employer_id}."]})
+        raise InvalidInput({field: [f"没有编号为 {employer_id} 的用工企业。 No employer "
+                                    f"{employer_id}."]})
     if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
         db.session.add(FairEmployer(fair_id=fair.id, employer_id=employer_id))
         db.session.flush()
@@ -118,16 +125,20 @@ def _publish(fair: Fair) -> None:
 
 @use_case
 def add_posting(fair_id: str, data: dict, user: User) -> Posting:
-    """A job an employer brings; employers post their own, county staff for any employer taking part."""
+    """A job an employer brings; employers post their own, county staff for any employer taking
+    part."""
     access.require(user, "posting.manage")
     fair = get_fair(fair_id, user)
     employer_id = access.own_employer(user) or data.get("employer_id")
     if not employer_id:
-        raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer brings this job."]})
+        raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer brings this "
+                                            "job."]})
     if db.session.get(FairEmployer, (fair.id, employer_id)) is None:
-        raise InvalidInput({"employer_id": ["该企业未参加此招聘会，请先添加。 This employer is not at the fair: add it first."]})
+        raise InvalidInput({"employer_id": ["该企业未参加此招聘会，请先添加。 This employer is "
+                                            "not at the fair: add it first."]})
     places.destination_district(data["district_code"])
-    posting = Posting(fair_id=fair.id, employer_id=employer_id, **{k: data.get(k) for k in POSTING_FIELDS})
+    posting = Posting(fair_id=fair.id, employer_id=employer_id,
+                      **{k: data.get(k) for k in POSTING_FIELDS})
     db.session.add(posting)
     db.session.flush()
     audit.record("posting.created", actor=user, target=f"posting:{posting.id}", fair_id=fair.id,
@@ -146,16 +157,20 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
         raise NotFound("posting")
     if "employer_id" in changes and changes["employer_id"] != posting.employer_id:
         raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。"
-                                            " A job cannot move to another employer: post a new one."]})
+                                            " A job cannot move to another employer: post a new "
+                                            "one."]})
     if "district_code" in changes:
         places.destination_district(changes["district_code"])
-    low, high = changes.get("wage_min", posting.wage_min), changes.get("wage_max", posting.wage_max)
+    low, high = changes.get("wage_min", posting.wage_min), changes.get("wage_max",
+                                                                       posting.wage_max)
     if high < low:
-        raise InvalidInput({"wage_max": ["最高工资不能低于最低工资。 The top of the wage range is below its bottom."]})
+        raise InvalidInput({"wage_max": ["最高工资不能低于最低工资。 The top of the wage range is "
+                                         "below its bottom."]})
     for key in POSTING_FIELDS:
         if key in changes:
             setattr(posting, key, changes[key])
-    audit.record("posting.updated", actor=user, target=f"posting:{posting.id}", fields=sorted(changes))
+    audit.record("posting.updated", actor=user, target=f"posting:{posting.id}",
+                 fields=sorted(changes))
     _publish(fair)
     return posting
 
@@ -176,8 +191,10 @@ def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> di
         **{key: getattr(fair, key) for key in FAIR_FIELDS},
         "county_name": county_name(fair.county_code),
         "lunar": lunar_fields(fair.date),
-        "employers": [{"id": e.id, "name": e.name} for e in fair.employers if employer_id in (None, e.id)],
-        "postings": [describe_posting(p) | {"intentions": intentions.get(p.id, 0)} for p in postings],
+        "employers": [{"id": e.id, "name": e.name} for e in fair.employers
+                      if employer_id in (None, e.id)],
+        "postings": [describe_posting(p) | {"intentions": intentions.get(p.id, 0)}
+                     for p in postings],
         "counts": live_counts(fair.id, employer_id),
         "warnings": [warning] if warning else [],
         "created_at": fair.created_at,
@@ -188,7 +205,8 @@ def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> di
 def lunar_fields(date) -> dict:
     """A date's lunar-calendar day as the API answers it."""
     lunar = lunar_day(date)
-    return {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day, "leap": lunar.leap}
+    return {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day,
+            "leap": lunar.leap}
 
 
 def describe_posting(posting: Posting) -> dict:
@@ -203,14 +221,19 @@ def describe_posting(posting: Posting) -> dict:
 
 
 def describe_fair_offline(fair: Fair, user: User) -> dict:
-    """What a scanning phone keeps of a fair: enough to pick it, and the employers and jobs to sign for."""
+    """What a scanning phone keeps of a fair: enough to pick it, and the employers and jobs to sign
+    for."""
     employer_id = access.own_employer(user)
     return {
-        "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
+        "id": fair.id, "name": fair.name, "county_code": fair.county_code,
+        "township": fair.township,
         "village": fair.village, "venue": fair.venue, "date": fair.date.isoformat(),
-        "starts_at": fair.starts_at.isoformat(timespec="minutes"), "ends_at": fair.ends_at.isoformat(timespec="minutes"),
-        "employers": [{"id": e.id, "name": e.name} for e in fair.employers if employer_id in (None, e.id)],
-        "postings": [{"id": p.id, "employer_id": p.employer_id, "job_type": p.job_type, "title": p.title,
+        "starts_at": fair.starts_at.isoformat(timespec="minutes"),
+        "ends_at": fair.ends_at.isoformat(timespec="minutes"),
+        "employers": [{"id": e.id, "name": e.name} for e in fair.employers
+                      if employer_id in (None, e.id)],
+        "postings": [{"id": p.id, "employer_id": p.employer_id, "job_type": p.job_type,
+                      "title": p.title,
                       "openings": p.openings, "wage_min": p.wage_min, "wage_max": p.wage_max,
                       "wage_basis": p.wage_basis, "housing": p.housing, "food": p.food}
                      for p in fair.postings if employer_id in (None, p.employer_id)],
@@ -219,9 +242,10 @@ def describe_fair_offline(fair: Fair, user: User) -> dict:
 
 def summarize_fair(fair: Fair, checked_in: int) -> dict:
     return {
-        "id": fair.id, "name": fair.name, "county_code": fair.county_code, "township": fair.township,
-        "venue": fair.venue, "date": fair.date, "starts_at": fair.starts_at, "ends_at": fair.ends_at,
-        "lunar": lunar_fields(fair.date),
+        "id": fair.id, "name": fair.name, "county_code": fair.county_code,
+        "township": fair.township,
+        "venue": fair.venue, "date": fair.date, "starts_at": fair.starts_at,
+        "ends_at": fair.ends_at, "lunar": lunar_fields(fair.date),
         "employer_count": len(fair.employers), "checked_in": checked_in,
     }
 
@@ -237,44 +261,55 @@ def checked_in_counts(fair_ids: list[str]) -> dict[str, int]:
 def live_counts(fair_id: str, employer_id: str | None = None) -> dict[str, int]:
     """Who was on the list, who checked in (and how many of the listed came) and who signed, as the
     scans have synced so far (voided scans left out)."""
-    base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id, not_voided())
+    base = select(func.count(func.distinct(Event.worker_id))).where(Event.fair_id == fair_id,
+                                                                    not_voided())
     intents = base.where(Event.type == "fair.intent_signed")
     if employer_id:
         intents = intents.where(Event.employer_id == employer_id)
     counts = {"workers_with_intent": db.session.scalar(intents),
               "intentions": db.session.scalar(intents.with_only_columns(func.count()))}
     if employer_id is None:
-        listed = select(Event.worker_id).where(Event.fair_id == fair_id, Event.type == "fair.preregistered",
-                                               not_voided())
-        counts = {"preregistered": db.session.scalar(base.where(Event.type == "fair.preregistered")),
-                  "preregistered_came": db.session.scalar(base.where(Event.type == "fair.checked_in",
-                                                                     Event.worker_id.in_(listed))),
-                  "checked_in": db.session.scalar(base.where(Event.type == "fair.checked_in"))} | counts
+        listed = select(Event.worker_id).where(Event.fair_id == fair_id,
+                                               Event.type == "fair.preregistered", not_voided())
+        counts = {
+            "preregistered": db.session.scalar(base.where(Event.type == "fair.preregistered")),
+            "preregistered_came": db.session.scalar(
+                base.where(Event.type == "fair.checked_in", Event.worker_id.in_(listed))
+            ),
+            "checked_in": db.session.scalar(base.where(Event.type == "fair.checked_in")),
+        } | counts
     return counts
 
 
 def funnel(fair: Fair, *, employer_id: str | None = None, today: dt.date) -> dict[str, int]:
     """The fair's funnel; for an employer, the funnel of those who signed with it."""
-    signed = select(Event.worker_id).where(Event.fair_id == fair.id, Event.type == "fair.intent_signed", not_voided())
+    signed = select(Event.worker_id).where(Event.fair_id == fair.id,
+                                           Event.type == "fair.intent_signed", not_voided())
     if employer_id:
         signed = signed.where(Event.employer_id == employer_id)
         came = signed
     else:
         came = select(Event.worker_id).where(Event.fair_id == fair.id, not_voided(),
-                                             Event.type.in_(("fair.checked_in", "fair.intent_signed")))
+                                             Event.type.in_(("fair.checked_in",
+                                                             "fair.intent_signed")))
     signed_ids = set(db.session.scalars(signed))
     workers = db.session.execute(
-        select(Worker.id, Worker.milestones, Worker.status, Worker.employed_since, Worker.employment_ended_on)
+        select(Worker.id, Worker.milestones, Worker.status, Worker.employed_since,
+               Worker.employment_ended_on)
         .where(Worker.id.in_(came)))
-    people = [Progress(w.id in signed_ids, w.milestones or {}, w.status, w.employed_since, w.employment_ended_on)
+    people = [Progress(w.id in signed_ids, w.milestones or {}, w.status, w.employed_since,
+                       w.employment_ended_on)
               for w in workers]
     return fair_funnel(people, fair.date, today)
 
 
 def _intentions_by_posting(fair_id: str, employer_id: str | None) -> dict[str, int]:
     posting = Event.data["posting_id"].as_string()
-    query = (select(posting, func.count(func.distinct(Event.worker_id)))
-             .where(Event.fair_id == fair_id, Event.type == "fair.intent_signed", not_voided()).group_by(posting))
+    query = (
+        select(posting, func.count(func.distinct(Event.worker_id)))
+        .where(Event.fair_id == fair_id, Event.type == "fair.intent_signed", not_voided())
+        .group_by(posting)
+    )
     if employer_id:
         query = query.where(Event.employer_id == employer_id)
     return {posting_id: n for posting_id, n in db.session.execute(query) if posting_id}

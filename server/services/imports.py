@@ -27,7 +27,14 @@ from server.domain import calendar
 from server.domain.id_numbers import IdNumberError
 from server.domain.reasons import Reason
 from server.domain.regions import consent_notice
-from server.domain.roster_files import REQUIRED, UnreadableFile, mask_id_text, read_table, registration_payload, suggest_mapping
+from server.domain.roster_files import (
+    REQUIRED,
+    UnreadableFile,
+    mask_id_text,
+    read_table,
+    registration_payload,
+    suggest_mapping,
+)
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, RosterImport, User, Worker
@@ -62,10 +69,13 @@ def upload(filename: str, content_base64: str, user: User) -> RosterImport:
         message = str(exc) if isinstance(exc, UnreadableFile) else "不是 base64 编码。 Not base64."
         raise InvalidInput({"content_base64": [message]}) from None
     import_id = new_uuid()
-    job = RosterImport(id=import_id, filename=filename, uploaded_by=user.id, headings=headings, total_rows=len(rows),
-                       file_enc=encrypt_field(import_id, "roster_file", content_base64), mapping=suggest_mapping(headings))
+    job = RosterImport(id=import_id, filename=filename, uploaded_by=user.id, headings=headings,
+                       total_rows=len(rows),
+                       file_enc=encrypt_field(import_id, "roster_file", content_base64),
+                       mapping=suggest_mapping(headings))
     db.session.add(job)
-    audit.record("import.uploaded", actor=user, target=f"import:{job.id}", filename=filename, rows=len(rows))
+    audit.record("import.uploaded", actor=user, target=f"import:{job.id}", filename=filename,
+                 rows=len(rows))
     return job
 
 
@@ -78,23 +88,28 @@ def get_import(import_id: str, user: User) -> RosterImport:
 
 
 @use_case
-def check(import_id: str, user: User, *, mapping: dict, county_code: str | None, consent_on_paper: bool,
+def check(import_id: str, user: User, *, mapping: dict, county_code: str | None,
+          consent_on_paper: bool,
           fair_id: str | None = None, today: dt.date | None = None) -> RosterImport:
     """The dry run: every row checked, every problem kept; nothing registered."""
     job = _open(get_import(import_id, user))
     _check_mapping(job, mapping)
     if not consent_on_paper:
         raise InvalidInput({"consent_on_paper": [
-            "请确认名单上每个人都已签署书面同意书。 Confirm every person on the list signed the paper consent."]})
+            "请确认名单上每个人都已签署书面同意书。 Confirm every person on the list signed the "
+            "paper consent."]})
     if fair_id:
         try:
             fairs.get_fair(fair_id, user)
         except NotFound:
-            raise InvalidInput({"fair_id": ["没有这个招聘会，或不在您的范围。 No such fair in your scope."]}) from None
-    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code, "fair_id": fair_id}
+            raise InvalidInput({"fair_id": ["没有这个招聘会，或不在您的范围。 No such fair in "
+                                            "your scope."]}) from None
+    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code,
+                                          "fair_id": fair_id}
     _report(job, list(_check_rows(job, user, today or calendar.today())))
     job.status = "checked"
-    audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows, problems=job.problem_rows)
+    audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows,
+                 problems=job.problem_rows)
     return job
 
 
@@ -104,7 +119,8 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     now, so a worker registered since the dry run is reported, not doubled."""
     job = _open(get_import(import_id, user))
     if job.status != "checked":
-        raise Conflict(Reason.NOT_CHECKED, "请先检查（试导入）。 Check the file first (the dry run), then apply.")
+        raise Conflict(Reason.NOT_CHECKED,
+                       "请先检查（试导入）。 Check the file first (the dry run), then apply.")
     job.status, job.imported_rows = "applying", 0
     db.session.commit()  # "applying" is seen at once
     results = list(_check_rows(job, user, today or calendar.today()))
@@ -121,8 +137,10 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
                 events.append(registration_event(result.registration, user))
                 facts[events[-1].worker_id] = []
             if fair_id:
-                events.append(build_event(result.worker_id or events[-1].worker_id, "fair.preregistered", actor=user,
-                                          context={"fair_id": fair_id}, data={"import_id": job.id}))
+                events.append(build_event(result.worker_id or events[-1].worker_id,
+                                          "fair.preregistered", actor=user,
+                                          context={"fair_id": fair_id},
+                                          data={"import_id": job.id}))
         for event in events:
             facts[event.worker_id].append(to_fact(event, actor_role=user.role))
         append(events, facts, stored)
@@ -130,14 +148,16 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
         db.session.commit()  # each chunk's progress is seen
     _report(job, results)
     job.status, job.finished_at = "applied", utcnow()
-    audit.record("import.applied", actor=user, target=f"import:{job.id}", imported=job.imported_rows,
-                 problems=job.problem_rows)
+    audit.record("import.applied", actor=user, target=f"import:{job.id}",
+                 imported=job.imported_rows, problems=job.problem_rows)
     return job
 
 
 def _open(job: RosterImport) -> RosterImport:
     if job.status in ("applying", "applied"):
-        raise Conflict(Reason.IMPORT_APPLIED, "此文件已导入。 This file was imported already: upload it again to re-check.")
+        raise Conflict(Reason.IMPORT_APPLIED,
+                       "此文件已导入。 This file was imported already: upload it again to "
+                       "re-check.")
     return job
 
 
@@ -145,15 +165,16 @@ def _check_mapping(job: RosterImport, mapping: dict) -> None:
     unknown = {f: h for f, h in mapping.items() if h not in job.headings}
     missing = [f for f in REQUIRED if f not in mapping]
     if unknown or missing:
-        raise InvalidInput({"mapping": [f"缺少或不存在的列： {', '.join(missing + list(unknown))}。"
+        raise InvalidInput({"mapping": ["缺少或不存在的列： "
+                                        f"{', '.join(missing + list(unknown))}。"
                                         f" Map {', '.join(REQUIRED)} to columns of the file."]})
 
 
 def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Checked]:
     content = base64.b64decode(decrypt_field(job.id, "roster_file", job.file_enc))
     headings, rows = read_table(job.filename, content)
-    defaults = job.defaults | {"consent": {"notice_version": consent_notice()["version"], "channel": "paper",
-                                           "agreed": True}}
+    defaults = job.defaults | {"consent": {"notice_version": consent_notice()["version"],
+                                           "channel": "paper", "agreed": True}}
     seen: dict[str, int] = {}
     schema = WorkerInSchema()
     checked = []
@@ -163,14 +184,18 @@ def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Check
         result = Checked(number, payload["name"], mask_id_text(payload["id_number"]))
         try:
             result.registration = check_registration(schema.load(payload), user, today=today)
-            # A clerk confirms a warning on one registration; a bulk import takes only rows with none.
-            result.problems = [_problem(w["field"], w["code"], w["message"]) for w in result.registration.warnings
+            # A clerk confirms a warning on one registration; a bulk import takes only rows with
+            # none.
+            result.problems = [_problem(w["field"], w["code"], w["message"])
+                               for w in result.registration.warnings
                                if w["code"] != "old_notice"]
         except ValidationError as exc:
-            result.problems = [_problem(f, "invalid", m) for f, ms in flatten_errors(exc.messages).items() for m in ms]
+            result.problems = [_problem(f, "invalid", m) for f,
+                               ms in flatten_errors(exc.messages).items() for m in ms]
         except InvalidInput as exc:
             code = exc.code if exc.code != "validation_failed" else "invalid"
-            result.problems = [_problem(f, code, m) for f, ms in exc.details["errors"].items() for m in ms]
+            result.problems = [_problem(f, code, m) for f,
+                               ms in exc.details["errors"].items() for m in ms]
         except IdNumberError as exc:
             result.problems = [_problem("id_number", "invalid", exc.message)]
         except Forbidden as exc:
@@ -178,7 +203,8 @@ def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Check
         if result.registration:
             bidx = result.registration.id_number_bidx
             if bidx in seen:
-                result.problems.append(_problem("id_number", "duplicate_in_file", f"与第 {seen[bidx]} 行重复。"
+                result.problems.append(_problem("id_number", "duplicate_in_file",
+                                                f"与第 {seen[bidx]} 行重复。"
                                                 f" The same person as row {seen[bidx]}."))
             else:
                 seen[bidx] = number
@@ -186,18 +212,26 @@ def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Check
     registered = _registered({r.registration.id_number_bidx for r in checked if r.registration})
     listed = _preregistered(job.fair_id, {row.id for row in registered.values()})
     for result in checked:
-        worker = registered.get(result.registration.id_number_bidx) if result.registration else None
+        worker = (
+            registered.get(result.registration.id_number_bidx) if result.registration else None
+        )
         if worker is None or result.problems:
             pass
         elif not job.fair_id:
-            result.problems.append(_problem("id_number", "already_registered", f"已登记（{worker.id}）。"
-                                            f" Already registered as worker {worker.id}.") | {"worker_id": worker.id})
+            result.problems.append(_problem("id_number", "already_registered",
+                                            f"已登记（{worker.id}）。"
+                                            " Already registered as worker "
+                                            f"{worker.id}.") | {"worker_id": worker.id})
         elif worker.id in listed:
-            result.problems.append(_problem("id_number", "already_preregistered", "已在此招聘会的名单上。"
-                                            " On this fair's list already.") | {"worker_id": worker.id})
+            result.problems.append(_problem("id_number", "already_preregistered",
+                                            "已在此招聘会的名单上。"
+                                            " On this fair's list "
+                                            "already.") | {"worker_id": worker.id})
         elif worker.name != result.registration.data["name"]:
-            result.problems.append(_problem("name", "name_mismatch", f"此身份证号登记的姓名是“{worker.name}”。"
-                                            f" This ID number is registered as {worker.name}: check the row.")
+            result.problems.append(_problem("name", "name_mismatch",
+                                            f"此身份证号登记的姓名是“{worker.name}”。"
+                                            f" This ID number is registered as {worker.name}: "
+                                            "check the row.")
                                    | {"worker_id": worker.id})
         else:
             result.worker_id = worker.id
@@ -218,8 +252,16 @@ def _preregistered(fair_id: str | None, worker_ids: set[str]) -> set[str]:
     """Who of these is on the fair's list already."""
     if not fair_id or not worker_ids:
         return set()
-    return set(db.session.scalars(select(Event.worker_id).where(
-        Event.fair_id == fair_id, Event.type == "fair.preregistered", not_voided())).all()) & worker_ids
+    return (
+        set(
+            db.session.scalars(
+                select(Event.worker_id).where(
+                    Event.fair_id == fair_id, Event.type == "fair.preregistered", not_voided()
+                )
+            ).all()
+        )
+        & worker_ids
+    )
 
 
 def _problem(field_name: str, code: str, message: str) -> dict:
@@ -229,13 +271,15 @@ def _problem(field_name: str, code: str, message: str) -> dict:
 def _report(job: RosterImport, results: list[Checked]) -> None:
     job.valid_rows = sum(1 for r in results if not r.problems)
     job.problem_rows = sum(1 for r in results if r.problems)
-    job.problems = [{"row": r.row, "name": r.name, "id_masked": r.id_masked, **p} for r in results for p in r.problems]
+    job.problems = [{"row": r.row, "name": r.name, "id_masked": r.id_masked, **p} for r in results
+                    for p in r.problems]
 
 
 def report_rows(job: RosterImport) -> list[list]:
     """The problems as a table for people: row, name, masked ID, column, problem, message."""
     headings = {field_name: heading for field_name, heading in (job.mapping or {}).items()}
-    table = [["行 Row", "姓名 Name", "身份证号 ID (masked)", "列 Column", "问题 Problem", "说明 Message"]]
+    table = [["行 Row", "姓名 Name", "身份证号 ID (masked)", "列 Column", "问题 Problem",
+              "说明 Message"]]
     for p in job.problems or []:
         column = headings.get(p["field"].split(".")[-1], p["field"])
         table.append([p["row"], p["name"], p["id_masked"], column, p["code"], p["message"]])

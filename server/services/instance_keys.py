@@ -18,7 +18,8 @@ def load_or_create_secret(path: Path, nbytes: int = 32) -> bytes:
 
 
 def write_new_file(path: Path, content: bytes) -> bool:
-    """Create ``path`` with ``content`` (mode 0600) unless it exists; ``True`` if this call made it."""
+    """Create ``path`` with ``content`` (mode 0600) unless it exists; ``True`` if this call made
+    it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

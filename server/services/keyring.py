@@ -1,4 +1,6 @@
-"""The card-signing keys: private halves in the instance folder, public halves and status in the DB."""
+"""The card-signing keys: private halves in the instance folder, public halves and status in the
+DB."""
+
 from __future__ import annotations
 
 import base64
@@ -46,7 +48,8 @@ def create_signing_key() -> tuple[SigningKey, Ed25519PrivateKey]:
     public_b64 = base64.urlsafe_b64encode(public_raw).rstrip(b"=").decode()
     pem = private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     write_new_file(_private_key_path(public_b64), pem)
-    row = SigningKey(kid=key_id(private_key.public_key()).hex(), public_key=public_b64, status="active")
+    row = SigningKey(kid=key_id(private_key.public_key()).hex(), public_key=public_b64,
+                     status="active")
     db.session.add(row)
     db.session.flush()
     stage_change(db.session, "key", str(row.id))
@@ -59,13 +62,16 @@ def list_keys() -> list[SigningKey]:
 
 def trusted_keys() -> list[TrustedKey]:
     return [
-        TrustedKey(bytes.fromhex(row.kid), Ed25519PublicKey.from_public_bytes(_b64decode(row.public_key)), row.status)
+        TrustedKey(bytes.fromhex(row.kid),
+                   Ed25519PublicKey.from_public_bytes(_b64decode(row.public_key)), row.status)
         for row in list_keys()
     ]
 
 
 def _private_key_path(public_b64: str) -> Path:
-    return Path(current_app.config["LABORPASS_INSTANCE_DIR"]) / "signing-keys" / f"{public_b64}.pem"
+    return (
+        Path(current_app.config["LABORPASS_INSTANCE_DIR"]) / "signing-keys" / f"{public_b64}.pem"
+    )
 
 
 def _b64decode(text: str) -> bytes:

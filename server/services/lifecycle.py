@@ -29,8 +29,12 @@ def list_reviews(user: User, args: dict) -> Page:
     """Flagged events about workers in ``user``'s scope, as (event, worker, decision or None) rows;
     open ones unless ``status`` says otherwise."""
     access.require(user, "review.decide")
-    query = (select(Event, Worker, ReviewDecision).join(Worker, Worker.id == Event.worker_id)
-             .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id).where(review_flagged(flags=DOUBTS)))
+    query = (
+        select(Event, Worker, ReviewDecision)
+        .join(Worker, Worker.id == Event.worker_id)
+        .outerjoin(ReviewDecision, ReviewDecision.event_id == Event.id)
+        .where(review_flagged(flags=DOUBTS))
+    )
     query = access.scope_workers(query, user)
     status = args.get("status", "open")
     if status == "open":
@@ -47,26 +51,33 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
     """Settle a flagged event: it stands (``accepted``) or is cancelled (``voided``: an
     ``event.voided`` is recorded, and the record re-folds without it)."""
     access.require(user, "review.decide")
-    row = db.session.execute(access.scope_workers(select(Event, Worker).join(Worker, Worker.id == Event.worker_id),
-                                                  user).where(Event.id == event_id, review_flagged(flags=DOUBTS))).first()
+    row = db.session.execute(
+        access.scope_workers(
+            select(Event, Worker).join(Worker, Worker.id == Event.worker_id), user
+        ).where(Event.id == event_id, review_flagged(flags=DOUBTS))
+    ).first()
     if row is None:
         raise NotFound("review")
     event, worker = row
     if db.session.get(ReviewDecision, event.id):
         raise Conflict(Reason.ALREADY_DECIDED, "这条记录已处理。 This one was already decided.")
-    if user.id in (event.actor_id, event.pushed_by):  # four eyes: what pays is never its maker's to clear
+    # four eyes: what pays is never its maker's to clear
+    if user.id in (event.actor_id, event.pushed_by):
         raise Forbidden("不能审核自己记录的事项，请由另一位审核员处理。"
                         " You recorded this yourself: another reviewer decides it.")
     if outcome not in ("accepted", "voided"):
         raise InvalidInput({"outcome": ["accepted 或 voided。 accepted or voided."]})
-    decision = ReviewDecision(event_id=event.id, outcome=outcome, note=note, decided_by=user.id, decided_at=utcnow())
+    decision = ReviewDecision(event_id=event.id, outcome=outcome, note=note, decided_by=user.id,
+                              decided_at=utcnow())
     db.session.add(decision)
     db.session.flush()
     if outcome == "voided":
-        record_event(worker, "event.voided", actor=user, data={"event_id": event.id, "reason": note})
+        record_event(worker, "event.voided", actor=user,
+                     data={"event_id": event.id, "reason": note})
     else:
         refold(worker)  # accepted evidence counts toward payouts from the next recompute
-    audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id, outcome=outcome)
+    audit.record("review.decided", actor=user, target=f"worker:{worker.id}", event_id=event.id,
+                 outcome=outcome)
     return decision
 
 
@@ -83,11 +94,15 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
         or_(Worker.last_confirmed_on.is_not(None), Worker.employed_since.is_not(None)),
         or_(Worker.last_confirmed_on.is_(None), Worker.last_confirmed_on < silent_since),
         or_(Worker.employed_since.is_(None), Worker.employed_since < silent_since)))
-    # ... and the few who left in the last 30 days are checked here for leaving within 30 days of arriving.
-    left_lately = (Worker.status == "ended") & (Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS))
-    shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status, Worker.current_employer_id, Worker.home_county_code,
-                      Worker.home_township, Worker.milestones, Worker.employed_since, Worker.employment_ended_on,
-                      Worker.last_confirmed_on)  # not the whole record
+    # ... and the few who left in the last 30 days are checked here for leaving within 30 days of
+    # arriving.
+    left_lately = (Worker.status == "ended") & (
+        Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS)
+    )
+    shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status,
+                      Worker.current_employer_id, Worker.home_county_code,
+                      Worker.home_township, Worker.milestones, Worker.employed_since,
+                      Worker.employment_ended_on, Worker.last_confirmed_on)  # not the whole record
 
     def joined(*columns):
         return access.scope_workers(select(*columns, moved), user)
@@ -95,37 +110,56 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     page, per_page = args.get("page", 1), args.get("per_page", 100)
     # from the start to the page's end (merged with the others below), with how many there are in
     # all: ids only, read from an index (migrations 0013, 0014); then the page's workers themselves
-    head = db.session.execute(joined(Worker.id).add_columns(func.count().over()).where(still_employed)
-                              .order_by(func.coalesce(Worker.last_confirmed_on, Worker.employed_since), Worker.id)
-                              .limit(page * per_page)).all()
+    head = db.session.execute(
+        joined(Worker.id)
+        .add_columns(func.count().over())
+        .where(still_employed)
+        .order_by(func.coalesce(Worker.last_confirmed_on, Worker.employed_since), Worker.id)
+        .limit(page * per_page)
+    ).all()
     employed_total = head[0][2] if head else 0
     workers = {w.id: w for w in db.session.scalars(select(Worker).options(shown).where(
         Worker.id.in_([worker_id for worker_id, _, _ in head])))} if head else {}
     rows = [(workers[worker_id], n) for worker_id, n, _ in head]
     rows += list(db.session.execute(joined(Worker).options(shown).where(left_lately)))
-    found = [(worker, reasons) for worker, reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
-    found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since or dt.date.min, item[0].id))
+    found = [(worker, reasons) for worker,
+             reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
+    found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since
+                                 or dt.date.min, item[0].id))
     left_total = sum(1 for worker, _ in found if worker.status == "ended")
-    return Page(found[(page - 1) * per_page: page * per_page], employed_total + left_total, page, per_page)
+    return Page(found[(page - 1) * per_page: page * per_page], employed_total + left_total, page,
+                per_page)
 
 
 _DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")
 
 
 def describe_at_risk(found: list[tuple[Worker, list[str]]], user: User) -> list[dict]:
-    """The at-risk list's lines, with whom to call (the worker's phone, the employer's name) and the
-    fields ``user``'s role may see (``access.redact``: a greeter sees no phone, no employer)."""
-    employer_ids = {worker.current_employer_id for worker, _ in found if worker.current_employer_id}
-    names = dict(db.session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids))).all()) \
-        if employer_ids else {}
+    """The at-risk list's lines, with whom to call (the worker's phone, the employer's name) and
+    the fields ``user``'s role may see (``access.redact``: a greeter sees no phone, no employer).
+    """
+    employer_ids = {worker.current_employer_id for worker,
+                    _ in found if worker.current_employer_id}
+    names = (
+        dict(
+            db.session.execute(
+                select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids))
+            ).all()
+        )
+        if employer_ids
+        else {}
+    )
     lines = []
     for worker, reasons in found:
-        shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status, "phone": worker.phone,
+        shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status,
+                               "phone": worker.phone,
                                "current_employer_id": worker.current_employer_id,
                                "current_employer_name": names.get(worker.current_employer_id),
-                               "home": {"county_code": worker.home_county_code, "township": worker.home_township},
+                               "home": {"county_code": worker.home_county_code,
+                                        "township": worker.home_township},
                                **{date: getattr(worker, date) for date in _DATES}}, user)
-        lines.append({"worker": {k: v for k, v in shown.items() if k not in _DATES}, "reasons": reasons,
+        lines.append({"worker": {k: v for k, v in shown.items() if k not in _DATES},
+                      "reasons": reasons,
                       **{date: shown[date] for date in _DATES if date in shown}})
     return lines
 
@@ -133,5 +167,7 @@ def describe_at_risk(found: list[tuple[Worker, list[str]]], user: User) -> list[
 def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
     arrived = worker.milestones.get("arrived") if worker.milestones else None
     return risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,
-                        last_confirmed_on=worker.last_confirmed_on, employment_ended_on=worker.employment_ended_on,
-                        arrived_on=dt.date.fromisoformat(arrived) if arrived else None, reassignments=reassignments)
+                        last_confirmed_on=worker.last_confirmed_on,
+                        employment_ended_on=worker.employment_ended_on,
+                        arrived_on=dt.date.fromisoformat(arrived) if arrived else None,
+                        reassignments=reassignments)

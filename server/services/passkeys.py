@@ -43,44 +43,56 @@ CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
 
 @use_case
 def registration_options(name: str, code: str) -> tuple[str, int]:
-    """Options for ``navigator.credentials.create`` and the challenge id, for a valid name and code."""
+    """Options for ``navigator.credentials.create`` and the challenge id, for a valid name and
+    code."""
     enrollment = redeem(name, code)
     user = db.session.get(User, enrollment.user_id)
     if not user.webauthn_handle:
         user.webauthn_handle = bytes_to_base64url(secrets.token_bytes(32))
-    existing = db.session.scalars(select(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None)))
+    existing = db.session.scalars(select(Passkey).where(Passkey.user_id == user.id,
+                                                        Passkey.revoked_at.is_(None)))
     options = generate_registration_options(
-        rp_id=current_app.config["LABORPASS_RP_ID"], rp_name=current_app.config["LABORPASS_RP_NAME"],
-        user_name=user.name, user_display_name=user.name, user_id=base64url_to_bytes(user.webauthn_handle),
+        rp_id=current_app.config["LABORPASS_RP_ID"],
+        rp_name=current_app.config["LABORPASS_RP_NAME"],
+        user_name=user.name, user_display_name=user.name,
+        user_id=base64url_to_bytes(user.webauthn_handle),
         authenticator_selection=AuthenticatorSelectionCriteria(
-            resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.REQUIRED),
-        exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in existing],
+            resident_key=ResidentKeyRequirement.REQUIRED,
+            user_verification=UserVerificationRequirement.REQUIRED),
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
+                             for p in existing],
     )
     challenge = _store_challenge(options.challenge, "register", enrollment_id=enrollment.id)
     return options_to_json(options), challenge.id
 
 
 @use_case
-def register_passkey(challenge_id: int | None, credential: dict, *, name: str | None = None) -> Passkey:
+def register_passkey(
+    challenge_id: int | None, credential: dict, *, name: str | None = None
+) -> Passkey:
     """Verify the browser's new credential and keep it; the enrollment code is spent."""
     challenge = _consume(challenge_id, "register")
     enrollment = db.session.get(EnrollmentCode, challenge.enrollment_id)
     try:
         verified = verify_registration_response(
             credential=credential, expected_challenge=base64url_to_bytes(challenge.challenge),
-            expected_rp_id=current_app.config["LABORPASS_RP_ID"], expected_origin=current_app.config["LABORPASS_ORIGIN"],
-            require_user_verification=True)
+            expected_rp_id=current_app.config["LABORPASS_RP_ID"],
+            expected_origin=current_app.config["LABORPASS_ORIGIN"], require_user_verification=True)
     except WebAuthnException as exc:
         _fail("passkey.registration_failed", enrollment.user_id, exc)
-    passkey = Passkey(user_id=enrollment.user_id, credential_id=bytes_to_base64url(verified.credential_id),
-                      public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
-                      transports=(credential.get("response") or {}).get("transports") or [], name=name)
+    passkey = Passkey(user_id=enrollment.user_id,
+                      credential_id=bytes_to_base64url(verified.credential_id),
+                      public_key=bytes_to_base64url(verified.credential_public_key),
+                      sign_count=verified.sign_count,
+                      transports=(credential.get("response") or {}).get("transports") or [],
+                      name=name)
     # Spent atomically: two registrations started with the same code cannot both finish.
     spent = db.session.execute(update(EnrollmentCode).where(EnrollmentCode.id == enrollment.id,
                                                             EnrollmentCode.used_at.is_(None)).values(used_at=utcnow()))
     if spent.rowcount != 1:
         db.session.rollback()
-        raise PasskeyRefused(Reason.ENROLLMENT_USED, "注册码已用过。 This enrollment code was already used.")
+        raise PasskeyRefused(Reason.ENROLLMENT_USED,
+                             "注册码已用过。 This enrollment code was already used.")
     db.session.add(passkey)
     db.session.flush()
     user = db.session.get(User, enrollment.user_id)
@@ -91,7 +103,8 @@ def register_passkey(challenge_id: int | None, credential: dict, *, name: str | 
 
 @use_case
 def authentication_options() -> tuple[str, int]:
-    """Options for ``navigator.credentials.get``: any passkey of this site (the phone shows whose)."""
+    """Options for ``navigator.credentials.get``: any passkey of this site (the phone shows whose).
+    """
     options = generate_authentication_options(rp_id=current_app.config["LABORPASS_RP_ID"],
                                               user_verification=UserVerificationRequirement.REQUIRED)
     challenge = _store_challenge(options.challenge, "login")
@@ -101,21 +114,25 @@ def authentication_options() -> tuple[str, int]:
 @use_case
 def authenticate(challenge_id: int | None, credential: dict, *, device: dict | None = None,
                  address: str | None = None) -> User:
-    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise (``address``: where
-    the sign-in came from, for the audit trail). With ``device``
-    (its id, key and signature of the same challenge), the user joins that phone, bound to its key
+    """The user whose passkey signed this challenge; ``PasskeyRefused`` otherwise (``address``:
+    where the sign-in came from, for the audit trail). With ``device`` (its id, key and signature
+    of the same challenge), the user joins that phone, bound to its key
     (``sync.devices.join_on_sign_in``); if the phone's proof fails, no one is signed in."""
     challenge = _consume(challenge_id, "login")
-    passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == str(credential.get("id", ""))))
+    passkey = db.session.scalar(
+        select(Passkey).where(Passkey.credential_id == str(credential.get("id", "")))
+    )
     if passkey is None or passkey.revoked_at or passkey.locked_at:
-        _fail("login.failed", passkey.user_id if passkey else None, "unknown, revoked or locked passkey")
+        _fail("login.failed", passkey.user_id if passkey else None,
+              "unknown, revoked or locked passkey")
     user = db.session.get(User, passkey.user_id)
     if not user.active:
         _fail("login.failed", user.id, "user deactivated")
     try:
         verified = verify_authentication_response(
             credential=credential, expected_challenge=base64url_to_bytes(challenge.challenge),
-            expected_rp_id=current_app.config["LABORPASS_RP_ID"], expected_origin=current_app.config["LABORPASS_ORIGIN"],
+            expected_rp_id=current_app.config["LABORPASS_RP_ID"],
+            expected_origin=current_app.config["LABORPASS_ORIGIN"],
             credential_public_key=base64url_to_bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count, require_user_verification=True)
     except InvalidAuthenticationResponse as exc:
@@ -138,7 +155,9 @@ def authenticate(challenge_id: int | None, credential: dict, *, device: dict | N
 
 
 def list_passkeys(user: User) -> list[Passkey]:
-    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)))
+    return list(
+        db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id))
+    )
 
 
 @use_case
@@ -157,9 +176,11 @@ def revoke_passkey(user: User, passkey_id: int) -> Passkey:
     return passkey
 
 
-def _store_challenge(challenge: bytes, purpose: str, *, enrollment_id: int | None = None) -> WebAuthnChallenge:
-    row = WebAuthnChallenge(challenge=bytes_to_base64url(challenge), purpose=purpose, enrollment_id=enrollment_id,
-                            expires_at=utcnow() + CHALLENGE_LIFETIME)
+def _store_challenge(
+    challenge: bytes, purpose: str, *, enrollment_id: int | None = None
+) -> WebAuthnChallenge:
+    row = WebAuthnChallenge(challenge=bytes_to_base64url(challenge), purpose=purpose,
+                            enrollment_id=enrollment_id, expires_at=utcnow() + CHALLENGE_LIFETIME)
     db.session.add(row)
     db.session.flush()
     return row

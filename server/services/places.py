@@ -13,7 +13,8 @@ from server.services.unit_of_work import use_case
 
 
 def origin_county(code: str | None, user: User, field: str) -> str:
-    """The current code of an origin county ``user`` may act for; ``InvalidInput`` on ``field`` otherwise."""
+    """The current code of an origin county ``user`` may act for; ``InvalidInput`` on ``field``
+    otherwise."""
     county = find_county(code) if code else None
     if county is None or county.side != "origin":
         raise InvalidInput({field: ["请填写输出县的县级代码。 Give an origin county's code."]})
@@ -27,7 +28,8 @@ def destination_district(code: str, field: str = "district_code") -> str:
     """The code of a district of the destination city; ``InvalidInput`` on ``field`` otherwise."""
     county = find_county(code)
     if county is None or county.side != "destination":
-        raise InvalidInput({field: ["请填写输入地（福州）的区县代码。 Give the destination district's code."]})
+        raise InvalidInput({field: ["请填写输入地（福州）的区县代码。 Give the destination "
+                                    "district's code."]})
     return county.code
 
 
@@ -57,17 +59,23 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
     program or not the user's."""
     access.require(user, "hotline.manage")
     county = find_county(county_code)
-    if county is None or county.side != "origin" or access.own_county(user) not in (None, county.code):
+    if (
+        county is None
+        or county.side != "origin"
+        or access.own_county(user) not in (None, county.code)
+    ):
         raise NotFound("county")
     row = db.session.get(CountyHotline, county.code) or CountyHotline(county_code=county.code)
     before = county_hotline(county.code)
     row.number, row.set_by = number, user.id
     db.session.add(row)
-    audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number, before=before)
+    audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number,
+                 before=before)
     return describe_hotline(county.code)
 
 
 def describe_hotline(county_code: str) -> dict:
     """A county's workstation number as the API answers it, with the one workers see."""
     return {"county_code": county_code, "county_name": county_name(county_code),
-            "workstation_hotline": county_hotline(county_code), "shown_to_workers": workstation_hotline(county_code)}
+            "workstation_hotline": county_hotline(county_code),
+            "shown_to_workers": workstation_hotline(county_code)}

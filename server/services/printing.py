@@ -25,10 +25,16 @@ def sheet_for(worker_ids: list[str], user: User) -> bytes:
     """A4 sheets with the cards of these workers, in the order given (duplicates printed once)."""
     access.require(user, "card.issue")
     wanted = list(dict.fromkeys(worker_ids))
-    found = {w.id: w for w in db.session.scalars(access.scope_workers(select(Worker), user).where(Worker.id.in_(wanted)))}
+    found = {
+        w.id: w
+        for w in db.session.scalars(
+            access.scope_workers(select(Worker), user).where(Worker.id.in_(wanted))
+        )
+    }
     missing = [worker_id for worker_id in wanted if worker_id not in found]
     if missing:
-        raise InvalidInput({"worker_ids": [f"未找到或无权查看 / unknown or outside your scope: {', '.join(missing[:20])}"]})
+        raise InvalidInput({"worker_ids": ["未找到或无权查看 / unknown or outside your scope: "
+                                           f"{', '.join(missing[:20])}"]})
     workers = [found[worker_id] for worker_id in wanted]
     credentials = ensure_credentials(workers, user)
     return render_sheet([card_face(w, c) for w, c in zip(workers, credentials, strict=True)])

@@ -23,14 +23,18 @@ REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 
 def require_fresh_passkey(assertion_at: dt.datetime | None, then: str) -> None:
     """A full ID number is shown only after a passkey sign-in minutes old (a Bearer token never
-    carries one): ``Forbidden`` otherwise, saying to sign in again and ``then`` (what to do next)."""
+    carries one): ``Forbidden`` otherwise, saying to sign in again and ``then`` (what to do next).
+    """
     if assertion_at is None or utcnow() - assertion_at > REVEAL_ASSERTION_AGE:
         zh, en = then.split("|")
-        raise Forbidden(f"请先用通行密钥重新验证身份，再{zh}。 Confirm with your passkey first (sign in again), then {en}.")
+        raise Forbidden(f"请先用通行密钥重新验证身份，再{zh}。 Confirm with your passkey first "
+                        f"(sign in again), then {en}.")
 
 
 @use_case
-def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None) -> str:
+def reveal_id_number(
+    worker_id: str, user: User, reason: str, *, assertion_at: dt.datetime | None
+) -> str:
     """The full ID number, for an officer who signed in with a passkey minutes ago and says why.
 
     Every reveal is an audit entry (who, role, which worker, why). Raises ``Forbidden`` for
@@ -40,7 +44,8 @@ def reveal_id_number(worker_id: str, user: User, reason: str, *, assertion_at: d
     worker = get_worker(worker_id, user)
     require_fresh_passkey(assertion_at, "查看|reveal")
     number = decrypt_field(worker.id, "id_number", worker.id_number_enc)
-    audit.record("id.revealed", actor=user, target=f"worker:{worker.id}", role=user.role, reason=reason)
+    audit.record("id.revealed", actor=user, target=f"worker:{worker.id}", role=user.role,
+                 reason=reason)
     return number
 
 
@@ -49,23 +54,31 @@ def find_by_id_number(id_number: str, user: User) -> list[Worker]:
     """The worker with this ID number, if in ``user``'s scope; the search is an audit entry."""
     access.require(user, "worker.read")
     bidx = blind_index(parse_id_number(id_number, today=calendar.today()).number)
-    found = db.session.scalars(access.scope_workers(select(Worker), user).where(Worker.id_number_bidx == bidx)).all()
-    audit.record("id.searched", actor=user, target=f"worker:{found[0].id}" if found else None, role=user.role)
+    found = db.session.scalars(
+        access.scope_workers(select(Worker), user).where(Worker.id_number_bidx == bidx)
+    ).all()
+    audit.record("id.searched", actor=user, target=f"worker:{found[0].id}" if found else None,
+                 role=user.role)
     return list(found)
 
 
 @use_case
 def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
-    """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited. It holds
-    the full ID number, so like a reveal it needs a passkey sign-in minutes old."""
+    """Everything kept about the signed-in worker, for them to keep (PIPL art. 45); audited. It
+    holds the full ID number, so like a reveal it needs a passkey sign-in minutes old."""
     worker = own_worker(user)
     require_fresh_passkey(assertion_at, "导出|export")
-    events = db.session.scalars(select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)).all()
+    events = db.session.scalars(
+        select(Event).where(Event.worker_id == worker.id).order_by(Event.occurred_at)
+    ).all()
     audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
     return {
-        "record": describe_worker(worker) | {"id_number": decrypt_field(worker.id, "id_number", worker.id_number_enc)},
-        "events": [{"id": e.id, "type": e.type, "occurred_at": e.local_occurred_at.isoformat(), "context": e.context,
-                    "data": {k: v for k, v in e.data.items() if k not in access.SECRET_KEYS}} for e in events],
+        "record": describe_worker(worker) | {"id_number": decrypt_field(worker.id, "id_number",
+                                                                        worker.id_number_enc)},
+        "events": [{"id": e.id, "type": e.type, "occurred_at": e.local_occurred_at.isoformat(),
+                    "context": e.context,
+                    "data": {k: v for k, v in e.data.items() if k not in access.SECRET_KEYS}}
+                   for e in events],
         "record_views": record_views(user),
     }
 
@@ -77,7 +90,9 @@ def record_views(user: User) -> list[dict]:
         select(AuditEntry.at, AuditEntry.action, AuditEntry.details, User.name, User.role)
         .join(User, User.id == AuditEntry.actor_id)
         .where(AuditEntry.target == f"worker:{user.worker_id}",
-               AuditEntry.action.in_(("record.viewed", "id.revealed", "id.searched", "passkey.revoked")))
+               AuditEntry.action.in_(("record.viewed", "id.revealed", "id.searched",
+                                      "passkey.revoked")))
         .order_by(AuditEntry.id.desc()).limit(500))
-    return [{"at": e.at, "action": e.action, "what": e.details.get("what"), "reason": e.details.get("reason"),
+    return [{"at": e.at, "action": e.action, "what": e.details.get("what"),
+             "reason": e.details.get("reason"),
              "by_name": e.name, "by_role": e.role} for e in entries]

@@ -19,7 +19,8 @@ KEY_VERSION = "v1"
 
 def encrypt_field(worker_id: str, field: str, plaintext: str) -> str:
     nonce = os.urandom(12)
-    ciphertext = AESGCM(_key("LABORPASS_DATA_KEY")).encrypt(nonce, plaintext.encode(), _aad(worker_id, field))
+    ciphertext = AESGCM(_key("LABORPASS_DATA_KEY")).encrypt(nonce, plaintext.encode(),
+                                                            _aad(worker_id, field))
     return f"{KEY_VERSION}:" + base64.urlsafe_b64encode(nonce + ciphertext).decode()
 
 
@@ -28,11 +29,17 @@ def decrypt_field(worker_id: str, field: str, token: str) -> str:
     if version != KEY_VERSION:
         raise ValueError(f"unknown key version {version}")
     raw = base64.urlsafe_b64decode(payload)
-    return AESGCM(_key("LABORPASS_DATA_KEY")).decrypt(raw[:12], raw[12:], _aad(worker_id, field)).decode()
+    return (
+        AESGCM(_key("LABORPASS_DATA_KEY"))
+        .decrypt(raw[:12], raw[12:], _aad(worker_id, field))
+        .decode()
+    )
 
 
 def blind_index(normalized_value: str) -> str:
-    return hmac.new(_key("LABORPASS_INDEX_KEY"), normalized_value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _key("LABORPASS_INDEX_KEY"), normalized_value.encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def _key(name: str) -> bytes:

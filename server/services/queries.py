@@ -14,7 +14,8 @@ from server.models import Event, ReviewDecision
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, and how many there are in all pages (``schemas.paging.page_of`` shapes it)."""
+    """One page of a list, and how many there are in all pages (``schemas.paging.page_of`` shapes
+    it)."""
 
     items: list
     total: int
@@ -28,11 +29,16 @@ class Page:
 
 def paginate(query, args: dict, *, rows: bool = False) -> Page:
     """The page ``args`` ask for (``page``, ``per_page``: ``schemas.paging.PageArgsSchema``) of
-    ``query``, already ordered: its first entity, or whole rows (``rows``) when it selects several."""
+    ``query``, already ordered: its first entity, or whole rows (``rows``) when it selects several.
+    """
     page, per_page = args.get("page", 1), args.get("per_page", 50)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     window = query.offset((page - 1) * per_page).limit(per_page)
-    items = [tuple(row) for row in db.session.execute(window)] if rows else list(db.session.scalars(window))
+    items = (
+        [tuple(row) for row in db.session.execute(window)]
+        if rows
+        else list(db.session.scalars(window))
+    )
     return Page(items, total, page, per_page)
 
 

@@ -1,5 +1,6 @@
 """Registering a person and correcting their details: the checks a registration passes (the
-same at the office, on a fair's phone and in an import), its event, and an ID number registered twice refused."""
+same at the office, on a fair's phone and in an import), its event, and an ID number registered
+twice refused."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,7 +28,9 @@ PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_
 
 
 @use_case
-def register_worker(data: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
+def register_worker(
+    data: dict, actor: User, *, today: dt.date | None = None
+) -> tuple[Worker, list[dict]]:
     """Register a person; answer the new worker and warnings for the clerk.
 
     Raises ``Forbidden`` outside the actor's role or county, ``InvalidInput`` for a home
@@ -66,23 +69,29 @@ def check_registration(data: dict, actor: User, *, today: dt.date) -> Registrati
     access.require(actor, "worker.register")
     home, warnings = _checked_home(data["home"])
     unknown = [w for w in warnings if w["code"] == "unknown_county"]
-    if unknown and access.own_county(actor):  # a typo, most likely: say so rather than "not your county"
-        raise InvalidInput({"home.county_code": [unknown[0]["message"]]}, code=Reason.UNKNOWN_COUNTY)
+    # a typo, most likely: say so rather than "not your county"
+    if unknown and access.own_county(actor):
+        raise InvalidInput({"home.county_code": [unknown[0]["message"]]},
+                           code=Reason.UNKNOWN_COUNTY)
     access.require_county(actor, home["county_code"])
     resident = parse_id_number(data["id_number"], today=today)
     if data["consent"]["notice_version"] != consent_notice()["version"]:
         warnings = warnings + [{"field": "consent.notice_version", "code": Reason.OLD_NOTICE,
-                                "message": "此告知书不是最新版本。 The notice shown was not the current version."}]
+                                "message": "此告知书不是最新版本。 The notice shown was not the "
+                                           "current version."}]
     return Registration(data, home, resident, warnings + _identity_warnings(resident, today))
 
 
-def registration_event(registration: Registration, actor: User | None, *, worker_id: str | None = None,
-                       **event_fields) -> Event:
+def registration_event(registration: Registration, actor: User | None, *,
+                       worker_id: str | None = None, **event_fields) -> Event:
     """The ``worker.registered`` event of a new worker (``worker_id``, or a new id), unsaved."""
     worker_id = worker_id or new_uuid()
-    profile = {key: registration.data.get(key) for key in PROFILE_FIELDS} | {"home": registration.home}
+    profile = {key: registration.data.get(key) for key in PROFILE_FIELDS} | {
+        "home": registration.home
+    }
     # Who witnessed the consent and when is the event's own actor and time.
-    profile["consent"] = {k: registration.data["consent"][k] for k in ("notice_version", "channel")}
+    profile["consent"] = {k: registration.data["consent"][k]
+                          for k in ("notice_version", "channel")}
     profile |= identity_fields(worker_id, registration.resident)
     return build_event(worker_id, "worker.registered", actor=actor, data=profile, **event_fields)
 
@@ -92,7 +101,9 @@ def find_worker_id_by_bidx(id_number_bidx: str) -> str | None:
 
 
 @use_case
-def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None) -> tuple[Worker, list[dict]]:
+def update_worker(
+    worker_id: str, changes: dict, actor: User, *, today: dt.date | None = None
+) -> tuple[Worker, list[dict]]:
     """Correct a worker's details, recorded as a ``worker.updated`` event with what changed."""
     today = today or calendar.today()
     access.require(actor, "worker.update")
@@ -103,7 +114,8 @@ def update_worker(worker_id: str, changes: dict, actor: User, *, today: dt.date 
         home, warnings = _checked_home(current["home"] | changes["home"])
         access.require_county(actor, home["county_code"])
         changes = changes | {"home": home}
-    diff = {key: value for key, value in changes.items() if key in PROFILE_FIELDS and value != current.get(key)}
+    diff = {key: value for key,
+            value in changes.items() if key in PROFILE_FIELDS and value != current.get(key)}
     if "id_number" in changes:
         resident = parse_id_number(changes["id_number"], today=today)
         if blind_index(resident.number) != worker.id_number_bidx:
@@ -133,7 +145,8 @@ def _refuse_duplicate(resident: ResidentId) -> None:
     if existing:
         raise Conflict(
             Reason.DUPLICATE_ID_NUMBER,
-            "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the existing record.",
+            "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the "
+            "existing record.",
             worker_id=existing,
         )
 
@@ -144,7 +157,8 @@ def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:
         warnings.append({
             "field": "id_number", "code": Reason.UNKNOWN_REGION,
             "message": f"身份证前六位 {resident.region_code} 不在全国行政区划表中，请核对。"
-                       f" The region {resident.region_code} is in no period of the national table: check the number.",
+                       f" The region {resident.region_code} is in no period of the national table:"
+                       " check the number.",
         })
     if age_on(resident.birth_date, today) < MINIMUM_WORKING_AGE:  # the Labour Law's minimum
         warnings.append({
@@ -167,6 +181,8 @@ def _checked_home(home: dict) -> tuple[dict, list[dict]]:
         ]})
     if region.is_known:
         return home, [{"field": "home.county_code", "code": Reason.COUNTY_OUTSIDE_PROGRAM,
-                       "message": f"{region.county}不是本项目的输出县。 {region.county} is not a program county."}]
+                       "message": f"{region.county}不是本项目的输出县。 {region.county} is not a "
+                                  "program county."}]
     return home, [{"field": "home.county_code", "code": Reason.UNKNOWN_COUNTY,
-                   "message": f"{code} 不在全国行政区划表中，请核对。 {code} is not in the national table: check it."}]
+                   "message": f"{code} 不在全国行政区划表中，请核对。 {code} is not in the "
+                              "national table: check it."}]

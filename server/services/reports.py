@@ -4,7 +4,8 @@ projection: ``domain.progress``), never a loop over events.
 - ``funnel``: per county, township, first fair, employer or poor-household flag, how many people
   reached each stage — registered, came to a fair, signed an intention, departed, arrived,
   onboarded — and 1, 3 and 6 consecutive confirmed months, as of a date.
-- ``retention``: the share still employed by month since arrival (Kaplan–Meier: ``domain.survival``).
+- ``retention``: the share still employed by month since arrival (Kaplan–Meier:
+  ``domain.survival``).
 - ``subsidy_totals``: the ledger summed per policy and status.
 
 Statistics count everyone, erased people too (their rows keep exactly what statistics need);
@@ -24,7 +25,8 @@ from server.extensions import db
 from server.models import Employer, Fair, Payout, User, Worker
 from server.services import access
 
-STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.departed_on, Worker.arrived_on,
+STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.departed_on,
+                 Worker.arrived_on,
                  Worker.onboarded_on, Worker.month1_on, Worker.month3_on, Worker.month6_on)
 STAGES = tuple(zip(REPORT_STAGES, STAGE_COLUMNS, strict=True))
 DIMENSIONS = dict(zip(REPORT_DIMENSIONS, (
@@ -61,34 +63,43 @@ def retention(user: User, args: dict, as_of: dt.date) -> dict:
     employed is censored at ``as_of``)."""
     access.require(user, "report.read")
     ended = Worker.spell_ended_on <= as_of
-    silent = Worker.spell_silent_on <= as_of  # nobody has seen them at work for 35 days: gone, unless evidence comes
+    # nobody has seen them at work for 35 days: gone, unless evidence comes
+    silent = Worker.spell_silent_on <= as_of
     last_day = case((ended, Worker.spell_ended_on), (silent, Worker.spell_silent_on), else_=as_of)
     month = (_days_between(Worker.arrived_on, last_day) / 30).label("month")
     did_end = case((ended | silent, 1), else_=0).label("ended")
-    query = _scoped(select(month, did_end, func.count()), user, args).where(Worker.onboarded_on <= as_of)
+    query = _scoped(select(month, did_end, func.count()), user, args).where(
+        Worker.onboarded_on <= as_of
+    )
     rows = db.session.execute(query.group_by(month, did_end)).all()
     curve = kaplan_meier(((int(m), bool(e), n) for m, e, n in rows), CURVE_MONTHS)
     return {"as_of": as_of, "workers": sum(n for _, _, n in rows),
-            "points": [{"month": p.month, "survival": None if p.survival is None else round(p.survival, 4),
-                        "at_risk": p.at_risk, "ended": p.ended, "censored": p.censored} for p in curve]}
+            "points": [{"month": p.month,
+                        "survival": None if p.survival is None else round(p.survival, 4),
+                        "at_risk": p.at_risk, "ended": p.ended, "censored": p.censored}
+                       for p in curve]}
 
 
 def subsidy_totals(user: User, args: dict) -> list[dict]:
     """The ledger per policy and status: how many payouts, how many yuan."""
     access.require(user, "payout.read")
-    query = select(Payout.policy_code, Payout.status, func.count(), func.coalesce(func.sum(Payout.amount), 0))
+    query = select(Payout.policy_code, Payout.status, func.count(),
+                   func.coalesce(func.sum(Payout.amount), 0))
     if own := access.own_county(user):
         query = query.where(Payout.county_code == own)
     elif args.get("county"):
         query = query.where(Payout.county_code == args["county"])
-    rows = db.session.execute(query.group_by(Payout.policy_code, Payout.status).order_by(Payout.policy_code))
+    rows = db.session.execute(
+        query.group_by(Payout.policy_code, Payout.status).order_by(Payout.policy_code)
+    )
     return [{"policy_code": p, "status": s, "count": n, "amount": int(a)} for p, s, n, a in rows]
 
 
 def _scoped(query, user: User, args: dict):
     if access.own_county(user):
         if args.get("county") and args["county"] != user.county_code:
-            raise InvalidInput({"county": ["只能查看本县的数字。 You see your own county's numbers only."]})
+            raise InvalidInput({"county": ["只能查看本县的数字。 You see your own county's "
+                                           "numbers only."]})
         query = query.where(Worker.home_county_code == user.county_code)
     elif args.get("county"):
         query = query.where(Worker.home_county_code == args["county"])
@@ -121,5 +132,13 @@ def _labels(by: str, keys: list[list]):
         fairs = {id: f"{name} {day.isoformat()}" for id, name, day in db.session.execute(
             select(Fair.id, Fair.name, Fair.date).where(Fair.id.in_(ids)))} if ids else {}
         return lambda key: fairs.get(key[0], "未到招聘会 No fair")
-    employers = dict(db.session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(ids))).all()) if ids else {}
+    employers = (
+        dict(
+            db.session.execute(
+                select(Employer.id, Employer.name).where(Employer.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return lambda key: employers.get(key[0], "未定企业 No employer yet")

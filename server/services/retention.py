@@ -34,7 +34,8 @@ class RetentionReport:
     quarantine_entries: int = 0
 
     def lines(self) -> list[str]:
-        counties = ", ".join(f"{county}: {n}" for county, n in sorted(self.by_county.items())) or "none"
+        counties = ", ".join(f"{county}: "
+                             f"{n}" for county, n in sorted(self.by_county.items())) or "none"
         return [f"last activity before {self.cutoff.isoformat()}",
                 f"workers: {self.workers} ({counties})",
                 f"events redacted: {self.events}",
@@ -44,11 +45,13 @@ class RetentionReport:
 @use_case
 def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool = False,
                     actor: User | None = None) -> RetentionReport:
-    """Erase every worker with no activity for ``years`` years; with ``dry_run`` only count them."""
+    """Erase every worker with no activity for ``years`` years; with ``dry_run`` only count them.
+    """
     cutoff = erasure_cutoff(today or calendar.today(), years)
     cutoff_at = calendar.start_of(cutoff)  # the programme's day begins in Beijing
     report = RetentionReport(cutoff)
-    due = db.session.scalars(select(Worker).where(Worker.erased_at.is_(None), Worker.last_event_at < cutoff_at)
+    due = db.session.scalars(select(Worker).where(Worker.erased_at.is_(None),
+                                                  Worker.last_event_at < cutoff_at)
                              .order_by(Worker.id)).all()
     old_quarantine = QuarantinedEvent.received_at < cutoff_at
     report.quarantine_entries = db.session.scalar(select(func.count()).where(old_quarantine))
@@ -56,34 +59,51 @@ def apply_retention(years: int, *, today: dt.date | None = None, dry_run: bool =
         report.workers += 1
         report.by_county[worker.home_county_code] += 1
         if dry_run:
-            report.events += db.session.scalar(select(func.count()).where(Event.worker_id == worker.id))
+            report.events += db.session.scalar(
+                select(func.count()).where(Event.worker_id == worker.id)
+            )
         else:
             report.events += erase_worker(worker, actor=actor)
     if dry_run:
         db.session.rollback()
         return report
     db.session.execute(delete(QuarantinedEvent).where(old_quarantine))
-    audit.record("retention.applied", actor=actor, years=years, cutoff=cutoff.isoformat(), workers=report.workers,
+    audit.record("retention.applied", actor=actor, years=years, cutoff=cutoff.isoformat(),
+                 workers=report.workers,
                  events=report.events, quarantine_entries=report.quarantine_entries)
     return report
 
 
 def erase_worker(worker: Worker, *, actor: User | None = None) -> int:
-    """Remove ``worker``'s personal data (in the current transaction); answer how many events were redacted."""
+    """Remove ``worker``'s personal data (in the current transaction); answer how many events were
+    redacted."""
     now = utcnow()
-    events = db.session.scalars(select(Event).where(Event.worker_id == worker.id, Event.redacted_at.is_(None))).all()
+    events = db.session.scalars(
+        select(Event).where(Event.worker_id == worker.id, Event.redacted_at.is_(None))
+    ).all()
     for event in events:
-        event.data, event.raw_code, event.redacted_at = redact(event.type, event.data or {}), None, now
-    for credential in db.session.scalars(select(Credential).where(Credential.worker_id == worker.id)):
+        event.data, event.raw_code, event.redacted_at = (
+            redact(event.type, event.data or {}),
+            None,
+            now,
+        )
+    for credential in db.session.scalars(
+        select(Credential).where(Credential.worker_id == worker.id)
+    ):
         credential.qr = ""  # the card text names the person
         if credential.revoked_at is None:
-            credential.revoked_at, credential.revoked_reason = now, "erased under the retention rule"
+            credential.revoked_at, credential.revoked_reason = (
+                now,
+                "erased under the retention rule",
+            )
             stage_change(db.session, "revocation", credential.serial)
     for user in db.session.scalars(select(User).where(User.worker_id == worker.id)):
         user.active, user.name, user.webauthn_handle = False, f"erased-{user.id}", None
-        db.session.execute(update(Passkey).where(Passkey.user_id == user.id, Passkey.revoked_at.is_(None))
+        db.session.execute(update(Passkey).where(Passkey.user_id == user.id,
+                                                 Passkey.revoked_at.is_(None))
                            .values(revoked_at=now))
-        db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                                  ApiToken.revoked_at.is_(None))
                            .values(revoked_at=now))
     db.session.flush()
     refold(worker)  # the record now folds from the redacted events: no name, no ID number

@@ -20,7 +20,8 @@ def create_site(data: dict, user: User) -> WorkSite:
     access.require(user, "site.manage")
     employer_id = access.own_employer(user) or data.get("employer_id")
     if not employer_id or db.session.get(Employer, employer_id) is None:
-        raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer the workplace is of."]})
+        raise InvalidInput({"employer_id": ["请选择用工企业。 Say which employer the workplace is "
+                                            "of."]})
     places.destination_district(data["district_code"])
     site = WorkSite(employer_id=employer_id, name=data["name"], address=data["address"],
                     district_code=data["district_code"], created_by=user.id)
@@ -49,8 +50,8 @@ def site_code(site_id: str, user: User, day: dt.date) -> dict:
     site = get_site(site_id, user)
     _row, private_key = keyring.active_signing_key()
     text = sign_site_code(site.id, day, private_key)
-    return {"site_id": site.id, "day": day, "code": text, "valid_until": calendar.start_of(day + dt.timedelta(days=1)),
-            "qr_svg": qr_svg(text)}
+    return {"site_id": site.id, "day": day, "code": text,
+            "valid_until": calendar.start_of(day + dt.timedelta(days=1)), "qr_svg": qr_svg(text)}
 
 
 def _scoped(user: User):

@@ -22,12 +22,14 @@ MEASURES = ("transfers", "arrivals", "stable_3_months")
 def set_target(county_code: str, year: int, data: dict, user: User) -> dict:
     access.require(user, "target.manage")
     county_code = places.origin_county(county_code, user, "county_code")
-    target = db.session.get(Target, (county_code, year)) or Target(county_code=county_code, year=year)
+    target = db.session.get(Target, (county_code, year)) or Target(county_code=county_code,
+                                                                   year=year)
     for key in MEASURES:
         setattr(target, key, data[key])
     target.set_by = user.id
     db.session.add(target)
-    audit.record("target.set", actor=user, target=f"target:{county_code}:{year}", **{k: data[k] for k in MEASURES})
+    audit.record("target.set", actor=user, target=f"target:{county_code}:{year}",
+                 **{k: data[k] for k in MEASURES})
     return progress(user, year, county_code)[0]
 
 
@@ -53,8 +55,10 @@ def _actual(year: int, counties: list[str]) -> dict[str, dict[str, int]]:
     if not counties:
         return found
     start, as_of = dt.date(year, 1, 1), min(dt.date(year, 12, 31), calendar.today())
-    columns = {"transfers": Worker.departed_on, "arrivals": Worker.arrived_on, "stable_3_months": Worker.month3_on}
-    counts = [func.count().filter((column >= start) & (column <= as_of)) for column in columns.values()]
+    columns = {"transfers": Worker.departed_on, "arrivals": Worker.arrived_on,
+               "stable_3_months": Worker.month3_on}
+    counts = [func.count().filter((column >= start) & (column <= as_of))
+              for column in columns.values()]
     rows = db.session.execute(select(Worker.home_county_code, *counts)
                               .where(Worker.home_county_code.in_(counties)).group_by(Worker.home_county_code))
     for county, *values in rows:

@@ -11,26 +11,33 @@ from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
 from server.services.unit_of_work import use_case
 
-TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on", "capacity", "hours")
+TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on",
+                   "capacity", "hours")
 
 
 @use_case
 def create_training(data: dict, user: User) -> Training:
     access.require(user, "training.manage")
-    county_code = places.origin_county(data.get("county_code") or user.county_code, user, "county_code")
+    county_code = places.origin_county(data.get("county_code") or user.county_code, user,
+                                       "county_code")
     if data["ends_on"] < data["starts_on"]:
-        raise InvalidInput({"ends_on": ["结束日期不能早于开始日期。 The training cannot end before it starts."]})
-    training = Training(**{k: data.get(k) for k in TRAINING_FIELDS} | {"county_code": county_code}, created_by=user.id)
+        raise InvalidInput({"ends_on": ["结束日期不能早于开始日期。 The training cannot end "
+                                        "before it starts."]})
+    training = Training(**{k: data.get(k) for k in TRAINING_FIELDS} | {"county_code": county_code},
+                        created_by=user.id)
     db.session.add(training)
     db.session.flush()
-    audit.record("training.created", actor=user, target=f"training:{training.id}", title=training.title)
+    audit.record("training.created", actor=user, target=f"training:{training.id}",
+                 title=training.title)
     stage_change(db.session, "training", training.id, county_code=training.county_code)
     return training
 
 
 def get_training(training_id: str, user: User) -> Training:
     access.require(user, "training.read")
-    training = db.session.scalar(access.scope_trainings(select(Training), user).where(Training.id == training_id))
+    training = db.session.scalar(
+        access.scope_trainings(select(Training), user).where(Training.id == training_id)
+    )
     if training is None:
         raise NotFound("training")
     return training
@@ -46,12 +53,16 @@ def describe_training(training: Training, user: User) -> dict:
     """The training with who attended (in ``user``'s scope) and who completed it."""
     hours = func.sum(func.coalesce(func.cast(Event.data["hours"].as_string(), db.Float), 0))
     attended = access.scope_workers(
-        select(Worker.id, Worker.name, hours.label("hours")).join(Event, Event.worker_id == Worker.id)
-        .where(Event.type == "training.attended", Event.context["training_id"].as_string() == training.id, not_voided())
+        select(Worker.id, Worker.name, hours.label("hours")).join(Event,
+                                                                  Event.worker_id == Worker.id)
+        .where(Event.type == "training.attended",
+               Event.context["training_id"].as_string() == training.id, not_voided())
         .group_by(Worker.id, Worker.name), user)
     people = [{"worker_id": row.id, "name": row.name, "hours": float(row.hours or 0),
-               "completed": is_completed(training, float(row.hours or 0))} for row in db.session.execute(attended)]
-    return {**{k: getattr(training, k) for k in TRAINING_FIELDS}, "id": training.id, "attendees": people,
+               "completed": is_completed(training, float(row.hours or 0))}
+              for row in db.session.execute(attended)]
+    return {**{k: getattr(training, k) for k in TRAINING_FIELDS}, "id": training.id,
+            "attendees": people,
             "attended": len(people), "completed": sum(p["completed"] for p in people)}
 
 
@@ -63,6 +74,10 @@ def is_completed(training: Training, hours_attended: float) -> bool:
 def completed_trainings(worker: Worker) -> list[dict]:
     """The trainings on a worker's record, each with whether it is complete: for subsidy rules."""
     attended = worker.trainings or {}
-    rows = db.session.scalars(select(Training).where(Training.id.in_(list(attended)))) if attended else []
+    rows = (
+        db.session.scalars(select(Training).where(Training.id.in_(list(attended))))
+        if attended
+        else []
+    )
     return [{"id": t.id, "title": t.title, "skill": t.skill, "hours": attended[t.id],
              "completed": is_completed(t, attended[t.id])} for t in rows]

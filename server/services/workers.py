@@ -23,7 +23,9 @@ from server.services.trainings import completed_trainings
 def get_worker(worker_id: str, user: User) -> Worker:
     """The worker if ``user`` may see it; ``NotFound`` otherwise (out of scope looks absent)."""
     access.require(user, "worker.read")
-    worker = db.session.scalar(access.scope_workers(select(Worker), user).where(Worker.id == worker_id))
+    worker = db.session.scalar(
+        access.scope_workers(select(Worker), user).where(Worker.id == worker_id)
+    )
     if worker is None:
         raise NotFound()
     return worker
@@ -34,7 +36,8 @@ def view_worker(worker_id: str, user: User, what: str = "record") -> Worker:
     are audit entries, so the worker can see who looked (their right of access)."""
     worker = get_worker(worker_id, user)
     if not access.acts_for_self(user):
-        audit.record("record.viewed", actor=user, target=f"worker:{worker.id}", role=user.role, what=what)
+        audit.record("record.viewed", actor=user, target=f"worker:{worker.id}", role=user.role,
+                     what=what)
         db.session.commit()  # the look is audited at once, whatever the use case goes on to do
     return worker
 
@@ -52,7 +55,9 @@ def search_workers(user: User, args: dict) -> Page:
     query = access.scope_workers(select(Worker), user)
     if args.get("q"):
         text = args["q"].strip()
-        query = query.where(or_(Worker.name.contains(text, autoescape=True), Worker.id_last4 == text.upper()))  # % and _ literal
+        # % and _ literal
+        query = query.where(or_(Worker.name.contains(text, autoescape=True),
+                                Worker.id_last4 == text.upper()))
     if args.get("id_last4"):
         query = query.where(Worker.id_last4 == args["id_last4"].upper())
     for arg, column in (("county_code", Worker.home_county_code), ("status", Worker.status)):
@@ -60,7 +65,8 @@ def search_workers(user: User, args: dict) -> Page:
             query = query.where(column == args[arg])
     if args.get("employer_id"):
         if user.role == "employer" and args["employer_id"] != user.employer_id:
-            query = query.where(false())  # who moved from it to another employer is not its to know
+            # who moved from it to another employer is not its to know
+            query = query.where(false())
         query = query.where(Worker.current_employer_id == args["employer_id"])
     for arg, column in (("fair_id", Event.fair_id), ("batch_id", Event.batch_id)):
         if args.get(arg):
@@ -69,7 +75,8 @@ def search_workers(user: User, args: dict) -> Page:
 
 
 def worker_timeline(worker_id: str, user: User) -> list[Event]:
-    """The worker's events newest first, as far as ``user`` may see them, with who recorded each."""
+    """The worker's events newest first, as far as ``user`` may see them, with who recorded each.
+    """
     view_worker(worker_id, user, "timeline")
     events = db.session.scalars(
         select(Event).where(Event.worker_id == worker_id).options(selectinload(Event.actor))
@@ -83,7 +90,11 @@ def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
     today = today or calendar.today()
     record = WorkerRecord(status=worker.status, employed_since=worker.employed_since,
                           employment_ended_on=worker.employment_ended_on)
-    employer = db.session.get(Employer, worker.current_employer_id) if worker.current_employer_id else None
+    employer = (
+        db.session.get(Employer, worker.current_employer_id)
+        if worker.current_employer_id
+        else None
+    )
     profile = describe_profile(worker)
     return profile | {
         "id": worker.id,

@@ -9,4 +9,6 @@ def worker(register):
 
 @pytest.fixture
 def card(client, auth, worker):
-    return client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    return client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json[
+        "qr"
+    ]

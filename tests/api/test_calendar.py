@@ -31,22 +31,30 @@ def test_today_is_beijings_day_whatever_the_servers_clock(moment):
 
 
 @MOMENTS
-def test_an_office_registration_and_batch_assignment_are_dated_in_beijing(client, auth, register, moment):
+def test_an_office_registration_and_batch_assignment_are_dated_in_beijing(client, auth, register,
+                                                                          moment):
     batch = client.post("/api/batches", json={
-        "name": "通渭—福州 第9批", "departure_station": "定西北站", "departs_at": "2026-12-20T08:30:00+08:00",
-        "train_number": "D2702", "destination_station": "福州站", "expected_arrival_at": "2026-12-21T06:30:00+08:00",
+        "name": "通渭—福州 第9批", "departure_station": "定西北站",
+        "departs_at": "2026-12-20T08:30:00+08:00",
+        "train_number": "D2702", "destination_station": "福州站",
+        "expected_arrival_at": "2026-12-21T06:30:00+08:00",
     }, headers=auth.headers("county")).json
     with time_machine.travel(moment, tick=True):
         worker = register(3, on=None)
-        roster = client.post(f"/api/batches/{batch['id']}/roster", json={"worker_ids": [worker["id"]]},
-                             headers=auth.headers("county"))
+        roster = client.post(f"/api/batches/{batch['id']}/roster",
+                             json={"worker_ids": [worker["id"]]}, headers=auth.headers("county"))
         assert roster.status_code == 200, roster.json
         record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
         assert (record["milestones"]["registered"], record["milestones"]["assigned"]) == (DAY, DAY)
         timeline = client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json
-        assert [e["type"] for e in timeline] == ["batch.assigned", "worker.registered"]  # in order, newest first
+        # in order, newest first
+        assert [e["type"] for e in timeline] == ["batch.assigned", "worker.registered"]
         funnel = client.get("/api/reports/funnel", headers=auth.headers("county")).json
-        assert funnel["as_of"] == DAY and funnel["total"]["registered"] >= 1 and funnel["total"]["intent"] >= 1
+        assert (
+            funnel["as_of"] == DAY
+            and funnel["total"]["registered"] >= 1
+            and funnel["total"]["intent"] >= 1
+        )
 
 
 @MOMENTS
@@ -56,7 +64,9 @@ def test_a_card_eligibility_and_exports_are_of_beijings_day(client, auth, regist
         card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers())
         # issued on Beijing's day, good for the configured three years (1,095 days) from it
         assert card.status_code == 201 and card.json["expires_at"] == "2029-12-01"
-        eligibility = client.get(f"/api/workers/{worker['id']}/eligibility", headers=auth.headers("county")).json
+        eligibility = client.get(
+            f"/api/workers/{worker['id']}/eligibility", headers=auth.headers("county")
+        ).json
         assert eligibility["as_of"] == DAY
         export = client.get("/api/payouts/export?format=csv", headers=auth.headers("county"))
         assert f"payouts-{DAY}" in export.headers["Content-Disposition"]
@@ -67,10 +77,13 @@ def test_a_scan_from_a_phone_set_to_utc_is_of_beijings_day(client, auth, registe
     """A phone whose zone is set wrong sends the right moment with the wrong offset: the day is
     still Beijing's."""
     worker = register(5)
-    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json[
+        "qr"
+    ]
     with time_machine.travel(moment, tick=True):
         utc_moment = (moment - dt.timedelta(minutes=1)).astimezone(dt.UTC)
-        body = push(client, auth, "greeter", "station", envelope(credential=card, at=utc_moment), prompt=False)
+        body = push(client, auth, "greeter", "station", envelope(credential=card, at=utc_moment),
+                    prompt=False)
         assert statuses(body) == [("accepted", None)]
         record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
         assert record["milestones"]["arrived"] == DAY
@@ -80,8 +93,10 @@ def test_a_batch_list_by_day_counts_beijings_days(client, auth):
     """A train leaving Dingxi at 07:00 on 12-02 Beijing time (23:00 UTC on 12-01), arriving at
     06:30 on 12-03 (22:30 UTC on 12-02): it departs on 12-02, not before, and arrives on 12-03."""
     batch = client.post("/api/batches", json={
-        "name": "通渭—福州 早班", "departure_station": "定西北站", "departs_at": "2026-12-02T07:00:00+08:00",
-        "train_number": "D2702", "destination_station": "福州站", "expected_arrival_at": "2026-12-03T06:30:00+08:00",
+        "name": "通渭—福州 早班", "departure_station": "定西北站",
+        "departs_at": "2026-12-02T07:00:00+08:00",
+        "train_number": "D2702", "destination_station": "福州站",
+        "expected_arrival_at": "2026-12-03T06:30:00+08:00",
     }, headers=auth.headers("county")).json
 
     def listed(query) -> bool:

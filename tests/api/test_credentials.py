@@ -21,7 +21,8 @@ def worker(register):
 
 @pytest.fixture
 def card(client, auth, worker):
-    response = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers("fair_staff"))
+    response = client.post(f"/api/workers/{worker['id']}/credentials",
+                           headers=auth.headers("fair_staff"))
     assert response.status_code == 201
     return response.json
 
@@ -35,13 +36,17 @@ def test_issued_card_verifies_and_names_its_holder(client, auth, worker, card):
     assert card["qr"].startswith("LP1:") and len(card["serial"]) == 16
     response = verify(client, auth, qr=card["qr"])
     assert response.status_code == 200
-    assert response.json["worker"]["id"] == worker["id"] and response.json["worker"]["name"] == "欧阳建国强"
+    assert (
+        response.json["worker"]["id"] == worker["id"]
+        and response.json["worker"]["name"] == "欧阳建国强"
+    )
     assert response.json["worker"]["id_masked"] == worker["id_masked"]
     assert response.json["serial"] == card["serial"]
 
 
 def test_fallback_code_as_printed_finds_the_same_card(client, auth, card):
-    response = verify(client, auth, fallback_code=format_fallback_code(card["fallback_code"]).lower())
+    response = verify(client, auth,
+                      fallback_code=format_fallback_code(card["fallback_code"]).lower())
     assert response.status_code == 200 and response.json["serial"] == card["serial"]
     mistyped = card["fallback_code"][:-1] + ("2" if card["fallback_code"][-1] != "2" else "3")
     assert verify(client, auth, fallback_code=mistyped).json["code"] == "malformed"
@@ -56,7 +61,10 @@ def test_reissue_revokes_the_previous_card(client, auth, worker, card):
     assert verify(client, auth, qr=second["qr"]).status_code == 200
     record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers()).json
     assert record["card_serial"] == second["serial"]
-    types = [e["type"] for e in client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json]
+    types = [
+        e["type"]
+        for e in client.get(f"/api/workers/{worker['id']}/events", headers=auth.headers()).json
+    ]
     assert types[:3] == ["credential.issued", "credential.revoked", "credential.issued"]
 
 
@@ -67,12 +75,20 @@ def test_idempotency_key_answers_the_same_card_once(client, auth, worker, regist
     assert first.status_code == again.status_code == 201 and first.json == again.json
     assert verify(client, auth, qr=first.json["qr"]).status_code == 200
     other = register(5)
-    assert client.post(f"/api/workers/{other['id']}/credentials", headers=headers).status_code == 409
+    assert (
+        client.post(f"/api/workers/{other['id']}/credentials", headers=headers).status_code == 409
+    )
 
 
-@pytest.mark.parametrize("role, status", [("fair_staff", 201), ("other_county", 404), ("greeter", 403), ("employer", 403)])
+@pytest.mark.parametrize("role, status", [("fair_staff", 201), ("other_county", 404),
+                                          ("greeter", 403), ("employer", 403)])
 def test_who_may_issue_a_card(client, auth, worker, role, status):
-    assert client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers(role)).status_code == status
+    assert (
+        client.post(
+            f"/api/workers/{worker['id']}/credentials", headers=auth.headers(role)
+        ).status_code
+        == status
+    )
 
 
 def test_each_refusal_has_its_reason_code(client, auth, card, app):
@@ -118,11 +134,15 @@ def test_card_png_decodes_to_the_card_qr(client, auth, worker, card):
     assert response.status_code == 200 and response.mimetype == "image/png"
     image = Image.open(io.BytesIO(response.data))
     assert image.size == (1011, 638)
-    assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [card["qr"]]
+    assert [
+        r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    ] == [card["qr"]]
 
 
 def test_card_svg_shows_full_name_masked_id_and_fallback_code(client, auth, worker, card):
-    svg = client.get(f"/api/workers/{worker['id']}/card.svg", headers=auth.headers()).get_data(as_text=True)
+    svg = client.get(f"/api/workers/{worker['id']}/card.svg", headers=auth.headers()).get_data(
+        as_text=True
+    )
     assert svg.startswith("<svg") and "欧阳建国强" in svg
     assert worker["id_masked"] in svg and format_fallback_code(card["fallback_code"]) in svg
     assert "12333" in svg
@@ -135,7 +155,8 @@ def test_card_without_an_issued_credential_is_404(client, auth, worker):
 
 def test_sheet_pdf_prints_every_card_and_each_qr_verifies(client, auth, register):
     ids = [register(n, name="欧阳建国强" if n == 11 else "张秀英")["id"] for n in range(12)]
-    response = client.post("/api/cards/sheet", json={"worker_ids": ids}, headers=auth.headers("fair_staff"))
+    response = client.post("/api/cards/sheet", json={"worker_ids": ids},
+                           headers=auth.headers("fair_staff"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = pypdfium2.PdfDocument(response.data)
     assert len(pdf) == 2
@@ -145,7 +166,8 @@ def test_sheet_pdf_prints_every_card_and_each_qr_verifies(client, auth, register
     for page in pdf:
         image = page.render(scale=300 / 72).to_pil()
         # QR only: zxing otherwise now and then reads a stroke of the printed text as a 1-D barcode
-        texts += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+        texts += [r.text
+                  for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
     assert len(texts) == 12
     holders = {verify(client, auth, qr=text).json["worker"]["id"] for text in texts}
     assert holders == set(ids)
@@ -157,5 +179,6 @@ def test_sheet_pdf_prints_every_card_and_each_qr_verifies(client, auth, register
 def test_sheet_refuses_workers_outside_scope(client, auth, register):
     mine = register(1)["id"]
     theirs = register(2, home={"county_code": "621122", "township": "首阳镇"})["id"]
-    response = client.post("/api/cards/sheet", json={"worker_ids": [mine, theirs]}, headers=auth.headers("fair_staff"))
+    response = client.post("/api/cards/sheet", json={"worker_ids": [mine, theirs]},
+                           headers=auth.headers("fair_staff"))
     assert response.status_code == 422 and theirs in response.json["errors"]["worker_ids"][0]

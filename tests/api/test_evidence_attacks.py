@@ -17,11 +17,12 @@ from tests.conftest import person
 from tests.phones import Phone
 
 TZ = dt.timezone(dt.timedelta(hours=8))
-ONE_PARTY = {"code": "stable-one-party", "kind": "milestone", "name": "稳定就业补贴（仅凭企业确认）",
+ONE_PARTY = {"code": "stable-one-party", "kind": "milestone",
+             "name": "稳定就业补贴（仅凭企业确认）",
              "effective_from": "2019-01-01", "params": {"steps": [[3, 3000], [6, 9000]]},
              "filters": {"poor_household": True, "first_time": True}}
-SMALL_REWARD = {"code": "reward-small", "kind": "employer_reward", "name": "小额企业奖励（超过1人）",
-                "effective_from": "2017-01-01",
+SMALL_REWARD = {"code": "reward-small", "kind": "employer_reward",
+                "name": "小额企业奖励（超过1人）", "effective_from": "2017-01-01",
                 "params": {"threshold": 1, "step": 100, "amount": 100000, "stable_months": 3}}
 SITE = {"name": "闽江纺织 长乐二厂", "address": "长乐区航城街道", "district_code": "350112"}
 
@@ -41,7 +42,8 @@ def day_of(moment: dt.datetime) -> str:
 def signed_in(client, auth, who):
     """A fresh passkey session (as tests/api/test_reveal.py makes one)."""
     with client.session_transaction() as session:
-        session.update(user_id=auth.users[who].id, csrf="token-1", assertion_at=dt.datetime.now(dt.UTC).isoformat())
+        session.update(user_id=auth.users[who].id, csrf="token-1",
+                       assertion_at=dt.datetime.now(dt.UTC).isoformat())
     return {"X-CSRF-Token": "token-1"}
 
 
@@ -51,7 +53,8 @@ def new_worker(client, auth, register, n, *, registered_days_ago=250, arrived_da
     worker = register(n, on=days_ago(registered_days_ago))["id"]
     card = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers()).json["qr"]
     if arrived_days_ago is not None:
-        body = push(client, auth, "greeter", f"station-{n}", envelope(credential=card, at=days_ago(arrived_days_ago)))
+        body = push(client, auth, "greeter", f"station-{n}",
+                    envelope(credential=card, at=days_ago(arrived_days_ago)))
         assert statuses(body) == [("accepted", None)], body
     return worker, card
 
@@ -65,7 +68,9 @@ def sound(client, auth, who, device, *events):
 
 
 def items_of(client, auth, worker, who="county"):
-    return client.get(f"/api/workers/{worker}/eligibility", headers=auth.headers(who)).json["items"]
+    return client.get(f"/api/workers/{worker}/eligibility", headers=auth.headers(who)).json[
+        "items"
+    ]
 
 
 def add_policy(client, auth, policy):
@@ -86,18 +91,22 @@ def back_dated_push(client, auth, card, device="hr-phone"):
 # Two-party months: the employer alone supplies "the worker's own scan of the workplace code"
 # ============================================================================================
 
-def test_no_employer_alone_supplies_both_parties_with_its_own_workplace_code(client, auth, register):
-    """The 2019 preset asks, each month, for the employer's evidence AND the worker's own (a scan of
-    the workplace code with the worker's phone, or a workstation's follow-up). The employer fetches
-    its own site's code of the day (GET /api/sites/{id}/code?date=…) and puts it in data.site_code
-    of a confirmation it pushes itself from its HR phone with the card: the server counts that as
-    the worker's side (``party = "worker"`` from ``bool(data.site_code)``, whoever scanned). No
-    worker account, no workstation ever looked: 3,000 yuan reached under the two-party policy."""
-    worker, card = new_worker(client, auth, register, 1, registered_days_ago=115, arrived_days_ago=101)
+def test_no_employer_alone_supplies_both_parties_with_its_own_workplace_code(client, auth,
+                                                                             register):
+    """The 2019 preset asks, each month, for the employer's evidence AND the worker's own (a scan
+    of the workplace code with the worker's phone, or a workstation's follow-up). The employer
+    fetches its own site's code of the day (GET /api/sites/{id}/code?date=…) and puts it in
+    data.site_code of a confirmation it pushes itself from its HR phone with the card: the server
+    counts that as the worker's side (``party = "worker"`` from ``bool(data.site_code)``, whoever
+    scanned). No worker account, no workstation ever looked: 3,000 yuan reached under the two-party
+    policy."""
+    worker, card = new_worker(client, auth, register, 1, registered_days_ago=115,
+                              arrived_days_ago=101)
     site = client.post("/api/sites", json=SITE, headers=auth.headers("employer")).json
     d0 = days_ago(100)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}))
+          envelope("employer.onboarded", 1, credential=card, at=d0,
+                   data={"start_date": day_of(d0)}))
     seq = 2
     for month in range(3):
         employer_scan = d0 + dt.timedelta(days=30 * month + 10)
@@ -106,7 +115,8 @@ def test_no_employer_alone_supplies_both_parties_with_its_own_workplace_code(cli
                           headers=auth.headers("employer")).json["code"]
         sound(client, auth, "employer", "hr-phone",
               envelope("employment.confirmed", seq, credential=card, at=employer_scan),
-              envelope("employment.confirmed", seq + 1, credential=card, at=site_scan, data={"site_code": code}))
+              envelope("employment.confirmed", seq + 1, credential=card, at=site_scan,
+                       data={"site_code": code}))
         seq += 2
     two_party = [i for i in items_of(client, auth, worker) if i["policy_code"] == "fz-2019-stable"]
     # Every scan was the employer's: the worker's side of each month is missing.
@@ -114,14 +124,20 @@ def test_no_employer_alone_supplies_both_parties_with_its_own_workplace_code(cli
 
 
 def test_holds_without_the_workers_side_the_two_party_policy_pays_nothing(client, auth, register):
-    """Control for the test above: the same employer's scans without the workplace code reach nothing."""
-    worker, card = new_worker(client, auth, register, 2, registered_days_ago=115, arrived_days_ago=101)
+    """Control for the test above: the same employer's scans without the workplace code reach
+    nothing."""
+    worker, card = new_worker(client, auth, register, 2, registered_days_ago=115,
+                              arrived_days_ago=101)
     d0 = days_ago(100)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
-          *[envelope("employment.confirmed", 2 + m, credential=card, at=d0 + dt.timedelta(days=30 * m + 10))
+          envelope("employer.onboarded", 1, credential=card, at=d0,
+                   data={"start_date": day_of(d0)}),
+          *[envelope("employment.confirmed", 2 + m, credential=card,
+                     at=d0 + dt.timedelta(days=30 * m + 10))
             for m in range(3)])
-    assert [i for i in items_of(client, auth, worker) if i["policy_code"] == "fz-2019-stable"] == []
+    assert [
+        i for i in items_of(client, auth, worker) if i["policy_code"] == "fz-2019-stable"
+    ] == []
 
 
 # ============================================================================================
@@ -134,42 +150,53 @@ def one_month_then_left(client, auth, register, n):
     worker, card = new_worker(client, auth, register, n)
     d0 = days_ago(200)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
+          envelope("employer.onboarded", 1, credential=card, at=d0,
+                   data={"start_date": day_of(d0)}),
           envelope("employment.confirmed", 2, credential=card, at=days_ago(175)),
           envelope("employment.ended", 3, credential=card, at=days_ago(160),
                    data={"end_date": day_of(days_ago(160)), "reason": "pay"}))
     return worker, card
 
 
-def test_no_back_dated_start_of_a_re_onboarding_joins_spells_and_pays_unreviewed(client, auth, register):
-    """Spell 1: onboarded 200 days ago, confirmed once, ended 160 days ago (one month worked). Today
-    another employer onboards the worker by card, saying they started 150 days ago (10 days after
-    the end: within the 15-day gap). That onboarding is ``late``, but it is not the spell's opening,
-    so ``Spell.standing`` never asks about it: its start_date alone glues the 160 days of silence to
-    spell 1, and one sound confirmation today makes months 1–6 "sound". Without the back-dated
-    start the onboarding opens spell 2 today (and first_time pays spell 2 nothing)."""
+def test_no_back_dated_start_of_a_re_onboarding_joins_spells_and_pays_unreviewed(
+    client, auth, register
+):
+    """Spell 1: onboarded 200 days ago, confirmed once, ended 160 days ago (one month worked).
+    Today another employer onboards the worker by card, saying they started 150 days ago (10 days
+    after the end: within the 15-day gap). That onboarding is ``late``, but it is not the spell's
+    opening, so ``Spell.standing`` never asks about it: its start_date alone glues the 160 days of
+    silence to spell 1, and one sound confirmation today makes months 1–6 "sound". Without the
+    back-dated start the onboarding opens spell 2 today (and first_time pays spell 2 nothing)."""
     worker, card = one_month_then_left(client, auth, register, 3)
     assert items_of(client, auth, worker) == []  # one month: nothing yet
     back_dated = push(client, auth, "other_employer", "rq-phone", envelope(
         "employer.onboarded", 1, credential=card, at=now() - dt.timedelta(minutes=3),
         data={"start_date": day_of(days_ago(150))}), prompt=False)
-    assert statuses(back_dated) == [("accepted", None)] and back_dated["results"][0]["flags"] == ["late"], back_dated
+    assert statuses(back_dated) == [("accepted", None)] and back_dated["results"][0]["flags"] == [
+        "late"
+    ], back_dated
     push(client, auth, "other_employer", "rq-phone", envelope(
-        "employment.confirmed", 2, credential=card, at=now() - dt.timedelta(minutes=2)), prompt=False)
+        "employment.confirmed", 2, credential=card, at=now() - dt.timedelta(minutes=2)),
+        prompt=False)
     items = items_of(client, auth, worker)
     paid_unreviewed = [(i["key"], i["amount"]) for i in items if not i["held_for"]]
-    # Whatever it reaches rests on the late start_date: it must be held for it (or not reached at all).
+    # Whatever it reaches rests on the late start_date: it must be held for it (or not reached at
+    # all).
     assert paid_unreviewed == [], items
 
 
-def test_holds_a_re_onboarding_that_starts_today_opens_a_new_spell_that_pays_nothing_yet(client, auth, register):
+def test_holds_a_re_onboarding_that_starts_today_opens_a_new_spell_that_pays_nothing_yet(
+    client, auth, register
+):
     """Control for the test above: the same history with the new onboarding starting the day it is
     scanned opens spell 2, and nothing is reached."""
     worker, card = one_month_then_left(client, auth, register, 4)
     push(client, auth, "other_employer", "rq-phone", envelope(
-        "employer.onboarded", 1, credential=card, at=now() - dt.timedelta(minutes=3)), prompt=False)
+        "employer.onboarded", 1, credential=card, at=now() - dt.timedelta(minutes=3)),
+        prompt=False)
     push(client, auth, "other_employer", "rq-phone", envelope(
-        "employment.confirmed", 2, credential=card, at=now() - dt.timedelta(minutes=2)), prompt=False)
+        "employment.confirmed", 2, credential=card, at=now() - dt.timedelta(minutes=2)),
+        prompt=False)
     assert items_of(client, auth, worker) == []
 
 
@@ -178,34 +205,47 @@ def test_holds_a_re_onboarding_that_starts_today_opens_a_new_spell_that_pays_not
 # ============================================================================================
 
 def _stable_at_employer(client, auth, register, n):
-    worker, card = new_worker(client, auth, register, n, registered_days_ago=140, arrived_days_ago=121)
+    worker, card = new_worker(client, auth, register, n, registered_days_ago=140,
+                              arrived_days_ago=121)
     d0 = days_ago(120)
     sound(client, auth, "employer", f"hr-{n}",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
+          envelope("employer.onboarded", 1, credential=card, at=d0,
+                   data={"start_date": day_of(d0)}),
           *[envelope("employment.confirmed", 2 + i, credential=card, at=days_ago(day))
             for i, day in enumerate((95, 65, 35, 5))])
     return worker, card
 
 
 def _employer_payouts(client, auth, employer_id):
-    return [p for p in client.get(f"/api/payouts?employer_id={employer_id}", headers=auth.headers("admin")).json]
+    return [
+        p
+        for p in client.get(
+            f"/api/payouts?employer_id={employer_id}", headers=auth.headers("admin")
+        ).json
+    ]
 
 
-def test_no_second_employer_takes_over_stable_workers_for_its_reward_unreviewed(client, auth, register):
+def test_no_second_employer_takes_over_stable_workers_for_its_reward_unreviewed(
+    client, auth, register
+):
     """Two workers stably employed by 闽江 for four months (sound evidence). 融侨 scans both cards
     for an onboarding today: each is flagged ``second_employer`` (a review flag, waiting), yet
     ``spells`` moves the current spell's employer to 融侨 and ``stable_at`` counts both workers for
     融侨 — whose claim no reviewer has seen — in its employer reward."""
     add_policy(client, auth, SMALL_REWARD)
     cards = [_stable_at_employer(client, auth, register, n)[1] for n in (11, 12)]
-    client.post("/api/payouts/recompute", json={}, headers=auth.headers("admin"))  # rewards span counties
+    # rewards span counties
+    client.post("/api/payouts/recompute", json={}, headers=auth.headers("admin"))
     minjiang, rongqiao = auth.employer_id("employer"), auth.employer_id("other_employer")
     assert [(p["policy_code"], p["status"]) for p in _employer_payouts(client, auth, minjiang)
             if p["policy_code"] == "reward-small"] == [("reward-small", "eligible")]
     for i, card in enumerate(cards):
         body = push(client, auth, "other_employer", "rq-phone", envelope(
-            "employer.onboarded", i + 1, credential=card, at=now() - dt.timedelta(minutes=5 - i)), prompt=False)
-        assert statuses(body) == [("accepted", None)] and body["results"][0]["flags"] == ["second_employer"], body
+            "employer.onboarded", i + 1, credential=card, at=now() - dt.timedelta(minutes=5 - i)),
+            prompt=False)
+        assert statuses(body) == [("accepted", None)] and body["results"][0]["flags"] == [
+            "second_employer"
+        ], body
     client.post("/api/payouts/recompute", json={}, headers=auth.headers("admin"))
     taken = [(p["key"], p["status"]) for p in _employer_payouts(client, auth, rongqiao)]
     assert taken == [], taken  # 融侨's claim on the workers waits for a reviewer
@@ -216,7 +256,9 @@ def test_holds_workers_on_doubtful_months_count_for_no_employer_reward(client, a
     for n in (13, 14):
         _worker, card = new_worker(client, auth, register, n)
         body = back_dated_push(client, auth, card, device=f"hr-{n}")
-        assert all(r["status"] == "accepted" and r["flags"] == ["late"] for r in body["results"]), body
+        assert all(
+            r["status"] == "accepted" and r["flags"] == ["late"] for r in body["results"]
+        ), body
     client.post("/api/payouts/recompute", json={}, headers=auth.headers("admin"))
     assert _employer_payouts(client, auth, auth.employer_id("employer")) == []
 
@@ -242,16 +284,24 @@ def test_no_recompute_as_of_an_early_day_launders_a_held_payout_to_paid(client, 
     Longxi's officer could do the first step to Tongwei's ledger.)"""
     worker, _body, payouts = _held(client, auth, register)
     county = auth.headers("county")
-    assert client.post("/api/payouts/recompute", json={"as_of": "2017-03-01"}, headers=county).status_code == 200
-    m6 = next(p for p in client.get(f"/api/payouts?worker_id={worker}", headers=county).json if p["amount"] == 9000)
-    assert m6["status"] == "held" and m6["held_for"]  # not reached by then is not gone: its doubts stay
+    assert (
+        client.post(
+            "/api/payouts/recompute", json={"as_of": "2017-03-01"}, headers=county
+        ).status_code
+        == 200
+    )
+    m6 = next(p for p in client.get(f"/api/payouts?worker_id={worker}", headers=county).json
+              if p["amount"] == 9000)
+    # not reached by then is not gone: its doubts stay
+    assert m6["status"] == "held" and m6["held_for"]
     approved = client.post(f"/api/payouts/{m6['id']}/approve", json={}, headers=county)
     assert approved.status_code == 409
     future = client.post("/api/payouts/recompute", json={"as_of": "2099-01-01"}, headers=county)
     assert future.status_code == 422 and "as_of" in future.json["errors"]
 
 
-def test_holds_a_held_payout_is_neither_approved_nor_paid_and_may_be_rejected(client, auth, register):
+def test_holds_a_held_payout_is_neither_approved_nor_paid_and_may_be_rejected(client, auth,
+                                                                              register):
     worker, _body, payouts = _held(client, auth, register, 21)
     county = auth.headers("county")
     for p in payouts:
@@ -262,11 +312,23 @@ def test_holds_a_held_payout_is_neither_approved_nor_paid_and_may_be_rejected(cl
     assert client.get("/api/payouts?status=held", headers=auth.headers("other_county")).json == []
     assert client.post(f"/api/payouts/{payouts[0]['id']}/reject", json={"reason": "x"},
                        headers=auth.headers("other_county")).status_code == 404
-    export = client.get("/api/payouts/export?format=csv", headers=auth.headers("other_county")).data.decode("utf-8-sig")
+    export = client.get(
+        "/api/payouts/export?format=csv", headers=auth.headers("other_county")
+    ).data.decode("utf-8-sig")
     assert "暂缓发放" not in export and worker not in export
-    assert client.get(f"/api/workers/{worker}/eligibility", headers=auth.headers("other_county")).status_code == 404
+    assert (
+        client.get(
+            f"/api/workers/{worker}/eligibility", headers=auth.headers("other_county")
+        ).status_code
+        == 404
+    )
     for who in ("employer", "other_employer", "greeter", "fair_staff", "workstation"):
-        assert client.post(f"/api/payouts/{payouts[0]['id']}/approve", json={}, headers=auth.headers(who)).status_code == 403
+        assert (
+            client.post(
+                f"/api/payouts/{payouts[0]['id']}/approve", json={}, headers=auth.headers(who)
+            ).status_code
+            == 403
+        )
     assert client.post(f"/api/payouts/{payouts[0]['id']}/reject", json={"reason": "人未到岗"},
                        headers=county).status_code == 200
     # Recomputing does not bring a rejected payout back.
@@ -276,51 +338,65 @@ def test_holds_a_held_payout_is_neither_approved_nor_paid_and_may_be_rejected(cl
 
 def test_no_a_county_approves_and_pays_employer_rewards_outside_its_scope(client, auth):
     """Employer payouts carry no county: Longxi's list does not show them, yet ``step`` lets any
-    county officer approve and pay them (``payout.county_code and own and …`` is False for None)."""
-    payout = Payout(key="reward-small:employer:x:block1", policy_code="reward-small", policy_version=1,
+    county officer approve and pay them (``payout.county_code and own and …`` is False for None).
+    """
+    payout = Payout(key="reward-small:employer:x:block1", policy_code="reward-small",
+                    policy_version=1,
                     employer_id=auth.employer_id("employer"), county_code=None, amount=100000,
-                    reached_on=dt.date(2026, 3, 1), status="eligible", explanation=[], flags=[], held_for=[],
-                    history=[])
+                    reached_on=dt.date(2026, 3, 1), status="eligible", explanation=[], flags=[],
+                    held_for=[], history=[])
     db.session.add(payout)
     db.session.commit()
     other = auth.headers("other_county")
-    assert all(p["id"] != payout.id for p in client.get("/api/payouts", headers=other).json)  # not in its list
-    assert client.post(f"/api/payouts/{payout.id}/approve", json={}, headers=other).status_code == 404
+    # not in its list
+    assert all(p["id"] != payout.id for p in client.get("/api/payouts", headers=other).json)
+    assert (
+        client.post(f"/api/payouts/{payout.id}/approve", json={}, headers=other).status_code == 404
+    )
 
 
 def test_no_recompute_as_of_a_future_day_pays_a_month_not_yet_worked(client, auth, register):
     """Onboarded 65 days ago, confirmed today (all sound): two months done. The county recomputes
     as of 25 days ahead (``AsOfSchema`` takes any day to 2099): month 3 — which ends in 25 days —
-    is "reached" (today's scan vouches 35 days ahead), and the payout is approved and paid today."""
+    is "reached" (today's scan vouches 35 days ahead), and the payout is approved and paid today.
+    """
     add_policy(client, auth, ONE_PARTY)
-    worker, card = new_worker(client, auth, register, 22, registered_days_ago=80, arrived_days_ago=66)
+    worker, card = new_worker(client, auth, register, 22, registered_days_ago=80,
+                              arrived_days_ago=66)
     d0 = days_ago(65)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}))
+          envelope("employer.onboarded", 1, credential=card, at=d0,
+                   data={"start_date": day_of(d0)}))
     push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 2, credential=card,
-                                                         at=now() - dt.timedelta(minutes=2)), prompt=False)
+                                                         at=now() - dt.timedelta(minutes=2)),
+         prompt=False)
     county = auth.headers("county")
     assert client.post("/api/payouts/recompute", json={}, headers=county).json["new"] == 0
-    ahead = client.post("/api/payouts/recompute", json={"as_of": day_of(now() + dt.timedelta(days=25))},
-                        headers=county)
+    ahead = client.post("/api/payouts/recompute",
+                        json={"as_of": day_of(now() + dt.timedelta(days=25))}, headers=county)
     payouts = client.get(f"/api/payouts?worker_id={worker}", headers=county).json
     paid = [client.post(f"/api/payouts/{p['id']}/{a}", json={}, headers=county).status_code
             for p in payouts for a in ("approve", "pay")]
-    assert (ahead.status_code >= 400 or payouts == []), (ahead.json, [(p["reached_on"], p["amount"]) for p in payouts],
+    assert (ahead.status_code >= 400 or payouts == []), (ahead.json,
+                                                         [(p["reached_on"], p["amount"])
+                                                          for p in payouts],
                                                          paid)
 
 
-def test_no_a_workstation_alone_voids_the_employers_end_and_a_month_appears(client, auth, register):
+def test_no_a_workstation_alone_voids_the_employers_end_and_a_month_appears(client, auth,
+                                                                            register):
     """The employer recorded the end on day 88 (two complete months). One workstation officer
-    pushes an ``event.voided`` of that end: no flag, no review queue, no second person — and month 3
-    (confirmed by the day-60 scan) is reached, sound, 3,000 yuan. (Voids were a one-person office
+    pushes an ``event.voided`` of that end: no flag, no review queue, no second person — and month
+    3 (confirmed by the day-60 scan) is reached, sound, 3,000 yuan. (Voids were a one-person office
     act before this change too; the four-eyes rule now guards accepting doubtful evidence but not
     cancelling the evidence that stopped a payout.)"""
     add_policy(client, auth, ONE_PARTY)
-    worker, card = new_worker(client, auth, register, 23, registered_days_ago=120, arrived_days_ago=101)
+    worker, card = new_worker(client, auth, register, 23, registered_days_ago=120,
+                              arrived_days_ago=101)
     d0 = days_ago(100)
     body = sound(client, auth, "employer", "hr-phone",
-                 envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)}),
+                 envelope("employer.onboarded", 1, credential=card, at=d0,
+                          data={"start_date": day_of(d0)}),
                  envelope("employment.confirmed", 2, credential=card, at=days_ago(70)),
                  envelope("employment.confirmed", 3, credential=card, at=days_ago(40)),
                  envelope("employment.confirmed", 4, credential=card, at=days_ago(15)),
@@ -340,7 +416,9 @@ def test_no_a_workstation_alone_voids_the_employers_end_and_a_month_appears(clie
 # Four eyes: clearing one's own doubtful evidence
 # ============================================================================================
 
-def test_no_reviewer_clears_own_keyed_scan_by_reapplying_a_colleagues_quarantined_copy(client, auth, register):
+def test_no_reviewer_clears_own_keyed_scan_by_reapplying_a_colleagues_quarantined_copy(
+    client, auth, register
+):
     """The workstation officer keys in a follow-up by id (``keyed``) and may not accept it in the
     review queue (403). But the very same envelope was first pushed from the fair clerk's phone
     (refused there: ``forbidden_type``, kept in Tongwei's quarantine, a different device so the
@@ -348,17 +426,26 @@ def test_no_reviewer_clears_own_keyed_scan_by_reapplying_a_colleagues_quarantine
     stored event's flags, and the quarantine code writes an ``accepted`` review decision by the
     officer for their own scan (``made_by_reviewer`` only looks at the entry's pusher)."""
     worker, _card = new_worker(client, auth, register, 30)
-    scan = envelope("employment.confirmed", 1, worker_id=worker, at=now() - dt.timedelta(minutes=5),
+    scan = envelope("employment.confirmed", 1, worker_id=worker,
+                    at=now() - dt.timedelta(minutes=5),
                     context={"employer_id": auth.employer_id()})
     assert statuses(push(client, auth, "fair_staff", "fair-phone", scan, prompt=False)) == [
         ("rejected", "forbidden_type")]
     mine = push(client, auth, "workstation", "ws-laptop", scan, prompt=False)
-    assert statuses(mine) == [("accepted", None)] and mine["results"][0]["flags"] == ["keyed"], mine
-    own = client.post(f"/api/reviews/{scan['id']}", json={"outcome": "accepted", "note": "我自己回访过"},
+    assert statuses(mine) == [("accepted", None)] and mine["results"][0]["flags"] == ["keyed"], (
+        mine
+    )
+    own = client.post(f"/api/reviews/{scan['id']}",
+                      json={"outcome": "accepted", "note": "我自己回访过"},
                       headers=auth.headers("workstation"))
     assert own.status_code == 403  # the front door is shut
-    [entry] = [e for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json["items"]
-               if e["event_id"] == scan["id"]]
+    [entry] = [
+        e
+        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
+            "items"
+        ]
+        if e["event_id"] == scan["id"]
+    ]
     client.post(f"/api/sync/quarantine/{entry['id']}/reapply", json={"note": "重新应用"},
                 headers=auth.headers("workstation"))
     decision = db.session.get(ReviewDecision, scan["id"])
@@ -377,18 +464,25 @@ def shared_office_phone(app, auth):
     return phone
 
 
-def test_holds_on_a_shared_phone_neither_the_scanner_nor_the_pusher_clears_the_scan(client, auth, register,
-                                                                                     shared_office_phone):
+def test_holds_on_a_shared_phone_neither_the_scanner_nor_the_pusher_clears_the_scan(
+    client, auth, register, shared_office_phone
+):
     worker, _card = new_worker(client, auth, register, 31)
-    scan = envelope("employment.confirmed", 1, worker_id=worker, at=now() - dt.timedelta(minutes=5),
-                    context={"employer_id": auth.employer_id()}, scanned_by=auth.users["workstation"].id)
+    scan = envelope("employment.confirmed", 1, worker_id=worker,
+                    at=now() - dt.timedelta(minutes=5),
+                    context={"employer_id": auth.employer_id()},
+                    scanned_by=auth.users["workstation"].id)
     response = shared_office_phone.push(scan)  # the county officer syncs the phone
-    assert response.status_code == 200 and response.json["results"][0]["flags"] == ["keyed"], response.json
+    assert response.status_code == 200 and response.json["results"][0]["flags"] == ["keyed"], (
+        response.json
+    )
     db.session.rollback()  # a fresh read: the phone's request committed in its own session
     stored = db.session.query(Event).filter_by(id=scan["id"]).one_or_none()
-    assert (stored.actor_id, stored.pushed_by) == (auth.users["workstation"].id, auth.users["county"].id)
+    assert (stored.actor_id, stored.pushed_by) == (auth.users["workstation"].id,
+                                                   auth.users["county"].id)
     for who in ("workstation", "county"):
-        decided = client.post(f"/api/reviews/{scan['id']}", json={"outcome": "accepted", "note": "核实"},
+        decided = client.post(f"/api/reviews/{scan['id']}",
+                              json={"outcome": "accepted", "note": "核实"},
                               headers=auth.headers(who))
         assert decided.status_code == 403, (who, decided.json)
     assert client.post(f"/api/reviews/{scan['id']}", json={"outcome": "accepted", "note": "核实"},
@@ -406,14 +500,22 @@ def test_no_reviewer_rewrites_scanned_by_in_corrections_to_clear_own_scan(client
     accepts their own scan — and the record says someone else made it."""
     worker, _card = new_worker(client, auth, register, 32)
     ws, county = auth.users["workstation"], auth.users["county"]
-    scan = envelope("employment.confirmed", 1, worker_id=worker, at=now() - dt.timedelta(minutes=5),
+    scan = envelope("employment.confirmed", 1, worker_id=worker,
+                    at=now() - dt.timedelta(minutes=5),
                     context={"employer_id": "no-such-employer"}, scanned_by=ws.id)
     response = shared_office_phone.push(scan)
     assert statuses(response.json) == [("rejected", "unknown_employer")], response.json
-    [entry] = [e for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json["items"]
-               if e["event_id"] == scan["id"]]
-    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", headers=auth.headers("workstation"), json={
-        "note": "企业编号写错", "corrections": {"context": {"employer_id": auth.employer_id()}, "scanned_by": county.id}})
+    [entry] = [
+        e
+        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
+            "items"
+        ]
+        if e["event_id"] == scan["id"]
+    ]
+    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
+                        headers=auth.headers("workstation"), json={
+        "note": "企业编号写错",
+        "corrections": {"context": {"employer_id": auth.employer_id()}, "scanned_by": county.id}})
     db.session.rollback()
     stored = db.session.query(Event).filter_by(id=scan["id"]).one_or_none()
     decision = db.session.get(ReviewDecision, scan["id"])
@@ -422,15 +524,24 @@ def test_no_reviewer_rewrites_scanned_by_in_corrections_to_clear_own_scan(client
         fixed.status_code, stored and stored.actor_id, decision and decision.decided_by)
 
 
-def test_holds_a_reviewer_reapplying_own_scan_without_tricks_leaves_it_to_another(client, auth, register,
-                                                                                  shared_office_phone):
+def test_holds_a_reviewer_reapplying_own_scan_without_tricks_leaves_it_to_another(
+    client, auth, register, shared_office_phone
+):
     worker, _card = new_worker(client, auth, register, 33)
-    scan = envelope("employment.confirmed", 1, worker_id=worker, at=now() - dt.timedelta(minutes=5),
-                    context={"employer_id": "no-such-employer"}, scanned_by=auth.users["workstation"].id)
+    scan = envelope("employment.confirmed", 1, worker_id=worker,
+                    at=now() - dt.timedelta(minutes=5),
+                    context={"employer_id": "no-such-employer"},
+                    scanned_by=auth.users["workstation"].id)
     assert statuses(shared_office_phone.push(scan).json) == [("rejected", "unknown_employer")]
-    [entry] = [e for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json["items"]
-               if e["event_id"] == scan["id"]]
-    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", headers=auth.headers("workstation"), json={
+    [entry] = [
+        e
+        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
+            "items"
+        ]
+        if e["event_id"] == scan["id"]
+    ]
+    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
+                        headers=auth.headers("workstation"), json={
         "note": "企业编号写错", "corrections": {"context": {"employer_id": auth.employer_id()}}})
     assert fixed.status_code == 200, fixed.json
     assert db.session.get(ReviewDecision, scan["id"]) is None
@@ -448,22 +559,32 @@ def test_no_a_reviewers_own_correction_that_back_dates_an_onboarding_is_cleared_
     person."""
     add_policy(client, auth, ONE_PARTY)
     worker, card = new_worker(client, auth, register, 34)
-    onboarding = envelope("employer.onboarded", 1, worker_id=worker, at=now() - dt.timedelta(minutes=5),
-                          data={"start_date": day_of(now())})
+    onboarding = envelope("employer.onboarded", 1, worker_id=worker,
+                          at=now() - dt.timedelta(minutes=5), data={"start_date": day_of(now())})
     assert statuses(push(client, auth, "employer", "hr-phone", onboarding, prompt=False)) == [
         ("rejected", "keyed_onboarding")]
-    [entry] = [e for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json["items"]
-               if e["event_id"] == onboarding["id"]]
-    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", headers=auth.headers("workstation"), json={
-        "note": "单位说早就入职了", "corrections": {"data": {"start_date": day_of(days_ago(100))}}})
+    [entry] = [
+        e
+        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
+            "items"
+        ]
+        if e["event_id"] == onboarding["id"]
+    ]
+    fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
+                        headers=auth.headers("workstation"), json={
+        "note": "单位说早就入职了",
+        "corrections": {"data": {"start_date": day_of(days_ago(100))}}})
     assert fixed.status_code == 200, fixed.json
     push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 2, credential=card,
-                                                         at=now() - dt.timedelta(minutes=2)), prompt=False)
+                                                         at=now() - dt.timedelta(minutes=2)),
+         prompt=False)
     items = items_of(client, auth, worker)
     assert [i["amount"] for i in items if not i["held_for"]] == [], items
 
 
-def test_holds_no_one_but_a_reviewer_in_scope_decides_and_other_counties_see_no_queue(client, auth, register):
+def test_holds_no_one_but_a_reviewer_in_scope_decides_and_other_counties_see_no_queue(
+    client, auth, register
+):
     worker, card = new_worker(client, auth, register, 35)
     body = back_dated_push(client, auth, card)
     first = body["results"][0]["id"]
@@ -476,7 +597,8 @@ def test_holds_no_one_but_a_reviewer_in_scope_decides_and_other_counties_see_no_
     assert other["items"] == [] and other["total"] == 0
     assert client.post(f"/api/reviews/{first}", json={"outcome": "accepted", "note": "x"},
                        headers=auth.headers("other_county")).status_code == 404
-    # The employer that made the scans is no reviewer; its own account on a worker's phone is none either.
+    # The employer that made the scans is no reviewer; its own account on a worker's phone is none
+    # either.
     account = User(name="worker-35", role="worker", worker_id=worker, county_code="621121")
     db.session.add(account)
     db.session.commit()
@@ -486,7 +608,9 @@ def test_holds_no_one_but_a_reviewer_in_scope_decides_and_other_counties_see_no_
                        headers={"Authorization": f"Bearer {token}"}).status_code == 403
     late = client.get("/api/reviews?reason=late", headers=auth.headers("county")).json
     assert late["total"] == 7
-    assert client.get("/api/reviews?reason=keyed", headers=auth.headers("county")).json["total"] == 0
+    assert (
+        client.get("/api/reviews?reason=keyed", headers=auth.headers("county")).json["total"] == 0
+    )
 
 
 # ============================================================================================
@@ -496,11 +620,14 @@ def test_holds_no_one_but_a_reviewer_in_scope_decides_and_other_counties_see_no_
 def test_holds_a_scan_before_the_registration_is_refused(client, auth, register):
     worker = register(40, on=None)["id"]
     card = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers()).json["qr"]
-    early = push(client, auth, "greeter", "station", envelope(credential=card, at=days_ago(6)), prompt=False)
+    early = push(client, auth, "greeter", "station", envelope(credential=card, at=days_ago(6)),
+                 prompt=False)
     assert statuses(early) == [("rejected", "before_registration")]
 
 
-def test_no_a_back_dated_duplicate_registration_moves_the_before_registration_bound(client, auth, register):
+def test_no_a_back_dated_duplicate_registration_moves_the_before_registration_bound(
+    client, auth, register
+):
     """The worker was registered a minute ago. A fair clerk's phone pushes the same person's
     registration again, dated 30 days back (a registration's time is bounded by nothing but the
     programme's start and the clock): it is stored on the same worker as ``duplicate_person``, and
@@ -510,36 +637,53 @@ def test_no_a_back_dated_duplicate_registration_moves_the_before_registration_bo
     worker = register(41, on=None)["id"]
     card = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers()).json["qr"]
     duplicate = push(client, auth, "fair_staff", "fair-phone",
-                     envelope("worker.registered", 1, data=person(41), at=days_ago(30)), prompt=False)
+                     envelope("worker.registered", 1, data=person(41), at=days_ago(30)),
+                     prompt=False)
     assert statuses(duplicate) == [("accepted", None)], duplicate
     assert duplicate["results"][0]["worker_id"] == worker
-    arrival = push(client, auth, "greeter", "station", envelope(credential=card, at=days_ago(6)), prompt=False)
+    arrival = push(client, auth, "greeter", "station", envelope(credential=card, at=days_ago(6)),
+                   prompt=False)
     assert statuses(arrival) == [("rejected", "before_registration")], arrival
 
 
 def test_holds_late_evidence_stays_late_whatever_way_it_is_sent_again(client, auth, register):
-    """A back-dated confirmation re-sent with the same id (duplicate, its flags), with a new id in a
-    second push (late again), from another phone (late again); a time in the future is refused."""
+    """A back-dated confirmation re-sent with the same id (duplicate, its flags), with a new id in
+    a second push (late again), from another phone (late again); a time in the future is refused.
+    """
     worker, card = new_worker(client, auth, register, 42)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=days_ago(100), data={"start_date": day_of(days_ago(100))}))
+          envelope("employer.onboarded", 1, credential=card, at=days_ago(100),
+                   data={"start_date": day_of(days_ago(100))}))
     scan = envelope("employment.confirmed", 2, credential=card, at=days_ago(60))
     first = push(client, auth, "employer", "hr-phone", scan, prompt=False)
     assert first["results"][0]["flags"] == ["late"]
     again = push(client, auth, "employer", "hr-phone", scan, prompt=False)
     assert statuses(again) == [("duplicate", None)] and again["results"][0]["flags"] == ["late"]
-    fresh_id = push(client, auth, "employer", "hr-phone-2", dict(scan, id=envelope()["id"], device_seq=1), prompt=False)
+    fresh_id = push(client, auth, "employer", "hr-phone-2",
+                    dict(scan, id=envelope()["id"], device_seq=1), prompt=False)
     assert fresh_id["results"][0]["flags"] == ["late"]
-    future = push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 3, credential=card,
-                                                                  at=now() + dt.timedelta(hours=1)), prompt=False)
+    future = push(
+        client,
+        auth,
+        "employer",
+        "hr-phone",
+        envelope("employment.confirmed", 3, credential=card, at=now() + dt.timedelta(hours=1)),
+        prompt=False,
+    )
     assert statuses(future) == [("rejected", "in_the_future")]
     # Accepting one copy leaves the other copy doubtful (each is its own piece of evidence).
     assert client.post(f"/api/reviews/{scan['id']}", json={"outcome": "accepted", "note": "核实"},
                        headers=auth.headers("workstation")).status_code == 200
-    assert db.session.query(Event).filter(Event.type == "employment.confirmed", Event.worker_id == worker).count() == 2
+    assert (
+        db.session.query(Event)
+        .filter(Event.type == "employment.confirmed", Event.worker_id == worker)
+        .count()
+        == 2
+    )
 
 
-def test_holds_a_back_dated_onboarding_start_is_late_and_holds_what_it_opens(client, auth, register):
+def test_holds_a_back_dated_onboarding_start_is_late_and_holds_what_it_opens(client, auth,
+                                                                             register):
     add_policy(client, auth, ONE_PARTY)
     worker, card = new_worker(client, auth, register, 43)
     body = push(client, auth, "employer", "hr-phone", envelope(
@@ -547,26 +691,37 @@ def test_holds_a_back_dated_onboarding_start_is_late_and_holds_what_it_opens(cli
         data={"start_date": day_of(days_ago(100))}), prompt=False)
     assert body["results"][0]["flags"] == ["late"]
     push(client, auth, "employer", "hr-phone", envelope("employment.confirmed", 2, credential=card,
-                                                         at=now() - dt.timedelta(minutes=1)), prompt=False)
+                                                         at=now() - dt.timedelta(minutes=1)),
+         prompt=False)
     items = items_of(client, auth, worker)
     assert items and all(i["held_for"] for i in items)
     assert {e["event_id"] for i in items for e in i["held_for"]} == {body["results"][0]["id"]}
 
 
-def test_holds_a_worker_account_confirms_only_its_own_work_at_its_employers_site(client, auth, register):
-    worker, card = new_worker(client, auth, register, 44, registered_days_ago=30, arrived_days_ago=20)
+def test_holds_a_worker_account_confirms_only_its_own_work_at_its_employers_site(
+    client, auth, register
+):
+    worker, card = new_worker(client, auth, register, 44, registered_days_ago=30,
+                              arrived_days_ago=20)
     other, _ = new_worker(client, auth, register, 45, registered_days_ago=30, arrived_days_ago=20)
     sound(client, auth, "employer", "hr-phone",
-          envelope("employer.onboarded", 1, credential=card, at=days_ago(19), data={"start_date": day_of(days_ago(19))}))
+          envelope("employer.onboarded", 1, credential=card, at=days_ago(19),
+                   data={"start_date": day_of(days_ago(19))}))
     account = User(name="worker-44", role="worker", worker_id=worker, county_code="621121")
     db.session.add(account)
     db.session.commit()
     phone = {"Authorization": f"Bearer {create_token(account, 'phone')}"}
     db.session.commit()
     mine = client.post("/api/sites", json=SITE, headers=auth.headers("employer")).json
-    theirs = client.post("/api/sites", json=SITE | {"name": "融侨"}, headers=auth.headers("other_employer")).json
-    code = client.get(f"/api/sites/{mine['id']}/code", headers=auth.headers("employer")).json["code"]
-    their_code = client.get(f"/api/sites/{theirs['id']}/code", headers=auth.headers("other_employer")).json["code"]
+    theirs = client.post(
+        "/api/sites", json=SITE | {"name": "融侨"}, headers=auth.headers("other_employer")
+    ).json
+    code = client.get(f"/api/sites/{mine['id']}/code", headers=auth.headers("employer")).json[
+        "code"
+    ]
+    their_code = client.get(
+        f"/api/sites/{theirs['id']}/code", headers=auth.headers("other_employer")
+    ).json["code"]
     at = now() - dt.timedelta(minutes=1)
 
     def confirm(seq, **kw):
@@ -576,11 +731,15 @@ def test_holds_a_worker_account_confirms_only_its_own_work_at_its_employers_site
     assert confirm(1, worker_id=other, data={"site_code": code})["reason"] == "out_of_scope"
     assert confirm(2, worker_id=worker, data={"site_code": their_code})["reason"] == "wrong_site"
     assert confirm(3, worker_id=worker)["reason"] == "out_of_scope"  # no code
-    assert confirm(4, worker_id=worker, data={"site_code": code}, context={"employer_id": auth.employer_id(
-        "other_employer")})["status"] == "accepted"  # the code names the employer, whatever the phone says
+    assert confirm(4, worker_id=worker, data={"site_code": code},
+        context={"employer_id": auth.employer_id(
+        # the code names the employer, whatever the phone says
+        "other_employer")})["status"] == "accepted"
     ok = confirm(5, worker_id=worker, data={"site_code": code})
     assert ok["status"] == "accepted" and ok["flags"] == []  # the worker's own: not keyed
-    assert db.session.query(Event).filter_by(id=ok["id"]).one().employer_id == auth.employer_id("employer")
+    assert db.session.query(Event).filter_by(id=ok["id"]).one().employer_id == auth.employer_id(
+        "employer"
+    )
     for seq, kind in enumerate(("employer.onboarded", "employment.ended", "event.voided"), 10):
         sent = client.post("/api/sync/push", json={"device_id": "my-phone", "events": [
             envelope(kind, seq, at=at, worker_id=worker)]}, headers=phone).json["results"][0]
@@ -596,15 +755,23 @@ def test_no_a_forged_id_number_enc_in_a_quarantined_envelope_answers_500(client,
     ``id_number``): ``sealed`` keeps the raw envelope, and both the reveal and the re-apply then
     try to decrypt the phone's text (``unsealed``): a 500, not a 4xx."""
     forged = envelope("worker.registered", 1, data={"name": "张三", "id_number_enc": "v1:AAAA"})
-    assert statuses(push(client, auth, "county", "county-phone", forged, prompt=False))[0][0] == "rejected"
-    [entry] = [e for e in client.get("/api/sync/quarantine", headers=auth.headers("county")).json["items"]
-               if e["event_id"] == forged["id"]]
+    assert (
+        statuses(push(client, auth, "county", "county-phone", forged, prompt=False))[0][0]
+        == "rejected"
+    )
+    [entry] = [
+        e
+        for e in client.get("/api/sync/quarantine", headers=auth.headers("county")).json["items"]
+        if e["event_id"] == forged["id"]
+    ]
     reapply = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", json={"note": "x"},
                           headers=auth.headers("workstation"))
     reveal = client.post(f"/api/sync/quarantine/{entry['id']}/reveal-id", json={"reason": "核对"},
                          headers=signed_in(client, auth, "county"))
-    assert (reapply.status_code < 500, reveal.status_code < 500) == (True, True), (reapply.status_code,
-                                                                                     reveal.status_code)
+    assert (reapply.status_code < 500, reveal.status_code < 500) == (True, True), (
+        reapply.status_code,
+        reveal.status_code,
+    )
 
 
 def test_holds_odd_input_on_the_new_endpoints_is_4xx(client, auth, register):
@@ -618,22 +785,33 @@ def test_holds_odd_input_on_the_new_endpoints_is_4xx(client, auth, register):
         assert 400 <= client.get(f"/api/payouts?{query}", headers=county).status_code < 500, query
     for query in ("status[]=held", "status=held&status=paid", "worker_id=" + "x" * 5000):
         assert client.get(f"/api/payouts?{query}", headers=county).status_code < 500, query
-    for query in ("reason=late", "reason=keyed&status=all", "reason=after_leaving&page=3&per_page=200"):
+    for query in ("reason=late", "reason=keyed&status=all",
+                  "reason=after_leaving&page=3&per_page=200"):
         assert client.get(f"/api/reviews?{query}", headers=county).status_code == 200, query
-    for query in ('reason="late', "reason=late%22%2C%22keyed", "reason=", "reason=duplicate_person", "page=0",
+    for query in ('reason="late', "reason=late%22%2C%22keyed", "reason=",
+                  "reason=duplicate_person", "page=0",
                   "per_page=100000", "reason=%25", "page=abc"):
         assert 400 <= client.get(f"/api/reviews?{query}", headers=county).status_code < 500, query
-    assert 400 <= client.get("/api/payouts/export?format=csv&status=bogus", headers=county).status_code < 500
+    assert (
+        400
+        <= client.get("/api/payouts/export?format=csv&status=bogus", headers=county).status_code
+        < 500
+    )
     # reveal-id: every odd request a 4xx.
     fresh = signed_in(client, auth, "county")
     for entry_id in ("0", "1", "99999999", "2147483648", "abc", "-1", "1.5", "%00"):
-        response = client.post(f"/api/sync/quarantine/{entry_id}/reveal-id", json={"reason": "x"}, headers=fresh)
+        response = client.post(f"/api/sync/quarantine/{entry_id}/reveal-id", json={"reason": "x"},
+                               headers=fresh)
         assert 400 <= response.status_code < 500, (entry_id, response.status_code)
     sent = envelope("worker.registered", 1, data=person(46))
-    push(client, auth, "other_county", "lx-phone", sent, prompt=False)  # out of Longxi's scope: quarantined
-    entry = client.get("/api/sync/quarantine", headers=auth.headers("admin")).json["items"][0]["id"]
+    # out of Longxi's scope: quarantined
+    push(client, auth, "other_county", "lx-phone", sent, prompt=False)
+    entry = client.get("/api/sync/quarantine", headers=auth.headers("admin")).json["items"][0][
+        "id"
+    ]
     url = f"/api/sync/quarantine/{entry}/reveal-id"
-    for body in (None, "", "[]", "null", '{"reason": 5}', '{"reason": ["x"]}', '{"reason": "' + "x" * 100_000 + '"}',
+    for body in (None, "", "[]", "null", '{"reason": 5}', '{"reason": ["x"]}',
+                 '{"reason": "' + "x" * 100_000 + '"}',
                  '{"reason": "\\u0000"}', "{", '{"reason": "ok", "extra": 1}'):
         kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
         response = client.post(url, headers=signed_in(client, auth, "admin"), **kwargs)
@@ -641,8 +819,8 @@ def test_holds_odd_input_on_the_new_endpoints_is_4xx(client, auth, register):
         if body in (None, "", "[]", "null", '{"reason": 5}', '{"reason": ["x"]}', "{"):
             assert 400 <= response.status_code < 500, (body, response.status_code)
     # filed under the person's home county (Tongwei), not the pushing officer's (Longxi)
-    for who, status in (("county", 200), ("workstation", 200), ("other_county", 404), ("fair_staff", 403),
-                        ("employer", 403), ("greeter", 403)):
+    for who, status in (("county", 200), ("workstation", 200), ("other_county", 404),
+                        ("fair_staff", 403), ("employer", 403), ("greeter", 403)):
         response = client.post(url, json={"reason": "核对"}, headers=signed_in(client, auth, who))
         assert response.status_code == status, (who, response.status_code)
 
@@ -657,17 +835,34 @@ def test_holds_the_batch_list_filters_by_the_programmes_days(client, auth):
     ``dt.datetime.combine(day, time(), dt.UTC)``. Fixed in the working tree during the review
     (``calendar.start_of``); kept as a regression test."""
     db.session.add_all([
-        Batch(id="b-early-morning", name="通渭—福州 早班", origin_county_code="621121", departure_station="定西北站",
-              departs_at=dt.datetime(2026, 3, 6, 7, 0, tzinfo=TZ), train_number="D2702", destination_station="福州站",
+        Batch(id="b-early-morning", name="通渭—福州 早班", origin_county_code="621121",
+              departure_station="定西北站",
+              departs_at=dt.datetime(2026, 3, 6, 7, 0, tzinfo=TZ), train_number="D2702",
+              destination_station="福州站",
               expected_arrival_at=dt.datetime(2026, 3, 6, 20, 0, tzinfo=TZ)),
-        Batch(id="b-arrives-early", name="通渭—福州 夜车", origin_county_code="621121", departure_station="定西北站",
-              departs_at=dt.datetime(2026, 3, 4, 18, 0, tzinfo=TZ), train_number="K1234", destination_station="福州站",
+        Batch(id="b-arrives-early", name="通渭—福州 夜车", origin_county_code="621121",
+              departure_station="定西北站",
+              departs_at=dt.datetime(2026, 3, 4, 18, 0, tzinfo=TZ), train_number="K1234",
+              destination_station="福州站",
               expected_arrival_at=dt.datetime(2026, 3, 5, 7, 0, tzinfo=TZ)),
     ])
     db.session.commit()
-    until_5th = [b["id"] for b in client.get("/api/batches?to=2026-03-05", headers=auth.headers("county")).json["items"]]
-    from_5th = [b["id"] for b in client.get("/api/batches?from=2026-03-05", headers=auth.headers("county")).json["items"]]
-    assert ("b-early-morning" not in until_5th, "b-arrives-early" in from_5th) == (True, True), (until_5th, from_5th)
+    until_5th = [
+        b["id"]
+        for b in client.get("/api/batches?to=2026-03-05", headers=auth.headers("county")).json[
+            "items"
+        ]
+    ]
+    from_5th = [
+        b["id"]
+        for b in client.get("/api/batches?from=2026-03-05", headers=auth.headers("county")).json[
+            "items"
+        ]
+    ]
+    assert ("b-early-morning" not in until_5th, "b-arrives-early" in from_5th) == (True, True), (
+        until_5th,
+        from_5th,
+    )
 
 
 def test_holds_the_retention_cutoff_is_the_programmes_midnight(app, register):
@@ -694,7 +889,11 @@ def test_holds_no_server_or_schema_code_takes_a_day_from_the_utc_clock():
         if path.name in ("calendar.py", "demo.py") or "migrations" in path.parts:
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            if pattern.search(line) and "strptime" not in line and 'strftime("%Y%m%dT%H%M%SZ")' not in line:
+            if (
+                pattern.search(line)
+                and "strptime" not in line
+                and 'strftime("%Y%m%dT%H%M%SZ")' not in line
+            ):
                 found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert found == []
 
@@ -705,15 +904,19 @@ def test_holds_no_server_or_schema_code_takes_a_day_from_the_utc_clock():
 
 def test_holds_the_same_evidence_sent_twice_or_from_two_phones_pays_once(client, auth, register):
     add_policy(client, auth, ONE_PARTY)
-    worker, card = new_worker(client, auth, register, 48, registered_days_ago=130, arrived_days_ago=121)
+    worker, card = new_worker(client, auth, register, 48, registered_days_ago=130,
+                              arrived_days_ago=121)
     d0 = days_ago(120)
-    scans = [envelope("employer.onboarded", 1, credential=card, at=d0, data={"start_date": day_of(d0)})]
+    scans = [envelope("employer.onboarded", 1, credential=card, at=d0,
+                      data={"start_date": day_of(d0)})]
     scans += [envelope("employment.confirmed", 2 + i, credential=card, at=days_ago(day))
               for i, day in enumerate((95, 65, 35, 5))]
     for scan in scans:
         push(client, auth, "employer", "hr-phone", scan)
         assert statuses(push(client, auth, "employer", "hr-phone", scan)) == [("duplicate", None)]
-    assert statuses(push(client, auth, "employer", "hr-phone-2", scans[-1])) == [("duplicate", None)]
+    assert statuses(push(client, auth, "employer", "hr-phone-2", scans[-1])) == [
+        ("duplicate", None)
+    ]
     altered = push(client, auth, "employer", "hr-phone-2", dict(scans[-1], device_seq=1))
     assert statuses(altered) == [("rejected", "id_conflict")]
     county = auth.headers("county")

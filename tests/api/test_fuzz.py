@@ -28,17 +28,23 @@ from server.services.auth import create_token
 
 EXAMPLES = int(os.environ.get("LABORPASS_FUZZ_EXAMPLES", "3"))
 RANDOM = os.environ.get("LABORPASS_FUZZ_RANDOM") == "1"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-ROLES = ["anonymous", "worker", "greeter", "employer", "fair_staff", "workstation", "county", "admin"]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+ROLES = ["anonymous", "worker", "greeter", "employer", "fair_staff", "workstation", "county",
+         "admin"]
 
 
 @pytest.fixture
 def seeded(client, auth, register):
-    """Something to find: workers in Tongwei, one of them with a card and an account of their own."""
+    """Something to find: workers in Tongwei, one of them with a card and an account of their own.
+    """
     for n in range(1, 4):
         register(n)
     worker = register(4)
-    assert client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).status_code == 201
+    assert (
+        client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).status_code
+        == 201
+    )
     user = User(name="worker-4", role="worker", worker_id=worker["id"])
     db.session.add(user)
     db.session.flush()
@@ -68,13 +74,15 @@ def test_no_input_makes_the_api_fail_or_answer_off_its_document(app, seeded, rol
 
         try:
             exercise()
-        except Exception as failure:  # every operation is tried; all failures are reported at the end
+        # every operation is tried; all failures are reported at the end
+        except Exception as failure:
             failures.append(f"{operation.label}: {_summary(failure)}")
     assert not failures, "\n\n".join(failures)
 
 
 def _summary(failure: BaseException) -> str:
-    """Schemathesis raises a group of failures, each with a title and the curl line to reproduce it."""
+    """Schemathesis raises a group of failures, each with a title and the curl line to reproduce
+    it."""
     parts = getattr(failure, "exceptions", None) or [failure]
     return "\n".join(str(part)[:1500] for part in parts)
 
@@ -88,7 +96,8 @@ def _summary(failure: BaseException) -> str:
     ("POST", "/api/auth/enrollments", {"name": "x", "role": "workstation", "county_code": "621121",
                                        "employer_id": "no-such-employer"}),
     # what a reviewer found with ordinary accounts (issue 16): NUL in a device id on PostgreSQL, a
-    # device key that is no key (times past the calendars and nesting past the parser: test_sync_push)
+    # device key that is no key (times past the calendars and nesting past the parser:
+    # test_sync_push)
     ("GET", "/api/sync/pull?device_id=phone%00", None),
     ("GET", "/api/sync/quarantine?device_id=phone%00&reason=x%00", None),
     ("POST", "/api/devices", {"device_id": "p\u0000", "public_key": "not-a-key"}),
@@ -97,13 +106,18 @@ def _summary(failure: BaseException) -> str:
     # issue 17's input classes: a date past the lunar tables' last whole window, times past the
     # calendars, a body nested past the small limit, a posting with no district
     ("GET", "/api/lunar?date=2099-03-01", None),
-    ("GET", "/api/payouts?status=held&employer_id=%00", None),  # NUL in any text: a 422 (PostgreSQL: was 500)
+    # NUL in any text: a 422 (PostgreSQL: was 500)
+    ("GET", "/api/payouts?status=held&employer_id=%00", None),
     ("POST", "/api/batches", {"name": "x", "departure_station": "定西北站", "train_number": "D1",
-                              "destination_station": "福州站", "departs_at": "9999-12-31T23:59:59-14:00",
+                              "destination_station": "福州站",
+                              "departs_at": "9999-12-31T23:59:59-14:00",
                               "expected_arrival_at": "0001-01-01T00:00:00+00:00"}),
-    ("POST", "/api/sync/push", {"device_id": "d", "events": [functools.reduce(lambda inner, _: [inner], range(40), [])]}),
-    ("POST", "/api/fairs/no-such-fair/postings", {"job_type": "sewing", "openings": 1, "wage_min": 1, "wage_max": 2,
-                                                  "wage_basis": "fixed", "hours": "8", "housing": True, "food": True}),
+    ("POST", "/api/sync/push",
+     {"device_id": "d", "events": [functools.reduce(lambda inner, _: [inner], range(40), [])]}),
+    ("POST", "/api/fairs/no-such-fair/postings",
+     {"job_type": "sewing", "openings": 1, "wage_min": 1, "wage_max": 2,
+                                                  "wage_basis": "fixed", "hours": "8",
+      "housing": True, "food": True}),
 ])
 def test_what_the_fuzzer_found_is_a_4xx(client, auth, method, path, body):
     """Each once answered 500 (a date past the lunar tables, integers past the database's, a

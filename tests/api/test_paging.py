@@ -1,15 +1,16 @@
 """One way to page a list (schemas/paging.py, services.queries.paginate): every paged list takes
 ``page``/``per_page`` with the same bounds and answers ``{items, total, page, per_page}``; a list
-answered whole is one of the few whose size the programme bounds. The ledger, a bare array older than
-the envelope, is paged with the same arguments and says the same numbers in headers."""
+answered whole is one of the few whose size the programme bounds. The ledger, a bare array older
+than the envelope, is paged with the same arguments and says the same numbers in headers."""
 from __future__ import annotations
 
 import pytest
 
-PAGED = ("/api/workers", "/api/fairs", "/api/batches", "/api/reviews", "/api/at-risk", "/api/trainings",
-         "/api/sync/quarantine", "/api/auth/users", "/api/audit")
+PAGED = ("/api/workers", "/api/fairs", "/api/batches", "/api/reviews", "/api/at-risk",
+         "/api/trainings", "/api/sync/quarantine", "/api/auth/users", "/api/audit")
 PAGED_IN_HEADERS = ("/api/payouts",)  # a bare array: X-Total-Count, X-Page, X-Per-Page
-LONGER_PAGES = {"/api/at-risk": (100, 500), "/api/audit": (100, 1000), "/api/payouts": (500, 1000)}  # long runs
+# long runs
+LONGER_PAGES = {"/api/at-risk": (100, 500), "/api/audit": (100, 1000), "/api/payouts": (500, 1000)}
 # Answered whole, and why that stays small.
 WHOLE = {
     "/api/workers/{worker_id}/events": "one person's events",
@@ -51,8 +52,18 @@ def test_every_list_is_paged_one_way_or_is_one_the_programme_bounds(client):
             assert list(component["properties"]) == ["items", "total", "page", "per_page"], path
         query = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
         default, most = LONGER_PAGES.get(path, (50, 200))
-        assert query["page"] == {"type": "integer", "default": 1, "minimum": 1, "maximum": 100_000}, path
-        assert query["per_page"] == {"type": "integer", "default": default, "minimum": 1, "maximum": most}, path
+        assert query["page"] == {
+            "type": "integer",
+            "default": 1,
+            "minimum": 1,
+            "maximum": 100_000,
+        }, path
+        assert query["per_page"] == {
+            "type": "integer",
+            "default": default,
+            "minimum": 1,
+            "maximum": most,
+        }, path
     assert paged == set(PAGED + PAGED_IN_HEADERS)
     assert whole == set(WHOLE)
 
@@ -67,11 +78,20 @@ def test_a_page_is_the_one_asked_for_and_says_how_many_there_are(client, auth, r
     assert (body["page"], body["per_page"], len(body["items"])) == (1, 1, min(1, body["total"]))
     if body["total"] > 1:
         second = client.get(f"{path}?per_page=1&page=2", headers=auth.headers("admin")).json
-        assert second["page"] == 2 and second["total"] == body["total"] and second["items"] != body["items"]
-    past = client.get(f"{path}?per_page=1&page={body['total'] + 1}", headers=auth.headers("admin")).json
+        assert (
+            second["page"] == 2
+            and second["total"] == body["total"]
+            and second["items"] != body["items"]
+        )
+    past = client.get(
+        f"{path}?per_page=1&page={body['total'] + 1}", headers=auth.headers("admin")
+    ).json
     assert past["items"] == [] and past["total"] == body["total"]
     most = LONGER_PAGES.get(path, (50, 200))[1]
     for bad in ("per_page=0", f"per_page={most + 1}", "page=0", "page=x"):
         refused = client.get(f"{path}?{bad}", headers=auth.headers("admin"))
-        assert refused.status_code == 422 and refused.json["code"] == "validation_failed", (path, bad)
+        assert refused.status_code == 422 and refused.json["code"] == "validation_failed", (
+            path,
+            bad,
+        )
         assert set(refused.json["errors"]) <= {"page", "per_page"}, refused.json

@@ -27,7 +27,8 @@ def test_plain_id_number_is_not_in_the_database(client, auth, app):
     number = make_id_number(birth=__import__("datetime").date(1983, 9, 17), sequence=451)
     response = client.post("/api/workers", json=person(id_number=number), headers=auth.headers())
     worker_id = response.json["id"]
-    client.patch(f"/api/workers/{worker_id}", json={"phone": "13700000000"}, headers=auth.headers())
+    client.patch(f"/api/workers/{worker_id}", json={"phone": "13700000000"},
+                 headers=auth.headers())
     client.post(f"/api/workers/{worker_id}/credentials", headers=auth.headers())
     db.session.commit()
 
@@ -66,7 +67,9 @@ def test_events_cannot_be_changed_or_deleted(register):
         db.session.rollback()
 
 
-def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk_list(client, auth, register):
+def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk_list(
+    client, auth, register
+):
     """Met at the station, then taken on by an employer and silent for 40 days: on the office's
     at-risk list, and on the greeter's too, but without employer, dates of work or phone."""
     import csv
@@ -76,17 +79,26 @@ def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk
     from tests.api.sync_helpers import envelope, push, statuses
 
     worker = register(1)
-    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json["qr"]
+    card = client.post(f"/api/workers/{worker['id']}/credentials", headers=auth.headers()).json[
+        "qr"
+    ]
     started = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(days=40)
-    assert statuses(push(client, auth, "greeter", "station", envelope(credential=card, at=started))) == [("accepted", None)]
-    onboarded = push(client, auth, "employer", "hr", envelope("employer.onboarded", 1, credential=card,
+    assert statuses(
+        push(client, auth, "greeter", "station", envelope(credential=card, at=started))
+    ) == [("accepted", None)]
+    onboarded = push(client, auth, "employer", "hr",
+                     envelope("employer.onboarded", 1, credential=card,
                                                              at=started + dt.timedelta(hours=2)))
     assert statuses(onboarded) == [("accepted", None)]
     office = client.get("/api/at-risk", headers=auth.headers("county")).json["items"]
-    assert office[0]["worker"]["current_employer_id"] == auth.employer_id() and office[0]["employed_since"]
+    assert (
+        office[0]["worker"]["current_employer_id"] == auth.employer_id()
+        and office[0]["employed_since"]
+    )
     [line] = client.get("/api/at-risk", headers=auth.headers("greeter")).json["items"]
     assert line["reasons"] == ["no_confirmation_35_days"]
-    assert set(line) == {"worker", "reasons"} and set(line["worker"]) == {"id", "name", "status", "home"}
+    assert set(line) == {"worker", "reasons"} and set(line["worker"]) == {"id", "name", "status",
+                                                                          "home"}
     exported = client.get("/api/workers/export?format=csv", headers=auth.headers("greeter"))
     assert exported.status_code == 200
     headings, row = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
@@ -96,14 +108,15 @@ def test_a_greeter_gets_only_its_documented_fields_in_the_export_and_the_at_risk
 
 def test_no_full_id_number_outside_its_column_however_it_came_in(app, client, auth):
     """Registered through the API and through a phone's push, one registration refused into the
-    quarantine, then searched, viewed, exported and revealed: the full numbers are in no other row of
-    any table, nor in the database file, nor in any answer but the reveal's."""
+    quarantine, then searched, viewed, exported and revealed: the full numbers are in no other row
+    of any table, nor in the database file, nor in any answer but the reveal's."""
     import datetime as dt
 
     from tests.api.sync_helpers import envelope, push, statuses
     from tests.phones import Phone
 
-    by_api, by_phone, refused = (make_id_number(birth=dt.date(1984, 2, 3), sequence=n) for n in (611, 612, 613))
+    by_api, by_phone, refused = (make_id_number(birth=dt.date(1984, 2, 3), sequence=n)
+                                 for n in (611, 612, 613))
     answers = []
 
     def call(method, url, **kwargs):
@@ -111,20 +124,33 @@ def test_no_full_id_number_outside_its_column_however_it_came_in(app, client, au
         answers.append((url, response.get_data(as_text=True)))
         return response
 
-    worker_id = call("POST", "/api/workers", json=person(1, id_number=by_api), headers=auth.headers()).json["id"]
-    body = push(client, auth, "fair_staff", "fair-phone", envelope("worker.registered", 1, data=person(2, id_number=by_phone)))
+    worker_id = call(
+        "POST", "/api/workers", json=person(1, id_number=by_api), headers=auth.headers()
+    ).json["id"]
+    body = push(client, auth, "fair_staff", "fair-phone",
+                envelope("worker.registered", 1, data=person(2, id_number=by_phone)))
     assert statuses(body) == [("accepted", None)]
-    refusal = push(client, auth, "other_county", "lx-phone", envelope("worker.registered", 1, data=person(3, id_number=refused)))
+    refusal = push(client, auth, "other_county", "lx-phone",
+                   envelope("worker.registered", 1, data=person(3, id_number=refused)))
     assert statuses(refusal) == [("rejected", "out_of_scope")]
-    for url in ("/api/workers", f"/api/workers/{worker_id}", f"/api/workers/{worker_id}/events", "/api/sync/quarantine",
-                "/api/workers/export?format=csv", "/api/audit", "/api/sync/pull?device_id=fair-phone"):
+    for url in ("/api/workers", f"/api/workers/{worker_id}", f"/api/workers/{worker_id}/events",
+                "/api/sync/quarantine",
+                "/api/workers/export?format=csv", "/api/audit",
+                "/api/sync/pull?device_id=fair-phone"):
         assert call("GET", url, headers=auth.headers()).status_code == 200, url
-    assert call("POST", "/api/workers/search", json={"id_number": by_phone}, headers=auth.headers()).status_code == 200
+    assert (
+        call(
+            "POST", "/api/workers/search", json={"id_number": by_phone}, headers=auth.headers()
+        ).status_code
+        == 200
+    )
     officer = Phone(app, "county-laptop")
     officer.sign_in(auth.users["county"])
-    revealed = officer.client.post(f"/api/workers/{worker_id}/reveal-id", json={"reason": "社保登记核对"},
+    revealed = officer.client.post(f"/api/workers/{worker_id}/reveal-id",
+                                   json={"reason": "社保登记核对"},
                                    headers={"X-CSRF-Token": officer.csrf})
-    assert revealed.status_code == 200 and revealed.json["id_number"] == by_api  # the one answer that holds it
+    # the one answer that holds it
+    assert revealed.status_code == 200 and revealed.json["id_number"] == by_api
     db.session.commit()
 
     numbers = (by_api, by_phone, refused)
@@ -138,4 +164,6 @@ def test_no_full_id_number_outside_its_column_however_it_came_in(app, client, au
         for file in (path, path.with_name(path.name + "-wal")):
             if file.exists():
                 raw = file.read_bytes()
-                assert [n for n in numbers if n.encode() in raw or n[6:].encode() in raw] == [], file
+                assert [n for n in numbers if n.encode() in raw or n[6:].encode() in raw] == [], (
+                    file
+                )

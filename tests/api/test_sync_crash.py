@@ -32,8 +32,8 @@ def start_server(app, port: int) -> subprocess.Popen:
     env = os.environ | {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                         "LABORPASS_INSTANCE_DIR": app.config["LABORPASS_INSTANCE_DIR"]}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "120",
-         "server:create_app()"], cwd=ROOT, env=env, start_new_session=True,
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout",
+         "120", "server:create_app()"], cwd=ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -82,5 +82,7 @@ def test_sigkill_mid_push_then_retry_stores_each_event_once(app, auth, kill_afte
     assert len({r["worker_id"] for r in body["results"]}) == 500
     db.session.expire_all()
     ids = [e["id"] for e in batch["events"]]
-    assert db.session.scalar(select(func.count()).select_from(Event).where(Event.id.in_(ids))) == 500
+    assert (
+        db.session.scalar(select(func.count()).select_from(Event).where(Event.id.in_(ids))) == 500
+    )
     assert rebuild_all_records(check_only=True) == []

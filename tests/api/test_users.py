@@ -7,8 +7,8 @@ from server.services import access
 from server.services.auth import create_token
 from tests.conftest import has_id_number
 
-FIELDS = {"id", "name", "role", "county_code", "station", "employer_id", "employer_name", "active", "created_at",
-          "passkeys", "last_sign_in_at", "may_revoke"}
+FIELDS = {"id", "name", "role", "county_code", "station", "employer_id", "employer_name", "active",
+          "created_at", "passkeys", "last_sign_in_at", "may_revoke"}
 
 
 def enroll(client, auth, who="admin", **body):
@@ -30,9 +30,11 @@ def names(page) -> set[str]:
 @pytest.fixture
 def two_counties(client, auth, register):
     """Staff enrolled in Tongwei (621121) by its county office and in Longxi (621122) by the admin;
-    and a Tongwei worker's account (a county code too, but no staff: not the county's to enroll)."""
+    and a Tongwei worker's account (a county code too, but no staff: not the county's to enroll).
+    """
     enroll(client, auth, "county", name="通渭 工作站2", role="workstation", county_code="621121")
-    invited = client.post("/api/auth/worker-invitations", json={"worker_id": register(1)["id"]}, headers=auth.headers())
+    invited = client.post("/api/auth/worker-invitations", json={"worker_id": register(1)["id"]},
+                          headers=auth.headers())
     assert invited.status_code == 201, invited.json
     enroll(client, auth, name="陇西 招聘会", role="fair_staff", county_code="621122")
     enroll(client, auth, name="陇西 工作站", role="workstation", county_code="621122")
@@ -42,16 +44,25 @@ def test_an_admin_lists_every_account(client, auth, two_counties):
     page = listed(client, auth)
     [worker] = [item["name"] for item in page["items"] if item["role"] == "worker"]
     assert worker.startswith("worker-")
-    assert names(page) == {u.name for u in auth.users.values()} | {"通渭 工作站2", "陇西 招聘会", "陇西 工作站", worker}
-    assert page["total"] == len(page["items"]) == 12 and (page["page"], page["per_page"]) == (1, 200)
+    assert names(page) == {u.name for u in auth.users.values()} | {"通渭 工作站2", "陇西 招聘会",
+                                                                   "陇西 工作站", worker}
+    assert page["total"] == len(page["items"]) == 12 and (page["page"], page["per_page"]) == (
+        1,
+        200,
+    )
     employer = next(item for item in page["items"] if item["name"] == "minjiang-hr")
-    assert (employer["role"], employer["employer_name"], employer["county_code"]) == ("employer", "闽江纺织", None)
+    assert (employer["role"], employer["employer_name"], employer["county_code"]) == (
+        "employer",
+        "闽江纺织",
+        None,
+    )
     greeter = next(item for item in page["items"] if item["name"] == "greeter")
     assert (greeter["station"], greeter["active"], greeter["passkeys"]) == ("福州站", True, 0)
 
 
 def test_a_county_lists_only_its_own_countys_staff(client, auth, two_counties):
-    assert names(listed(client, auth, "county")) == {"tongwei", "tongwei-ws", "tongwei-fair", "通渭 工作站2"}
+    assert names(listed(client, auth, "county")) == {"tongwei", "tongwei-ws", "tongwei-fair",
+                                                     "通渭 工作站2"}
     assert names(listed(client, auth, "other_county")) == {"longxi", "陇西 招聘会", "陇西 工作站"}
 
 
@@ -83,7 +94,10 @@ def test_signed_out_is_401(client):
 
 def test_a_revoked_account_is_listed_as_revoked(client, auth):
     greeter = auth.users["greeter"]
-    assert client.post(f"/api/auth/users/{greeter.id}/revoke", headers=auth.headers()).status_code == 200
+    assert (
+        client.post(f"/api/auth/users/{greeter.id}/revoke", headers=auth.headers()).status_code
+        == 200
+    )
     row = next(item for item in listed(client, auth)["items"] if item["id"] == greeter.id)
     assert (row["active"], row["may_revoke"]) == (False, False)
     assert names(listed(client, auth, query="active=false")) == {"greeter"}
@@ -93,7 +107,8 @@ def test_a_revoked_account_is_listed_as_revoked(client, auth):
 def test_only_an_admin_may_revoke_and_never_itself(client, auth):
     rows = {item["name"]: item["may_revoke"] for item in listed(client, auth)["items"]}
     assert rows.pop("admin") is False and all(rows.values())
-    assert not any(item["may_revoke"] for item in listed(client, auth, "county")["items"])  # revoking is users.manage's
+    # revoking is users.manage's
+    assert not any(item["may_revoke"] for item in listed(client, auth, "county")["items"])
 
 
 def test_the_listing_holds_no_code_key_or_id_number(app, client, auth, register):
@@ -101,12 +116,20 @@ def test_the_listing_holds_no_code_key_or_id_number(app, client, auth, register)
 
     enrolled = enroll(client, auth, name="王芳", role="fair_staff", county_code="621121")
     phone = app.test_client()
-    options = phone.post("/api/auth/register/options", json={"name": "王芳", "code": enrolled["code"]})
-    assert phone.post("/api/auth/register/verify", json={"credential": SoftPasskey().create(options.json)}).status_code == 201
+    options = phone.post("/api/auth/register/options",
+                         json={"name": "王芳", "code": enrolled["code"]})
+    assert (
+        phone.post(
+            "/api/auth/register/verify", json={"credential": SoftPasskey().create(options.json)}
+        ).status_code
+        == 201
+    )
     worker = register(1)
-    invited = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]}, headers=auth.headers())
+    invited = client.post("/api/auth/worker-invitations", json={"worker_id": worker["id"]},
+                          headers=auth.headers())
     assert invited.status_code == 201
-    pending = enroll(client, auth, name="李强", role="greeter", station="福州站")  # a code not yet used
+    # a code not yet used
+    pending = enroll(client, auth, name="李强", role="greeter", station="福州站")
 
     response = client.get("/api/auth/users?per_page=200", headers=auth.headers())
     for item in response.json["items"]:
@@ -123,7 +146,8 @@ def test_the_listing_holds_no_code_key_or_id_number(app, client, auth, register)
 
 def test_filter_by_role_and_page_newest_first(client, auth, two_counties):
     page = listed(client, auth, query="role=workstation")
-    assert [item["name"] for item in page["items"]] == ["陇西 工作站", "通渭 工作站2", "tongwei-ws"]
+    assert [item["name"] for item in page["items"]] == ["陇西 工作站", "通渭 工作站2",
+                                                        "tongwei-ws"]
     second = listed(client, auth, query="role=workstation&per_page=2&page=2")
     assert [item["name"] for item in second["items"]] == ["tongwei-ws"] and second["total"] == 3
 

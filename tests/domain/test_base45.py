@@ -6,7 +6,8 @@ from server.domain.base45 import Base45Error, b45decode, b45encode
 
 
 @pytest.mark.parametrize("raw, text", [  # RFC 9285 §4.3 and §4.4
-    (b"AB", "BB8"), (b"Hello!!", "%69 VD92EX0"), (b"base-45", "UJCLQE7W581"), (b"ietf!", "QED8WEX0"), (b"", ""),
+    (b"AB", "BB8"), (b"Hello!!", "%69 VD92EX0"), (b"base-45", "UJCLQE7W581"),
+                                       (b"ietf!", "QED8WEX0"), (b"", ""),
 ])
 def test_rfc_examples(raw, text):
     assert b45encode(raw) == text

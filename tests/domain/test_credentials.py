@@ -33,7 +33,8 @@ def trusted(signing_key):
 
 
 def claims(name="张秀英", **overrides):
-    values = dict(serial=bytes.fromhex("0123456789abcdef"), issued_on=TODAY, expires_on=TODAY + dt.timedelta(days=1095),
+    values = dict(serial=bytes.fromhex("0123456789abcdef"), issued_on=TODAY,
+                  expires_on=TODAY + dt.timedelta(days=1095),
                   display_name=shorten_display_name(name), id_last4="123X", county_code=621121)
     return CardClaims(**(values | overrides))
 
@@ -74,7 +75,8 @@ def test_key_the_verifier_does_not_know_fails(trusted):
 def test_colliding_key_ids_are_all_tried(signing_key):
     impostor = Ed25519PrivateKey.generate().public_key()
     kid = key_id(signing_key.public_key())
-    keys = [TrustedKey(kid, impostor, "active"), TrustedKey(kid, signing_key.public_key(), "verify_only")]
+    keys = [TrustedKey(kid, impostor, "active"),
+            TrustedKey(kid, signing_key.public_key(), "verify_only")]
     _, key = verify_credential(sign_credential(claims(), signing_key), keys, today=TODAY)
     assert key.status == "verify_only"
     forged_kid_only = [TrustedKey(kid, impostor, "active")]
@@ -91,7 +93,10 @@ def test_withdrawn_key_fails_as_revoked(signing_key):
 
 
 def test_expired_card_fails(signing_key, trusted):
-    text = sign_credential(claims(expires_on=TODAY - dt.timedelta(days=1), issued_on=TODAY - dt.timedelta(days=30)), signing_key)
+    text = sign_credential(
+        claims(expires_on=TODAY - dt.timedelta(days=1), issued_on=TODAY - dt.timedelta(days=30)),
+        signing_key,
+    )
     with pytest.raises(CredentialError) as error:
         verify_credential(text, trusted, today=TODAY)
     assert error.value.reason == "expired"
@@ -107,21 +112,40 @@ def test_duplicate_cbor_keys_under_a_valid_signature_fail(signing_key, trusted):
     assert error.value.reason == "malformed"
 
 
-@pytest.mark.parametrize("payload", [
-    cbor2.dumps({2: 1, 1: b"12345678", 3: 2, 4: "a", 5: "1234", 6: 621121}),          # keys out of order
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234"}, canonical=True),  # a field missing
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: 7, 5: "1234", 6: 621121}, canonical=True),  # name not text
-    cbor2.dumps({1: b"1234", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # short serial
-    cbor2.dumps({1: b"12345678", 2: 5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # expires before issue
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True) + b"\x00",  # trailing byte
-    b"\xff\xfe",
-    # each number unsigned and in range, as the phone checks too (scripts/card_fixtures.py)
-    cbor2.dumps({1: b"12345678", 2: -5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # issued before 1970
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: -621121}, canonical=True),  # a negative county
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 62112}, canonical=True),  # five digits
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 47482, 4: "a", 5: "1234", 6: 621121}, canonical=True),  # 2100-01-01
-    cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "张" * 7, 5: "1234", 6: 621121}, canonical=True),  # 21 bytes
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # keys out of order
+        cbor2.dumps({2: 1, 1: b"12345678", 3: 2, 4: "a", 5: "1234", 6: 621121}),
+        # a field missing
+        cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234"}, canonical=True),
+        # name not text
+        cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: 7, 5: "1234", 6: 621121}, canonical=True),
+        # short serial
+        cbor2.dumps({1: b"1234", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),
+        # expires before issue
+        cbor2.dumps({1: b"12345678", 2: 5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),
+        # trailing byte
+        cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True)
+        + b"\x00",
+        b"\xff\xfe",
+        # each number unsigned and in range, as the phone checks too (scripts/card_fixtures.py)
+        # issued before 1970
+        cbor2.dumps({1: b"12345678", 2: -5, 3: 2, 4: "a", 5: "1234", 6: 621121}, canonical=True),
+        # a negative county
+        cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: -621121}, canonical=True),
+        # five digits
+        cbor2.dumps({1: b"12345678", 2: 1, 3: 2, 4: "a", 5: "1234", 6: 62112}, canonical=True),
+        # 2100-01-01
+        cbor2.dumps(
+            {1: b"12345678", 2: 1, 3: 47482, 4: "a", 5: "1234", 6: 621121}, canonical=True
+        ),
+        # 21 bytes
+        cbor2.dumps(
+            {1: b"12345678", 2: 1, 3: 2, 4: "张" * 7, 5: "1234", 6: 621121}, canonical=True
+        ),
+    ],
+)
 def test_signed_but_ill_formed_payloads_fail_as_malformed(signing_key, trusted, payload):
     kid = key_id(signing_key.public_key())
     with pytest.raises(CredentialError) as error:
@@ -132,13 +156,14 @@ def test_signed_but_ill_formed_payloads_fail_as_malformed(signing_key, trusted, 
 def test_other_format_version_is_unsupported(signing_key, trusted):
     kid = key_id(signing_key.public_key())
     with pytest.raises(CredentialError) as error:
-        verify_credential(resign(signing_key, bytes([2]) + kid + lp1.encode_claims(claims())), trusted, today=TODAY)
+        verify_credential(resign(signing_key, bytes([2]) + kid + lp1.encode_claims(claims())),
+                          trusted, today=TODAY)
     assert error.value.reason == "unsupported_version"
 
 
 @pytest.mark.parametrize("text", [
-    "", "HC1:ABC", "https://example.com/", "LP1:", "LP1:ABC", "LP1:abc", "LP1:中文", "LP1:" + "A" * 4000,
-    "LP1:' OR 1=1 --", "<script>alert(1)</script>",
+    "", "HC1:ABC", "https://example.com/", "LP1:", "LP1:ABC", "LP1:abc", "LP1:中文",
+    "LP1:" + "A" * 4000, "LP1:' OR 1=1 --", "<script>alert(1)</script>",
 ])
 def test_garbage_is_malformed_not_a_crash(trusted, text):
     with pytest.raises(CredentialError) as error:

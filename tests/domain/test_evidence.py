@@ -27,7 +27,8 @@ def doubted(f, *flags, accepted=False):
 
 def by_worker(day):
     """The worker's own phone scanning the workplace code."""
-    return dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"), actor_role="worker")
+    return dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"),
+                               actor_role="worker")
 
 
 def by_workstation(day):
@@ -41,9 +42,11 @@ def items(policies, facts, as_of_day):
 # -- when a scan's time cannot be
 
 
-def refusal(occurred, *, received=None, registered=None, type="employment.confirmed", speaks_of=None):
+def refusal(occurred, *, received=None, registered=None, type="employment.confirmed",
+            speaks_of=None):
     found = evidence.time_refusal(type, occurred, speaks_of or occurred.astimezone(TZ).date(),
-                                  received_at=received or at(400), programme_start=START, registered_at=registered)
+                                  received_at=received or at(400), programme_start=START,
+                                  registered_at=registered)
     return found and found[0]
 
 
@@ -53,7 +56,10 @@ def test_a_scan_more_than_ten_minutes_after_it_reached_the_server_is_refused():
 
 
 def test_a_scan_before_the_programme_began_is_refused_whatever_its_type():
-    assert refusal(dt.datetime(2017, 1, 31, 23, 0, tzinfo=TZ), type="worker.registered") == "before_programme"
+    assert (
+        refusal(dt.datetime(2017, 1, 31, 23, 0, tzinfo=TZ), type="worker.registered")
+        == "before_programme"
+    )
     assert refusal(dt.datetime(2017, 2, 1, 0, 0, tzinfo=TZ), type="worker.registered") is None
     assert refusal(dt.datetime(1, 1, 1, tzinfo=dt.UTC)) == "before_programme"
 
@@ -62,7 +68,8 @@ def test_a_scan_before_the_registration_is_refused_with_ten_minutes_for_phones_c
     registered = at(0, 10, 0)
     assert refusal(at(0, 9, 51), registered=registered) is None
     assert refusal(at(0, 9, 49), registered=registered) == "before_registration"
-    assert refusal(at(-30), registered=registered, type="worker.registered") is None  # the registration itself aside
+    # the registration itself aside
+    assert refusal(at(-30), registered=registered, type="worker.registered") is None
 
 
 def test_an_onboarding_starting_before_the_registration_day_is_refused():
@@ -74,7 +81,9 @@ def test_an_onboarding_starting_before_the_registration_day_is_refused():
 
 def test_an_onboarding_speaks_of_its_start_day_when_that_is_earlier():
     day = DAY0 + dt.timedelta(days=10)
-    assert evidence.vouches_for("employer.onboarded", day, {"start_date": "2027-03-02"}) == dt.date(2027, 3, 2)
+    assert evidence.vouches_for(
+        "employer.onboarded", day, {"start_date": "2027-03-02"}
+    ) == dt.date(2027, 3, 2)
     assert evidence.vouches_for("employer.onboarded", day, {"start_date": "2027-03-20"}) == day
     assert evidence.vouches_for("employment.confirmed", day, {"start_date": "2027-03-02"}) == day
 
@@ -84,15 +93,17 @@ def test_an_onboarding_speaks_of_its_start_day_when_that_is_earlier():
 
 @pytest.mark.parametrize("days_after, late", [(0, False), (7, False), (8, True), (200, True)])
 def test_evidence_reaching_the_server_more_than_seven_days_after_its_day_is_late(days_after, late):
-    flags = evidence.standing_flags("employment.confirmed", vouches_for=DAY0, late_days=7, by_card=True,
-                                    received_on=DAY0 + dt.timedelta(days=days_after), by_the_worker=False)
+    flags = evidence.standing_flags("employment.confirmed", vouches_for=DAY0, late_days=7,
+                                    by_card=True,
+                                    received_on=DAY0 + dt.timedelta(days=days_after),
+                                    by_the_worker=False)
     assert flags == (["late"] if late else [])
 
 
 def test_evidence_naming_the_worker_by_id_is_keyed_unless_the_worker_confirms_their_own_work():
     def flags(**kwargs):
-        return evidence.standing_flags("employment.confirmed", vouches_for=DAY0, received_on=DAY0, late_days=7,
-                                       **kwargs)
+        return evidence.standing_flags("employment.confirmed", vouches_for=DAY0, received_on=DAY0,
+                                       late_days=7, **kwargs)
     assert flags(by_card=False, by_the_worker=False) == ["keyed"]
     assert flags(by_card=True, by_the_worker=False) == []
     assert flags(by_card=False, by_the_worker=True) == []
@@ -100,7 +111,8 @@ def test_evidence_naming_the_worker_by_id_is_keyed_unless_the_worker_confirms_th
 
 def test_only_evidence_that_pays_gets_a_standing():
     for type in ("fair.checked_in", "batch.assigned", "employment.ended", "training.attended"):
-        assert evidence.standing_flags(type, vouches_for=DAY0 - dt.timedelta(days=99), received_on=DAY0,
+        assert evidence.standing_flags(type, vouches_for=DAY0 - dt.timedelta(days=99),
+                                       received_on=DAY0,
                                        late_days=7, by_card=False, by_the_worker=False) == []
 
 
@@ -154,7 +166,8 @@ def test_a_doubtful_onboarding_holds_every_milestone_of_its_spell():
 
 
 def test_a_doubtful_arrival_holds_the_arrival_subsidy():
-    travel = dataclasses.replace(PRESET_2019, code="travel", kind="arrival", params={"amount": 500}, filters={})
+    travel = dataclasses.replace(PRESET_2019, code="travel", kind="arrival",
+                                 params={"amount": 500}, filters={})
     arrival = fact("station.arrived", 0)
     assert not items([travel], [arrival], 1)[0].held
     [held] = items([travel], [doubted(arrival, "keyed")], 1)
@@ -188,7 +201,8 @@ def test_under_two_parties_each_month_needs_the_workers_side_within_it(worker_si
 def test_a_workplace_code_sent_from_the_employers_phone_is_the_employers_word_still():
     """The employer can show its own code to its own phone: that is no second party."""
     employer = [onboard(0)] + [confirm(day) for day in (29, 59, 89)]
-    from_employer = [dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"), actor_role="employer")
+    from_employer = [dataclasses.replace(fact("employment.confirmed", day, site_code="LPS1:…"),
+                                         actor_role="employer")
                      for day in (10, 40, 70)]
     assert items([PRESET_2019], employer + from_employer, 100) == []
 
@@ -196,13 +210,16 @@ def test_a_workplace_code_sent_from_the_employers_phone_is_the_employers_word_st
 def test_a_doubtful_re_onboarding_that_joins_two_jobs_into_one_spell_holds_what_it_joined():
     """One month at a first employer, left on day 30; another's onboarding sent late says the
     new job began on day 40 (within the 15-day gap): it joins the two, so it must be sound."""
-    first = [onboard(0), confirm(25), fact("employment.ended", 30, end_date=(DAY0 + dt.timedelta(days=30)).isoformat())]
-    rejoined = doubted(fact("employer.onboarded", 40, employer="e2", start_date=(DAY0 + dt.timedelta(days=40)).isoformat()),
+    first = [onboard(0), confirm(25),
+             fact("employment.ended", 30, end_date=(DAY0 + dt.timedelta(days=30)).isoformat())]
+    rejoined = doubted(fact("employer.onboarded", 40, employer="e2",
+                            start_date=(DAY0 + dt.timedelta(days=40)).isoformat()),
                        "late")
     later = [fact("employment.confirmed", day, employer="e2") for day in (60, 85)]
     [m3] = items([ONE_PARTY_2019], first + [rejoined] + later, 100)
     assert [e.event_id for e in m3.doubtful] == [rejoined.id]
-    [sound] = items([ONE_PARTY_2019], first + [dataclasses.replace(rejoined, accepted=True)] + later, 100)
+    [sound] = items([ONE_PARTY_2019],
+                    first + [dataclasses.replace(rejoined, accepted=True)] + later, 100)
     assert not sound.held
 
 
@@ -211,7 +228,10 @@ def test_a_worker_taken_on_by_a_second_employer_on_doubtful_evidence_counts_for_
     stable = [onboard(0), confirm(30), confirm(60), confirm(90)]
     taken = doubted(fact("employer.onboarded", 95, employer="e2"), "second_employer")
     assert stable_at(spells(stable + [taken], as_of), as_of, 3) is None
-    assert stable_at(spells(stable + [dataclasses.replace(taken, accepted=True)], as_of), as_of, 3) == "e2"
+    assert (
+        stable_at(spells(stable + [dataclasses.replace(taken, accepted=True)], as_of), as_of, 3)
+        == "e2"
+    )
 
 
 def test_under_two_parties_a_doubtful_side_holds_the_payout():

@@ -1,4 +1,9 @@
-from server.domain.fallback_codes import ALPHABET, format_fallback_code, new_fallback_code, normalize_fallback_code
+from server.domain.fallback_codes import (
+    ALPHABET,
+    format_fallback_code,
+    new_fallback_code,
+    normalize_fallback_code,
+)
 
 
 def test_new_codes_are_valid_and_free_of_look_alikes():

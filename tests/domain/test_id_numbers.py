@@ -42,7 +42,8 @@ def test_unknown_province_is_refused(number):
     assert error.value.code == "id_region"
 
 
-@pytest.mark.parametrize("number", ["62112119850307123", "6211211985030712345", "62112119850307123Y", ""])
+@pytest.mark.parametrize("number",
+                         ["62112119850307123", "6211211985030712345", "62112119850307123Y", ""])
 def test_wrong_length_or_characters_are_refused(number):
     with pytest.raises(IdNumberError) as error:
         parse_id_number(number, today=TODAY)
@@ -64,12 +65,14 @@ def test_legacy_15_digit_number_is_upgraded():
 
 
 def test_unknown_county_in_a_real_province_is_only_a_region_question():
-    # 621199 has never existed, but the number is otherwise valid: the registry warns, never refuses.
+    # 621199 has never existed, but the number is otherwise valid: the registry warns, never
+    # refuses.
     from server.domain.id_numbers import check_character
     first17 = "62119919850307123"
     resident = parse_id_number(first17 + check_character(first17), today=TODAY)
     assert not describe_region(resident.region_code).is_known
-    assert describe_region("622424").is_known and describe_region("621121").is_known  # both Tongwei periods
+    # both Tongwei periods
+    assert describe_region("622424").is_known and describe_region("621121").is_known
 
 
 def test_mask_keeps_region_and_last_four_only():

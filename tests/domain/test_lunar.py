@@ -7,7 +7,8 @@ def test_the_2017_fair_was_on_the_third_day_of_the_second_month_and_is_warned_ab
     assert lunar_day(dt.date(2017, 2, 28)).text == "农历二月初三"  # as the case study says
     warning = fair_timing_warning(dt.date(2017, 2, 28))
     assert warning["code"] == "after_departures" and "农历二月初三" in warning["message"]
-    assert warning["window"] == {"opens": "2018-01-17", "closes": "2018-03-02"}  # 春节 2018: 16 Feb
+    # 春节 2018: 16 Feb
+    assert warning["window"] == {"opens": "2018-01-17", "closes": "2018-03-02"}
 
 
 def test_no_warning_from_the_twelfth_month_to_the_fifteenth_of_the_first():

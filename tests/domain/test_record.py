@@ -13,7 +13,8 @@ PROFILE = {"name": "张秀英", "home": {"county_code": "621121", "township": "�
 
 def event(type, day, *, id=None, context=None, data=None, recorded_day=None):
     occurred = START + dt.timedelta(days=day)
-    recorded = START + dt.timedelta(days=recorded_day if recorded_day is not None else day, hours=1)
+    recorded = START + dt.timedelta(days=recorded_day if recorded_day is not None else day,
+                                    hours=1)
     return EventFact(id or f"{type}-{day}", type, occurred, recorded, context or {}, data or {})
 
 
@@ -21,7 +22,8 @@ def journey():
     return [
         event("worker.registered", 0, data=PROFILE),
         event("fair.checked_in", 1, context={"fair_id": "f1"}),
-        event("fair.intent_signed", 1, id="intent", context={"fair_id": "f1", "employer_id": "e1"}),
+        event("fair.intent_signed", 1, id="intent",
+              context={"fair_id": "f1", "employer_id": "e1"}),
         event("batch.assigned", 3, context={"batch_id": "b1"}),
         event("batch.departed", 10, context={"batch_id": "b1"}),
         event("station.arrived", 12, context={"station": "福州站", "batch_id": "b1"}),
@@ -35,7 +37,8 @@ def journey():
 def test_journey_reaches_employed_with_every_milestone():
     record = fold(journey())
     assert record.status == "employed"
-    assert list(record.milestones) == ["registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed"]
+    assert list(record.milestones) == ["registered", "at_fair", "intent", "assigned", "departed",
+                                       "arrived", "employed"]
     assert record.milestones["arrived"] == "2026-02-13"
     assert record.current_employer_id == "e1"
     assert record.employed_since == dt.date(2026, 2, 14)
@@ -59,7 +62,8 @@ def test_in_order_application_equals_the_fold():
 
 
 def test_a_second_arrival_scan_does_not_move_an_employed_worker_back():
-    events = journey() + [event("station.arrived", 50, id="late-scan", context={"station": "福州站"})]
+    events = journey() + [event("station.arrived", 50, id="late-scan",
+                                context={"station": "福州站"})]
     assert fold(events).status == "employed"
 
 
@@ -84,10 +88,13 @@ def test_a_gap_over_15_days_starts_the_count_again():
 def test_the_gap_that_keeps_the_count_is_a_setting_and_its_edge_is_inclusive():
     def after(gap, **settings):
         return fold(journey() + [event("employment.ended", 60, context={"employer_id": "e1"}),
-                                 event("employer.onboarded", 60 + gap, id="next", context={"employer_id": "e2"})],
+                                 event("employer.onboarded", 60 + gap, id="next",
+                                       context={"employer_id": "e2"})],
                     **settings).employed_since
     assert after(15) == dt.date(2026, 2, 14) and after(16) == dt.date(2026, 4, 18)
-    assert after(20, gap_days=20) == dt.date(2026, 2, 14) and after(21, gap_days=20) == dt.date(2026, 4, 23)
+    assert after(20, gap_days=20) == dt.date(2026, 2, 14) and after(21, gap_days=20) == dt.date(
+        2026, 4, 23
+    )
 
 
 def test_ended_employment_keeps_its_length_and_clears_the_employer():
@@ -101,7 +108,8 @@ def test_a_later_registration_of_the_same_person_does_not_reopen_an_ended_cycle(
     again = fold(ended + [event("worker.registered", 70, id="offline-duplicate", data=PROFILE)])
     assert again.status == "ended" and again.milestones == fold(ended).milestones
     back_next_spring = fold(ended + [event("fair.checked_in", 300, context={"fair_id": "f2"})])
-    assert back_next_spring.status == "at_fair"  # a new cycle starts with a stage, not a registration
+    # a new cycle starts with a stage, not a registration
+    assert back_next_spring.status == "at_fair"
 
 
 def test_voided_event_is_left_out_whatever_the_order():

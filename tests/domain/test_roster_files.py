@@ -27,8 +27,10 @@ def xlsx(rows) -> bytes:
 
 
 def test_xlsx_and_gbk_csv_read_the_same_and_headings_are_recognised():
-    rows = [["序号", "姓名", "身份证号码", "手机号", "乡 镇", "村", "是否建档立卡", "文化程度", "意向工种"],
-            [1, "张秀英", "62112119850307123X", 13900000001, "平襄镇", "西关村", "是", "初中", "缝纫工、普工"],
+    rows = [["序号", "姓名", "身份证号码", "手机号", "乡 镇", "村", "是否建档立卡", "文化程度",
+             "意向工种"],
+            [1, "张秀英", "62112119850307123X", 13900000001, "平襄镇", "西关村", "是", "初中",
+             "缝纫工、普工"],
             [None, None, None, None, None, None, None, None, None]]
     from_xlsx = read_table("名单.xlsx", xlsx(rows))
     csv_text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
@@ -37,14 +39,17 @@ def test_xlsx_and_gbk_csv_read_the_same_and_headings_are_recognised():
     headings, data = from_xlsx
     assert len(data) == 1 and data[0][3] == "13900000001"  # a number cell reads as its digits
     mapping = suggest_mapping(headings)
-    assert mapping == {"name": "姓名", "id_number": "身份证号码", "phone": "手机号", "township": "乡 镇", "village": "村",
-                       "poor_household": "是否建档立卡", "desired_jobs": "意向工种", "education": "文化程度"}
+    assert mapping == {"name": "姓名", "id_number": "身份证号码", "phone": "手机号",
+                       "township": "乡 镇", "village": "村",
+                       "poor_household": "是否建档立卡", "desired_jobs": "意向工种",
+                       "education": "文化程度"}
     payload = registration_payload(dict(zip(headings, data[0], strict=True)), mapping,
                                    {"county_code": "621121", "consent": CONSENT})
     assert payload == {"name": "张秀英", "id_number": "62112119850307123X", "phone": "13900000001",
-                       "home": {"county_code": "621121", "township": "平襄镇", "village": "西关村"},
-                       "consent": CONSENT, "poor_household": True, "skills": [], "desired_jobs": ["缝纫工", "普工"],
-                       "education": "junior_secondary"}
+                       "home": {"county_code": "621121", "township": "平襄镇",
+                                "village": "西关村"},
+                       "consent": CONSENT, "poor_household": True, "skills": [],
+                       "desired_jobs": ["缝纫工", "普工"], "education": "junior_secondary"}
 
 
 def test_what_cannot_be_read_says_so():
@@ -83,13 +88,15 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
 def test_files_in_the_wrong_shape_or_encoding_are_read_or_named():
     rows = [["姓名", "身份证号码"], ["张秀英", "62112119850307123X"]]
     expected = read_table("名单.xlsx", xlsx(rows))
-    unicode_text = "\r\n".join("\t".join(row) for row in rows)  # Excel's "Unicode text": UTF-16, tabs
+    # Excel's "Unicode text": UTF-16, tabs
+    unicode_text = "\r\n".join("\t".join(row) for row in rows)
     assert read_table("名单.csv", b"\xff\xfe" + unicode_text.encode("utf-16-le")) == expected
     assert read_table("名单.csv", xlsx(rows)) == expected  # a workbook saved with the wrong name
     with pytest.raises(UnreadableFile, match="old Excel .xls"):
         read_table("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500)
     with pytest.raises(UnreadableFile, match="Unknown text encoding"):
-        read_table("名单.csv", "姓名,身份证号码,ID\n".encode("utf-16-le"))  # UTF-16 without its mark: NULs
+        # UTF-16 without its mark: NULs
+        read_table("名单.csv", "姓名,身份证号码,ID\n".encode("utf-16-le"))
     with pytest.raises(UnreadableFile, match="Unknown text encoding"):
         read_table("照片.csv", bytes(range(256)) * 4)
 

@@ -39,7 +39,8 @@ def test_a_code_signed_by_another_key_or_a_card_is_no_workplace_code():
     with pytest.raises(CredentialError) as unknown:
         verify_site_code(sign_site_code(SITE, DAY, other), TRUSTED, on=DAY)
     assert unknown.value.reason == "unknown_key"
-    card = "LPS1:" + sign_credential(claims(), KEY)[len("LP1:"):]  # a card's signed body under the workplace prefix
+    # a card's signed body under the workplace prefix
+    card = "LPS1:" + sign_credential(claims(), KEY)[len("LP1:"):]
     with pytest.raises(CredentialError) as wrong_kind:
         verify_site_code(card, TRUSTED, on=DAY)
     assert wrong_kind.value.reason == "malformed"

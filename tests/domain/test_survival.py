@@ -20,8 +20,10 @@ def test_censored_workers_leave_the_denominator_without_counting_as_gone():
     curve = kaplan_meier([(0, True, 3), (4, True, 3), (12, False, 5), (2, False, 9)], 12)
     s = [p.survival for p in curve]
     assert s[1] == 1 - 3 / 20  # month 0: 20 at risk, 3 left
-    assert (curve[4].at_risk, curve[4].ended) == (8, 3)  # the 9 recent arrivals are out of the count after month 2
+    # the 9 recent arrivals are out of the count after month 2
+    assert (curve[4].at_risk, curve[4].ended) == (8, 3)
     assert abs(s[5] - 0.85 * (1 - 3 / 8)) < 1e-9
     # the naive share still employed after 5 months (5 of 20) would be 0.25; the estimate is ~0.53
     assert s[12] == s[5] and curve[12].censored == 5
-    assert curve[12].survival is not None and kaplan_meier([(2, False, 4)], 4)[3].survival is None  # nobody observed
+    # nobody observed
+    assert curve[12].survival is not None and kaplan_meier([(2, False, 4)], 4)[3].survival is None

@@ -12,7 +12,9 @@ from PIL import Image
 SIZE = 480  # even, as 4:2:0 needs
 
 
-def write_y4m(path: Path, texts: list[str], *, frames_each: int = 8, blank_between: int = 4, fps: int = 10) -> Path:
+def write_y4m(
+    path: Path, texts: list[str], *, frames_each: int = 8, blank_between: int = 4, fps: int = 10
+) -> Path:
     blank = Image.new("L", (SIZE, SIZE), 255)
     chroma = bytes([128]) * ((SIZE // 2) * (SIZE // 2))
     with path.open("wb") as out:

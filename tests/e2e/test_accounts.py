@@ -39,7 +39,8 @@ def test_an_admin_opens_a_greeters_account_whose_code_signs_in_on_another_phone_
     page.select_option("#create-account select[name=role]", "greeter")
     page.fill("#create-account input[name=station]", "福州站")
     page.click("#create-account button[type=submit]")
-    page.wait_for_selector("#create-account-message >> text=已存在")  # the server's refusal, in words
+    # the server's refusal, in words
+    page.wait_for_selector("#create-account-message >> text=已存在")
     shot(page, "refused", at="#create-account button[type=submit]")
     page.fill("#create-account input[name=name]", GREETER)
     shot(page, "create", at="#create-account button[type=submit]")
@@ -47,14 +48,18 @@ def test_an_admin_opens_a_greeters_account_whose_code_signs_in_on_another_phone_
     page.wait_for_selector("#code-sheet")
     code = page.inner_text("#enrollment-code").strip()
     link = page.get_attribute("#invitation-link", "href")
-    assert len(code) == 10 and link.startswith(f"{site}/?enroll=") and link.endswith(f"&code={code}")
+    assert (
+        len(code) == 10 and link.startswith(f"{site}/?enroll=") and link.endswith(f"&code={code}")
+    )
     assert "前有效" in page.inner_text("#code-expires")
     assert page.evaluate("document.querySelector('#code-sheet img.qr').naturalWidth") > 0
     shot(page, "code")
     shot(page, "code-link", at="#code-done")
 
-    # A second phone: the link fills the name and the code; the greeter makes a passkey and signs in.
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True)
+    # A second phone: the link fills the name and the code; the greeter makes a passkey and signs
+    # in.
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740},
+                                is_mobile=True)
     try:
         greeter = phone.new_page()
         add_authenticator(greeter)
@@ -98,10 +103,12 @@ def test_a_county_officer_manages_its_own_countys_staff_and_invites_a_worker(pag
     open_view(page, "users")
     page.wait_for_selector("li.account[data-user=tongwei-ws]")
     listed = set(page.eval_on_selector_all("li.account", "rows => rows.map(r => r.dataset.user)"))
-    assert listed == {"通渭 科员", "tongwei", "tongwei-ws", "tongwei-fair"}  # not Longxi's, not the station's
+    # not Longxi's, not the station's
+    assert listed == {"通渭 科员", "tongwei", "tongwei-ws", "tongwei-fair"}
     assert not page.is_visible("li.account button.revoke")  # revoking is the admin's
     page.click("#new-account")
-    roles = page.eval_on_selector_all("#create-account select[name=role] option", "os => os.map(o => o.value)")
+    roles = page.eval_on_selector_all("#create-account select[name=role] option",
+                                      "os => os.map(o => o.value)")
     assert roles == ["fair_staff", "workstation", "county"]
     shot(page, "county-create", at="#create-account")
     page.click("#create-account button.secondary")
@@ -111,7 +118,9 @@ def test_a_county_officer_manages_its_own_countys_staff_and_invites_a_worker(pag
     page.click("#invite-worker button[type=submit]")
     page.click(f"#invite-worker li[data-worker='{worker['id']}'] button")
     page.wait_for_selector("#code-sheet")
-    assert "务工人员" in page.inner_text("#code-sheet") and "张秀英" in page.inner_text("#code-sheet")
+    assert "务工人员" in page.inner_text("#code-sheet") and "张秀英" in page.inner_text(
+        "#code-sheet"
+    )
     assert "code=" in page.get_attribute("#invitation-link", "href")
     shot(page, "worker-invitation")
     page.click("#code-done")

@@ -8,7 +8,15 @@ import pytest
 from server.extensions import db
 from server.models import Event, QuarantinedEvent
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, batch_arriving_today, forged, signed_in, sync, todays_fair
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    batch_arriving_today,
+    forged,
+    signed_in,
+    sync,
+    todays_fair,
+)
 from tests.e2e.fake_camera import write_y4m
 
 ON_THE_TRAIN = 22
@@ -25,13 +33,19 @@ def arrivals(site, auth):
     workers, cards = [], []
     for n in range(ON_THE_TRAIN):
         status, worker = http_json("POST", f"{site}/api/workers", {
-            "name": f"相机{n}", "id_number": make_id_number(sequence=800 + n), "phone": f"1380000{n:04d}",
-            "home": {"county_code": "621121", "township": "马营镇"},
-            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+            "name": f"相机{n}", "id_number": make_id_number(sequence=800 + n),
+            "phone": f"1380000{n:04d}", "home": {"county_code": "621121", "township": "马营镇"},
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}},
+                                   token=token)
         assert status == 201, worker
         workers.append(worker["id"])
-        cards.append(http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"])
-    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers}, token=token)
+        cards.append(
+            http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1][
+                "qr"
+            ]
+        )
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers},
+              token=token)
     db.session.rollback()
     return batch, workers, cards
 
@@ -44,8 +58,8 @@ def with_camera(playwright, video):
 
 
 def signed_in_phone(browser, site, auth, name, enrollment):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  permissions=["camera"])
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740},
+                                  is_mobile=True, permissions=["camera"])
     db.session.rollback()
     return signed_in(context.new_page(), site, auth, name, **enrollment)
 
@@ -55,18 +69,23 @@ def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, a
     video = write_y4m(tmp_path / "cards.y4m", cards[:SCANNED] + [forged(cards[0])])
     browser = with_camera(playwright, video)
     try:
-        page = signed_in_phone(browser, site, auth, "福州站 林", {"role": "greeter", "station": "福州站"})
+        page = signed_in_phone(browser, site, auth, "福州站 林",
+                               {"role": "greeter", "station": "福州站"})
         context = page.context
-        page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
+        page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']",
+                               state="attached")
         page.select_option("select[name=pick]", batch["id"])
         assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         context.set_offline(True)
 
         page.click("#camera")
-        page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']", timeout=120_000)  # 20 cards and the forgery
+        # 20 cards and the forgery
+        page.wait_for_selector(f"#sync-badge[data-queued='{SCANNED + 1}']", timeout=120_000)
         page.locator("#camera").dispatch_event("click")  # stop (under the verdict overlay)
-        assert (page.get_attribute("#board", "data-arrived"), page.get_attribute("#board", "data-missing")) == (
-            str(SCANNED), str(ON_THE_TRAIN - SCANNED))  # the phone's own board, with no network
+        assert (
+            page.get_attribute("#board", "data-arrived"),
+            page.get_attribute("#board", "data-missing"),
+        ) == (str(SCANNED), str(ON_THE_TRAIN - SCANNED))  # the phone's own board, with no network
         assert not any("cdn" in url or "jsdelivr" in url for url in page.evaluate(
             "performance.getEntriesByType('resource').map(e => e.name)"))
         page.reload()
@@ -81,9 +100,13 @@ def test_cards_shown_to_the_camera_offline_arrive_once(playwright, site, auth, a
     assert sorted(e.worker_id for e in arrived) == sorted(workers[:SCANNED])
     assert [q.reason for q in db.session.query(QuarantinedEvent)] == ["bad_signature"]
     db.session.rollback()
-    status, board = http_json("GET", f"{site}/api/batches/{batch['id']}/board", token=auth.tokens["county"])
-    assert (board["expected"], board["arrived"], board["missing"]) == (ON_THE_TRAIN, SCANNED, ON_THE_TRAIN - SCANNED)
-    assert sorted(p["name"] for p in board["missing_people"]) == [f"相机{n}" for n in range(SCANNED, ON_THE_TRAIN)]
+    status, board = http_json("GET", f"{site}/api/batches/{batch['id']}/board",
+                              token=auth.tokens["county"])
+    assert (board["expected"], board["arrived"], board["missing"]) == (ON_THE_TRAIN, SCANNED,
+                                                                       ON_THE_TRAIN - SCANNED)
+    assert sorted(p["name"] for p in board["missing_people"]) == [
+        f"相机{n}" for n in range(SCANNED, ON_THE_TRAIN)
+    ]
 
 
 def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_go_to_quarantine(
@@ -92,16 +115,20 @@ def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_g
     county = auth.tokens["county"]
     fair = todays_fair(site, county, "马营镇")
     revoked = cards[3]
-    http_json("POST", f"{site}/api/workers/{workers[3]}/credentials", token=county)  # re-issued: the old card is revoked
+    # re-issued: the old card is revoked
+    http_json("POST", f"{site}/api/workers/{workers[3]}/credentials", token=county)
     db.session.rollback()
-    browser = with_camera(playwright, write_y4m(tmp_path / "fair.y4m", cards[:3] + [forged(cards[0]), revoked]))
+    browser = with_camera(playwright, write_y4m(tmp_path / "fair.y4m",
+                                                cards[:3] + [forged(cards[0]), revoked]))
     try:
-        page = signed_in_phone(browser, site, auth, "马营 招聘员", {"role": "fair_staff", "county_code": "621121"})
+        page = signed_in_phone(browser, site, auth, "马营 招聘员",
+                               {"role": "fair_staff", "county_code": "621121"})
         page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
         page.select_option("select[name=pick]", fair["id"])
         page.context.set_offline(True)
         page.click("#camera")
-        page.wait_for_selector("#sync-badge[data-queued='5']", timeout=60_000)  # queued, red or green: nothing lost
+        # queued, red or green: nothing lost
+        page.wait_for_selector("#sync-badge[data-queued='5']", timeout=60_000)
         page.locator("#camera").dispatch_event("click")
         page.context.set_offline(False)
         sync(page)
@@ -109,7 +136,9 @@ def test_at_a_fair_the_camera_checks_people_in_and_a_forged_and_a_revoked_card_g
     finally:
         browser.close()
     db.session.rollback()
-    checked = sorted(e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in"))
+    checked = sorted(e.worker_id
+                     for e in db.session.query(Event).filter_by(type="fair.checked_in"))
     assert checked == sorted(workers[:3])
-    assert sorted(q.reason for q in db.session.query(QuarantinedEvent)) == ["bad_signature", "revoked"]
+    assert sorted(q.reason for q in db.session.query(QuarantinedEvent)) == ["bad_signature",
+                                                                            "revoked"]
     db.session.rollback()

@@ -12,18 +12,26 @@ from tests.hostile_qr import corpus
 
 
 @pytest.mark.slow
-def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarantine(page, site, auth):
+def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarantine(
+    page, site, auth
+):
     token = auth.tokens["county"]
     db.session.rollback()
     batch = batch_arriving_today(site, token, "通渭—福州 第9批")
     cards = []
     for n in range(2):
         status, worker = http_json("POST", f"{site}/api/workers", {
-            "name": f"卡主{n}", "id_number": make_id_number(sequence=800 + n), "phone": f"1390001{n:04d}",
+            "name": f"卡主{n}", "id_number": make_id_number(sequence=800 + n),
+            "phone": f"1390001{n:04d}",
             "home": {"county_code": "621121", "township": "平襄镇"}, "poor_household": False,
-            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}},
+                                   token=token)
         assert status == 201, worker
-        cards.append(http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"])
+        cards.append(
+            http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1][
+                "qr"
+            ]
+        )
     db.session.rollback()
 
     signed_in(page, site, auth, "福州站 林", role="greeter", station="福州站")
@@ -40,7 +48,8 @@ def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarant
         verdict = page.wait_for_selector(".verdict[data-verdict]")
         assert verdict.get_attribute("data-verdict") == "red", label
         dismiss(page)
-    assert dialogs == [] and page.title() == title and page.locator("img[src=x], script:not([src])").count() == 0
+    assert dialogs == [] and page.title() == title and page.locator("img[src=x], script:"
+                                                                    "not([src])").count() == 0
 
     # online, each scan was pushed at once; the server refused exactly what the phone sent
     sent = sum(reason != "malformed" for _label, _text, reason in hostile)

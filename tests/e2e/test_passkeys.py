@@ -20,7 +20,8 @@ def authenticator(page):
 
 def enrollment_code(site, auth, name="王芳"):
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": name, "role": "fair_staff", "county_code": "621121"}, token=auth.tokens["county"])
+                             {"name": name, "role": "fair_staff", "county_code": "621121"},
+                             token=auth.tokens["county"])
     assert status == 201, body
     return body["code"]
 
@@ -36,14 +37,17 @@ def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):
     # The session works for the API, and changes need the CSRF token the sign-in gave.
     me = page.evaluate("fetch('/api/auth/me').then(r => r.json())")
     assert me["role"] == "fair_staff" and me["county_code"] == "621121"
-    without = page.evaluate("""fetch('/api/devices', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    without = page.evaluate("""fetch('/api/devices', {method: 'POST',
+      headers: {'Content-Type': 'application/json'},
         body: JSON.stringify({device_id: 'fair-phone-1'})}).then(r => r.status)""")
     assert without == 403
     with_token = page.evaluate("""token => fetch('/api/devices', {method: 'POST', headers: {
-        'Content-Type': 'application/json', 'X-CSRF-Token': token}, body: JSON.stringify({device_id: 'fair-phone-1'})})
+        'Content-Type': 'application/json', 'X-CSRF-Token': token},
+          body: JSON.stringify({device_id: 'fair-phone-1'})})
         .then(r => r.status)""", me["csrf_token"])
     assert with_token == 200
-    form_post = page.evaluate("""token => fetch('/api/devices', {method: 'POST', body: new URLSearchParams({device_id: 'x'}),
+    form_post = page.evaluate("""token => fetch('/api/devices', {method: 'POST',
+      body: new URLSearchParams({device_id: 'x'}),
         headers: {'X-CSRF-Token': token}}).then(r => r.status)""", me["csrf_token"])
     assert form_post == 415
 
@@ -57,14 +61,18 @@ def test_enroll_register_sign_out_sign_in(page, site, auth, authenticator):
     actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
     # The first sign-in registered this browser as a phone with its own key, bound to 王芳; the
     # POST registered another (key-less) device; the second sign-in joined nothing new.
-    assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered", "device.registered",
+    assert actions == ["enrollment.issued", "enrollment.used", "passkey.registered",
+                       "device.registered",
                        "login.succeeded", "device.registered", "login.succeeded"]
     logins = db.session.query(AuditEntry).filter_by(action="login.succeeded").all()
-    assert {entry.details.get("address") for entry in logins} == {"127.0.0.1"}  # where the sign-in came from
+    # where the sign-in came from
+    assert {entry.details.get("address") for entry in logins} == {"127.0.0.1"}
     phone = page.evaluate("""new Promise(done => { const open = indexedDB.open('laborpass');
-        open.onsuccess = () => { const get = open.result.transaction('meta').objectStore('meta').get('device_id');
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('device_id');
         get.onsuccess = () => done(get.result); }; })""")
-    membership = db.session.get(DeviceUser, (phone, db.session.scalar(select(User.id).where(User.name == "王芳"))))
+    user_id = db.session.scalar(select(User.id).where(User.name == "王芳"))
+    membership = db.session.get(DeviceUser, (phone, user_id))
     assert membership.bound_at is not None and db.session.get(Device, phone).public_key
     assert verify_chain() is None
 
@@ -85,13 +93,16 @@ def test_user_verification_is_required(page, site, auth, authenticator):
     enroll(page, "王芳", enrollment_code(site, auth))
     page.wait_for_selector("text=通行密钥已创建")
     # An authenticator that answers without verifying the user: the server refuses it.
-    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": True})
+    cdp.send("WebAuthn.setResponseOverrideBits",
+             {"authenticatorId": authenticator_id, "isBadUV": True})
     sign_in(page)
     page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     assert page.locator("#signed-in").count() == 0
     # One that cannot verify the user at all: the browser stops before asking the server.
-    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBadUV": False})
-    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False})
+    cdp.send("WebAuthn.setResponseOverrideBits",
+             {"authenticatorId": authenticator_id, "isBadUV": False})
+    cdp.send("WebAuthn.setUserVerified",
+             {"authenticatorId": authenticator_id, "isUserVerified": False})
     sign_in(page)
     page.wait_for_timeout(1000)
     assert page.locator("#signed-in").count() == 0
@@ -103,7 +114,8 @@ def test_a_bogus_signature_is_refused(page, site, auth, authenticator):
     page.goto(site + "/")
     enroll(page, "王芳", enrollment_code(site, auth))
     page.wait_for_selector("text=通行密钥已创建")
-    cdp.send("WebAuthn.setResponseOverrideBits", {"authenticatorId": authenticator_id, "isBogusSignature": True})
+    cdp.send("WebAuthn.setResponseOverrideBits",
+             {"authenticatorId": authenticator_id, "isBogusSignature": True})
     sign_in(page)
     page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     assert db.session.query(AuditEntry).filter_by(action="login.failed").count() == 1
@@ -111,7 +123,8 @@ def test_a_bogus_signature_is_refused(page, site, auth, authenticator):
 
 def test_a_replayed_assertion_is_refused(page, site, auth, authenticator):
     captured = {}
-    page.on("request", lambda r: captured.update(body=r.post_data) if r.url.endswith("/login/verify") else None)
+    page.on("request", lambda r: captured.update(body=r.post_data)
+            if r.url.endswith("/login/verify") else None)
     page.goto(site + "/")
     enroll(page, "王芳", enrollment_code(site, auth))
     page.wait_for_selector("text=通行密钥已创建")
@@ -119,9 +132,11 @@ def test_a_replayed_assertion_is_refused(page, site, auth, authenticator):
     page.wait_for_selector("#signed-in")
     page.click("#sign-out")
     page.wait_for_selector("#sign-in")
-    page.evaluate("fetch('/api/auth/login/options', {method: 'POST'})")  # a fresh challenge in the session
+    # a fresh challenge in the session
+    page.evaluate("fetch('/api/auth/login/options', {method: 'POST'})")
     status = page.evaluate("""body => fetch('/api/auth/login/verify', {method: 'POST',
-        headers: {'Content-Type': 'application/json'}, body}).then(r => r.status)""", captured["body"])
+        headers: {'Content-Type': 'application/json'}, body}).then(r => r.status)""",
+                           captured["body"])
     assert status == 400
     assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 401
 
@@ -136,11 +151,16 @@ def test_a_copied_passkey_with_a_lower_counter_locks_it(page, site, auth, authen
         page.wait_for_selector("#signed-in")
         page.click("#sign-out")
         page.wait_for_selector("#sign-in")
-    [credential] = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"]
+    [credential] = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})[
+        "credentials"
+    ]
     assert credential["signCount"] >= 2
     cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator_id})
-    copy_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})["authenticatorId"]
-    cdp.send("WebAuthn.addCredential", {"authenticatorId": copy_id, "credential": credential | {"signCount": 0}})
+    copy_id = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})[
+        "authenticatorId"
+    ]
+    cdp.send("WebAuthn.addCredential",
+             {"authenticatorId": copy_id, "credential": credential | {"signCount": 0}})
     sign_in(page)
     page.wait_for_selector("#sign-in-message:has-text('通行密钥验证失败')")
     passkey = db.session.query(Passkey).one()
@@ -161,15 +181,19 @@ def test_an_assertion_for_another_origin_is_refused(page, site, auth, authentica
 
 
 REGISTER_WITH_OPTIONS = """async options => {
-    const bytes = s => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0));
+    const bytes = s => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), c =>
+      c.charCodeAt(0));
     const text = buffer => btoa(String.fromCharCode(...new Uint8Array(buffer)))
         .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
     const publicKey = {...options, challenge: bytes(options.challenge),
         user: {...options.user, id: bytes(options.user.id)},
-        excludeCredentials: (options.excludeCredentials || []).map(c => ({...c, id: bytes(c.id)}))};
+        excludeCredentials: (options.excludeCredentials || []).map(c => ({...c,
+          id: bytes(c.id)}))};
     const credential = await navigator.credentials.create({publicKey});
-    const body = {credential: {id: credential.id, rawId: text(credential.rawId), type: credential.type,
-        clientExtensionResults: {}, response: {clientDataJSON: text(credential.response.clientDataJSON),
+    const body = {credential: {id: credential.id, rawId: text(credential.rawId),
+      type: credential.type,
+        clientExtensionResults: {},
+          response: {clientDataJSON: text(credential.response.clientDataJSON),
         attestationObject: text(credential.response.attestationObject), transports: []}}};
     const response = await fetch('/api/auth/register/verify', {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
@@ -188,10 +212,13 @@ def test_one_code_registers_one_passkey_even_from_two_phones_at_once(browser, si
         cdp.send("WebAuthn.addVirtualAuthenticator", {"options": AUTHENTICATOR})
         phone.goto(site + "/")
         phones.append(phone)
-        # Both phones start with the same valid code before either finishes. (Whether two *concurrent*
+        # Both phones start with the same valid code before either finishes. (Whether two
+        # *concurrent*
         # verifications could both win is settled by the atomic UPDATE that spends the code.)
-        options.append(phone.evaluate("""code => fetch('/api/auth/register/options', {method: 'POST',
-            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: '王芳', code})})
+        options.append(phone.evaluate("""code => fetch('/api/auth/register/options',
+          {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: '王芳',
+              code})})
             .then(r => r.json())""", code))
     first = phones[0].evaluate(REGISTER_WITH_OPTIONS, options[0])
     second = phones[1].evaluate(REGISTER_WITH_OPTIONS, options[1])
@@ -202,15 +229,20 @@ def test_one_code_registers_one_passkey_even_from_two_phones_at_once(browser, si
         phone.context.close()
 
 
-def test_a_worker_opens_the_invitation_link_and_sees_only_their_own_record(page, site, auth, register, authenticator):
+def test_a_worker_opens_the_invitation_link_and_sees_only_their_own_record(page, site, auth,
+                                                                           register,
+                                                                           authenticator):
     worker, other = register(21, name="马小兰"), register(22, name="马大山")
-    db.session.rollback()  # SQLite: the test's session must not hold the write lock the live server needs
-    status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]},
-                                   token=auth.tokens["workstation"])
+    # SQLite: the test's session must not hold the write lock the live server needs
+    db.session.rollback()
+    status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations",
+                                   {"worker_id": worker["id"]}, token=auth.tokens["workstation"])
     assert status == 201 and invitation["link"].startswith(site + "/?")
     page.goto(invitation["link"])
-    page.wait_for_selector("#sign-in:not([disabled])")  # who-am-I answered: the page has re-rendered
-    assert page.input_value("#enroll input[name=name]") == invitation["name"]  # still there after the first render
+    # who-am-I answered: the page has re-rendered
+    page.wait_for_selector("#sign-in:not([disabled])")
+    # still there after the first render
+    assert page.input_value("#enroll input[name=name]") == invitation["name"]
     assert page.input_value("#enroll input[name=code]") == invitation["code"]
     page.fill("#enroll input[name=device]", "我的手机")
     page.click("#enroll button")
@@ -224,7 +256,8 @@ def test_a_worker_opens_the_invitation_link_and_sees_only_their_own_record(page,
 
 def test_what_someone_types_before_the_page_knows_who_they_are_stays(page, site):
     held = []
-    page.route("**/api/auth/me", lambda route: held.append(route))  # who-am-I answers only after the typing
+    # who-am-I answers only after the typing
+    page.route("**/api/auth/me", lambda route: held.append(route))
     page.goto(site + "/")
     page.fill("#enroll input[name=name]", "王芳")
     page.fill("#enroll input[name=code]", "ABCDEFGHJK")
@@ -232,5 +265,7 @@ def test_what_someone_types_before_the_page_knows_who_they_are_stays(page, site)
     assert held, "the page asks who is signed in when it opens"
     held[0].continue_()
     page.wait_for_selector("#sign-in:not([disabled])")
-    assert (page.input_value("#enroll input[name=name]"), page.input_value("#enroll input[name=code]")) == (
+    assert (page.input_value("#enroll "
+                             "input[name=name]"), page.input_value("#enroll "
+                                                                   "input[name=code]")) == (
         "王芳", "ABCDEFGHJK")

@@ -1,7 +1,7 @@
-"""政策目标 in Chromium at a phone's size: the admin reads the seeded subsidy policies in words, adds a
-new version of one, sets a county's target for the year and Tongwei's workstation number (which the
-worker's record then shows); a county officer reads the policies (no form) and may set its own
-county's number only."""
+"""政策目标 in Chromium at a phone's size: the admin reads the seeded subsidy policies in words,
+adds a new version of one, sets a county's target for the year and Tongwei's workstation number
+(which the worker's record then shows); a county officer reads the policies (no form) and may set
+its own county's number only."""
 import datetime as dt
 import os
 import re
@@ -29,13 +29,16 @@ def policies(site, auth):
 
 def no_sideways_scroll(page):
     """Nothing on the screen is wider than the phone but what scrolls inside its own box."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth <= "
+                         "window.innerWidth"), "the page scrolls sideways"
 
 
-def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_workstation_number(page, site, auth, shots):
+def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_workstation_number(
+    page, site, auth, shots
+):
     worker = register_earlier(site, auth.tokens["county"], {
-        "name": "李建国", "id_number": make_id_number(sequence=611, birth=dt.date(1990, 4, 2)), "phone": "13900006611",
-        "home": {"county_code": "621121", "township": "平襄镇"},
+        "name": "李建国", "id_number": make_id_number(sequence=611, birth=dt.date(1990, 4, 2)),
+        "phone": "13900006611", "home": {"county_code": "621121", "township": "平襄镇"},
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
     signed_in(page, site, auth, "市局 管理员", role="admin")
     open_view(page, "policies")
@@ -47,7 +50,8 @@ def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_worksta
     reward = page.inner_text("li.policy[data-policy=fz-employer-reward]")
     assert "企业奖励" in reward and "超过50人奖励 10万元" in reward
     assert "每月 600元，最多6个月" in page.inner_text("li.policy[data-policy=fz-2018-monthly]")
-    assert "今天不在施行期内" in page.inner_text("li.policy[data-policy=fz-2018-monthly]")  # ended in 2018
+    # ended in 2018
+    assert "今天不在施行期内" in page.inner_text("li.policy[data-policy=fz-2018-monthly]")
     no_sideways_scroll(page)
     shots(page, "admin-list")
 
@@ -61,17 +65,22 @@ def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_worksta
     assert "未保存" in page.inner_text("#new-version-message")
     shots(page, "admin-form-error")
     page.fill("#new-version input[name=step_amount_0]", "3500")
-    page.fill("#new-version input[name=name]", "2019年首次来榕稳定就业补贴（2026年起满3个月3500元）")
+    page.fill("#new-version input[name=name]",
+              "2019年首次来榕稳定就业补贴（2026年起满3个月3500元）")
     form.query_selector("input[name=two_party]").uncheck()
     page.click("#new-version button[type=submit]")
     page.wait_for_selector("#policies-message:has-text('第2版')")
     rows = [p for p in policies(site, auth) if p["code"] == "fz-2019-stable"]
     assert [p["version"] for p in rows] == [1, 2]
     assert rows[1]["params"] == {"steps": [[3, 3500], [6, 9000]], "two_party": False}
-    assert rows[1]["filters"]["poor_household"] and rows[1]["filters"]["first_time"]  # kept as they were
+    # kept as they were
+    assert rows[1]["filters"]["poor_household"] and rows[1]["filters"]["first_time"]
     assert rows[1]["effective_from"] == dt.datetime.now(BEIJING).date().isoformat()
     current = page.wait_for_selector("li.policy[data-policy=fz-2019-stable][data-version='2']")
-    assert "连续在岗满3个月 3500元" in current.inner_text() and "须本人扫工作地点码" not in current.inner_text()
+    assert (
+        "连续在岗满3个月 3500元" in current.inner_text()
+        and "须本人扫工作地点码" not in current.inner_text()
+    )
     shots(page, "admin-new-version")
 
     # A county's target for this year, one row at a time.
@@ -83,19 +92,23 @@ def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_worksta
     page.fill("#target-form input[name=transfers]", "3000")
     page.fill("#target-form input[name=arrivals]", "2800")
     page.click("#target-form button[type=submit]")
-    assert "必填" in page.wait_for_selector("#targets-message:has-text('未保存')").inner_text()  # stable_3_months empty
+    # stable_3_months empty
+    assert "必填" in page.wait_for_selector("#targets-message:has-text('未保存')").inner_text()
     page.fill("#target-form input[name=stable_3_months]", "2000")
     page.click("#target-form button[type=submit]")
     page.wait_for_selector("#targets-message:has-text('已保存')")
-    status, targets = http_json("GET", f"{site}/api/targets?year={year}", token=auth.tokens["admin"])
+    status, targets = http_json("GET", f"{site}/api/targets?year={year}",
+                                token=auth.tokens["admin"])
     assert status == 200 and [(t["county_code"], t["targets"]) for t in targets] == [
         ("621121", {"transfers": 3000, "arrivals": 2800, "stable_3_months": 2000})]
     # The row re-renders once the saved targets come back; until then it still shows "—".
-    cell = page.wait_for_selector("#targets-table tr[data-county='621121'] td[data-measure=transfers]:has-text('/ 3000')")
+    cell = page.wait_for_selector("#targets-table tr[data-county='621121'] "
+                                  "td[data-measure=transfers]:has-text('/ 3000')")
     assert re.search(r"\b0 / 3000", cell.inner_text())
     hint = page.query_selector("#targets-scroll-hint")
     table_fits = page.evaluate(
-        "(() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth <= b.clientWidth + 1; })()")
+        "(() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth <= "
+        "b.clientWidth + 1; })()")
     assert table_fits or (hint and "左右滑动查看更多" in hint.inner_text())
     no_sideways_scroll(page)
     shots(page, "admin-targets")
@@ -113,9 +126,11 @@ def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_worksta
     page.fill("#hotline-form input[name=number]", "0591 8765 4321")
     page.click("#hotline-form button[type=submit]")
     page.wait_for_selector("#hotline-message:has-text('0591-87654321')")
-    # the list is read again after the save: wait for it, not for the message alone (a race otherwise)
+    # the list is read again after the save: wait for it, not for the message alone (a race
+    # otherwise)
     page.wait_for_selector(".hotlines li[data-county='621121'] .number:has-text('0591-87654321')")
-    status, record = http_json("GET", f"{site}/api/workers/{worker['id']}", token=auth.tokens["admin"])
+    status, record = http_json("GET", f"{site}/api/workers/{worker['id']}",
+                               token=auth.tokens["admin"])
     assert status == 200 and record["workstation_hotline"] == "0591-87654321"
     no_sideways_scroll(page)
     shots(page, "admin-hotlines")
@@ -126,7 +141,10 @@ def test_a_county_officer_reads_the_policies_and_sets_only_its_own_number(page, 
     open_view(page, "policies")
     page.wait_for_selector("li.policy[data-policy=fz-2019-stable]")
     assert "只读" in page.inner_text("#read-only")
-    assert page.locator("button.new-version").count() == 0 and page.locator("form#new-version").count() == 0
+    assert (
+        page.locator("button.new-version").count() == 0
+        and page.locator("form#new-version").count() == 0
+    )
     shots(page, "county-list")
 
     page.click("#part-targets")
@@ -136,7 +154,8 @@ def test_a_county_officer_reads_the_policies_and_sets_only_its_own_number(page, 
     page.click("#part-hotlines")
     page.wait_for_selector(".hotlines li[data-county='621121']")
     assert [page.locator(".hotlines li").nth(i).get_attribute("data-county")
-            for i in range(page.locator(".hotlines li").count())] == ["621121"]  # its own county only
+            # its own county only
+            for i in range(page.locator(".hotlines li").count())] == ["621121"]
     page.click(".hotlines li[data-county='621121'] button.edit-hotline")
     page.fill("#hotline-form input[name=number]", "0591-83334444")
     page.click("#hotline-form button[type=submit]")
@@ -146,7 +165,8 @@ def test_a_county_officer_reads_the_policies_and_sets_only_its_own_number(page, 
     # What the screen does not offer, the server refuses too: Longxi's number from this session.
     answer = page.evaluate("""async () => {
         const me = await (await fetch('/api/auth/me')).json();
-        const r = await fetch('/api/regions/621122/hotline', {method: 'PUT', credentials: 'same-origin',
+        const r = await fetch('/api/regions/621122/hotline', {method: 'PUT',
+          credentials: 'same-origin',
           headers: {'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token || ''},
           body: JSON.stringify({workstation_hotline: '0932-6612345'})});
         return [r.status, (await r.json()).code];

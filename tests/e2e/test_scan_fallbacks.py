@@ -12,7 +12,14 @@ from server.domain.fallback_codes import new_fallback_code
 from server.extensions import db
 from server.models import Event
 from tests.conftest import http_json, make_id_number
-from tests.e2e.conftest import dismiss, onboard_reviewed, register_earlier, signed_in, sync, todays_fair
+from tests.e2e.conftest import (
+    dismiss,
+    onboard_reviewed,
+    register_earlier,
+    signed_in,
+    sync,
+    todays_fair,
+)
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -24,12 +31,15 @@ def register(site, token, n, name):
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
 
 
-def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth, tmp_path):
+def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page, site, auth,
+                                                                           tmp_path):
     county = auth.tokens["county"]
     db.session.rollback()
     fair = todays_fair(site, county, "首阳镇")
-    workers = [register(site, county, n, name) for n, name in enumerate(("拍照甲", "反色乙", "没卡丙"))]
-    cards = [http_json("POST", f"{site}/api/workers/{w['id']}/credentials", token=county)[1]["qr"] for w in workers[:2]]
+    workers = [register(site, county, n, name) for n,
+               name in enumerate(("拍照甲", "反色乙", "没卡丙"))]
+    cards = [http_json("POST", f"{site}/api/workers/{w['id']}/credentials", token=county)[1]["qr"]
+             for w in workers[:2]]
     photos = []
     for i, card in enumerate(cards):
         image = qrcode.make(card, box_size=6, border=4).get_image().convert("L")
@@ -48,15 +58,18 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
 
     page.click("#find-by-name summary")
     page.fill("#find-by-name input[name=name]", "没卡")
-    page.fill("#find-by-name input[name=last4]", make_id_number(sequence=702, birth=dt.date(1992, 3, 3))[-4:])
+    page.fill("#find-by-name input[name=last4]",
+              make_id_number(sequence=702, birth=dt.date(1992, 3, 3))[-4:])
     page.click("#find-by-name button[type=submit]")
-    assert "已登记" in page.inner_text(f"#find-by-name [data-worker='{workers[2]['id']}']")  # with where they stand
+    # with where they stand
+    assert "已登记" in page.inner_text(f"#find-by-name [data-worker='{workers[2]['id']}']")
     page.click(f"#find-by-name [data-worker='{workers[2]['id']}']")
     page.wait_for_selector(".verdict[data-verdict=amber] >> text=没卡丙")
     dismiss(page)
     sync(page)
     db.session.rollback()
-    checked = {e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in", fair_id=fair["id"])}
+    checked = {e.worker_id for e in db.session.query(Event).filter_by(type="fair.checked_in",
+                                                                      fair_id=fair["id"])}
     assert checked == {w["id"] for w in workers}
     db.session.rollback()
 
@@ -64,11 +77,14 @@ def test_a_photo_of_a_card_even_inverted_and_a_name_search_check_people_in(page,
 def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
     employer = auth.employer_id()
     db.session.rollback()
-    workers = [register(site, auth.tokens["county"], 10 + n, name) for n, name in enumerate(("在岗甲", "在岗乙"))]
+    workers = [register(site, auth.tokens["county"], 10 + n, name) for n,
+               name in enumerate(("在岗甲", "在岗乙"))]
     started = dt.datetime.now(TZ) - dt.timedelta(days=20)
     onboard_reviewed(site, auth, [
-        {"id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": i + 1, "occurred_at": started.isoformat(),
-         "worker_id": w["id"], "context": {"employer_id": employer}, "data": {"start_date": started.date().isoformat()}}
+        {"id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": i + 1,
+         "occurred_at": started.isoformat(),
+         "worker_id": w["id"], "context": {"employer_id": employer},
+         "data": {"start_date": started.date().isoformat()}}
         for i, w in enumerate(workers)], device="hr-desk")
 
     signed_in(page, site, auth, "闽江 人事", role="employer", employer_id=employer)
@@ -76,12 +92,15 @@ def test_an_employer_confirms_the_month_by_ticking_its_roster(page, site, auth):
     page.wait_for_selector(f"#roster-ticks label[data-worker='{workers[1]['id']}']")
     page.check(f"#roster-ticks input[value='{workers[0]['id']}']")
     page.click("#roster-ticks button[type=submit]")
-    page.wait_for_selector(f"#roster-ticks input[value='{workers[0]['id']}'][disabled]")  # done for this month
+    # done for this month
+    page.wait_for_selector(f"#roster-ticks input[value='{workers[0]['id']}'][disabled]")
     sync(page)
     db.session.rollback()
     confirmed = db.session.query(Event).filter_by(type="employment.confirmed").all()
     month = dt.datetime.now().astimezone().strftime("%Y-%m")
-    assert [(e.worker_id, e.employer_id, e.data["month"]) for e in confirmed] == [(workers[0]["id"], employer, month)]
+    assert [(e.worker_id, e.employer_id, e.data["month"]) for e in confirmed] == [
+        (workers[0]["id"], employer, month)
+    ]
     db.session.rollback()
 
 
@@ -99,7 +118,8 @@ def test_a_typed_card_code_always_gets_a_verdict_online_and_offline(page, site, 
     page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
     page.select_option("select[name=pick]", fair["id"])
 
-    unknown = next(c for c in (new_fallback_code() for _ in range(20)) if c != card["fallback_code"])
+    unknown = next(c for c in (new_fallback_code() for _ in range(20))
+                   if c != card["fallback_code"])
     page.fill("#scan input[name=code]", f"{unknown[:5]}-{unknown[5:]}")
     page.press("#scan input[name=code]", "Enter")
     red = page.wait_for_selector(".verdict[data-verdict=red]")
@@ -114,7 +134,8 @@ def test_a_typed_card_code_always_gets_a_verdict_online_and_offline(page, site, 
     page.screenshot(path="/tmp/scan-card-code-offline.png")
     dismiss(page)
     page.context.set_offline(False)
-    page.fill("#scan input[name=code]", card["fallback_code"].lower())  # typed as it comes, in lower case
+    # typed as it comes, in lower case
+    page.fill("#scan input[name=code]", card["fallback_code"].lower())
     page.press("#scan input[name=code]", "Enter")
     page.wait_for_selector(".verdict[data-verdict=green] >> text=手工码丁")
     assert errors == []
@@ -125,20 +146,26 @@ def test_found_by_name_at_a_fair_someone_at_work_in_fuzhou_is_pointed_out(page, 
     db.session.rollback()
     fair = todays_fair(site, county, "首阳镇")
     worker = register(site, county, 30, "在岗戊")
-    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]["qr"]
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1][
+        "qr"
+    ]
     hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
-    for who, device, type, context in (("greeter", "station-phone", "station.arrived", {"station": "福州站"}),
-                                       ("employer", "hr-phone", "employer.onboarded", {"employer_id": employer})):
-        status, body = http_json("POST", f"{site}/api/sync/push", {"device_id": device, "events": [{
-            "id": str(uuid.uuid4()), "type": type, "device_seq": 1, "occurred_at": hour_ago, "credential": card,
-            "context": context, "data": {}}]}, token=auth.tokens[who])
+    for who, device, type, context in (("greeter", "station-phone", "station.arrived",
+                                        {"station": "福州站"}),
+                                       ("employer", "hr-phone", "employer.onboarded",
+                                        {"employer_id": employer})):
+        status, body = http_json("POST", f"{site}/api/sync/push",
+                                 {"device_id": device, "events": [{
+            "id": str(uuid.uuid4()), "type": type, "device_seq": 1, "occurred_at": hour_ago,
+            "credential": card, "context": context, "data": {}}]}, token=auth.tokens[who])
         assert status == 200 and body["results"][0]["status"] == "accepted", body
     signed_in(page, site, auth, "首阳 招聘员二", role="fair_staff", county_code="621121")
     page.wait_for_selector(f"select[name=pick] option[value='{fair['id']}']", state="attached")
     page.select_option("select[name=pick]", fair["id"])
     page.click("#find-by-name summary")
     page.fill("#find-by-name input[name=name]", "在岗")
-    page.fill("#find-by-name input[name=last4]", make_id_number(sequence=730, birth=dt.date(1992, 3, 3))[-4:])
+    page.fill("#find-by-name input[name=last4]",
+              make_id_number(sequence=730, birth=dt.date(1992, 3, 3))[-4:])
     page.click("#find-by-name button[type=submit]")
     assert "在岗" in page.inner_text(f"#find-by-name [data-worker='{worker['id']}']")
     page.click(f"#find-by-name [data-worker='{worker['id']}']")

@@ -30,7 +30,8 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 def greeter_page(page, site, auth):
     add_authenticator(page)
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "福州站 陈", "role": "greeter", "station": "福州站"}, token=auth.tokens["admin"])
+                             {"name": "福州站 陈", "role": "greeter", "station": "福州站"},
+                             token=auth.tokens["admin"])
     assert status == 201, body
     page.goto(site + "/")
     enroll(page, "福州站 陈", body["code"])
@@ -54,11 +55,20 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
             "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
             "home": {"county_code": "621121", "township": "平襄镇"},
             "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
-        cards.append((worker, http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"]))
+        cards.append(
+            (
+                worker,
+                http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[
+                    1
+                ]["qr"],
+            )
+        )
     # 20, 24 and 22 (who does not come) on this batch, 21 on the next one, 23 on none
     http_json("POST", f"{site}/api/batches/{batch['id']}/roster",
-              {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"], cards[4][0]["id"]]}, token=token)
-    http_json("POST", f"{site}/api/batches/{elsewhere['id']}/roster", {"worker_ids": [cards[1][0]["id"]]}, token=token)
+              {"worker_ids": [cards[0][0]["id"], cards[2][0]["id"], cards[4][0]["id"]]},
+              token=token)
+    http_json("POST", f"{site}/api/batches/{elsewhere['id']}/roster",
+              {"worker_ids": [cards[1][0]["id"]]}, token=token)
     db.session.rollback()
     sync(page)
     page.wait_for_selector(f"select[name=pick] option[value='{batch['id']}']", state="attached")
@@ -66,14 +76,16 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     page.evaluate("""() => {  // count the audio contexts the verdicts' tones make
       window.madeAudio = 0;
       const Real = window.AudioContext;
-      window.AudioContext = class extends Real { constructor() { super(); window.madeAudio += 1; } };
+      window.AudioContext = class extends Real { constructor() { super(); window.madeAudio += 1;
+        } };
     }""")
     page.fill("#scan input[name=code]", cards[0][1])
     page.press("#scan input[name=code]", "Enter")
     green = page.wait_for_selector(".verdict[data-verdict=green]")
     assert "已记录：到站 · 通渭—福州 第4批" in green.inner_text()
     dismiss(page)
-    page.fill("#scan input[name=code]", cards[1][1])  # on another batch: recorded, but not the same green
+    # on another batch: recorded, but not the same green
+    page.fill("#scan input[name=code]", cards[1][1])
     page.press("#scan input[name=code]", "Enter")
     amber = page.wait_for_selector(".verdict[data-verdict=amber]")
     assert "到站21 不在本批次名单" in amber.inner_text() and "已记录：到站" in amber.inner_text()
@@ -82,9 +94,13 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     dismiss(page)
     page.fill("#scan input[name=code]", cards[3][1])  # on no batch at all
     page.press("#scan input[name=code]", "Enter")
-    assert "不在本机任何批次名单上" in page.wait_for_selector(".verdict[data-verdict=amber]").inner_text()
+    assert (
+        "不在本机任何批次名单上"
+        in page.wait_for_selector(".verdict[data-verdict=amber]").inner_text()
+    )
     dismiss(page)
-    page.fill("#scan input[name=code]", cards[0][1])  # the same card again: said, not recorded twice
+    # the same card again: said, not recorded twice
+    page.fill("#scan input[name=code]", cards[0][1])
     page.press("#scan input[name=code]", "Enter")
     again = page.wait_for_selector(".verdict[data-verdict=amber]")
     assert "到站20 已扫过" in again.inner_text() and "没有再记录" in again.inner_text()
@@ -95,13 +111,14 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     call = page.wait_for_selector("#board a.call[href='tel:13900000022']")
     assert call.bounding_box()["height"] >= 44
     page.screenshot(path="/tmp/scan-board-missing.png")
-    page.wait_for_selector("#sync-badge[data-queued='0']")  # all went to the server (a sync after each scan)
+    # all went to the server (a sync after each scan)
+    page.wait_for_selector("#sync-badge[data-queued='0']")
     # Back from the pocket, it syncs at once (not at the next half-minute tick: 3 s is the bound).
     with page.expect_request(lambda request: "/api/sync/pull" in request.url, timeout=3000):
         page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     # The hand-over, person by person. A second greeter's phone hands 20 over first, before this
-    # phone has pulled it (its pulls fail meanwhile): this one's attempt says why it was refused (by
-    # name), not "correct the fields".
+    # phone has pulled it (its pulls fail meanwhile): this one's attempt says why it was refused
+    # (by name), not "correct the fields".
     page.route("**/api/sync/pull*", lambda route: route.abort())
     page.fill("#scan input[name=code]", cards[4][1])
     page.press("#scan input[name=code]", "Enter")
@@ -109,11 +126,13 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     dismiss(page)
     page.wait_for_selector("#sync-badge[data-queued='0']")
     status, other = http_json("POST", f"{site}/api/batches/{batch['id']}/handovers", {
-        "employer_id": employer, "representative": "闽江 人事 王", "worker_ids": [cards[0][0]["id"]]},
+        "employer_id": employer, "representative": "闽江 人事 王",
+        "worker_ids": [cards[0][0]["id"]]},
         token=auth.tokens["greeter"])
     assert status == 201, other
     page.wait_for_selector(f"#handover label[data-worker='{cards[4][0]['id']}']")
-    page.uncheck(f"#handover label[data-worker='{cards[4][0]['id']}'] input")  # 24 goes with someone else
+    # 24 goes with someone else
+    page.uncheck(f"#handover label[data-worker='{cards[4][0]['id']}'] input")
     page.select_option("#handover select", employer)
     page.fill("#handover input[name=representative]", "闽江 人事 林")
     page.click("#handover button[type=submit]")
@@ -125,9 +144,13 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     page.click("#handover button[type=submit]")
     page.wait_for_selector("#handover .message >> text=已交接 1 人给闽江纺织")
     assert "闽江纺织 2 人" in page.inner_text("#handed-over")
-    # Left: the two scanned here off the roster (21 of the next batch, 23 of none): listed, not ticked.
-    assert page.is_disabled("#handover button[type=submit]") and page.locator("#handover label.check").count() == 2
-    page.check(f"#handover label[data-worker='{cards[3][0]['id']}'] input")  # 23 goes with them after all
+    # Left: the two scanned here off the roster (21 of the next batch, 23 of none): listed, not
+    # ticked.
+    assert page.is_disabled("#handover "
+                            "button[type=submit]") and page.locator("#handover "
+                                                                    "label.check").count() == 2
+    # 23 goes with them after all
+    page.check(f"#handover label[data-worker='{cards[3][0]['id']}'] input")
     page.click("#handover button[type=submit]")
     page.wait_for_selector("#handed-over >> text=闽江纺织 3 人")
     page.screenshot(path="/tmp/scan-handover.png", full_page=True)
@@ -139,18 +162,25 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
 def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth):
     page, token = greeter_page, auth.tokens["county"]
     employer = auth.employer_id()
-    db.session.rollback()  # SQLite: reading it began a write transaction the live server would wait on
+    # SQLite: reading it began a write transaction the live server would wait on
+    db.session.rollback()
     batch = batch_arriving_today(site, token, "通渭—福州 第3批", employer_ids=[employer])
     cards, workers = [], []
     for n in range(3):
         status, worker = http_json("POST", f"{site}/api/workers", {
             "name": f"到站{n}", "id_number": _id_number(n), "phone": f"1390000{n:04d}",
             "home": {"county_code": "621121", "township": "平襄镇"}, "poor_household": False,
-            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=token)
+            "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}},
+                                   token=token)
         assert status == 201, worker
         workers.append(worker["id"])
-        cards.append(http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1]["qr"])
-    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers}, token=token)
+        cards.append(
+            http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[1][
+                "qr"
+            ]
+        )
+    http_json("POST", f"{site}/api/batches/{batch['id']}/roster", {"worker_ids": workers},
+              token=token)
     db.session.rollback()
 
     sync(page)  # pull: keys, the batch due here
@@ -159,15 +189,18 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     page.wait_for_selector("#board[data-expected='3']")  # the roster and the keys are on the phone
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # the app is precached
     page.context.set_offline(True)
-    for text, colour in [(cards[0], "green"), (cards[1], "green"), (cards[0], "amber"), (forged(cards[0]), "red"),
-                         (cards[2], "green")]:
+    for text, colour in [(cards[0], "green"), (cards[1], "green"), (cards[0], "amber"),
+                         (forged(cards[0]), "red"), (cards[2], "green")]:
         page.fill("#scan input[name=code]", text)
         page.press("#scan input[name=code]", "Enter")
         page.wait_for_selector(f".verdict[data-verdict={colour}]")
         dismiss(page)
-    assert page.get_attribute("#sync-badge", "data-queued") == "4"  # the second scan of a card adds nothing
-    board = {key: page.get_attribute("#board", f"data-{key}") for key in ("expected", "arrived", "missing", "unexpected")}
-    assert board == {"expected": "3", "arrived": "3", "missing": "0", "unexpected": "0"}  # counted on the phone
+    # the second scan of a card adds nothing
+    assert page.get_attribute("#sync-badge", "data-queued") == "4"
+    board = {key: page.get_attribute("#board", f"data-{key}")
+             for key in ("expected", "arrived", "missing", "unexpected")}
+    # counted on the phone
+    assert board == {"expected": "3", "arrived": "3", "missing": "0", "unexpected": "0"}
     assert db.session.query(Event).filter_by(type="station.arrived").count() == 0
     db.session.rollback()  # SQLite: the test must not hold the write lock the live server needs
 
@@ -175,14 +208,16 @@ def test_arrivals_scanned_offline_reach_the_server_once(greeter_page, site, auth
     page.reload()  # no network: the app comes from the service worker, the queue from IndexedDB
     page.wait_for_selector("#sync-badge[data-queued='4']")
     assert page.is_visible("#signed-in")
-    page.click("#sync-badge button")  # a sync tried offline says so in words, and when it last worked
+    # a sync tried offline says so in words, and when it last worked
+    page.click("#sync-badge button")
     page.wait_for_selector("#sync-badge.error >> text=没有网络")
     badge = page.inner_text("#sync-badge")
     assert "Failed to fetch" not in badge and "从未" not in badge, badge
     page.screenshot(path="/tmp/badge-offline.png")
     page.context.set_offline(False)  # the network is back: the phone syncs by itself
     page.wait_for_selector("#sync-badge[data-queued='0']")
-    page.wait_for_selector("#rejected[data-count='1']")  # the forged card, with what to do about it
+    # the forged card, with what to do about it
+    page.wait_for_selector("#rejected[data-count='1']")
     page.click("#rejected summary")
     assert "伪造或损坏的卡片" in page.inner_text("#rejected")
     page.select_option("#board select", employer)
@@ -207,17 +242,23 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     db.session.rollback()
     add_authenticator(page)
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "闽江 人事", "role": "employer", "employer_id": employer}, token=auth.tokens["admin"])
+                             {"name": "闽江 人事", "role": "employer", "employer_id": employer},
+                             token=auth.tokens["admin"])
     assert status == 201, body
     worker = register_earlier(site, auth.tokens["county"], {
         "name": "入职者", "id_number": _id_number(50), "phone": "13900007050",
         "home": {"county_code": "621121", "township": "平襄镇"},
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}})
-    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"])[1]["qr"]
-    # Met at the station first, as the programme hands people over: the onboarding then needs no review.
+    card = http_json(
+        "POST", f"{site}/api/workers/{worker['id']}/credentials", token=auth.tokens["county"]
+    )[1]["qr"]
+    # Met at the station first, as the programme hands people over: the onboarding then needs no
+    # review.
     met = {"id": str(uuid.uuid4()), "type": "station.arrived", "device_seq": 1, "credential": card,
-           "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat(), "context": {"station": "福州站"}}
-    assert http_json("POST", f"{site}/api/sync/push", {"device_id": "station-phone", "events": [met]},
+           "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).isoformat(),
+           "context": {"station": "福州站"}}
+    assert http_json("POST", f"{site}/api/sync/push",
+                     {"device_id": "station-phone", "events": [met]},
                      token=auth.tokens["greeter"])[0] == 200
     page.goto(site + "/")
     enroll(page, "闽江 人事", body["code"])
@@ -244,11 +285,13 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
         dismiss(page)
 
     scan("employer.onboarded", "入职 · 闽江纺织 · 4200元", wage="4200")
-    page.fill("#scan input[name=code]", card)  # the same card again at once: no second onboarding, no tap asked
+    # the same card again at once: no second onboarding, no tap asked
+    page.fill("#scan input[name=code]", card)
     page.press("#scan input[name=code]", "Enter")
     assert "已扫过" in page.wait_for_selector(".verdict[data-verdict=amber]").inner_text()
     dismiss(page)
-    scan("employment.confirmed", "在岗确认", tap=False)  # a monthly confirmation changes nothing: no tap
+    # a monthly confirmation changes nothing: no tap
+    scan("employment.confirmed", "在岗确认", tap=False)
     # Separation: cancelled once (nothing recorded), then confirmed.
     page.select_option("select[name=pick]", "employment.ended")
     page.select_option("select[name=reason]", "homesick")
@@ -263,8 +306,14 @@ def test_an_employer_onboards_confirms_and_records_a_separation_by_scan(page, si
     sync(page)
     db.session.rollback()
     events = {e.type: e for e in db.session.query(Event).filter_by(worker_id=worker["id"])}
-    assert events["employer.onboarded"].data["wage"] == 4200 and events["employer.onboarded"].employer_id == employer
-    assert events["employment.confirmed"].data["month"] == dt.datetime.now(BEIJING).date().isoformat()[:7]
+    assert (
+        events["employer.onboarded"].data["wage"] == 4200
+        and events["employer.onboarded"].employer_id == employer
+    )
+    assert (
+        events["employment.confirmed"].data["month"]
+        == dt.datetime.now(BEIJING).date().isoformat()[:7]
+    )
     assert events["employment.ended"].data["reason"] == "homesick"
     ended = db.session.query(Event).filter_by(worker_id=worker["id"], type="employment.ended")
     assert ended.count() == 1  # not the cancelled one
@@ -278,17 +327,22 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
     county = auth.tokens["county"]
     fair = todays_fair(site, county, employer_ids=[employer])
     status, job = http_json("POST", f"{site}/api/fairs/{fair['id']}/postings", {
-        "employer_id": employer, "job_type": "sewing", "title": "缝纫工", "openings": 50, "wage_min": 4000,
-        "wage_max": 5500, "wage_basis": "piece_rate", "hours": "每天8小时", "housing": True, "food": True,
-        "district_code": "350121"}, token=county)
+        "employer_id": employer, "job_type": "sewing", "title": "缝纫工", "openings": 50,
+        "wage_min": 4000,
+        "wage_max": 5500, "wage_basis": "piece_rate", "hours": "每天8小时", "housing": True,
+        "food": True, "district_code": "350121"}, token=county)
     assert status == 201, job
     status, worker = http_json("POST", f"{site}/api/workers", {
         "name": "赶集人", "id_number": _id_number(60), "phone": "13900007060",
         "home": {"county_code": "621121", "township": "平襄镇"},
         "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=county)
-    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1]["qr"]
+    card = http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=county)[1][
+        "qr"
+    ]
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "平襄 招聘员", "role": "fair_staff", "county_code": "621121"}, token=county)
+                             {"name": "平襄 "
+                                      "招聘员", "role": "fair_staff", "county_code": "621121"},
+                             token=county)
     add_authenticator(page)
     page.goto(site + "/")
     enroll(page, "平襄 招聘员", body["code"])

@@ -24,7 +24,8 @@ def test_the_app_is_installable_and_opens_with_the_network_off(page, live_server
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now controlled by the service worker
     cdp = page.context.new_cdp_session(page)
-    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    errors = [e["errorId"]
+              for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
     # Chromium's own check of the manifest, icons and service worker; Playwright's contexts are
     # incognito, which Chromium reports too (about the browser, not the app).
     assert [e for e in errors if e != "in-incognito"] == [], errors
@@ -35,7 +36,8 @@ def test_the_app_is_installable_and_opens_with_the_network_off(page, live_server
     assert page.get_attribute("[data-health]", "data-health") == "offline"
 
 
-def test_a_new_version_is_offered_and_taken_without_losing_the_page(page, live_server, app, tmp_path):
+def test_a_new_version_is_offered_and_taken_without_losing_the_page(page, live_server, app,
+                                                                    tmp_path):
     import shutil
     from pathlib import Path
 
@@ -51,12 +53,15 @@ def test_a_new_version_is_offered_and_taken_without_losing_the_page(page, live_s
     sw = Path(deployed, "sw.js")
     sw.write_text(sw.read_text() + "\n// the next release\n")
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    page.wait_for_selector("#update")  # installed, waiting: nothing changes until the person says so
+    # installed, waiting: nothing changes until the person says so
+    page.wait_for_selector("#update")
     with page.expect_navigation():
         page.click("#update button")
     page.wait_for_selector("[data-health]")
     assert not page.is_visible("#update")
-    served = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => fetch(r.active.scriptURL))"
+    served = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => "
+                           "fetch(r.active.scriptURL))"
                            ".then((r) => r.text())")
     assert served.endswith("// the next release\n")
-    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting === "
+                         "null)")

@@ -27,9 +27,11 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
         "home": {"county_code": "621121", "township": "平襄镇"},
         "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}}, token=token)
     assert status == 201, worker
-    assert http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[0] == 201
-    status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]},
-                                   token=token)
+    assert (
+        http_json("POST", f"{site}/api/workers/{worker['id']}/credentials", token=token)[0] == 201
+    )
+    status, invitation = http_json("POST", f"{site}/api/auth/worker-invitations",
+                                   {"worker_id": worker["id"]}, token=token)
     assert status == 201, invitation
     on_own_phone(page, invitation)
     page.wait_for_selector("#my-card img.card")
@@ -44,7 +46,9 @@ def test_my_card_shows_offline_after_the_first_visit(page, site, auth):
     assert "full" in page.get_attribute("#my-card img.card", "class")
 
 
-def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reason(page, site, auth):
+def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reason(
+    page, site, auth
+):
     from server.models import AuditEntry, Credential
 
     db.session.rollback()
@@ -52,10 +56,12 @@ def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reaso
     status, worker = http_json("POST", f"{site}/api/workers", {
         "name": "查找我", "id_number": number, "phone": "13800009002",
         "home": {"county_code": "621121", "township": "平襄镇"},
-        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}}, token=auth.tokens["county"])
+        "consent": {"notice_version": "2026-1", "channel": "paper", "agreed": True}},
+                               token=auth.tokens["county"])
     assert status == 201, worker
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "通渭 科员", "role": "county", "county_code": "621121"}, token=auth.tokens["admin"])
+                             {"name": "通渭 科员", "role": "county", "county_code": "621121"},
+                             token=auth.tokens["admin"])
     add_authenticator(page)
     page.goto(site + "/")
     page.fill("#enroll input[name=name]", "通渭 科员")
@@ -75,7 +81,11 @@ def test_the_office_finds_a_worker_issues_a_card_and_reveals_the_id_with_a_reaso
     page.click("#print-card")
     page.wait_for_function("window.printed === true")
     page.emulate_media(media="print")
-    assert page.is_visible("#record img.card") and not page.is_visible("#record h3") and not page.is_visible("nav.tabs")
+    assert (
+        page.is_visible("#record img.card")
+        and not page.is_visible("#record h3")
+        and not page.is_visible("nav.tabs")
+    )
     page.screenshot(path="/tmp/record-print-card.png")
     page.emulate_media(media="screen")
     db.session.rollback()
@@ -106,16 +116,21 @@ def test_a_worker_at_work_sees_the_months_so_far_and_the_workstations_number(pag
         "name": "马在岗", "id_number": make_id_number(sequence=903), "phone": "13800009003",
         "home": {"county_code": "621121", "township": "平襄镇"},
         "consent": {"notice_version": "2026-1", "channel": "app", "agreed": True}})
-    start = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=100)  # Beijing's calendar
+    # Beijing's calendar
+    start = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=100)
     started = dt.datetime.combine(start, dt.time(12), dt.timezone(dt.timedelta(hours=8)))
     onboard_reviewed(site, auth, [{
-        "id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": 1, "occurred_at": started.isoformat(),
+        "id": str(uuid.uuid4()), "type": "employer.onboarded", "device_seq": 1,
+        "occurred_at": started.isoformat(),
         "worker_id": worker["id"], "context": {"employer_id": employer},
         "data": {"start_date": start.isoformat()}}], device="hr")
-    invitation = http_json("POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]}, token=token)[1]
+    invitation = http_json(
+        "POST", f"{site}/api/auth/worker-invitations", {"worker_id": worker["id"]}, token=token
+    )[1]
     on_own_phone(page, invitation)
     page.wait_for_selector("#progress[data-days='100']")
-    reached = page.eval_on_selector_all("#progress li", "items => items.map(i => i.dataset.reached)")
+    reached = page.eval_on_selector_all("#progress li",
+                                        "items => items.map(i => i.dataset.reached)")
     assert reached == ["true", "true", "false"]  # 1 and 3 months reached, 6 months in 80 days
     assert "还差 80 天" in page.inner_text("#progress")
     assert page.get_attribute("#hotline", "href").startswith("tel:")

@@ -16,11 +16,14 @@ def scans(employer_id):
     start = dt.datetime(2026, 2, 10, 9, tzinfo=TZ)
     return [
         ("fair.checked_in", start, {"fair_id": "fair-1"}),
-        ("fair.intent_signed", start + dt.timedelta(hours=2), {"fair_id": "fair-1", "employer_id": employer_id}),
+        ("fair.intent_signed", start + dt.timedelta(hours=2),
+         {"fair_id": "fair-1", "employer_id": employer_id}),
         ("batch.assigned", start + dt.timedelta(days=2), {"batch_id": "batch-1"}),
         ("batch.departed", start + dt.timedelta(days=9), {"batch_id": "batch-1"}),
-        ("station.arrived", start + dt.timedelta(days=11), {"station": "福州站", "batch_id": "batch-1"}),
-        ("employer.onboarded", start + dt.timedelta(days=11, hours=6), {"employer_id": employer_id}),
+        ("station.arrived", start + dt.timedelta(days=11),
+         {"station": "福州站", "batch_id": "batch-1"}),
+        ("employer.onboarded", start + dt.timedelta(days=11, hours=6),
+         {"employer_id": employer_id}),
         ("employment.confirmed", start + dt.timedelta(days=40), {"employer_id": employer_id}),
     ]
 
@@ -28,8 +31,8 @@ def scans(employer_id):
 def snapshot(worker):
     return {c.key: getattr(worker, c.key) for c in Worker.__table__.columns
             if c.key not in ("id", "created_at", "updated_at", "id_number_enc", "id_number_bidx",
-                             "id_last4", "id_region_code", "birth_date", "gender", "phone", "last_event_at",
-                             "stability_facts", "spells")}
+                             "id_last4", "id_region_code", "birth_date", "gender", "phone",
+                             "last_event_at", "stability_facts", "spells")}
 
 
 def test_late_offline_scans_give_the_same_record_as_scans_in_order(register, auth):
@@ -47,7 +50,9 @@ def test_late_offline_scans_give_the_same_record_as_scans_in_order(register, aut
     assert snapshot(shuffled) == snapshot(in_order)
     # the same employment events, in the same order (their ids and recording times differ)
     assert [f[1:3] for f in shuffled.stability_facts] == [f[1:3] for f in in_order.stability_facts]
-    assert [evidence[:2] for evidence in shuffled.spells[0][4]] == [evidence[:2] for evidence in in_order.spells[0][4]]
+    assert [evidence[:2] for evidence in shuffled.spells[0][4]] == [
+        evidence[:2] for evidence in in_order.spells[0][4]
+    ]
     assert shuffled.onboarded_on == shuffled.arrived_on == dt.date(2026, 2, 21)
     assert shuffled.employed_since == dt.date(2026, 2, 21)
     assert shuffled.milestones["arrived"] == "2026-02-21"
@@ -64,13 +69,18 @@ def test_event_keeps_the_device_offset_and_context_columns(register, auth):
     db.session.expire_all()
     stored = db.session.get(Event, event.seq)
     assert stored.local_occurred_at.isoformat() == "2026-03-01T23:30:00+08:00"
-    assert stored.batch_id == "b-9" and stored.device_id == "pixel-3" and stored.actor_id == auth.users["greeter"].id
+    assert (
+        stored.batch_id == "b-9"
+        and stored.device_id == "pixel-3"
+        and stored.actor_id == auth.users["greeter"].id
+    )
     assert worker.milestones["arrived"] == "2026-03-01"
 
 
 def test_rebuild_check_finds_no_difference_after_normal_use(register, auth):
     worker = db.session.get(Worker, register()["id"])
-    record_event(worker, "employer.onboarded", actor=auth.users["admin"], context={"employer_id": auth.employer_id()})
+    record_event(worker, "employer.onboarded", actor=auth.users["admin"],
+                 context={"employer_id": auth.employer_id()})
     db.session.commit()
     assert rebuild_all_records(check_only=True) == []
     db.session.execute(Worker.__table__.update().values(status="ended"))  # a record tampered with

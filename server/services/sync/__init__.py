@@ -21,5 +21,7 @@ from server.services.sync.quarantine import (
     reveal_quarantined_id_number,
 )
 
-__all__ = ["PushProof", "block_device", "dismiss_quarantined", "join_on_sign_in", "list_devices", "list_quarantine",
-           "pull", "push", "reapply_quarantined", "register_device", "reveal_quarantined_id_number"]
+__all__ = ["PushProof", "block_device", "dismiss_quarantined", "join_on_sign_in", "list_devices",
+           "list_quarantine",
+           "pull", "push", "reapply_quarantined", "register_device",
+           "reveal_quarantined_id_number"]

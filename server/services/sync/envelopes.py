@@ -1,4 +1,6 @@
-"""What an envelope is before the database is asked: sound or not, its digest, and its card's claims."""
+"""What an envelope is before the database is asked: sound or not, its digest, and its card's
+claims."""
+
 from __future__ import annotations
 
 import binascii
@@ -23,9 +25,12 @@ ENVELOPE = EnvelopeSchema()
 
 
 def envelope_hash(raw: dict) -> str:
-    """What identifies the content a device sent, whatever its key order; server fields excluded."""
+    """What identifies the content a device sent, whatever its key order; server fields excluded.
+    """
     content = {k: v for k, v in raw.items() if k not in SERVER_FIELDS}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
 
 
 @dataclass
@@ -42,7 +47,8 @@ class Checked:
 
 def check_envelope(raw) -> Checked:
     if not isinstance(raw, dict):
-        return Checked(raw, None, invalid=Rejected(Reason.INVALID_ENVELOPE, "an event must be a JSON object"))
+        return Checked(raw, None,
+                       invalid=Rejected(Reason.INVALID_ENVELOPE, "an event must be a JSON object"))
     event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
     checked = Checked(raw, event_id, envelope_hash(raw))
     try:
@@ -53,7 +59,8 @@ def check_envelope(raw) -> Checked:
 
 
 def describe(messages) -> str:
-    return "; ".join(f"{name}: {' '.join(texts)}" for name, texts in flatten_errors(messages).items())
+    return "; ".join(f"{name}: {' '.join(texts)}" for name,
+                     texts in flatten_errors(messages).items())
 
 
 def sealed(raw, binding: str) -> dict:
@@ -65,15 +72,18 @@ def sealed(raw, binding: str) -> dict:
     data = raw.get("data")
     if not isinstance(data, dict):
         return raw
-    # what only the server writes is never kept as a phone sent it (a forged ciphertext would not open)
+    # what only the server writes is never kept as a phone sent it (a forged ciphertext would not
+    # open)
     data = {k: v for k, v in data.items() if k not in (*PROTECTED_FIELDS, "id_number_masked")}
     if "id_number" not in data:
         return raw | {"data": data}
     number = str(data["id_number"])
     normalised = normalize_id_number(number)
     kept = {k: v for k, v in data.items() if k != "id_number"} | {
-        "id_number_enc": encrypt_field(binding, "id_number", number), "id_number_bidx": blind_index(normalised),
-        "id_number_masked": mask_from_parts(normalised[:6], normalised[-4:]) if len(normalised) > 10 else "*" * len(normalised)}
+        "id_number_enc": encrypt_field(binding, "id_number", number),
+        "id_number_bidx": blind_index(normalised),
+        "id_number_masked": mask_from_parts(normalised[:6], normalised[-4:])
+        if len(normalised) > 10 else "*" * len(normalised)}
     return raw | {"data": kept}
 
 
@@ -86,8 +96,10 @@ def unsealed(envelope: dict, binding: str) -> dict:
         number = decrypt_field(binding, "id_number", data["id_number_enc"])
     except (InvalidTag, ValueError, TypeError, binascii.Error):
         raise InvalidInput({"envelope": ["此条的身份证号无法解密（不是服务器加密的）。"
-                                         " This entry's ID number does not open: the server did not seal it."]}) from None
-    return envelope | {"data": {k: v for k, v in data.items() if k not in (*PROTECTED_FIELDS, "id_number_masked")}
+                                         " This entry's ID number does not open: the server did "
+                                         "not seal it."]}) from None
+    return envelope | {"data": {k: v for k, v in data.items()
+                                if k not in (*PROTECTED_FIELDS, "id_number_masked")}
                        | {"id_number": number}}
 
 
@@ -108,7 +120,8 @@ class CardVerifier:
             self.verify(text_value)
 
     def verify(self, text_value: str, *, on: dt.date | None = None):
-        """The card's claims, or the ``CredentialError``; expiry counts on the day ``on`` (the scan's)."""
+        """The card's claims, or the ``CredentialError``; expiry counts on the day ``on`` (the
+        scan's)."""
         if text_value not in self.results:
             self.results[text_value] = self._verify(text_value, self.today)
         result = self.results[text_value]

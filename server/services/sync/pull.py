@@ -9,7 +9,17 @@ from server.domain.id_numbers import mask_from_parts
 from server.domain.reasons import Reason
 from server.errors import InvalidInput
 from server.extensions import db
-from server.models import Batch, Change, Credential, Event, Fair, SigningKey, Training, User, Worker
+from server.models import (
+    Batch,
+    Change,
+    Credential,
+    Event,
+    Fair,
+    SigningKey,
+    Training,
+    User,
+    Worker,
+)
 from server.services import access
 from server.services.batches import describe_batch_offline
 from server.services.fairs import describe_fair_offline
@@ -18,32 +28,38 @@ from server.services.sync.devices import is_member
 
 CURSOR_PREFIX = "p1:"
 _SUMMARY_COLUMNS = (Worker.id, Worker.name, Worker.id_region_code, Worker.id_last4, Worker.gender,
-                    Worker.home_county_code, Worker.home_township, Worker.status, Worker.card_serial,
-                    Worker.current_employer_id)
+                    Worker.home_county_code, Worker.home_township, Worker.status,
+                    Worker.card_serial, Worker.current_employer_id)
 
 
 def pull(user: User, device_id: str, cursor: str, limit: int) -> dict:
-    """Changes after ``cursor`` that ``user`` may see, oldest first; an empty cursor pulls everything.
-    The events a device recorded go to its members only. A pull writes nothing: it joins no device."""
+    """Changes after ``cursor`` that ``user`` may see, oldest first; an empty cursor pulls
+    everything. The events a device recorded go to its members only. A pull writes nothing: it
+    joins no device."""
     after = decode_cursor(cursor)
     own_device = device_id if is_member(user, device_id) else None
-    page = (  # the scope test is wrapped in a CASE so that no index can serve it: the database then walks
+    # the scope test is wrapped in a CASE so that no index can serve it: the database then walks
+    page = (
         # the position index in order and stops at the limit, instead of sorting every candidate
         select(Change.kind, Change.entity_id, Change.op, Change.position)
-        .where(Change.position > after, case((access.pullable_changes(user, own_device), 1), else_=0) == 1)
+        .where(Change.position > after,
+               case((access.pullable_changes(user, own_device), 1), else_=0) == 1)
         .order_by(Change.position).limit(limit + 1).subquery()
     )
-    rows = db.session.connection().execute(  # Core rows: no ORM bookkeeping for tens of thousands of them
-        # Workers, most of any pull, come in the same query as their change rows: joined to the page
-        # only, whatever plan the database picks for the page.
+    # Core rows: no ORM bookkeeping for tens of thousands of them
+    rows = db.session.connection().execute(
+        # Workers, most of any pull, come in the same query as their change rows: joined to the
+        # page only, whatever plan the database picks for the page.
         select(page, *_SUMMARY_COLUMNS)
-        .outerjoin(Worker, and_(page.c.kind == "worker", page.c.op == "upsert", Worker.id == page.c.entity_id))
+        .outerjoin(Worker, and_(page.c.kind == "worker", page.c.op == "upsert",
+                                Worker.id == page.c.entity_id))
         .order_by(page.c.position)
     ).all()
     more, rows = len(rows) > limit, rows[:limit]
     changes = describe_changes(rows, user)
     db.session.rollback()  # a read: end it (on SQLite every transaction holds the write lock)
-    return {"changes": changes, "cursor": encode_cursor(rows[-1].position if rows else after), "more": more}
+    return {"changes": changes, "cursor": encode_cursor(rows[-1].position if rows else after),
+            "more": more}
 
 
 def encode_cursor(position: int) -> str:
@@ -59,7 +75,8 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError
         return int(text_value[len(CURSOR_PREFIX):])
     except ValueError:
-        raise InvalidInput({"cursor": ["游标无效，请从头同步。 Not a cursor from this server: pull again without one."]},
+        raise InvalidInput({"cursor": ["游标无效，请从头同步。 Not a cursor from this server: "
+                                       "pull again without one."]},
                            code=Reason.INVALID_CURSOR) from None
 
 
@@ -80,8 +97,12 @@ def describe_changes(rows: list, user: User) -> list[dict]:
 
 
 def _load_keys(ids, user):
-    return {str(k.id): {"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key, "status": k.status}
-            for k in db.session.scalars(select(SigningKey).where(SigningKey.id.in_([int(i) for i in ids])))}
+    return {
+        str(k.id): {"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key, "status": k.status}
+        for k in db.session.scalars(
+            select(SigningKey).where(SigningKey.id.in_([int(i) for i in ids]))
+        )
+    }
 
 
 def _load_revocations(ids, user):
@@ -90,8 +111,10 @@ def _load_revocations(ids, user):
 
 
 def _load_events(ids, user):
-    return {e.id: {"id": e.id, "type": e.type, "worker_id": e.worker_id, "occurred_at": e.local_occurred_at.isoformat(),
-                   "recorded_at": e.recorded_at.isoformat(), "device_seq": e.device_seq, "context": e.context,
+    return {e.id: {"id": e.id, "type": e.type, "worker_id": e.worker_id,
+                   "occurred_at": e.local_occurred_at.isoformat(),
+                   "recorded_at": e.recorded_at.isoformat(), "device_seq": e.device_seq,
+                   "context": e.context,
                    "flags": e.flags} for e in in_chunks(Event, Event.id, ids)}
 
 
@@ -104,19 +127,23 @@ def _load_batches(ids, user):
 
 
 def _load_trainings(ids, user):
-    return {t.id: {"id": t.id, "title": t.title, "skill": t.skill, "place": t.place, "county_code": t.county_code,
-                   "starts_on": t.starts_on.isoformat(), "ends_on": t.ends_on.isoformat(), "hours": t.hours}
+    return {t.id: {"id": t.id, "title": t.title, "skill": t.skill, "place": t.place,
+                   "county_code": t.county_code,
+                   "starts_on": t.starts_on.isoformat(), "ends_on": t.ends_on.isoformat(),
+                   "hours": t.hours}
             for t in in_chunks(Training, Training.id, ids)}
 
 
-_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events, "fair": _load_fairs,
-            "batch": _load_batches, "training": _load_trainings}
+_LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events,
+            "fair": _load_fairs, "batch": _load_batches, "training": _load_trainings}
 
 
 def worker_summary(worker) -> dict:
-    """What a device keeps offline about a worker: never the full ID number, phone or poverty status."""
+    """What a device keeps offline about a worker: never the full ID number, phone or poverty
+    status."""
     return {
-        "id": worker.id, "name": worker.name, "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
+        "id": worker.id, "name": worker.name,
+        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
         "id_last4": worker.id_last4, "gender": worker.gender,
         "home": {"county_code": worker.home_county_code, "township": worker.home_township},
         "status": worker.status, "card_serial": worker.card_serial,

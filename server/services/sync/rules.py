@@ -1,4 +1,5 @@
-"""The push's acceptance rules: one table, each rule a small function of the scan and what is known.
+"""The push's acceptance rules: one table, each rule a small function of the scan and what is
+known.
 
 ``RULES`` run in order on every envelope but a registration, once the envelope itself was found
 sound (a new id, a device not blocked, a scanner the push vouches for, a type the scanner's role
@@ -38,14 +39,17 @@ class Scan:
     """One envelope about a known worker, as the rules see it."""
 
     type: str
-    context: dict  # completed by the rules that prove it: an employer's own id, the workplace code's employer
+    # completed by the rules that prove it: an employer's own id, the workplace code's employer
+    context: dict
     data: dict
     occurred_at: dt.datetime
-    authority: User  # whose authority the scan counts with: who made it, or a reviewer re-applying it
+    # whose authority the scan counts with: who made it, or a reviewer re-applying it
+    authority: User
     scanner: User  # who made it
     worker: object  # .id, .home_county_code, .birth_date
     earlier: list[EventFact]  # the worker's events so far
-    counting: Callable[[], list[EventFact]]  # of those, the ones that give scope (asked only when a rule needs it)
+    # of those, the ones that give scope (asked only when a rule needs it)
+    counting: Callable[[], list[EventFact]]
     named_by: str = "card"  # card | temporary_pass | id
 
     @cached_property
@@ -72,7 +76,8 @@ class Known(Protocol):
 
 
 def employer_scans_for_itself(scan: Scan, known: Known) -> None:
-    """An employer's scan is for the scanner's own employer when the phone named none (completes the context)."""
+    """An employer's scan is for the scanner's own employer when the phone named none (completes
+    the context)."""
     own = access.own_employer(scan.scanner)
     if own:
         scan.context.setdefault("employer_id", own)
@@ -80,7 +85,8 @@ def employer_scans_for_itself(scan: Scan, known: Known) -> None:
 
 def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
     if access.acts_for_self(scan.authority) and (
-            scan.worker.id != scan.authority.worker_id or not scan.data.get("site_code") or scan.type != "employment.confirmed"):
+            scan.worker.id != scan.authority.worker_id or not scan.data.get("site_code")
+            or scan.type != "employment.confirmed"):
         return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗。"
                          " A worker confirms only their own work, with the workplace code.")
     return None
@@ -88,7 +94,8 @@ def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
 
 def workplace_code_is_the_employers(scan: Scan, known: Known) -> Rejection | None:
     """A confirmation with the day's workplace code: genuine, of the scan's day, of a workplace on
-    record, of the worker's current employer (then the code names the employer: completes the context)."""
+    record, of the worker's current employer (then the code names the employer: completes the
+    context)."""
     code = scan.type == "employment.confirmed" and scan.data.get("site_code")
     if not code:
         return None
@@ -98,7 +105,8 @@ def workplace_code_is_the_employers(scan: Scan, known: Known) -> Rejection | Non
         return Rejection(exc.reason, exc.message)
     site = known.row(WorkSite, claim.site_id)
     if site is None:
-        return Rejection(Reason.UNKNOWN_SITE, "没有这个工作地点。 This workplace is not on record.")
+        return Rejection(Reason.UNKNOWN_SITE,
+                         "没有这个工作地点。 This workplace is not on record.")
     if known.current_employer(scan.earlier) != site.employer_id:
         return Rejection(Reason.WRONG_SITE, "这不是该务工人员所在企业的工作地点。"
                          " This workplace is not of the worker's current employer.")
@@ -118,26 +126,32 @@ def staff(rule):
 def context_is_complete(scan: Scan, known: Known) -> Rejection | None:
     missing = missing_context(scan.type, scan.context)
     if missing:
-        return Rejection(Reason.INVALID_ENVELOPE, f"context needs {', '.join(missing)} for {scan.type}")
+        return Rejection(Reason.INVALID_ENVELOPE,
+                         f"context needs {', '.join(missing)} for {scan.type}")
     return None
 
 
 @staff
 def fair_is_known(scan: Scan, known: Known) -> Rejection | None:
-    """A fair scan names a fair on record, an employer taking part in it and one of its jobs there."""
+    """A fair scan names a fair on record, an employer taking part in it and one of its jobs there.
+    """
     if scan.type not in sync_rules.FAIR_TYPES:
         return None
     fair = known.row(Fair, scan.context["fair_id"])
     if fair is None:
-        return Rejection(Reason.UNKNOWN_FAIR, f"no fair {scan.context['fair_id']}: pull the fairs again")
+        return Rejection(Reason.UNKNOWN_FAIR,
+                         f"no fair {scan.context['fair_id']}: pull the fairs again")
     if scan.type == "fair.intent_signed":
         employer_id = scan.context["employer_id"]
         if known.row(FairEmployer, (fair.id, employer_id)) is None:
-            return Rejection(Reason.UNKNOWN_EMPLOYER, f"employer {employer_id} is not at the fair {fair.name}")
+            return Rejection(Reason.UNKNOWN_EMPLOYER,
+                             f"employer {employer_id} is not at the fair {fair.name}")
         posting_id = scan.data.get("posting_id")
         posting = known.row(Posting, posting_id) if posting_id else None
-        if posting_id and (posting is None or (posting.fair_id, posting.employer_id) != (fair.id, employer_id)):
-            return Rejection(Reason.UNKNOWN_POSTING, f"job {posting_id} is not one this employer brought to the fair")
+        if posting_id and (posting is None
+                           or (posting.fair_id, posting.employer_id) != (fair.id, employer_id)):
+            return Rejection(Reason.UNKNOWN_POSTING,
+                             f"job {posting_id} is not one this employer brought to the fair")
     return None
 
 
@@ -151,8 +165,12 @@ def batch_is_known(scan: Scan, known: Known) -> Rejection | None:
 
 @staff
 def training_is_known(scan: Scan, known: Known) -> Rejection | None:
-    if scan.type == "training.attended" and known.row(Training, scan.context["training_id"]) is None:
-        return Rejection(Reason.UNKNOWN_TRAINING, f"no training {scan.context['training_id']}: pull again")
+    if (
+        scan.type == "training.attended"
+        and known.row(Training, scan.context["training_id"]) is None
+    ):
+        return Rejection(Reason.UNKNOWN_TRAINING,
+                         f"no training {scan.context['training_id']}: pull again")
     return None
 
 
@@ -161,9 +179,10 @@ def in_scope(scan: Scan, known: Known) -> Rejection | None:
     """The scanner acts for this worker here: at a fair, on a batch or at a training, its county is
     the scope (people from next door come too); else the worker's own county."""
     current = known.current_employer(scan.counted) if access.own_employer(scan.authority) else None
-    if access.scan_refusal(scan.authority, where_county(scan, known), scan.type, scan.context, scan.counted,
-                           current_employer=current):
-        return Rejection(Reason.OUT_OF_SCOPE, "此人不在您的工作范围内。 This worker or context is outside your scope.")
+    if access.scan_refusal(scan.authority, where_county(scan, known), scan.type, scan.context,
+                           scan.counted, current_employer=current):
+        return Rejection(Reason.OUT_OF_SCOPE,
+                         "此人不在您的工作范围内。 This worker or context is outside your scope.")
     return None
 
 
@@ -193,14 +212,18 @@ def named_by_card_or_a_trusted_id(scan: Scan, known: Known) -> Rejection | None:
         return None
     needs = access.id_alone(scan.authority, scan.type)
     if needs == "scope" and access.own_county(scan.authority) not in (None, scan.county):
-        needs = None  # next door's people come to a fair too, but with their card: an id alone is not proof
+        # next door's people come to a fair too, but with their card: an id alone is not proof
+        needs = None
     if needs == "review":
-        return Rejection(Reason.KEYED_ONBOARDING, "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
-                         " An onboarding keyed in by id waits for a reviewer (the county's workstation):"
+        return Rejection(Reason.KEYED_ONBOARDING,
+                         "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
+                         " An onboarding keyed in by id waits for a reviewer (the county's "
+                         "workstation):"
                          " it counts for nothing until accepted. Scan the worker's card instead.")
     if needs is None or (needs == "roster" and not on_a_roster_due_here(scan, known)):
         return Rejection(Reason.CARD_REQUIRED, "请扫描此人的卡（或临时凭证）：只凭编号不能记录。"
-                         " Scan this person's card (or temporary pass): an id alone cannot record this.")
+                         " Scan this person's card (or temporary pass): an id alone cannot record "
+                         "this.")
     return None
 
 
@@ -213,33 +236,43 @@ def on_a_roster_due_here(scan: Scan, known: Known) -> bool:
 
 @staff
 def of_working_age(scan: Scan, known: Known) -> Rejection | None:
-    age = age_on(scan.worker.birth_date, calendar.day_of(scan.occurred_at)) if scan.type == "employer.onboarded" else None
+    age = (
+        age_on(scan.worker.birth_date, calendar.day_of(scan.occurred_at))
+        if scan.type == "employer.onboarded"
+        else None
+    )
     if age is not None and age < sync_rules.MINIMUM_WORKING_AGE:
-        return Rejection(Reason.UNDER_16, "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing this person.")
+        return Rejection(Reason.UNDER_16,
+                         "未满16周岁，依法不得录用。 Under 16: the Labour Law forbids employing "
+                         "this person.")
     return None
 
 
 @staff
 def voids_one_of_the_workers_events(scan: Scan, known: Known) -> Rejection | None:
     """A void cancels one of the worker's events: a scanner's own mistake at once; another's scan
-    (a voided end of employment makes months appear) only by a reviewer who is neither (four eyes)."""
+    (a voided end of employment makes months appear) only by a reviewer who is neither (four eyes).
+    """
     if scan.type != "event.voided":
         return None
     target = next((f for f in scan.earlier if f.id == scan.data["event_id"]), None)
     if target is None:
-        return Rejection(Reason.UNKNOWN_EVENT, f"event {scan.data['event_id']} is not one of this worker's")
+        return Rejection(Reason.UNKNOWN_EVENT,
+                         f"event {scan.data['event_id']} is not one of this worker's")
     if target.actor_id in (None, scan.scanner.id):
         return None
     if known.reviewer is None or known.reviewer.id == scan.scanner.id:
         return Rejection(Reason.VOID_NEEDS_REVIEW, "作废他人的记录须经另一位审核员：已交审核。"
-                         " Voiding someone else's scan needs another reviewer: it waits in quarantine for one.")
+                         " Voiding someone else's scan needs another reviewer: it waits in "
+                         "quarantine for one.")
     return None
 
 
 @staff
 def correction_can_be_checked_offline(scan: Scan, known: Known) -> Rejection | None:
     if scan.type == "worker.updated" and {"id_number", "home"} & set(scan.data):
-        return Rejection(Reason.INVALID_ENVELOPE, "ID number and home corrections need the online check:"
+        return Rejection(Reason.INVALID_ENVELOPE,
+                         "ID number and home corrections need the online check:"
                          " use PATCH /api/workers/{id}")
     return None
 
@@ -249,27 +282,34 @@ def temporary_pass_still_good(scan: Scan, known: Known) -> Rejection | None:
     clock alone could stretch it)."""
     if scan.named_by != "temporary_pass":
         return None
-    registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"), default=None)
-    if registered is None or not (pass_still_good(registered, scan.occurred_at) and pass_still_good(registered, known.now)):
-        return Rejection(Reason.TEMPORARY_PASS_EXPIRED, f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
-                         f" A temporary pass is good for {TEMPORARY_PASS_DAYS} days after registration: use the card.")
+    registered = min((f.occurred_at for f in scan.earlier if f.type == "worker.registered"),
+                     default=None)
+    if registered is None or not (pass_still_good(registered, scan.occurred_at)
+                                  and pass_still_good(registered, known.now)):
+        return Rejection(Reason.TEMPORARY_PASS_EXPIRED,
+                         f"临时凭证只在登记后 {TEMPORARY_PASS_DAYS} 天内有效，请用正式卡。"
+                         f" A temporary pass is good for {TEMPORARY_PASS_DAYS} days after "
+                         "registration: use the card.")
     return None
 
 
 def registered_at(earlier: list[EventFact]) -> dt.datetime | None:
     """When the record was made: its registration, not a later one of the same person (a duplicate,
     whose time a phone may say anything about)."""
-    kept = [f for f in earlier if f.type == "worker.registered" and sync_rules.DUPLICATE_PERSON not in f.flags]
+    kept = [f for f in earlier if f.type == "worker.registered"
+            and sync_rules.DUPLICATE_PERSON not in f.flags]
     return min((f.occurred_at for f in kept), default=None)
 
 
 def its_time_can_be(scan: Scan, known: Known) -> Rejection | None:
     """Not before the programme began, not before the worker was registered, not after the push
-    reached the server (``domain.evidence.time_refusal``). Last: only a scanner in scope is told when
-    the person was registered."""
+    reached the server (``domain.evidence.time_refusal``). Last: only a scanner in scope is told
+    when the person was registered."""
     registered = registered_at(scan.earlier)
-    refusal = time_refusal(scan.type, scan.occurred_at, vouches_for(scan.type, calendar.day_of(scan.occurred_at), scan.data),
-                           received_at=known.now, programme_start=known.programme_start, registered_at=registered)
+    refusal = time_refusal(scan.type, scan.occurred_at,
+                           vouches_for(scan.type, calendar.day_of(scan.occurred_at), scan.data),
+                           received_at=known.now, programme_start=known.programme_start,
+                           registered_at=registered)
     return Rejection(*refusal) if refusal else None
 
 
