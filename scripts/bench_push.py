@@ -115,8 +115,13 @@ def signature_check_ms(phone: SignedPhone, times: int = 2000) -> float:
 class Phone:
     def __init__(self, send, fair: str, workers: list[str], registrations: float,
                  numbers_from: int):
-        self.send, self.fair, self.workers, self.numbers_from = send, fair, workers, numbers_from
-        self.registrations, self.seq, self.random = registrations, 0, random.Random(1)
+        self.send = send
+        self.fair = fair
+        self.workers = workers
+        self.numbers_from = numbers_from
+        self.registrations = registrations
+        self.seq = 0
+        self.random = random.Random(1)
 
     def push(self) -> float:
         events = []

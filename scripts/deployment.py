@@ -32,7 +32,8 @@ POSTGRES_SERVER = os.environ.get("LABORPASS_TEST_POSTGRES_URL",
 class Deployment:
     def __init__(self, database: str, workers: int = 4, name: str = "laborpass_scripts"):
         self.folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
-        self.name, self.workers = name, workers
+        self.name = name
+        self.workers = workers
         if database == "sqlite":
             self.url = f"sqlite:///{self.folder / 'laborpass.db'}"
         else:

@@ -44,7 +44,8 @@ class Phone(threading.Thread):
     def __init__(self, number: int, site: Deployment, fair_id: str, people: int,
                  first_person: int):
         super().__init__(daemon=True)
-        self.site, self.device = site, f"phone-{number}"
+        self.site = site
+        self.device = f"phone-{number}"
         self.outbox, seq = [], 0
         now = dt.datetime.now(TZ) - dt.timedelta(hours=1)
         for n in range(first_person, first_person + people):

@@ -115,7 +115,9 @@ def generate(args) -> None:
 class Program:
     def __init__(self, rng: random.Random, employers: int, fairs: int, since: dt.date,
                  until: dt.date):
-        self.rng, self.since, self.until = rng, since, until
+        self.rng = rng
+        self.since = since
+        self.until = until
         self.counties = [c["code"] for c in program_regions()["origin"]["counties"]]
         self.employers = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(employers)]
         db.session.execute(insert(Employer),
@@ -240,13 +242,11 @@ class Events:
     """One worker's generated events, as table rows and as the fold's facts."""
 
     def __init__(self, worker_id: str, rng: random.Random, until: dt.date):
-        self.worker_id, self.rng, self.until, self.rows, self.county = (
-            worker_id,
-            rng,
-            until,
-            [],
-            None,
-        )
+        self.worker_id = worker_id
+        self.rng = rng
+        self.until = until
+        self.rows = []
+        self.county = None
 
     def add(
         self, type: str, day: dt.date, *, context: dict | None = None, data: dict | None = None

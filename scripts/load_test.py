@@ -54,9 +54,16 @@ class Device(threading.Thread):
                  results: Results, until: float, think: tuple[float, float], cursor: str):
         super().__init__(daemon=True)
         self.think = think
-        self.number, self.site, self.tokens, self.fair_id = number, site, tokens, fair_id
-        self.workers, self.results, self.until = workers, results, until
-        self.device_id, self.seq, self.cursor = f"load-phone-{number}", 0, cursor
+        self.number = number
+        self.site = site
+        self.tokens = tokens
+        self.fair_id = fair_id
+        self.workers = workers
+        self.results = results
+        self.until = until
+        self.device_id = f"load-phone-{number}"
+        self.seq = 0
+        self.cursor = cursor
         self.random = random.Random(number)
 
     def run(self):

@@ -162,4 +162,6 @@ class Rejected(Exception):
 
     def __init__(self, reason: str, message: str, county_code: str | None = None):
         super().__init__(message)
-        self.reason, self.message, self.county_code = reason, message, county_code
+        self.reason = reason
+        self.message = message
+        self.county_code = county_code

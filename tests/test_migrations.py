@@ -44,7 +44,8 @@ def test_the_upgrade_re_derives_stored_dates_in_beijings_calendar(client, auth, 
         worker = register(5, on=None)["id"]
     old = db.session.get(Worker, worker)
     # as the old fold had it
-    old.registered_on, old.milestones = dt.date(2026, 12, 1), {"registered": "2026-12-01"}
+    old.registered_on = dt.date(2026, 12, 1)
+    old.milestones = {"registered": "2026-12-01"}
     db.session.commit()
     db.session.remove()
     flask_migrate.downgrade(revision="0015")

@@ -184,7 +184,8 @@ def spells(facts: Iterable[EventFact], as_of: dt.date, *, gap_days: int = GAP_DA
                 current.employer_id = employer
             elif current and (start - current.end).days <= gap_days:
                 # back to work soon enough: the spell goes on
-                current.end, current.employer_id = None, employer
+                current.end = None
+                current.employer_id = employer
             else:
                 found.append(current := Spell(len(found) + 1, start, employer))
             current.evidence.append(evidence_of(fact))

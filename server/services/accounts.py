@@ -72,7 +72,8 @@ def revoke_access(admin: User, user_id: int) -> User:
         row.revoked_at = now
     for device in db.session.scalars(select(Device).where(Device.blocked_at.is_(None),
                                                           Device.id.in_(_own_devices(user)))):
-        device.blocked_at, device.blocked_reason = now, f"access of {user.name} revoked"
+        device.blocked_at = now
+        device.blocked_reason = f"access of {user.name} revoked"
     audit.record("user.access_revoked", actor=admin, target=f"user:{user.id}", role=user.role)
     return user
 

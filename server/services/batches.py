@@ -248,7 +248,9 @@ def name_team_leader(batch_id: str, township: str, worker_id: str, user: User) -
                                           f"{township}."]})
     leader = db.session.get(TeamLeader, (batch.id, township)) or TeamLeader(batch_id=batch.id,
                                                                             township=township)
-    leader.worker_id, leader.named_by, leader.named_at = worker_id, user.id, utcnow()
+    leader.worker_id = worker_id
+    leader.named_by = user.id
+    leader.named_at = utcnow()
     db.session.add(leader)
     audit.record("batch.team_leader_named", actor=user, target=f"batch:{batch.id}",
                  township=township, worker_id=worker_id)
@@ -289,7 +291,8 @@ def depart(
             record_event(db.session.get(Worker, member.worker_id), "batch.departed", actor=user,
                          occurred_at=at,
                          context={"batch_id": batch.id}, data={"note": "点名出发 roll-call"})
-    batch.status, batch.departed_at = "departed", at
+    batch.status = "departed"
+    batch.departed_at = at
     audit.record("batch.departed", actor=user, target=f"batch:{batch.id}", departed=len(present),
                  absent=len(absent))
     _publish(batch)

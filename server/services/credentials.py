@@ -111,7 +111,8 @@ def _issue(worker: Worker, actor: User, idempotency_key: str | None, today: dt.d
         select(Credential).where(Credential.worker_id == worker.id,
                                  Credential.revoked_at.is_(None))
     ):
-        previous.revoked_at, previous.revoked_reason = now, "replaced"
+        previous.revoked_at = now
+        previous.revoked_reason = "replaced"
         stage_change(db.session, "revocation", previous.serial)
         record_event(worker, "credential.revoked", actor=actor,
                      data={"serial": previous.serial, "reason": "replaced"})

@@ -104,8 +104,8 @@ def check(import_id: str, user: User, *, mapping: dict, county_code: str | None,
         except NotFound:
             raise InvalidInput({"fair_id": ["没有这个招聘会，或不在您的范围。 No such fair in "
                                             "your scope."]}) from None
-    job.mapping, job.defaults = mapping, {"county_code": county_code or user.county_code,
-                                          "fair_id": fair_id}
+    job.mapping = mapping
+    job.defaults = {"county_code": county_code or user.county_code, "fair_id": fair_id}
     _report(job, list(_check_rows(job, user, today or calendar.today())))
     job.status = "checked"
     audit.record("import.checked", actor=user, target=f"import:{job.id}", valid=job.valid_rows,
@@ -121,7 +121,8 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
     if job.status != "checked":
         raise Conflict(Reason.NOT_CHECKED,
                        "请先检查（试导入）。 Check the file first (the dry run), then apply.")
-    job.status, job.imported_rows = "applying", 0
+    job.status = "applying"
+    job.imported_rows = 0
     db.session.commit()  # "applying" is seen at once
     results = list(_check_rows(job, user, today or calendar.today()))
     good = [r for r in results if r.registration and not r.problems]
@@ -147,7 +148,8 @@ def apply(import_id: str, user: User, *, today: dt.date | None = None) -> Roster
         job.imported_rows = min(start + CHUNK, len(good))
         db.session.commit()  # each chunk's progress is seen
     _report(job, results)
-    job.status, job.finished_at = "applied", utcnow()
+    job.status = "applied"
+    job.finished_at = utcnow()
     audit.record("import.applied", actor=user, target=f"import:{job.id}",
                  imported=job.imported_rows, problems=job.problem_rows)
     return job

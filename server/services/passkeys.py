@@ -144,7 +144,8 @@ def authenticate(challenge_id: int | None, credential: dict, *, device: dict | N
         _fail("login.failed", user.id, exc)
     except WebAuthnException as exc:
         _fail("login.failed", user.id, exc)
-    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
+    passkey.sign_count = verified.new_sign_count
+    passkey.last_used_at = utcnow()
     db.session.commit()  # the counter moves on even if the phone's proof fails next
     if device is not None:
         join_on_sign_in(user, device_id=device["device_id"], public_key=device["public_key"],

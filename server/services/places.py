@@ -67,7 +67,8 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
         raise NotFound("county")
     row = db.session.get(CountyHotline, county.code) or CountyHotline(county_code=county.code)
     before = county_hotline(county.code)
-    row.number, row.set_by = number, user.id
+    row.number = number
+    row.set_by = user.id
     db.session.add(row)
     audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number,
                  before=before)

@@ -82,23 +82,21 @@ def erase_worker(worker: Worker, *, actor: User | None = None) -> int:
         select(Event).where(Event.worker_id == worker.id, Event.redacted_at.is_(None))
     ).all()
     for event in events:
-        event.data, event.raw_code, event.redacted_at = (
-            redact(event.type, event.data or {}),
-            None,
-            now,
-        )
+        event.data = redact(event.type, event.data or {})
+        event.raw_code = None
+        event.redacted_at = now
     for credential in db.session.scalars(
         select(Credential).where(Credential.worker_id == worker.id)
     ):
         credential.qr = ""  # the card text names the person
         if credential.revoked_at is None:
-            credential.revoked_at, credential.revoked_reason = (
-                now,
-                "erased under the retention rule",
-            )
+            credential.revoked_at = now
+            credential.revoked_reason = "erased under the retention rule"
             stage_change(db.session, "revocation", credential.serial)
     for user in db.session.scalars(select(User).where(User.worker_id == worker.id)):
-        user.active, user.name, user.webauthn_handle = False, f"erased-{user.id}", None
+        user.active = False
+        user.name = f"erased-{user.id}"
+        user.webauthn_handle = None
         db.session.execute(update(Passkey).where(Passkey.user_id == user.id,
                                                  Passkey.revoked_at.is_(None))
                            .values(revoked_at=now))

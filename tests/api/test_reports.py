@@ -46,7 +46,10 @@ class Program:
     """Workers pushed through the sync API by the roles that scan them."""
 
     def __init__(self, client, auth, register):
-        self.client, self.auth, self.register, self.seq = client, auth, register, 0
+        self.client = client
+        self.auth = auth
+        self.register = register
+        self.seq = 0
 
     def push(self, who, worker, type, day, context=None, data=None, card=None):
         """A scan naming the worker by id, or by ``card`` (as the station and the first day need).

@@ -16,7 +16,11 @@ class Phone:
     """A device pushing one scan after another (its own device_seq)."""
 
     def __init__(self, client, auth, who, name):
-        self.client, self.auth, self.who, self.name, self.seq = client, auth, who, name, 0
+        self.client = client
+        self.auth = auth
+        self.who = who
+        self.name = name
+        self.seq = 0
 
     def scan(self, type, worker_id, at, *, card=None, **kwargs):
         """A scan naming the worker by id, or by their ``card`` when it was the card that was

@@ -77,7 +77,8 @@ def register_device(user: User, device_id: str, *, name: str | None = None,
         raise Conflict(Reason.DEVICE_KEY_CONFLICT, "这台手机已登记，其密钥须在手机上登录时登记。"
                                               " This phone is registered: its key is given by "
                                               "signing in on it.")
-    device.name, device.mode = name or device.name, mode or device.mode
+    device.name = name or device.name
+    device.mode = mode or device.mode
     return device
 
 
@@ -117,7 +118,8 @@ def join_on_sign_in(
                                 "这台手机尚未登记密钥：请先由它原来的使用者在手机上登录。"
                                                    " This phone has no key yet: one of its "
                                                    "earlier users signs in on it first.")
-        device.public_key, device.key_added_at = key, utcnow()
+        device.public_key = key
+        device.key_added_at = utcnow()
         audit.record("device.key_added", actor=user, target=f"device:{device.id}")
     if membership is None:
         membership = DeviceUser(device_id=device_id, user_id=user.id)
@@ -245,5 +247,6 @@ def block_device(user: User, device_id: str, reason: str) -> Device:
     device = db.session.get(Device, device_id) if device_id.isprintable() else None
     if device is None:
         raise NotFound("device")
-    device.blocked_at, device.blocked_reason = utcnow(), reason
+    device.blocked_at = utcnow()
+    device.blocked_reason = reason
     return device

@@ -130,12 +130,12 @@ class PushApplier:
         """The push's ``authority`` says from which device, by whom, and whose scans it may carry;
         a ``reviewer`` re-applying a quarantined envelope decides with their own authority, past a
         blocked device or a revoked scanner."""
-        self.user, self.device, self.vouched = (
-            authority.caller,
-            authority.device,
-            authority.vouched,
-        )
-        self.signed, self.cards, self.reviewer = authority.signed, cards, reviewer
+        self.user = authority.caller
+        self.device = authority.device
+        self.vouched = authority.vouched
+        self.signed = authority.signed
+        self.cards = cards
+        self.reviewer = reviewer
         self.trusted_keys = cards.trusted_keys
         self.now = utcnow()
         self.today = calendar.today()
@@ -461,8 +461,10 @@ class PushApplier:
             event_id=envelope["id"],
             raw_code=envelope.get("credential") or envelope.get("temporary_pass"), flags=flags,
         )
-        event.actor_id, event.pushed_by = scanner.id, self.user.id
-        event.device_seq, event.envelope_hash = envelope["device_seq"], digest
+        event.actor_id = scanner.id
+        event.pushed_by = self.user.id
+        event.device_seq = envelope["device_seq"]
+        event.envelope_hash = digest
         self.events.append(event)
         self.stored_seqs[envelope["device_seq"]] = envelope["id"]
         self.facts[worker.id].append(to_fact(event, actor_role=scanner.role))
@@ -470,21 +472,18 @@ class PushApplier:
             self._awaiting_review.add(event.id)
         earlier = self.open_quarantine.get(envelope["id"])
         if earlier is not None:
-            earlier.status, earlier.resolved_at = "reapplied", self.now
-            earlier.resolution, earlier.resolved_event_id = (
-                "accepted when sent again",
-                envelope["id"],
-            )
+            earlier.status = "reapplied"
+            earlier.resolved_at = self.now
+            earlier.resolution = "accepted when sent again"
+            earlier.resolved_event_id = envelope["id"]
 
     def _quarantine(self, raw, event_id: str | None, rejection: Rejected) -> None:
         earlier = self.open_quarantine.get(event_id) if event_id else None
         if earlier is not None:
             earlier.times_received += 1
-            earlier.reason, earlier.message, earlier.received_at = (
-                rejection.reason,
-                rejection.message,
-                self.now,
-            )
+            earlier.reason = rejection.reason
+            earlier.message = rejection.message
+            earlier.received_at = self.now
             return
         seq = raw.get("device_seq") if isinstance(raw, dict) else None
         entry = QuarantinedEvent(

@@ -158,7 +158,9 @@ def reapply_quarantined(
     if result.status == "rejected":
         db.session.rollback()
         raise RuleRefused(result.reason, result.message)
-    entry.status, entry.resolved_by, entry.resolved_at = "reapplied", user.id, utcnow()
+    entry.status = "reapplied"
+    entry.resolved_by = user.id
+    entry.resolved_at = utcnow()
     entry.resolution = note or "re-applied" + (f" with corrections to {', '.join(corrections)}"
                                                if corrections else "")
     entry.resolved_event_id = result.id
@@ -206,12 +208,10 @@ def dismiss_quarantined(user: User, entry_id: int, reason: str) -> QuarantinedEv
     if user.id in (entry.user_id, scanned_by):
         raise Forbidden("您上传或扫描的记录，须由另一位审核员处理。 A scan you pushed or made is "
                         "for another reviewer to settle.")
-    entry.status, entry.resolved_by, entry.resolved_at, entry.resolution = (
-        "dismissed",
-        user.id,
-        utcnow(),
-        reason,
-    )
+    entry.status = "dismissed"
+    entry.resolved_by = user.id
+    entry.resolved_at = utcnow()
+    entry.resolution = reason
     audit.record("quarantine.dismissed", actor=user, target=f"quarantine:{entry.id}",
                  reason=entry.reason)
     return describe_entries(user, [entry])[0]

@@ -118,7 +118,8 @@ def staff(rule):
     """A rule for staff scans only: a worker's own confirmation is proven by the workplace code."""
     def checked(scan: Scan, known: Known) -> Rejection | None:
         return None if access.acts_for_self(scan.authority) else rule(scan, known)
-    checked.__name__, checked.__doc__ = rule.__name__, rule.__doc__
+    checked.__name__ = rule.__name__
+    checked.__doc__ = rule.__doc__
     return checked
 
 
