@@ -46,8 +46,8 @@ class ScanVerifyResponseSchema(BaseSchema):
 
 
 class KeySchema(BaseSchema):
-    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public "
-                                                 "key)"})
+    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public key)"
+                                                 ""})
     alg = fields.String(dump_default="Ed25519")
     public_key = fields.String(metadata={"description": "base64url of the raw 32-byte key"})
     status = fields.String(validate=validate.OneOf(("active", "verify_only", "revoked")))

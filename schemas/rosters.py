@@ -26,8 +26,7 @@ class CheckSchema(BaseSchema):
         "description": "every person listed signed the paper consent (notice, channel paper)"})
     fair_id = fields.String(validate=validate.Length(min=1, max=36), metadata={
         "description": "a list of pre-registrations for this fair: each row is also put on the "
-                       "fair's list "
-                       "(people registered already are only put on the list)"})
+                       "fair's list (people registered already are only put on the list)"})
 
 
 class ImportSchema(BaseSchema):

@@ -22,9 +22,8 @@ class MilestoneParams(BaseSchema):
                         validate=validate.Length(min=1),
                         metadata={"description": "[[months, yuan], …]"})
     two_party = fields.Boolean(metadata={"description": "each month needs the employer's evidence "
-                                                        "and the worker's "
-                                                        "own (workplace code) or a workstation's "
-                                                        "follow-up"})
+                                                        "and the worker's own (workplace code) or "
+                                                        "a workstation's follow-up"})
 
 
 class MonthlyParams(BaseSchema):

@@ -112,8 +112,7 @@ def audit_group():
 @audit_group.command("verify")
 @click.option("--head", "head_file", type=click.Path(dir_okay=False, path_type=Path),
               help="a signed head to check against: a head file, or a log holding head lines (the "
-                   "longest"
-                   " is taken); default: the instance folder's audit-head.json")
+                   "longest is taken); default: the instance folder's audit-head.json")
 @with_appcontext
 def audit_verify_command(head_file):
     """Check the audit trail's hash chain, then the table against the latest signed head: exit 1
@@ -155,8 +154,8 @@ def retention_command(years, dry_run):
     """Erase the personal data of workers with no activity for N years; statistics stay."""
     years = years or int(current_app.config["LABORPASS_RETENTION_YEARS"])
     report = retention.apply_retention(years, dry_run=dry_run)
-    click.echo(("dry run, nothing changed:"
-                " " if dry_run else "erased: ") + "; ".join(report.lines()))
+    click.echo(("dry run, nothing changed: "
+                "" if dry_run else "erased: ") + "; ".join(report.lines()))
 
 
 @click.command("backup")

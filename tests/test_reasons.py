@@ -59,11 +59,9 @@ def not_found_subjects(source: str) -> set[str]:
 
 def test_the_checks_see_a_code_written_as_text_and_a_member_that_does_not_exist():
     source = ('raise Conflict("already_decided", "x")\nraise Forbidden("只有本人。 Only the '
-              'worker.")\n'
-              'raise RuleRefused(Reason.HELD, "y")\n'
-              'error_response(503, "storage_full", "z")\nwarnings.append({"field": "f", "code": '
-              '"old_notice"})\n'
-              'raise NotFound("batch")\nReason.NO_SUCH_THING\n')
+              'worker.")\nraise RuleRefused(Reason.HELD, "y")\nerror_response(503, "storage_full",'
+              ' "z")\nwarnings.append({"field": "f", "code": "old_notice"})\nraise '
+              'NotFound("batch")\nReason.NO_SUCH_THING\n')
     assert codes_written_as_text(source) == ["already_decided", "storage_full", "old_notice"]
     assert members_named(source) == {"HELD", "NO_SUCH_THING"}
     assert not_found_subjects(source) == {"batch"}

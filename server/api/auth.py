@@ -135,8 +135,8 @@ class LoginVerify(MethodView):
     @blp.alt_response(400, schema=ErrorSchema, description="the passkey could not be verified")
     @blp.alt_response(403, schema=ErrorSchema, description=(
         "`device_signature_invalid` (the phone's key did not sign this challenge), "
-        "`not_device_member`"
-        " (a phone without a key yet, used by others) or `device_blocked`: not signed in"))
+        "`not_device_member` (a phone without a key yet, used by others) or `device_blocked`: not "
+        "signed in"))
     @blp.alt_response(422, schema=ErrorSchema,
                       description="`device_key_invalid`: not an ECDSA P-256 public key")
     def post(self, data):

@@ -59,9 +59,8 @@ def revoke_access(admin: User, user_id: int) -> User:
     if user is None:
         raise NotFound("user")
     if user.id == admin.id:
-        raise Conflict(Reason.CANNOT_REVOKE_SELF, "不能撤销自己的权限：请另一位管理员操作。 "
-                                             "You cannot revoke your own access: ask another "
-                                             "admin.")
+        raise Conflict(Reason.CANNOT_REVOKE_SELF, "不能撤销自己的权限：请另一位管理员操作。 You "
+                                             "cannot revoke your own access: ask another admin.")
     now = utcnow()
     user.active = False
     for row in db.session.scalars(select(Passkey).where(Passkey.user_id == user.id,

@@ -153,8 +153,7 @@ def check(session: Session, head: dict, broken_at: int | None) -> str | None:
     at_head = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == head["last_id"]))
     if at_head is None or count < head["count"]:
         return (f"the tail was cut: the head signed {head['count']} entries ending at entry "
-                f"{head['last_id']};"
-                f" the table holds {count} entries up to it" + ("" if at_head
+                f"{head['last_id']}; the table holds {count} entries up to it" + ("" if at_head
                                                                 else ", and not that entry"))
     if at_head != head["hash"] or count != head["count"]:
         return f"entry {head['last_id']} is not the one the head signed"

@@ -64,9 +64,8 @@ def _check_sqlite(path: Path) -> None:
     connection.close()
     if verdict != "ok" or not {"alembic_version", "events", "workers"} <= tables:
         raise BackupError(Reason.BACKUP_CORRUPT,
-                          f"{path} 不是完好的 LaborPass 数据库（{verdict}）。"
-                                            f" {path} is not an intact LaborPass database "
-                                            f"({verdict}).")
+                          f"{path} 不是完好的 LaborPass 数据库（{verdict}）。 {path} is not an "
+                                            f"intact LaborPass database ({verdict}).")
 
 
 def _libpq(url) -> str:

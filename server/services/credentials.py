@@ -90,9 +90,8 @@ def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None
     else:
         code = normalize_fallback_code(fallback_code or "")
         if code is None:
-            raise ScanRefused(Reason.MALFORMED, "备用码有误，请核对卡上的10位字符。"
-                                           " The code is mistyped: check the 10 characters on the "
-                                           "card.")
+            raise ScanRefused(Reason.MALFORMED, "备用码有误，请核对卡上的10位字符。 The code is "
+                                           "mistyped: check the 10 characters on the card.")
         credential = db.session.scalar(select(Credential).where(Credential.fallback_code == code))
         if credential is None:
             raise ScanRefused(Reason.UNKNOWN_CODE, "没有此备用码的卡。 No card has this code.")

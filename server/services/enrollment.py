@@ -44,10 +44,8 @@ def create_enrollment(
     """
     if not access.may_enroll(issuer, role, county_code):
         raise Forbidden("管理员可为任何人发放注册码，县级用户只能为本县的县、"
-                        "工作站或招聘会人员发放。"
-                        " An admin enrolls anyone; a county officer only its own county's county, "
-                        "workstation"
-                        " or fair staff.")
+                        "工作站或招聘会人员发放。 An admin enrolls anyone; a county officer only "
+                        "its own county's county, workstation or fair staff.")
     _check_scope(role, county_code, employer_id, station)
     return _enroll(issuer, name=name, role=role, county_code=county_code, employer_id=employer_id,
                    station=station)
@@ -97,10 +95,9 @@ def invite_worker(
     )
     if active and not replace_passkeys:
         raise Conflict(Reason.WORKER_HAS_PASSKEY,
-                       "此务工人员已有通行密钥；如手机丢失，请先撤销其密钥再邀请。"
-                                             " This worker has a passkey already: if the phone "
-                                             "was lost, revoke it"
-                                             " (replace_passkeys) and invite again.")
+                       "此务工人员已有通行密钥；如手机丢失，请先撤销其密钥再邀请。 This worker "
+                                             "has a passkey already: if the phone was lost, "
+                                             "revoke it (replace_passkeys) and invite again.")
     for passkey in active:
         passkey.revoked_at = utcnow()
         audit.record("passkey.revoked", actor=issuer, target=f"worker:{worker.id}",

@@ -156,9 +156,8 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
     if posting is None or posting.fair_id != fair.id or (own and posting.employer_id != own):
         raise NotFound("posting")
     if "employer_id" in changes and changes["employer_id"] != posting.employer_id:
-        raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。"
-                                            " A job cannot move to another employer: post a new "
-                                            "one."]})
+        raise InvalidInput({"employer_id": ["岗位不能转给另一家企业，请新建。 A job cannot move "
+                                            "to another employer: post a new one."]})
     if "district_code" in changes:
         places.destination_district(changes["district_code"])
     low, high = changes.get("wage_min", posting.wage_min), changes.get("wage_max",

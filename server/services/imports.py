@@ -226,8 +226,7 @@ def _check_rows(job: RosterImport, user: User, today: dt.date) -> Iterator[Check
                                             f"{worker.id}.") | {"worker_id": worker.id})
         elif worker.id in listed:
             result.problems.append(_problem("id_number", "already_preregistered",
-                                            "已在此招聘会的名单上。"
-                                            " On this fair's list "
+                                            "已在此招聘会的名单上。 On this fair's list "
                                             "already.") | {"worker_id": worker.id})
         elif worker.name != result.registration.data["name"]:
             result.problems.append(_problem("name", "name_mismatch",

@@ -204,8 +204,7 @@ def _reconcile(found: dict, user: User, as_of: dt.date, *, only_county: str | No
                                                                              "evidence returned")]}
         if values["status"] in ("eligible", "held") and values["status"] != ("held" if item.held
                                                                              else "eligible"):
-            status, why = (Reason.HELD, "evidence in "
-                                        "doubt") if item.held else ("eligible",
+            status, why = (Reason.HELD, "evidence in doubt") if item.held else ("eligible",
                                                                     "the evidence was reviewed")
             values |= {"status": status,
                        "history": values["history"] + [_step(status, None, now, why)]}
@@ -257,11 +256,10 @@ def step(payout_id: int, action: str, user: User, reason: str | None = None) -> 
     allowed, target = STEPS[action]
     if payout.status == "held" and action != "reject":
         raise Conflict(Reason.HELD,
-                       "此项依据的证据待审核，审核员确认或作废每一条后重新计算，才能批准或发放。"
-                               " This payout rests on evidence awaiting review: it can be "
-                               "approved or paid once a"
-                               " reviewer has accepted or voided each piece (see held_for) and it "
-                               "is recomputed.")
+                       "此项依据的证据待审核，审核员确认或作废每一条后重新计算，才能批准或发放。 "
+                               "This payout rests on evidence awaiting review: it can be approved "
+                               "or paid once a reviewer has accepted or voided each piece (see "
+                               "held_for) and it is recomputed.")
     if payout.status not in allowed:
         raise Conflict(Reason.WRONG_STATUS, f"此项目前为“{payout.status}”，不能{action}。"
                                        f" A payout that is {payout.status} cannot be {action}d "

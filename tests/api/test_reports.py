@@ -266,8 +266,8 @@ def test_subsidy_totals_sum_the_ledger_per_policy_and_status(client, auth, progr
                        headers=auth.headers("county")).json["new"] == 2
     totals = client.get("/api/reports/subsidies", headers=auth.headers("county")).json
     plain = db.session.execute(text("SELECT policy_code, status, COUNT(*), SUM(amount) FROM "
-                                    "payouts"
-                                    " GROUP BY policy_code, status ORDER BY policy_code")).all()
+                                    "payouts GROUP BY policy_code, status ORDER BY "
+                                    "policy_code")).all()
     assert [(t["policy_code"], t["status"], t["count"], t["amount"]) for t in totals] == [
         tuple(r) for r in plain
     ]

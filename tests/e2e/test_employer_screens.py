@@ -234,8 +234,7 @@ def test_an_employer_posts_the_days_code_and_sees_its_own_workers_confirm(page, 
     other_page.click("#site-code-back")
     open_view(other_page, "staff")
     other_page.wait_for_selector(f"#staff li[data-worker='{elsewhere}']")
-    assert other_page.eval_on_selector_all("#staff "
-                                           "li[data-worker]", "items => items.map((li) => "
+    assert other_page.eval_on_selector_all("#staff li[data-worker]", "items => items.map((li) => "
                                                               "li.dataset.worker)") == [
         elsewhere]
 

@@ -265,7 +265,6 @@ def test_what_someone_types_before_the_page_knows_who_they_are_stays(page, site)
     assert held, "the page asks who is signed in when it opens"
     held[0].continue_()
     page.wait_for_selector("#sign-in:not([disabled])")
-    assert (page.input_value("#enroll "
-                             "input[name=name]"), page.input_value("#enroll "
+    assert (page.input_value("#enroll input[name=name]"), page.input_value("#enroll "
                                                                    "input[name=code]")) == (
         "王芳", "ABCDEFGHJK")

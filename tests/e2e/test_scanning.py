@@ -146,8 +146,7 @@ def test_the_verdict_says_what_was_recorded_and_who_is_not_on_the_batch(greeter_
     assert "闽江纺织 2 人" in page.inner_text("#handed-over")
     # Left: the two scanned here off the roster (21 of the next batch, 23 of none): listed, not
     # ticked.
-    assert page.is_disabled("#handover "
-                            "button[type=submit]") and page.locator("#handover "
+    assert page.is_disabled("#handover button[type=submit]") and page.locator("#handover "
                                                                     "label.check").count() == 2
     # 23 goes with them after all
     page.check(f"#handover label[data-worker='{cards[3][0]['id']}'] input")
@@ -340,8 +339,8 @@ def test_at_a_fair_the_clerk_checks_in_and_records_a_job_intention(page, site, a
         "qr"
     ]
     status, body = http_json("POST", f"{site}/api/auth/enrollments",
-                             {"name": "平襄 "
-                                      "招聘员", "role": "fair_staff", "county_code": "621121"},
+                             {"name": "平襄 招聘"
+                                      "员", "role": "fair_staff", "county_code": "621121"},
                              token=county)
     add_authenticator(page)
     page.goto(site + "/")

@@ -32,10 +32,10 @@ from server.services import access, audit
 from server.services.unit_of_work import use_case
 
 NOT_A_MEMBER = (Reason.NOT_DEVICE_MEMBER,
-                "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。"
-                                     " You have not signed in on this phone, so you cannot sync "
-                                     "for it: sign in on"
-                                     " the phone itself with your passkey, then sync.")
+                "您没有在这台手机上登录过，不能替它同步：请在这台手机上用通行密钥登录后再同步。 "
+                                     "You have not signed in on this phone, so you cannot sync "
+                                     "for it: sign in on the phone itself with your passkey, then "
+                                     "sync.")
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,8 @@ def _check_key(public_key: str | None, *, required: bool = False) -> None:
     try:
         load_public_key(public_key or "")
     except DeviceKeyError:
-        raise InvalidInput({"public_key": ["须为 ECDSA P-256 公钥（SPKI，base64url）。"
-                                           " Must be an ECDSA P-256 public key (SPKI, "
-                                           "base64url)."]},
+        raise InvalidInput({"public_key": ["须为 ECDSA P-256 公钥（SPKI，base64url）。 Must be an "
+                                           "ECDSA P-256 public key (SPKI, base64url)."]},
                            code=Reason.DEVICE_KEY_INVALID) from None
 
 

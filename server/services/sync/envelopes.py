@@ -95,9 +95,9 @@ def unsealed(envelope: dict, binding: str) -> dict:
     try:
         number = decrypt_field(binding, "id_number", data["id_number_enc"])
     except (InvalidTag, ValueError, TypeError, binascii.Error):
-        raise InvalidInput({"envelope": ["此条的身份证号无法解密（不是服务器加密的）。"
-                                         " This entry's ID number does not open: the server did "
-                                         "not seal it."]}) from None
+        raise InvalidInput({"envelope": ["此条的身份证号无法解密（不是服务器加密的）。 This "
+                                         "entry's ID number does not open: the server did not "
+                                         "seal it."]}) from None
     return envelope | {"data": {k: v for k, v in data.items()
                                 if k not in (*PROTECTED_FIELDS, "id_number_masked")}
                        | {"id_number": number}}

@@ -352,9 +352,9 @@ class PushApplier:
             raise Rejected(Reason.UNKNOWN_WORKER,
                            f"no worker {envelope.get('worker_id')}: register the worker first")
         if worker.erased_at is not None:
-            raise Rejected(Reason.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。"
-                           " This person's record was erased under the retention rule: register "
-                           "them again.")
+            raise Rejected(Reason.UNKNOWN_WORKER, "此人的记录已按保存期限删除，请重新登记。 This "
+                           "person's record was erased under the retention rule: register them "
+                           "again.")
         return worker
 
     def _card_holder(self, text: str, occurred_at: dt.datetime) -> str:

@@ -141,8 +141,7 @@ def reapply_quarantined(
     entry = _open_entry(user, entry_id)
     if {"id", "device_seq", "scanned_by"} & set(corrections):
         raise InvalidInput({"corrections": ["id, device_seq and scanned_by say which scan and "
-                                            "whose: they cannot be"
-                                            " corrected"]})
+                                            "whose: they cannot be corrected"]})
     device = db.session.get(Device, entry.device_id)
     checked = check_envelope(
         unsealed(entry.envelope, quarantine_binding(entry.device_id, entry.event_id)) | corrections

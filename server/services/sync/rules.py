@@ -217,13 +217,13 @@ def named_by_card_or_a_trusted_id(scan: Scan, known: Known) -> Rejection | None:
         needs = None
     if needs == "review":
         return Rejection(Reason.KEYED_ONBOARDING,
-                         "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。"
-                         " An onboarding keyed in by id waits for a reviewer (the county's "
-                         "workstation):"
-                         " it counts for nothing until accepted. Scan the worker's card instead.")
+                         "没有扫卡的入职登记须经审核：已交劳务工作站审核，通过前不计入。 An "
+                         "onboarding keyed in by id waits for a reviewer (the county's "
+                         "workstation): it counts for nothing until accepted. Scan the worker's "
+                         "card instead.")
     if needs is None or (needs == "roster" and not on_a_roster_due_here(scan, known)):
-        return Rejection(Reason.CARD_REQUIRED, "请扫描此人的卡（或临时凭证）：只凭编号不能记录。"
-                         " Scan this person's card (or temporary pass): an id alone cannot record "
+        return Rejection(Reason.CARD_REQUIRED, "请扫描此人的卡（或临时凭证）：只凭编号不能记录。 "
+                         "Scan this person's card (or temporary pass): an id alone cannot record "
                          "this.")
     return None
 
