@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, pre_dump
 
 from schemas.base import BaseSchema
+from server.domain.visibility import visible_event_data
 
 
 class ActorSchema(BaseSchema):
@@ -13,7 +14,20 @@ class ActorSchema(BaseSchema):
 
 class EventSchema(BaseSchema):
     """One entry of a worker's timeline: what, when (device and server clocks), who, where, which
-    device."""
+    device. Dumps a ``services.workers.ShownEvent``: the data as its viewer may see it."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        event = shown.event
+        actor = event.actor
+        return {
+            "id": event.id, "seq": event.seq, "type": event.type,
+            "occurred_at": event.local_occurred_at, "recorded_at": event.recorded_at,
+            "device_id": event.device_id,
+            "actor": {"id": actor.id, "name": actor.name, "role": actor.role} if actor else None,
+            "context": event.context, "data": visible_event_data(event.data, shown.viewer),
+            "flags": event.flags,
+        }
 
     id = fields.String()
     seq = fields.Integer()

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_dump, pre_dump, validate, validates_schema
 
 from schemas.base import BaseSchema, PlainText
 from schemas.paging import PageArgsSchema, page_of
 from server.domain import calendar
 from server.domain.events import STATUSES
-from server.domain.id_numbers import IdNumberError, parse_id_number
+from server.domain.id_numbers import IdNumberError, mask_from_parts, parse_id_number
 from server.domain.phones import PhoneError, parse_mobile
 from server.domain.reasons import REGISTRATION_WARNINGS
+from server.domain.regions import county_name
+from server.domain.visibility import visible_worker
 
 EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational",
                     "college", "university")
@@ -111,8 +113,54 @@ class WarningSchema(BaseSchema):
     message = fields.String()
 
 
+def represent(shown) -> dict:
+    """The whole representation of a worker (``services.workers.ShownWorker``: the row and what
+    was loaded with it), before what its viewer may not see is left out."""
+    worker = shown.worker
+    employer = shown.current_employer
+    return {
+        "name": worker.name,
+        "phone": worker.phone,
+        "home": {"county_code": worker.home_county_code, "township": worker.home_township,
+                 "village": worker.home_village,
+                 "county_name": county_name(worker.home_county_code)},
+        "poor_household": worker.poor_household,
+        "skills": worker.skills,
+        "desired_jobs": worker.desired_jobs,
+        "education": worker.education,
+        "id": worker.id,
+        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
+        "id_last4": worker.id_last4,
+        "gender": worker.gender,
+        "birth_date": worker.birth_date,
+        "status": worker.status,
+        "milestones": worker.milestones,
+        "current_employer": {"id": employer.id, "name": employer.name} if employer else None,
+        "employed_since": worker.employed_since,
+        "continuous_employment_days": shown.continuous_employment_days,
+        "workstation_hotline": shown.workstation_hotline,
+        "last_confirmed_on": worker.last_confirmed_on,
+        "card_serial": worker.card_serial,
+        "trainings": shown.trainings,
+        "event_count": worker.event_count,
+        "created_at": worker.created_at,
+        "updated_at": worker.updated_at,
+    }
+
+
 class WorkerSchema(BaseSchema):
-    """A worker's record as the caller's role may see it: fields it may not see are absent."""
+    """A worker's record as the caller's role may see it: fields it may not see are absent.
+    Dumps a ``services.workers.ShownWorker``."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        return represent(shown) | {"warnings": shown.warnings}
+
+    @post_dump(pass_original=True)
+    def _visible(self, data, original, **kwargs):
+        warnings = data.pop("warnings", None)
+        data = visible_worker(data, original.viewer)
+        return data if warnings is None else data | {"warnings": warnings}
 
     id = fields.String()
     name = fields.String()

@@ -23,9 +23,7 @@ from schemas.workers import (
 from server.api.caller import current_user, passkey_assertion_at
 from server.api.downloads import MIMETYPES, download, file_formats
 from server.domain import calendar
-from server.models import Event, User, Worker
 from server.services import (
-    access,
     cards,
     credentials,
     exports,
@@ -50,7 +48,7 @@ class Workers(MethodView):
         batch)."""
         user = current_user()
         page = workers.search_workers(user, args)
-        return page.with_items([present(w, user) for w in page.items])
+        return page.with_items(workers.shown(page.items, user))
 
     @blp.arguments(WorkerInSchema)
     @blp.response(201, WorkerSavedSchema)
@@ -61,7 +59,7 @@ class Workers(MethodView):
         """Register a worker; gender and birth date come from the ID number."""
         user = current_user()
         worker, warnings = registration.register_worker(data, user)
-        return present(worker, user) | {"warnings": warnings}
+        return workers.shown_one(worker, user, warnings=warnings)
 
 
 @blp.route("/<worker_id>")
@@ -71,7 +69,7 @@ class WorkerById(MethodView):
     def get(self, worker_id):
         """One worker's real-name record."""
         user = current_user()
-        return present(workers.view_worker(worker_id, user), user)
+        return workers.shown_one(workers.view_worker(worker_id, user), user)
 
     @blp.arguments(WorkerPatchSchema)
     @blp.response(200, WorkerSavedSchema)
@@ -81,7 +79,7 @@ class WorkerById(MethodView):
         """Correct a worker's details; recorded as a worker.updated event."""
         user = current_user()
         worker, warnings = registration.update_worker(worker_id, changes, user)
-        return present(worker, user) | {"warnings": warnings}
+        return workers.shown_one(worker, user, warnings=warnings)
 
 
 @blp.route("/search")
@@ -93,7 +91,7 @@ class WorkerSearch(MethodView):
         user = current_user()
         items = privacy.find_by_id_number(data["id_number"], user)
         # one person at most
-        return Page([present(w, user) for w in items], total=len(items), page=1, per_page=1)
+        return Page(workers.shown(items, user), total=len(items), page=1, per_page=1)
 
 
 @blp.route("/<worker_id>/reveal-id")
@@ -116,7 +114,7 @@ class WorkerEvents(MethodView):
     def get(self, worker_id):
         """The worker's timeline, newest first: what, when, who, where and on which device."""
         user = current_user()
-        return [present_event(e, user) for e in workers.worker_timeline(worker_id, user)]
+        return workers.worker_timeline(worker_id, user)
 
 
 @blp.route("/export")
@@ -176,19 +174,3 @@ class WorkerCardPng(MethodView):
         """The worker's card as PNG (300 dpi)."""
         face = printing.face_for(worker_id, current_user())
         return Response(cards.render_png(face), mimetype="image/png")
-
-
-def present(worker: Worker, user: User) -> dict:
-    return access.redact(workers.describe_worker(worker), user)
-
-
-def present_event(event: Event, user: User) -> dict:
-    actor = event.actor
-    return {
-        "id": event.id, "seq": event.seq, "type": event.type,
-        "occurred_at": event.local_occurred_at, "recorded_at": event.recorded_at,
-        "device_id": event.device_id,
-        "actor": {"id": actor.id, "name": actor.name, "role": actor.role} if actor else None,
-        "context": event.context, "data": access.redact_event_data(event.data, user),
-        "flags": event.flags,
-    }

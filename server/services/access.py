@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select, true
 
-from server.domain.id_numbers import PROTECTED_FIELDS
+from server.domain.visibility import Viewer, visible_event_data, visible_worker
 from server.errors import Forbidden
 from server.models import (
     Batch,
@@ -102,21 +102,6 @@ ID_ALONE = {
                  "employment.ended": "own", "training.attended": "own"},
     "worker": {"employment.confirmed": "self"},
 }
-
-# Fields of the worker representation each role may see; a role not listed sees all.
-_GREETER_FIELDS = frozenset(
-    {"id", "name", "id_masked", "id_last4", "gender", "home", "status", "card_serial"}
-)
-_EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
-# What an employer does not see of someone it employed once who works for another employer now.
-_ELSEWHERE = frozenset({"current_employer", "current_employer_id", "current_employer_name",
-                        "employed_since",
-                        "continuous_employment_days", "last_confirmed_on", "milestones"})
-_HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"},
-                  "employer": {"county_code", "county_name", "township"}}
-# Keys in event data that are never answered: ciphertext and index of the ID number.
-SECRET_KEYS = frozenset(PROTECTED_FIELDS)
-
 
 def require(user: User, action: str) -> None:
     """Raise ``Forbidden`` unless the user's role may do ``action``."""
@@ -334,39 +319,19 @@ def scan_refusal(user: User, county_code: str, type: str, context: dict, earlier
     return "out_of_scope"
 
 
+def viewer_of(user: User) -> Viewer:
+    """Who looks, as the visibility rules (``domain.visibility``) know people."""
+    return Viewer(user.role, user.employer_id)
+
+
 def redact(representation: dict, user: User) -> dict:
     """The worker representation with only the fields ``user``'s role may see."""
-    if user.role == "greeter":
-        shown = {k: v for k, v in representation.items() if k in _GREETER_FIELDS}
-    elif user.role == "employer":
-        shown = {k: v for k, v in representation.items() if k not in _EMPLOYER_HIDDEN}
-        # left, and at work elsewhere now:
-        if _employer_of(representation) not in (None, user.employer_id):
-            # not where, nor since when
-            shown = {k: v for k, v in shown.items() if k not in _ELSEWHERE}
-    else:
-        return representation
-    if "home" in shown:
-        shown["home"] = {k: v for k, v in shown["home"].items() if k in _HOME_FOR_ROLE[user.role]}
-    return shown
-
-
-def _employer_of(representation: dict) -> str | None:
-    """The current employer a worker representation names, if any."""
-    current = representation.get("current_employer")
-    return (
-        current.get("id")
-        if isinstance(current, dict)
-        else representation.get("current_employer_id")
-    )
+    return visible_worker(representation, viewer_of(user))
 
 
 def redact_event_data(data: dict, user: User) -> dict:
     """Event data as ``user`` may see it: never the ID ciphertext or index."""
-    visible = {k: v for k, v in data.items() if k not in SECRET_KEYS}
-    if user.role in ("greeter", "employer"):
-        visible = redact(visible, user)
-    return visible
+    return visible_event_data(data, viewer_of(user))
 
 
 def can_see_event(event: Event, user: User) -> bool:

@@ -7,8 +7,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from schemas.workers import represent
 from server.domain import calendar
 from server.domain.id_numbers import parse_id_number
+from server.domain.visibility import SECRET_KEYS
 from server.errors import Forbidden
 from server.extensions import db
 from server.models import AuditEntry, Event, User, Worker
@@ -16,7 +18,7 @@ from server.models.types import utcnow
 from server.services import access, audit
 from server.services.protection import blind_index, decrypt_field
 from server.services.unit_of_work import use_case
-from server.services.workers import describe_worker, get_worker, own_worker
+from server.services.workers import get_worker, own_worker, shown_one
 
 REVEAL_ASSERTION_AGE = dt.timedelta(minutes=5)
 
@@ -73,11 +75,11 @@ def export_own_record(user: User, *, assertion_at: dt.datetime | None) -> dict:
     ).all()
     audit.record("record.exported", actor=user, target=f"worker:{worker.id}", role=user.role)
     return {
-        "record": describe_worker(worker) | {"id_number": decrypt_field(worker.id, "id_number",
-                                                                        worker.id_number_enc)},
+        "record": represent(shown_one(worker, user)) | {
+            "id_number": decrypt_field(worker.id, "id_number", worker.id_number_enc)},
         "events": [{"id": e.id, "type": e.type, "occurred_at": e.local_occurred_at.isoformat(),
                     "context": e.context,
-                    "data": {k: v for k, v in e.data.items() if k not in access.SECRET_KEYS}}
+                    "data": {k: v for k, v in e.data.items() if k not in SECRET_KEYS}}
                    for e in events],
         "record_views": record_views(user),
     }

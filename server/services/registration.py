@@ -22,7 +22,7 @@ from server.services import access
 from server.services.events import append, build_event, record_event, to_fact
 from server.services.protection import blind_index, encrypt_field
 from server.services.unit_of_work import use_case
-from server.services.workers import describe_profile, get_worker
+from server.services.workers import current_profile, get_worker
 
 PROFILE_FIELDS = ("name", "phone", "home", "poor_household", "skills", "desired_jobs", "education")
 
@@ -108,7 +108,7 @@ def update_worker(
     today = today or calendar.today()
     access.require(actor, "worker.update")
     worker = get_worker(worker_id, actor)
-    current = describe_profile(worker)
+    current = current_profile(worker)
     warnings: list[dict] = []
     if "home" in changes:
         home, warnings = _checked_home(current["home"] | changes["home"])

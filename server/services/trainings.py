@@ -73,11 +73,20 @@ def is_completed(training: Training, hours_attended: float) -> bool:
 
 def completed_trainings(worker: Worker) -> list[dict]:
     """The trainings on a worker's record, each with whether it is complete: for subsidy rules."""
-    attended = worker.trainings or {}
-    rows = (
-        db.session.scalars(select(Training).where(Training.id.in_(list(attended))))
-        if attended
-        else []
+    return trainings_of([worker])[worker.id]
+
+
+def trainings_of(workers: list[Worker]) -> dict[str, list[dict]]:
+    """``completed_trainings`` of many workers, in one query."""
+    wanted = {training_id for worker in workers for training_id in worker.trainings or {}}
+    trainings = (
+        {t.id: t for t in db.session.scalars(select(Training).where(Training.id.in_(wanted)))}
+        if wanted
+        else {}
     )
-    return [{"id": t.id, "title": t.title, "skill": t.skill, "hours": attended[t.id],
-             "completed": is_completed(t, attended[t.id])} for t in rows]
+    return {worker.id: [{"id": t.id, "title": t.title, "skill": t.skill, "hours": hours,
+                         "completed": is_completed(t, hours)}
+                        for t, hours in sorted(((trainings[id], hours)
+                                                for id, hours in (worker.trainings or {}).items()
+                                                if id in trainings), key=lambda pair: pair[0].id)]
+            for worker in workers}

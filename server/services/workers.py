@@ -3,21 +3,21 @@ timeline, and described whole."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.domain import calendar
-from server.domain.id_numbers import mask_from_parts
 from server.domain.record import WorkerRecord
-from server.domain.regions import county_name
+from server.domain.visibility import Viewer
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.models import Employer, Event, User, Worker
 from server.services import access, audit
-from server.services.places import workstation_hotline
+from server.services.places import workstation_hotlines
 from server.services.queries import Page, paginate
-from server.services.trainings import completed_trainings
+from server.services.trainings import trainings_of
 
 
 def get_worker(worker_id: str, user: User) -> Worker:
@@ -74,51 +74,71 @@ def search_workers(user: User, args: dict) -> Page:
     return paginate(query.order_by(Worker.created_at.desc(), Worker.id), args)
 
 
-def worker_timeline(worker_id: str, user: User) -> list[Event]:
-    """The worker's events newest first, as far as ``user`` may see them, with who recorded each.
-    """
+@dataclass(frozen=True)
+class ShownEvent:
+    """An event of a worker's timeline, and who looks (``schemas.events`` shapes it)."""
+
+    event: Event
+    viewer: Viewer
+
+
+def worker_timeline(worker_id: str, user: User) -> list[ShownEvent]:
+    """The worker's events newest first, as far as ``user`` may see them, with who recorded each
+    (loaded with them: one query for all)."""
     view_worker(worker_id, user, "timeline")
     events = db.session.scalars(
         select(Event).where(Event.worker_id == worker_id).options(selectinload(Event.actor))
         .order_by(Event.occurred_at.desc(), Event.seq.desc())
     ).all()
-    return [event for event in events if access.can_see_event(event, user)]
+    viewer = access.viewer_of(user)
+    return [ShownEvent(event, viewer) for event in events if access.can_see_event(event, user)]
 
 
-def describe_worker(worker: Worker, *, today: dt.date | None = None) -> dict:
-    """The full representation of a record (redact with ``access.redact`` before answering)."""
+@dataclass(frozen=True)
+class ShownWorker:
+    """A worker's row with what its representation needs beyond the row (``schemas.workers``
+    shapes it), and who looks: what that role may see of it is the schema's to leave out."""
+
+    worker: Worker
+    current_employer: Employer | None
+    workstation_hotline: str
+    trainings: list[dict]
+    continuous_employment_days: int
+    viewer: Viewer
+    warnings: list[dict] = field(default_factory=list)
+
+
+def shown(workers: list[Worker], user: User, *, today: dt.date | None = None) -> list[ShownWorker]:
+    """The workers as ``user`` looks at them, what they need loaded for all at once: the
+    employers, the workstations' numbers and the trainings in a query each, whatever their
+    number."""
     today = today or calendar.today()
+    employer_ids = {w.current_employer_id for w in workers if w.current_employer_id}
+    employers = ({e.id: e for e in db.session.scalars(select(Employer)
+                                                      .where(Employer.id.in_(employer_ids)))}
+                 if employer_ids else {})
+    hotlines = workstation_hotlines(w.home_county_code for w in workers)
+    trainings = trainings_of(workers)
+    viewer = access.viewer_of(user)
+    return [ShownWorker(worker, employers.get(worker.current_employer_id),
+                        hotlines[worker.home_county_code], trainings[worker.id],
+                        _continuous_days(worker, today), viewer) for worker in workers]
+
+
+def shown_one(worker: Worker, user: User, *, warnings: list[dict] = ()) -> ShownWorker:
+    """``shown`` for one worker, with the warnings of the registration or correction just made."""
+    return replace(shown([worker], user)[0], warnings=list(warnings))
+
+
+def _continuous_days(worker: Worker, today: dt.date) -> int:
     record = WorkerRecord(status=worker.status, employed_since=worker.employed_since,
                           employment_ended_on=worker.employment_ended_on)
-    employer = (
-        db.session.get(Employer, worker.current_employer_id)
-        if worker.current_employer_id
-        else None
-    )
-    profile = describe_profile(worker)
-    return profile | {
-        "id": worker.id,
-        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
-        "id_last4": worker.id_last4,
-        "gender": worker.gender,
-        "birth_date": worker.birth_date,
-        "home": profile["home"] | {"county_name": county_name(worker.home_county_code)},
-        "status": worker.status,
-        "milestones": worker.milestones,
-        "current_employer": {"id": employer.id, "name": employer.name} if employer else None,
-        "employed_since": worker.employed_since,
-        "continuous_employment_days": record.continuous_employment_days(today),
-        "workstation_hotline": workstation_hotline(worker.home_county_code),
-        "last_confirmed_on": worker.last_confirmed_on,
-        "card_serial": worker.card_serial,
-        "trainings": completed_trainings(worker),
-        "event_count": worker.event_count,
-        "created_at": worker.created_at,
-        "updated_at": worker.updated_at,
-    }
+    return record.continuous_employment_days(today)
 
 
-def describe_profile(worker: Worker) -> dict:
+def current_profile(worker: Worker) -> dict:
+    """The worker's details a correction may change, as they are now (the fields of
+    ``registration.PROFILE_FIELDS``, home as one object)."""
     return {
         "name": worker.name,
         "phone": worker.phone,

@@ -302,6 +302,47 @@ def test_the_timeline_costs_the_same_statements_however_many_events_and_actors(
     assert statements() == one  # one query for the events, one for all who recorded them
 
 
+def test_a_page_of_workers_costs_the_same_statements_for_three_as_for_thirty(
+    client, auth, register, training
+):
+    """Each worker's employer, workstation number and trainings come in one query for the whole
+    page, not one per worker (the number of a county the office has not set was a query each)."""
+    def onboard(n):
+        worker = db.session.get(Worker, register(n)["id"])
+        record_event(worker, "employer.onboarded", actor=auth.users["admin"],
+                     context={"employer_id": auth.employer_id()})
+        record_event(worker, "training.attended", actor=auth.users["county"],
+                     context={"training_id": training}, data={"hours": 8})
+        db.session.commit()
+
+    def listed():
+        sent = []
+
+        def count(conn, cursor, statement, *args):
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            answer = client.get("/api/workers?per_page=50", headers=auth.headers("county"))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        db.session.rollback()
+        assert answer.status_code == 200
+        items = answer.json["items"]
+        assert all(w["current_employer"]["id"] == auth.employer_id() for w in items)
+        assert all(w["trainings"] == [{"id": training, "title": "电子装配岗前培训",
+                                       "skill": "electronics_assembly", "hours": 8.0,
+                                       "completed": False}] for w in items)
+        return len(items), sum(not statement.startswith("BEGIN") for statement in sent)
+
+    for n in range(3):
+        onboard(n)
+    three = listed()
+    for n in range(3, 30):
+        onboard(n)
+    assert listed() == (30, three[1]) and three[0] == 3
+
+
 def test_registration_needs_the_workers_recorded_consent(client, auth):
     without = client.post("/api/workers",
                           json={k: v for k, v in person().items() if k != "consent"},
