@@ -1,15 +1,21 @@
 """Fairs, the employers at them and their job postings, as the API takes and answers them."""
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from schemas.base import BaseSchema, FairDate, PlainText, ProgramDate
 from schemas.paging import PageArgsSchema, page_of
 from server.domain.job_types import job_types
+from server.domain.lunar import fair_timing_warning, lunar_day
+from server.domain.regions import county_name
 
 _COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$",
                                                  error="六位县级代码。 A six-digit county code."))
 WAGE_BASES = ("fixed", "piece_rate")
+FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at",
+               "ends_at", "organiser", "note")
+POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage_basis", "hours",
+                  "housing", "food", "district_code", "note")
 
 
 class FairInSchema(BaseSchema):
@@ -85,7 +91,32 @@ class JobTypeSchema(BaseSchema):
     en = fields.String()
 
 
+def lunar_fields(date) -> dict:
+    """A date's lunar-calendar day as the API answers it."""
+    lunar = lunar_day(date)
+    return {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day,
+            "leap": lunar.leap}
+
+
 class PostingSchema(BaseSchema):
+    """Dumps a ``services.fairs.ShownPosting``: a job, and on a fair's page how many signed."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        posting = shown.posting
+        job_type = job_types().get(posting.job_type, {"code": posting.job_type,
+                                                      "zh": posting.job_type,
+                                                      "en": posting.job_type})
+        represented = {
+            "id": posting.id, "fair_id": posting.fair_id,
+            "employer": {"id": posting.employer.id, "name": posting.employer.name},
+            **{key: getattr(posting, key) for key in POSTING_FIELDS},
+            "job_type": job_type, "district_name": county_name(posting.district_code),
+        }
+        if shown.intentions is not None:
+            represented["intentions"] = shown.intentions
+        return represented
+
     id = fields.String()
     fair_id = fields.String()
     employer = fields.Dict(metadata={"description": "{id, name}"})
@@ -128,6 +159,26 @@ class FunnelSchema(BaseSchema):
 
 
 class FairSchema(BaseSchema):
+    """Dumps a ``services.fairs.ShownFair``."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        fair = shown.fair
+        warning = fair_timing_warning(fair.date)
+        return {
+            "id": fair.id,
+            "funnel": shown.funnel,
+            **{key: getattr(fair, key) for key in FAIR_FIELDS},
+            "county_name": county_name(fair.county_code),
+            "lunar": lunar_fields(fair.date),
+            "employers": [{"id": e.id, "name": e.name} for e in shown.employers],
+            "postings": shown.postings,
+            "counts": shown.counts,
+            "warnings": [warning] if warning else [],
+            "created_at": fair.created_at,
+            "updated_at": fair.updated_at,
+        }
+
     id = fields.String()
     funnel = fields.Nested(FunnelSchema,
                            metadata={"description": "first: how many of who came are still at "
@@ -157,6 +208,18 @@ class FairSchema(BaseSchema):
 
 
 class FairSummarySchema(BaseSchema):
+    """Dumps a ``services.fairs.ListedFair``."""
+
+    @pre_dump
+    def _represent(self, listed, **kwargs):
+        fair = listed.fair
+        return {
+            "id": fair.id, "name": fair.name, "county_code": fair.county_code,
+            "township": fair.township, "venue": fair.venue, "date": fair.date,
+            "starts_at": fair.starts_at, "ends_at": fair.ends_at, "lunar": lunar_fields(fair.date),
+            "employer_count": listed.employer_count, "checked_in": listed.checked_in,
+        }
+
     id = fields.String()
     name = fields.String()
     county_code = fields.String()

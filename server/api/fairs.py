@@ -30,10 +30,7 @@ class Fairs(MethodView):
     def get(self, args):
         """Fairs in your scope (county staff: their county's; employers: those they take part in),
         newest first."""
-        page = fairs.list_fairs(current_user(), args)
-        checked_in = fairs.checked_in_counts([f.id for f in page.items])
-        return page.with_items([fairs.summarize_fair(f, checked_in.get(f.id, 0))
-                                for f in page.items])
+        return fairs.listed_fairs(fairs.list_fairs(current_user(), args))
 
     @blp.arguments(FairInSchema)
     @blp.response(201, FairSchema)
@@ -41,7 +38,7 @@ class Fairs(MethodView):
     def post(self, data):
         """Plan a fair. The answer shows the lunar date and warns when it is after 正月十五."""
         user = current_user()
-        return fairs.describe_fair(fairs.create_fair(data, user), user)
+        return fairs.shown_fair(fairs.create_fair(data, user), user)
 
 
 @blp.route("/<fair_id>")
@@ -53,7 +50,7 @@ class FairById(MethodView):
         onboarded → still employed at 1, 3 and 6 months), then its employers, jobs and live counts.
         """
         user = current_user()
-        return fairs.describe_fair(fairs.get_fair(fair_id, user), user)
+        return fairs.shown_fair(fairs.get_fair(fair_id, user), user)
 
     @blp.arguments(FairPatchSchema)
     @blp.response(200, FairSchema)
@@ -61,7 +58,7 @@ class FairById(MethodView):
     def patch(self, changes, fair_id):
         """Change a fair's details; ``employer_ids`` adds employers."""
         user = current_user()
-        return fairs.describe_fair(fairs.update_fair(fair_id, changes, user), user)
+        return fairs.shown_fair(fairs.update_fair(fair_id, changes, user), user)
 
 
 @blp.route("/<fair_id>/employers")
@@ -71,7 +68,7 @@ class FairEmployers(MethodView):
     def post(self, data, fair_id):
         """An employer takes part in the fair."""
         user = current_user()
-        return fairs.describe_fair(fairs.add_employer(fair_id, data["employer_id"], user), user)
+        return fairs.shown_fair(fairs.add_employer(fair_id, data["employer_id"], user), user)
 
 
 @blp.route("/<fair_id>/postings")
@@ -81,7 +78,7 @@ class Postings(MethodView):
     def post(self, data, fair_id):
         """A job an employer brings: type, openings, wage range and basis, hours, housing, food,
         district."""
-        return fairs.describe_posting(fairs.add_posting(fair_id, data, current_user()))
+        return fairs.ShownPosting(fairs.add_posting(fair_id, data, current_user()))
 
 
 @blp.route("/<fair_id>/postings/<posting_id>")
@@ -90,5 +87,5 @@ class PostingById(MethodView):
     @blp.response(200, PostingSchema)
     def patch(self, changes, fair_id, posting_id):
         """Correct a job posting (an employer only its own)."""
-        return fairs.describe_posting(fairs.update_posting(fair_id, posting_id, changes,
-                                                           current_user()))
+        return fairs.ShownPosting(fairs.update_posting(fair_id, posting_id, changes,
+                                                       current_user()))

@@ -3,9 +3,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from schemas.fairs import LunarAnswerSchema, LunarArgsSchema
+from schemas.fairs import LunarAnswerSchema, LunarArgsSchema, lunar_fields
 from server.domain.lunar import fair_timing_warning
-from server.services import fairs
 
 blp = Blueprint("lunar", __name__, url_prefix="/api/lunar",
                 description="The lunar calendar: a date's day, and the warning for a fair after "
@@ -20,5 +19,5 @@ class Lunar(MethodView):
         """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the
         fair form)."""
         warning = fair_timing_warning(args["date"])
-        return {"date": args["date"], **fairs.lunar_fields(args["date"]),
+        return {"date": args["date"], **lunar_fields(args["date"]),
                 "warnings": [warning] if warning else []}

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from schemas.fairs import FAIR_FIELDS, POSTING_FIELDS
 from server.domain import calendar
 from server.domain.funnel import Progress, fair_funnel
-from server.domain.job_types import job_types
-from server.domain.lunar import fair_timing_warning, lunar_day
-from server.domain.regions import county_name
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Event, Fair, FairEmployer, Posting, User, Worker
@@ -17,12 +16,6 @@ from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
 from server.services.unit_of_work import use_case
-
-FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at",
-               "ends_at", "organiser", "note")
-POSTING_FIELDS = ("job_type", "title", "openings", "wage_min", "wage_max", "wage_basis", "hours",
-                  "housing", "food", "district_code", "note")
-
 
 # ---------------------------------------------------------------- fairs
 
@@ -177,46 +170,58 @@ def update_posting(fair_id: str, posting_id: str, changes: dict, user: User) -> 
 # ---------------------------------------------------------------- what came of it
 
 
-def describe_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> dict:
+@dataclass(frozen=True)
+class ShownPosting:
+    """A job a fair offers, with how many signed an intention for it (on a fair's page)."""
+
+    posting: Posting
+    intentions: int | None = None
+
+
+@dataclass(frozen=True)
+class ShownFair:
+    """A fair's page as ``user`` looks at it (``schemas.fairs`` shapes it): its funnel, live
+    counts and jobs — an employer's own part only."""
+
+    fair: Fair
+    funnel: dict
+    counts: dict
+    employers: list[Employer]
+    postings: list[ShownPosting]
+
+
+@dataclass(frozen=True)
+class ListedFair:
+    """A fair in a list, with its counts (loaded for the whole page at once)."""
+
+    fair: Fair
+    employer_count: int
+    checked_in: int
+
+
+def shown_fair(fair: Fair, user: User, *, today: dt.date | None = None) -> ShownFair:
     """The fair's page: its funnel first, then what it is, who brings which jobs, live counts."""
     today = today or calendar.today()
     employer_id = access.own_employer(user)  # an employer sees its own part
-    postings = [p for p in fair.postings if employer_id in (None, p.employer_id)]
     intentions = _intentions_by_posting(fair.id, employer_id)
-    warning = fair_timing_warning(fair.date)
-    return {
-        "id": fair.id,
-        "funnel": funnel(fair, employer_id=employer_id, today=today),
-        **{key: getattr(fair, key) for key in FAIR_FIELDS},
-        "county_name": county_name(fair.county_code),
-        "lunar": lunar_fields(fair.date),
-        "employers": [{"id": e.id, "name": e.name} for e in fair.employers
-                      if employer_id in (None, e.id)],
-        "postings": [describe_posting(p) | {"intentions": intentions.get(p.id, 0)}
-                     for p in postings],
-        "counts": live_counts(fair.id, employer_id),
-        "warnings": [warning] if warning else [],
-        "created_at": fair.created_at,
-        "updated_at": fair.updated_at,
-    }
+    return ShownFair(
+        fair, funnel(fair, employer_id=employer_id, today=today),
+        live_counts(fair.id, employer_id),
+        [e for e in fair.employers if employer_id in (None, e.id)],
+        [ShownPosting(p, intentions.get(p.id, 0)) for p in fair.postings
+         if employer_id in (None, p.employer_id)])
 
 
-def lunar_fields(date) -> dict:
-    """A date's lunar-calendar day as the API answers it."""
-    lunar = lunar_day(date)
-    return {"text": lunar.text, "year": lunar.year, "month": lunar.month, "day": lunar.day,
-            "leap": lunar.leap}
-
-
-def describe_posting(posting: Posting) -> dict:
-    job_type = job_types().get(posting.job_type, {"code": posting.job_type, "zh": posting.job_type,
-                                                   "en": posting.job_type})
-    return {
-        "id": posting.id, "fair_id": posting.fair_id,
-        "employer": {"id": posting.employer.id, "name": posting.employer.name},
-        **{key: getattr(posting, key) for key in POSTING_FIELDS},
-        "job_type": job_type, "district_name": county_name(posting.district_code),
-    }
+def listed_fairs(page: Page) -> Page:
+    """A page of fairs with how many employers take part in each and how many checked in, in a
+    query each for the whole page."""
+    ids = [f.id for f in page.items]
+    employers = dict(db.session.execute(
+        select(FairEmployer.fair_id, func.count()).where(FairEmployer.fair_id.in_(ids))
+        .group_by(FairEmployer.fair_id)).all()) if ids else {}
+    checked_in = checked_in_counts(ids) if ids else {}
+    return page.with_items([ListedFair(f, employers.get(f.id, 0), checked_in.get(f.id, 0))
+                            for f in page.items])
 
 
 def describe_fair_offline(fair: Fair, user: User) -> dict:
@@ -236,16 +241,6 @@ def describe_fair_offline(fair: Fair, user: User) -> dict:
                       "openings": p.openings, "wage_min": p.wage_min, "wage_max": p.wage_max,
                       "wage_basis": p.wage_basis, "housing": p.housing, "food": p.food}
                      for p in fair.postings if employer_id in (None, p.employer_id)],
-    }
-
-
-def summarize_fair(fair: Fair, checked_in: int) -> dict:
-    return {
-        "id": fair.id, "name": fair.name, "county_code": fair.county_code,
-        "township": fair.township,
-        "venue": fair.venue, "date": fair.date, "starts_at": fair.starts_at,
-        "ends_at": fair.ends_at, "lunar": lunar_fields(fair.date),
-        "employer_count": len(fair.employers), "checked_in": checked_in,
     }
 
 

@@ -4,6 +4,7 @@ the funnel."""
 import datetime as dt
 
 import pytest
+from sqlalchemy import event
 
 from server.extensions import db
 from server.models import AuditEntry
@@ -45,6 +46,39 @@ def test_a_county_plans_a_fair_and_sees_its_lunar_date(client, auth, fair):
     assert warning["window"] == {"opens": "2027-12-28", "closes": "2028-02-09"}
     actions = [a for (a,) in db.session.query(AuditEntry.action).order_by(AuditEntry.id)]
     assert actions == ["fair.created", "fair.updated"]
+
+
+def test_a_page_of_fairs_costs_the_same_statements_for_two_as_for_ten(client, auth):
+    """How many employers take part and how many checked in come in a query each for the page
+    (each fair's employers were loaded one fair at a time)."""
+
+    def plan(n):
+        body = {**SPRING, "name": f"招聘会{n}", "date": f"2027-02-{n + 1:02d}",
+                "employer_ids": [auth.employer_id(), auth.employer_id("other_employer")]}
+        planned = client.post("/api/fairs", json=body, headers=auth.headers("county"))
+        assert planned.status_code == 201
+
+    def listed():
+        sent = []
+
+        def count(conn, cursor, statement, *args):
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/api/fairs?per_page=50", headers=auth.headers("county")).json
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        db.session.rollback()
+        assert {f["employer_count"] for f in page["items"]} == {2}
+        return page["total"], sum(not statement.startswith("BEGIN") for statement in sent)
+
+    for n in range(2):
+        plan(n)
+    two = listed()
+    for n in range(2, 10):
+        plan(n)
+    assert listed() == (10, two[1]) and two[0] == 2
 
 
 def test_the_lunar_lookup_for_the_form(client, auth):
