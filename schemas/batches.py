@@ -1,13 +1,50 @@
 """Transfer batches as the API takes and answers them."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+import dataclasses
+import datetime as dt
+from collections import Counter
+
+from marshmallow import fields, pre_dump, validate
 
 from schemas.base import BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import MobileField
+from server.domain.batches import townships_needing_leader
 
 _STATION = PlainText(validate=validate.Length(min=1, max=100))
+BATCH_FIELDS = ("name", "origin_county_code", "departure_station", "departs_at", "train_number",
+                "carriages", "destination_station", "expected_arrival_at", "note")
+
+
+def represent_batch(shown) -> dict:
+    """A batch (``services.batches.ShownBatch``) with its roster, leaders and how many each
+    township sends."""
+    batch, members = shown.batch, shown.members
+    people = {m.worker_id: m for m in members}
+    townships = Counter(m.township or "" for m in members)
+    leaders = [{"township": t.township, "worker_id": t.worker_id,
+                "name": getattr(people.get(t.worker_id), "name", None),
+                "phone": getattr(people.get(t.worker_id), "phone", None)}
+               for t in batch.team_leaders]
+    return {
+        "id": batch.id, **{key: getattr(batch, key) for key in BATCH_FIELDS},
+        "status": batch.status, "departed_at": batch.departed_at,
+        "employers": [{"id": e.id, "name": e.name} for e in batch.employers],
+        "team_leaders": leaders,
+        "roster": [dataclasses.asdict(m) for m in members],
+        "handed_over": shown.handed_over,
+        "townships": dict(sorted(townships.items())),
+        "needs_team_leader": townships_needing_leader([m.township for m in members],
+                                                      [t["township"] for t in leaders]),
+    }
+
+
+def offline_batch(shown) -> dict:
+    """What a greeter's phone keeps to run the board with no network: the batch, as JSON values."""
+    represented = represent_batch(shown)
+    return represented | {key: value.isoformat() for key, value in represented.items()
+                          if isinstance(value, dt.datetime)}
 
 
 class BatchInSchema(BaseSchema):
@@ -106,6 +143,12 @@ class BoardSchema(BaseSchema):
 
 
 class BatchSchema(BaseSchema):
+    """Dumps a ``services.batches.ShownBatch``."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        return represent_batch(shown)
+
     id = fields.String()
     name = fields.String()
     origin_county_code = fields.String()

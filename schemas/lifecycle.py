@@ -1,7 +1,7 @@
 """The review queue, the at-risk list and training sessions, as the API takes and answers them."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, pre_dump, validate
 
 from schemas.base import BaseSchema, PlainText, ProgramDate
 from schemas.paging import PageArgsSchema, page_of
@@ -57,6 +57,10 @@ class AtRiskItemSchema(BaseSchema):
 AtRiskPageSchema = page_of(AtRiskItemSchema, "AtRiskPageSchema")
 
 
+TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on",
+                   "capacity", "hours")
+
+
 class TrainingInSchema(BaseSchema):
     title = PlainText(required=True, validate=validate.Length(min=1, max=200))
     skill = PlainText(required=True, validate=validate.Length(min=1, max=100))
@@ -85,6 +89,17 @@ class TrainingSummarySchema(BaseSchema):
 
 
 class TrainingSchema(TrainingSummarySchema):
+    """Dumps a ``services.trainings.ShownTraining``."""
+
+    @pre_dump
+    def _represent(self, shown, **kwargs):
+        training = shown.training
+        people = [{"worker_id": a.worker_id, "name": a.name, "hours": a.hours,
+                   "completed": a.completed} for a in shown.attendees]
+        return {**{k: getattr(training, k) for k in TRAINING_FIELDS}, "id": training.id,
+                "attendees": people, "attended": len(people),
+                "completed": sum(p["completed"] for p in people)}
+
     attended = fields.Integer()
     completed = fields.Integer()
     attendees = fields.List(fields.Dict(),

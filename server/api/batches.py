@@ -40,7 +40,7 @@ class Batches(MethodView):
     @blp.response(201, BatchSchema)
     def post(self, data):
         """Organise a batch: origin county, train, stations and times, the employers receiving."""
-        return batches.describe_batch(batches.create_batch(data, current_user()))
+        return batches.shown_batch(batches.create_batch(data, current_user()))
 
 
 @blp.route("/<batch_id>")
@@ -49,13 +49,13 @@ class BatchById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="no such batch in your scope")
     def get(self, batch_id):
         """The batch with its roster by township and its team leaders."""
-        return batches.describe_batch(batches.get_batch(batch_id, current_user()))
+        return batches.shown_batch(batches.get_batch(batch_id, current_user()))
 
     @blp.arguments(BatchPatchSchema)
     @blp.response(200, BatchSchema)
     def patch(self, changes, batch_id):
         """Change the batch's details; ``employer_ids`` adds receiving employers."""
-        return batches.describe_batch(batches.update_batch(batch_id, changes, current_user()))
+        return batches.shown_batch(batches.update_batch(batch_id, changes, current_user()))
 
 
 @blp.route("/<batch_id>/roster")
@@ -90,7 +90,7 @@ class TeamLeaders(MethodView):
         """Name the team leader of a township: a worker from it, on the roster."""
         user = current_user()
         batches.name_team_leader(batch_id, data["township"], data["worker_id"], user)
-        return batches.describe_batch(batches.get_batch(batch_id, user))
+        return batches.shown_batch(batches.get_batch(batch_id, user))
 
 
 @blp.route("/<batch_id>/depart")

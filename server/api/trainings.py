@@ -26,7 +26,7 @@ class Trainings(MethodView):
         """Plan a training: title, skill, provider, place, dates, capacity, hours that complete it.
         """
         user = current_user()
-        return trainings.describe_training(trainings.create_training(data, user), user)
+        return trainings.shown_training(trainings.create_training(data, user), user)
 
 
 @blp.route("/<training_id>")
@@ -35,4 +35,4 @@ class TrainingById(MethodView):
     def get(self, training_id):
         """A training with its attendees (in your scope) and who completed it."""
         user = current_user()
-        return trainings.describe_training(trainings.get_training(training_id, user), user)
+        return trainings.shown_training(trainings.get_training(training_id, user), user)

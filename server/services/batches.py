@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
 
 from sqlalchemy import select
 
+from schemas.batches import BATCH_FIELDS
 from server.domain import calendar
 from server.domain.batches import Member, arrival_board, townships_needing_leader
 from server.domain.reasons import Reason
@@ -27,8 +27,6 @@ from server.services.queries import Page, not_voided, paginate
 from server.services.unit_of_work import use_case
 from server.services.workers import get_worker
 
-BATCH_FIELDS = ("name", "origin_county_code", "departure_station", "departs_at", "train_number",
-                "carriages", "destination_station", "expected_arrival_at", "note")
 # a scan at the station this long before departure is not this trip
 ARRIVAL_LEEWAY = dt.timedelta(hours=12)
 
@@ -123,33 +121,18 @@ def _publish(batch: Batch) -> None:
     stage_change(db.session, "batch", batch.id, county_code=batch.origin_county_code)
 
 
-def describe_batch(batch: Batch) -> dict:
-    """The batch with its roster, leaders and how many each township sends."""
-    members = roster(batch)
-    people = {m.worker_id: m for m in members}
-    townships = Counter(m.township or "" for m in members)
-    leaders = [{"township": t.township, "worker_id": t.worker_id,
-                "name": getattr(people.get(t.worker_id), "name", None),
-                "phone": getattr(people.get(t.worker_id), "phone", None)}
-               for t in batch.team_leaders]
-    return {
-        "id": batch.id, **{key: getattr(batch, key) for key in BATCH_FIELDS},
-        "status": batch.status, "departed_at": batch.departed_at,
-        "employers": [{"id": e.id, "name": e.name} for e in batch.employers],
-        "team_leaders": leaders,
-        "roster": [dataclasses.asdict(m) for m in members],
-        "handed_over": handed_over(batch),
-        "townships": dict(sorted(townships.items())),
-        "needs_team_leader": townships_needing_leader([m.township for m in members],
-                                                      [t["township"] for t in leaders]),
-    }
+@dataclasses.dataclass(frozen=True)
+class ShownBatch:
+    """A batch with who is on it and who has been handed over (``schemas.batches`` shapes it)."""
+
+    batch: Batch
+    members: list[Member]
+    handed_over: dict[str, str]
 
 
-def describe_batch_offline(batch: Batch) -> dict:
-    """What a greeter's phone keeps to run the board with no network: the batch, as JSON values."""
-    described = describe_batch(batch)
-    return described | {key: value.isoformat() for key,
-                        value in described.items() if isinstance(value, dt.datetime)}
+def shown_batch(batch: Batch) -> ShownBatch:
+    """The batch with its roster and hand-overs, for its page and for the greeters' phones."""
+    return ShownBatch(batch, roster(batch), handed_over(batch))
 
 
 # ---------------------------------------------------------------- roster

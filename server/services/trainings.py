@@ -1,8 +1,11 @@
 """Training sessions: planned by the county, attended by scan, completed on the worker's record."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
+from schemas.lifecycle import TRAINING_FIELDS
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, Training, User, Worker
@@ -10,9 +13,6 @@ from server.services import access, audit, places
 from server.services.changes import stage_change
 from server.services.queries import Page, not_voided, paginate
 from server.services.unit_of_work import use_case
-
-TRAINING_FIELDS = ("title", "skill", "provider", "place", "county_code", "starts_on", "ends_on",
-                   "capacity", "hours")
 
 
 @use_case
@@ -49,7 +49,23 @@ def list_trainings(user: User, args: dict) -> Page:
     return paginate(query, args)
 
 
-def describe_training(training: Training, user: User) -> dict:
+@dataclass(frozen=True)
+class Attendee:
+    worker_id: str
+    name: str
+    hours: float
+    completed: bool
+
+
+@dataclass(frozen=True)
+class ShownTraining:
+    """A training with who attended it in the viewer's scope (``schemas.lifecycle`` shapes it)."""
+
+    training: Training
+    attendees: list[Attendee]
+
+
+def shown_training(training: Training, user: User) -> ShownTraining:
     """The training with who attended (in ``user``'s scope) and who completed it."""
     hours = func.sum(func.coalesce(func.cast(Event.data["hours"].as_string(), db.Float), 0))
     attended = access.scope_workers(
@@ -58,12 +74,9 @@ def describe_training(training: Training, user: User) -> dict:
         .where(Event.type == "training.attended",
                Event.context["training_id"].as_string() == training.id, not_voided())
         .group_by(Worker.id, Worker.name), user)
-    people = [{"worker_id": row.id, "name": row.name, "hours": float(row.hours or 0),
-               "completed": is_completed(training, float(row.hours or 0))}
-              for row in db.session.execute(attended)]
-    return {**{k: getattr(training, k) for k in TRAINING_FIELDS}, "id": training.id,
-            "attendees": people,
-            "attended": len(people), "completed": sum(p["completed"] for p in people)}
+    rows = [(row.id, row.name, float(row.hours or 0)) for row in db.session.execute(attended)]
+    return ShownTraining(training, [Attendee(worker_id, name, hours, is_completed(training, hours))
+                                    for worker_id, name, hours in rows])
 
 
 def is_completed(training: Training, hours_attended: float) -> bool:

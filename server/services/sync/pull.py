@@ -5,6 +5,7 @@ import base64
 
 from sqlalchemy import and_, case, select
 
+from schemas.batches import offline_batch
 from server.domain.id_numbers import mask_from_parts
 from server.domain.reasons import Reason
 from server.errors import InvalidInput
@@ -21,7 +22,7 @@ from server.models import (
     Worker,
 )
 from server.services import access
-from server.services.batches import describe_batch_offline
+from server.services.batches import shown_batch
 from server.services.fairs import describe_fair_offline
 from server.services.queries import in_chunks
 from server.services.sync.devices import is_member
@@ -123,7 +124,7 @@ def _load_fairs(ids, user):
 
 
 def _load_batches(ids, user):
-    return {b.id: describe_batch_offline(b) for b in in_chunks(Batch, Batch.id, ids)}
+    return {b.id: offline_batch(shown_batch(b)) for b in in_chunks(Batch, Batch.id, ids)}
 
 
 def _load_trainings(ids, user):
