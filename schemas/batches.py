@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections import Counter
 
 from marshmallow import fields, pre_dump, validate
@@ -38,13 +37,6 @@ def represent_batch(shown) -> dict:
         "needs_team_leader": townships_needing_leader([m.township for m in members],
                                                       [t["township"] for t in leaders]),
     }
-
-
-def offline_batch(shown) -> dict:
-    """What a greeter's phone keeps to run the board with no network: the batch, as JSON values."""
-    represented = represent_batch(shown)
-    return represented | {key: value.isoformat() for key, value in represented.items()
-                          if isinstance(value, dt.datetime)}
 
 
 class BatchInSchema(BaseSchema):

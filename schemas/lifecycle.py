@@ -6,6 +6,7 @@ from marshmallow import fields, pre_dump, validate
 from schemas.base import BaseSchema, PlainText, ProgramDate
 from schemas.paging import PageArgsSchema, page_of
 from server.domain.evidence import DOUBTS
+from server.domain.visibility import visible_worker
 
 
 class ReviewArgsSchema(PageArgsSchema):
@@ -42,7 +43,27 @@ ReviewPageSchema = page_of(ReviewItemSchema, "ReviewPageSchema")
 AtRiskArgsSchema = PageArgsSchema.sized(100, 500)
 
 
+AT_RISK_DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")
+
+
 class AtRiskItemSchema(BaseSchema):
+    """Dumps a ``services.lifecycle.AtRiskLine``: the worker as its viewer may see them."""
+
+    @pre_dump
+    def _represent(self, line, **kwargs):
+        worker = line.worker
+        shown = visible_worker({"id": worker.id, "name": worker.name, "status": worker.status,
+                                "phone": worker.phone,
+                                "current_employer_id": worker.current_employer_id,
+                                "current_employer_name": line.employer_name,
+                                "home": {"county_code": worker.home_county_code,
+                                         "township": worker.home_township},
+                                **{date: getattr(worker, date) for date in AT_RISK_DATES}},
+                               line.viewer)
+        return {"worker": {k: v for k, v in shown.items() if k not in AT_RISK_DATES},
+                "reasons": line.reasons,
+                **{date: shown[date] for date in AT_RISK_DATES if date in shown}}
+
     worker = fields.Dict(metadata={"description": "{id, name, status, phone, current_employer_id, "
                                                   "current_employer_name, home}: a greeter gets "
                                                   "{id, name, status, home}"})

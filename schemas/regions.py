@@ -2,10 +2,11 @@
 workstation number as the office sets it."""
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, pre_dump
 
 from schemas.base import BaseSchema
 from server.domain.phones import PhoneError, parse_hotline
+from server.domain.regions import county_name
 
 
 class HotlineField(fields.String):
@@ -27,6 +28,15 @@ class HotlineInSchema(BaseSchema):
 
 
 class HotlineSchema(BaseSchema):
+    """Dumps a ``services.places.Hotline``."""
+
+    @pre_dump
+    def _represent(self, hotline, **kwargs):
+        return {"county_code": hotline.county_code,
+                "county_name": county_name(hotline.county_code),
+                "workstation_hotline": hotline.workstation_hotline,
+                "shown_to_workers": hotline.shown_to_workers}
+
     county_code = fields.String()
     county_name = fields.String()
     workstation_hotline = fields.String(allow_none=True,
@@ -57,6 +67,18 @@ class SideSchema(BaseSchema):
 
 
 class RegionsSchema(BaseSchema):
+    """Dumps ``services.places.program_regions_with_hotlines``: each origin county with its
+    number."""
+
+    @pre_dump
+    def _represent(self, regions, **kwargs):
+        numbers = regions["hotlines"]
+        origin = regions["origin"] | {"counties": [
+            c | {"workstation_hotline": numbers[c["code"]].workstation_hotline,
+                 "shown_to_workers": numbers[c["code"]].shown_to_workers}
+            for c in regions["origin"]["counties"]]}
+        return {"origin": origin, "destination": regions["destination"]}
+
     origin = fields.Nested(SideSchema)
     destination = fields.Nested(SideSchema)
 

@@ -18,5 +18,4 @@ class AtRisk(MethodView):
     def get(self, args):
         """The morning list: workers in your scope at risk of leaving, and why."""
         user = current_user()
-        page = lifecycle.at_risk(user, args)
-        return page.with_items(lifecycle.describe_at_risk(page.items, user))
+        return lifecycle.at_risk_lines(lifecycle.at_risk(user, args), user)

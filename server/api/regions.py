@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from schemas.base import ErrorSchema
 from schemas.regions import ConsentNoticeSchema, HotlineInSchema, HotlineSchema, RegionsSchema
 from server.api.caller import current_user
-from server.domain.regions import consent_notice, program_regions
+from server.domain.regions import consent_notice
 from server.services import places
 
 blp = Blueprint("regions", __name__, url_prefix="/api/regions",
@@ -26,12 +26,7 @@ class Regions(MethodView):
     @blp.response(200, RegionsSchema)
     def get(self):
         """The origin and destination counties, in Chinese and pinyin."""
-        regions = program_regions()
-        origin = regions["origin"] | {"counties": [
-            c | {"workstation_hotline": places.county_hotline(c["code"]),
-                 "shown_to_workers": places.workstation_hotline(c["code"])}
-                 for c in regions["origin"]["counties"]]}
-        return {"origin": origin, "destination": regions["destination"]}
+        return places.program_regions_with_hotlines()
 
 
 @blp.route("/<county_code>/hotline")

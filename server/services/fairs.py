@@ -224,26 +224,6 @@ def listed_fairs(page: Page) -> Page:
                             for f in page.items])
 
 
-def describe_fair_offline(fair: Fair, user: User) -> dict:
-    """What a scanning phone keeps of a fair: enough to pick it, and the employers and jobs to sign
-    for."""
-    employer_id = access.own_employer(user)
-    return {
-        "id": fair.id, "name": fair.name, "county_code": fair.county_code,
-        "township": fair.township,
-        "village": fair.village, "venue": fair.venue, "date": fair.date.isoformat(),
-        "starts_at": fair.starts_at.isoformat(timespec="minutes"),
-        "ends_at": fair.ends_at.isoformat(timespec="minutes"),
-        "employers": [{"id": e.id, "name": e.name} for e in fair.employers
-                      if employer_id in (None, e.id)],
-        "postings": [{"id": p.id, "employer_id": p.employer_id, "job_type": p.job_type,
-                      "title": p.title,
-                      "openings": p.openings, "wage_min": p.wage_min, "wage_max": p.wage_max,
-                      "wage_basis": p.wage_basis, "housing": p.housing, "food": p.food}
-                     for p in fair.postings if employer_id in (None, p.employer_id)],
-    }
-
-
 def checked_in_counts(fair_ids: list[str]) -> dict[str, int]:
     rows = db.session.execute(
         select(Event.fair_id, func.count(func.distinct(Event.worker_id)))

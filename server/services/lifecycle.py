@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import load_only
@@ -15,6 +16,7 @@ from server.domain.lifecycle import (
     risk_reasons,
 )
 from server.domain.reasons import Reason
+from server.domain.visibility import Viewer
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Employer, Event, ReviewDecision, User, Worker
@@ -131,37 +133,29 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
                 per_page)
 
 
-_DATES = ("last_confirmed_on", "employed_since", "employment_ended_on")
 
 
-def describe_at_risk(found: list[tuple[Worker, list[str]]], user: User) -> list[dict]:
-    """The at-risk list's lines, with whom to call (the worker's phone, the employer's name) and
-    the fields ``user``'s role may see (``access.redact``: a greeter sees no phone, no employer).
-    """
-    employer_ids = {worker.current_employer_id for worker,
-                    _ in found if worker.current_employer_id}
-    names = (
-        dict(
-            db.session.execute(
-                select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids))
-            ).all()
-        )
-        if employer_ids
-        else {}
-    )
-    lines = []
-    for worker, reasons in found:
-        shown = access.redact({"id": worker.id, "name": worker.name, "status": worker.status,
-                               "phone": worker.phone,
-                               "current_employer_id": worker.current_employer_id,
-                               "current_employer_name": names.get(worker.current_employer_id),
-                               "home": {"county_code": worker.home_county_code,
-                                        "township": worker.home_township},
-                               **{date: getattr(worker, date) for date in _DATES}}, user)
-        lines.append({"worker": {k: v for k, v in shown.items() if k not in _DATES},
-                      "reasons": reasons,
-                      **{date: shown[date] for date in _DATES if date in shown}})
-    return lines
+@dataclass(frozen=True)
+class AtRiskLine:
+    """A line of the at-risk list: the worker, why, whom to call at the employer, and who looks
+    (``schemas.lifecycle`` shapes it; a greeter sees no phone, no employer)."""
+
+    worker: Worker
+    reasons: list[str]
+    employer_name: str | None
+    viewer: Viewer
+
+
+def at_risk_lines(page: Page, user: User) -> Page:
+    """The page of ``at_risk`` as its lines, the employers' names in one query for the page."""
+    employer_ids = {worker.current_employer_id for worker, _ in page.items
+                    if worker.current_employer_id}
+    names = dict(db.session.execute(select(Employer.id, Employer.name)
+                                    .where(Employer.id.in_(employer_ids))).all()
+                 ) if employer_ids else {}
+    viewer = access.viewer_of(user)
+    return page.with_items([AtRiskLine(worker, reasons, names.get(worker.current_employer_id),
+                                       viewer) for worker, reasons in page.items])
 
 
 def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:

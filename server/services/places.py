@@ -2,10 +2,12 @@
 in their own), jobs and workplaces in a destination district. One check for all of them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 from sqlalchemy import select
 
-from server.domain.regions import county_name, find_county
+from server.domain.regions import find_county, program_regions
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
 from server.models import CountyHotline, User
@@ -50,8 +52,9 @@ def workstation_hotlines(county_codes) -> dict[str | None, str]:
                                        .where(CountyHotline.county_code.in_(set(found.values()))))
                     .all()) if found else {}
     fallback = current_app.config["LABORPASS_HOTLINE"]
-    numbers = {code: set_here.get(found[code]) or current[code].workstation_hotline or fallback
-               for code in found}
+    # a number the office cleared: the program's line again, not the region data's
+    numbers = {code: (set_here[found[code]] if found[code] in set_here
+                      else current[code].workstation_hotline) or fallback for code in found}
     return {code: numbers.get(code, fallback) for code in codes}
 
 
@@ -87,11 +90,34 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
     db.session.add(row)
     audit.record("county.hotline_set", actor=user, target=f"county:{county.code}", number=number,
                  before=before)
-    return describe_hotline(county.code)
+    return hotlines([county.code])[county.code]
 
 
-def describe_hotline(county_code: str) -> dict:
-    """A county's workstation number as the API answers it, with the one workers see."""
-    return {"county_code": county_code, "county_name": county_name(county_code),
-            "workstation_hotline": county_hotline(county_code),
-            "shown_to_workers": workstation_hotline(county_code)}
+@dataclass(frozen=True)
+class Hotline:
+    """An origin county's workstation number as the office set it (or the region data has it),
+    and the one workers see (``schemas.regions`` shapes it)."""
+
+    county_code: str
+    workstation_hotline: str | None
+    shown_to_workers: str
+
+
+def hotlines(county_codes) -> dict[str, Hotline]:
+    """``Hotline`` of each county, in one query for all."""
+    codes = list(dict.fromkeys(county_codes))
+    current = {code: find_county(code) for code in codes}
+    set_here = dict(db.session.execute(
+        select(CountyHotline.county_code, CountyHotline.number)
+        .where(CountyHotline.county_code.in_({c.code for c in current.values() if c}))).all())
+    shown = workstation_hotlines(codes)
+    return {code: Hotline(code, set_here.get(county.code) if county and county.code in set_here
+                          else county.workstation_hotline if county else None, shown[code])
+            for code, county in current.items()}
+
+
+def program_regions_with_hotlines() -> dict:
+    """The program's regions (``domain.regions``), each origin county with its ``Hotline``."""
+    regions = program_regions()
+    numbers = hotlines(c["code"] for c in regions["origin"]["counties"])
+    return regions | {"hotlines": numbers}

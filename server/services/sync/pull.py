@@ -5,8 +5,7 @@ import base64
 
 from sqlalchemy import and_, case, select
 
-from schemas.batches import offline_batch
-from server.domain.id_numbers import mask_from_parts
+from schemas import offline
 from server.domain.reasons import Reason
 from server.errors import InvalidInput
 from server.extensions import db
@@ -23,7 +22,6 @@ from server.models import (
 )
 from server.services import access
 from server.services.batches import shown_batch
-from server.services.fairs import describe_fair_offline
 from server.services.queries import in_chunks
 from server.services.sync.devices import is_member
 
@@ -40,8 +38,8 @@ def pull(user: User, device_id: str, cursor: str, limit: int) -> dict:
     after = decode_cursor(cursor)
     own_device = device_id if is_member(user, device_id) else None
     # the scope test is wrapped in a CASE so that no index can serve it: the database then walks
+    # the position index in order and stops at the limit, instead of sorting every candidate
     page = (
-        # the position index in order and stops at the limit, instead of sorting every candidate
         select(Change.kind, Change.entity_id, Change.op, Change.position)
         .where(Change.position > after,
                case((access.pullable_changes(user, own_device), 1), else_=0) == 1)
@@ -82,13 +80,15 @@ def decode_cursor(cursor: str) -> int:
 
 
 def describe_changes(rows: list, user: User) -> list[dict]:
-    """Each change with the current state of its thing (``None`` for deletions)."""
+    """Each change with the current state of its thing (``None`` for deletions), as the phone
+    keeps it (``schemas.offline``)."""
     wanted: dict[str, set[str]] = {}
     for row in rows:
         if row.op == "upsert" and row.kind != "worker":
             wanted.setdefault(row.kind, set()).add(row.entity_id)
     loaded = {kind: _LOADERS[kind](ids, user) for kind, ids in wanted.items()}
-    loaded["worker"] = {row.entity_id: access.redact(worker_summary(row), user)
+    viewer = access.viewer_of(user)
+    loaded["worker"] = {row.entity_id: offline.worker(row, viewer)
                         for row in rows if row.kind == "worker" and row.id is not None}
     return [
         {"kind": row.kind, "id": row.entity_id, "op": row.op,
@@ -98,55 +98,31 @@ def describe_changes(rows: list, user: User) -> list[dict]:
 
 
 def _load_keys(ids, user):
-    return {
-        str(k.id): {"kid": k.kid, "alg": "Ed25519", "public_key": k.public_key, "status": k.status}
-        for k in db.session.scalars(
-            select(SigningKey).where(SigningKey.id.in_([int(i) for i in ids]))
-        )
-    }
+    keys = select(SigningKey).where(SigningKey.id.in_([int(i) for i in ids]))
+    return {str(k.id): offline.key(k) for k in db.session.scalars(keys)}
 
 
 def _load_revocations(ids, user):
-    return {c.serial: {"serial": c.serial, "revoked_at": c.revoked_at.isoformat()}
+    return {c.serial: offline.revocation(c)
             for c in db.session.scalars(select(Credential).where(Credential.serial.in_(ids)))}
 
 
 def _load_events(ids, user):
-    return {e.id: {"id": e.id, "type": e.type, "worker_id": e.worker_id,
-                   "occurred_at": e.local_occurred_at.isoformat(),
-                   "recorded_at": e.recorded_at.isoformat(), "device_seq": e.device_seq,
-                   "context": e.context,
-                   "flags": e.flags} for e in in_chunks(Event, Event.id, ids)}
+    return {e.id: offline.event(e) for e in in_chunks(Event, Event.id, ids)}
 
 
 def _load_fairs(ids, user):
-    return {f.id: describe_fair_offline(f, user) for f in in_chunks(Fair, Fair.id, ids)}
+    employer_id = access.own_employer(user)
+    return {f.id: offline.fair(f, employer_id) for f in in_chunks(Fair, Fair.id, ids)}
 
 
 def _load_batches(ids, user):
-    return {b.id: offline_batch(shown_batch(b)) for b in in_chunks(Batch, Batch.id, ids)}
+    return {b.id: offline.batch(shown_batch(b)) for b in in_chunks(Batch, Batch.id, ids)}
 
 
 def _load_trainings(ids, user):
-    return {t.id: {"id": t.id, "title": t.title, "skill": t.skill, "place": t.place,
-                   "county_code": t.county_code,
-                   "starts_on": t.starts_on.isoformat(), "ends_on": t.ends_on.isoformat(),
-                   "hours": t.hours}
-            for t in in_chunks(Training, Training.id, ids)}
+    return {t.id: offline.training(t) for t in in_chunks(Training, Training.id, ids)}
 
 
 _LOADERS = {"key": _load_keys, "revocation": _load_revocations, "event": _load_events,
             "fair": _load_fairs, "batch": _load_batches, "training": _load_trainings}
-
-
-def worker_summary(worker) -> dict:
-    """What a device keeps offline about a worker: never the full ID number, phone or poverty
-    status."""
-    return {
-        "id": worker.id, "name": worker.name,
-        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
-        "id_last4": worker.id_last4, "gender": worker.gender,
-        "home": {"county_code": worker.home_county_code, "township": worker.home_township},
-        "status": worker.status, "card_serial": worker.card_serial,
-        "current_employer_id": worker.current_employer_id,
-    }
