@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, pre_dump, validate
 
 from schemas.base import BaseSchema, PlainText
 from schemas.paging import PageArgsSchema, page_of
@@ -63,6 +63,18 @@ class PasskeyPatchSchema(BaseSchema):
 
 
 class MeSchema(BaseSchema):
+    """Dumps a ``services.accounts.Me``."""
+
+    @pre_dump
+    def _represent(self, me, **kwargs):
+        user, employer, worker = me.user, me.employer, me.worker
+        return {"id": user.id, "name": user.name,
+                "display_name": worker.name if worker else user.name,
+                "role": user.role, "county_code": user.county_code,
+                "employer_id": user.employer_id,
+                "employer_name": employer.name if employer else None,
+                "station": user.station, "csrf_token": me.csrf_token}
+
     id = fields.Integer()
     name = fields.String(metadata={"description": "the account's handle"})
     display_name = fields.String(metadata={"description": "what to call them: a worker's own name,"
@@ -107,7 +119,18 @@ class UserQueryArgsSchema(PageArgsSchema):
 
 
 class UserSummarySchema(BaseSchema):
-    """An account as its managers see it: who and what scope, never a code, key or ID number."""
+    """An account as its managers see it: who and what scope, never a code, key or ID number.
+    Dumps a ``services.accounts.Account``."""
+
+    @pre_dump
+    def _represent(self, account, **kwargs):
+        user = account.user
+        return {
+            "id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
+            "station": user.station, "employer_id": user.employer_id,
+            "employer_name": account.employer_name, "active": user.active,
+            "created_at": user.created_at, "passkeys": account.passkeys,
+            "last_sign_in_at": account.last_sign_in_at, "may_revoke": account.may_revoke}
 
     id = fields.Integer()
     name = fields.String()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from schemas.base import BaseSchema
+from server.domain.id_numbers import mask_from_parts
+from server.domain.regions import county_name
 
 
 class CredentialSchema(BaseSchema):
@@ -39,6 +41,20 @@ class CardHolderSchema(BaseSchema):
 
 
 class ScanVerifyResponseSchema(BaseSchema):
+    """Dumps a ``services.credentials.Holder``: whose card it is."""
+
+    @pre_dump
+    def _represent(self, found, **kwargs):
+        credential, worker = found.credential, found.worker
+        return {
+            "worker": {"id": worker.id, "name": worker.name, "status": worker.status,
+                       "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
+                       "home_county_code": worker.home_county_code,
+                       "home_county_name": county_name(worker.home_county_code)},
+            "serial": credential.serial, "issued_on": credential.issued_on,
+            "expires_on": credential.expires_on,
+        }
+
     worker = fields.Nested(CardHolderSchema)
     serial = fields.String()
     issued_on = fields.Date()
@@ -46,8 +62,8 @@ class ScanVerifyResponseSchema(BaseSchema):
 
 
 class KeySchema(BaseSchema):
-    kid = fields.String(metadata={"description": "hex of the first 4 bytes of SHA-256(public key)"
-                                                 ""})
+    kid = fields.String(
+        metadata={"description": "hex of the first 4 bytes of SHA-256(public key)"})
     alg = fields.String(dump_default="Ed25519")
     public_key = fields.String(metadata={"description": "base64url of the raw 32-byte key"})
     status = fields.String(validate=validate.OneOf(("active", "verify_only", "revoked")))

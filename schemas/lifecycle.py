@@ -24,6 +24,23 @@ class ReviewDecisionInSchema(BaseSchema):
 
 
 class ReviewItemSchema(BaseSchema):
+    """Dumps an (event, worker, decision or None) row of ``services.lifecycle.list_reviews``."""
+
+    @pre_dump
+    def _represent(self, row, **kwargs):
+        event, worker, decision = row
+        return {
+            "event_id": event.id, "type": event.type,
+            "reasons": [f for f in event.flags or [] if f in DOUBTS],
+            "occurred_at": event.local_occurred_at.isoformat(),
+            "recorded_at": event.recorded_at, "context": event.context,
+            "device_id": event.device_id, "actor_id": event.actor_id,
+            "worker": {"id": worker.id, "name": worker.name, "status": worker.status},
+            "decision": {"outcome": decision.outcome, "note": decision.note,
+                         "decided_by": decision.decided_by,
+                         "decided_at": decision.decided_at.isoformat()} if decision else None,
+        }
+
     event_id = fields.String()
     type = fields.String()
     reasons = fields.List(fields.String(), metadata={"description": ", ".join(DOUBTS)})

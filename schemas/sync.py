@@ -300,8 +300,8 @@ class ReasonSchema(BaseSchema):
 
 class ReapplySchema(BaseSchema):
     corrections = fields.Dict(load_default=dict, metadata={
-        "description": "envelope fields to replace before applying again (e.g. context, worker_id)"
-                       ""})
+        "description": "envelope fields to replace before applying again (e.g. context, "
+                       "worker_id)"})
     note = PlainText(validate=validate.Length(max=500), load_default=None)
 
 

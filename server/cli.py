@@ -154,8 +154,8 @@ def retention_command(years, dry_run):
     """Erase the personal data of workers with no activity for N years; statistics stay."""
     years = years or int(current_app.config["LABORPASS_RETENTION_YEARS"])
     report = retention.apply_retention(years, dry_run=dry_run)
-    click.echo(("dry run, nothing changed: "
-                "" if dry_run else "erased: ") + "; ".join(report.lines()))
+    said = "dry run, nothing changed: " if dry_run else "erased: "
+    click.echo(said + "; ".join(report.lines()))
 
 
 @click.command("backup")

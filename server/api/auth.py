@@ -26,8 +26,6 @@ from schemas.auth import (
 from schemas.base import ErrorSchema
 from server.api.caller import current_user, passkey_assertion_at
 from server.domain.qr import qr_svg
-from server.extensions import db
-from server.models import Employer, Worker
 from server.models.types import utcnow
 from server.services import accounts, enrollment, passkeys, privacy
 
@@ -90,8 +88,7 @@ class UserRevoke(MethodView):
     def post(self, user_id):
         """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are
         blocked."""
-        user = accounts.revoke_access(current_user(), user_id)
-        return {"id": user.id, "name": user.name, "active": user.active}
+        return accounts.revoke_access(current_user(), user_id)
 
 
 @blp.route("/register/options")
@@ -148,7 +145,7 @@ class LoginVerify(MethodView):
         session.permanent = True
         session.update(user_id=user.id, sid=secrets.token_urlsafe(32),
                        csrf=secrets.token_urlsafe(32), assertion_at=utcnow().isoformat())
-        return _me(user)
+        return accounts.me(user, session.get("csrf", ""))
 
 
 @blp.route("/logout")
@@ -164,7 +161,7 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def get(self):
         """Who is signed in, and the CSRF token for changes made with the session cookie."""
-        return _me(current_user())
+        return accounts.me(current_user(), session.get("csrf", ""))
 
 
 @blp.route("/me/record-views")
@@ -212,12 +209,3 @@ class PasskeyById(MethodView):
 def _invitation_link(name: str, code: str) -> str:
     """The app's address with the name and code filled in (the sign-in page reads them)."""
     return f"{current_app.config['LABORPASS_ORIGIN']}/?{urlencode({'enroll': name, 'code': code})}"
-
-
-def _me(user) -> dict:
-    employer = db.session.get(Employer, user.employer_id) if user.employer_id else None
-    worker = db.session.get(Worker, user.worker_id) if user.worker_id else None
-    return {"id": user.id, "name": user.name, "display_name": worker.name if worker else user.name,
-            "role": user.role, "county_code": user.county_code,
-            "employer_id": user.employer_id, "employer_name": employer.name if employer else None,
-            "station": user.station, "csrf_token": session.get("csrf", "")}

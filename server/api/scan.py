@@ -6,10 +6,6 @@ from flask_smorest import Blueprint
 from schemas.base import ErrorSchema
 from schemas.credentials import ScanVerifyRequestSchema, ScanVerifyResponseSchema
 from server.api.caller import current_user
-from server.domain.id_numbers import mask_from_parts
-from server.domain.regions import county_name
-from server.extensions import db
-from server.models import Worker
 from server.services import credentials
 
 blp = Blueprint("scan", __name__, url_prefix="/api/scan",
@@ -26,12 +22,4 @@ class ScanVerify(MethodView):
     def post(self, data):
         """Check a scanned QR text or a keyed-in fallback code; answer whose card it is."""
         credential = credentials.verify_scan(current_user(), **data)
-        worker = db.session.get(Worker, credential.worker_id)
-        return {
-            "worker": {"id": worker.id, "name": worker.name, "status": worker.status,
-                       "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
-                       "home_county_code": worker.home_county_code,
-                       "home_county_name": county_name(worker.home_county_code)},
-            "serial": credential.serial, "issued_on": credential.issued_on,
-            "expires_on": credential.expires_on,
-        }
+        return credentials.holder(credential)

@@ -2,16 +2,46 @@
 person's access taken away entirely."""
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from server.domain.reasons import Reason
 from server.errors import Conflict, NotFound
 from server.extensions import db
-from server.models import ApiToken, Device, DeviceUser, Employer, Passkey, User
+from server.models import ApiToken, Device, DeviceUser, Employer, Passkey, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.queries import Page, paginate
 from server.services.unit_of_work import use_case
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as its managers see it (``schemas.auth`` shapes it)."""
+
+    user: User
+    employer_name: str | None
+    passkeys: int
+    last_sign_in_at: dt.datetime | None
+    may_revoke: bool
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who is signed in, with their employer and, for a worker, their record (``schemas.auth``)."""
+
+    user: User
+    employer: Employer | None
+    worker: Worker | None
+    csrf_token: str
+
+
+def me(user: User, csrf_token: str) -> Me:
+    """The signed-in person as the app greets them (``csrf_token``: their session's)."""
+    return Me(user, db.session.get(Employer, user.employer_id) if user.employer_id else None,
+              db.session.get(Worker, user.worker_id) if user.worker_id else None, csrf_token)
 
 
 def list_users(viewer: User, args: dict) -> Page:
@@ -39,14 +69,10 @@ def list_users(viewer: User, args: dict) -> Page:
     employers = dict(db.session.execute(select(Employer.id, Employer.name).where(
         Employer.id.in_({user.employer_id for user in users if user.employer_id}))).all())
     may_revoke = viewer.role in access.PERMISSIONS["users.manage"]
-    return page.with_items([{
-        "id": user.id, "name": user.name, "role": user.role, "county_code": user.county_code,
-        "station": user.station, "employer_id": user.employer_id,
-        "employer_name": employers.get(user.employer_id),
-        "active": user.active, "created_at": user.created_at,
-        "passkeys": passkeys.get(user.id, (0, None))[0],
-        "last_sign_in_at": passkeys.get(user.id, (0, None))[1],
-        "may_revoke": may_revoke and user.active and user.id != viewer.id} for user in users])
+    return page.with_items([Account(user, employers.get(user.employer_id),
+                                    *passkeys.get(user.id, (0, None)),
+                                    may_revoke and user.active and user.id != viewer.id)
+                            for user in users])
 
 
 @use_case

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -74,6 +75,19 @@ def ensure_credentials(
             credential = _issue(worker, actor, None, today)
         credentials.append(credential)
     return credentials
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A card and the worker it was issued to (``schemas.credentials`` shapes them)."""
+
+    credential: Credential
+    worker: Worker
+
+
+def holder(credential: Credential) -> Holder:
+    """The card with the worker it was issued to."""
+    return Holder(credential, db.session.get(Worker, credential.worker_id))
 
 
 def verify_scan(actor: User, *, qr: str | None = None, fallback_code: str | None = None,

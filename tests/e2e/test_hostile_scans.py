@@ -48,8 +48,8 @@ def test_hostile_texts_at_the_station_are_red_run_nothing_and_store_only_quarant
         verdict = page.wait_for_selector(".verdict[data-verdict]")
         assert verdict.get_attribute("data-verdict") == "red", label
         dismiss(page)
-    assert dialogs == [] and page.title() == title and page.locator("img[src=x], script:not([src])"
-                                                                    "").count() == 0
+    injected = page.locator("img[src=x], script:not([src])").count()
+    assert dialogs == [] and page.title() == title and injected == 0
 
     # online, each scan was pushed at once; the server refused exactly what the phone sent
     sent = sum(reason != "malformed" for _label, _text, reason in hostile)
