@@ -251,5 +251,12 @@ class LunarArgsSchema(BaseSchema):
 
 
 class LunarAnswerSchema(LunarSchema):
+    """Dumps a date: its lunar day, and the warning for a fair planned on it after 正月十五."""
+
+    @pre_dump
+    def _represent(self, date, **kwargs):
+        warning = fair_timing_warning(date)
+        return {"date": date, **lunar_fields(date), "warnings": [warning] if warning else []}
+
     date = fields.Date()
     warnings = fields.List(fields.Dict())

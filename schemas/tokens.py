@@ -1,7 +1,7 @@
 """Bearer tokens for scripts and integrations."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, pre_dump, validate
 
 from schemas.base import ROW_ID, BaseSchema, PlainText
 
@@ -24,4 +24,11 @@ class TokenSchema(BaseSchema):
 
 
 class NewTokenSchema(TokenSchema):
+    """Dumps a ``services.auth.IssuedToken``."""
+
+    @pre_dump
+    def _represent(self, issued, **kwargs):
+        return {field: getattr(issued.row, field) for field in TokenSchema().fields} | {
+            "token": issued.token}
+
     token = fields.String(metadata={"description": "shown this once; only its hash is kept"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -28,7 +29,15 @@ def create_token(user: User, name: str, *, days: int | None = 365) -> str:
 
 
 @use_case
-def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple[ApiToken, str]:
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just made, with its value (shown this once; only the hash is kept)."""
+
+    row: ApiToken
+    token: str
+
+
+def issue_token(admin: User, user_id: int, name: str, days: int | None) -> IssuedToken:
     """An admin makes a token for a script or integration acting as ``user_id``; shown once,
     audited."""
     access.require(admin, "users.manage")
@@ -39,7 +48,7 @@ def issue_token(admin: User, user_id: int, name: str, days: int | None) -> tuple
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
     audit.record("token.created", actor=admin, target=f"token:{row.id}", user_id=user.id,
                  name=name)
-    return row, token
+    return IssuedToken(row, token)
 
 
 def list_tokens(admin: User) -> list[ApiToken]:
