@@ -10,6 +10,7 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_dump,
     pre_load,
     validate,
     validates_schema,
@@ -18,7 +19,7 @@ from marshmallow import (
 from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
-from server.domain.id_numbers import PROTECTED_FIELDS
+from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts
 from server.domain.lifecycle import END_REASONS
 from server.domain.reasons import SCAN_REFUSALS
 from server.domain.sync_rules import PUSHABLE_TYPES
@@ -342,6 +343,25 @@ class QuarantinePersonSchema(BaseSchema):
 
 
 class QuarantineSummarySchema(BaseSchema):
+    """Dumps a ``services.sync.quarantine.EntrySummary``: names, never a full ID number."""
+
+    @pre_dump
+    def _represent(self, summary, **kwargs):
+        def person(user):
+            return {"id": user.id, "name": user.name, "role": user.role} if user else None
+
+        worker, card = summary.worker, summary.card
+        return {
+            "pushed_by": person(summary.pushed_by), "scanner": person(summary.scanner),
+            "resolver": person(summary.resolver),
+            "worker": {"id": worker.id, "name": worker.name,
+                       "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4)}
+            if worker else None,
+            "card": {"name": card.display_name, "id_last4": card.id_last4,
+                     "county_code": str(card.county_code)} if card else None,
+            "places": summary.places,
+        }
+
     pushed_by = fields.Nested(QuarantinePersonSchema, allow_none=True,
                               metadata={"description": "whose push it was"})
     scanner = fields.Nested(QuarantinePersonSchema, allow_none=True, metadata={

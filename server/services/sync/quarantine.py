@@ -2,11 +2,12 @@
 re-applies them (with corrections, under the reviewer's authority) or dismisses them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
-from server.domain.credentials import CredentialError, claims_unverified
+from server.domain.credentials import CardClaims, CredentialError, claims_unverified
 from server.domain.evidence import DOUBTS
-from server.domain.id_numbers import mask_from_parts
 from server.domain.reasons import Reason
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleRefused
 from server.extensions import db
@@ -76,20 +77,32 @@ def describe_entries(user: User, entries: list[QuarantinedEvent]) -> list[Quaran
              for model, key, label in _CONTEXT_NAMES}
     for entry, envelope, context in zip(entries, envelopes, contexts, strict=True):
         worker = workers.get(envelope.get("worker_id"))
-        entry.summary = {
-            "pushed_by": _person(people.get(entry.user_id)),
-            "scanner": _person(people.get(envelope.get("scanned_by")))
+        entry.summary = EntrySummary(
+            pushed_by=people.get(entry.user_id),
+            scanner=people.get(envelope.get("scanned_by"))
             if envelope.get("scanned_by") != entry.user_id else None,
-            "resolver": _person(people.get(entry.resolved_by)),
-            "worker": {"id": worker.id, "name": worker.name, "id_masked": mask_from_parts(
-                worker.id_region_code, worker.id_last4)} if worker is not None and worker.id_last4
-                else None, "card": _card_says(envelope.get("credential")),
-            "places": {key: named[model].get(context.get(key)) for model, key, _ in _CONTEXT_NAMES
-                       if named[model].get(context.get(key))} | (
+            resolver=people.get(entry.resolved_by),
+            worker=worker if worker is not None and worker.id_last4 else None,
+            card=_card_says(envelope.get("credential")),
+            places={key: named[model].get(context.get(key)) for model, key, _ in _CONTEXT_NAMES
+                    if named[model].get(context.get(key))} | (
                 {"station": context["station"]} if isinstance(context.get("station"), str)
-                else {}),
-        }
+                else {}))
     return entries
+
+
+@dataclass(frozen=True)
+class EntrySummary:
+    """What a reviewer reads a quarantine entry by (``schemas.sync`` shapes it): who pushed, whom
+    the phone named as scanner, who settled it, the worker named by id when the reviewer may see
+    them, what the card says (unchecked), the names of the places in its context."""
+
+    pushed_by: User | None
+    scanner: User | None
+    resolver: User | None
+    worker: Worker | None
+    card: CardClaims | None
+    places: dict
 
 
 _CONTEXT_NAMES = ((Fair, "fair_id", "name"), (Batch, "batch_id", "name"),
@@ -107,21 +120,15 @@ def _by_id(model, ids: set, label: str | None = None) -> dict:
     return {row.id: getattr(row, label) if label else row for row in rows}
 
 
-def _person(user: User | None) -> dict | None:
-    return {"id": user.id, "name": user.name, "role": user.role} if user is not None else None
-
-
-def _card_says(text) -> dict | None:
-    """The name and last 4 characters of the ID number a scanned card carries, signature unchecked
-    (anyone with a phone reads as much off the QR); None for what is not a card."""
+def _card_says(text) -> CardClaims | None:
+    """What a scanned card carries, signature unchecked (anyone with a phone reads as much off the
+    QR); None for what is not a card."""
     if not isinstance(text, str):
         return None
     try:
-        claims = claims_unverified(text)
+        return claims_unverified(text)
     except (CredentialError, ValueError, IndexError):
         return None
-    return {"name": claims.display_name, "id_last4": claims.id_last4,
-            "county_code": str(claims.county_code)}
 
 
 @use_case
