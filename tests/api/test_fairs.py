@@ -4,12 +4,12 @@ the funnel."""
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
 
 from server.extensions import db
 from server.models import AuditEntry
 from tests.api.sync_helpers import TZ, envelope, onboard_reviewed, push, statuses, void_reviewed
 from tests.api.test_sync_pull import ids, pull_all
+from tests.statements import statements_sent
 
 pytestmark = pytest.mark.usefixtures("batch")  # its scans name the batch "b"
 
@@ -59,19 +59,11 @@ def test_a_page_of_fairs_costs_the_same_statements_for_two_as_for_ten(client, au
         assert planned.status_code == 201
 
     def listed():
-        sent = []
-
-        def count(conn, cursor, statement, *args):
-            sent.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements_sent() as sent:
             page = client.get("/api/fairs?per_page=50", headers=auth.headers("county")).json
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         db.session.rollback()
         assert {f["employer_count"] for f in page["items"]} == {2}
-        return page["total"], sum(not statement.startswith("BEGIN") for statement in sent)
+        return page["total"], len(sent)
 
     for n in range(2):
         plan(n)

@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
 
 from server.extensions import db
 from server.models import Worker
 from server.services.events import record_event
 from tests.conftest import make_id_number, person
+from tests.statements import statements_sent
 
 
 def test_register_derives_gender_and_birth_date_and_masks_the_number(client, auth):
@@ -277,18 +277,11 @@ def test_the_timeline_costs_the_same_statements_however_many_events_and_actors(
     db.session.commit()
 
     def statements() -> int:
-        sent = []
-        count = lambda conn, cursor, statement, *args: sent.append(statement)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            assert (
-                client.get(f"/api/workers/{worker.id}/events", headers=auth.headers()).status_code
-                == 200
-            )
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        with statements_sent() as sent:
+            answer = client.get(f"/api/workers/{worker.id}/events", headers=auth.headers())
+        assert answer.status_code == 200
         db.session.rollback()
-        return sum(not statement.startswith("BEGIN") for statement in sent)
+        return len(sent)
 
     one = statements()
     for n, who in enumerate(("greeter", "fair_staff", "county", "workstation", "employer") * 2):
@@ -316,16 +309,8 @@ def test_a_page_of_workers_costs_the_same_statements_for_three_as_for_thirty(
         db.session.commit()
 
     def listed():
-        sent = []
-
-        def count(conn, cursor, statement, *args):
-            sent.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements_sent() as sent:
             answer = client.get("/api/workers?per_page=50", headers=auth.headers("county"))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         db.session.rollback()
         assert answer.status_code == 200
         items = answer.json["items"]
@@ -333,7 +318,7 @@ def test_a_page_of_workers_costs_the_same_statements_for_three_as_for_thirty(
         assert all(w["trainings"] == [{"id": training, "title": "电子装配岗前培训",
                                        "skill": "electronics_assembly", "hours": 8.0,
                                        "completed": False}] for w in items)
-        return len(items), sum(not statement.startswith("BEGIN") for statement in sent)
+        return len(items), len(sent)
 
     for n in range(3):
         onboard(n)
