@@ -14,7 +14,7 @@ from server.domain.id_numbers import ResidentId, age_on, parse_id_number
 from server.domain.reasons import Reason
 from server.domain.regions import consent_notice, describe_region, find_county
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
-from server.errors import Conflict, InvalidInput
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
 from server.models import Event, User, Worker
 from server.models.types import new_uuid
@@ -39,13 +39,13 @@ def register_worker(
     """
     today = today or calendar.today()
     registration = check_registration(data, actor, today=today)
-    _refuse_duplicate(registration.resident)
+    _refuse_duplicate(registration.resident, actor)
     event = registration_event(registration, actor)
     try:
         with db.session.begin_nested():
             append([event], {event.worker_id: [to_fact(event, actor_role=actor.role)]}, {})
     except IntegrityError:
-        _refuse_duplicate(registration.resident)  # registered concurrently by someone else
+        _refuse_duplicate(registration.resident, actor)  # registered concurrently by someone else
         raise
     return db.session.get(Worker, event.worker_id), registration.warnings
 
@@ -119,7 +119,7 @@ def update_worker(
     if "id_number" in changes:
         resident = parse_id_number(changes["id_number"], today=today)
         if blind_index(resident.number) != worker.id_number_bidx:
-            _refuse_duplicate(resident)
+            _refuse_duplicate(resident, actor)
             diff |= identity_fields(worker.id, resident)
             warnings += _identity_warnings(resident, today)
     if diff:
@@ -140,15 +140,27 @@ def identity_fields(worker_id: str, resident: ResidentId) -> dict:
     }
 
 
-def _refuse_duplicate(resident: ResidentId) -> None:
+def _refuse_duplicate(resident: ResidentId, actor: User) -> None:
+    """``Conflict`` when the number is on record: naming the record where ``actor`` may open it;
+    of a record outside their scope only that it exists (the person is registered once, and
+    whose it is is not this clerk's to learn)."""
     existing = find_worker_id_by_bidx(blind_index(resident.number))
-    if existing:
+    if not existing:
+        return
+    try:
+        get_worker(existing, actor)
+    except (NotFound, Forbidden):
         raise Conflict(
             Reason.DUPLICATE_ID_NUMBER,
-            "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the "
-            "existing record.",
-            worker_id=existing,
-        )
+            "该身份证号已在其他地方登记，不能重复登记；请联系户籍县人社局。 This ID number is "
+            "registered elsewhere already: it cannot be registered twice; ask the home county's "
+            "HR bureau.") from None
+    raise Conflict(
+        Reason.DUPLICATE_ID_NUMBER,
+        "该身份证号已登记，请查看已有记录。 This ID number is already registered: open the "
+        "existing record.",
+        worker_id=existing,
+    )
 
 
 def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:

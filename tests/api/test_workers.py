@@ -63,6 +63,22 @@ def test_same_id_number_again_is_a_conflict_naming_the_existing_worker(client, a
     assert db.session.query(Worker).count() == 1
 
 
+def test_a_number_registered_in_another_county_is_refused_without_naming_its_record(
+    client, auth, register
+):
+    """The person is registered once; which record it is, is not another county's clerk's to learn
+    (knowing an ID number grants no worker id)."""
+    number = make_id_number(sequence=321)
+    first = register(0, id_number=number)
+    elsewhere = person(5, id_number=number) | {"home": {"county_code": "621122",
+                                                        "township": "首阳镇"}}
+    response = client.post("/api/workers", json=elsewhere, headers=auth.headers("other_county"))
+    assert response.status_code == 409 and response.json["code"] == "duplicate_id_number"
+    assert "worker_id" not in response.json and first["id"] not in response.get_data(as_text=True)
+    assert "其他地方" in response.json["message"]
+    assert db.session.query(Worker).count() == 1
+
+
 def test_old_region_code_and_unknown_county_are_warnings_not_errors(client, auth):
     old = client.post("/api/workers", json=person(1, id_number=make_id_number("622424")),
                       headers=auth.headers())
