@@ -47,6 +47,8 @@ PERMISSIONS = {
     "worker.import": frozenset({"admin", "county", "workstation"}),
     "site.read": frozenset({"admin", "county", "workstation", "employer"}),
     "site.manage": frozenset({"admin", "workstation", "employer"}),
+    # the day's code is evidence that pays (a worker's own confirmation): those who post it only
+    "site.code": frozenset({"admin", "workstation", "employer"}),
     "training.read": frozenset({"admin", "county", "workstation", "fair_staff", "employer"}),
     "training.manage": frozenset({"admin", "county", "workstation"}),
     "payout.read": frozenset({"admin", "county", "workstation"}),

@@ -46,7 +46,9 @@ def get_site(site_id: str, user: User) -> WorkSite:
 
 @use_case
 def site_code(site_id: str, user: User, day: dt.date) -> dict:
-    """The code to post at the site on ``day``: its text and a QR (SVG) to show or print."""
+    """The code to post at the site on ``day``: its text and a QR (SVG) to show or print. Only
+    for those who post it (``site.code``): county staff see the workplaces, not their codes."""
+    access.require(user, "site.code")
     site = get_site(site_id, user)
     _row, private_key = keyring.active_signing_key()
     text = sign_site_code(site.id, day, private_key)

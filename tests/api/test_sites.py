@@ -156,6 +156,12 @@ def test_an_employer_lists_and_reads_the_codes_of_its_own_workplaces_only(client
                            headers=auth.headers(who)).status_code == 403
     assert client.post("/api/sites", json=SITE | {"employer_id": auth.employer_id()},
                        headers=auth.headers("county")).status_code == 403
+    # a county office sees where its people work, but not the day's code, which is a confirmation
+    # that pays: with it anyone could confirm a worker of theirs at work from anywhere
+    assert mine["id"] in [s["id"] for s in
+                          client.get("/api/sites", headers=auth.headers("county")).json]
+    refused = client.get(f"/api/sites/{mine['id']}/code", headers=auth.headers("county"))
+    assert refused.status_code == 403 and "LPS1:" not in refused.get_data(as_text=True)
 
 
 def test_the_workstation_says_which_employer_a_workplace_is_of(client, auth):
