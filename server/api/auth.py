@@ -59,8 +59,10 @@ class WorkerInvitations(MethodView):
         "`worker_has_passkey`: the worker already has a passkey; send `replace_passkeys` to "
         "revoke it first"))
     def post(self, data):
-        """A one-time link and QR with which a worker registers a passkey on their own phone (a
-        lost phone's passkey revoked first, audited, when ``replace_passkeys``)."""
+        """Invite a worker to register a passkey on their own phone.
+
+        A one-time link and QR; with ``replace_passkeys`` a lost phone's passkey is revoked
+        first, audited."""
         opened, code, user = enrollment.invite_worker(current_user(), data["worker_id"],
                                                       replace_passkeys=data["replace_passkeys"])
         link = _invitation_link(user.name, code)
@@ -75,8 +77,10 @@ class Users(MethodView):
     @blp.alt_response(403, schema=ErrorSchema,
                       description="only an admin or a county officer manages accounts")
     def get(self, args):
-        """The accounts you may enroll or revoke, newest first: an admin's are everyone's, a county
-        officer's its own county's county, workstation and fair staff."""
+        """The accounts you may enroll or revoke, newest first.
+
+        An admin's are everyone's; a county officer's are their own county's county, workstation
+        and fair staff."""
         return accounts.list_users(current_user(), args)
 
 
@@ -86,8 +90,9 @@ class UserRevoke(MethodView):
     @blp.alt_response(409, schema=ErrorSchema,
                       description="your own access: another admin must revoke it")
     def post(self, user_id):
-        """Take a person's access away (admins): sign-in, tokens and passkeys; their devices are
-        blocked."""
+        """Take a person's access away (admins).
+
+        Sign-in, tokens and passkeys end; their devices are blocked."""
         return accounts.revoke_access(current_user(), user_id)
 
 
@@ -137,8 +142,10 @@ class LoginVerify(MethodView):
     @blp.alt_response(422, schema=ErrorSchema,
                       description="`device_key_invalid`: not an ECDSA P-256 public key")
     def post(self, data):
-        """Finish signing in, and join the phone whose key signed the same challenge; the session
-        starts anew (a new id and CSRF token)."""
+        """Finish signing in.
+
+        The phone whose key signed the same challenge joins the person; the session starts anew
+        (a new id and CSRF token)."""
         user = passkeys.authenticate(session.pop("webauthn_challenge", None), data["credential"],
                                      device=data["device"], address=request.remote_addr)
         session.clear()
@@ -178,8 +185,9 @@ class MyExport(MethodView):
     @blp.alt_response(403, schema=ErrorSchema,
                       description="not a worker, or no passkey sign-in in the last 5 minutes")
     def get(self):
-        """For a worker: a copy of everything kept about me (including my full ID number), after a
-        fresh passkey sign-in."""
+        """A worker's copy of everything kept about them.
+
+        It holds the full ID number, so it needs a passkey sign-in minutes old."""
         return jsonify(privacy.export_own_record(current_user(),
                                                  assertion_at=passkey_assertion_at()))
 

@@ -65,8 +65,9 @@ class Roster(MethodView):
     @blp.alt_response(422, schema=ErrorSchema,
                       description="batch_departed, or workers outside your scope")
     def post(self, data, batch_id):
-        """Put workers on the batch: by id, or all who signed an intention at a fair
-        (``batch.assigned`` each)."""
+        """Put workers on the batch.
+
+        By id, or all who signed an intention at a fair (a ``batch.assigned`` each)."""
         return batches.add_to_roster(batch_id, current_user(), worker_ids=data["worker_ids"],
                                      from_fair_id=data.get("from_fair_id"),
                                      employer_id=data.get("employer_id"))
@@ -77,8 +78,9 @@ class RosterMember(MethodView):
     @blp.arguments(RosterRemoveSchema)
     @blp.response(204)
     def delete(self, data, batch_id, worker_id):
-        """Take a worker off a batch that has not left (the assignment is voided, with the reason).
-        """
+        """Take a worker off a batch that has not left.
+
+        The assignment is voided, with the reason."""
         batches.remove_from_roster(batch_id, worker_id, data["reason"], current_user())
 
 
@@ -110,8 +112,9 @@ class Depart(MethodView):
 class Board(MethodView):
     @blp.response(200, BoardSchema)
     def get(self, batch_id):
-        """The arrival board: expected / arrived / missing / unexpected, by township with its team
-        leader."""
+        """The arrival board.
+
+        Expected, arrived, missing and unexpected, by township with its team leader."""
         return batches.board(batch_id, current_user())
 
 

@@ -20,8 +20,9 @@ class CardSheet(MethodView):
     @blp.alt_response(422, schema=ErrorSchema,
                       description="a worker is unknown or outside your scope")
     def post(self, data):
-        """Cards of many workers on A4 sheets for printing; workers without a valid card get one.
-        """
+        """Cards of many workers on A4 sheets for printing.
+
+        Workers without a valid card get one."""
         pdf = printing.sheet_for(data["worker_ids"], current_user())
         return download(pdf, "pdf", "laborpass-cards")
 

@@ -27,8 +27,10 @@ class Devices(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description=(
         "`device_key_conflict`: a known phone is given its key only by a passkey sign-in on it"))
     def post(self, body):
-        """Register a phone never seen (the UUID it made once, and its public key) as yours; a
-        member may rename it. Repeating it is harmless."""
+        """Register a phone as yours.
+
+        A phone never seen, by the UUID it made once and its public key; a member may rename it.
+        Repeating it is harmless."""
         return sync.register_device(current_user(), body["device_id"], name=body["name"],
                                     mode=body["mode"], public_key=body["public_key"])
 

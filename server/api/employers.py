@@ -15,6 +15,7 @@ blp = Blueprint("employers", __name__, url_prefix="/api/employers",
 class Employers(MethodView):
     @blp.response(200, EmployerSchema(many=True))
     def get(self):
-        """The employers in the program, to invite to a fair or receive a batch (an employer sees
-        itself)."""
+        """The employers in the program.
+
+        To invite to a fair or to receive a batch; an employer sees itself."""
         return fairs.list_employers(current_user())

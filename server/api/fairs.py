@@ -28,8 +28,9 @@ class Fairs(MethodView):
     @blp.arguments(FairQueryArgsSchema, location="query")
     @blp.response(200, FairPageSchema)
     def get(self, args):
-        """Fairs in your scope (county staff: their county's; employers: those they take part in),
-        newest first."""
+        """Fairs in your scope, newest first.
+
+        County staff see their county's; employers those they take part in."""
         return fairs.listed_fairs(fairs.list_fairs(current_user(), args))
 
     @blp.arguments(FairInSchema)
@@ -46,9 +47,10 @@ class FairById(MethodView):
     @blp.response(200, FairSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="no such fair in your scope")
     def get(self, fair_id):
-        """A fair's page: the funnel first (attended → intention → batch → departed → arrived →
-        onboarded → still employed at 1, 3 and 6 months), then its employers, jobs and live counts.
-        """
+        """A fair's page.
+
+        The funnel first (attended → intention → batch → departed → arrived → onboarded → still
+        employed at 1, 3 and 6 months), then its employers, jobs and live counts."""
         user = current_user()
         return fairs.shown_fair(fairs.get_fair(fair_id, user), user)
 
@@ -76,8 +78,9 @@ class Postings(MethodView):
     @blp.arguments(PostingInSchema)
     @blp.response(201, PostingSchema)
     def post(self, data, fair_id):
-        """A job an employer brings: type, openings, wage range and basis, hours, housing, food,
-        district."""
+        """Add a job an employer brings to the fair.
+
+        Type, openings, wage range and basis, hours, housing, food, district."""
         return fairs.ShownPosting(fairs.add_posting(fair_id, data, current_user()))
 
 

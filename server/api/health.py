@@ -26,7 +26,9 @@ class Ready(MethodView):
     @blp.alt_response(503, schema=ReadinessSchema,
                       description="not ready: the reason is in `code`")
     def get(self):
-        """May this process take traffic? The database answers, its schema is the code's
-        (``laborpass init-db`` ran after the deploy) and a card-signing key is at hand. 503 with
-        ``Retry-After`` otherwise: a deploy whose migrations have not run gets no traffic."""
+        """May this process take traffic?
+
+        Yes when the database answers, its schema is the code's (``laborpass init-db`` ran after
+        the deploy) and a card-signing key is at hand. Otherwise 503 with ``Retry-After``: a
+        deploy whose migrations have not run gets no traffic."""
         return health.readiness()

@@ -28,8 +28,9 @@ class Imports(MethodView):
     @blp.response(201, ImportSchema)
     @blp.alt_response(422, schema=ErrorSchema, description="not a readable .xlsx or .csv")
     def post(self, data):
-        """Upload a roster (XLSX or CSV, UTF-8 or GBK) as base64; answers its headings and a
-        suggested mapping."""
+        """Upload a roster.
+
+        XLSX or CSV (UTF-8 or GBK) as base64; answers its headings and a suggested mapping."""
         return imports.upload(data["filename"], data["content_base64"], current_user())
 
 

@@ -15,6 +15,7 @@ class Lunar(MethodView):
     @blp.arguments(LunarArgsSchema, location="query")
     @blp.response(200, LunarAnswerSchema)
     def get(self, args):
-        """A date's lunar-calendar day, and the warning for a fair planned after 正月十五 (for the
-        fair form)."""
+        """A date's lunar-calendar day.
+
+        With the warning for a fair planned after 正月十五 (for the fair form)."""
         return args["date"]

@@ -28,8 +28,9 @@ class Payouts(MethodView):
     @blp.arguments(PayoutPageArgsSchema, location="query")
     @blp.response(200, PayoutSchema(many=True), headers=PAGE_HEADERS)
     def get(self, args):
-        """The ledger (a county sees its own workers'), a page at a time: how many there are in the
-        headers."""
+        """The payout ledger, a page at a time.
+
+        A county sees its own workers'; how many there are is in the headers."""
         page = subsidies.payouts_page(current_user(), args)
         return page.items, 200, page_headers(page)
 
@@ -40,8 +41,9 @@ class PayoutsExport(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
     @file_formats(blp, "xlsx", "csv")
     def get(self, args):
-        """The ledger for finance as XLSX or CSV, with totals per county, per employer and per
-        policy."""
+        """The ledger for finance as XLSX or CSV.
+
+        With totals per county, per employer and per policy."""
         fmt = args.pop("format")
         body = exports.table_bytes(subsidies.finance_table(current_user(), args), fmt,
                                    sheet="补贴发放")
@@ -53,9 +55,10 @@ class Recompute(MethodView):
     @blp.arguments(AsOfSchema)
     @blp.response(200, RecomputedSchema)
     def post(self, data):
-        """Everyone's eligibility as of a date, reconciled with the ledger: new milestones become
-        eligible payouts; nothing is paid twice; an unpaid payout no longer supported returns to
-        review."""
+        """Recompute everyone's eligibility as of a date.
+
+        Reconciled with the ledger: new milestones become eligible payouts; nothing is paid
+        twice; an unpaid payout no longer supported returns to review."""
         return subsidies.recompute(current_user(), data.get("as_of") or calendar.today())
 
 
@@ -66,6 +69,7 @@ class Step(MethodView):
     @blp.alt_response(409, schema=ErrorSchema,
                       description="wrong_status: not a step from where the payout is")
     def post(self, data, payout_id, action):
-        """eligible → approved → paid, or rejected with a reason; by the signed-in user, recorded.
-        """
+        """Approve, pay or reject a payout.
+
+        eligible → approved → paid, or rejected with a reason; by the signed-in user, recorded."""
         return subsidies.step(payout_id, action, current_user(), data.get("reason"))

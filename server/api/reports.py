@@ -27,8 +27,10 @@ class Funnel(MethodView):
     @blp.arguments(FunnelArgsSchema, location="query")
     @blp.response(200, ReportFunnelSchema)
     def get(self, args):
-        """How many reached each stage (fair … 6 confirmed months), per county, township, first
-        fair, employer or poor-household flag."""
+        """How many reached each stage.
+
+        From the fair to 6 confirmed months, per county, township, first fair, employer or
+        poor-household flag."""
         return reports.funnel(current_user(), args, args.get("as_of") or calendar.today())
 
 
@@ -37,8 +39,9 @@ class Retention(MethodView):
     @blp.arguments(ScopeArgsSchema, location="query")
     @blp.response(200, RetentionSchema)
     def get(self, args):
-        """The share still employed by month since arrival (Kaplan–Meier: recent arrivals are
-        censored, not counted as gone)."""
+        """The share still employed by month since arrival.
+
+        Kaplan–Meier: recent arrivals are censored, not counted as gone."""
         return reports.retention(current_user(), args, args.get("as_of") or calendar.today())
 
 
@@ -57,8 +60,9 @@ class MonthlyBulletin(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
     @file_formats(blp, "pdf", "xlsx")
     def get(self, args):
-        """A county's monthly bulletin (统计月报) as PDF or XLSX: the month, the totals, the year's
-        targets, retention, subsidies, the townships."""
+        """A county's monthly bulletin (统计月报) as PDF or XLSX.
+
+        The month, the totals, the year's targets, retention, subsidies, the townships."""
         report = bulletin.bulletin(current_user(), args["county"], args["month"])
         fmt = args["format"]
         return download(bulletin.as_pdf(report) if fmt == "pdf" else bulletin.as_xlsx(report), fmt,

@@ -17,8 +17,10 @@ class Reviews(MethodView):
     @blp.arguments(ReviewArgsSchema, location="query")
     @blp.response(200, ReviewPageSchema)
     def get(self, args):
-        """Accepted facts that need a reviewer's eye: onboarded without arrival, a second employer,
-        an arrival for two batches, an employment scan after the end. Open ones, newest first."""
+        """Accepted facts that need a reviewer's eye.
+
+        Onboarded without arrival, a second employer, an arrival for two batches, an employment
+        scan after the end. Open ones, newest first."""
         return lifecycle.list_reviews(current_user(), args)
 
 

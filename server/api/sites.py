@@ -32,8 +32,9 @@ class SiteCode(MethodView):
     @blp.arguments(SiteCodeArgsSchema, location="query")
     @blp.response(200, SiteCodeSchema)
     def get(self, args, site_id):
-        """The day's workplace code (LPS1:) and its QR: show it on a screen at the gate, or print
-        it. Workers scan it with their own phone to confirm they are at work; it verifies offline
-        and is good that day only."""
+        """The day's workplace code (LPS1:) and its QR.
+
+        Show it on a screen at the gate, or print it. Workers scan it with their own phone to
+        confirm they are at work; it verifies offline and is good that day only."""
         day = args.get("date") or calendar.today()
         return sites.site_code(site_id, current_user(), day)

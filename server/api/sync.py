@@ -46,8 +46,9 @@ class SyncPush(MethodView):
     @blp.alt_response(503, schema=ErrorSchema,
                       description="database busy: send again after Retry-After")
     def post(self, body, headers):
-        """Push up to 500 event envelopes recorded on a device; one result per envelope, in order.
-        """
+        """Push up to 500 event envelopes recorded on a device.
+
+        One result per envelope, in order."""
         proof = sync.PushProof(headers.get("time"), headers.get("signature"),
                                request.get_data(cache=True))
         return sync.push(current_user(), body["device_id"], body["events"], proof=proof,
@@ -59,8 +60,10 @@ class SyncPull(MethodView):
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResponseSchema)
     def get(self, args):
-        """Changes since the cursor: keys, revoked card serials, workers in scope, and this
-        device's events if you are one of its members. Writes nothing."""
+        """Changes since the cursor.
+
+        Keys, revoked card serials, workers in scope, and this device's events if you are one of
+        its members. Writes nothing."""
         # Already plain JSON values in the documented shape: dumping a first pull of tens of
         # thousands of rows through marshmallow would cost as much as reading them.
         return jsonify(sync.pull(current_user(), args["device_id"], args["cursor"], args["limit"]))
@@ -95,8 +98,10 @@ class QuarantineRevealId(MethodView):
     @blp.alt_response(403, schema=ErrorSchema,
                       description="role may not, or no passkey sign-in in the last 5 minutes")
     def post(self, data, entry_id):
-        """The full ID number a quarantined registration carried, with a stated reason, after a
-        fresh passkey sign-in; audited (the entry answers it masked)."""
+        """The full ID number a quarantined registration carried.
+
+        With a stated reason, after a fresh passkey sign-in; audited (the entry answers it
+        masked)."""
         return {"id_number": sync.reveal_quarantined_id_number(current_user(), entry_id,
                                                                data["reason"],
                                                                assertion_at=passkey_assertion_at())}

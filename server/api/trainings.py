@@ -23,8 +23,9 @@ class Trainings(MethodView):
     @blp.arguments(TrainingInSchema)
     @blp.response(201, TrainingSchema)
     def post(self, data):
-        """Plan a training: title, skill, provider, place, dates, capacity, hours that complete it.
-        """
+        """Plan a training.
+
+        Title, skill, provider, place, dates, capacity, and the hours that complete it."""
         user = current_user()
         return trainings.shown_training(trainings.create_training(data, user), user)
 

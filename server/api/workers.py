@@ -44,8 +44,9 @@ class Workers(MethodView):
     @blp.arguments(WorkerQueryArgsSchema, location="query")
     @blp.response(200, WorkerPageSchema)
     def get(self, args):
-        """Search workers in your scope (name, last 4 of ID, county, status, employer, fair,
-        batch)."""
+        """Search workers in your scope.
+
+        By name, last 4 of the ID number, county, status, employer, fair or batch."""
         user = current_user()
         page = workers.search_workers(user, args)
         return page.with_items(workers.shown(page.items, user))
@@ -123,8 +124,9 @@ class WorkersExport(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=MIMETYPES["xlsx"])
     @file_formats(blp, "xlsx", "csv")
     def get(self, args):
-        """Any filtered worker list as XLSX or CSV; ID numbers masked unless ``reveal_reason``
-        (audited)."""
+        """Any filtered worker list as XLSX or CSV.
+
+        ID numbers masked unless ``reveal_reason`` (audited)."""
         fmt = args.pop("format")
         body = exports.export_workers(current_user(), args, fmt,
                                       reveal_reason=args.pop("reveal_reason", None),
