@@ -102,3 +102,17 @@ def void_reviewed(
                            headers=auth.headers(reviewer))
     assert reviewed.status_code == 200, reviewed.json
     return reviewed.json
+
+
+def quarantine(client, auth, who="admin", **args) -> dict:
+    """A page of the quarantine as ``who`` sees it (``args``: its query)."""
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    response = client.get(f"/api/sync/quarantine?{query}", headers=auth.headers(who))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def quarantined(client, auth, event_id: str, who: str = "admin") -> dict:
+    """The one quarantine entry of ``event_id`` that ``who`` sees."""
+    [entry] = [e for e in quarantine(client, auth, who)["items"] if e["event_id"] == event_id]
+    return entry

@@ -12,7 +12,7 @@ import pytest
 from server.extensions import db
 from server.models import Batch, Event, Payout, ReviewDecision, User, Worker
 from server.services.auth import create_token
-from tests.api.sync_helpers import envelope, push, statuses
+from tests.api.sync_helpers import envelope, push, quarantined, statuses
 from tests.conftest import person
 from tests.phones import Phone
 
@@ -439,13 +439,7 @@ def test_no_reviewer_clears_own_keyed_scan_by_reapplying_a_colleagues_quarantine
                       json={"outcome": "accepted", "note": "我自己回访过"},
                       headers=auth.headers("workstation"))
     assert own.status_code == 403  # the front door is shut
-    [entry] = [
-        e
-        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
-            "items"
-        ]
-        if e["event_id"] == scan["id"]
-    ]
+    entry = quarantined(client, auth, scan["id"], "workstation")
     client.post(f"/api/sync/quarantine/{entry['id']}/reapply", json={"note": "重新应用"},
                 headers=auth.headers("workstation"))
     decision = db.session.get(ReviewDecision, scan["id"])
@@ -505,13 +499,7 @@ def test_no_reviewer_rewrites_scanned_by_in_corrections_to_clear_own_scan(client
                     context={"employer_id": "no-such-employer"}, scanned_by=ws.id)
     response = shared_office_phone.push(scan)
     assert statuses(response.json) == [("rejected", "unknown_employer")], response.json
-    [entry] = [
-        e
-        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
-            "items"
-        ]
-        if e["event_id"] == scan["id"]
-    ]
+    entry = quarantined(client, auth, scan["id"], "workstation")
     fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
                         headers=auth.headers("workstation"), json={
         "note": "企业编号写错",
@@ -533,13 +521,7 @@ def test_holds_a_reviewer_reapplying_own_scan_without_tricks_leaves_it_to_anothe
                     context={"employer_id": "no-such-employer"},
                     scanned_by=auth.users["workstation"].id)
     assert statuses(shared_office_phone.push(scan).json) == [("rejected", "unknown_employer")]
-    [entry] = [
-        e
-        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
-            "items"
-        ]
-        if e["event_id"] == scan["id"]
-    ]
+    entry = quarantined(client, auth, scan["id"], "workstation")
     fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
                         headers=auth.headers("workstation"), json={
         "note": "企业编号写错", "corrections": {"context": {"employer_id": auth.employer_id()}}})
@@ -563,13 +545,7 @@ def test_no_a_reviewers_own_correction_that_back_dates_an_onboarding_is_cleared_
                           at=now() - dt.timedelta(minutes=5), data={"start_date": day_of(now())})
     assert statuses(push(client, auth, "employer", "hr-phone", onboarding, prompt=False)) == [
         ("rejected", "keyed_onboarding")]
-    [entry] = [
-        e
-        for e in client.get("/api/sync/quarantine", headers=auth.headers("workstation")).json[
-            "items"
-        ]
-        if e["event_id"] == onboarding["id"]
-    ]
+    entry = quarantined(client, auth, onboarding["id"], "workstation")
     fixed = client.post(f"/api/sync/quarantine/{entry['id']}/reapply",
                         headers=auth.headers("workstation"), json={
         "note": "单位说早就入职了",
@@ -759,11 +735,7 @@ def test_no_a_forged_id_number_enc_in_a_quarantined_envelope_answers_500(client,
         statuses(push(client, auth, "county", "county-phone", forged, prompt=False))[0][0]
         == "rejected"
     )
-    [entry] = [
-        e
-        for e in client.get("/api/sync/quarantine", headers=auth.headers("county")).json["items"]
-        if e["event_id"] == forged["id"]
-    ]
+    entry = quarantined(client, auth, forged["id"], "county")
     reapply = client.post(f"/api/sync/quarantine/{entry['id']}/reapply", json={"note": "x"},
                           headers=auth.headers("workstation"))
     reveal = client.post(f"/api/sync/quarantine/{entry['id']}/reveal-id", json={"reason": "核对"},

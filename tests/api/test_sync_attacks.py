@@ -13,7 +13,7 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from sqlalchemy import func, select
 
@@ -72,6 +72,13 @@ def signed_headers(key, device_id: str, body: bytes, at: int | None = None) -> d
 def spki(key) -> str:
     return b64url(key.public_key().public_bytes(serialization.Encoding.DER,
                                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def foreign_keys() -> dict[str, str]:
+    """Public keys of the wrong kind for a phone, base64url SPKI: P-384, RSA and Ed25519."""
+    return {"P384": spki(ec.generate_private_key(ec.SECP384R1())),
+            "RSA": spki(rsa.generate_private_key(public_exponent=65537, key_size=1024)),
+            "ED": spki(ed25519.Ed25519PrivateKey.generate())}
 
 
 def arrived_and_met(client, auth, card, seq=1):
@@ -481,17 +488,7 @@ def test_replaying_a_whole_sign_in_is_refused(app, auth):
 ])
 def test_a_malformed_sign_in_proof_is_a_4xx_and_signs_no_one_in(app, auth, device):
     phone = Phone(app, "ignored")
-    keys = {
-        "P384": spki(ec.generate_private_key(ec.SECP384R1())),
-        "RSA": b64url(
-            rsa.generate_private_key(public_exponent=65537, key_size=1024)
-            .public_key()
-            .public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        ),
-        "OK": phone.public_key,
-    }
+    keys = foreign_keys() | {"OK": phone.public_key}
     if isinstance(device, dict):
         device = dict(device)
         if device.get("public_key") in keys:
@@ -521,24 +518,7 @@ class response_code_4xx(int):
 
 @pytest.mark.parametrize("bad", ["", "A", "A" * 401, "!!", "P384", "RSA", "ED"])
 def test_a_malformed_public_key_on_register_is_a_422(client, auth, bad):
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-    keys = {
-        "P384": spki(ec.generate_private_key(ec.SECP384R1())),
-        "RSA": b64url(
-            rsa.generate_private_key(public_exponent=65537, key_size=1024)
-            .public_key()
-            .public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        ),
-        "ED": b64url(
-            ed25519.Ed25519PrivateKey.generate()
-            .public_key()
-            .public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        ),
-    }
+    keys = foreign_keys()
     response = client.post("/api/devices",
                            json={"device_id": "k", "public_key": keys.get(bad, bad)},
                            headers=auth.headers("greeter"))

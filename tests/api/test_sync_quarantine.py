@@ -6,16 +6,9 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import AuditEntry, QuarantinedEvent, Worker
 from server.services.protection import decrypt_field
-from tests.api.sync_helpers import envelope, push, statuses
+from tests.api.sync_helpers import envelope, push, quarantine, quarantined, statuses
 
 pytestmark = pytest.mark.usefixtures("fair", "batch")  # its scans name the fair "f", the batch "b"
-
-
-def quarantine(client, auth, who="admin", **args):
-    query = "&".join(f"{k}={v}" for k, v in args.items())
-    response = client.get(f"/api/sync/quarantine?{query}", headers=auth.headers(who))
-    assert response.status_code == 200, response.json
-    return response.json
 
 
 def test_rejected_envelope_is_kept_with_reason_device_and_user(client, auth, register):
@@ -194,7 +187,7 @@ def test_a_quarantined_number_is_revealed_only_by_the_reveal_rule_and_audited(cl
     )
     scanned = envelope("station.arrived", 2, worker_id="no-such-worker")
     push(client, auth, "greeter", "g-phone", scanned)
-    [other] = [e for e in quarantine(client, auth)["items"] if e["event_id"] == scanned["id"]]
+    other = quarantined(client, auth, scanned["id"])
     assert client.post(f"/api/sync/quarantine/{other['id']}/reveal-id", json=reason,
                        # it carries no number
                        headers=signed_in(client, auth, "admin")).status_code == 404
