@@ -37,34 +37,8 @@ def destination_district(code: str, field: str = "district_code") -> str:
 
 
 def workstation_hotline(county_code: str | None) -> str:
-    """The number a worker from this county calls: the county's workstation (as the office set it,
-    else as the region data has it), else the program's."""
-    county = find_county(county_code) if county_code else None
-    return (county and county_hotline(county.code)) or current_app.config["LABORPASS_HOTLINE"]
-
-
-def workstation_hotlines(county_codes) -> dict[str | None, str]:
-    """``workstation_hotline`` of many counties, in one query."""
-    codes = set(county_codes)
-    current = {code: find_county(code) for code in codes if code}
-    found = {code: county.code for code, county in current.items() if county}
-    set_here = dict(db.session.execute(select(CountyHotline.county_code, CountyHotline.number)
-                                       .where(CountyHotline.county_code.in_(set(found.values()))))
-                    .all()) if found else {}
-    fallback = current_app.config["LABORPASS_HOTLINE"]
-    # a number the office cleared: the program's line again, not the region data's
-    numbers = {code: (set_here[found[code]] if found[code] in set_here
-                      else current[code].workstation_hotline) or fallback for code in found}
-    return {code: numbers.get(code, fallback) for code in codes}
-
-
-def county_hotline(county_code: str) -> str | None:
-    """The workstation's own number for a program county (its current code), or ``None``."""
-    row = db.session.get(CountyHotline, county_code)
-    if row is not None:
-        return row.number
-    county = find_county(county_code)
-    return county.workstation_hotline if county else None
+    """The number a worker from this county calls (``Hotline.shown_to_workers``)."""
+    return hotlines([county_code])[county_code].shown_to_workers
 
 
 @use_case
@@ -84,7 +58,7 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
     ):
         raise NotFound("county")
     row = db.session.get(CountyHotline, county.code) or CountyHotline(county_code=county.code)
-    before = county_hotline(county.code)
+    before = hotlines([county.code])[county.code].workstation_hotline
     row.number = number
     row.set_by = user.id
     db.session.add(row)
@@ -95,25 +69,31 @@ def set_hotline(county_code: str, number: str | None, user: User) -> dict:
 
 @dataclass(frozen=True)
 class Hotline:
-    """An origin county's workstation number as the office set it (or the region data has it),
-    and the one workers see (``schemas.regions`` shapes it)."""
+    """A county's workstation number as the office set it (or the region data has it), and the
+    one workers see: that one, else the program's (``schemas.regions`` shapes it)."""
 
-    county_code: str
+    county_code: str | None
     workstation_hotline: str | None
     shown_to_workers: str
 
 
-def hotlines(county_codes) -> dict[str, Hotline]:
-    """``Hotline`` of each county, in one query for all."""
-    codes = list(dict.fromkeys(county_codes))
-    current = {code: find_county(code) for code in codes}
+def hotlines(county_codes) -> dict[str | None, Hotline]:
+    """Each county's ``Hotline``, in one query for all (a code that is no county has no number of
+    its own: its workers see the program's)."""
+    current = {code: find_county(code) if code else None for code in set(county_codes)}
+    wanted = {county.code for county in current.values() if county}
     set_here = dict(db.session.execute(
         select(CountyHotline.county_code, CountyHotline.number)
-        .where(CountyHotline.county_code.in_({c.code for c in current.values() if c}))).all())
-    shown = workstation_hotlines(codes)
-    return {code: Hotline(code, set_here.get(county.code) if county and county.code in set_here
-                          else county.workstation_hotline if county else None, shown[code])
-            for code, county in current.items()}
+        .where(CountyHotline.county_code.in_(wanted))).all()) if wanted else {}
+    fallback = current_app.config["LABORPASS_HOTLINE"]
+    found = {}
+    for code, county in current.items():
+        # the office's number (None: it cleared it, and workers see the program's line again),
+        # else the region data's
+        own = None if county is None else (
+            set_here[county.code] if county.code in set_here else county.workstation_hotline)
+        found[code] = Hotline(code, own, own or fallback)
+    return found
 
 
 def program_regions_with_hotlines() -> dict:

@@ -15,7 +15,7 @@ from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.models import Employer, Event, User, Worker
 from server.services import access, audit
-from server.services.places import workstation_hotlines
+from server.services.places import hotlines
 from server.services.queries import Page, paginate
 from server.services.trainings import trainings_of
 
@@ -117,11 +117,11 @@ def shown(workers: list[Worker], user: User, *, today: dt.date | None = None) ->
     employers = ({e.id: e for e in db.session.scalars(select(Employer)
                                                       .where(Employer.id.in_(employer_ids)))}
                  if employer_ids else {})
-    hotlines = workstation_hotlines(w.home_county_code for w in workers)
+    numbers = hotlines(w.home_county_code for w in workers)
     trainings = trainings_of(workers)
     viewer = access.viewer_of(user)
     return [ShownWorker(worker, employers.get(worker.current_employer_id),
-                        hotlines[worker.home_county_code], trainings[worker.id],
+                        numbers[worker.home_county_code].shown_to_workers, trainings[worker.id],
                         _continuous_days(worker, today), viewer) for worker in workers]
 
 
