@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, pre_dump, validate, validates_s
 
 from schemas.base import BaseSchema
 from server.domain.id_numbers import mask_from_parts
-from server.domain.regions import county_name
+from server.models import current_programme
 
 
 class CredentialSchema(BaseSchema):
@@ -50,7 +50,8 @@ class ScanVerifyResponseSchema(BaseSchema):
             "worker": {"id": worker.id, "name": worker.name, "status": worker.status,
                        "id_masked": mask_from_parts(worker.id_region_code, worker.id_last4),
                        "home_county_code": worker.home_county_code,
-                       "home_county_name": county_name(worker.home_county_code)},
+                       "home_county_name":
+                           current_programme().county_name(worker.home_county_code)},
             "serial": credential.serial, "issued_on": credential.issued_on,
             "expires_on": credential.expires_on,
         }

@@ -7,7 +7,7 @@ from schemas.base import BaseSchema, FairDate, PlainText, ProgramDate
 from schemas.paging import PageArgsSchema, page_of
 from server.domain.job_types import job_types
 from server.domain.lunar import fair_timing_warning, lunar_day
-from server.domain.regions import county_name
+from server.models import current_programme
 
 _COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$",
                                                  error="六位县级代码。 A six-digit county code."))
@@ -111,7 +111,8 @@ class PostingSchema(BaseSchema):
             "id": posting.id, "fair_id": posting.fair_id,
             "employer": {"id": posting.employer.id, "name": posting.employer.name},
             **{key: getattr(posting, key) for key in POSTING_FIELDS},
-            "job_type": job_type, "district_name": county_name(posting.district_code),
+            "job_type": job_type,
+            "district_name": current_programme().county_name(posting.district_code),
         }
         if shown.intentions is not None:
             represented["intentions"] = shown.intentions
@@ -169,7 +170,7 @@ class FairSchema(BaseSchema):
             "id": fair.id,
             "funnel": shown.funnel,
             **{key: getattr(fair, key) for key in FAIR_FIELDS},
-            "county_name": county_name(fair.county_code),
+            "county_name": current_programme().county_name(fair.county_code),
             "lunar": lunar_fields(fair.date),
             "employers": [{"id": e.id, "name": e.name} for e in shown.employers],
             "postings": shown.postings,

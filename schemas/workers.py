@@ -9,8 +9,8 @@ from server.domain.events import STATUSES
 from server.domain.id_numbers import IdNumberError, mask_from_parts, parse_id_number
 from server.domain.phones import PhoneError, parse_mobile
 from server.domain.reasons import REGISTRATION_WARNINGS
-from server.domain.regions import county_name
 from server.domain.visibility import visible_worker
+from server.models import current_programme
 
 EDUCATION_LEVELS = ("none", "primary", "junior_secondary", "senior_secondary", "vocational",
                     "college", "university")
@@ -123,7 +123,7 @@ def represent(shown) -> dict:
         "phone": worker.phone,
         "home": {"county_code": worker.home_county_code, "township": worker.home_township,
                  "village": worker.home_village,
-                 "county_name": county_name(worker.home_county_code)},
+                 "county_name": current_programme().county_name(worker.home_county_code)},
         "poor_household": worker.poor_household,
         "skills": worker.skills,
         "desired_jobs": worker.desired_jobs,
@@ -138,7 +138,9 @@ def represent(shown) -> dict:
         "current_employer": {"id": employer.id, "name": employer.name} if employer else None,
         "employed_since": worker.employed_since,
         "continuous_employment_days": shown.continuous_employment_days,
-        "workstation_hotline": shown.workstation_hotline,
+        "workstation_hotline": shown.workstation.shown_to_workers,
+        "workstation": {"name": shown.workstation.name, "address": shown.workstation.address,
+                        "phone": shown.workstation.shown_to_workers},
         "last_confirmed_on": worker.last_confirmed_on,
         "card_serial": worker.card_serial,
         "trainings": shown.trainings,
@@ -182,6 +184,9 @@ class WorkerSchema(BaseSchema):
     continuous_employment_days = fields.Integer()
     workstation_hotline = fields.String(metadata={"description": "the number the worker calls: "
                                                                  "the home county's workstation"})
+    workstation = fields.Dict(metadata={
+        "description": "the home county's workstation in the destination: {name, address, phone} "
+                       "(phone: the workstation's, else the program's line)"})
     last_confirmed_on = fields.Date(allow_none=True)
     card_serial = fields.String(allow_none=True)
     trainings = fields.List(fields.Dict(),

@@ -39,9 +39,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from server import create_app  # noqa: E402
 from server.domain.events import EventFact  # noqa: E402
 from server.domain.id_numbers import check_character, parse_id_number  # noqa: E402
-from server.domain.regions import program_regions  # noqa: E402
 from server.extensions import db  # noqa: E402
-from server.models import Employer, Event, Fair, FairEmployer, Worker  # noqa: E402
+from server.models import Employer, Event, Fair, FairEmployer, Worker, current_programme  # noqa: E402
 from server.models.types import utcnow  # noqa: E402
 from server.services import subsidies  # noqa: E402
 from server.services.events import folded_columns  # noqa: E402
@@ -117,7 +116,7 @@ class Program:
         self.rng = rng
         self.since = since
         self.until = until
-        self.counties = [c["code"] for c in program_regions()["origin"]["counties"]]
+        self.counties = [c.code for c in current_programme().side_of("origin")]
         self.employers = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(employers)]
         db.session.execute(insert(Employer),
                            [{"id": e, "name": f"福州用工企业{n + 1:03d}", "created_at": utcnow()}

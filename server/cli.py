@@ -9,10 +9,13 @@ import click
 import flask_migrate
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from marshmallow import ValidationError
 
-from server.errors import DomainError
+from schemas.regions import CountyInSchema, PrefectureInSchema, WorkstationInSchema
+from server.domain.regions import SIDES
+from server.errors import DomainError, InvalidInput
 from server.extensions import db
-from server.models import ROLES, Employer, User
+from server.models import ROLES, Employer, User, current_programme
 from server.services import (
     audit,
     audit_head,
@@ -21,6 +24,7 @@ from server.services import (
     demo,
     enrollment,
     keyring,
+    programme,
     retention,
     subsidies,
 )
@@ -34,6 +38,7 @@ def init_db_command():
     none, and make sure a signing key exists."""
     flask_migrate.upgrade()
     subsidies.install_presets()
+    programme.install_shipped()
     keyring.active_signing_key()
     db.session.commit()
     click.echo("database ready")
@@ -102,6 +107,89 @@ def enroll_command(name, role, county_code, employer_id, station):
                                                      county_code=county_code,
                                                    employer_id=employer_id, station=station)
     click.echo(code)
+
+
+@click.group("program")
+def program_group():
+    """The program's regions: its prefectures, counties and workstations (audited)."""
+
+
+def _program_change(change, schema, values: dict):
+    """Run ``change`` on ``values`` checked as the API checks them; a refusal is told by field."""
+    try:
+        result = change(schema().load({k: v for k, v in values.items() if v is not None}))
+    except ValidationError as exc:
+        raise click.UsageError(_fields(exc.messages)) from None
+    except InvalidInput as exc:
+        raise click.UsageError(_fields(exc.details["errors"])) from None
+    except DomainError as exc:
+        raise click.UsageError(exc.message) from None
+    return result
+
+
+def _fields(errors: dict) -> str:
+    return "; ".join(f"{field}: {' '.join(map(str, messages))}"
+                     for field, messages in errors.items())
+
+
+@program_group.command("list")
+@with_appcontext
+def program_list_command():
+    """Print every prefecture with its counties (current code, former code, name)."""
+    programme = current_programme()
+    for prefecture in programme.prefectures:
+        click.echo(f"{prefecture.code} {prefecture.province}{prefecture.name} ({prefecture.side})")
+        for county in programme.counties:
+            if county.prefecture_code == prefecture.code:
+                former = f" (former {county.former_code})" if county.former_code else ""
+                click.echo(f"  {county.code}{former} {county.name}")
+
+
+@program_group.command("add-prefecture")
+@click.argument("code")
+@click.argument("name")
+@click.option("--province", required=True)
+@click.option("--pinyin")
+@click.option("--side", type=click.Choice(SIDES), default="origin", show_default=True)
+@with_appcontext
+def program_add_prefecture_command(code, name, province, pinyin, side):
+    """Add a prefecture (CODE ends in 00, e.g. 621200) to the program."""
+    _program_change(lambda data: programme.add_prefecture(data, None), PrefectureInSchema,
+                    {"code": code, "name": name, "province": province, "pinyin": pinyin,
+                     "side": side})
+    click.echo(f"{code} {name} added")
+
+
+@program_group.command("add-county")
+@click.argument("code")
+@click.argument("name")
+@click.option("--prefecture", "prefecture_code", required=True)
+@click.option("--pinyin")
+@click.option("--former-code", help="the earlier period's code, still on older ID numbers")
+@click.option("--former-name")
+@with_appcontext
+def program_add_county_command(code, name, prefecture_code, pinyin, former_code, former_name):
+    """Add a county (its current CODE) to the program under its prefecture."""
+    _program_change(lambda data: programme.add_county(data, None), CountyInSchema,
+                    {"code": code, "name": name, "prefecture_code": prefecture_code,
+                     "pinyin": pinyin, "former_code": former_code, "former_name": former_name})
+    click.echo(f"{code} {name} added")
+
+
+@program_group.command("workstation")
+@click.argument("county_code")
+@click.option("--name")
+@click.option("--address")
+@click.option("--phone")
+@click.option("--established-on", help="YYYY-MM-DD")
+@with_appcontext
+def program_workstation_command(county_code, name, address, phone, established_on):
+    """Set what is given of an origin county's workstation in the destination."""
+    station = _program_change(
+        lambda data: programme.set_workstation(county_code, data, None), WorkstationInSchema,
+        {"name": name, "address": address, "phone": phone, "established_on": established_on})
+    click.echo(f"{county_code}: {station.name or '—'}, {station.address or '—'}, "
+               f"{station.shown_to_workers}")
 
 
 @click.group("audit")
@@ -191,9 +279,9 @@ def restore_command(source, yes):
                    " folder; the restored trail's head is the one to verify against now")
 
 
-COMMANDS = (init_db_command, seed_demo_command, create_employer_command, create_user_command,
-            create_token_command, enroll_command, audit_group, rebuild_records_command,
-            retention_command, backup_command, restore_command)
+COMMANDS = (init_db_command, seed_demo_command, program_group, create_employer_command,
+            create_user_command, create_token_command, enroll_command, audit_group,
+            rebuild_records_command, retention_command, backup_command, restore_command)
 
 
 def register_commands(app: Flask) -> None:

@@ -26,6 +26,7 @@ from server.logs import JsonFormatter
 from server.models import Batch, Employer, Fair, FairEmployer, Training, User
 from server.services import subsidies
 from server.services.auth import create_token
+from server.services.programme import install_shipped
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 USES_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -95,6 +96,7 @@ def migrated_database(tmp_path_factory):
         flask_migrate.upgrade()
         # as ``laborpass init-db`` does: each SQLite test's copy has them
         subsidies.install_presets()
+        install_shipped()
         db.session.commit()
         db.engine.dispose()  # SQLite folds its WAL into the file when the last connection closes
     return url
@@ -164,6 +166,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         # what ``laborpass init-db`` puts in (emptied on PostgreSQL above)
         subsidies.install_presets()
+        install_shipped()
         db.session.commit()
         yield app
         db.session.remove()

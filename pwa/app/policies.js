@@ -1,16 +1,17 @@
 // 政策目标: the subsidy policies in force, each said in words (what it pays, when, to whom), with
 // their earlier versions; an admin adds a new version (the server checks the params the kind needs
 // and its refusals are shown beside the fields); the counties' targets for a year with how far each
-// has come (an admin sets one row at a time); and each county workstation's phone number, which
-// workers' phones and newly printed cards show (an admin sets any county's, a county office its own).
-// The county office and the workstation read the rest. Everything here needs the network.
+// has come (an admin sets one row at a time); and the program's regions with each county's
+// workstation (programme.js). The county office and the workstation read the rest. Everything here
+// needs the network.
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { apiFetch } from './api.js';
 import { pick, t } from './i18n.js';
+import { Regions } from './programme.js';
 import { Message, done, errorText, html, useApi } from './ui.js';
 
-const PARTS = [['list', '补贴政策', 'Policies'], ['targets', '县级目标', 'Targets'], ['hotlines', '工作站电话', 'Workstation phones']];
+const PARTS = [['list', '补贴政策', 'Policies'], ['targets', '县级目标', 'Targets'], ['regions', '地区与工作站', 'Regions']];
 const KIND_NAMES = {
   milestone: ['稳岗补贴', 'Stable-job subsidy'], monthly: ['按月稳岗补贴', 'Monthly subsidy'],
   arrival: ['到岗补贴', 'Arrival subsidy'], employer_reward: ['企业奖励', 'Employer reward'],
@@ -135,7 +136,7 @@ export function PoliciesScreen({ me, route = [] }) {
       </nav>
       ${part === 'list' && html`<${PolicyList} me=${me} />`}
       ${part === 'targets' && html`<${TargetTable} me=${me} />`}
-      ${part === 'hotlines' && html`<${Hotlines} me=${me} />`}
+      ${part === 'regions' && html`<${Regions} me=${me} />`}
     </section>`;
 }
 
@@ -330,56 +331,4 @@ function TargetTable({ me }) {
 
 function percentOf(done, target) {
   return target ? ` ${Math.round((100 * done) / target)}%` : '';
-}
-
-function Hotlines({ me }) {
-  const [regions, error, reload] = useApi('/api/regions');
-  const [editing, setEditing] = useState(null);
-  const [notice, setNotice] = useState(null);
-  const may = (code) => me.role === 'admin' || (me.role === 'county' && me.county_code === code);
-  const all = regions?.origin?.counties || [];
-  const counties = me.role === 'admin' ? all : all.filter((c) => c.code === me.county_code);
-  return html`
-    <p class="hint">${t('工人的手机和新打印的卡片显示本县工作站电话；未设置时显示全国人社服务热线。',
-      "Workers' phones and newly printed cards show their county workstation's number; unset, the national service line.")}</p>
-    ${me.role === 'workstation' && html`<p class="hint" id="read-only">${t('电话由县人社局或市人社局设置。', 'The county or city HR office sets the number.')}</p>`}
-    <${Message} text=${notice || error} id="hotline-message" />
-    <ul class="list hotlines">${counties.map((c) => html`
-      <li data-county=${c.code}>
-        <b>${c.name}${t('劳务工作站', ' workstation')}</b>
-        <span class="number">${c.workstation_hotline
-          ? html`<a class="call" href=${`tel:${c.workstation_hotline}`}>${c.workstation_hotline}</a>`
-          : t(`未设置（工人看到 ${c.shown_to_workers}）`, `Not set (workers see ${c.shown_to_workers})`)}</span>
-        ${may(c.code) && editing !== c.code && html`<button type="button" class="secondary edit-hotline"
-          onClick=${() => { setEditing(c.code); setNotice(null); }}>${c.workstation_hotline ? t('修改电话', 'Change the number') : t('设置电话', 'Set the number')}</button>`}
-        ${editing === c.code && html`<${HotlineForm} county=${c} onCancel=${() => setEditing(null)}
-          onSaved=${(saved) => { setEditing(null); reload(); setNotice(done(saved.workstation_hotline
-            ? t(`已保存：${saved.county_name}的工人今后看到 ${saved.shown_to_workers}。`, `Saved: workers of ${saved.county_name} now see ${saved.shown_to_workers}.`)
-            : t(`已清除：${saved.county_name}的工人今后看到 ${saved.shown_to_workers}。`, `Cleared: workers of ${saved.county_name} now see ${saved.shown_to_workers}.`))); }} />`}
-      </li>`)}</ul>`;
-}
-
-function HotlineForm({ county, onSaved, onCancel }) {
-  const [problem, setProblem] = useState('');
-  async function send(number) {
-    setProblem('');
-    try {
-      onSaved(await apiFetch(`/api/regions/${county.code}/hotline`, { method: 'PUT', body: { workstation_hotline: number } }));
-    } catch (error) {
-      const field = error.errors?.workstation_hotline;
-      setProblem(field ? [].concat(field).map(inWords).join(' ') : errorText(error));
-    }
-  }
-  return html`
-    <form class="hotline-form" id="hotline-form" data-county=${county.code} noValidate
-      onSubmit=${(e) => { e.preventDefault(); send(e.target.elements.number.value.trim()); }}>
-      <label>${t('工作站电话', 'Workstation phone')}<input type="tel" name="number" autocomplete="off"
-        defaultValue=${county.workstation_hotline || ''} placeholder="0591-87654321" /></label>
-      <p class="hint">${t('座机请带区号，如 0591-87654321；也可填手机号。', 'A landline with its area code, e.g. 0591-87654321, or a mobile.')}</p>
-      ${problem && html`<p class="field-error" role="alert" id="hotline-error">${problem}</p>`}
-      <div class="pair"><button type="button" class="secondary" onClick=${onCancel}>${t('取消', 'Cancel')}</button>
-        <button type="submit">${t('保存', 'Save')}</button></div>
-      ${county.workstation_hotline && html`<button type="button" class="link clear-hotline" onClick=${() => send(null)}>
-        ${t('清除，改回全国人社服务热线', 'Clear: back to the national service line')}</button>`}
-    </form>`;
 }

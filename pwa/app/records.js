@@ -102,6 +102,7 @@ function Record({ open, setOpen, outbox, me }) {
   }
 
   async function issueCard() {
+    const hadOne = Boolean(record.card_serial);
     setReissuing(false);
     try {
       await apiFetch(`/api/workers/${record.id}/credentials`, { method: 'POST' });
@@ -109,7 +110,8 @@ function Record({ open, setOpen, outbox, me }) {
         apiFetch(`/api/workers/${record.id}`), apiFetch(`/api/workers/${record.id}/events`)]);
       const svg = await response.text();  // the record again: it has a card now, and the timeline says so
       setOpen({ ...open, record: fresh, events, card: URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' })) });
-      setMessage(done(t('已发卡，旧卡作废。', 'Card issued; any earlier card is revoked.')));
+      setMessage(done(hadOne ? t('已补发新卡，旧卡作废。', 'New card issued; the old one is revoked.')
+        : t('已发卡。', 'Card issued.')));
     } catch (error) {
       setMessage(errorText(error));
     }

@@ -139,16 +139,26 @@ export function useRegions() {
   return found;
 }
 
+/** After the program's regions changed (an admin added a county): the next screen asks again. */
+export function forgetRegions() {
+  regions = null;
+}
+
 /** A county to choose, `value` chosen at first; the form reads it when sent (left uncontrolled,
- * so a re-render — the sync badge's, every half minute — never undoes what the person chose). */
+ * so a re-render — the sync badge's, every half minute — never undoes what the person chose).
+ * Grouped by prefecture where the side has more than one. */
 export function CountySelect({ side, name, value, required = true }) {
   const found = useRegions();
   const counties = found?.[side]?.counties || [];
+  const prefectures = (found?.prefectures || []).filter((p) => p.side === side);
+  const option = (c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`;
   // drawn anew once the counties come: the chosen one is selected as the options are made. Until
   // then (or when they cannot come) the chosen one stands, so a form that keeps it can still be sent.
   return html`<select key=${found ? 'loaded' : 'waiting'} name=${name} required=${required}>
     <option value=${found ? '' : value || ''}>${found === false ? t('— 无法加载，请联网后重新打开 —', '— Could not load: reopen online —')
       : found ? t('— 请选择 —', '— Choose —') : t('正在加载…', 'Loading…')}</option>
-    ${counties.map((c) => html`<option value=${c.code} selected=${c.code === value}>${c.name}</option>`)}
+    ${prefectures.length > 1
+      ? prefectures.map((p) => html`<optgroup label=${p.name}>${counties.filter((c) => c.prefecture_code === p.code).map(option)}</optgroup>`)
+      : counties.map(option)}
   </select>`;
 }

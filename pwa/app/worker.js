@@ -123,8 +123,12 @@ export function MyCard({ db, outbox }) {
         <${Message} text=${confirmed} id="confirmed" />`}
       ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
       <${MySubsidies} eligibility=${kept.eligibility} />
-      ${kept.record.workstation_hotline && html`<p>${t('劳务工作站电话', 'Workstation')}：<a href=${`tel:${kept.record.workstation_hotline}`}
-          id="hotline">${kept.record.workstation_hotline}</a></p>`}
+      ${kept.record.workstation_hotline && html`<div class="workstation" id="workstation">
+        ${kept.record.workstation?.name && html`<p><b>${kept.record.workstation.name}</b></p>`}
+        <p>${t('劳务工作站电话', 'Workstation')}：<a href=${`tel:${kept.record.workstation_hotline}`}
+          id="hotline">${kept.record.workstation_hotline}</a></p>
+        ${kept.record.workstation?.address && html`<p id="workstation-address">${t('地址', 'Address')}：${kept.record.workstation.address}</p>`}
+      </div>`}
       <ol class="timeline">${kept.events.map((e) => html`
         <li>${e.occurred_at.slice(0, 10)} ${eventName(e.type)}</li>`)}</ol>
       <p class="hint">${t('更新于', 'Updated')} ${new Date(kept.at).toLocaleString(t('zh-CN', 'en-GB'))}</p>

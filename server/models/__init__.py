@@ -15,18 +15,25 @@ from server.models.program import (
     Training,
     WorkSite,
 )
-from server.models.region import CountyHotline
+from server.models.region import (
+    ProgramCounty,
+    ProgramPrefecture,
+    Workstation,
+    current_programme,
+    programme_changed,
+)
 from server.models.review import ReviewDecision
 from server.models.sync import Change, Device, DeviceUser, QuarantinedEvent, WorkerAlias
 from server.models.user import ROLES, ApiToken, Employer, User
 from server.models.worker import Worker
 
 __all__ = [
-    "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change", "CountyHotline",
+    "ROLES", "ApiToken", "AuditEntry", "Batch", "BatchEmployer", "Change",
     "Credential", "Device", "DeviceUser",
     "Employer", "EnrollmentCode", "Event", "Fair", "FairEmployer", "Handover", "Passkey",
-    "Posting",
+    "Posting", "ProgramCounty", "ProgramPrefecture",
     "QuarantinedEvent", "Payout", "ReviewDecision", "RosterImport", "SigningKey", "SubsidyPolicy",
     "Target", "TeamLeader",
     "Training", "User", "WebAuthnChallenge", "Worker", "WorkerAlias", "WorkSite",
+    "Workstation", "current_programme", "programme_changed",
 ]

@@ -59,8 +59,10 @@ PERMISSIONS = {
     "policy.manage": frozenset({"admin"}),
     "target.read": frozenset({"admin", "county", "workstation"}),
     "target.manage": frozenset({"admin"}),  # the city's plan, broken down by county
-    # a county office: its own workstation's number only
-    "hotline.manage": frozenset({"admin", "county"}),
+    # the program's regions: which prefectures and counties it covers
+    "programme.manage": frozenset({"admin"}),
+    # a county office: its own workstation only
+    "workstation.manage": frozenset({"admin", "county"}),
     "report.read": frozenset({"admin", "county", "workstation"}),
 }
 

@@ -21,11 +21,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import func, select
 
-from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Payout, User
 from server.services import access, exports, places, reports, targets
 from server.services.cards import pdf_font
+from server.services.places import county_name
 
 STAGE_NAMES = {"registered": "登记 Registered", "at_fair": "参加招聘会 Came to a fair",
                "intent": "签订意向 Signed an intention", "departed": "出发 Departed",

@@ -24,10 +24,9 @@ from server.domain.fallback_codes import format_fallback_code
 from server.domain.id_numbers import mask_from_parts
 from server.domain.qr import QrSymbol, make_qr
 from server.domain.reasons import Reason
-from server.domain.regions import county_name
 from server.errors import Unavailable
 from server.models import Credential, Worker
-from server.services.places import workstation_hotline
+from server.services.places import county_name, hotlines
 
 CARD_WIDTH, CARD_HEIGHT = 85.6, 54.0  # mm
 QR_X, QR_Y, QR_SIZE = 2.0, 8.5, 38.0
@@ -63,7 +62,7 @@ class CardFace:
 
 def card_face(worker: Worker, credential: Credential) -> CardFace:
     """What goes on the card, and where."""
-    hotline = workstation_hotline(worker.home_county_code)
+    station = hotlines([worker.home_county_code])[worker.home_county_code]
     right = TEXT_RIGHT - TEXT_X
     return CardFace(
         qr=make_qr(credential.qr),
@@ -74,7 +73,8 @@ def card_face(worker: Worker, credential: Credential) -> CardFace:
                      right),
             TextLine(f"户籍 {county_name(worker.home_county_code)}", TEXT_X, 30.5, 3.1, right),
             TextLine(f"有效期至 {credential.expires_on.isoformat()}", TEXT_X, 36.5, 2.8, right),
-            TextLine(f"服务热线 {hotline}", TEXT_X, 44.0, 3.1, right, bold=True),
+            TextLine(f"服务热线 {station.shown_to_workers}", TEXT_X, 44.0, 3.1, right, bold=True),
+            *([TextLine(station.name, TEXT_X, 48.5, 2.6, right)] if station.name else []),
             TextLine(format_fallback_code(credential.fallback_code), QR_X + QR_SIZE / 2, 51.0, 3.4,
                      QR_SIZE, anchor="middle"),
         ),

@@ -11,9 +11,8 @@ import random
 from sqlalchemy import func, select
 
 from server.domain.id_numbers import check_character
-from server.domain.regions import program_regions
 from server.extensions import db
-from server.models import Employer, User
+from server.models import Employer, User, current_programme
 from server.services.credentials import ensure_credentials
 from server.services.events import record_event
 from server.services.registration import register_worker
@@ -48,7 +47,7 @@ def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
     db.session.add_all(users)
     db.session.commit()  # the demo: its people, then their events
 
-    counties = program_regions()["origin"]["counties"]
+    counties = current_programme().side_of("origin")
     registered = []
     for i in range(workers):
         county = counties[i % len(counties)] if i % 3 else counties[1]  # Tongwei gets a third
@@ -72,13 +71,13 @@ def seed_demo(*, workers: int = 30, seed: int = 2017) -> str:
 def _demo_person(rng: random.Random, county: dict, index: int) -> dict:
     birth = dt.date(1966, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 36))
     # Numbers first issued before 2003 keep the prefecture's old code.
-    region = county["former_code"] if birth.year < 1985 or index % 5 == 0 else county["code"]
+    region = county.former_code if birth.year < 1985 or index % 5 == 0 else county.code
     first17 = f"{region}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
     return {
         "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "id_number": first17 + check_character(first17),
         "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}",
-        "home": {"county_code": county["code"], "township": rng.choice(TOWNSHIPS),
+        "home": {"county_code": county.code, "township": rng.choice(TOWNSHIPS),
                  "village": f"{rng.randrange(1, 12)}村"},
         "poor_household": rng.random() < 0.6,
         "skills": rng.sample(["缝纫", "电焊", "厨师", "装配", "叉车"], k=rng.randrange(0, 3)),

@@ -12,7 +12,7 @@ from server.domain.fallback_codes import ALPHABET
 from server.domain.reasons import Reason
 from server.errors import Conflict, DomainError, Forbidden, InvalidInput, PasskeyRefused
 from server.extensions import db
-from server.models import Employer, EnrollmentCode, Passkey, User
+from server.models import Employer, EnrollmentCode, Passkey, User, current_programme
 from server.models.types import utcnow
 from server.services import access, audit
 from server.services.unit_of_work import use_case
@@ -59,6 +59,11 @@ def _check_scope(
     errors = {}
     if role in ("county", "workstation", "fair_staff") and not county_code:
         errors["county_code"] = ["此角色须指定县。 This role needs its county."]
+    elif role in ("county", "workstation", "fair_staff"):
+        county = current_programme().find_county(county_code)
+        if county is None or county.side != "origin" or county.code != county_code:
+            errors["county_code"] = ["须为本项目输出县的现行代码。 Must be the current code of an "
+                                     "origin county of the program."]
     if role == "employer" and not (employer_id and db.session.get(Employer, employer_id)):
         errors["employer_id"] = ["须为项目中的用工企业。 Must name an employer in the program."]
     elif role != "employer" and employer_id:

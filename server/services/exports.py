@@ -15,10 +15,10 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from server.domain.id_numbers import mask_from_parts
-from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Employer, User, Worker
 from server.services import access, audit
+from server.services.places import county_name
 from server.services.privacy import require_fresh_passkey
 from server.services.protection import decrypt_field
 from server.services.unit_of_work import use_case

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from server.domain import calendar
 from server.domain.id_numbers import ResidentId, age_on, parse_id_number
 from server.domain.reasons import Reason
-from server.domain.regions import consent_notice, describe_region, find_county
+from server.domain.regions import consent_notice, describe_region
 from server.domain.sync_rules import MINIMUM_WORKING_AGE
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.extensions import db
-from server.models import Event, User, Worker
+from server.models import Event, User, Worker, current_programme
 from server.models.types import new_uuid
 from server.services import access
 from server.services.events import append, build_event, record_event, to_fact
@@ -183,7 +183,7 @@ def _identity_warnings(resident: ResidentId, today: dt.date) -> list[dict]:
 def _checked_home(home: dict) -> tuple[dict, list[dict]]:
     """The home with its county as the current code; a county from no period is refused."""
     code = home["county_code"]
-    county = find_county(code)
+    county = current_programme().find_county(code)
     if county:
         return home | {"county_code": county.code}, []
     region = describe_region(code)

@@ -18,12 +18,12 @@ import datetime as dt
 from sqlalchemy import Integer, case, cast, func, select
 
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
-from server.domain.regions import county_name
 from server.domain.survival import kaplan_meier
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Employer, Fair, Payout, User, Worker
 from server.services import access
+from server.services.places import county_name
 
 STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.departed_on,
                  Worker.arrived_on,

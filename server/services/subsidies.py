@@ -21,7 +21,6 @@ from server.domain.evidence import describe_doubts
 from server.domain.id_numbers import mask_from_parts
 from server.domain.progress import expand
 from server.domain.reasons import Reason
-from server.domain.regions import county_name
 from server.domain.stability import restore, spells
 from server.domain.subsidies import (
     PRESETS,
@@ -36,6 +35,7 @@ from server.extensions import db
 from server.models import Employer, Payout, SubsidyPolicy, User, Worker
 from server.models.types import utcnow
 from server.services import access, audit
+from server.services.places import county_name
 from server.services.queries import Page, paginate
 from server.services.unit_of_work import use_case
 

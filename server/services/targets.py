@@ -9,10 +9,10 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from server.domain import calendar
-from server.domain.regions import county_name
 from server.extensions import db
 from server.models import Target, User, Worker
 from server.services import access, audit, places
+from server.services.places import county_name
 from server.services.unit_of_work import use_case
 
 MEASURES = ("transfers", "arrivals", "stable_3_months")

@@ -15,7 +15,7 @@ from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.models import Employer, Event, User, Worker
 from server.services import access, audit
-from server.services.places import hotlines
+from server.services.places import Hotline, hotlines
 from server.services.queries import Page, paginate
 from server.services.trainings import trainings_of
 
@@ -101,7 +101,7 @@ class ShownWorker:
 
     worker: Worker
     current_employer: Employer | None
-    workstation_hotline: str
+    workstation: Hotline  # the home county's: what the worker calls
     trainings: list[dict]
     continuous_employment_days: int
     viewer: Viewer
@@ -121,7 +121,7 @@ def shown(workers: list[Worker], user: User, *, today: dt.date | None = None) ->
     trainings = trainings_of(workers)
     viewer = access.viewer_of(user)
     return [ShownWorker(worker, employers.get(worker.current_employer_id),
-                        numbers[worker.home_county_code].shown_to_workers, trainings[worker.id],
+                        numbers[worker.home_county_code], trainings[worker.id],
                         _continuous_days(worker, today), viewer) for worker in workers]
 
 

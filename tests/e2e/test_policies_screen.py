@@ -1,7 +1,7 @@
 """政策目标 in Chromium at a phone's size: the admin reads the seeded subsidy policies in words,
-adds a new version of one, sets a county's target for the year and Tongwei's workstation number
-(which the worker's record then shows); a county officer reads the policies (no form) and may set
-its own county's number only."""
+adds a new version of one, sets a county's target for the year and Tongwei's workstation (which
+the worker's record then shows); a county officer reads the policies (no form) and may set its own
+county's workstation only."""
 import datetime as dt
 import os
 import re
@@ -113,27 +113,38 @@ def test_the_admin_reads_the_policies_adds_a_version_sets_a_target_and_a_worksta
     no_sideways_scroll(page)
     shots(page, "admin-targets")
 
-    # Tongwei's workstation number: refused in words when no one could call it, then kept.
-    page.click("#part-hotlines")
-    item = page.wait_for_selector(".hotlines li[data-county='621121']")
-    assert "未设置（工人看到 12333）" in item.inner_text()
-    assert page.locator(".hotlines li").count() == 7  # the admin's: every origin county
-    item.query_selector("button.edit-hotline").click()
-    page.fill("#hotline-form input[name=number]", "8765-4321")
-    page.click("#hotline-form button[type=submit]")
-    assert "区号" in page.wait_for_selector("#hotline-error").inner_text()
-    shots(page, "admin-hotline-error")
-    page.fill("#hotline-form input[name=number]", "0591 8765 4321")
-    page.click("#hotline-form button[type=submit]")
-    page.wait_for_selector("#hotline-message:has-text('0591-87654321')")
+    # Tongwei's workstation: a number no one could call is refused in words, then it is kept.
+    page.click("#part-regions")
+    item = page.wait_for_selector(".workstations li[data-county='621121']")
+    assert "电话未设置（工人看到 12333）" in item.inner_text()
+    # the admin's: every origin county, under its prefecture
+    assert page.locator(".workstations li").count() == 9
+    assert page.locator("h3[data-prefecture='640400'] + ul li").count() == 2  # Yuanzhou, Longde
+    item.query_selector("button.edit-workstation").click()
+    page.fill("#workstation-form input[name=name]", "通渭县驻福州劳务工作站")
+    page.fill("#workstation-form input[name=address]", "福州市仓山区建新镇金山大道618号")
+    page.fill("#workstation-form input[name=phone]", "8765-4321")
+    page.fill("#workstation-form textarea[name=staff]",
+              "站长 王建军 13912345678\n李芳 13987654321")
+    page.click("#workstation-form button[type=submit]")
+    assert "区号" in page.wait_for_selector("#phone-error").inner_text()
+    assert "未保存" in page.inner_text("#workstation-problem")
+    shots(page, "admin-workstation-error")
+    page.fill("#workstation-form input[name=phone]", "0591 8765 4321")
+    page.click("#workstation-form button[type=submit]")
+    page.wait_for_selector("#regions-message:has-text('0591-87654321')")
     # the list is read again after the save: wait for it, not for the message alone (a race
     # otherwise)
-    page.wait_for_selector(".hotlines li[data-county='621121'] .number:has-text('0591-87654321')")
+    page.wait_for_selector(
+        ".workstations li[data-county='621121'] .number:has-text('0591-87654321')")
+    assert "站长 王建军 13912345678；李芳 13987654321" in page.inner_text(
+        ".workstations li[data-county='621121'] .staff")
     status, record = http_json("GET", f"{site}/api/workers/{worker['id']}",
                                token=auth.tokens["admin"])
     assert status == 200 and record["workstation_hotline"] == "0591-87654321"
+    assert record["workstation"]["name"] == "通渭县驻福州劳务工作站"
     no_sideways_scroll(page)
-    shots(page, "admin-hotlines")
+    shots(page, "admin-regions")
 
 
 def test_a_county_officer_reads_the_policies_and_sets_only_its_own_number(page, site, auth, shots):
@@ -151,24 +162,25 @@ def test_a_county_officer_reads_the_policies_and_sets_only_its_own_number(page, 
     page.wait_for_selector("#targets-table")
     assert page.locator("button.edit-target").count() == 0  # the city sets targets
 
-    page.click("#part-hotlines")
-    page.wait_for_selector(".hotlines li[data-county='621121']")
-    assert [page.locator(".hotlines li").nth(i).get_attribute("data-county")
+    page.click("#part-regions")
+    page.wait_for_selector(".workstations li[data-county='621121']")
+    assert [page.locator(".workstations li").nth(i).get_attribute("data-county")
             # its own county only
-            for i in range(page.locator(".hotlines li").count())] == ["621121"]
-    page.click(".hotlines li[data-county='621121'] button.edit-hotline")
-    page.fill("#hotline-form input[name=number]", "0591-83334444")
-    page.click("#hotline-form button[type=submit]")
-    page.wait_for_selector("#hotline-message:has-text('0591-83334444')")
-    shots(page, "county-hotline")
+            for i in range(page.locator(".workstations li").count())] == ["621121"]
+    assert page.locator("#add-county").count() == 0  # the city adds counties
+    page.click(".workstations li[data-county='621121'] button.edit-workstation")
+    page.fill("#workstation-form input[name=phone]", "0591-83334444")
+    page.click("#workstation-form button[type=submit]")
+    page.wait_for_selector("#regions-message:has-text('0591-83334444')")
+    shots(page, "county-workstation")
 
     # What the screen does not offer, the server refuses too: Longxi's number from this session.
     answer = page.evaluate("""async () => {
         const me = await (await fetch('/api/auth/me')).json();
-        const r = await fetch('/api/regions/621122/hotline', {method: 'PUT',
+        const r = await fetch('/api/regions/621122/workstation', {method: 'PATCH',
           credentials: 'same-origin',
           headers: {'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token || ''},
-          body: JSON.stringify({workstation_hotline: '0932-6612345'})});
+          body: JSON.stringify({phone: '0932-6612345'})});
         return [r.status, (await r.json()).code];
     }""")
     assert answer == [404, "county_not_found"]

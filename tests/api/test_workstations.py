@@ -1,6 +1,6 @@
-"""A county workstation's phone number: set by the city for any county and by a county office for
-its own only, validated (a landline is a workstation's usual number), audited, and what workers see
-next."""
+"""A county's workstation in the destination: set by the city for any county and by a county office
+for its own only, validated (a landline is a workstation's usual number), audited, and what workers
+see next (their record, their card)."""
 import pytest
 
 from server.extensions import db
@@ -12,8 +12,8 @@ TONGWEI, LONGXI = "621121", "621122"
 
 
 def put(client, auth, who, county, number):
-    return client.put(f"/api/regions/{county}/hotline", json={"workstation_hotline": number},
-                      headers=auth.headers(who))
+    return client.patch(f"/api/regions/{county}/workstation", json={"phone": number},
+                        headers=auth.headers(who))
 
 
 def test_a_county_sets_its_own_workstations_landline_and_its_workers_see_it(client, auth,
@@ -28,9 +28,11 @@ def test_a_county_sets_its_own_workstations_landline_and_its_workers_see_it(clie
 
     response = put(client, auth, "county", TONGWEI, "（0591）8765 4321")
     assert response.status_code == 200, response.json
-    assert response.json == {"county_code": TONGWEI, "county_name": "通渭县",
+    assert response.json == {"county_code": TONGWEI, "county_name": "通渭县", "name": None,
+                             "address": None, "phone": "0591-87654321",
                              "workstation_hotline": "0591-87654321",
-                             "shown_to_workers": "0591-87654321"}
+                             "shown_to_workers": "0591-87654321", "staff": [],
+                             "established_on": None, "note": None}
     for who in ("admin", "county", "workstation"):
         record = client.get(f"/api/workers/{worker['id']}", headers=auth.headers(who)).json
         assert record["workstation_hotline"] == "0591-87654321"
@@ -91,7 +93,7 @@ def test_a_county_office_cannot_set_another_countys_number(client, auth, registe
         ]
         == "12333"
     )
-    assert not db.session.query(AuditEntry).filter_by(action="county.hotline_set").count()
+    assert not db.session.query(AuditEntry).filter_by(action="programme.workstation_set").count()
 
 
 def test_the_city_sets_any_origin_countys_number(client, auth, register):
@@ -124,17 +126,16 @@ def test_a_worker_cannot_set_their_countys_number(client, auth, register):
     account = User(name="worker-self", role="worker", worker_id=worker["id"], county_code=TONGWEI)
     db.session.add(account)
     db.session.commit()
-    response = client.put(f"/api/regions/{TONGWEI}/hotline",
-                          json={"workstation_hotline": "0591-87654321"},
-                          headers={"Authorization": f"Bearer {create_token(account, 'test')}"})
+    response = client.patch(f"/api/regions/{TONGWEI}/workstation",
+                            json={"phone": "0591-87654321"},
+                            headers={"Authorization": f"Bearer {create_token(account, 'test')}"})
     assert response.status_code == 403 and response.json["code"] == "forbidden"
 
 
 def test_without_signing_in_nothing_is_set(client):
     assert (
-        client.put(
-            f"/api/regions/{TONGWEI}/hotline", json={"workstation_hotline": "0591-87654321"}
-        ).status_code
+        client.patch(f"/api/regions/{TONGWEI}/workstation", json={"phone": "0591-87654321"})
+        .status_code
         == 401
     )
 
@@ -151,7 +152,7 @@ def test_only_an_origin_county_has_a_workstation(client, auth, county):
 def test_a_number_no_one_can_call_is_refused_in_words(client, auth, number):
     response = put(client, auth, "admin", TONGWEI, number)
     assert response.status_code == 422
-    [message] = response.json["errors"]["workstation_hotline"]
+    [message] = response.json["errors"]["phone"]
     assert "区号" in message and "area code" in message
 
 
@@ -173,13 +174,12 @@ def test_numbers_are_kept_in_one_form(client, auth, typed, stored):
 
 def test_unknown_fields_and_a_missing_number_are_refused(client, auth):
     assert (
-        client.put(f"/api/regions/{TONGWEI}/hotline", json={}, headers=auth.headers()).status_code
-        == 422
+        client.patch(f"/api/regions/{TONGWEI}/workstation", json={}, headers=auth.headers())
+        .status_code == 422
     )
-    response = client.put(f"/api/regions/{TONGWEI}/hotline",
-                          json={"workstation_hotline": "0591-87654321",
-                                                                    "county_code": LONGXI},
-                          headers=auth.headers())
+    response = client.patch(f"/api/regions/{TONGWEI}/workstation",
+                            json={"phone": "0591-87654321", "county_code": LONGXI},
+                            headers=auth.headers())
     assert response.status_code == 422
 
 
@@ -188,14 +188,15 @@ def test_each_change_is_audited_with_the_number_it_replaced(client, auth):
     assert put(client, auth, "county", TONGWEI, "0591-87654322").status_code == 200
     entries = (
         db.session.query(AuditEntry)
-        .filter_by(action="county.hotline_set")
+        .filter_by(action="programme.workstation_set")
         .order_by(AuditEntry.id)
         .all()
     )
     assert [(e.actor_id, e.target, e.details) for e in entries] == [
-        (auth.users["admin"].id, f"county:{TONGWEI}", {"number": "0591-87654321", "before": None}),
+        (auth.users["admin"].id, f"county:{TONGWEI}",
+         {"phone": "0591-87654321", "before": {"phone": None}}),
         (auth.users["county"].id, f"county:{TONGWEI}",
-         {"number": "0591-87654322", "before": "0591-87654321"})]
+         {"phone": "0591-87654322", "before": {"phone": "0591-87654321"}})]
 
 
 def test_the_card_face_reads_the_number_at_printing_time(client, auth, register):
