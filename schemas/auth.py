@@ -12,7 +12,7 @@ class EnrollmentInSchema(BaseSchema):
     name = PlainText(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True,
                          validate=validate.OneOf([r for r in ROLES if r != "worker"]))
-    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"), load_default=None)
+    county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"), load_default=None)
     employer_id = fields.String(load_default=None)
     station = PlainText(validate=validate.Length(max=100), load_default=None)
 

@@ -50,7 +50,8 @@ class PlainText(fields.String):
         text = unicodedata.normalize(
             "NFC", super()._deserialize(value, attr, data, **kwargs)
         ).strip()
-        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        # (a lone surrogate cannot be stored as UTF-8: refused here, not a 500 at the database)
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text):
             raise ValidationError("含有不可见的控制字符。 Contains invisible control characters.")
         return text
 

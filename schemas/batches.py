@@ -42,7 +42,7 @@ def represent_batch(shown) -> dict:
 class BatchInSchema(BaseSchema):
     name = PlainText(required=True, validate=validate.Length(min=1, max=200),
                      metadata={"example": "通渭—福州 2027年第1批"})
-    origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    origin_county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"))
     departure_station = PlainText(required=True, validate=validate.Length(min=1, max=100),
                                   metadata={"example": "定西北站"})
     departs_at = ProgramMoment(required=True)
@@ -182,7 +182,7 @@ BatchPageSchema = page_of(BatchSummarySchema, "BatchPageSchema")
 class BatchQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(("planned", "departed")))
     destination_station = _STATION
-    origin_county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    origin_county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"))
     date_from = ProgramDate(data_key="from")
     date_to = ProgramDate(data_key="to")
 

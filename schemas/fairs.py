@@ -9,7 +9,7 @@ from server.domain.job_types import job_types
 from server.domain.lunar import fair_timing_warning, lunar_day
 from server.models import current_programme
 
-_COUNTY = fields.String(validate=validate.Regexp(r"^\d{6}$",
+_COUNTY = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z",
                                                  error="六位县级代码。 A six-digit county code."))
 WAGE_BASES = ("fixed", "piece_rate")
 FAIR_FIELDS = ("name", "county_code", "township", "village", "venue", "date", "starts_at",
@@ -149,6 +149,8 @@ class FunnelSchema(BaseSchema):
     attended = fields.Integer(metadata={"description": "people checked in (or signing) at the "
                                                        "fair"})
     intent = fields.Integer(metadata={"description": "of them, who signed a job intention here"})
+    followed_up = fields.Integer(metadata={"description": "of those, reached by a follow-up call "
+                                                          "since the fair"})
     assigned = fields.Integer(metadata={"description": "put on a transfer batch after the fair"})
     departed = fields.Integer()
     arrived = fields.Integer()

@@ -104,7 +104,7 @@ class TrainingInSchema(BaseSchema):
     skill = PlainText(required=True, validate=validate.Length(min=1, max=100))
     provider = PlainText(required=True, validate=validate.Length(min=1, max=200))
     place = PlainText(required=True, validate=validate.Length(min=1, max=200))
-    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"))
     starts_on = ProgramDate(required=True)
     ends_on = ProgramDate(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
@@ -152,7 +152,7 @@ class SiteInSchema(BaseSchema):
     name = PlainText(required=True, validate=validate.Length(min=1, max=200),
                      metadata={"example": "闽江纺织 长乐二厂"})
     address = PlainText(required=True, validate=validate.Length(min=1, max=300))
-    district_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    district_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z"))
 
 
 class SiteSchema(BaseSchema):

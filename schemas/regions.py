@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
-from schemas.base import BaseSchema, PlainText
+from schemas.base import BaseSchema, PlainText, ProgramDate
 from server.domain.phones import PhoneError, parse_hotline
 from server.domain.regions import SIDES
 from server.models import current_programme
 
-_CODE = validate.Regexp(r"^\d{6}$", error="六位行政区划代码。 A six-digit region code.")
+_CODE = validate.Regexp(r"^[0-9]{6}\Z", error="六位行政区划代码。 A six-digit region code.")
 _NAME = validate.Length(min=1, max=50)
 
 
@@ -42,7 +42,7 @@ class WorkstationInSchema(BaseSchema):
         "description": "the workstation's number; null: workers see the program's line "
                        "(LABORPASS_HOTLINE) again"})
     staff = fields.List(fields.Nested(StaffMemberSchema), validate=validate.Length(max=30))
-    established_on = fields.Date(allow_none=True, metadata={
+    established_on = ProgramDate(allow_none=True, metadata={
         "description": "the day it was set up: counts toward the plan's 10 workstations"})
     note = PlainText(allow_none=True, validate=validate.Length(max=500))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, ProgramDate
+from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
 
-COUNTY = validate.Regexp(r"^\d{6}$", error="县代码为6位数字。 A county code has 6 digits.")
+COUNTY = validate.Regexp(r"^[0-9]{6}\Z", error="县代码为6位数字。 A county code has 6 digits.")
 
 
 class ScopeArgsSchema(BaseSchema):
@@ -41,6 +42,44 @@ class ReportFunnelSchema(BaseSchema):
                          metadata={"description": "the stages in order: registered … month6"})
     groups = fields.List(fields.Nested(ReportFunnelGroupSchema))
     total = fields.Nested(StageCountsSchema)
+
+
+class FollowUpReportArgsSchema(BaseSchema):
+    by = fields.String(load_default="county", validate=validate.OneOf(REPORT_DIMENSIONS))
+    county = fields.String(validate=COUNTY, metadata={"description": "one origin county (a "
+                                                                     "county's staff: their own)"})
+    poor_household = fields.Boolean()
+    from_ = ProgramDate(data_key="from",
+                        metadata={"description": "intentions signed on or after this day"})
+    to = ProgramDate(metadata={"description": "intentions signed on or before this day"})
+
+
+FOLLOW_UP_COUNTS = ("intent", "called", "reached", "coming", "not_coming", "undecided")
+ReasonCountsSchema = BaseSchema.from_dict({name: fields.Integer() for name in REASONS},
+                                          name="FollowUpReasonCounts")
+
+
+class FollowUpCountsSchema(BaseSchema):
+    intent = fields.Integer(metadata={"description": "people whose latest intention is in the "
+                                                     "group"})
+    called = fields.Integer(metadata={"description": "called at least once since"})
+    reached = fields.Integer()
+    coming = fields.Integer(metadata={"description": "the latest answer: still coming"})
+    not_coming = fields.Integer()
+    undecided = fields.Integer(metadata={"description": "reached, not decided"})
+    reasons = fields.Nested(ReasonCountsSchema, metadata={
+        "description": "of those not coming, why: " + ", ".join(REASONS)})
+
+
+class FollowUpGroupSchema(FollowUpCountsSchema):
+    key = fields.List(fields.Raw(allow_none=True))
+    label = fields.String()
+
+
+class FollowUpReportSchema(BaseSchema):
+    by = fields.String()
+    groups = fields.List(fields.Nested(FollowUpGroupSchema))
+    total = fields.Nested(FollowUpCountsSchema)
 
 
 class CurvePointSchema(BaseSchema):

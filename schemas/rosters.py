@@ -20,7 +20,7 @@ class CheckSchema(BaseSchema):
                           values=fields.String(),
                           required=True,
                           metadata={"description": "our field -> the file's column heading"})
-    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"),
+    county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"),
                                 metadata={"description": "the home county of rows that give none"})
     consent_on_paper = fields.Boolean(required=True, metadata={
         "description": "every person listed signed the paper consent (notice, channel paper)"})

@@ -46,7 +46,7 @@ PARAMS = {"milestone": MilestoneParams, "monthly": MonthlyParams, "arrival": Arr
 class FiltersSchema(BaseSchema):
     poor_household = fields.Boolean()
     first_time = fields.Boolean()
-    counties = fields.List(fields.String(validate=validate.Regexp(r"^\d{6}$")))
+    counties = fields.List(fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z")))
 
 
 class PolicyInSchema(BaseSchema):

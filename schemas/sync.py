@@ -19,6 +19,7 @@ from marshmallow import (
 from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMoment
 from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
+from server.domain.follow_up import REASONS, data_problems
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts
 from server.domain.lifecycle import END_REASONS
 from server.domain.reasons import SCAN_REFUSALS
@@ -89,6 +90,20 @@ class TrainingDataSchema(NoteSchema):
     hours = fields.Float(validate=validate.Range(min=0, max=24))
 
 
+class FollowUpDataSchema(NoteSchema):
+    reached = fields.Boolean(required=True, metadata={"description": "the person answered"})
+    coming = fields.Boolean(allow_none=True, metadata={
+        "description": "reached: still coming (true), not coming (false), not decided (null)"})
+    reason = fields.String(allow_none=True, validate=validate.OneOf(REASONS), metadata={
+        "description": "not coming: " + ", ".join(REASONS)})
+
+    @validates_schema
+    def _fits(self, data, **kwargs):
+        problems = data_problems(data)
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems.items()})
+
+
 class VoidDataSchema(BaseSchema):
     event_id = fields.UUID(required=True)
     reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
@@ -107,6 +122,7 @@ DATA_SCHEMAS = {
     "employment.reassigned": ReassignedDataSchema,
     "employment.ended": EndedDataSchema,
     "training.attended": TrainingDataSchema,
+    "intention.followed_up": FollowUpDataSchema,
     "event.voided": VoidDataSchema,
 }
 

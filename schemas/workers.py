@@ -41,7 +41,7 @@ _TAGS = fields.List(PlainText(validate=validate.Length(min=1, max=40)),
                     validate=validate.Length(max=20), load_default=list)
 
 
-_COUNTY_CODE = validate.Regexp(r"^\d{6}$",
+_COUNTY_CODE = validate.Regexp(r"^[0-9]{6}\Z",
                                error="县级代码为6位数字，如 621121。 A county code has 6 digits, "
                                      "e.g. 621121.")
 
@@ -207,7 +207,7 @@ class WorkerQueryArgsSchema(PageArgsSchema):
     q = fields.String(metadata={"description": "part of the name, or the last 4 characters of the "
                                                "ID number"})
     id_last4 = fields.String(validate=validate.Regexp(r"^\d{3}[\dXx]$"))
-    county_code = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    county_code = fields.String(validate=validate.Regexp(r"^[0-9]{6}\Z"))
     status = fields.String(validate=validate.OneOf(STATUSES))
     employer_id = fields.String()
     fair_id = fields.String()

@@ -71,10 +71,10 @@ def create_employer_command(name):
 @with_appcontext
 def create_user_command(name, role, county_code, employer_id, station):
     """Create a user with a role and its scope; prints the user's id."""
-    if role in ("county", "workstation", "fair_staff") and not county_code:
-        raise click.UsageError(f"--county is required for role {role}")
-    if role == "employer" and not (employer_id and db.session.get(Employer, employer_id)):
-        raise click.UsageError("--employer must name an existing employer id for role employer")
+    try:  # the scope as an enrollment checks it: a program county, an employer of the program
+        enrollment.check_scope(role, county_code, employer_id, station)
+    except InvalidInput as exc:
+        raise click.UsageError(_fields(exc.details["errors"])) from None
     user = User(name=name, role=role, county_code=county_code, employer_id=employer_id,
                 station=station)
     db.session.add(user)

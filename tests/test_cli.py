@@ -17,7 +17,12 @@ def test_create_employer_user_and_token_then_use_the_token(runner, client):
 
 def test_create_user_refuses_a_scoped_role_without_its_scope(runner):
     result = runner.invoke(args=["create-user", "someone", "--role", "county"])
-    assert result.exit_code != 0 and "--county" in result.output
+    assert result.exit_code != 0 and "county_code" in result.output
+    # a county outside the program: unknown, a Fuzhou district, a former code, a code and a newline
+    for code in ("999999", "350102", "622424", "621121\n"):
+        result = runner.invoke(args=["create-user", "someone", "--role", "county", "--county",
+                                     code])
+        assert result.exit_code != 0 and "origin county of the program" in result.output, code
     result = runner.invoke(args=["create-user", "someone", "--role", "employer", "--employer",
                                  "nope"])
     assert result.exit_code != 0

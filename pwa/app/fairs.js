@@ -11,7 +11,7 @@ import { CountySelect, Message, errorText, formValues, html, useApi } from './ui
 const PLANNERS = ['admin', 'county', 'workstation'];
 
 export const FUNNEL = [
-  ['attended', '到场', 'Attended'], ['intent', '签意向', 'Intention'], ['assigned', '编入批次', 'On a batch'],
+  ['attended', '到场', 'Attended'], ['intent', '签意向', 'Intention'], ['followed_up', '已回访', 'Followed up'], ['assigned', '编入批次', 'On a batch'],
   ['departed', '出发', 'Departed'], ['arrived', '到达', 'Arrived'], ['onboarded', '入职', 'Onboarded'],
   ['employed_1_month', '在岗满1月', '1 month'], ['employed_3_months', '满3月', '3 months'],
   ['employed_6_months', '满6月', '6 months'],

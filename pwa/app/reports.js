@@ -1,11 +1,13 @@
 // The dashboards for the HR bureau: the funnel from registration to six stable months, split by
 // county, township, first fair, employer or poor-household flag; the retention curve (Kaplan–Meier:
-// recent arrivals are counted for the months they have had); the at-risk count; subsidy totals;
-// and the county's monthly bulletin to download. Every number is also in a table (a chart is
-// for the eye, the table for the reader and the screen reader).
+// recent arrivals are counted for the months they have had); what the follow-up calls after the
+// fairs found (and why people said no); the at-risk count; subsidy totals; and the county's
+// monthly bulletin to download. Every number is also in a table (a chart is for the eye, the table
+// for the reader and the screen reader).
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 import { currentLang, t } from './i18n.js';
+import { FOLLOW_UP_REASONS } from './followups.js';
 import { CountySelect, Message, html, useApi } from './ui.js';
 
 const CHARTS = '/app/charts.js';  // its own bundle (build.mjs), loaded when a chart is first drawn
@@ -14,7 +16,7 @@ let charts;
 const DIMENSIONS = [['county', '县', 'County'], ['township', '乡镇', 'Township'], ['fair', '招聘会', 'Fair'],
   ['employer', '企业', 'Employer'], ['poor_household', '贫困户', 'Poor household']];
 const STAGES = {
-  registered: ['登记', 'Registered'], at_fair: ['招聘会', 'At a fair'], intent: ['意向', 'Intention'],
+  registered: ['登记', 'Registered'], at_fair: ['招聘会', 'At a fair'], intent: ['意向', 'Intention'], followed_up: ['已回访', 'Followed up'],
   departed: ['出发', 'Departed'], arrived: ['到达', 'Arrived'], onboarded: ['入职', 'Onboarded'],
   month1: ['满1月', '1 month'], month3: ['满3月', '3 months'], month6: ['满6月', '6 months'],
 };
@@ -54,6 +56,8 @@ export function ReportsScreen({ me }) {
       <p class="hint scroll-hint">${t('表格可左右滑动查看全部阶段。', 'Swipe the table sideways for every stage.')}</p>
       ${funnel && funnel.groups.length > 50 && html`<p class="hint">${t(`只显示人数最多的50组（共${funnel.groups.length}组）。`,
         `The 50 largest of ${funnel.groups.length} groups.`)}</p>`}
+
+      <${FollowUpTable} by=${by} />
 
       <h3>${t('稳岗率', 'Still employed, by month since arrival')}</h3>
       ${curve && html`
@@ -122,4 +126,27 @@ function marks(curve) {
 
 function percent(share) {
   return share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`;
+}
+
+const FOLLOW_UP_COUNTS = [['intent', '签意向', 'Signed'], ['called', '已打电话', 'Called'], ['reached', '接通', 'Reached'],
+  ['coming', '会来', 'Coming'], ['not_coming', '不来了', 'Not coming'], ['undecided', '未定', 'Undecided']];
+
+/** What the calls after the fairs found, split as the funnel is: and why people said no, the
+ * commonest reason first — what the next fair is planned on. */
+function FollowUpTable({ by }) {
+  const [found, error] = useApi(`/api/reports/follow-ups?by=${by}`);
+  const reasons = found ? FOLLOW_UP_REASONS.filter(([code]) => found.total.reasons[code])
+    .sort((a, b) => found.total.reasons[b[0]] - found.total.reasons[a[0]]) : [];
+  return html`
+    <h3>${t('意向回访', 'Follow-up calls after the fairs')}</h3>
+    <${Message} text=${error} id="follow-up-report-message" />
+    <div class="table-scroll"><table class="numbers" id="follow-up-table">
+      <thead><tr><th>${t('分组', 'Group')}</th>${FOLLOW_UP_COUNTS.map(([, zh, en]) => html`<th>${t(zh, en)}</th>`)}
+        ${reasons.map(([, zh, en]) => html`<th>${t(zh, en)}</th>`)}</tr></thead>
+      <tbody>${(found?.groups || []).slice(0, 50).map((g) => html`<tr data-key=${g.key.join('/')}><th>${g.label}</th>
+        ${FOLLOW_UP_COUNTS.map(([name]) => html`<td>${g[name]}</td>`)}${reasons.map(([code]) => html`<td data-reason=${code}>${g.reasons[code]}</td>`)}</tr>`)}
+        ${found && html`<tr class="total"><th>${t('合计', 'Total')}</th>${FOLLOW_UP_COUNTS.map(([name]) => html`<td data-count=${name}>${found.total[name]}</td>`)}
+          ${reasons.map(([code]) => html`<td data-reason=${code}>${found.total.reasons[code]}</td>`)}</tr>`}
+      </tbody></table></div>
+    ${found && !found.groups.length && html`<p class="hint">${t('还没有签意向的人。', 'No intentions yet.')}</p>`}`;
 }

@@ -8,6 +8,7 @@ import { ScanScreen, boardingMode, scanModeFor, trainingMode } from './scan.js';
 import { MyCard } from './worker.js';
 import { Records } from './records.js';
 import { FairsScreen } from './fairs.js';
+import { FollowUpsScreen } from './followups.js';
 import { BatchesScreen } from './batches.js';
 import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
@@ -29,6 +30,7 @@ const VIEWS = [
   { id: 'fairs', zh: '招聘会', en: 'Fairs', for: (me) => office(me) || me.role === 'employer' },
   { id: 'batches', zh: '批次', en: 'Batches', for: office },
   { id: 'at-risk', zh: '风险', en: 'At risk', for: office },
+  { id: 'follow-ups', zh: '回访', en: 'Calls', for: (me) => office(me) || me.role === 'fair_staff' },
   { id: 'reviews', zh: '审核', en: 'Review', for: office },  // from here on, behind "more" for the office
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
@@ -80,6 +82,7 @@ export function Screen({ me, engine, route }) {
         scanner=${(batchId) => scanner({ mode: boardingMode(), preset: batchId })} />`}
     ${view.id === 'reviews' && html`<${ReviewsScreen} />`}
     ${view.id === 'at-risk' && html`<${AtRiskScreen} />`}
+    ${view.id === 'follow-ups' && html`<${FollowUpsScreen} outbox=${engine.outbox} me=${me} />`}
     ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}

@@ -12,6 +12,7 @@ from server.api import (
     devices,
     employers,
     fairs,
+    follow_ups,
     health,
     imports,
     job_types,
@@ -32,7 +33,7 @@ from server.api import (
 )
 
 MODULES = (health, keys, regions, imports, workers, job_types, employers, lunar, fairs, batches,
-           reviews, at_risk,
+           follow_ups, reviews, at_risk,
            trainings, sites, policies, payouts, targets, reports, cards, scan, sync, devices, auth,
            tokens, audit)
 

@@ -5,6 +5,8 @@ from flask_smorest import Blueprint
 
 from schemas.reports import (
     BulletinArgsSchema,
+    FollowUpReportArgsSchema,
+    FollowUpReportSchema,
     FunnelArgsSchema,
     ReportFunnelSchema,
     RetentionSchema,
@@ -32,6 +34,20 @@ class Funnel(MethodView):
         From the fair to 6 confirmed months, per county, township, first fair, employer or
         poor-household flag."""
         return reports.funnel(current_user(), args, args.get("as_of") or calendar.today())
+
+
+@blp.route("/follow-ups")
+class FollowUps(MethodView):
+    @blp.arguments(FollowUpReportArgsSchema, location="query")
+    @blp.response(200, FollowUpReportSchema)
+    def get(self, args):
+        """What the calls after the fairs found, per group.
+
+        Of the people whose latest intention is in the group: called, reached, still coming, not
+        coming and why (pay, distance, climate, food, family, farming season, left for
+        elsewhere, other), undecided; per county, township, first fair, employer or
+        poor-household flag."""
+        return reports.follow_ups(current_user(), args)
 
 
 @blp.route("/retention")

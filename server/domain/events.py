@@ -23,6 +23,8 @@ EVENT_TYPES = (
     "employment.reassigned",
     "employment.ended",
     "training.attended",
+    # a call after a fair: reached or not, still coming, or why not (``domain.follow_up``)
+    "intention.followed_up",
     "event.voided",
 )
 

@@ -16,8 +16,8 @@ LATER_STAGES = (("assigned", "assigned"), ("departed", "departed"), ("arrived", 
                 ("onboarded", "employed"))
 # The dashboards' funnel (services/reports.py counts them per group, schemas/reports.py shapes
 # them): its stages in order, and the dimensions it can be grouped by.
-REPORT_STAGES = ("registered", "at_fair", "intent", "departed", "arrived", "onboarded", "month1",
-                 "month3", "month6")
+REPORT_STAGES = ("registered", "at_fair", "intent", "followed_up", "departed", "arrived",
+                 "onboarded", "month1", "month3", "month6")
 REPORT_DIMENSIONS = ("county", "township", "fair", "employer", "poor_household")
 RETENTION_MARKS = (("employed_1_month", 30), ("employed_3_months", 90), ("employed_6_months", 180))
 
@@ -31,6 +31,7 @@ class Progress:
     status: str
     employed_since: dt.date | None = None
     employment_ended_on: dt.date | None = None
+    followed_up_on: dt.date | None = None  # first reached by a follow-up call
 
     def reached(self, stage: str, since: dt.date) -> bool:
         """Reached ``stage`` or one past it on or after ``since``: who departed was on a batch,
@@ -47,7 +48,10 @@ class Progress:
 def fair_funnel(people: Iterable[Progress], fair_date: dt.date, today: dt.date) -> dict[str, int]:
     """Counts per stage; a later stage counts only if reached on or after the fair's day."""
     people = list(people)
-    counts = {"attended": len(people), "intent": sum(p.signed_here for p in people)}
+    counts = {"attended": len(people), "intent": sum(p.signed_here for p in people),
+              # of those who signed here, reached by a call since the fair
+              "followed_up": sum(p.signed_here and p.followed_up_on is not None
+                                 and p.followed_up_on >= fair_date for p in people)}
     for name, stage in LATER_STAGES:
         counts[name] = sum(p.reached(stage, fair_date) for p in people)
     onboarded = [p for p in people if p.reached("employed", fair_date)]

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from server.domain.events import STAGE_OF_TYPE, EventFact
 from server.domain.evidence import doubts
+from server.domain.follow_up import follow_up_columns
 from server.domain.stability import GAP_DAYS, spells, stored
 
 FUNNEL_STAGES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed")
@@ -32,10 +33,13 @@ STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": 
                  "assigned": "assigned_on", "departed": "departed_on", "arrived": "arrived_on",
                  "employed": "onboarded_on"}
 MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
+FOLLOW_UP_COLUMNS = ("followed_up_on", "follow_up_intent_on", "follow_up_coming",
+                     "follow_up_reason", "follow_up")
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
                      "employment.reassigned", "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
-           "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells")
+           "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells",
+           *FOLLOW_UP_COLUMNS)
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -57,6 +61,7 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     for stage, column in STAGE_COLUMNS.items():
         found[column] = reached.get(stage)
     found["counted_employer_id"] = _counted_employer(facts)
+    found |= follow_up_columns(facts)
     kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
     found["stability_facts"] = [compact(f) for f in kept] or None
     found["reassignments"] = sum(f.type == "employment.reassigned" for f in kept)

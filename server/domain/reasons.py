@@ -35,6 +35,7 @@ class Reason(StrEnum):
     UNKNOWN_SITE = "unknown_site"
     WRONG_SITE = "wrong_site"  # a workplace of another employer than the worker's
     UNKNOWN_EVENT = "unknown_event"
+    NO_INTENTION = "no_intention"  # a follow-up of an intention the worker never signed there
     UNDER_16 = "under_16"
     TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
     # a bare worker id where the scan needs the card (services.access.ID_ALONE)

@@ -17,7 +17,7 @@ from importlib import resources
 from stdnum import numdb
 
 SIDES = ("origin", "destination")
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"[0-9]{6}")  # fullmatch: no trailing newline, no other digits
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def describe_region(code: str) -> RegionInfo:
 def prefecture_problems(programme: Programme, new: Prefecture) -> dict[str, str]:
     """Why ``new`` cannot join the program, by field (empty: it can)."""
     problems = {}
-    if not _CODE.match(new.code) or not new.code.endswith("00") or new.code.endswith("0000"):
+    if not _CODE.fullmatch(new.code) or not new.code.endswith("00") or new.code.endswith("0000"):
         problems["code"] = ("地级代码为六位、以00结尾（如 640400）。"
                             " A prefecture's code has six digits ending in 00 (e.g. 640400).")
     elif describe_region(new.code).province is None:
@@ -128,7 +128,7 @@ def county_problems(programme: Programme, new: County) -> dict[str, str]:
     prefecture = programme.prefecture(new.prefecture_code)
     if prefecture is None:
         problems["prefecture_code"] = "请先添加该地级市。 Add the prefecture first."
-    if not _CODE.match(new.code) or new.code.endswith("00"):
+    if not _CODE.fullmatch(new.code) or new.code.endswith("00"):
         problems["code"] = "县级代码为六位（如 640402）。 A county's code has six digits (640402)."
     elif prefecture and new.code[:4] != prefecture.code[:4]:
         problems["code"] = (f"{new.code} 不属于{prefecture.name}（{prefecture.code}）。"
@@ -139,7 +139,9 @@ def county_problems(programme: Programme, new: County) -> dict[str, str]:
     elif programme.find_county(new.code):
         problems["code"] = f"{new.code} 已在本项目中。 {new.code} is in the program already."
     if new.former_code:
-        if not _CODE.match(new.former_code) or not describe_region(new.former_code).is_known:
+        if (not _CODE.fullmatch(new.former_code) or new.former_code.endswith("00")
+                or new.former_code[:2] != new.code[:2]
+                or not describe_region(new.former_code).is_known):
             problems["former_code"] = (f"{new.former_code} 不在全国行政区划表中。"
                                        f" {new.former_code} is not in the national table.")
         elif new.former_code == new.code or programme.find_county(new.former_code):

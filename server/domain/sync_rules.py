@@ -23,7 +23,8 @@ PUSHABLE_TYPES = (
     "worker.registered", "worker.updated", "fair.checked_in", "fair.intent_signed",
     "batch.assigned",
     "batch.departed", "station.arrived", "employer.onboarded", "employment.confirmed",
-    "employment.reassigned", "employment.ended", "training.attended", "event.voided",
+    "employment.reassigned", "employment.ended", "training.attended", "intention.followed_up",
+    "event.voided",
 )
 FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
 
@@ -38,6 +39,7 @@ REQUIRED_CONTEXT = {
     "employment.reassigned": ("employer_id",),
     "employment.ended": ("employer_id",),
     "training.attended": ("training_id",),
+    "intention.followed_up": ("fair_id",),
 }
 
 # What makes a second event of a type "the same milestone again".

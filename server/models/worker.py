@@ -61,6 +61,12 @@ class Worker(db.Model):
     spell_silent_on: Mapped[dt.date | None] = mapped_column(Date)
     counted_employer_id: Mapped[str | None] = mapped_column(String(36))
     reassignments: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the intention's follow-up (domain.follow_up): first reached, the latest answer, the calls
+    followed_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_intent_on: Mapped[dt.date | None] = mapped_column(Date)  # the latest intention's
+    follow_up_coming: Mapped[bool | None] = mapped_column()
+    follow_up_reason: Mapped[str | None] = mapped_column(String(20))
+    follow_up: Mapped[dict | None] = mapped_column(JSON)
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)

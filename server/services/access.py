@@ -64,6 +64,8 @@ PERMISSIONS = {
     # a county office: its own workstation only
     "workstation.manage": frozenset({"admin", "county"}),
     "report.read": frozenset({"admin", "county", "workstation"}),
+    # the calls due after a fair: those who hold the fair and the county's people
+    "follow_up.read": frozenset({"admin", "county", "workstation", "fair_staff"}),
 }
 
 # Who may record which event type, on a phone or through the push (credential.* are the server's).
@@ -84,6 +86,8 @@ RECORDABLE_BY = {
     "employment.ended": frozenset({"admin", "employer", "workstation"}),
     "training.attended": _OFFICE | {"employer"},
     "event.voided": _OFFICE,
+    # the county calls its own people after a fair (an id names them: they are in its scope)
+    "intention.followed_up": _ORIGIN,
 }
 
 # A scan names its worker by a scanned card; which may name a bare worker id instead (a temporary

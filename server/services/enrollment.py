@@ -46,12 +46,12 @@ def create_enrollment(
         raise Forbidden("管理员可为任何人发放注册码，县级用户只能为本县的县、"
                         "工作站或招聘会人员发放。 An admin enrolls anyone; a county officer only "
                         "its own county's county, workstation or fair staff.")
-    _check_scope(role, county_code, employer_id, station)
+    check_scope(role, county_code, employer_id, station)
     return _enroll(issuer, name=name, role=role, county_code=county_code, employer_id=employer_id,
                    station=station)
 
 
-def _check_scope(
+def check_scope(
     role: str, county_code: str | None, employer_id: str | None, station: str | None
 ) -> None:
     """A role's scope is named when it is enrolled: county staff their county, an employer's staff

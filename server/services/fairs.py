@@ -269,10 +269,10 @@ def funnel(fair: Fair, *, employer_id: str | None = None, today: dt.date) -> dic
     signed_ids = set(db.session.scalars(signed))
     workers = db.session.execute(
         select(Worker.id, Worker.milestones, Worker.status, Worker.employed_since,
-               Worker.employment_ended_on)
+               Worker.employment_ended_on, Worker.followed_up_on)
         .where(Worker.id.in_(came)))
     people = [Progress(w.id in signed_ids, w.milestones or {}, w.status, w.employed_since,
-                       w.employment_ended_on)
+                       w.employment_ended_on, w.followed_up_on)
               for w in workers]
     return fair_funnel(people, fair.date, today)
 

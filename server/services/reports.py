@@ -2,11 +2,14 @@
 projection: ``domain.progress``), never a loop over events.
 
 - ``funnel``: per county, township, first fair, employer or poor-household flag, how many people
-  reached each stage — registered, came to a fair, signed an intention, departed, arrived,
+  reached each stage — registered, came to a fair, signed an intention, was reached by a
+  follow-up call, departed, arrived,
   onboarded — and 1, 3 and 6 consecutive confirmed months, as of a date.
 - ``retention``: the share still employed by month since arrival (Kaplan–Meier:
   ``domain.survival``).
 - ``subsidy_totals``: the ledger summed per policy and status.
+- ``follow_ups``: what the calls after the fairs found — reached, still coming, and why not —
+  per county, township, fair or employer.
 
 Statistics count everyone, erased people too (their rows keep exactly what statistics need);
 a county's staff see their county's numbers only.
@@ -17,6 +20,7 @@ import datetime as dt
 
 from sqlalchemy import Integer, case, cast, func, select
 
+from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
 from server.domain.survival import kaplan_meier
 from server.errors import InvalidInput
@@ -25,9 +29,9 @@ from server.models import Employer, Fair, Payout, User, Worker
 from server.services import access
 from server.services.places import county_name
 
-STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.departed_on,
-                 Worker.arrived_on,
-                 Worker.onboarded_on, Worker.month1_on, Worker.month3_on, Worker.month6_on)
+STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.followed_up_on,
+                 Worker.departed_on, Worker.arrived_on, Worker.onboarded_on, Worker.month1_on,
+                 Worker.month3_on, Worker.month6_on)
 STAGES = tuple(zip(REPORT_STAGES, STAGE_COLUMNS, strict=True))
 DIMENSIONS = dict(zip(REPORT_DIMENSIONS, (
     (Worker.home_county_code,),
@@ -110,6 +114,51 @@ def _scoped(query, user: User, args: dict):
     if args.get("to"):
         query = query.where(Worker.registered_on <= args["to"])
     return query
+
+
+def follow_ups(user: User, args: dict) -> dict:
+    """Of the intentions per group of ``args["by"]``: how many people were called, reached, are
+    still coming, not coming, undecided, and each reason not to come — counted on the record's
+    latest answer since the latest intention, one GROUP BY; ``from``/``to`` keep the intentions
+    signed in that period."""
+    access.require(user, "report.read")
+    by_name = args.get("by", "county")
+    by = DIMENSIONS[by_name]
+    reason = Worker.follow_up_reason
+    called = Worker.follow_up["calls"].as_integer() > 0
+    answered = Worker.follow_up["answered"].as_integer() > 0
+    query = _scoped(select(*by, reason, func.count().label("intent"),
+                          func.count().filter(called).label("called"),
+                          func.count().filter(answered).label("reached"),
+                          func.count().filter(Worker.follow_up_coming.is_(True)).label("coming"),
+                          func.count().filter(Worker.follow_up_coming.is_(False))
+                          .label("not_coming")),
+                    user, {k: v for k, v in args.items() if k not in ("from_", "to")}
+                    ).where(Worker.follow_up_intent_on.is_not(None))
+    if args.get("from_"):
+        query = query.where(Worker.follow_up_intent_on >= args["from_"])
+    if args.get("to"):
+        query = query.where(Worker.follow_up_intent_on <= args["to"])
+    groups: dict[tuple, dict] = {}
+    for row in db.session.execute(query.group_by(*by, reason)):
+        key = tuple(row[:len(by)])
+        group = groups.setdefault(key, {"key": list(key), "intent": 0, "called": 0, "reached": 0,
+                                        "coming": 0, "not_coming": 0,
+                                        "reasons": dict.fromkeys(REASONS, 0)})
+        for name in ("intent", "called", "reached", "coming", "not_coming"):
+            group[name] += row._mapping[name]
+        if row.follow_up_reason:
+            group["reasons"][row.follow_up_reason] += row._mapping["not_coming"]
+    found = sorted(groups.values(), key=lambda g: (-g["intent"], str(g["key"])))
+    for group in found:
+        group["undecided"] = group["reached"] - group["coming"] - group["not_coming"]
+    labels = _labels(by_name, [g["key"] for g in found])
+    for group in found:
+        group["label"] = labels(group["key"])
+    total = {name: sum(g[name] for g in found)
+             for name in ("intent", "called", "reached", "coming", "not_coming", "undecided")}
+    total["reasons"] = {r: sum(g["reasons"][r] for g in found) for r in REASONS}
+    return {"by": by_name, "groups": found, "total": total}
 
 
 def _days_between(start, end):

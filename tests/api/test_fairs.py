@@ -223,7 +223,8 @@ def test_scans_at_the_fair_count_live_and_fill_the_funnel(client, auth, register
     assert page["counts"] == {"preregistered": 0, "preregistered_came": 0, "checked_in": 5,
                               "workers_with_intent": 3, "intentions": 3}
     assert [p["intentions"] for p in page["postings"]] == [3]
-    assert page["funnel"] == {"attended": 5, "intent": 3, "assigned": 1, "departed": 1,
+    assert page["funnel"] == {"attended": 5, "intent": 3, "followed_up": 0, "assigned": 1,
+                              "departed": 1,
                               "arrived": 1, "onboarded": 1,
                                    "employed_1_month": 0, "employed_3_months": 0,
                               "employed_6_months": 0}

@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 
 PAGED = ("/api/workers", "/api/fairs", "/api/batches", "/api/reviews", "/api/at-risk",
+         "/api/follow-ups",
          "/api/trainings", "/api/sync/quarantine", "/api/auth/users", "/api/audit")
 PAGED_IN_HEADERS = ("/api/payouts",)  # a bare array: X-Total-Count, X-Page, X-Per-Page
 # long runs
-LONGER_PAGES = {"/api/at-risk": (100, 500), "/api/audit": (100, 1000), "/api/payouts": (500, 1000)}
+LONGER_PAGES = {"/api/at-risk": (100, 500), "/api/follow-ups": (100, 500),
+                "/api/audit": (100, 1000), "/api/payouts": (500, 1000)}
 # Answered whole, and why that stays small.
 WHOLE = {
     "/api/workers/{worker_id}/events": "one person's events",

@@ -144,6 +144,12 @@ def test_each_change_is_audited(client, auth):
     ({**WUDU, "former_code": "622699"}, "former_code", "不在全国行政区划表中"),
     ({**WUDU, "code": "6212020"}, "code", "六位"),
     ({**WUDU, "name": ""}, "name", ""),
+    # found by a second pair of eyes: each used to be taken (or a 500)
+    ({**WUDU, "code": "621202\n"}, "code", ""),  # a trailing newline passed "^\\d{6}$"
+    ({**WUDU, "former_code": "622621\n"}, "former_code", ""),
+    ({**WUDU, "former_code": "110101"}, "former_code", "不在全国行政区划表中"),  # Beijing's
+    ({**WUDU, "former_code": "622600"}, "former_code", "不在全国行政区划表中"),  # a prefecture
+    ({**WUDU, "name": "\ud800"}, "name", "控制字符"),  # a lone surrogate: a 500 at the database
 ])
 def test_a_county_that_cannot_be_the_programs_is_refused_by_field(client, auth, body, field,
                                                                   words):
@@ -245,3 +251,10 @@ def test_the_console_lists_and_adds(runner, app):
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "programme.county_added")).one()
     assert (entry.actor_id, entry.target) == (None, "county:621202")
+
+
+def test_a_workstation_set_up_on_no_day_of_the_program_is_refused(client, auth):
+    for day in ("0001-01-01", "9999-12-31"):
+        response = client.patch("/api/regions/621121/workstation", headers=auth.headers(),
+                                json={"established_on": day})
+        assert response.status_code == 422 and "established_on" in response.json["errors"], day

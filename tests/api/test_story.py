@@ -147,7 +147,8 @@ def test_the_2017_story_scaled_down(client, auth, register):
         hr.scan("employment.ended", worker, start + dt.timedelta(days=14), data={"reason": reason})
 
     funnel = client.get(f"/api/fairs/{fair['id']}", headers=county).json["funnel"]
-    assert funnel == {"attended": 60, "intent": 40, "assigned": 30, "departed": 29, "arrived": 27,
+    assert funnel == {"attended": 60, "intent": 40, "followed_up": 0, "assigned": 30,
+                      "departed": 29, "arrived": 27,
                       "onboarded": 25,
                       "employed_1_month": 20, "employed_3_months": 20, "employed_6_months": 0}
     record = client.get(f"/api/workers/{moved}", headers=county).json

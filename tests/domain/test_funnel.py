@@ -34,5 +34,6 @@ def test_each_stage_counts_who_reached_it_after_the_fair_and_retention_uses_unbr
         Progress(True, {"departed": FAIR.isoformat()}, "departed"),
     ]
     assert fair_funnel(people, FAIR, TODAY) == {
-        "attended": 9, "intent": 8, "assigned": 6, "departed": 6, "arrived": 4, "onboarded": 3,
+        "attended": 9, "intent": 8, "followed_up": 0, "assigned": 6, "departed": 6, "arrived": 4,
+        "onboarded": 3,
         "employed_1_month": 2, "employed_3_months": 1, "employed_6_months": 0}

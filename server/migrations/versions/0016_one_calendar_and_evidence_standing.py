@@ -27,14 +27,14 @@ def upgrade():
 
 
 def _refold():
-    from server.models import Worker  # the current models read the tables as they are at this revision
     from server.services.events import fact_rows, folded_columns, to_fact
 
     connection = op.get_bind()
     facts = {}
     for row in connection.execute(fact_rows()):
         facts.setdefault(row.worker_id, []).append(to_fact(row))
-    workers = Worker.__table__
+    # the table as it is at this revision: a later one's columns are its to fill
+    workers = sa.Table('workers', sa.MetaData(), autoload_with=connection)
     for worker_id, worker_facts in facts.items():
         columns = folded_columns(worker_facts)
         connection.execute(workers.update().where(workers.c.id == worker_id).values(

@@ -157,6 +157,19 @@ def fair_is_known(scan: Scan, known: Known) -> Rejection | None:
 
 
 @staff
+def follows_up_an_intention(scan: Scan, known: Known) -> Rejection | None:
+    """A follow-up is of an intention the worker signed at that fair (one that counts)."""
+    if scan.type != "intention.followed_up":
+        return None
+    fair_id = scan.context["fair_id"]
+    if not any(f.type == "fair.intent_signed" and f.context.get("fair_id") == fair_id
+               for f in scan.counted):
+        return Rejection(Reason.NO_INTENTION, "此人未在该招聘会签订意向，无从回访。"
+                         " This person signed no intention at that fair: nothing to follow up.")
+    return None
+
+
+@staff
 def batch_is_known(scan: Scan, known: Known) -> Rejection | None:
     batch_id = scan.context.get("batch_id")
     if batch_id and scan.type not in sync_rules.FAIR_TYPES and known.row(Batch, batch_id) is None:
@@ -320,6 +333,7 @@ RULES = (
     workplace_code_is_the_employers,
     context_is_complete,
     fair_is_known,
+    follows_up_an_intention,
     batch_is_known,
     training_is_known,
     in_scope,
