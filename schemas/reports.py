@@ -82,6 +82,37 @@ class FollowUpReportSchema(BaseSchema):
     total = fields.Nested(FollowUpCountsSchema)
 
 
+class PayArgsSchema(BaseSchema):
+    by = fields.String(load_default="employer",
+                       validate=validate.OneOf(("employer", "job_type", "county")))
+    county = fields.String(validate=COUNTY, metadata={"description": "one origin county (a "
+                                                                     "county's staff: their own)"})
+
+
+class PayCountsSchema(BaseSchema):
+    paid = fields.Integer(metadata={"description": "people with a month's pay on record"})
+    average_pay = fields.Integer(metadata={"description": "yuan a month: the latest month's, the "
+                                                          "worker's figure where disputed"})
+    average_expected = fields.Integer(metadata={"description": "what they expected at the fair "
+                                                               "(3500 when they did not say)"})
+    under_expected = fields.Integer()
+    under_low = fields.Integer(metadata={"description": "paid under low_pay"})
+    disputed = fields.Integer(metadata={"description": "the worker disputed the employer's "
+                                                       "figure"})
+
+
+class PayGroupSchema(PayCountsSchema):
+    key = fields.Raw(allow_none=True)
+    label = fields.String()
+
+
+class PayReportSchema(BaseSchema):
+    by = fields.String()
+    low_pay = fields.Integer(metadata={"description": "yuan: under it is low (2800, the seed's)"})
+    groups = fields.List(fields.Nested(PayGroupSchema))
+    total = fields.Nested(PayCountsSchema)
+
+
 class CurvePointSchema(BaseSchema):
     month = fields.Integer()
     survival = fields.Float(allow_none=True, metadata={

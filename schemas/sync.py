@@ -22,6 +22,7 @@ from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.follow_up import REASONS, data_problems
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts
 from server.domain.lifecycle import END_REASONS
+from server.domain.pay import answer_problems
 from server.domain.reasons import SCAN_REFUSALS
 from server.domain.sync_rules import PUSHABLE_TYPES
 from server.domain.temporary_pass import pass_worker_id
@@ -48,6 +49,8 @@ class NoteSchema(BaseSchema):
 class IntentDataSchema(NoteSchema):
     posting_id = fields.String(validate=validate.Length(max=100))
     job_type = PlainText(validate=validate.Length(max=100))
+    expected_pay = fields.Integer(validate=validate.Range(min=500, max=100_000), metadata={
+        "description": "yuan a month the person expects (default 3500, the seed's figure)"})
 
 
 class OnboardedDataSchema(NoteSchema):
@@ -60,10 +63,17 @@ class OnboardedDataSchema(NoteSchema):
 
 
 class ConfirmedDataSchema(NoteSchema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    month = fields.String(validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"),
                           metadata={"example": "2026-04"})
     site_code = fields.String(validate=validate.Length(min=1, max=400), metadata={
         "description": "the workplace code (LPS1:) the worker's own phone scanned that day"})
+    pay = fields.Integer(validate=validate.Range(min=0, max=100_000), metadata={
+        "description": "the month's pay in yuan, the employer's figure (with month)"})
+
+    @validates_schema
+    def _pay_of_a_month(self, data, **kwargs):
+        if "pay" in data and not data.get("month"):
+            raise ValidationError("工资须注明月份。 Pay needs its month.", "month")
 
 
 class ReassignedDataSchema(NoteSchema):
@@ -104,6 +114,21 @@ class FollowUpDataSchema(NoteSchema):
             raise ValidationError({field: [message] for field, message in problems.items()})
 
 
+class PayAnsweredDataSchema(NoteSchema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z"),
+                          metadata={"example": "2027-04"})
+    agreed = fields.Boolean(required=True, metadata={"description": "the employer's figure is "
+                                                                    "what the worker got"})
+    actual = fields.Integer(validate=validate.Range(min=0, max=100_000),
+                            metadata={"description": "disputed: the pay the worker got"})
+
+    @validates_schema
+    def _fits(self, data, **kwargs):
+        problems = answer_problems(data)
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems.items()})
+
+
 class VoidDataSchema(BaseSchema):
     event_id = fields.UUID(required=True)
     reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
@@ -123,6 +148,7 @@ DATA_SCHEMAS = {
     "employment.ended": EndedDataSchema,
     "training.attended": TrainingDataSchema,
     "intention.followed_up": FollowUpDataSchema,
+    "pay.answered": PayAnsweredDataSchema,
     "event.voided": VoidDataSchema,
 }
 

@@ -139,6 +139,9 @@ def represent(shown) -> dict:
         "employed_since": worker.employed_since,
         "continuous_employment_days": shown.continuous_employment_days,
         "workstation_hotline": shown.workstation.shown_to_workers,
+        "expected_pay": worker.expected_pay,
+        "pay": {"month": worker.pay_month, "pay": worker.pay, "disputed": worker.pay_disputed,
+                "claimed": worker.pay_claimed} if worker.pay_month else None,
         "workstation": {"name": shown.workstation.name, "address": shown.workstation.address,
                         "phone": shown.workstation.shown_to_workers},
         "last_confirmed_on": worker.last_confirmed_on,
@@ -184,6 +187,11 @@ class WorkerSchema(BaseSchema):
     continuous_employment_days = fields.Integer()
     workstation_hotline = fields.String(metadata={"description": "the number the worker calls: "
                                                                  "the home county's workstation"})
+    expected_pay = fields.Integer(allow_none=True, metadata={
+        "description": "yuan a month expected at the fair (an employer does not see it)"})
+    pay = fields.Dict(allow_none=True, metadata={
+        "description": "the latest month's pay: {month, pay (the employer's figure), disputed, "
+                       "claimed (the worker's)}"})
     workstation = fields.Dict(metadata={
         "description": "the home county's workstation in the destination: {name, address, phone} "
                        "(phone: the workstation's, else the program's line)"})

@@ -55,6 +55,9 @@ SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁�
             "贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = "建国秀英玉兰桂芳志强海燕春梅永红丽娟小龙金花文静明亮德胜淑珍红霞国庆晓东子豪俊杰欣怡家乐"
 JOB_DRAW = 0.55  # of fair-goers sign an intention
+# why people who signed do not come, as often as the 2017 review found them (a draw each)
+FOLLOW_UP_DRAW = ("pay", "pay", "pay", "farming_season", "farming_season", "family", "family",
+                  "distance", "climate", "food", "left_elsewhere", "left_elsewhere", "other")
 
 
 def main() -> None:
@@ -176,9 +179,13 @@ class Program:
         if rng.random() > JOB_DRAW:
             return
         employer = rng.choice(hiring)
+        expects = rng.choice((None, None, 3000, 3500, 4000, 4500))
         events.add("fair.intent_signed", day,
-                   context={"fair_id": fair_id, "employer_id": employer})
-        if rng.random() > 0.75:
+                   context={"fair_id": fair_id, "employer_id": employer},
+                   data={"expected_pay": expects} if expects else None)
+        goes = rng.random() <= 0.75
+        self.follow_up(events, fair_id, day, goes)
+        if not goes:
             return
         batch, leaves = f"batch-{fair_id[:8]}", day + dt.timedelta(days=rng.randint(7, 20))
         events.add("batch.assigned", day + dt.timedelta(days=rng.randint(1, 5)),
@@ -194,6 +201,28 @@ class Program:
             return
         self.employment(events, employer, leaves + dt.timedelta(days=2))
 
+    def follow_up(self, events: Events, fair_id: str, day: dt.date, goes: bool) -> None:
+        """The county's calls after the fair (``domain.follow_up``): most are reached within 3
+        days, some after a call no one answered; who does not go says why, pay first."""
+        rng = self.rng
+        if rng.random() < 0.2:  # never called
+            return
+        when = day + dt.timedelta(days=rng.randint(1, 3))
+        if rng.random() < 0.25:  # no answer the first time
+            events.add("intention.followed_up", when, context={"fair_id": fair_id},
+                       data={"reached": False})
+            when += dt.timedelta(days=1)
+            if rng.random() < 0.3:
+                return
+        answer = {"reached": True, "coming": True}
+        if not goes:
+            answer = rng.choice(({"reached": True},
+                                 *({"reached": True, "coming": False, "reason": reason}
+                                   for reason in FOLLOW_UP_DRAW)))
+            if answer.get("reason") == "other":
+                answer["note"] = "家里有事"
+        events.add("intention.followed_up", when, context={"fair_id": fair_id}, data=answer)
+
     def employment(self, events: Events, employer: str, start: dt.date) -> None:
         rng = self.rng
         events.add("employer.onboarded", start, context={"employer_id": employer},
@@ -202,10 +231,18 @@ class Program:
         end = start + dt.timedelta(days=days)
         check = start + dt.timedelta(days=rng.randint(27, 32))
         moved = rng.random() < 0.06
+        # piece rates: the month's pay about a level that differs by person (some under 2,800)
+        level = rng.gauss(3600, 500)
         while check < min(end, self.until):
             if rng.random() > 0.08:  # a month's check missed now and then
+                month = check.strftime("%Y-%m")
+                pay = max(1500, int(round(rng.gauss(level, 250), -1)))
                 events.add("employment.confirmed", check, context={"employer_id": employer},
-                           data={"month": check.strftime("%Y-%m")})
+                           data={"month": month, "pay": pay})
+                if rng.random() < 0.05:  # the worker says it was less
+                    events.add("pay.answered", check + dt.timedelta(days=1),
+                               data={"month": month, "agreed": False,
+                                     "actual": pay - rng.choice((200, 500, 800))})
             check += dt.timedelta(days=rng.randint(27, 33))
             if moved and check > start + dt.timedelta(days=120):  # moved to another employer
                 moved, gap = False, rng.randint(0, 20)

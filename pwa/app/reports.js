@@ -58,6 +58,7 @@ export function ReportsScreen({ me }) {
         `The 50 largest of ${funnel.groups.length} groups.`)}</p>`}
 
       <${FollowUpTable} by=${by} />
+      <${PayTable} />
 
       <h3>${t('稳岗率', 'Still employed, by month since arrival')}</h3>
       ${curve && html`
@@ -149,4 +150,28 @@ function FollowUpTable({ by }) {
           ${reasons.map(([code]) => html`<td data-reason=${code}>${found.total.reasons[code]}</td>`)}</tr>`}
       </tbody></table></div>
     ${found && !found.groups.length && html`<p class="hint">${t('还没有签意向的人。', 'No intentions yet.')}</p>`}`;
+}
+
+const PAY_BY = [['employer', '按企业', 'By employer'], ['job_type', '按工种', 'By job type'], ['county', '按县', 'By county']];
+
+/** The latest month's pay against what people expected at the fair (the 2017 gap: under 2,800
+ * yuan against 3,500 expected), per employer, job type or county. */
+function PayTable() {
+  const [by, setBy] = useState('employer');
+  const [found, error] = useApi(`/api/reports/pay?by=${by}`);
+  const row = (label, g, key) => html`<tr data-key=${key}><th>${label}</th><td>${g.paid}</td><td>${g.average_pay}</td>
+    <td>${g.average_expected}</td><td data-count="under_expected">${g.under_expected}</td><td data-count="under_low">${g.under_low}</td>
+    <td data-count="disputed">${g.disputed}</td></tr>`;
+  return html`
+    <h3>${t('工资与期望', 'Pay against expectation')}</h3>
+    <${Message} text=${error} id="pay-report-message" />
+    <label>${t('分组', 'Split by')}<select name="pay_by" onChange=${(e) => setBy(e.target.value)}>
+      ${PAY_BY.map(([code, zh, en]) => html`<option value=${code} selected=${code === by}>${t(zh, en)}</option>`)}</select></label>
+    <div class="table-scroll"><table class="numbers" id="pay-table">
+      <thead><tr><th>${t('分组', 'Group')}</th><th>${t('有工资记录', 'Paid')}</th><th>${t('平均工资', 'Average pay')}</th>
+        <th>${t('平均期望', 'Expected')}</th><th>${t('低于期望', 'Under expected')}</th>
+        <th>${t(`低于${found?.low_pay || 2800}元`, `Under ${found?.low_pay || 2800}`)}</th><th>${t('有异议', 'Disputed')}</th></tr></thead>
+      <tbody>${(found?.groups || []).slice(0, 50).map((g) => row(g.label, g, g.key ?? ''))}
+        ${found && row(t('合计', 'Total'), found.total, 'total')}</tbody></table></div>
+    ${found && !found.groups.length && html`<p class="hint">${t('还没有工资记录：企业确认在岗时填报。', 'No pay yet: employers give it with the monthly confirmation.')}</p>`}`;
 }

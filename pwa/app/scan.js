@@ -43,7 +43,8 @@ export function scanModeFor(me) {
     return { pick: 'fair', title: ['招聘会签到', 'At the fair'], choices: (db) => recordsOf(db, 'fair'),
       type: (picked, extras) => (signing(extras) ? 'fair.intent_signed' : 'fair.checked_in'),
       context: (picked, extras) => ({ fair_id: picked, ...(signing(extras) && { employer_id: extras.employer_id }) }),
-      data: (picked, extras) => (signing(extras) && extras.posting_id ? { posting_id: extras.posting_id } : {}),
+      data: (picked, extras) => (signing(extras) ? { ...(extras.posting_id && { posting_id: extras.posting_id }),
+        ...(Number(extras.expected_pay) >= 500 && { expected_pay: Number(extras.expected_pay) }) } : {}),
       seenScope: (picked, extras) => (signing(extras) ? `${picked}:${extras.employer_id}` : picked),
       incomplete: (extras) => signing(extras) && !extras.employer_id,
       Extras: FairFields };
@@ -109,7 +110,10 @@ function FairFields({ picked, db, extras, setExtras, engine, me }) {
       <label>${t('岗位', 'Job')}<select name="posting" value=${extras.posting_id || ''} onChange=${set('posting_id')}>
         <option value="">${t('— 不指定 —', '— None —')}</option>
         ${postings.map((p) => html`<option value=${p.id}>${p.title || p.job_type} ${p.wage_min}–${p.wage_max}${t('元', ' yuan')}</option>`)}
-      </select></label>`}
+      </select></label>
+      <label>${t('期望月薪（元，不填按3500）', 'Expected pay a month (yuan; 3500 if left empty)')}<input type="number"
+        name="expected_pay" inputmode="numeric" min="500" max="100000" placeholder="3500" value=${extras.expected_pay || ''}
+        onInput=${set('expected_pay')} /></label>`}
     ${fair && (extras.action || 'fair.checked_in') === 'fair.checked_in' && html`<${RegisterOnTheSpot} db=${db}
         outbox=${engine.outbox} fair=${fair} me=${me} />`}`;
 }
@@ -119,7 +123,9 @@ function employmentData(picked, extras) {
     return { start_date: extras.start_date || programmeDay(), ...(extras.posting_id && { posting_id: extras.posting_id }),
       ...(extras.wage && { wage: Number(extras.wage) }) };
   }
-  if (picked === 'employment.confirmed') return { month: programmeDay().slice(0, 7) };
+  if (picked === 'employment.confirmed') {
+    return { month: programmeDay().slice(0, 7), ...(extras.pay && { pay: Number(extras.pay) }) };
+  }
   return { reason: extras.reason || 'other', ...(extras.text && { text: extras.text }), end_date: programmeDay() };
 }
 
@@ -151,7 +157,9 @@ function EmploymentFields({ picked, db, extras, setExtras, engine, me }) {
         onInput=${set('text')} required /></label>`}`;
   }
   if (picked === 'employment.confirmed') {
-    return html`<${RosterTicks} db=${db} outbox=${engine.outbox} me=${me} />`;
+    return html`<label>${t('本月工资（元，扫码确认时一并记录）', "This month's pay (yuan, recorded with each scan)")}
+        <input type="number" name="pay" inputmode="numeric" min="0" max="100000" value=${extras.pay || ''} onInput=${set('pay')} /></label>
+      <${RosterTicks} db=${db} outbox=${engine.outbox} me=${me} />`;
   }
   return null;
 }
@@ -179,9 +187,15 @@ function RosterTicks({ db, outbox, me }) {
   }
   async function confirm(event) {
     event.preventDefault();
+    const typed = event.target.elements.month_pay.value.trim();
+    const pay = typed === '' ? null : Number(typed);
+    if (pay !== null && !(Number.isInteger(pay) && pay >= 0 && pay <= 100000)) {
+      setMessage(t('工资请填整数元（0–100000），或留空。', 'Pay in whole yuan (0–100000), or leave it empty.'));
+      return;
+    }
     for (const id of ticked) {
       const worker = rows.find((w) => w.id === id);
-      await outbox.add('employment.confirmed', { workerId: id, data: { month }, scannedBy: me.id,
+      await outbox.add('employment.confirmed', { workerId: id, data: { month, ...(pay !== null && { pay }) }, scannedBy: me.id,
         marks: [[seenKey('employment.confirmed', month, whoIs(worker)), seenMark(worker.name)]] });
     }
     setMessage(done(t(`已确认 ${ticked.size} 人 ${month} 在岗。`, `${ticked.size} confirmed at work for ${month}.`)));
@@ -196,6 +210,8 @@ function RosterTicks({ db, outbox, me }) {
       ${rows.map((w) => html`<label class="check" data-worker=${w.id}><input type="checkbox" name="at_work" value=${w.id}
           checked=${w.done || ticked.has(w.id)} disabled=${w.done} onChange=${() => toggle(w.id)} />
         ${w.name} ${w.id_masked}${w.done ? ` · ${t('已确认', 'confirmed')}` : ''}</label>`)}
+      <label>${t('本月工资（元，所勾选的人相同时填写）', "This month's pay (yuan, when the same for everyone ticked)")}
+        <input type="number" name="month_pay" inputmode="numeric" min="0" max="100000" /></label>
       <button type="submit" disabled=${!ticked.size}>${t(`确认 ${ticked.size} 人在岗`, `Confirm ${ticked.size} at work`)}</button>
       <${Message} text=${message} id="ticks-message" />
     </form>`;

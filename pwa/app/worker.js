@@ -22,7 +22,8 @@ const EVENTS = {
   'employer.onboarded': ['入职', 'Onboarded'], 'employment.confirmed': ['在岗确认', 'Confirmed at work'],
   'employment.reassigned': ['调岗', 'Re-assigned'], 'employment.ended': ['离职', 'Left the job'],
   'training.attended': ['参加培训', 'Training'], 'worker.updated': ['信息更正', 'Details corrected'],
-  'event.voided': ['更正撤销', 'A record voided'],
+  'event.voided': ['更正撤销', 'A record voided'], 'intention.followed_up': ['意向回访', 'Follow-up call'],
+  'pay.answered': ['答复工资', 'Answered the pay'],
 };
 /** A record's status in words. */
 export const statusName = (code) => (STATUS[code] ? t(...STATUS[code]) : code);
@@ -91,6 +92,55 @@ function MySubsidies({ eligibility }) {
     </div>`;
 }
 
+/** The month's pay as the employer gave it, and the worker's answer: what I got, or not (queued
+ * like the confirmation; kept on the phone, so it is answered once). */
+function MyPay({ db, outbox, record }) {
+  const { month, pay, disputed, claimed } = record.pay;
+  const key = `pay-answered:${month}`;
+  const [answered, setAnswered] = useState(undefined);
+  const [disputing, setDisputing] = useState(false);
+  const [problem, setProblem] = useState('');
+  useEffect(() => { db.get('meta', key).then((found) => setAnswered(found || null)); }, [key]);
+  async function answer(agreed, actual) {
+    const data = { month, agreed, ...(actual !== undefined && { actual }) };
+    try {
+      await outbox.add('pay.answered', { workerId: record.id, data, marks: [[key, data]] });
+    } catch (error) {
+      setProblem(t(`未能保存在手机上：${error.message}`, `Could not keep it on the phone: ${error.message}`));
+      return;
+    }
+    setAnswered(data);
+    setDisputing(false);
+  }
+  function submit(event) {
+    event.preventDefault();
+    const typed = event.target.elements.actual.value.trim();
+    const actual = Number(typed);
+    if (typed === '' || !Number.isInteger(actual) || actual < 0 || actual > 100000) {
+      setProblem(t('请填实际到手的月工资（元，整数）。', 'Give the pay you got (whole yuan).'));
+      return;
+    }
+    answer(false, actual);
+  }
+  const mine = answered || (disputed === null ? null : { agreed: !disputed, actual: claimed });
+  return html`
+    <div class="my-pay" id="my-pay" data-month=${month}>
+      <h3>${t(`${month} 工资`, `Pay for ${month}`)}</h3>
+      <p>${t('企业填报', "The employer's figure")}：<b>${pay} ${t('元', 'yuan')}</b></p>
+      ${mine ? html`<p class="message ok" id="pay-answer">${mine.agreed ? t('您已确认属实。', 'You confirmed it.')
+        : t(`您报的实际工资：${mine.actual} 元（已转劳务工作站）。`, `You said you got ${mine.actual} yuan (sent to the workstation).`)}
+        ${answered && disputed === null ? t(' 联网后计入。', ' Counts once synced.') : ''}</p>`
+      : disputing ? html`<form id="pay-dispute" onSubmit=${submit} noValidate>
+          <label>${t('实际到手（元）', 'What I got (yuan)')}<input type="number" name="actual" inputmode="numeric" min="0" max="100000" /></label>
+          ${problem && html`<p class="field-error" role="alert" id="pay-error">${problem}</p>`}
+          <div class="pair"><button type="button" class="secondary" onClick=${() => setDisputing(false)}>${t('取消', 'Cancel')}</button>
+            <button type="submit">${t('提交', 'Send')}</button></div></form>`
+      : html`<div class="pair"><button type="button" id="pay-agree" onClick=${() => answer(true)}>${t('属实', 'That is right')}</button>
+          <button type="button" class="secondary" id="pay-disagree" onClick=${() => { setDisputing(true); setProblem(''); }}>${t('有出入', 'Not what I got')}</button></div>
+          ${problem && html`<p class="field-error" role="alert" id="pay-error">${problem}</p>`}`}
+    </div>`;
+}
+
 export function MyCard({ db, outbox }) {
   const [kept, setKept] = useState(undefined);
   const [full, setFull] = useState(false);
@@ -122,6 +172,7 @@ export function MyCard({ db, outbox }) {
         <${Camera} onCode=${confirm} />
         <${Message} text=${confirmed} id="confirmed" />`}
       ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
+      ${kept.record.pay && html`<${MyPay} db=${db} outbox=${outbox} record=${kept.record} />`}
       <${MySubsidies} eligibility=${kept.eligibility} />
       ${kept.record.workstation_hotline && html`<div class="workstation" id="workstation">
         ${kept.record.workstation?.name && html`<p><b>${kept.record.workstation.name}</b></p>`}

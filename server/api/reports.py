@@ -8,6 +8,8 @@ from schemas.reports import (
     FollowUpReportArgsSchema,
     FollowUpReportSchema,
     FunnelArgsSchema,
+    PayArgsSchema,
+    PayReportSchema,
     ReportFunnelSchema,
     RetentionSchema,
     ScopeArgsSchema,
@@ -48,6 +50,19 @@ class FollowUps(MethodView):
         elsewhere, other), undecided; per county, township, first fair, employer or
         poor-household flag."""
         return reports.follow_ups(current_user(), args)
+
+
+@blp.route("/pay")
+class Pay(MethodView):
+    @blp.arguments(PayArgsSchema, location="query")
+    @blp.response(200, PayReportSchema)
+    def get(self, args):
+        """Pay against what people expected at the fair, per employer, job type or county.
+
+        The latest month's pay on record (the employer's figure, the worker's where they disputed
+        it): how many, on average against the expectation, under it, under 2,800 yuan,
+        disputed."""
+        return reports.pay(current_user(), args)
 
 
 @blp.route("/retention")

@@ -25,6 +25,8 @@ EVENT_TYPES = (
     "training.attended",
     # a call after a fair: reached or not, still coming, or why not (``domain.follow_up``)
     "intention.followed_up",
+    # a worker's answer to the month's pay the employer gave: agreed, or disputed with their own
+    "pay.answered",
     "event.voided",
 )
 

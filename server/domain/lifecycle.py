@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import EventFact
+from server.domain.pay import LOW_PAY_MONTHS
 from server.domain.record import fold
 
 # Why an employment ended: the program's own list (pay, climate and food decided who stayed).
@@ -73,6 +74,7 @@ def risk_reasons(
     employment_ended_on: dt.date | None,
     arrived_on: dt.date | None,
     reassignments: int,
+    low_pay_months: int = 0,
 ) -> list[str]:
     """Why a worker is on the at-risk list (empty: not at risk)."""
     reasons = []
@@ -86,6 +88,8 @@ def risk_reasons(
             reasons.append("no_confirmation_35_days")
         if reassignments >= REASSIGNMENTS_AT_RISK:
             reasons.append("reassigned_twice")
+        if low_pay_months >= LOW_PAY_MONTHS:  # under 2,800 yuan (domain.pay), two months running
+            reasons.append("low_pay_2_months")
     if (status == "ended" and employment_ended_on and arrived_on
             and (employment_ended_on - arrived_on).days <= EARLY_END_DAYS
             and (today - employment_ended_on).days <= EARLY_END_DAYS):

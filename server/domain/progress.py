@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from server.domain.events import STAGE_OF_TYPE, EventFact
 from server.domain.evidence import doubts
 from server.domain.follow_up import follow_up_columns
+from server.domain.pay import pay_columns
 from server.domain.stability import GAP_DAYS, spells, stored
 
 FUNNEL_STAGES = ("registered", "at_fair", "intent", "assigned", "departed", "arrived", "employed")
@@ -35,11 +36,13 @@ STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": 
 MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 FOLLOW_UP_COLUMNS = ("followed_up_on", "follow_up_intent_on", "follow_up_coming",
                      "follow_up_reason", "follow_up")
+PAY_COLUMNS = ("expected_pay", "pay_month", "pay", "pay_disputed", "pay_claimed",
+               "low_pay_months", "pay_posting_id")
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
                      "employment.reassigned", "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
            "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells",
-           *FOLLOW_UP_COLUMNS)
+           *FOLLOW_UP_COLUMNS, *PAY_COLUMNS)
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -62,6 +65,8 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
         found[column] = reached.get(stage)
     found["counted_employer_id"] = _counted_employer(facts)
     found |= follow_up_columns(facts)
+    found |= pay_columns(facts)
+    found["pay_posting_id"] = _posting(facts)
     kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
     found["stability_facts"] = [compact(f) for f in kept] or None
     found["reassignments"] = sum(f.type == "employment.reassigned" for f in kept)
@@ -99,6 +104,17 @@ def expand(row: list) -> EventFact:
                      dt.datetime.fromisoformat(recorded_at),
                      {"employer_id": employer_id} if employer_id else {}, data, tuple(doubtful),
                      False, actor_role)
+
+
+def _posting(facts: list[EventFact]) -> str | None:
+    """The job the worker is counted in (its job type: the pay report's): the latest onboarding's,
+    else the latest intention's."""
+    for type in ("employer.onboarded", "fair.intent_signed"):
+        posting = next((f.data.get("posting_id") for f in reversed(facts)
+                        if f.type == type and f.data.get("posting_id")), None)
+        if posting:
+            return posting
+    return None
 
 
 def _counted_employer(facts: list[EventFact]) -> str | None:

@@ -20,11 +20,11 @@ class Viewer:
 GREETER_FIELDS = frozenset(
     {"id", "name", "id_masked", "id_last4", "gender", "home", "status", "card_serial"}
 )
-EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs"})
+EMPLOYER_HIDDEN = frozenset({"poor_household", "birth_date", "desired_jobs", "expected_pay"})
 # What an employer does not see of someone it employed once who works for another employer now.
 ELSEWHERE = frozenset({"current_employer", "current_employer_id", "current_employer_name",
                        "employed_since", "continuous_employment_days", "last_confirmed_on",
-                       "milestones"})
+                       "milestones", "pay"})
 HOME_FOR_ROLE = {"greeter": {"county_code", "county_name", "township"},
                  "employer": {"county_code", "county_name", "township"}}
 # Keys in event data that are never answered: ciphertext and index of the ID number.

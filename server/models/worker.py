@@ -67,6 +67,14 @@ class Worker(db.Model):
     follow_up_coming: Mapped[bool | None] = mapped_column()
     follow_up_reason: Mapped[str | None] = mapped_column(String(20))
     follow_up: Mapped[dict | None] = mapped_column(JSON)
+    # pay against expectation (domain.pay): the fair's expectation, the latest month's figures
+    expected_pay: Mapped[int | None] = mapped_column()
+    pay_month: Mapped[str | None] = mapped_column(String(7))
+    pay: Mapped[int | None] = mapped_column()  # the employer's figure
+    pay_disputed: Mapped[bool | None] = mapped_column()
+    pay_claimed: Mapped[int | None] = mapped_column()  # the worker's, when disputed
+    low_pay_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    pay_posting_id: Mapped[str | None] = mapped_column(String(36))
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)

@@ -88,6 +88,8 @@ RECORDABLE_BY = {
     "event.voided": _OFFICE,
     # the county calls its own people after a fair (an id names them: they are in its scope)
     "intention.followed_up": _ORIGIN,
+    # a worker about their own month's pay (or the workstation, taking their call)
+    "pay.answered": _OFFICE | {"worker"},
 }
 
 # A scan names its worker by a scanned card; which may name a bare worker id instead (a temporary
@@ -108,7 +110,7 @@ ID_ALONE = {
     "greeter": {"station.arrived": "roster"},
     "employer": {"employer.onboarded": "review", "employment.confirmed": "own",
                  "employment.ended": "own", "training.attended": "own"},
-    "worker": {"employment.confirmed": "self"},
+    "worker": {"employment.confirmed": "self", "pay.answered": "self"},
 }
 
 def require(user: User, action: str) -> None:

@@ -15,6 +15,7 @@ from server.domain.lifecycle import (
     REASSIGNMENTS_AT_RISK,
     risk_reasons,
 )
+from server.domain.pay import LOW_PAY_MONTHS
 from server.domain.reasons import Reason
 from server.domain.visibility import Viewer
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -85,14 +86,16 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
 
 def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     """Workers in scope at risk of leaving, with why, as (worker, reasons): no confirmation for 35
-    days, ended within 30 days of arrival, re-assigned twice. The ones unseen the longest first."""
+    days, ended within 30 days of arrival, re-assigned twice, paid under 2,800 yuan two months
+    running. The ones unseen the longest first."""
     access.require(user, "worker.read")
     today = today or calendar.today()
     moved = Worker.reassignments
     silent_since = today - dt.timedelta(days=NO_CONFIRMATION_DAYS)
     # Still employed and unseen for 35 days, or moved twice: exactly what risk_reasons says of
     # them, so the database counts, orders and pages these (thousands, on a big program)...
-    still_employed = (Worker.status == "employed") & or_(moved >= REASSIGNMENTS_AT_RISK, and_(
+    still_employed = (Worker.status == "employed") & or_(
+        moved >= REASSIGNMENTS_AT_RISK, Worker.low_pay_months >= LOW_PAY_MONTHS, and_(
         or_(Worker.last_confirmed_on.is_not(None), Worker.employed_since.is_not(None)),
         or_(Worker.last_confirmed_on.is_(None), Worker.last_confirmed_on < silent_since),
         or_(Worker.employed_since.is_(None), Worker.employed_since < silent_since)))
@@ -104,7 +107,8 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status,
                       Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since,
-                      Worker.employment_ended_on, Worker.last_confirmed_on)  # not the whole record
+                      Worker.employment_ended_on, Worker.last_confirmed_on,
+                      Worker.low_pay_months, Worker.pay, Worker.pay_claimed)  # not the whole row
 
     def joined(*columns):
         return access.scope_workers(select(*columns, moved), user)
@@ -164,4 +168,4 @@ def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
                         last_confirmed_on=worker.last_confirmed_on,
                         employment_ended_on=worker.employment_ended_on,
                         arrived_on=dt.date.fromisoformat(arrived) if arrived else None,
-                        reassignments=reassignments)
+                        reassignments=reassignments, low_pay_months=worker.low_pay_months)

@@ -12,7 +12,13 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from server.domain.regions import County, Prefecture, county_problems, prefecture_problems
+from server.domain.regions import (
+    County,
+    Prefecture,
+    Programme,
+    county_problems,
+    prefecture_problems,
+)
 from server.domain.regions import shipped_programme as shipped
 from server.errors import InvalidInput, NotFound
 from server.extensions import db
@@ -20,14 +26,18 @@ from server.models import (
     ProgramCounty,
     ProgramPrefecture,
     User,
+    Worker,
     Workstation,
     current_programme,
     programme_changed,
 )
 from server.services import access, audit, places
+from server.services.events import record_event
+from server.services.queries import hold_ordering_lock
 from server.services.unit_of_work import use_case
 
 WORKSTATION_FIELDS = ("name", "address", "phone", "staff", "established_on", "note")
+_LOCK_KEY = 7_357_003  # adds to the program one at a time: no two take the same code
 
 
 def install_shipped() -> int:
@@ -57,19 +67,24 @@ def _refuse(problems: dict[str, str]) -> None:
         raise InvalidInput({field: [message] for field, message in problems.items()})
 
 
-def _admin(user: User | None) -> None:
-    """``None`` is the console (``laborpass program``): whoever runs it runs the server."""
+def _locked_programme(user: User | None) -> Programme:
+    """The program as it stands once this change holds the lock (no other add between its checks
+    and its write), for an admin; ``None`` is the console (``laborpass program``): whoever runs
+    it runs the server."""
     if user is not None:
         access.require(user, "programme.manage")
+    hold_ordering_lock(db.session, _LOCK_KEY)
+    programme_changed()  # read again under the lock
+    return current_programme()
 
 
 @use_case
 def add_prefecture(data: dict, user: User | None) -> Prefecture:
     """A prefecture joins the program (an origin one, whose counties are added next). Audited."""
-    _admin(user)
+    programme = _locked_programme(user)
     new = Prefecture(data["code"], data["name"], data.get("pinyin") or "", data["province"],
                      data["side"])
-    _refuse(prefecture_problems(current_programme(), new))
+    _refuse(prefecture_problems(programme, new))
     last = db.session.scalar(select(func.max(ProgramPrefecture.position))) or 0
     db.session.add(ProgramPrefecture(code=new.code, name=new.name, pinyin=new.pinyin,
                                      province=new.province, side=new.side, position=last + 1))
@@ -83,9 +98,9 @@ def add_prefecture(data: dict, user: User | None) -> Prefecture:
 def add_county(data: dict, user: User | None) -> County:
     """A county joins the program under its prefecture: from now on workers are registered from
     it (ID numbers of either of its codes), fairs and batches held in it (or, a destination
-    district, jobs placed in it), its workstation set. Audited."""
-    _admin(user)
-    programme = current_programme()
+    district, jobs placed in it), its workstation set; people registered from it before are moved
+    to it (``_rehome``). Audited."""
+    programme = _locked_programme(user)
     prefecture = programme.prefecture(data["prefecture_code"])
     new = County(data["code"], data["name"], data.get("pinyin") or "",
                  prefecture.side if prefecture else "origin", data["prefecture_code"],
@@ -96,17 +111,35 @@ def add_county(data: dict, user: User | None) -> County:
     db.session.add(ProgramCounty(code=new.code, prefecture_code=new.prefecture_code,
                                  name=new.name, pinyin=new.pinyin, former_code=new.former_code,
                                  former_name=new.former_name, position=(last or 0) + 1))
-    audit.record("programme.county_added", actor=user, target=f"county:{new.code}",
-                 name=new.name, prefecture=new.prefecture_code, former_code=new.former_code)
+    db.session.flush()
     programme_changed()
+    rehomed = _rehome(new, user)
+    audit.record("programme.county_added", actor=user, target=f"county:{new.code}",
+                 name=new.name, prefecture=new.prefecture_code, former_code=new.former_code,
+                 rehomed=rehomed)
     return new
+
+
+def _rehome(county: County, user: User | None) -> int:
+    """People registered from the county while it was outside the program, under either of its
+    codes, are its people now: a ``worker.updated`` moves each to the current code (their county
+    office sees them, the reports count them under it). How many moved."""
+    codes = [code for code in (county.code, county.former_code) if code]
+    moved = db.session.scalars(select(Worker).where(
+        Worker.home_county_code.in_(codes), Worker.home_county_code != county.code,
+        Worker.erased_at.is_(None))).all()
+    for worker in moved:
+        record_event(worker, "worker.updated", actor=user, data={"home": {
+            "county_code": county.code, "township": worker.home_township,
+            "village": worker.home_village}})
+    return len(moved)
 
 
 @use_case
 def rename_county(code: str, data: dict, user: User | None) -> County:
     """Correct a county's names (its codes stay: records are keyed on them). Audited with the names
     they replace."""
-    _admin(user)
+    _locked_programme(user)
     row = db.session.get(ProgramCounty, code)
     if row is None:
         raise NotFound("county")

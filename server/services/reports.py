@@ -8,6 +8,8 @@ projection: ``domain.progress``), never a loop over events.
 - ``retention``: the share still employed by month since arrival (Kaplan–Meier:
   ``domain.survival``).
 - ``subsidy_totals``: the ledger summed per policy and status.
+- ``pay``: the latest month's pay against what people expected at the fair, per employer, job
+  type or county.
 - ``follow_ups``: what the calls after the fairs found — reached, still coming, and why not —
   per county, township, fair or employer.
 
@@ -22,10 +24,12 @@ from sqlalchemy import Integer, case, cast, func, select
 
 from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
+from server.domain.job_types import job_types
+from server.domain.pay import LOW_PAY
 from server.domain.survival import kaplan_meier
 from server.errors import InvalidInput
 from server.extensions import db
-from server.models import Employer, Fair, Payout, User, Worker
+from server.models import Employer, Fair, Payout, Posting, User, Worker
 from server.services import access
 from server.services.places import county_name
 
@@ -159,6 +163,59 @@ def follow_ups(user: User, args: dict) -> dict:
              for name in ("intent", "called", "reached", "coming", "not_coming", "undecided")}
     total["reasons"] = {r: sum(g["reasons"][r] for g in found) for r in REASONS}
     return {"by": by_name, "groups": found, "total": total}
+
+
+PAY_DIMENSIONS = ("employer", "job_type", "county")
+
+
+def pay(user: User, args: dict) -> dict:
+    """Pay against expectation per employer (the one the worker is counted for), job type or home
+    county: of the people with a month's pay on record (the latest, the worker's figure where
+    they disputed the employer's), how many, their average pay and expectation, how many are paid
+    under what they expected and under 2,800 yuan, how many disputed. One GROUP BY."""
+    access.require(user, "report.read")
+    by_name = args.get("by", "employer")
+    counted = func.coalesce(Worker.pay_claimed, Worker.pay)
+    key = {"employer": Worker.counted_employer_id, "job_type": Posting.job_type,
+           "county": Worker.home_county_code}[by_name]
+    query = _scoped(select(key.label("key"), func.count().label("paid"),
+                           func.avg(counted).label("average"),
+                           func.avg(Worker.expected_pay).label("expected"),
+                           func.count().filter(counted < Worker.expected_pay)
+                           .label("under_expected"),
+                           func.count().filter(counted < LOW_PAY).label("under_low"),
+                           func.count().filter(Worker.pay_disputed.is_(True)).label("disputed")),
+                    user, {k: v for k, v in args.items() if k == "county"}
+                    ).where(Worker.pay.is_not(None))
+    if by_name == "job_type":
+        query = query.outerjoin(Posting, Posting.id == Worker.pay_posting_id)
+    rows = db.session.execute(query.group_by(key)).all()
+    names = ({e.id: e.name for e in db.session.execute(select(Employer.id, Employer.name).where(
+        Employer.id.in_([r.key for r in rows if r.key])))} if by_name == "employer" else {})
+    groups = [{"key": row.key, "label": _pay_label(by_name, row.key, names),
+               "paid": row.paid, "average_pay": round(row.average or 0),
+               "average_expected": round(row.expected or 0),
+               "under_expected": row.under_expected, "under_low": row.under_low,
+               "disputed": row.disputed} for row in rows]
+    groups.sort(key=lambda g: (-g["paid"], str(g["key"])))
+    paid = sum(g["paid"] for g in groups)
+    total = {name: sum(g[name] for g in groups) for name in ("paid", "under_expected",
+                                                             "under_low", "disputed")}
+    for name, average in (("average_pay", "average_pay"), ("average_expected",
+                                                           "average_expected")):
+        total[name] = round(sum(g[average] * g["paid"] for g in groups) / paid) if paid else 0
+    return {"by": by_name, "low_pay": LOW_PAY, "groups": groups, "total": total}
+
+
+def _pay_label(by: str, key, names: dict) -> str:
+    if by == "employer":
+        return names.get(key, "—")
+    if by == "county":
+        return county_name(key) or "—"
+    if not key:
+        return "未注明工种 No job type"
+    known = job_types().get(key)
+    return f"{known['zh']} {known['en']}" if known else key
 
 
 def _days_between(start, end):

@@ -56,7 +56,8 @@ def test_a_worker_from_guyuan_is_registered_under_the_current_code(client, auth,
 def test_a_county_added_by_the_admin_is_used_at_once(client, auth, register):
     wudu_person = person(7, id_number=make_id_number(region="622621", sequence=7),
                          home={"county_code": "622621", "township": "城关镇"})
-    # before it joins: outside the program (registered, with the warning, under the code given)
+    # before it joins: outside the program (registered, with the warning, under the code given);
+    # once it joins, moved to it (a worker.updated on the record)
     earlier = person(6, id_number=make_id_number(region="622621", sequence=6),
                      home={"county_code": "622621", "township": "城关镇"})
     before = client.post("/api/workers", json=earlier, headers=auth.headers())
@@ -96,7 +97,9 @@ def test_a_county_added_by_the_admin_is_used_at_once(client, auth, register):
     listed = client.get("/api/workers", headers=headers)
     assert listed.status_code == 200, listed.json
     listed = listed.json["items"]
-    assert [w["id"] for w in listed] == [registered["id"]]
+    assert {w["id"] for w in listed} == {registered["id"], before.json["id"]}
+    moved = client.get(f"/api/workers/{before.json['id']}/events", headers=headers).json[0]
+    assert (moved["type"], moved["data"]["home"]["county_code"]) == ("worker.updated", "621202")
     assert client.get(f"/api/workers/{tongwei['id']}", headers=headers).status_code == 404
     # a fair there, planned by its own office
     created = client.post("/api/fairs", json=fair, headers=headers)
@@ -114,7 +117,8 @@ def test_a_county_added_by_the_admin_is_used_at_once(client, auth, register):
     # the report breaks down by it, under its name
     funnel = client.get("/api/reports/funnel?by=county", headers=auth.headers()).json
     groups = {g["key"][0]: g for g in funnel["groups"]}
-    assert (groups["621202"]["label"], groups["621202"]["registered"]) == ("武都区", 1)
+    assert (groups["621202"]["label"], groups["621202"]["registered"]) == ("武都区", 2)
+    assert "622621" not in groups  # one row for the county, not one per code
     assert client.get("/api/reports/funnel?by=county", headers=headers).json["groups"] == [
         groups["621202"]]
 

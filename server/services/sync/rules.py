@@ -84,11 +84,30 @@ def employer_scans_for_itself(scan: Scan, known: Known) -> None:
 
 
 def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
-    if access.acts_for_self(scan.authority) and (
-            scan.worker.id != scan.authority.worker_id or not scan.data.get("site_code")
-            or scan.type != "employment.confirmed"):
-        return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗。"
-                         " A worker confirms only their own work, with the workplace code.")
+    """A worker records two things, both about themselves: being at work (with the day's
+    workplace code, and no pay figure: that is the employer's) and their answer to a month's pay.
+    """
+    if not access.acts_for_self(scan.authority):
+        return None
+    own = scan.worker.id == scan.authority.worker_id
+    at_work = (scan.type == "employment.confirmed" and scan.data.get("site_code")
+               and "pay" not in scan.data)
+    if not own or not (at_work or scan.type == "pay.answered"):
+        return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗，"
+                         "或答复自己的工资。 A worker confirms only their own work, with the "
+                         "workplace code, or answers their own pay.")
+    return None
+
+
+def answers_a_months_pay(scan: Scan, known: Known) -> Rejection | None:
+    """An answer is to a month the employer gave a figure for (one that counts)."""
+    if scan.type != "pay.answered":
+        return None
+    month = scan.data["month"]
+    if not any(f.type == "employment.confirmed" and f.data.get("month") == month
+               and f.data.get("pay") is not None for f in scan.counted):
+        return Rejection(Reason.NO_PAY_GIVEN, f"企业尚未填报 {month} 的工资，无从答复。"
+                         f" The employer gave no pay for {month}: nothing to answer.")
     return None
 
 
@@ -330,6 +349,7 @@ def its_time_can_be(scan: Scan, known: Known) -> Rejection | None:
 RULES = (
     employer_scans_for_itself,
     worker_confirms_only_own_work,
+    answers_a_months_pay,
     workplace_code_is_the_employers,
     context_is_complete,
     fair_is_known,
