@@ -51,7 +51,7 @@ def follow_up_columns(facts: Iterable[EventFact]) -> dict:
     intents = [f for f in facts if f.type == "fair.intent_signed"]
     found = {"followed_up_on": min((f.day for f in reached), default=None),
              "follow_up_intent_on": None, "follow_up_coming": None, "follow_up_reason": None,
-             "follow_up": None}
+             "follow_up_calls": 0, "follow_up_reached": None, "follow_up": None}
     if not intents:
         return found
     latest = intents[-1]
@@ -61,6 +61,9 @@ def follow_up_columns(facts: Iterable[EventFact]) -> dict:
         found["follow_up_coming"] = answered[-1].data.get("coming")
         found["follow_up_reason"] = answered[-1].data.get("reason")
     found["follow_up_intent_on"] = latest.day
+    # what the report counts, in columns an index can cover
+    found["follow_up_calls"] = len(calls)
+    found["follow_up_reached"] = bool(answered)
     found["follow_up"] = {
         "fair_id": latest.context.get("fair_id"),
         "employer_id": latest.context.get("employer_id"), "calls": len(calls),

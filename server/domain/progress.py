@@ -35,7 +35,7 @@ STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": 
                  "employed": "onboarded_on"}
 MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 FOLLOW_UP_COLUMNS = ("followed_up_on", "follow_up_intent_on", "follow_up_coming",
-                     "follow_up_reason", "follow_up")
+                     "follow_up_reason", "follow_up_calls", "follow_up_reached", "follow_up")
 PAY_COLUMNS = ("expected_pay", "pay_month", "pay", "pay_disputed", "pay_claimed",
                "low_pay_months", "pay_posting_id")
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",

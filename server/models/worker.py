@@ -66,6 +66,8 @@ class Worker(db.Model):
     follow_up_intent_on: Mapped[dt.date | None] = mapped_column(Date)  # the latest intention's
     follow_up_coming: Mapped[bool | None] = mapped_column()
     follow_up_reason: Mapped[str | None] = mapped_column(String(20))
+    follow_up_calls: Mapped[int] = mapped_column(default=0, server_default="0")
+    follow_up_reached: Mapped[bool | None] = mapped_column()
     follow_up: Mapped[dict | None] = mapped_column(JSON)
     # pay against expectation (domain.pay): the fair's expectation, the latest month's figures
     expected_pay: Mapped[int | None] = mapped_column()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, literal_column, select
 
 from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
@@ -129,8 +129,8 @@ def follow_ups(user: User, args: dict) -> dict:
     by_name = args.get("by", "county")
     by = DIMENSIONS[by_name]
     reason = Worker.follow_up_reason
-    called = Worker.follow_up["calls"].as_integer() > 0
-    answered = Worker.follow_up["answered"].as_integer() > 0
+    called = Worker.follow_up_calls > 0
+    answered = Worker.follow_up_reached.is_(True)
     query = _scoped(select(*by, reason, func.count().label("intent"),
                           func.count().filter(called).label("called"),
                           func.count().filter(answered).label("reached"),
@@ -144,7 +144,7 @@ def follow_ups(user: User, args: dict) -> dict:
     if args.get("to"):
         query = query.where(Worker.follow_up_intent_on <= args["to"])
     groups: dict[tuple, dict] = {}
-    for row in db.session.execute(query.group_by(*by, reason)):
+    for row in db.session.execute(query.group_by(*_unordered(*by, reason))):
         key = tuple(row[:len(by)])
         group = groups.setdefault(key, {"key": list(key), "intent": 0, "called": 0, "reached": 0,
                                         "coming": 0, "not_coming": 0,
@@ -186,10 +186,10 @@ def pay(user: User, args: dict) -> dict:
                            func.count().filter(counted < LOW_PAY).label("under_low"),
                            func.count().filter(Worker.pay_disputed.is_(True)).label("disputed")),
                     user, {k: v for k, v in args.items() if k == "county"}
-                    ).where(Worker.pay.is_not(None))
+                    ).where(Worker.pay_month.is_not(None))  # the pay index's first column
     if by_name == "job_type":
         query = query.outerjoin(Posting, Posting.id == Worker.pay_posting_id)
-    rows = db.session.execute(query.group_by(key)).all()
+    rows = db.session.execute(query.group_by(*_unordered(key))).all()
     names = ({e.id: e.name for e in db.session.execute(select(Employer.id, Employer.name).where(
         Employer.id.in_([r.key for r in rows if r.key])))} if by_name == "employer" else {})
     groups = [{"key": row.key, "label": _pay_label(by_name, row.key, names),
@@ -216,6 +216,17 @@ def _pay_label(by: str, key, names: dict) -> str:
         return "未注明工种 No job type"
     known = job_types().get(key)
     return f"{known['zh']} {known['en']}" if known else key
+
+
+def _unordered(*columns):
+    """GROUP BY ``columns``, read from the report's own covering index. SQLite's planner otherwise
+    walks a funnel index ordered by the grouping column, for the sort it saves, and reads every
+    worker's wide row for the rest (0.6 s for 0.1 s on 200,000 workers); a unary plus keeps it off
+    that order. PostgreSQL chooses well by itself."""
+    if db.engine.dialect.name != "sqlite":
+        return columns
+    return [literal_column(f"+{c.table.name}.{c.name}") if hasattr(c, "table") else c
+            for c in columns]
 
 
 def _days_between(start, end):

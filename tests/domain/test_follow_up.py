@@ -46,7 +46,7 @@ def test_the_record_keeps_the_first_reach_and_the_latest_answer_since_the_latest
              fact("intention.followed_up", d(9), reached=True, coming=False, reason="pay")]
     assert follow_up_columns(facts) == {
         "followed_up_on": d(2), "follow_up_intent_on": d(0), "follow_up_coming": False,
-        "follow_up_reason": "pay",
+        "follow_up_reason": "pay", "follow_up_calls": 3, "follow_up_reached": True,
         "follow_up": {"fair_id": "f", "employer_id": "e", "calls": 3, "last_on": d(9).isoformat(),
                       "last_reached": True, "answered": 2}}
     # next season's intention: the calls start again; the first reach stays the funnel's
@@ -58,7 +58,8 @@ def test_the_record_keeps_the_first_reach_and_the_latest_answer_since_the_latest
 def test_no_intention_nothing_to_follow():
     assert follow_up_columns([fact("fair.checked_in", d(0))]) == {
         "followed_up_on": None, "follow_up_intent_on": None, "follow_up_coming": None,
-        "follow_up_reason": None, "follow_up": None}
+        "follow_up_reason": None, "follow_up_calls": 0, "follow_up_reached": None,
+        "follow_up": None}
 
 
 def state(calls=0, last=None, reached=None):
