@@ -86,7 +86,7 @@ class AtRiskItemSchema(BaseSchema):
                                                   "{id, name, status, home}"})
     reasons = fields.List(fields.String(), metadata={
         "description": "no_confirmation_35_days, ended_within_30_days_of_arrival, "
-                       "low_pay_2_months, "
+                       "low_pay_2_months, help_open_3_days, "
                        "reassigned_twice"})
     last_confirmed_on = fields.Date(allow_none=True)
     employed_since = fields.Date(allow_none=True)

@@ -20,6 +20,9 @@ from schemas.base import ROW_ID, BaseSchema, PlainText, ProgramDate, ProgramMome
 from schemas.paging import PageArgsSchema, page_of
 from schemas.workers import WorkerInSchema, WorkerPatchSchema
 from server.domain.follow_up import REASONS, data_problems
+from server.domain.help import ACTIONS as HELP_ACTIONS
+from server.domain.help import CATEGORIES as HELP_CATEGORIES
+from server.domain.help import request_problems
 from server.domain.id_numbers import PROTECTED_FIELDS, mask_from_parts
 from server.domain.lifecycle import END_REASONS
 from server.domain.pay import answer_problems
@@ -129,6 +132,40 @@ class PayAnsweredDataSchema(NoteSchema):
             raise ValidationError({field: [message] for field, message in problems.items()})
 
 
+class HelpRequestDataSchema(BaseSchema):
+    category = fields.String(required=True, validate=validate.OneOf(HELP_CATEGORIES), metadata={
+        "description": ", ".join(HELP_CATEGORIES)})
+    text = PlainText(validate=validate.Length(max=500),
+                     metadata={"description": "what happened; required for other"})
+
+    @validates_schema
+    def _fits(self, data, **kwargs):
+        problems = request_problems(data)
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems.items()})
+
+
+class HelpStepDataSchema(BaseSchema):
+    request_id = fields.UUID(required=True, metadata={"description": "the request's event id"})
+    action = fields.String(load_default="answered", validate=validate.OneOf(HELP_ACTIONS),
+                           metadata={"description": ", ".join(HELP_ACTIONS)})
+    text = PlainText(required=True, validate=validate.Length(min=1, max=500),
+                     metadata={"description": "the answer the worker reads"})
+
+    @post_load
+    def _plain_id(self, data, **kwargs):
+        return data | {"request_id": str(data["request_id"])}
+
+
+class HelpClosedDataSchema(BaseSchema):
+    request_id = fields.UUID(required=True)
+    note = PlainText(validate=validate.Length(max=500))
+
+    @post_load
+    def _plain_id(self, data, **kwargs):
+        return data | {"request_id": str(data["request_id"])}
+
+
 class VoidDataSchema(BaseSchema):
     event_id = fields.UUID(required=True)
     reason = PlainText(required=True, validate=validate.Length(min=1, max=500))
@@ -149,6 +186,9 @@ DATA_SCHEMAS = {
     "training.attended": TrainingDataSchema,
     "intention.followed_up": FollowUpDataSchema,
     "pay.answered": PayAnsweredDataSchema,
+    "help.requested": HelpRequestDataSchema,
+    "help.answered": HelpStepDataSchema,
+    "help.closed": HelpClosedDataSchema,
     "event.voided": VoidDataSchema,
 }
 

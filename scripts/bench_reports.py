@@ -78,6 +78,8 @@ def bench(app, args) -> None:
                  ("county", "/api/at-risk?per_page=100"), ("admin", "/api/at-risk?per_page=100"),
                  ("admin", "/api/reports/follow-ups?by=fair"),
                  ("admin", "/api/reports/pay?by=employer"),
+                 ("admin", "/api/reports/help"), ("county", "/api/reports/help"),
+                 ("county", "/api/help-requests?per_page=100"),
                  ("admin", "/api/reports/pay?by=job_type"),
                  ("county", "/api/reports/pay?by=employer"),
                  ("county", "/api/reports/follow-ups?by=township"),

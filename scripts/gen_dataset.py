@@ -243,6 +243,8 @@ class Program:
                     events.add("pay.answered", check + dt.timedelta(days=1),
                                data={"month": month, "agreed": False,
                                      "actual": pay - rng.choice((200, 500, 800))})
+                if rng.random() < 0.01:  # asks the workstation for help
+                    self.help(events, check)
             check += dt.timedelta(days=rng.randint(27, 33))
             if moved and check > start + dt.timedelta(days=120):  # moved to another employer
                 moved, gap = False, rng.randint(0, 20)
@@ -257,6 +259,21 @@ class Program:
                        data={"end_date": end.isoformat(),
                              "reason": rng.choice(["pay", "food", "homesick", "family",
                                                    "climate"])})
+
+    def help(self, events: Events, day: dt.date) -> None:
+        """A request for help, mostly answered within a day or two and closed within a week; a
+        few wait."""
+        rng = self.rng
+        request = events.add("help.requested", day, data={"category": rng.choice(
+            ("unpaid_wages", "housing", "job_fit", "food", "injury", "going_home"))})
+        if request is None or rng.random() < 0.1:
+            return
+        answered = day + dt.timedelta(days=rng.choice((1, 1, 2, 4)))
+        events.add("help.answered", answered, data={"request_id": request, "action": "call_logged",
+                                                    "text": "已联系企业"})
+        if rng.random() < 0.85:
+            events.add("help.closed", answered + dt.timedelta(days=rng.randint(1, 6)),
+                       data={"request_id": request})
 
     def profile(self, i: int, worker_id: str, county: str, township: str) -> dict:
         rng = self.rng
@@ -285,18 +302,20 @@ class Events:
 
     def add(
         self, type: str, day: dt.date, *, context: dict | None = None, data: dict | None = None
-    ) -> None:
+    ) -> str | None:
+        """The event's id (``None``: after the period, left out)."""
         if day > self.until:
-            return
+            return None
         at = dt.datetime.combine(day, dt.time(8), CHINA) + dt.timedelta(
             minutes=self.rng.randrange(600)
         )
         context = context or {}
         if type == "worker.registered":
             self.county = data["home"]["county_code"]
+        event_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
         self.rows.append(
             {
-                "id": str(uuid.UUID(int=self.rng.getrandbits(128))),
+                "id": event_id,
                 "type": type,
                 "worker_id": self.worker_id,
                 "occurred_at": at,
@@ -310,6 +329,7 @@ class Events:
                 "flags": [],
             }
         )
+        return event_id
 
     def facts(self) -> list[EventFact]:
         return [EventFact(r["id"], r["type"], r["occurred_at"], r["recorded_at"], r["context"],

@@ -19,6 +19,7 @@ const REVIEW_REASONS = {
 };
 const RISK_REASONS = {
   no_confirmation_35_days: ['35天未确认在岗', 'No confirmation for 35 days'],
+  help_open_3_days: ['求助超过3天未办结', 'A request for help open over 3 days'],
   low_pay_2_months: ['连续两个月工资低于2800元', 'Paid under 2,800 yuan two months running'],
   ended_within_30_days_of_arrival: ['到岗30天内离职', 'Left within 30 days of arrival'],
   reassigned_twice: ['已调岗两次', 'Re-assigned twice'],

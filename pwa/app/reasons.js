@@ -14,6 +14,7 @@ export const REASONS = {
   unknown_worker: ['查无此人', 'Nobody by that card', '先登记此人。', 'Register the person first.'],
   unknown_batch: ['批次不存在', 'No such batch', '同步后重新选择批次。', 'Sync, then pick the batch again.'],
   unknown_fair: ['招聘会不存在', 'No such fair', '同步后重新选择招聘会。', 'Sync, then pick the fair again.'],
+  no_open_request: ['这条求助已关闭或不存在', 'No such open request', '联网后重新打开求助列表。', 'Reopen the list of requests online.'],
   no_pay_given: ['企业尚未填报该月工资', 'No pay given for that month', '等企业填报后再答复。', 'Answer once the employer has given it.'],
   no_intention: ['此人未在该招聘会签意向', 'No intention signed at that fair', '核对回访名单，联网后重新打开。', 'Check the follow-up list: reopen it online.'],
   temporary_pass_expired: ['临时凭证已过期', 'An expired temporary pass', '请用正式卡，或到工作站补卡。', 'Use the card, or get one at the workstation.'],

@@ -9,6 +9,7 @@ import { MyCard } from './worker.js';
 import { Records } from './records.js';
 import { FairsScreen } from './fairs.js';
 import { FollowUpsScreen } from './followups.js';
+import { HelpScreen } from './help.js';
 import { BatchesScreen } from './batches.js';
 import { AtRiskScreen, ReviewsScreen } from './lifecycle.js';
 import { TrainingsScreen } from './trainings.js';
@@ -31,6 +32,7 @@ const VIEWS = [
   { id: 'batches', zh: '批次', en: 'Batches', for: office },
   { id: 'at-risk', zh: '风险', en: 'At risk', for: office },
   { id: 'follow-ups', zh: '回访', en: 'Calls', for: (me) => office(me) || me.role === 'fair_staff' },
+  { id: 'help', zh: '求助', en: 'Help', for: office },
   { id: 'reviews', zh: '审核', en: 'Review', for: office },  // from here on, behind "more" for the office
   { id: 'trainings', zh: '培训', en: 'Training', for: office },
   { id: 'imports', zh: '导入', en: 'Import', for: office },
@@ -83,6 +85,7 @@ export function Screen({ me, engine, route }) {
     ${view.id === 'reviews' && html`<${ReviewsScreen} />`}
     ${view.id === 'at-risk' && html`<${AtRiskScreen} />`}
     ${view.id === 'follow-ups' && html`<${FollowUpsScreen} outbox=${engine.outbox} me=${me} />`}
+    ${view.id === 'help' && html`<${HelpScreen} outbox=${engine.outbox} me=${me} />`}
     ${view.id === 'trainings' && html`<${TrainingsScreen} me=${me} route=${rest}
         scanner=${(trainingId) => scanner({ mode: trainingMode(), preset: trainingId })} />`}
     ${view.id === 'imports' && html`<${ImportsScreen} me=${me} />`}

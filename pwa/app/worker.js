@@ -6,6 +6,7 @@ import htm from 'htm';
 
 import { Camera } from './camera.js';
 import { t } from './i18n.js';
+import { MyHelp } from './help.js';
 import { Message, done } from './ui.js';
 
 const html = htm.bind(h);
@@ -23,7 +24,8 @@ const EVENTS = {
   'employment.reassigned': ['调岗', 'Re-assigned'], 'employment.ended': ['离职', 'Left the job'],
   'training.attended': ['参加培训', 'Training'], 'worker.updated': ['信息更正', 'Details corrected'],
   'event.voided': ['更正撤销', 'A record voided'], 'intention.followed_up': ['意向回访', 'Follow-up call'],
-  'pay.answered': ['答复工资', 'Answered the pay'],
+  'pay.answered': ['答复工资', 'Answered the pay'], 'help.requested': ['求助', 'Asked for help'],
+  'help.answered': ['工作站答复', 'The workstation answered'], 'help.closed': ['求助办结', 'Request closed'],
 };
 /** A record's status in words. */
 export const statusName = (code) => (STATUS[code] ? t(...STATUS[code]) : code);
@@ -173,6 +175,7 @@ export function MyCard({ db, outbox }) {
         <${Message} text=${confirmed} id="confirmed" />`}
       ${kept.record.status === 'employed' && html`<${Progress} record=${kept.record} at=${kept.at} />`}
       ${kept.record.pay && html`<${MyPay} db=${db} outbox=${outbox} record=${kept.record} />`}
+      <${MyHelp} db=${db} outbox=${outbox} record=${kept.record} />
       <${MySubsidies} eligibility=${kept.eligibility} />
       ${kept.record.workstation_hotline && html`<div class="workstation" id="workstation">
         ${kept.record.workstation?.name && html`<p><b>${kept.record.workstation.name}</b></p>`}

@@ -14,6 +14,7 @@ from server.api import (
     fairs,
     follow_ups,
     health,
+    help_requests,
     imports,
     job_types,
     keys,
@@ -33,7 +34,7 @@ from server.api import (
 )
 
 MODULES = (health, keys, regions, imports, workers, job_types, employers, lunar, fairs, batches,
-           follow_ups, reviews, at_risk,
+           follow_ups, help_requests, reviews, at_risk,
            trainings, sites, policies, payouts, targets, reports, cards, scan, sync, devices, auth,
            tokens, audit)
 

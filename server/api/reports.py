@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from schemas.help import HelpTimesSchema
 from schemas.reports import (
     BulletinArgsSchema,
     FollowUpReportArgsSchema,
@@ -50,6 +51,17 @@ class FollowUps(MethodView):
         elsewhere, other), undecided; per county, township, first fair, employer or
         poor-household flag."""
         return reports.follow_ups(current_user(), args)
+
+
+@blp.route("/help")
+class HelpTimes(MethodView):
+    @blp.response(200, HelpTimesSchema)
+    def get(self):
+        """The workstations' requests for help, per county: answered, closed, how fast.
+
+        Median hours to the first answer and to the close, and how many are open more than 3
+        days."""
+        return reports.help_times(current_user(), calendar.today())
 
 
 @blp.route("/pay")

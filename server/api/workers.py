@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from schemas.base import ErrorSchema
 from schemas.credentials import CredentialSchema
 from schemas.events import EventSchema
+from schemas.help import HelpRequestSchema
 from schemas.rosters import ExportArgsSchema
 from schemas.subsidies import AsOfSchema, EligibilitySchema
 from schemas.workers import (
@@ -27,6 +28,7 @@ from server.services import (
     cards,
     credentials,
     exports,
+    help_requests,
     printing,
     privacy,
     registration,
@@ -106,6 +108,16 @@ class WorkerRevealId(MethodView):
         number = privacy.reveal_id_number(worker_id, current_user(), data["reason"],
                                           assertion_at=passkey_assertion_at())
         return {"id_number": number}
+
+
+@blp.route("/<worker_id>/help")
+class WorkerHelp(MethodView):
+    @blp.response(200, HelpRequestSchema(many=True))
+    def get(self, worker_id):
+        """A worker's requests for help with each answer, newest first.
+
+        The worker's own, or the office's in scope (audited); never an employer's."""
+        return help_requests.requests_for(worker_id, current_user())
 
 
 @blp.route("/<worker_id>/events")

@@ -27,6 +27,10 @@ EVENT_TYPES = (
     "intention.followed_up",
     # a worker's answer to the month's pay the employer gave: agreed, or disputed with their own
     "pay.answered",
+    # the workstation's services: a worker's request, its answers, its closing (domain.help)
+    "help.requested",
+    "help.answered",
+    "help.closed",
     "event.voided",
 )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from server.domain.events import EventFact
+from server.domain.help import OPEN_DAYS_AT_RISK
 from server.domain.pay import LOW_PAY_MONTHS
 from server.domain.record import fold
 
@@ -75,6 +76,7 @@ def risk_reasons(
     arrived_on: dt.date | None,
     reassignments: int,
     low_pay_months: int = 0,
+    help_open_since: dt.date | None = None,
 ) -> list[str]:
     """Why a worker is on the at-risk list (empty: not at risk)."""
     reasons = []
@@ -94,4 +96,6 @@ def risk_reasons(
             and (employment_ended_on - arrived_on).days <= EARLY_END_DAYS
             and (today - employment_ended_on).days <= EARLY_END_DAYS):
         reasons.append("ended_within_30_days_of_arrival")
+    if help_open_since and (today - help_open_since).days >= OPEN_DAYS_AT_RISK:
+        reasons.append("help_open_3_days")  # the workstation has not closed it (domain.help)
     return reasons

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from server.domain.events import STAGE_OF_TYPE, EventFact
 from server.domain.evidence import doubts
 from server.domain.follow_up import follow_up_columns
+from server.domain.help import help_columns
 from server.domain.pay import pay_columns
 from server.domain.stability import GAP_DAYS, spells, stored
 
@@ -36,13 +37,14 @@ STAGE_COLUMNS = {"registered": "registered_on", "at_fair": "fair_on", "intent": 
 MONTH_COLUMNS = {1: "month1_on", 3: "month3_on", 6: "month6_on"}
 FOLLOW_UP_COLUMNS = ("followed_up_on", "follow_up_intent_on", "follow_up_coming",
                      "follow_up_reason", "follow_up_calls", "follow_up_reached", "follow_up")
+HELP_COLUMNS = ("help_open", "help_open_since")
 PAY_COLUMNS = ("expected_pay", "pay_month", "pay", "pay_disputed", "pay_claimed",
                "low_pay_months", "pay_posting_id")
 ELIGIBILITY_TYPES = ("station.arrived", "employer.onboarded", "employment.confirmed",
                      "employment.reassigned", "employment.ended")
 COLUMNS = (*STAGE_COLUMNS.values(), *MONTH_COLUMNS.values(), "first_fair_id", "spell_ended_on",
            "spell_silent_on", "counted_employer_id", "reassignments", "stability_facts", "spells",
-           *FOLLOW_UP_COLUMNS, *PAY_COLUMNS)
+           *FOLLOW_UP_COLUMNS, *PAY_COLUMNS, *HELP_COLUMNS)
 _FAR = dt.date(9999, 1, 1)
 
 
@@ -66,6 +68,7 @@ def progress(facts: Iterable[EventFact], *, gap_days: int = GAP_DAYS) -> dict:
     found["counted_employer_id"] = _counted_employer(facts)
     found |= follow_up_columns(facts)
     found |= pay_columns(facts)
+    found |= help_columns(facts)
     found["pay_posting_id"] = _posting(facts)
     kept = [f for f in facts if f.type in ELIGIBILITY_TYPES]
     found["stability_facts"] = [compact(f) for f in kept] or None

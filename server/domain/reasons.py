@@ -37,6 +37,7 @@ class Reason(StrEnum):
     UNKNOWN_EVENT = "unknown_event"
     NO_INTENTION = "no_intention"  # a follow-up of an intention the worker never signed there
     NO_PAY_GIVEN = "no_pay_given"  # an answer to a month's pay the employer never gave
+    NO_OPEN_REQUEST = "no_open_request"  # an answer to a request for help that is not open
     UNDER_16 = "under_16"
     TEMPORARY_PASS_EXPIRED = "temporary_pass_expired"
     # a bare worker id where the scan needs the card (services.access.ID_ALONE)

@@ -24,7 +24,7 @@ PUSHABLE_TYPES = (
     "batch.assigned",
     "batch.departed", "station.arrived", "employer.onboarded", "employment.confirmed",
     "employment.reassigned", "employment.ended", "training.attended", "intention.followed_up",
-    "pay.answered", "event.voided",
+    "pay.answered", "help.requested", "help.answered", "help.closed", "event.voided",
 )
 FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
 

@@ -77,6 +77,9 @@ class Worker(db.Model):
     pay_claimed: Mapped[int | None] = mapped_column()  # the worker's, when disputed
     low_pay_months: Mapped[int] = mapped_column(default=0, server_default="0")
     pay_posting_id: Mapped[str | None] = mapped_column(String(36))
+    # requests for help not closed (domain.help), and the day the oldest was made
+    help_open: Mapped[int] = mapped_column(default=0, server_default="0")
+    help_open_since: Mapped[dt.date | None] = mapped_column(Date)
     stability_facts: Mapped[list | None] = mapped_column(JSON)
     spells: Mapped[list | None] = mapped_column(JSON)
     event_count: Mapped[int] = mapped_column(default=0)

@@ -66,6 +66,8 @@ PERMISSIONS = {
     "report.read": frozenset({"admin", "county", "workstation"}),
     # the calls due after a fair: those who hold the fair and the county's people
     "follow_up.read": frozenset({"admin", "county", "workstation", "fair_staff"}),
+    # the requests for help of the county's people (its workstation answers them)
+    "help.read": frozenset({"admin", "county", "workstation"}),
 }
 
 # Who may record which event type, on a phone or through the push (credential.* are the server's).
@@ -90,6 +92,10 @@ RECORDABLE_BY = {
     "intention.followed_up": _ORIGIN,
     # a worker about their own month's pay (or the workstation, taking their call)
     "pay.answered": _OFFICE | {"worker"},
+    # a worker asks their county's workstation (or the office writes down a call); it answers
+    "help.requested": _OFFICE | {"worker"},
+    "help.answered": _OFFICE,
+    "help.closed": _OFFICE,
 }
 
 # A scan names its worker by a scanned card; which may name a bare worker id instead (a temporary
@@ -110,7 +116,7 @@ ID_ALONE = {
     "greeter": {"station.arrived": "roster"},
     "employer": {"employer.onboarded": "review", "employment.confirmed": "own",
                  "employment.ended": "own", "training.attended": "own"},
-    "worker": {"employment.confirmed": "self", "pay.answered": "self"},
+    "worker": {"employment.confirmed": "self", "pay.answered": "self", "help.requested": "self"},
 }
 
 def require(user: User, action: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import load_only
 
 from server.domain import calendar
 from server.domain.evidence import DOUBTS
+from server.domain.help import OPEN_DAYS_AT_RISK
 from server.domain.lifecycle import (
     EARLY_END_DAYS,
     NO_CONFIRMATION_DAYS,
@@ -87,7 +88,7 @@ def decide(user: User, event_id: str, outcome: str, note: str) -> ReviewDecision
 def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     """Workers in scope at risk of leaving, with why, as (worker, reasons): no confirmation for 35
     days, ended within 30 days of arrival, re-assigned twice, paid under 2,800 yuan two months
-    running. The ones unseen the longest first."""
+    running, a request for help open more than 3 days. The ones unseen the longest first."""
     access.require(user, "worker.read")
     today = today or calendar.today()
     moved = Worker.reassignments
@@ -104,11 +105,14 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     left_lately = (Worker.status == "ended") & (
         Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS)
     )
+    # ... and whoever has asked for help and waited more than 3 days (few, whatever their status)
+    waiting = Worker.help_open_since < today - dt.timedelta(days=OPEN_DAYS_AT_RISK - 1)
     shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status,
                       Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since,
                       Worker.employment_ended_on, Worker.last_confirmed_on,
-                      Worker.low_pay_months, Worker.pay, Worker.pay_claimed)  # not the whole row
+                      Worker.low_pay_months, Worker.pay, Worker.pay_claimed,
+                      Worker.help_open_since)  # not the whole row
 
     def joined(*columns):
         return access.scope_workers(select(*columns, moved), user)
@@ -127,12 +131,14 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     workers = {w.id: w for w in db.session.scalars(select(Worker).options(shown).where(
         Worker.id.in_([worker_id for worker_id, _, _ in head])))} if head else {}
     rows = [(workers[worker_id], n) for worker_id, n, _ in head]
-    rows += list(db.session.execute(joined(Worker).options(shown).where(left_lately)))
+    rows += list(db.session.execute(joined(Worker).options(shown).where(
+        or_(left_lately, waiting) & ~still_employed)))
     found = [(worker, reasons) for worker,
              reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
     found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since
                                  or dt.date.min, item[0].id))
-    left_total = sum(1 for worker, _ in found if worker.status == "ended")
+    head_ids = {worker_id for worker_id, _, _ in head}
+    left_total = sum(1 for worker, _ in found if worker.id not in head_ids)
     return Page(found[(page - 1) * per_page: page * per_page], employed_total + left_total, page,
                 per_page)
 
@@ -168,4 +174,5 @@ def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
                         last_confirmed_on=worker.last_confirmed_on,
                         employment_ended_on=worker.employment_ended_on,
                         arrived_on=dt.date.fromisoformat(arrived) if arrived else None,
-                        reassignments=reassignments, low_pay_months=worker.low_pay_months)
+                        reassignments=reassignments, low_pay_months=worker.low_pay_months,
+                        help_open_since=worker.help_open_since)

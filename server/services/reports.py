@@ -8,6 +8,7 @@ projection: ``domain.progress``), never a loop over events.
 - ``retention``: the share still employed by month since arrival (Kaplan–Meier:
   ``domain.survival``).
 - ``subsidy_totals``: the ledger summed per policy and status.
+- ``help_times``: the workstations' requests for help, how fast answered and closed.
 - ``pay``: the latest month's pay against what people expected at the fair, per employer, job
   type or county.
 - ``follow_ups``: what the calls after the fairs found — reached, still coming, and why not —
@@ -19,18 +20,22 @@ a county's staff see their county's numbers only.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 
 from sqlalchemy import Integer, case, cast, func, literal_column, select
 
+from server.domain import calendar
 from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
+from server.domain.help import OPEN_DAYS_AT_RISK, requests_of
 from server.domain.job_types import job_types
 from server.domain.pay import LOW_PAY
 from server.domain.survival import kaplan_meier
 from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Employer, Fair, Payout, Posting, User, Worker
-from server.services import access
+from server.services import access, help_requests
+from server.services.events import facts_of
 from server.services.places import county_name
 
 STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.followed_up_on,
@@ -163,6 +168,43 @@ def follow_ups(user: User, args: dict) -> dict:
              for name in ("intent", "called", "reached", "coming", "not_coming", "undecided")}
     total["reasons"] = {r: sum(g["reasons"][r] for g in found) for r in REASONS}
     return {"by": by_name, "groups": found, "total": total}
+
+
+def help_times(user: User, today: dt.date) -> dict:
+    """Per county (its workstation): how many asked for help, were answered, closed, the median
+    hours to the first answer and to the close, and how many are open more than 3 days."""
+    access.require(user, "help.read")
+    workers = dict(db.session.execute(select(Worker.id, Worker.home_county_code).where(
+        Worker.id.in_(help_requests.requesters(user)))).all())
+    groups: dict[str, dict] = {}
+    for worker_id, facts in facts_of(workers).items():
+        group = groups.setdefault(workers[worker_id], {"requests": 0, "answered": 0, "closed": 0,
+                                                       "open_over_3_days": 0, "_answer": [],
+                                                       "_close": []})
+        for request in requests_of(facts):
+            group["requests"] += 1
+            if request.first_answer_at:
+                group["answered"] += 1
+                group["_answer"].append(_hours(request.requested_at, request.first_answer_at))
+            if request.closed_at:
+                group["closed"] += 1
+                group["_close"].append(_hours(request.requested_at, request.closed_at))
+            elif (today - calendar.day_of(request.requested_at)).days >= OPEN_DAYS_AT_RISK:
+                group["open_over_3_days"] += 1
+    found = []
+    for county, group in sorted(groups.items()):
+        answer, close = group.pop("_answer"), group.pop("_close")
+        found.append({"county_code": county, "county_name": county_name(county), **group,
+                      "hours_to_answer": _median(answer), "hours_to_close": _median(close)})
+    return {"as_of": today, "groups": found}
+
+
+def _hours(start, end) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
 
 
 PAY_DIMENSIONS = ("employer", "job_type", "county")

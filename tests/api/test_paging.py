@@ -7,15 +7,17 @@ from __future__ import annotations
 import pytest
 
 PAGED = ("/api/workers", "/api/fairs", "/api/batches", "/api/reviews", "/api/at-risk",
-         "/api/follow-ups",
+         "/api/follow-ups", "/api/help-requests",
          "/api/trainings", "/api/sync/quarantine", "/api/auth/users", "/api/audit")
 PAGED_IN_HEADERS = ("/api/payouts",)  # a bare array: X-Total-Count, X-Page, X-Per-Page
 # long runs
 LONGER_PAGES = {"/api/at-risk": (100, 500), "/api/follow-ups": (100, 500),
+                "/api/help-requests": (100, 500),
                 "/api/audit": (100, 1000), "/api/payouts": (500, 1000)}
 # Answered whole, and why that stays small.
 WHOLE = {
     "/api/workers/{worker_id}/events": "one person's events",
+    "/api/workers/{worker_id}/help": "one person's requests for help",
     "/api/job-types": "the programme's job types",
     "/api/employers": "the programme's employers (hundreds)",
     "/api/batches/{batch_id}/handovers": "one batch's hand-overs",

@@ -19,6 +19,7 @@ from server.domain import calendar, sync_rules
 from server.domain.credentials import CredentialError
 from server.domain.events import EventFact
 from server.domain.evidence import time_refusal, vouches_for
+from server.domain.help import requests_of
 from server.domain.id_numbers import age_on
 from server.domain.reasons import Reason
 from server.domain.site_codes import verify_site_code
@@ -84,18 +85,30 @@ def employer_scans_for_itself(scan: Scan, known: Known) -> None:
 
 
 def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
-    """A worker records two things, both about themselves: being at work (with the day's
-    workplace code, and no pay figure: that is the employer's) and their answer to a month's pay.
-    """
+    """A worker records three things, all about themselves: being at work (with the day's
+    workplace code, and no pay figure: that is the employer's), their answer to a month's pay,
+    and a request for help."""
     if not access.acts_for_self(scan.authority):
         return None
     own = scan.worker.id == scan.authority.worker_id
     at_work = (scan.type == "employment.confirmed" and scan.data.get("site_code")
                and "pay" not in scan.data)
-    if not own or not (at_work or scan.type == "pay.answered"):
+    if not own or not (at_work or scan.type in ("pay.answered", "help.requested")):
         return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗，"
                          "或答复自己的工资。 A worker confirms only their own work, with the "
                          "workplace code, or answers their own pay.")
+    return None
+
+
+def steps_an_open_request(scan: Scan, known: Known) -> Rejection | None:
+    """An answer or a closing is of one of the worker's requests, not closed yet."""
+    if scan.type not in ("help.answered", "help.closed"):
+        return None
+    request = next((r for r in requests_of(scan.counted) if r.id == scan.data["request_id"]),
+                   None)
+    if request is None or request.status == "closed":
+        return Rejection(Reason.NO_OPEN_REQUEST, "此人没有这条未关闭的求助。"
+                         " This worker has no such open request for help.")
     return None
 
 
@@ -350,6 +363,7 @@ RULES = (
     employer_scans_for_itself,
     worker_confirms_only_own_work,
     answers_a_months_pay,
+    steps_an_open_request,
     workplace_code_is_the_employers,
     context_is_complete,
     fair_is_known,
