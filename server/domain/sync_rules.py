@@ -27,6 +27,8 @@ PUSHABLE_TYPES = (
     "pay.answered", "help.requested", "help.answered", "help.closed", "event.voided",
 )
 FAIR_TYPES = ("fair.checked_in", "fair.intent_signed")
+# the scans a batch's county acts for (a batch id in another scan's context gives no scope)
+BATCH_TYPES = ("batch.assigned", "batch.departed", "station.arrived")
 
 REQUIRED_CONTEXT = {
     "fair.checked_in": ("fair_id",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import load_only
 
 from server.domain import calendar
@@ -105,8 +105,11 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     left_lately = (Worker.status == "ended") & (
         Worker.employment_ended_on >= today - dt.timedelta(days=EARLY_END_DAYS)
     )
-    # ... and whoever has asked for help and waited more than 3 days (few, whatever their status)
-    waiting = Worker.help_open_since < today - dt.timedelta(days=OPEN_DAYS_AT_RISK - 1)
+    # ... and whoever has asked for help and waited more than 3 days (few, whatever their status),
+    # for those who read the requests: an employer is told nothing of them
+    sees_help = user.role in access.PERMISSIONS["help.read"]
+    waiting = (Worker.help_open_since < today - dt.timedelta(days=OPEN_DAYS_AT_RISK - 1)
+               if sees_help else false())
     shown = load_only(Worker.id, Worker.name, Worker.phone, Worker.status,
                       Worker.current_employer_id, Worker.home_county_code,
                       Worker.home_township, Worker.milestones, Worker.employed_since,
@@ -134,7 +137,7 @@ def at_risk(user: User, args: dict, *, today: dt.date | None = None) -> Page:
     rows += list(db.session.execute(joined(Worker).options(shown).where(
         or_(left_lately, waiting) & ~still_employed)))
     found = [(worker, reasons) for worker,
-             reasons in ((w, _reasons(w, n, today)) for w, n in rows) if reasons]
+             reasons in ((w, _reasons(w, n, today, sees_help)) for w, n in rows) if reasons]
     found.sort(key=lambda item: (item[0].last_confirmed_on or item[0].employed_since
                                  or dt.date.min, item[0].id))
     head_ids = {worker_id for worker_id, _, _ in head}
@@ -168,11 +171,11 @@ def at_risk_lines(page: Page, user: User) -> Page:
                                        viewer) for worker, reasons in page.items])
 
 
-def _reasons(worker: Worker, reassignments: int, today: dt.date) -> list[str]:
+def _reasons(worker: Worker, reassignments: int, today: dt.date, sees_help: bool) -> list[str]:
     arrived = worker.milestones.get("arrived") if worker.milestones else None
     return risk_reasons(status=worker.status, today=today, employed_since=worker.employed_since,
                         last_confirmed_on=worker.last_confirmed_on,
                         employment_ended_on=worker.employment_ended_on,
                         arrived_on=dt.date.fromisoformat(arrived) if arrived else None,
                         reassignments=reassignments, low_pay_months=worker.low_pay_months,
-                        help_open_since=worker.help_open_since)
+                        help_open_since=worker.help_open_since if sees_help else None)

@@ -27,7 +27,7 @@ from sqlalchemy import Integer, case, cast, func, literal_column, select
 from server.domain import calendar
 from server.domain.follow_up import REASONS
 from server.domain.funnel import REPORT_DIMENSIONS, REPORT_STAGES
-from server.domain.help import OPEN_DAYS_AT_RISK, requests_of
+from server.domain.help import OPEN_DAYS_AT_RISK
 from server.domain.job_types import job_types
 from server.domain.pay import LOW_PAY
 from server.domain.survival import kaplan_meier
@@ -35,7 +35,6 @@ from server.errors import InvalidInput
 from server.extensions import db
 from server.models import Employer, Fair, Payout, Posting, User, Worker
 from server.services import access, help_requests
-from server.services.events import facts_of
 from server.services.places import county_name
 
 STAGE_COLUMNS = (Worker.registered_on, Worker.fair_on, Worker.intent_on, Worker.followed_up_on,
@@ -177,11 +176,11 @@ def help_times(user: User, today: dt.date) -> dict:
     workers = dict(db.session.execute(select(Worker.id, Worker.home_county_code).where(
         Worker.id.in_(help_requests.requesters(user)))).all())
     groups: dict[str, dict] = {}
-    for worker_id, facts in facts_of(workers).items():
+    for worker_id, requests in help_requests.requests_by_worker(workers).items():
         group = groups.setdefault(workers[worker_id], {"requests": 0, "answered": 0, "closed": 0,
                                                        "open_over_3_days": 0, "_answer": [],
                                                        "_close": []})
-        for request in requests_of(facts):
+        for request in requests:
             group["requests"] += 1
             if request.first_answer_at:
                 group["answered"] += 1

@@ -156,3 +156,47 @@ def test_the_times_per_workstation(client, auth, asking, register):
     assert client.get("/api/reports/help", headers=auth.headers("other_county")
                       ).json["groups"] == []
     assert client.get("/api/reports/help", headers=auth.headers("employer")).status_code == 403
+
+
+def test_what_a_second_pair_of_eyes_found(client, auth, asking, register):
+    """Each was taken (or a 500) before: a lone surrogate lost the whole push; a worker's request
+    carried any context; a batch id of another county's gave its office scope; a closing dated
+    before the request was taken and did nothing; an employer saw on the at-risk list who had
+    asked for help."""
+    worker, headers = asking
+    request_id, _ = ask(client, worker, headers, at(0), category="housing")
+    good = envelope("help.requested", next(_seq), worker_id=worker, at=at(1),
+                    data={"category": "food"})
+    bad = envelope("help.requested", next(_seq), worker_id=worker, at=at(1),
+                   data={"category": "other", "text": "\ud800"})
+    with time_machine.travel(at(1.1), tick=True):
+        body = client.post("/api/sync/push", headers=headers,
+                           json={"device_id": "phone-s", "events": [bad, good]})
+    assert body.status_code == 200
+    assert statuses(body.json) == [("rejected", "invalid_envelope"), ("accepted", None)]
+    with_context = envelope("help.requested", next(_seq), worker_id=worker, at=at(2),
+                            context={"employer_id": auth.employer_id("other_employer")},
+                            data={"category": "food"})
+    with time_machine.travel(at(2.1), tick=True):
+        body = client.post("/api/sync/push", headers=headers,
+                           json={"device_id": "phone-s", "events": [with_context]})
+    assert statuses(body.json) == [("rejected", "out_of_scope")]
+
+    from server.models import Batch
+    db.session.add(Batch(id="longxi", name="陇西—福州", origin_county_code="621122",
+                         departure_station="陇西站", departs_at=at(100), train_number="K1",
+                         destination_station="福州站", expected_arrival_at=at(130)))
+    db.session.commit()
+    card = client.post(f"/api/workers/{worker}/credentials", headers=auth.headers()).json["qr"]
+    body = push(client, auth, "other_county", "longxi-desk", envelope(
+        "help.closed", next(_seq), credential=card, at=at(3), context={"batch_id": "longxi"},
+        data={"request_id": request_id}))
+    assert statuses(body) == [("rejected", "out_of_scope")]
+    assert step(client, auth, worker, "help.closed", at(-1), request_id=request_id) == (
+        "rejected", "no_open_request")
+
+    with time_machine.travel(at(24 * 4), tick=True):
+        mine = client.get("/api/at-risk", headers=auth.headers("workstation")).json["items"]
+        theirs = client.get("/api/at-risk", headers=auth.headers("employer")).json["items"]
+    assert any("help_open_3_days" in line["reasons"] for line in mine)
+    assert not any("help_open_3_days" in line["reasons"] for line in theirs)

@@ -215,3 +215,25 @@ def test_the_report_agrees_with_plain_sql_per_employer_and_job_type(client, auth
     assert client.get("/api/reports/pay", headers=auth.headers("employer")).status_code == 403
     assert client.get("/api/reports/pay", headers=auth.headers("other_county")
                       ).json["groups"] == []
+
+
+def test_no_pay_for_a_month_ahead_nor_from_a_former_employer(client, auth, register, fair):
+    """Found by a second pair of eyes: a month ahead replaced the low figures that put someone on
+    the at-risk list; an employer whose employment had ended still gave pay."""
+    worker = employed(client, auth, register, 20)
+    months(client, auth, worker, 2000, 2000)
+    body = push(client, auth, "employer", "employer-phone", envelope(
+        "employment.confirmed", next(_seq), worker_id=worker, at=at(60),
+        context={"employer_id": auth.employer_id()}, data={"month": "2099-12", "pay": 9000}))
+    assert statuses(body) == [("rejected", "invalid_envelope")]
+    body = push(client, auth, "employer", "employer-phone", envelope(
+        "employment.ended", next(_seq), worker_id=worker, at=at(61),
+        context={"employer_id": auth.employer_id()},
+        data={"end_date": at(61).date().isoformat(), "reason": "pay"}))
+    assert statuses(body) == [("accepted", None)]
+    body = push(client, auth, "employer", "employer-phone", envelope(
+        "employment.confirmed", next(_seq), worker_id=worker, at=at(62),
+        context={"employer_id": auth.employer_id()}, data={"month": "2026-05", "pay": 100}))
+    assert statuses(body) == [("rejected", "out_of_scope")]
+    record = client.get(f"/api/workers/{worker}", headers=auth.headers()).json
+    assert record["pay"]["month"] == "2026-04" and record["pay"]["pay"] == 2000

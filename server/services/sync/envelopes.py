@@ -49,6 +49,13 @@ def check_envelope(raw) -> Checked:
     if not isinstance(raw, dict):
         return Checked(raw, None,
                        invalid=Rejected(Reason.INVALID_ENVELOPE, "an event must be a JSON object"))
+    if _has_surrogate(raw):
+        # no database stores it, nor can it be hashed: kept with U+FFFD in its place, refused
+        raw = _replace_surrogates(raw)
+        event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
+        return Checked(raw, event_id, envelope_hash(raw), invalid=Rejected(
+            Reason.INVALID_ENVELOPE, "含有无效的字符编码（单个代理项）。"
+            " Contains text that is not Unicode (a lone surrogate)."))
     event_id = raw["id"][:100] if isinstance(raw.get("id"), str) else None
     checked = Checked(raw, event_id, envelope_hash(raw))
     try:
@@ -56,6 +63,26 @@ def check_envelope(raw) -> Checked:
     except ValidationError as exc:
         checked.invalid = Rejected(Reason.INVALID_ENVELOPE, describe(exc.messages))
     return checked
+
+
+def _has_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _replace_surrogates(value):
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    return value
 
 
 def describe(messages) -> str:

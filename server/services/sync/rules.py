@@ -93,7 +93,8 @@ def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
     own = scan.worker.id == scan.authority.worker_id
     at_work = (scan.type == "employment.confirmed" and scan.data.get("site_code")
                and "pay" not in scan.data)
-    if not own or not (at_work or scan.type in ("pay.answered", "help.requested")):
+    answers = scan.type in ("pay.answered", "help.requested") and not scan.context
+    if not own or not (at_work or answers):
         return Rejection(Reason.OUT_OF_SCOPE, "务工人员只能用工作地点码确认自己在岗，"
                          "或答复自己的工资。 A worker confirms only their own work, with the "
                          "workplace code, or answers their own pay.")
@@ -101,14 +102,28 @@ def worker_confirms_only_own_work(scan: Scan, known: Known) -> Rejection | None:
 
 
 def steps_an_open_request(scan: Scan, known: Known) -> Rejection | None:
-    """An answer or a closing is of one of the worker's requests, not closed yet."""
+    """An answer or a closing is of one of the worker's requests, not closed yet, and after it."""
     if scan.type not in ("help.answered", "help.closed"):
         return None
-    request = next((r for r in requests_of(scan.counted) if r.id == scan.data["request_id"]),
-                   None)
-    if request is None or request.status == "closed":
+    ordered = sorted(scan.counted, key=lambda f: f.sort_key)
+    request = next((r for r in requests_of(ordered) if r.id == scan.data["request_id"]), None)
+    if request is None or request.status == "closed" or scan.occurred_at < request.requested_at:
         return Rejection(Reason.NO_OPEN_REQUEST, "此人没有这条未关闭的求助。"
                          " This worker has no such open request for help.")
+    return None
+
+
+def pay_is_the_current_employers_for_a_past_month(scan: Scan, known: Known) -> Rejection | None:
+    """A month's pay: of a month begun by the confirmation's day, given by the employer the worker
+    works for now (a former one, or a month ahead, would rewrite the figure that counts)."""
+    if scan.type != "employment.confirmed" or "pay" not in scan.data:
+        return None
+    if scan.data["month"] > calendar.day_of(scan.occurred_at).strftime("%Y-%m"):
+        return Rejection(Reason.INVALID_ENVELOPE, "不能填报尚未到来的月份的工资。"
+                         " Pay is given for a month that has begun.")
+    if known.current_employer(scan.counted) != scan.context.get("employer_id"):
+        return Rejection(Reason.OUT_OF_SCOPE, "只有现在的用工企业填报工资。"
+                         " Only the worker's current employer gives their pay.")
     return None
 
 
@@ -233,9 +248,11 @@ def in_scope(scan: Scan, known: Known) -> Rejection | None:
 
 
 def where_county(scan: Scan, known: Known) -> str:
+    """The county whose staff act here: a fair's, a batch's (its own scans only: a batch id in any
+    other scan's context widens nothing), a training's; else the worker's own."""
     if scan.type in sync_rules.FAIR_TYPES:
         return known.row(Fair, scan.context["fair_id"]).county_code
-    if scan.context.get("batch_id"):
+    if scan.context.get("batch_id") and scan.type in sync_rules.BATCH_TYPES:
         return known.row(Batch, scan.context["batch_id"]).origin_county_code
     if scan.type == "training.attended":
         return known.row(Training, scan.context["training_id"]).county_code
@@ -362,17 +379,19 @@ def its_time_can_be(scan: Scan, known: Known) -> Rejection | None:
 RULES = (
     employer_scans_for_itself,
     worker_confirms_only_own_work,
-    answers_a_months_pay,
-    steps_an_open_request,
     workplace_code_is_the_employers,
     context_is_complete,
     fair_is_known,
-    follows_up_an_intention,
     batch_is_known,
     training_is_known,
     in_scope,
     employer_is_known,
     named_by_card_or_a_trusted_id,
+    # told only to a scanner in scope: whether someone signed, a month was paid, a request is open
+    follows_up_an_intention,
+    answers_a_months_pay,
+    steps_an_open_request,
+    pay_is_the_current_employers_for_a_past_month,
     of_working_age,
     voids_one_of_the_workers_events,
     correction_can_be_checked_offline,
